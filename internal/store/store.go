@@ -1,0 +1,370 @@
+// Package store keeps Vouch's data in SQLite (embedded, the default) or
+// PostgreSQL (for several instances sharing one database). Both engines run
+// the same SQL, with per-engine migrations, and pass the same test suite.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/database"
+	"github.com/pressly/goose/v3/lock"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// Engine names a database engine.
+type Engine string
+
+// The supported engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// DBFileName is the SQLite database file inside the data directory.
+const DBFileName = "vouch.db"
+
+// Config says which database to open: PostgreSQL when URL is set, else SQLite in DataDir.
+type Config struct {
+	DataDir string
+	URL     string
+}
+
+// DB is an open Vouch database.
+type DB struct {
+	Engine Engine
+	Path   string // SQLite file; empty for PostgreSQL
+
+	// write takes every transaction that changes data. On SQLite it is one
+	// connection, so writers queue in Go instead of failing with SQLITE_BUSY;
+	// read is a pool of read-only connections that WAL lets run alongside.
+	write *sql.DB
+	read  *sql.DB
+
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+
+	rebound sync.Map // query with ? placeholders → query with $n placeholders
+}
+
+//go:embed migrations
+var migrations embed.FS
+
+// Open opens (creating if needed) the database named by cfg, but does not migrate it.
+// Its errors are one sentence naming the problem, fit to show an operator.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.URL != "" {
+		return openPostgres(ctx, cfg.URL)
+	}
+	return openSQLite(ctx, cfg.DataDir)
+}
+
+func openSQLite(ctx context.Context, dir string) (*DB, error) {
+	if dir == "" {
+		dir = "data"
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("cannot create data directory %s: %w", dir, unwrapPathError(err))
+	}
+	probe := filepath.Join(dir, ".vouch-write-test")
+	if err := os.WriteFile(probe, nil, 0o600); err != nil {
+		return nil, fmt.Errorf("data directory %s is not writable: %w", dir, unwrapPathError(err))
+	}
+	os.Remove(probe)
+	path := filepath.Join(dir, DBFileName)
+	pragmas := "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	db := &DB{Engine: SQLite, Path: path, write: write, read: read, Now: now}
+	if err := write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot open SQLite database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
+	cfg, err := pgx.ParseConfig(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("database URL is not a valid PostgreSQL URL (postgres://user:password@host:5432/name): %s", redactURLError(err))
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = 5 * time.Second
+	}
+	pool := stdlib.OpenDB(*cfg)
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(10)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	db := &DB{Engine: Postgres, write: pool, read: pool, Now: now}
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %s", net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), pgReason(err))
+	}
+	return db, nil
+}
+
+// pgReason shortens a pgx connection error to its cause.
+func pgReason(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Message
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		msg = msg[i+2:]
+	}
+	return msg
+}
+
+// redactURLError keeps passwords out of URL parse errors.
+func redactURLError(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "cannot parse `"); i >= 0 {
+		if j := strings.Index(msg[i+14:], "`"); j >= 0 {
+			msg = msg[:i] + "cannot parse the URL" + msg[i+14+j+1:]
+		}
+	}
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		return uerr.Err.Error()
+	}
+	return msg
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// Close closes the database.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		if err2 := db.read.Close(); err == nil {
+			err = err2
+		}
+	}
+	return err
+}
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.read.PingContext(ctx)
+}
+
+// Migrate applies every pending migration of the engine, then seeds defaults.
+// On PostgreSQL a session lock lets several instances start at once.
+func (db *DB) Migrate(ctx context.Context) error {
+	dialect := database.DialectSQLite3
+	dir := "migrations/sqlite"
+	var opts []goose.ProviderOption
+	if db.Engine == Postgres {
+		dialect = database.DialectPostgres
+		dir = "migrations/postgres"
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	sub, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(dialect, db.write, sub, opts...)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrating the database: %w", err)
+	}
+	return db.seedTaxonomies(ctx)
+}
+
+// SchemaVersion returns the newest applied migration.
+func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
+	var v sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT MAX(version_id) FROM goose_db_version WHERE is_applied`).Scan(&v)
+	return v.Int64, err
+}
+
+// Backup writes a consistent copy of a SQLite database to file while it is in use.
+func (db *DB) Backup(ctx context.Context, file string) error {
+	if db.Engine != SQLite {
+		return errors.New("vouch backup copies SQLite databases; for PostgreSQL use pg_dump, e.g. pg_dump --format=custom --file=vouch.dump \"$VOUCH_DB\"")
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(abs); err == nil {
+		return fmt.Errorf("backup file %s already exists; choose a new name", file)
+	}
+	// VACUUM INTO reads one snapshot of the database, so writers may go on meanwhile.
+	if _, err := db.write.ExecContext(ctx, `VACUUM INTO ?`, abs); err != nil {
+		return fmt.Errorf("backup to %s: %w", file, err)
+	}
+	return nil
+}
+
+// q rewrites ? placeholders to $1, $2, … for PostgreSQL. Queries are written
+// once with ? and never contain ? inside string literals.
+func (db *DB) q(query string) string {
+	if db.Engine != Postgres {
+		return query
+	}
+	if v, ok := db.rebound.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	db.rebound.Store(query, out)
+	return out
+}
+
+// Tx is a write transaction; every change made in it is audited in it.
+type Tx struct {
+	tx  *sql.Tx
+	db  *DB
+	ctx context.Context
+	now time.Time
+}
+
+// update runs fn in a write transaction and commits it when fn returns nil.
+func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{tx: sqlTx, db: db, ctx: ctx, now: db.Now()}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return mapError(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return mapError(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(tx.ctx, tx.db.q(query), args...)
+}
+
+func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, tx.db.q(query), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (tx *Tx) insert(query string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.read.QueryRowContext(ctx, db.q(query), args...)
+}
+
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.read.QueryContext(ctx, db.q(query), args...)
+}
+
+// mapError turns constraint violations into conflicts users understand;
+// errors that already carry a code pass through.
+func mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var verr *vouch.Error
+	if errors.As(err, &verr) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return vouch.Errorf(vouch.ENOTFOUND, "Not found.")
+	}
+	switch {
+	case isUnique(err):
+		return vouch.Errorf(vouch.ECONFLICT, "That already exists.")
+	case isForeignKey(err):
+		return vouch.Errorf(vouch.ECONFLICT, "It is still in use by other records.")
+	}
+	return err
+}
+
+func isUnique(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+func isForeignKey(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503"
+}
+
+// nullTime converts a nullable column to a pointer.
+func nullTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+// notFound is the error for a missing entity.
+func notFound(what string, id any) error {
+	return vouch.Errorf(vouch.ENOTFOUND, "%s %v not found.", what, id)
+}

@@ -1,0 +1,88 @@
+// Package testutil starts real Vouch databases, servers and browsers for tests.
+package testutil
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/vouchhq/vouch/internal/store"
+)
+
+// InCI reports whether tests run in CI, where missing PostgreSQL or Chromium is a failure, not a skip.
+func InCI() bool { return os.Getenv("CI") == "true" }
+
+// Engines lists the engines to test: SQLite always, PostgreSQL when
+// VOUCH_TEST_POSTGRES names a server (CI always sets it).
+func Engines(t testing.TB) []store.Engine {
+	if os.Getenv("VOUCH_TEST_POSTGRES") == "" {
+		if InCI() {
+			t.Fatal("VOUCH_TEST_POSTGRES is not set; CI must test PostgreSQL")
+		}
+		return []store.Engine{store.SQLite}
+	}
+	return []store.Engine{store.SQLite, store.Postgres}
+}
+
+// ForEachEngine runs fn as a subtest once per engine, each on a fresh, migrated database.
+func ForEachEngine(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	for _, e := range Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			fn(t, OpenDB(t, e))
+		})
+	}
+}
+
+// DBConfig returns the configuration of a new, empty database of the engine,
+// dropped when the test ends.
+func DBConfig(t testing.TB, e store.Engine) store.Config {
+	t.Helper()
+	if e == store.SQLite {
+		return store.Config{DataDir: t.TempDir()}
+	}
+	base := os.Getenv("VOUCH_TEST_POSTGRES")
+	if base == "" {
+		t.Skip("VOUCH_TEST_POSTGRES is not set")
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "vouch_test_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		admin.Close()
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return store.Config{URL: u.String()}
+}
+
+// OpenDB opens and migrates a new database of the engine, closed when the test ends.
+func OpenDB(t testing.TB, e store.Engine) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), DBConfig(t, e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}

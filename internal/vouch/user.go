@@ -1,0 +1,193 @@
+package vouch
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// Role is what a user may do in Vouch.
+type Role string
+
+// The roles, from most to least powerful.
+const (
+	RoleAdmin          Role = "admin"
+	RoleProgramManager Role = "program_manager"
+	RoleTeamMember     Role = "team_member"
+	RoleSeller         Role = "seller"
+	RoleViewer         Role = "viewer"
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{RoleAdmin, RoleProgramManager, RoleTeamMember, RoleSeller, RoleViewer}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the role's name for people.
+func (r Role) Label() string {
+	switch r {
+	case RoleAdmin:
+		return "Admin"
+	case RoleProgramManager:
+		return "Program manager"
+	case RoleTeamMember:
+		return "Team member"
+	case RoleSeller:
+		return "Seller"
+	case RoleViewer:
+		return "Viewer"
+	}
+	return string(r)
+}
+
+// Description says in one line what the role is for.
+func (r Role) Description() string {
+	switch r {
+	case RoleAdmin:
+		return "Configures users, taxonomies and integrations; sees the audit log; can do everything."
+	case RoleProgramManager:
+		return "Runs the program: goals, nominations, fulfilling requests, scorecards."
+	case RoleTeamMember:
+		return "Program specialist: recruiting, content, fulfilling requests, keeping data fresh."
+	case RoleSeller:
+		return "Finds references and content and requests a reference for an opportunity."
+	case RoleViewer:
+		return "Reads scorecards and dashboards."
+	}
+	return ""
+}
+
+// Permission is one thing a role may be allowed to do.
+type Permission string
+
+// Permissions checked across the UI and API.
+const (
+	PermManageUsers      Permission = "manage_users"
+	PermManageTaxonomies Permission = "manage_taxonomies"
+	PermReadAudit        Permission = "read_audit"
+	PermManageProgram    Permission = "manage_program"    // references, accounts, fulfilment
+	PermRequestReference Permission = "request_reference" // sellers and the program team
+	PermReadReferences   Permission = "read_references"
+	PermReadScorecard    Permission = "read_scorecard"
+)
+
+var rolePermissions = map[Role][]Permission{
+	RoleAdmin: {PermManageUsers, PermManageTaxonomies, PermReadAudit, PermManageProgram,
+		PermRequestReference, PermReadReferences, PermReadScorecard},
+	RoleProgramManager: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard},
+	RoleTeamMember:     {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard},
+	RoleSeller:         {PermRequestReference, PermReadReferences, PermReadScorecard},
+	RoleViewer:         {PermReadScorecard},
+}
+
+// Can reports whether the role grants p.
+func (r Role) Can(p Permission) bool {
+	for _, x := range rolePermissions[r] {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// User is a person who signs in to Vouch.
+type User struct {
+	ID           int64     `json:"id"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	Role         Role      `json:"role"`
+	Disabled     bool      `json:"disabled"`
+	PasswordHash string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// Can reports whether the user is enabled and its role grants p.
+func (u *User) Can(p Permission) bool {
+	return u != nil && !u.Disabled && u.Role.Can(p)
+}
+
+// NormalizeEmail trims and lower-cases an address so lookups are case-insensitive.
+func NormalizeEmail(s string) string {
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// ValidateEmail checks that s is a plain address like name@example.com.
+func ValidateEmail(s string) string {
+	if s == "" {
+		return "is required"
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") {
+		return "must be an address like name@example.com"
+	}
+	return ""
+}
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 10
+
+// ValidatePassword checks a new password.
+func ValidatePassword(p string) string {
+	if len([]rune(p)) < MinPasswordLength {
+		return "must be at least 10 characters"
+	}
+	if len(p) > 1024 {
+		return "must be at most 1024 characters"
+	}
+	return ""
+}
+
+// Validate checks a user's fields before it is stored.
+func (u *User) Validate() error {
+	var v Validation
+	u.Email = NormalizeEmail(u.Email)
+	u.Name = strings.TrimSpace(u.Name)
+	if msg := ValidateEmail(u.Email); msg != "" {
+		v.Add("email", msg)
+	}
+	if u.Name == "" {
+		v.Add("name", "is required")
+	} else if len(u.Name) > 200 {
+		v.Add("name", "must be at most 200 characters")
+	}
+	if !u.Role.Valid() {
+		v.Add("role", "must be one of admin, program_manager, team_member, seller, viewer")
+	}
+	return v.Err()
+}
+
+// UserUpdate holds the fields of a user to change; nil means unchanged.
+type UserUpdate struct {
+	Name     *string
+	Role     *Role
+	Disabled *bool
+}
+
+// APIToken is a bearer token for the JSON API. The secret is shown once and stored hashed.
+type APIToken struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	UserEmail  string     `json:"user_email"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	UserID    int64
+	CSRFToken string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}

@@ -191,3 +191,8 @@ type Session struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 }
+
+// Permissions lists what the role grants.
+func (r Role) Permissions() []Permission {
+	return append([]Permission(nil), rolePermissions[r]...)
+}

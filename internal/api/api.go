@@ -1,0 +1,213 @@
+// Package api serves the JSON REST API under /api/v1, authenticated by
+// bearer tokens and described by the embedded OpenAPI document.
+package api
+
+import (
+	"context"
+	_ "embed"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// OpenAPI is the API description served at /api/v1/openapi.yaml; tests
+// validate every response against it so it cannot drift from the code.
+//
+//go:embed openapi.yaml
+var OpenAPI []byte
+
+// Handler serves the API.
+type Handler struct {
+	db  *store.DB
+	log *slog.Logger
+}
+
+// New returns the API handler.
+func New(db *store.DB, log *slog.Logger) *Handler {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Handler{db: db, log: log}
+}
+
+// Routes registers every endpoint on mux.
+func (h *Handler) Routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /api/v1/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/yaml")
+		w.Write(OpenAPI)
+	})
+	mux.Handle("GET /api/v1/me", h.auth("", h.me))
+	// Anything else under /api/v1 is a JSON 404, never an HTML page.
+	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, vouch.Errorf(vouch.ENOTFOUND, "No API endpoint %s %s.", r.Method, r.URL.Path))
+	}))
+}
+
+type userKey struct{}
+
+func userFrom(ctx context.Context) *vouch.User {
+	u, _ := ctx.Value(userKey{}).(*vouch.User)
+	return u
+}
+
+// auth authenticates the bearer token and, when perm is set, checks the
+// user's role grants it. Cookies are not accepted here, so the API needs no
+// CSRF token: a browser cannot attach a bearer token to a cross-site request.
+func (h *Handler) auth(perm vouch.Permission, next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		authz := r.Header.Get("Authorization")
+		scheme, secret, ok := strings.Cut(authz, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="vouch"`)
+			writeError(w, vouch.Errorf(vouch.EUNAUTHORIZED, "Send an API token as 'Authorization: Bearer <token>'; create one with 'vouch token create --email you@example.com'."))
+			return
+		}
+		u, err := h.db.TokenUser(r.Context(), strings.TrimSpace(secret))
+		if err != nil {
+			if vouch.ErrorCode(err) == vouch.EUNAUTHORIZED {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="vouch", error="invalid_token"`)
+			}
+			h.fail(w, r, err)
+			return
+		}
+		if perm != "" && !u.Can(perm) {
+			writeError(w, vouch.Errorf(vouch.EFORBIDDEN, "The %s role may not do this.", u.Role))
+			return
+		}
+		ctx := context.WithValue(r.Context(), userKey{}, u)
+		ctx = vouch.WithActor(ctx, vouch.UserActor(u))
+		next(w, r.WithContext(ctx))
+	})
+}
+
+// statusOf maps error codes to HTTP statuses: the one table for the API.
+var statusOf = map[string]int{
+	vouch.EINVALID:      http.StatusBadRequest,
+	vouch.EUNAUTHORIZED: http.StatusUnauthorized,
+	vouch.EFORBIDDEN:    http.StatusForbidden,
+	vouch.ENOTFOUND:     http.StatusNotFound,
+	vouch.ECONFLICT:     http.StatusConflict,
+	vouch.ERATELIMITED:  http.StatusTooManyRequests,
+	vouch.EINTERNAL:     http.StatusInternalServerError,
+}
+
+type errorBody struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields,omitempty"`
+	} `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	var body errorBody
+	body.Error.Code = vouch.ErrorCode(err)
+	body.Error.Message = vouch.ErrorMessage(err)
+	body.Error.Fields = vouch.ErrorFields(err)
+	writeJSON(w, statusOf[body.Error.Code], body)
+}
+
+// fail logs unexpected errors and writes err.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if vouch.ErrorCode(err) == vouch.EINTERNAL {
+		h.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeError(w, err)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// list is the envelope of every list response.
+type list[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+	Total      int    `json:"total"`
+}
+
+func newList[T any](items []T, next string, total int) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return list[T]{Items: items, NextCursor: next, Total: total}
+}
+
+// Cursors are opaque to clients: base64 of the last id seen.
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		if id, err := strconv.ParseInt(string(b), 10, 64); err == nil && id > 0 {
+			return id, nil
+		}
+	}
+	return 0, &vouch.Error{Code: vouch.EINVALID, Message: "The cursor is not valid; use next_cursor from the previous page.",
+		Fields: map[string]string{"cursor": "is not valid"}}
+}
+
+// limitParam reads ?limit= (default def, at most max).
+func limitParam(r *http.Request, def, max int) (int, error) {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > max {
+		return 0, &vouch.Error{Code: vouch.EINVALID, Message: "limit must be a whole number from 1 to " + strconv.Itoa(max) + ".",
+			Fields: map[string]string{"limit": "must be 1–" + strconv.Itoa(max)}}
+	}
+	return n, nil
+}
+
+// decode reads a JSON body into v, rejecting unknown fields so typos are not silently ignored.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return vouch.Errorf(vouch.EINVALID, "The request body is empty; send a JSON object.")
+		case errors.As(err, &syn):
+			return vouch.Errorf(vouch.EINVALID, "The request body is not valid JSON (at byte %d).", syn.Offset)
+		case errors.As(err, &typ):
+			return &vouch.Error{Code: vouch.EINVALID, Message: "A field has the wrong type.",
+				Fields: map[string]string{typ.Field: "must be " + typ.Type.String()}}
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return &vouch.Error{Code: vouch.EINVALID, Message: "Unknown field " + f + ".", Fields: map[string]string{f: "is not a known field"}}
+		}
+		return vouch.Errorf(vouch.EINVALID, "The request body could not be read: %v", err)
+	}
+	return nil
+}
+
+// pathID reads a numeric path parameter.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, vouch.Errorf(vouch.ENOTFOUND, "No %s with id %q.", name, r.PathValue(name))
+	}
+	return id, nil
+}

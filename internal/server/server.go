@@ -1,0 +1,179 @@
+// Package server assembles Vouch's HTTP server: the web UI, the JSON API,
+// health checks and metrics behind one set of middleware, with graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/vouchhq/vouch/internal/api"
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/web"
+)
+
+// Config configures the server.
+type Config struct {
+	Addr    string // e.g. "127.0.0.1:8080"; port 0 picks a free one
+	BaseURL string // the public URL, e.g. https://vouch.example.com; https makes cookies Secure
+	Version string
+	Logger  *slog.Logger
+	// ShutdownTimeout bounds how long in-flight requests may drain on stop.
+	ShutdownTimeout time.Duration
+}
+
+// Server is a configured, not yet listening, Vouch server.
+type Server struct {
+	cfg      Config
+	db       *store.DB
+	log      *slog.Logger
+	handler  http.Handler
+	listener net.Listener
+}
+
+// New wires every route.
+func New(db *store.DB, cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 15 * time.Second
+	}
+	s := &Server{cfg: cfg, db: db, log: cfg.Logger}
+	w, err := web.New(db, web.Options{
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
+		Logger:        cfg.Logger,
+		Version:       cfg.Version,
+	})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", s.ready)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := newMetrics(reg)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	api.New(db, cfg.Logger).Routes(mux)
+	w.Routes(mux)
+
+	// Every non-safe browser request from another origin is refused before it
+	// reaches a handler (CSRF). API clients send no Origin or Sec-Fetch-Site header.
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
+		http.Error(w, "Cross-origin request refused: this form did not come from Vouch.", http.StatusForbidden)
+	}))
+	s.handler = m.wrap(s.recoverer(securityHeaders(cop.Handler(mux))))
+	return s, nil
+}
+
+// Handler returns the root handler (for tests that use httptest).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.db.Ping(ctx); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "database unreachable")
+		return
+	}
+	fmt.Fprintln(w, "ok")
+}
+
+// Listen binds the address; its error names the problem ("port in use").
+func (s *Server) Listen() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("cannot listen on %s: the port is already in use (is another Vouch running? choose another with --addr)", s.cfg.Addr)
+		}
+		return fmt.Errorf("cannot listen on %s: %w", s.cfg.Addr, unwrapOpError(err))
+	}
+	s.listener = ln
+	return nil
+}
+
+func unwrapOpError(err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) {
+		return oe.Err
+	}
+	return err
+}
+
+// Addr returns the bound address, after Listen.
+func (s *Server) Addr() string { return s.listener.Addr().String() }
+
+// Serve serves until ctx is cancelled, then stops accepting connections and
+// lets in-flight requests finish (up to ShutdownTimeout).
+func (s *Server) Serve(ctx context.Context) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // uploads of large spreadsheets
+		WriteTimeout:      5 * time.Minute, // large exports
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(s.listener) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: draining in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverer turns a panic into a logged 500 rather than a dropped connection.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				http.Error(w, "Internal server error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

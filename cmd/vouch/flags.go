@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/vouchhq/vouch/internal/store"
+)
+
+// flagSet is a flag.FlagSet whose defaults come from VOUCH_* variables:
+// every flag --some-name is also VOUCH_SOME_NAME.
+type flagSet struct {
+	*flag.FlagSet
+	m       *Main
+	envErrs []string
+}
+
+func (m *Main) newFlagSet(name, args string) *flagSet {
+	fs := &flagSet{FlagSet: flag.NewFlagSet("vouch "+name, flag.ContinueOnError), m: m}
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "Usage: vouch %s [flags] %s\n\nFlags (each also read from the environment variable shown):\n", name, args)
+		fs.VisitAll(func(f *flag.Flag) {
+			def := ""
+			if f.DefValue != "" && f.DefValue != "false" {
+				def = fmt.Sprintf(" (default %q)", f.DefValue)
+			}
+			fmt.Fprintf(m.Stderr, "  --%-16s %s [%s]%s\n", f.Name, f.Usage, envName(f.Name), def)
+		})
+	}
+	return fs
+}
+
+func envName(flagName string) string {
+	return "VOUCH_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (fs *flagSet) env(name string) (string, bool) {
+	v := fs.m.Getenv(envName(name))
+	return v, v != ""
+}
+
+func (fs *flagSet) str(name, def, usage string) *string {
+	if v, ok := fs.env(name); ok {
+		def = v
+	}
+	return fs.String(name, def, usage)
+}
+
+func (fs *flagSet) boolean(name string, def bool, usage string) *bool {
+	if v, ok := fs.env(name); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			fs.envErrs = append(fs.envErrs, fmt.Sprintf("%s=%q is not true or false", envName(name), v))
+		}
+		def = b
+	}
+	return fs.Bool(name, def, usage)
+}
+
+func (fs *flagSet) integer(name string, def int, usage string) *int {
+	if v, ok := fs.env(name); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fs.envErrs = append(fs.envErrs, fmt.Sprintf("%s=%q is not a whole number", envName(name), v))
+		}
+		def = n
+	}
+	return fs.Int(name, def, usage)
+}
+
+// parse parses args; a bad flag or variable is a usage error (exit 2).
+func (fs *flagSet) parse(args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return err
+		}
+		return usageError{} // flag already printed the problem and the usage
+	}
+	if len(fs.envErrs) > 0 {
+		return usageError{strings.Join(fs.envErrs, "; ")}
+	}
+	return nil
+}
+
+// dbFlags are the flags of every command that touches data; they mean the same everywhere.
+type dbFlags struct {
+	dataDir *string
+	url     *string
+}
+
+func (fs *flagSet) database() dbFlags {
+	return dbFlags{
+		dataDir: fs.str("data-dir", "./data", "directory of the embedded SQLite database (created if missing)"),
+		url:     fs.str("db", "", "PostgreSQL URL, e.g. postgres://vouch:secret@localhost:5432/vouch; overrides --data-dir"),
+	}
+}
+
+// open opens and migrates the database the flags name.
+func (d dbFlags) open(ctx context.Context) (*store.DB, error) {
+	db, err := store.Open(ctx, store.Config{DataDir: *d.dataDir, URL: *d.url})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}

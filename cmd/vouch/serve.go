@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/vouchhq/vouch/internal/demo"
+	"github.com/vouchhq/vouch/internal/server"
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// serve runs the web interface and API until SIGINT/SIGTERM, then drains.
+func (m *Main) serve(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("serve", "")
+	addr := fs.str("addr", "127.0.0.1:8080", "address to listen on (host:port)")
+	baseURL := fs.str("base-url", "", "public URL of this Vouch, e.g. https://vouch.example.com (used in emails; https makes cookies Secure)")
+	withDemo := fs.boolean("demo", false, "load the demo dataset (and create a demo admin on an empty database)")
+	logLevel := fs.str("log-level", "info", "log level: debug, info, warn or error")
+	logFormat := fs.str("log-format", "text", "log format: text or json")
+	dbf := fs.database()
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	log, err := newLogger(m, *logLevel, *logFormat)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if *baseURL != "" && !strings.HasPrefix(*baseURL, "http://") && !strings.HasPrefix(*baseURL, "https://") {
+		return usageError{fmt.Sprintf("--base-url %q must start with http:// or https://", *baseURL)}
+	}
+	start := time.Now()
+	db, err := dbf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *withDemo {
+		if err := m.loadDemo(ctx, db, demo.Options{Seed: 1}); err != nil {
+			return err
+		}
+	}
+	srv, err := server.New(db, server.Config{Addr: *addr, BaseURL: *baseURL, Version: version, Logger: log})
+	if err != nil {
+		return err
+	}
+	if err := srv.Listen(); err != nil {
+		return err
+	}
+	url := *baseURL
+	if url == "" {
+		url = "http://" + srv.Addr()
+	}
+	log.Info("vouch is ready", "url", url, "database", string(db.Engine), "version", version,
+		"startup", time.Since(start).Round(time.Millisecond).String())
+	fmt.Fprintf(m.Stdout, "Vouch is running at %s (press Ctrl+C to stop)\n", url)
+	if err := srv.Serve(ctx); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// loadDemo fills the database with the demo dataset and, on a database
+// without users, creates the demo admin and prints how to sign in.
+func (m *Main) loadDemo(ctx context.Context, db *store.DB, opts demo.Options) error {
+	ctx = vouch.WithActor(ctx, vouch.Actor{Label: "demo"})
+	res, err := demo.Load(ctx, db, opts)
+	if err != nil {
+		return fmt.Errorf("loading demo data: %w", err)
+	}
+	fmt.Fprintln(m.Stdout, res.Summary())
+	if res.AdminCreated {
+		fmt.Fprintf(m.Stdout, "Sign in as %s with password %q (demo only: change it on the Account page).\n",
+			demo.AdminEmail, demo.Password)
+	}
+	return nil
+}
+
+func newLogger(m *Main, level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q must be debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(m.Stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(m.Stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q must be text or json", format)
+}

@@ -54,6 +54,7 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 func (m *Main) demo(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("demo", "")
 	seed := fs.integer("seed", 1, "random seed: the same seed always gives the same dataset")
+	refs := fs.integer("references", demo.DefaultReferences, "how many references to generate")
 	dbf := fs.database()
 	if err := fs.parse(args); err != nil {
 		return err
@@ -63,7 +64,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return m.loadDemo(ctx, db, demo.Options{Seed: int64(*seed)})
+	return m.loadDemo(ctx, db, demo.Options{Seed: int64(*seed), References: *refs})
 }
 
 func (m *Main) printVersion(ctx context.Context, args []string) error {

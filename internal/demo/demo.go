@@ -20,21 +20,30 @@ const (
 
 // Options size the dataset.
 type Options struct {
-	Seed int64 // the same seed gives the same dataset
+	Seed       int64 // the same seed gives the same dataset
+	References int   // how many references (0: DefaultReferences)
 }
+
+// DefaultReferences is the size of the demo program.
+const DefaultReferences = 300
 
 // Result says what was loaded.
 type Result struct {
-	AdminCreated bool
-	UsersAdded   int
+	AdminCreated      bool
+	UsersAdded        int
+	AccountsAdded     int
+	ReferencesAdded   int
+	ActivitiesAdded   int
+	ReferencesSkipped bool // the database already had references
 }
 
 // Summary is a one-line report for the command line.
 func (r Result) Summary() string {
-	if r.UsersAdded == 0 {
+	if r.UsersAdded == 0 && r.ReferencesAdded == 0 {
 		return "Demo data is already loaded; nothing added."
 	}
-	return fmt.Sprintf("Demo data loaded: %d users.", r.UsersAdded)
+	return fmt.Sprintf("Demo data loaded: %d users, %d accounts, %d references, %d activities.",
+		r.UsersAdded, r.AccountsAdded, r.ReferencesAdded, r.ActivitiesAdded)
 }
 
 var firstNames = []string{"Maya", "Jonas", "Priya", "Diego", "Aisha", "Tom", "Elena", "Kenji", "Grace", "Omar",
@@ -92,5 +101,81 @@ func Load(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 			res.UsersAdded++
 		}
 	}
+	if err := loadReferences(ctx, db, opts, &res); err != nil {
+		return res, err
+	}
 	return res, nil
+}
+
+// loadReferences adds accounts, references and their recent activities in one
+// transaction, unless the database already has references.
+func loadReferences(ctx context.Context, db *store.DB, opts Options, res *Result) error {
+	if n, err := db.CountReferences(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		res.ReferencesSkipped = true
+		return nil
+	}
+	values := Values{}
+	for _, kind := range vouch.TaxonomyKinds {
+		vals, err := db.ListTaxonomy(ctx, kind)
+		if err != nil {
+			return err
+		}
+		for _, v := range vals {
+			if !v.Retired {
+				values[kind] = append(values[kind], v)
+			}
+		}
+	}
+	users, err := db.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	var owners []int64
+	for _, u := range users {
+		if u.Role == vouch.RoleProgramManager || u.Role == vouch.RoleTeamMember {
+			owners = append(owners, u.ID)
+		}
+	}
+	nRefs := opts.References
+	if nRefs <= 0 {
+		nRefs = DefaultReferences
+	}
+	g := NewGenerator(opts.Seed, values, owners, vouch.Today())
+	regionName := map[int64]string{}
+	for _, v := range values[vouch.TaxRegion] {
+		regionName[v.ID] = v.Name
+	}
+	return db.Batch(ctx, func(b *store.Batch) error {
+		var accounts []*vouch.Account
+		for i := 0; len(accounts) == 0 || i < nRefs; {
+			a := g.Account(len(accounts) + 1)
+			if err := b.CreateAccount(a); err != nil {
+				return fmt.Errorf("demo account %s: %w", a.Name, err)
+			}
+			accounts = append(accounts, a)
+			res.AccountsAdded++
+			// One to five references per account.
+			for k := 1 + g.Intn(5); k > 0 && i < nRefs; k-- {
+				i++
+				r := g.Reference(i, a, regionName[a.RegionID])
+				if err := b.CreateReference(r); err != nil {
+					return fmt.Errorf("demo reference %s: %w", r.Name, err)
+				}
+				res.ReferencesAdded++
+				if len(r.Activities) == 0 || r.Status == vouch.StatusNominated || r.Status == vouch.StatusQualifying {
+					continue
+				}
+				for _, day := range g.ActivityDays() {
+					act := &vouch.Activity{ReferenceID: r.ID, TypeID: r.Activities[g.Intn(len(r.Activities))].TypeID, OccurredOn: day}
+					if err := b.LogActivity(act); err != nil {
+						return err
+					}
+					res.ActivitiesAdded++
+				}
+			}
+		}
+		return nil
+	})
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -29,7 +30,43 @@ func (tx *Tx) audit(action, entityType string, entityID int64, changes []vouch.C
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
+	tx.touched = append(tx.touched, Touched{EntityType: entityType, EntityID: entityID})
 	return nil
+}
+
+// Change is an audit entry seen as a change notice: which entity changed.
+type Change struct {
+	ID         int64
+	EntityType string
+	EntityID   int64
+}
+
+// ChangesSince returns the audit entries with an id above after, oldest first,
+// at most limit of them. Every write is audited in its own transaction, so
+// the audit log doubles as the feed by which a server notices writes made by
+// other processes (another instance, or the command line).
+func (db *DB) ChangesSince(ctx context.Context, after int64, limit int) ([]Change, error) {
+	rows, err := db.query(ctx, `SELECT id, entity_type, entity_id FROM audit_log WHERE id > ? ORDER BY id LIMIT `+fmt.Sprint(limit), after)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		var c Change
+		if err := rows.Scan(&c.ID, &c.EntityType, &c.EntityID); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LastChangeID returns the newest audit entry id (0 when there is none).
+func (db *DB) LastChangeID(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	err := db.queryRow(ctx, `SELECT MAX(id) FROM audit_log`).Scan(&id)
+	return id.Int64, err
 }
 
 // ListAudit returns entries matching f, newest first, and how many match in all.

@@ -64,6 +64,36 @@ type DB struct {
 	Now func() time.Time
 
 	rebound sync.Map // query with ? placeholders → query with $n placeholders
+
+	mu          sync.Mutex
+	subscribers []func([]Touched)
+}
+
+// Touched names an entity a committed transaction changed.
+type Touched struct {
+	EntityType string
+	EntityID   int64
+}
+
+// Subscribe registers fn to be told, after each commit in this process, which
+// entities changed. Read models use it to stay current on their own writes;
+// writes by other processes are found through ChangesSince.
+func (db *DB) Subscribe(fn func([]Touched)) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.subscribers = append(db.subscribers, fn)
+}
+
+func (db *DB) notify(t []Touched) {
+	if len(t) == 0 {
+		return
+	}
+	db.mu.Lock()
+	subs := append([](func([]Touched)){}, db.subscribers...)
+	db.mu.Unlock()
+	for _, fn := range subs {
+		fn(t)
+	}
 }
 
 //go:embed migrations
@@ -269,10 +299,15 @@ func (db *DB) q(query string) string {
 
 // Tx is a write transaction; every change made in it is audited in it.
 type Tx struct {
-	tx  *sql.Tx
-	db  *DB
-	ctx context.Context
-	now time.Time
+	tx      *sql.Tx
+	db      *DB
+	ctx     context.Context
+	now     time.Time
+	touched []Touched
+
+	// Lookups cached for a Batch; nil outside one.
+	valueKinds map[int64]string
+	userIDs    map[int64]bool
 }
 
 // update runs fn in a write transaction and commits it when fn returns nil.
@@ -289,11 +324,16 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return mapError(fmt.Errorf("commit: %w", err))
 	}
+	db.notify(tx.touched)
 	return nil
 }
 
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 	return tx.tx.ExecContext(tx.ctx, tx.db.q(query), args...)
+}
+
+func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(tx.ctx, tx.db.q(query), args...)
 }
 
 func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
@@ -349,7 +389,9 @@ func isUnique(err error) bool {
 func isForeignKey(err error) bool {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+		// ON DELETE RESTRICT reports a trigger-style constraint code (1811), not 787.
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY ||
+			(se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT && strings.Contains(se.Error(), "FOREIGN KEY"))
 	}
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23503"

@@ -1,0 +1,421 @@
+// Package refindex is the in-memory read model of references: full-text
+// search, facets with counts, filters and capacity, answered in milliseconds
+// without touching the database. It is loaded from the database at start and
+// kept current by every write, including writes made by other processes.
+package refindex
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// entry is one reference as the index sees it. Entries are immutable: a
+// change builds a new entry in a new slot, so a Hit stays valid after the lock is released.
+type entry struct {
+	ref      *vouch.Reference
+	acct     *vouch.Account
+	acts     []vouch.Date // activity days, oldest first
+	facets   [numDims][]int64
+	nameKey  string
+	acctKey  string
+	restDay  vouch.Date
+	verified vouch.Date
+}
+
+// Index answers reference searches from memory.
+type Index struct {
+	db  *store.DB
+	log *slog.Logger
+
+	mu              sync.RWMutex
+	slots           []*entry // nil when the slot's reference changed or was deleted
+	byID            map[int64]int32
+	dead            int
+	postings        map[string][]posting
+	vocab           []string // the sorted terms of postings, for prefix and typo matching
+	bulk            bool     // loading many: vocab is sorted once at the end
+	values          map[int64]*vouch.TaxonomyValue
+	valueByName     map[vouch.TaxonomyKind]map[string]int64
+	maxValueID      int64
+	capacityDefault int
+
+	feed feed
+}
+
+// posting says that a term occurs in a slot's field group.
+type posting struct {
+	slot  int32
+	field uint8 // fieldName, fieldTitle or fieldStory
+}
+
+const (
+	fieldName  = 0 // the reference's and account's names
+	fieldTitle = 1
+	fieldStory = 2
+)
+
+// fieldWeight is what a matching term adds to relevance, by field.
+var fieldWeight = [3]int{8, 3, 1}
+
+// New returns an empty index over db; call Load, then Follow.
+func New(db *store.DB, log *slog.Logger) *Index {
+	if log == nil {
+		log = slog.Default()
+	}
+	ix := &Index{db: db, log: log}
+	ix.reset()
+	return ix
+}
+
+func (ix *Index) reset() {
+	ix.slots = nil
+	ix.byID = map[int64]int32{}
+	ix.postings = map[string][]posting{}
+	ix.vocab = nil
+	ix.dead = 0
+}
+
+// Load reads every reference, account and taxonomy value from the database.
+func (ix *Index) Load(ctx context.Context) error {
+	last, err := ix.db.LastChangeID(ctx)
+	if err != nil {
+		return err
+	}
+	if err := ix.loadTaxonomies(ctx); err != nil {
+		return err
+	}
+	if err := ix.loadAll(ctx); err != nil {
+		return err
+	}
+	ix.feed.start(last)
+	return nil
+}
+
+func (ix *Index) loadTaxonomies(ctx context.Context) error {
+	vals, err := ix.db.ListTaxonomy(ctx, "")
+	if err != nil {
+		return err
+	}
+	capDefault, err := ix.db.CapacityDefault(ctx)
+	if err != nil {
+		return err
+	}
+	byID := make(map[int64]*vouch.TaxonomyValue, len(vals))
+	byName := map[vouch.TaxonomyKind]map[string]int64{}
+	var max int64
+	for _, v := range vals {
+		byID[v.ID] = v
+		if byName[v.Kind] == nil {
+			byName[v.Kind] = map[string]int64{}
+		}
+		byName[v.Kind][strings.ToLower(v.Name)] = v.ID
+		if v.ID > max {
+			max = v.ID
+		}
+	}
+	ix.mu.Lock()
+	ix.values, ix.valueByName, ix.maxValueID, ix.capacityDefault = byID, byName, max, capDefault
+	ix.mu.Unlock()
+	return nil
+}
+
+func (ix *Index) loadAll(ctx context.Context) error {
+	recs, err := ix.db.LoadReferenceRecords(ctx, nil, vouch.Today())
+	if err != nil {
+		return err
+	}
+	fresh := &Index{}
+	fresh.reset()
+	fresh.bulk = true
+	for _, rec := range recs {
+		fresh.put(rec)
+	}
+	fresh.sortVocab()
+	ix.mu.Lock()
+	ix.slots, ix.byID, ix.postings, ix.vocab, ix.dead = fresh.slots, fresh.byID, fresh.postings, fresh.vocab, 0
+	ix.mu.Unlock()
+	return nil
+}
+
+// reload refreshes the given references (deleting those that are gone).
+func (ix *Index) reload(ctx context.Context, ids []int64) error {
+	ids = uniq(ids)
+	if len(ids) == 0 {
+		return nil
+	}
+	ix.mu.RLock()
+	size := len(ix.byID)
+	ix.mu.RUnlock()
+	// Past a few thousand, one full load is cheaper than many lookups.
+	if len(ids) > 2000 || (size > 0 && len(ids) > size/4 && len(ids) > 200) {
+		return ix.loadAll(ctx)
+	}
+	recs, err := ix.db.LoadReferenceRecords(ctx, ids, vouch.Today())
+	if err != nil {
+		return err
+	}
+	found := map[int64]bool{}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, rec := range recs {
+		found[rec.Reference.ID] = true
+		ix.put(rec)
+	}
+	for _, id := range ids {
+		if !found[id] {
+			ix.remove(id)
+		}
+	}
+	if ix.dead > 1000 && ix.dead > len(ix.slots)/3 {
+		ix.compact()
+	}
+	return nil
+}
+
+func uniq(ids []int64) []int64 {
+	s := slices.Clone(ids)
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// put adds or replaces a reference; the caller holds the write lock (or owns ix).
+func (ix *Index) put(rec store.ReferenceRecord) {
+	ix.remove(rec.Reference.ID)
+	r, a := rec.Reference, rec.Account
+	e := &entry{ref: r, acct: a, nameKey: strings.ToLower(r.Name), acctKey: strings.ToLower(a.Name),
+		restDay: r.RestingUntil, verified: r.LastVerified}
+	e.acts = slices.Clone(rec.Activities)
+	slices.SortFunc(e.acts, func(x, y vouch.Date) int { return x.Time().Compare(y.Time()) })
+	single := func(id int64) []int64 {
+		if id == 0 {
+			return nil
+		}
+		return []int64{id}
+	}
+	e.facets[dimIndustry] = single(a.IndustryID)
+	e.facets[dimRegion] = single(a.RegionID)
+	e.facets[dimCountry] = single(a.CountryID)
+	e.facets[dimSegment] = single(a.SegmentID)
+	e.facets[dimSize] = single(a.SizeID)
+	e.facets[dimProduct] = r.ProductIDs
+	e.facets[dimUseCase] = r.UseCaseIDs
+	e.facets[dimCompetitor] = r.CompetitorIDs
+	for _, act := range r.Activities {
+		e.facets[dimActivity] = append(e.facets[dimActivity], act.TypeID)
+	}
+	if i := slices.Index(vouch.Seniorities, r.Seniority); i >= 0 {
+		e.facets[dimSeniority] = []int64{int64(i)}
+	}
+	if r.OwnerID != 0 {
+		e.facets[dimOwner] = []int64{r.OwnerID}
+	}
+	slot := int32(len(ix.slots))
+	ix.slots = append(ix.slots, e)
+	ix.byID[r.ID] = slot
+	add := func(text string, field uint8) {
+		seen := map[string]bool{}
+		for _, w := range tokenize(text) {
+			t := stem(w)
+			if seen[t] {
+				continue
+			}
+			seen[t] = true
+			list, known := ix.postings[t]
+			if !known {
+				ix.addTerm(t)
+			}
+			ix.postings[t] = append(list, posting{slot: slot, field: field})
+		}
+	}
+	add(r.Name+" "+a.Name, fieldName)
+	add(r.Title, fieldTitle)
+	add(r.Story, fieldStory)
+}
+
+// remove drops a reference; its postings stay until compaction but point at a dead slot.
+func (ix *Index) remove(id int64) {
+	if slot, ok := ix.byID[id]; ok {
+		ix.slots[slot] = nil
+		delete(ix.byID, id)
+		ix.dead++
+	}
+}
+
+// compact rebuilds the slots and postings without the dead ones.
+func (ix *Index) compact() {
+	live := make([]*entry, 0, len(ix.byID))
+	for _, e := range ix.slots {
+		if e != nil {
+			live = append(live, e)
+		}
+	}
+	ix.reset()
+	ix.bulk = true
+	for _, e := range live {
+		ix.put(store.ReferenceRecord{Reference: e.ref, Account: e.acct, Activities: e.acts})
+	}
+	ix.sortVocab()
+}
+
+// addTerm puts a new term into the sorted vocabulary (or, in bulk, at its end).
+func (ix *Index) addTerm(t string) {
+	if ix.bulk {
+		ix.vocab = append(ix.vocab, t)
+		return
+	}
+	i, _ := slices.BinarySearch(ix.vocab, t)
+	ix.vocab = slices.Insert(ix.vocab, i, t)
+}
+
+func (ix *Index) sortVocab() {
+	slices.Sort(ix.vocab)
+	ix.bulk = false
+}
+
+// Len returns how many references the index holds.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.byID)
+}
+
+// ValueID finds a taxonomy value by name, case-insensitively (0 when unknown).
+func (ix *Index) ValueID(kind vouch.TaxonomyKind, name string) int64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.valueByName[kind][strings.ToLower(strings.Join(strings.Fields(name), " "))]
+}
+
+// Value returns a taxonomy value by id (nil when unknown).
+func (ix *Index) Value(id int64) *vouch.TaxonomyValue {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.values[id]
+}
+
+// ValueName returns the name of a taxonomy value ("" when unknown).
+func (ix *Index) ValueName(id int64) string {
+	if v := ix.Value(id); v != nil {
+		return v.Name
+	}
+	return ""
+}
+
+// Values returns the values of kind in display order.
+func (ix *Index) Values(kind vouch.TaxonomyKind, includeRetired bool) []*vouch.TaxonomyValue {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var out []*vouch.TaxonomyValue
+	for _, v := range ix.values {
+		if v.Kind == kind && (includeRetired || !v.Retired) {
+			out = append(out, v)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Position != out[j].Position {
+			return out[i].Position < out[j].Position
+		}
+		return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name)
+	})
+	return out
+}
+
+// CapacityDefault is the default number of activities per 90 days.
+func (ix *Index) CapacityDefault() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.capacityDefault
+}
+
+// capacityOf computes an entry's capacity on day today.
+func (ix *Index) capacityOf(e *entry, today vouch.Date) vouch.Capacity {
+	max := ix.capacityDefault
+	if e.ref.CapacityOverride != nil {
+		max = *e.ref.CapacityOverride
+	}
+	return vouch.ComputeCapacity(max, e.acts, today)
+}
+
+// Get returns one reference as a hit (false when unknown).
+func (ix *Index) Get(id int64) (Hit, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	slot, ok := ix.byID[id]
+	if !ok {
+		return Hit{}, false
+	}
+	return ix.hit(ix.slots[slot], vouch.Today(), 0), true
+}
+
+func (ix *Index) hit(e *entry, today vouch.Date, score int) Hit {
+	return Hit{Reference: e.ref, Account: e.acct, Status: e.ref.EffectiveStatus(today),
+		Capacity: ix.capacityOf(e, today), Stale: e.ref.Stale(today), Score: score}
+}
+
+// Apply brings the index up to date with changed entities. It is called with
+// the entities of every local commit, and by the feed with everyone else's.
+func (ix *Index) Apply(ctx context.Context, changes []store.Touched) error {
+	var refs []int64
+	taxonomy := false
+	for _, c := range changes {
+		switch {
+		case c.EntityType == "reference":
+			refs = append(refs, c.EntityID)
+		case c.EntityType == "account":
+			ids, err := ix.db.ReferencesOfAccount(ctx, c.EntityID)
+			if err != nil {
+				return err
+			}
+			refs = append(refs, ids...)
+		case c.EntityType == "activity":
+			id, err := ix.db.ActivityReference(ctx, c.EntityID)
+			if err != nil {
+				return err
+			}
+			if id != 0 {
+				refs = append(refs, id)
+			}
+		case c.EntityType == "taxonomy_value" || strings.HasPrefix(c.EntityType, "setting:"):
+			taxonomy = true
+		}
+	}
+	if taxonomy {
+		if err := ix.loadTaxonomies(ctx); err != nil {
+			return err
+		}
+	}
+	return ix.reload(ctx, refs)
+}
+
+// Follow keeps the index current until ctx ends: local commits are applied
+// as they happen; the audit log is polled for writes by other processes
+// (other instances, the command line) every interval.
+func (ix *Index) Follow(ctx context.Context, interval time.Duration) {
+	ix.db.Subscribe(func(t []store.Touched) {
+		if err := ix.Apply(context.Background(), t); err != nil {
+			ix.log.Error("index: applying a local change", "err", err)
+		}
+	})
+	go func() {
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if err := ix.poll(ctx); err != nil && ctx.Err() == nil {
+					ix.log.Error("index: following changes", "err", err)
+				}
+			}
+		}
+	}()
+}

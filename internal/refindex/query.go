@@ -1,0 +1,450 @@
+package refindex
+
+import (
+	"container/heap"
+	"math/bits"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// Dimensions that can be filtered and counted.
+const (
+	dimIndustry = iota
+	dimRegion
+	dimCountry
+	dimSegment
+	dimSize
+	dimProduct
+	dimUseCase
+	dimCompetitor
+	dimActivity
+	dimSeniority
+	dimOwner
+	dimStatus   // computed per query: depends on today
+	dimCapacity // computed per query: 1 = has capacity now, 0 = at capacity
+	dimVerified // computed per query: 1 = verified within 12 months, 0 = stale
+	numDims
+)
+
+// Facet names, as used in URLs and the API (?facets=industry,region).
+var Facets = []string{"industry", "region", "country", "segment", "company_size", "product", "use_case",
+	"competitor", "activity_type", "seniority", "owner", "status", "capacity", "verified"}
+
+var dimKinds = [numDims]vouch.TaxonomyKind{vouch.TaxIndustry, vouch.TaxRegion, vouch.TaxCountry, vouch.TaxSegment,
+	vouch.TaxCompanySize, vouch.TaxProduct, vouch.TaxUseCase, vouch.TaxCompetitor, vouch.TaxActivityType}
+
+// FacetKind returns the taxonomy behind a facet ("" for status, capacity …).
+func FacetKind(facet string) vouch.TaxonomyKind {
+	if i := slices.Index(Facets, facet); i >= 0 && i < len(dimKinds) {
+		return dimKinds[i]
+	}
+	return ""
+}
+
+// Query selects references. Within a facet the selected values are
+// alternatives (OR); across facets they all apply (AND).
+type Query struct {
+	Text        string
+	Filters     map[string][]int64 // facet name → selected keys (value ids; status/seniority by index; capacity/verified 1|0; owner user id)
+	AccountID   int64
+	Sort        string // relevance (default with text), name (default), account, updated, verified
+	Offset      int
+	Limit       int // 0 = 50; -1 = all
+	CountFacets []string
+}
+
+// Hit is one reference found.
+type Hit struct {
+	Reference *vouch.Reference `json:"-"`
+	Account   *vouch.Account   `json:"-"`
+	Status    vouch.Status     // as of today: a rest that ended counts as active
+	Capacity  vouch.Capacity
+	Stale     bool
+	Score     int // text relevance
+}
+
+// FacetValue is one value of a facet with the number of references it would give.
+type FacetValue struct {
+	Key      int64  `json:"-"`
+	Name     string `json:"name"`
+	Count    int    `json:"count"`
+	Selected bool   `json:"selected"`
+}
+
+// Result is a page of hits, the number of all matches, and facet counts.
+type Result struct {
+	Total  int
+	Hits   []Hit
+	Facets map[string][]FacetValue
+}
+
+// StatusKey is the filter key of a status.
+func StatusKey(s vouch.Status) int64 { return int64(slices.Index(vouch.Statuses, s)) }
+
+// SeniorityKey is the filter key of a seniority ("executive" …), or -1.
+func SeniorityKey(s string) int64 { return int64(slices.Index(vouch.Seniorities, strings.ToLower(s))) }
+
+// Search answers q. Counts for a facet are computed as if that facet had no
+// selection, so a person can see what choosing another value would give.
+func (ix *Index) Search(q Query) Result {
+	today := vouch.Today()
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+
+	var filters [numDims][]int64
+	for name, keys := range q.Filters {
+		if d := slices.Index(Facets, name); d >= 0 && len(keys) > 0 {
+			filters[d] = keys
+		}
+	}
+	var counting [numDims][]int32
+	for _, name := range q.CountFacets {
+		d := slices.Index(Facets, name)
+		if d < 0 {
+			continue
+		}
+		size := int64(0)
+		switch {
+		case d < len(dimKinds):
+			size = ix.maxValueID + 1
+		case d == dimSeniority:
+			size = int64(len(vouch.Seniorities))
+		case d == dimStatus:
+			size = int64(len(vouch.Statuses))
+		case d == dimOwner:
+			size = 0 // counted in a map below: user ids are sparse
+		default:
+			size = 2
+		}
+		counting[d] = make([]int32, size)
+	}
+	ownerCounts := map[int64]int32{}
+	countOwner := slices.Contains(q.CountFacets, "owner")
+
+	var match []uint64 // nil: every slot is a candidate
+	var scores []uint16
+	if terms := tokenize(q.Text); len(terms) > 0 {
+		match, scores = ix.matchText(terms)
+	}
+
+	sortBy := q.Sort
+	if sortBy == "" || (sortBy == "relevance" && match == nil) {
+		sortBy = "name"
+		if match != nil {
+			sortBy = "relevance"
+		}
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = 50
+	}
+	k := q.Offset + limit
+	if limit < 0 {
+		k = -1
+	}
+	top := &hitHeap{less: lessFunc(sortBy, scores)}
+
+	var dyn [numDims][]int64
+	var statusBuf, capBuf, verBuf [1]int64
+	total := 0
+	for slot, e := range ix.slots {
+		if e == nil || (match != nil && match[slot>>6]&(1<<(uint(slot)&63)) == 0) {
+			continue
+		}
+		if q.AccountID != 0 && e.acct.ID != q.AccountID {
+			continue
+		}
+		statusBuf[0] = StatusKey(e.ref.EffectiveStatus(today))
+		capBuf[0] = 0
+		if ix.capacityOf(e, today).Free() {
+			capBuf[0] = 1
+		}
+		verBuf[0] = 1
+		if e.ref.Stale(today) {
+			verBuf[0] = 0
+		}
+		dyn = e.facets
+		dyn[dimStatus], dyn[dimCapacity], dyn[dimVerified] = statusBuf[:], capBuf[:], verBuf[:]
+		failed, fails := -1, 0
+		for d := 0; d < numDims; d++ {
+			if filters[d] != nil && !anyIn(dyn[d], filters[d]) {
+				fails++
+				failed = d
+				if fails > 1 {
+					break
+				}
+			}
+		}
+		if fails > 1 {
+			continue
+		}
+		for d := 0; d < numDims; d++ {
+			if (fails == 0 || d == failed) && (counting[d] != nil || (d == dimOwner && countOwner)) {
+				for _, v := range dyn[d] {
+					if d == dimOwner {
+						ownerCounts[v]++
+					} else if v >= 0 && v < int64(len(counting[d])) {
+						counting[d][v]++
+					}
+				}
+			}
+		}
+		if fails == 0 {
+			total++
+			top.offer(int32(slot), e, k)
+		}
+	}
+	hits := top.sorted()
+	if q.Offset < len(hits) {
+		hits = hits[q.Offset:]
+	} else {
+		hits = nil
+	}
+	res := Result{Total: total, Hits: make([]Hit, len(hits))}
+	for i, h := range hits {
+		score := 0
+		if scores != nil {
+			score = int(scores[h])
+		}
+		res.Hits[i] = ix.hit(ix.slots[h], today, score)
+	}
+	if len(q.CountFacets) > 0 {
+		res.Facets = ix.facetValues(q.CountFacets, counting, ownerCounts, filters)
+	}
+	return res
+}
+
+func anyIn(have, want []int64) bool {
+	for _, h := range have {
+		for _, w := range want {
+			if h == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// facetValues turns counts into named values: taxonomy values in display
+// order (retired ones only when they count), statuses in lifecycle order.
+func (ix *Index) facetValues(names []string, counting [numDims][]int32, owners map[int64]int32, filters [numDims][]int64) map[string][]FacetValue {
+	out := map[string][]FacetValue{}
+	for _, name := range names {
+		d := slices.Index(Facets, name)
+		if d < 0 {
+			continue
+		}
+		selected := func(k int64) bool { return slices.Contains(filters[d], k) }
+		var vals []FacetValue
+		switch {
+		case d < len(dimKinds):
+			var list []*vouch.TaxonomyValue
+			for _, v := range ix.values {
+				if v.Kind == dimKinds[d] && (!v.Retired || counting[d][v.ID] > 0) {
+					list = append(list, v)
+				}
+			}
+			sort.Slice(list, func(i, j int) bool {
+				if list[i].Position != list[j].Position {
+					return list[i].Position < list[j].Position
+				}
+				return list[i].Name < list[j].Name
+			})
+			for _, v := range list {
+				vals = append(vals, FacetValue{Key: v.ID, Name: v.Name, Count: int(counting[d][v.ID]), Selected: selected(v.ID)})
+			}
+		case d == dimSeniority:
+			for i, s := range vouch.Seniorities {
+				vals = append(vals, FacetValue{Key: int64(i), Name: s, Count: int(counting[d][i]), Selected: selected(int64(i))})
+			}
+		case d == dimStatus:
+			for i, s := range vouch.Statuses {
+				vals = append(vals, FacetValue{Key: int64(i), Name: string(s), Count: int(counting[d][i]), Selected: selected(int64(i))})
+			}
+		case d == dimCapacity:
+			vals = []FacetValue{{Key: 1, Name: "has capacity now", Count: int(counting[d][1]), Selected: selected(1)},
+				{Key: 0, Name: "at capacity", Count: int(counting[d][0]), Selected: selected(0)}}
+		case d == dimVerified:
+			vals = []FacetValue{{Key: 1, Name: "verified", Count: int(counting[d][1]), Selected: selected(1)},
+				{Key: 0, Name: "stale", Count: int(counting[d][0]), Selected: selected(0)}}
+		case d == dimOwner:
+			for id, n := range owners {
+				vals = append(vals, FacetValue{Key: id, Count: int(n), Selected: selected(id)})
+			}
+			sort.Slice(vals, func(i, j int) bool { return vals[i].Count > vals[j].Count })
+		}
+		out[name] = vals
+	}
+	return out
+}
+
+// matchText returns the slots containing every query term (as a bitset) and
+// their relevance. The last term also matches as a prefix (search as you
+// type); a term that matches nothing is retried allowing one typo.
+func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
+	n := len(ix.slots)
+	words := (n + 63) / 64
+	var match []uint64
+	scores := make([]uint16, n)
+	for i, raw := range terms {
+		t := stem(raw)
+		var cands []string
+		weight := 2
+		if _, ok := ix.postings[t]; ok {
+			cands = append(cands, t)
+		}
+		if i == len(terms)-1 && len(raw) >= 2 {
+			lo := sort.SearchStrings(ix.vocab, raw)
+			for j := lo; j < len(ix.vocab) && strings.HasPrefix(ix.vocab[j], raw) && len(cands) < 200; j++ {
+				if ix.vocab[j] != t {
+					cands = append(cands, ix.vocab[j])
+				}
+			}
+		}
+		if len(cands) == 0 && len(t) >= 4 {
+			weight = 1
+			for _, v := range ix.vocab {
+				if within1(t, v) {
+					cands = append(cands, v)
+				}
+			}
+		}
+		set := make([]uint64, words)
+		for ci, c := range cands {
+			w := weight
+			if ci > 0 && weight == 2 && c != t {
+				w = 1 // prefix completions count less than the word itself
+			}
+			for _, p := range ix.postings[c] {
+				if ix.slots[p.slot] == nil {
+					continue
+				}
+				set[p.slot>>6] |= 1 << (uint(p.slot) & 63)
+				scores[p.slot] += uint16(fieldWeight[p.field] * w)
+			}
+		}
+		if match == nil {
+			match = set
+		} else {
+			for w := range match {
+				match[w] &= set[w]
+			}
+		}
+	}
+	return match, scores
+}
+
+
+// popcount is the number of set bits; used by tests and stats.
+func popcount(set []uint64) int {
+	n := 0
+	for _, w := range set {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// hitHeap keeps the best k slots by the sort order. Its root is the worst
+// kept hit, so a better one replaces it in O(log k).
+type hitHeap struct {
+	slots   []int32
+	entries []*entry
+	less    func(a, b *entry, sa, sb int32) bool
+}
+
+func (h *hitHeap) Len() int { return len(h.slots) }
+func (h *hitHeap) Less(i, j int) bool {
+	return h.less(h.entries[j], h.entries[i], h.slots[j], h.slots[i])
+}
+func (h *hitHeap) Swap(i, j int) {
+	h.slots[i], h.slots[j] = h.slots[j], h.slots[i]
+	h.entries[i], h.entries[j] = h.entries[j], h.entries[i]
+}
+func (h *hitHeap) Push(x any) {
+	c := x.(candidate)
+	h.slots, h.entries = append(h.slots, c.slot), append(h.entries, c.e)
+}
+func (h *hitHeap) Pop() any {
+	n := len(h.slots) - 1
+	c := candidate{h.slots[n], h.entries[n]}
+	h.slots, h.entries = h.slots[:n], h.entries[:n]
+	return c
+}
+
+type candidate struct {
+	slot int32
+	e    *entry
+}
+
+// offer considers a hit; k < 0 keeps every hit.
+func (h *hitHeap) offer(slot int32, e *entry, k int) {
+	switch {
+	case k < 0:
+		h.slots, h.entries = append(h.slots, slot), append(h.entries, e)
+	case len(h.slots) < k:
+		heap.Push(h, candidate{slot, e})
+	case k > 0 && h.less(e, h.entries[0], slot, h.slots[0]):
+		h.slots[0], h.entries[0] = slot, e
+		heap.Fix(h, 0)
+	}
+}
+
+// sorted returns the kept slots, best first.
+func (h *hitHeap) sorted() []int32 {
+	idx := make([]int, len(h.slots))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool {
+		return h.less(h.entries[idx[a]], h.entries[idx[b]], h.slots[idx[a]], h.slots[idx[b]])
+	})
+	out := make([]int32, len(idx))
+	for i, j := range idx {
+		out[i] = h.slots[j]
+	}
+	return out
+}
+
+// lessFunc orders hits; ties fall back to name, then id, so pages are stable.
+func lessFunc(by string, scores []uint16) func(a, b *entry, sa, sb int32) bool {
+	byName := func(a, b *entry) bool {
+		if a.nameKey != b.nameKey {
+			return a.nameKey < b.nameKey
+		}
+		return a.ref.ID < b.ref.ID
+	}
+	switch by {
+	case "relevance":
+		return func(a, b *entry, sa, sb int32) bool {
+			if scores[sa] != scores[sb] {
+				return scores[sa] > scores[sb]
+			}
+			return byName(a, b)
+		}
+	case "account":
+		return func(a, b *entry, _, _ int32) bool {
+			if a.acctKey != b.acctKey {
+				return a.acctKey < b.acctKey
+			}
+			return byName(a, b)
+		}
+	case "updated":
+		return func(a, b *entry, _, _ int32) bool {
+			if !a.ref.UpdatedAt.Equal(b.ref.UpdatedAt) {
+				return a.ref.UpdatedAt.After(b.ref.UpdatedAt)
+			}
+			return byName(a, b)
+		}
+	case "verified": // stalest first: the re-verification worklist
+		return func(a, b *entry, _, _ int32) bool {
+			if a.verified != b.verified {
+				return a.verified.Before(b.verified)
+			}
+			return byName(a, b)
+		}
+	}
+	return func(a, b *entry, _, _ int32) bool { return byName(a, b) }
+}

@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// Batch makes many changes in one transaction: all of them are saved, or
+// none (imports are all-or-nothing). Taxonomy values and users are looked up
+// once per batch instead of once per row.
+type Batch struct{ tx *Tx }
+
+// Batch runs fn in one write transaction; an error from fn rolls everything back.
+func (db *DB) Batch(ctx context.Context, fn func(b *Batch) error) error {
+	return db.update(ctx, func(tx *Tx) error {
+		if err := tx.cacheLookups(); err != nil {
+			return err
+		}
+		return fn(&Batch{tx: tx})
+	})
+}
+
+func (tx *Tx) cacheLookups() error {
+	tx.valueKinds, tx.userIDs = map[int64]string{}, map[int64]bool{}
+	rows, err := tx.query(`SELECT id, kind FROM taxonomy_values`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var kind string
+		if err := rows.Scan(&id, &kind); err != nil {
+			rows.Close()
+			return err
+		}
+		tx.valueKinds[id] = kind
+	}
+	rows.Close()
+	ids, err := tx.ids(`SELECT id FROM users`)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		tx.userIDs[id] = true
+	}
+	return nil
+}
+
+// CreateAccount adds an account.
+func (b *Batch) CreateAccount(a *vouch.Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return b.tx.createAccount(a)
+}
+
+// UpdateAccount saves an account read at a.Version.
+func (b *Batch) UpdateAccount(a *vouch.Account) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return b.tx.updateAccount(a)
+}
+
+// CreateReference adds a reference.
+func (b *Batch) CreateReference(r *vouch.Reference) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return b.tx.createReference(r)
+}
+
+// UpdateReference saves a reference read at r.Version.
+func (b *Batch) UpdateReference(r *vouch.Reference) error {
+	return b.tx.updateReference(r)
+}
+
+// ChangeStatus moves a reference along its lifecycle.
+func (b *Batch) ChangeStatus(id int64, c vouch.StatusChange) (*vouch.Reference, error) {
+	return b.tx.changeStatus(id, 0, c)
+}
+
+// Reference reads a reference inside the batch.
+func (b *Batch) Reference(id int64) (*vouch.Reference, error) {
+	return b.tx.reference(id)
+}
+
+// LogActivity records an activity on day on for a reference.
+func (b *Batch) LogActivity(a *vouch.Activity) error {
+	id, err := b.tx.insert(`INSERT INTO activities (ref_id, type_id, occurred_on, notes, created_at) VALUES (?, ?, ?, ?, ?)`,
+		a.ReferenceID, a.TypeID, a.OccurredOn.String(), a.Notes, b.tx.now)
+	if err != nil {
+		return err
+	}
+	a.ID, a.CreatedAt = id, b.tx.now
+	b.tx.touched = append(b.tx.touched, Touched{EntityType: "reference", EntityID: a.ReferenceID})
+	return b.tx.audit("create", "activity", id, []vouch.Change{{Field: "reference_id", After: a.ReferenceID},
+		{Field: "activity_type_id", After: a.TypeID}, {Field: "occurred_on", After: a.OccurredOn.String()}})
+}

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// Setting keys.
+const (
+	SettingCapacityDefault = "capacity_default" // activities per reference per rolling 90 days
+)
+
+// Setting returns the value of key, or def when unset.
+func (db *DB) Setting(ctx context.Context, key, def string) (string, error) {
+	var v string
+	err := db.queryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return def, nil
+	}
+	return v, err
+}
+
+// SetSetting stores a setting and audits the change.
+func (db *DB) SetSetting(ctx context.Context, key, value string) error {
+	return db.update(ctx, func(tx *Tx) error {
+		var before string
+		err := tx.queryRow(`SELECT value FROM settings WHERE key = ?`, key).Scan(&before)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if before == value {
+			return nil
+		}
+		if _, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+			return err
+		}
+		return tx.audit("update", "setting:"+key, 0, []vouch.Change{{Field: key, Before: before, After: value}})
+	})
+}
+
+// CapacityDefault is the number of activities per 90 days a reference may do unless overridden.
+func (db *DB) CapacityDefault(ctx context.Context) (int, error) {
+	s, err := db.Setting(ctx, SettingCapacityDefault, strconv.Itoa(vouch.DefaultCapacity))
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return vouch.DefaultCapacity, nil
+	}
+	return n, nil
+}

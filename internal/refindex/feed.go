@@ -15,10 +15,10 @@ const lookback = 500
 
 // feed tracks which audit entries the index has applied.
 type feed struct {
-	mu   sync.Mutex
+	mu    sync.Mutex
 	last  int64
-	floor int64 // everything up to here was in the initial load
-	seen map[int64]bool // applied ids within the lookback window
+	floor int64          // everything up to here was in the initial load
+	seen  map[int64]bool // applied ids within the lookback window
 }
 
 func (f *feed) start(last int64) {

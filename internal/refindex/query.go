@@ -337,7 +337,6 @@ func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 	return match, scores
 }
 
-
 // popcount is the number of set bits; used by tests and stats.
 func popcount(set []uint64) int {
 	n := 0

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -38,17 +39,61 @@ func New(db *store.DB, log *slog.Logger) *Handler {
 	return &Handler{db: db, log: log}
 }
 
+// route is one endpoint: the pattern http.ServeMux matches and its handler,
+// already wrapped with the authentication and permission it needs.
+type route struct {
+	pattern string
+	handler http.Handler
+}
+
+// routes lists every endpoint under /api/v1. It is one table so that Routes
+// and Patterns cannot disagree, and a test can hold it against openapi.yaml.
+func (h *Handler) routes() []route {
+	return []route{
+		{"GET /api/v1/openapi.yaml", http.HandlerFunc(h.openAPI)},
+		{"GET /api/v1/me", h.auth("", h.me)},
+
+		{"GET /api/v1/taxonomies", h.auth("", h.listTaxonomies)},
+		{"GET /api/v1/taxonomies/{kind}", h.auth("", h.listTaxonomyValues)},
+		{"POST /api/v1/taxonomies/{kind}", h.auth(vouch.PermManageTaxonomies, h.createTaxonomyValue)},
+		{"PATCH /api/v1/taxonomies/{kind}/{id}", h.auth(vouch.PermManageTaxonomies, h.updateTaxonomyValue)},
+		{"DELETE /api/v1/taxonomies/{kind}/{id}", h.auth(vouch.PermManageTaxonomies, h.deleteTaxonomyValue)},
+
+		{"GET /api/v1/audit", h.auth(vouch.PermReadAudit, h.listAudit)},
+
+		{"GET /api/v1/users", h.auth(vouch.PermManageUsers, h.listUsers)},
+		{"POST /api/v1/users", h.auth(vouch.PermManageUsers, h.createUser)},
+		{"GET /api/v1/users/{id}", h.auth(vouch.PermManageUsers, h.getUser)},
+		{"PATCH /api/v1/users/{id}", h.auth(vouch.PermManageUsers, h.updateUser)},
+	}
+}
+
 // Routes registers every endpoint on mux.
 func (h *Handler) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/openapi.yaml", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/yaml")
-		w.Write(OpenAPI)
-	})
-	mux.Handle("GET /api/v1/me", h.auth("", h.me))
+	for _, rt := range h.routes() {
+		mux.Handle(rt.pattern, rt.handler)
+	}
 	// Anything else under /api/v1 is a JSON 404, never an HTML page.
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, vouch.Errorf(vouch.ENOTFOUND, "No API endpoint %s %s.", r.Method, r.URL.Path))
 	}))
+}
+
+// Patterns returns the pattern of every endpoint, e.g. "GET /api/v1/me",
+// so tests can check that openapi.yaml documents each one.
+func Patterns() []string {
+	var out []string
+	for _, rt := range New(nil, nil).routes() {
+		out = append(out, rt.pattern)
+	}
+	return out
+}
+
+// openAPI serves GET /api/v1/openapi.yaml: this API's description, public so
+// clients can be generated before anyone has a token.
+func (h *Handler) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/yaml")
+	w.Write(OpenAPI)
 }
 
 type userKey struct{}
@@ -189,25 +234,54 @@ func decode(r *http.Request, v any) error {
 		switch {
 		case errors.Is(err, io.EOF):
 			return vouch.Errorf(vouch.EINVALID, "The request body is empty; send a JSON object.")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return vouch.Errorf(vouch.EINVALID, "The request body is not valid JSON: it ends before the object does.")
 		case errors.As(err, &syn):
 			return vouch.Errorf(vouch.EINVALID, "The request body is not valid JSON (at byte %d).", syn.Offset)
+		case errors.As(err, &typ) && typ.Field == "":
+			return vouch.Errorf(vouch.EINVALID, "The request body must be a JSON object.")
 		case errors.As(err, &typ):
 			return &vouch.Error{Code: vouch.EINVALID, Message: "A field has the wrong type.",
-				Fields: map[string]string{typ.Field: "must be " + typ.Type.String()}}
+				Fields: map[string]string{typ.Field: "must be " + jsonType(typ.Type)}}
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			return &vouch.Error{Code: vouch.EINVALID, Message: "Unknown field " + f + ".", Fields: map[string]string{f: "is not a known field"}}
 		}
 		return vouch.Errorf(vouch.EINVALID, "The request body could not be read: %v", err)
 	}
+	if dec.More() {
+		return vouch.Errorf(vouch.EINVALID, "The request body must be one JSON object, with nothing after it.")
+	}
 	return nil
 }
 
-// pathID reads a numeric path parameter.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+// jsonType names a Go type the way a JSON client knows it, not as Go spells it.
+func jsonType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return "an object"
+}
+
+// pathID reads the numeric {id} path parameter; what names the entity in the
+// error, e.g. "user".
+func pathID(r *http.Request, what string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, vouch.Errorf(vouch.ENOTFOUND, "No %s with id %q.", name, r.PathValue(name))
+		return 0, vouch.Errorf(vouch.ENOTFOUND, "No %s with id %q.", what, r.PathValue("id"))
 	}
 	return id, nil
 }

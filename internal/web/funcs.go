@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,8 +31,10 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprint(fallback)
 	},
-	"lower": strings.ToLower,
-	"json":  func(v any) string { return fmt.Sprintf("%v", v) },
+	"lower":      strings.ToLower,
+	"auditValue": auditValue,
+	"entity":     func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"json":       func(v any) string { return fmt.Sprintf("%v", v) },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {
@@ -120,3 +123,20 @@ func plural(n int, word string) string {
 }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// auditValue shows one side of a change: "—" for no value, so a creation
+// reads "name: — → Ada".
+func auditValue(v any) string {
+	if v == nil {
+		return "—"
+	}
+	// Values come back from JSON, where every number is a float64.
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	s := fmt.Sprint(v)
+	if s == "" {
+		return "(empty)"
+	}
+	return s
+}

@@ -81,6 +81,16 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /logout", h.logout)
 
 	mux.Handle("GET /{$}", h.signedIn(h.dashboard))
+
+	mux.Handle("GET /admin/users", h.can(vouch.PermManageUsers, h.users))
+	mux.Handle("POST /admin/users", h.can(vouch.PermManageUsers, h.createUser))
+	mux.Handle("GET /admin/users/{id}", h.can(vouch.PermManageUsers, h.user))
+	mux.Handle("POST /admin/users/{id}", h.can(vouch.PermManageUsers, h.updateUser))
+	mux.Handle("POST /admin/users/{id}/password", h.can(vouch.PermManageUsers, h.resetPassword))
+
+	mux.Handle("GET /account", h.signedIn(h.account))
+	mux.Handle("POST /account/password", h.signedIn(h.changePassword))
+
 	mux.Handle("/", h.optionalUser(h.notFound))
 }
 

@@ -88,6 +88,16 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/users/{id}", h.can(vouch.PermManageUsers, h.updateUser))
 	mux.Handle("POST /admin/users/{id}/password", h.can(vouch.PermManageUsers, h.resetPassword))
 
+	mux.Handle("GET /admin/taxonomies", h.can(vouch.PermManageTaxonomies, h.taxonomies))
+	mux.Handle("GET /admin/taxonomies/{kind}", h.can(vouch.PermManageTaxonomies, h.taxonomy))
+	mux.Handle("POST /admin/taxonomies/{kind}", h.can(vouch.PermManageTaxonomies, h.createTaxonomyValue))
+	mux.Handle("POST /admin/taxonomies/{kind}/{id}", h.can(vouch.PermManageTaxonomies, h.updateTaxonomyValue))
+	mux.Handle("POST /admin/taxonomies/{kind}/{id}/delete", h.can(vouch.PermManageTaxonomies, h.deleteTaxonomyValue))
+
+	mux.Handle("GET /admin/tokens", h.can(vouch.PermManageUsers, h.tokens))
+	mux.Handle("POST /admin/tokens", h.can(vouch.PermManageUsers, h.createToken))
+	mux.Handle("POST /admin/tokens/{id}/revoke", h.can(vouch.PermManageUsers, h.revokeToken))
+
 	mux.Handle("GET /account", h.signedIn(h.account))
 	mux.Handle("POST /account/password", h.signedIn(h.changePassword))
 

@@ -94,6 +94,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/taxonomies/{kind}/{id}", h.can(vouch.PermManageTaxonomies, h.updateTaxonomyValue))
 	mux.Handle("POST /admin/taxonomies/{kind}/{id}/delete", h.can(vouch.PermManageTaxonomies, h.deleteTaxonomyValue))
 
+	mux.Handle("GET /admin/audit", h.can(vouch.PermReadAudit, h.audit))
+
 	mux.Handle("GET /admin/tokens", h.can(vouch.PermManageUsers, h.tokens))
 	mux.Handle("POST /admin/tokens", h.can(vouch.PermManageUsers, h.createToken))
 	mux.Handle("POST /admin/tokens/{id}/revoke", h.can(vouch.PermManageUsers, h.revokeToken))

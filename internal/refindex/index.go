@@ -20,14 +20,41 @@ import (
 // entry is one reference as the index sees it. Entries are immutable: a
 // change builds a new entry in a new slot, so a Hit stays valid after the lock is released.
 type entry struct {
-	ref      *vouch.Reference
-	acct     *vouch.Account
-	acts     []vouch.Date // activity days, oldest first
-	facets   [numDims][]int64
-	nameKey  string
-	acctKey  string
-	restDay  vouch.Date
-	verified vouch.Date
+	ref     *vouch.Reference
+	acct    *vouch.Account
+	acts    []vouch.Date // activity days, oldest first
+	nameKey string
+	acctKey string
+
+	// Compact copies of what every search looks at, so a scan of 100,000
+	// entries touches little memory: values per stored dimension, and days as
+	// numbers (days since 1970; 0 = none).
+	dims     [numStoredDims][]int32
+	status   uint8 // index in vouch.Statuses
+	capMax   int32
+	restDay  int32
+	verDay   int32
+	actDays  []int32 // sorted
+	nameHead uint64  // the first 8 bytes of nameKey, for fast ordering
+}
+
+// dayNum is a date as a day number; the zero Date is 0.
+func dayNum(d vouch.Date) int32 {
+	if d.IsZero() {
+		return 0
+	}
+	return int32(d.Time().Unix() / 86400)
+}
+
+func head8(s string) uint64 {
+	var h uint64
+	for i := 0; i < 8; i++ {
+		h <<= 8
+		if i < len(s) {
+			h |= uint64(s[i])
+		}
+	}
+	return h
 }
 
 // Index answers reference searches from memory.
@@ -108,6 +135,11 @@ func (ix *Index) loadTaxonomies(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	ix.setTaxonomies(vals, capDefault)
+	return nil
+}
+
+func (ix *Index) setTaxonomies(vals []*vouch.TaxonomyValue, capDefault int) {
 	byID := make(map[int64]*vouch.TaxonomyValue, len(vals))
 	byName := map[vouch.TaxonomyKind]map[string]int64{}
 	var max int64
@@ -124,7 +156,6 @@ func (ix *Index) loadTaxonomies(ctx context.Context) error {
 	ix.mu.Lock()
 	ix.values, ix.valueByName, ix.maxValueID, ix.capacityDefault = byID, byName, max, capDefault
 	ix.mu.Unlock()
-	return nil
 }
 
 func (ix *Index) loadAll(ctx context.Context) error {
@@ -132,6 +163,18 @@ func (ix *Index) loadAll(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	ix.replace(recs)
+	return nil
+}
+
+// Replace swaps in the given taxonomy values and references at once. Load
+// uses the database; benchmarks use it with generated records.
+func (ix *Index) Replace(values []*vouch.TaxonomyValue, capacityDefault int, recs []store.ReferenceRecord) {
+	ix.setTaxonomies(values, capacityDefault)
+	ix.replace(recs)
+}
+
+func (ix *Index) replace(recs []store.ReferenceRecord) {
 	fresh := &Index{}
 	fresh.reset()
 	fresh.bulk = true
@@ -142,7 +185,6 @@ func (ix *Index) loadAll(ctx context.Context) error {
 	ix.mu.Lock()
 	ix.slots, ix.byID, ix.postings, ix.vocab, ix.dead = fresh.slots, fresh.byID, fresh.postings, fresh.vocab, 0
 	ix.mu.Unlock()
-	return nil
 }
 
 // reload refreshes the given references (deleting those that are gone).
@@ -190,33 +232,47 @@ func uniq(ids []int64) []int64 {
 func (ix *Index) put(rec store.ReferenceRecord) {
 	ix.remove(rec.Reference.ID)
 	r, a := rec.Reference, rec.Account
-	e := &entry{ref: r, acct: a, nameKey: strings.ToLower(r.Name), acctKey: strings.ToLower(a.Name),
-		restDay: r.RestingUntil, verified: r.LastVerified}
+	e := &entry{ref: r, acct: a, nameKey: strings.ToLower(r.Name), acctKey: strings.ToLower(a.Name)}
+	e.nameHead = head8(e.nameKey)
 	e.acts = slices.Clone(rec.Activities)
 	slices.SortFunc(e.acts, func(x, y vouch.Date) int { return x.Time().Compare(y.Time()) })
-	single := func(id int64) []int64 {
+	for _, d := range e.acts {
+		e.actDays = append(e.actDays, dayNum(d))
+	}
+	single := func(id int64) []int32 {
 		if id == 0 {
 			return nil
 		}
-		return []int64{id}
+		return []int32{int32(id)}
 	}
-	e.facets[dimIndustry] = single(a.IndustryID)
-	e.facets[dimRegion] = single(a.RegionID)
-	e.facets[dimCountry] = single(a.CountryID)
-	e.facets[dimSegment] = single(a.SegmentID)
-	e.facets[dimSize] = single(a.SizeID)
-	e.facets[dimProduct] = r.ProductIDs
-	e.facets[dimUseCase] = r.UseCaseIDs
-	e.facets[dimCompetitor] = r.CompetitorIDs
+	many := func(ids []int64) []int32 {
+		out := make([]int32, len(ids))
+		for i, id := range ids {
+			out[i] = int32(id)
+		}
+		return out
+	}
+	e.dims[dimIndustry] = single(a.IndustryID)
+	e.dims[dimRegion] = single(a.RegionID)
+	e.dims[dimCountry] = single(a.CountryID)
+	e.dims[dimSegment] = single(a.SegmentID)
+	e.dims[dimSize] = single(a.SizeID)
+	e.dims[dimProduct] = many(r.ProductIDs)
+	e.dims[dimUseCase] = many(r.UseCaseIDs)
+	e.dims[dimCompetitor] = many(r.CompetitorIDs)
 	for _, act := range r.Activities {
-		e.facets[dimActivity] = append(e.facets[dimActivity], act.TypeID)
+		e.dims[dimActivity] = append(e.dims[dimActivity], int32(act.TypeID))
 	}
 	if i := slices.Index(vouch.Seniorities, r.Seniority); i >= 0 {
-		e.facets[dimSeniority] = []int64{int64(i)}
+		e.dims[dimSeniority] = []int32{int32(i)}
 	}
-	if r.OwnerID != 0 {
-		e.facets[dimOwner] = []int64{r.OwnerID}
+	e.dims[dimOwner] = single(r.OwnerID)
+	e.status = uint8(max(slices.Index(vouch.Statuses, r.Status), 0))
+	e.capMax = -1 // the index's default
+	if r.CapacityOverride != nil {
+		e.capMax = int32(*r.CapacityOverride)
 	}
+	e.restDay, e.verDay = dayNum(r.RestingUntil), dayNum(r.LastVerified)
 	slot := int32(len(ix.slots))
 	ix.slots = append(ix.slots, e)
 	ix.byID[r.ID] = slot

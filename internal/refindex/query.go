@@ -2,7 +2,6 @@ package refindex
 
 import (
 	"container/heap"
-	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -23,22 +22,28 @@ const (
 	dimActivity
 	dimSeniority
 	dimOwner
-	dimStatus   // computed per query: depends on today
+	dimStatus   // computed per query: depends on today (a rest ends by itself)
 	dimCapacity // computed per query: 1 = has capacity now, 0 = at capacity
 	dimVerified // computed per query: 1 = verified within 12 months, 0 = stale
 	numDims
 )
 
+// numStoredDims are the dimensions kept per entry; the others depend on the day.
+const numStoredDims = dimOwner + 1
+
 // Facet names, as used in URLs and the API (?facets=industry,region).
 var Facets = []string{"industry", "region", "country", "segment", "company_size", "product", "use_case",
 	"competitor", "activity_type", "seniority", "owner", "status", "capacity", "verified"}
 
-var dimKinds = [numDims]vouch.TaxonomyKind{vouch.TaxIndustry, vouch.TaxRegion, vouch.TaxCountry, vouch.TaxSegment,
+// numTaxonomyDims is how many dimensions, from the first, are taxonomy values.
+const numTaxonomyDims = dimActivity + 1
+
+var dimKinds = [numTaxonomyDims]vouch.TaxonomyKind{vouch.TaxIndustry, vouch.TaxRegion, vouch.TaxCountry, vouch.TaxSegment,
 	vouch.TaxCompanySize, vouch.TaxProduct, vouch.TaxUseCase, vouch.TaxCompetitor, vouch.TaxActivityType}
 
 // FacetKind returns the taxonomy behind a facet ("" for status, capacity …).
 func FacetKind(facet string) vouch.TaxonomyKind {
-	if i := slices.Index(Facets, facet); i >= 0 && i < len(dimKinds) {
+	if i := slices.Index(Facets, facet); i >= 0 && i < numTaxonomyDims {
 		return dimKinds[i]
 	}
 	return ""
@@ -93,43 +98,13 @@ func (ix *Index) Search(q Query) Result {
 	today := vouch.Today()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-
-	var filters [numDims][]int64
-	for name, keys := range q.Filters {
-		if d := slices.Index(Facets, name); d >= 0 && len(keys) > 0 {
-			filters[d] = keys
-		}
-	}
-	var counting [numDims][]int32
-	for _, name := range q.CountFacets {
-		d := slices.Index(Facets, name)
-		if d < 0 {
-			continue
-		}
-		size := int64(0)
-		switch {
-		case d < len(dimKinds):
-			size = ix.maxValueID + 1
-		case d == dimSeniority:
-			size = int64(len(vouch.Seniorities))
-		case d == dimStatus:
-			size = int64(len(vouch.Statuses))
-		case d == dimOwner:
-			size = 0 // counted in a map below: user ids are sparse
-		default:
-			size = 2
-		}
-		counting[d] = make([]int32, size)
-	}
-	ownerCounts := map[int64]int32{}
-	countOwner := slices.Contains(q.CountFacets, "owner")
+	sc := newScan(ix, q, today)
 
 	var match []uint64 // nil: every slot is a candidate
 	var scores []uint16
 	if terms := tokenize(q.Text); len(terms) > 0 {
 		match, scores = ix.matchText(terms)
 	}
-
 	sortBy := q.Sort
 	if sortBy == "" || (sortBy == "relevance" && match == nil) {
 		sortBy = "name"
@@ -146,9 +121,6 @@ func (ix *Index) Search(q Query) Result {
 		k = -1
 	}
 	top := &hitHeap{less: lessFunc(sortBy, scores)}
-
-	var dyn [numDims][]int64
-	var statusBuf, capBuf, verBuf [1]int64
 	total := 0
 	for slot, e := range ix.slots {
 		if e == nil || (match != nil && match[slot>>6]&(1<<(uint(slot)&63)) == 0) {
@@ -157,42 +129,7 @@ func (ix *Index) Search(q Query) Result {
 		if q.AccountID != 0 && e.acct.ID != q.AccountID {
 			continue
 		}
-		statusBuf[0] = StatusKey(e.ref.EffectiveStatus(today))
-		capBuf[0] = 0
-		if ix.capacityOf(e, today).Free() {
-			capBuf[0] = 1
-		}
-		verBuf[0] = 1
-		if e.ref.Stale(today) {
-			verBuf[0] = 0
-		}
-		dyn = e.facets
-		dyn[dimStatus], dyn[dimCapacity], dyn[dimVerified] = statusBuf[:], capBuf[:], verBuf[:]
-		failed, fails := -1, 0
-		for d := 0; d < numDims; d++ {
-			if filters[d] != nil && !anyIn(dyn[d], filters[d]) {
-				fails++
-				failed = d
-				if fails > 1 {
-					break
-				}
-			}
-		}
-		if fails > 1 {
-			continue
-		}
-		for d := 0; d < numDims; d++ {
-			if (fails == 0 || d == failed) && (counting[d] != nil || (d == dimOwner && countOwner)) {
-				for _, v := range dyn[d] {
-					if d == dimOwner {
-						ownerCounts[v]++
-					} else if v >= 0 && v < int64(len(counting[d])) {
-						counting[d][v]++
-					}
-				}
-			}
-		}
-		if fails == 0 {
+		if sc.consider(e) {
 			total++
 			top.offer(int32(slot), e, k)
 		}
@@ -212,20 +149,163 @@ func (ix *Index) Search(q Query) Result {
 		res.Hits[i] = ix.hit(ix.slots[h], today, score)
 	}
 	if len(q.CountFacets) > 0 {
-		res.Facets = ix.facetValues(q.CountFacets, counting, ownerCounts, filters)
+		res.Facets = ix.facetValues(q.CountFacets, sc.counts, sc.owners, sc.selected)
 	}
 	return res
 }
 
-func anyIn(have, want []int64) bool {
-	for _, h := range have {
-		for _, w := range want {
-			if h == w {
-				return true
+// scan holds one search's filters and facet counters.
+type scan struct {
+	today      int32
+	capDefault int32
+	active     []int            // dimensions with a selection
+	sel        [numDims][]bool  // dimension → selected keys (indexed by key)
+	selected   [numDims][]int64 // as given, for marking facet values selected
+	counts     [numDims][]int32 // dimension → key → references; nil when not counted
+	counted    []int
+	owners     map[int64]int32 // owner ids are sparse: counted in a map
+	countOwner bool
+	needDay    bool // status, capacity or verified is filtered or counted
+}
+
+func newScan(ix *Index, q Query, today vouch.Date) *scan {
+	sc := &scan{today: dayNum(today), capDefault: int32(ix.capacityDefault), owners: map[int64]int32{}}
+	size := func(d int) int {
+		switch {
+		case d < numTaxonomyDims:
+			return int(ix.maxValueID) + 1
+		case d == dimSeniority:
+			return len(vouch.Seniorities)
+		case d == dimStatus:
+			return len(vouch.Statuses)
+		case d == dimOwner:
+			return 0
+		}
+		return 2
+	}
+	for name, keys := range q.Filters {
+		d := slices.Index(Facets, name)
+		if d < 0 || len(keys) == 0 {
+			continue
+		}
+		n := size(d)
+		if d == dimOwner {
+			for _, k := range keys {
+				n = max(n, int(k)+1)
+			}
+		}
+		sc.sel[d] = make([]bool, n)
+		for _, k := range keys {
+			if k >= 0 && int(k) < n {
+				sc.sel[d][k] = true
+			}
+		}
+		sc.selected[d] = keys
+		sc.active = append(sc.active, d)
+	}
+	slices.Sort(sc.active)
+	for _, name := range q.CountFacets {
+		d := slices.Index(Facets, name)
+		if d < 0 || sc.counts[d] != nil || (d == dimOwner && sc.countOwner) {
+			continue
+		}
+		if d == dimOwner {
+			sc.countOwner = true
+		} else {
+			sc.counts[d] = make([]int32, size(d))
+		}
+		sc.counted = append(sc.counted, d)
+	}
+	for _, d := range append(slices.Clone(sc.active), sc.counted...) {
+		if d >= dimStatus {
+			sc.needDay = true
+		}
+	}
+	return sc
+}
+
+// dayValues computes an entry's status, capacity and verified keys for today.
+func (sc *scan) dayValues(e *entry, out *[3][1]int32) {
+	st := int32(e.status)
+	if vouch.Status(vouch.Statuses[st]) == vouch.StatusResting && e.restDay != 0 && sc.today >= e.restDay {
+		st = int32(statusActive)
+	}
+	out[0][0] = st
+	limit := e.capMax
+	if limit < 0 {
+		limit = sc.capDefault
+	}
+	used := int32(0)
+	from := sc.today - vouch.CapacityWindowDays + 1
+	for i := len(e.actDays) - 1; i >= 0 && e.actDays[i] >= from; i-- {
+		if e.actDays[i] <= sc.today {
+			used++
+		}
+	}
+	out[1][0] = 0
+	if used < limit {
+		out[1][0] = 1
+	}
+	out[2][0] = 0
+	if e.verDay != 0 && e.verDay+vouch.StaleAfterDays >= sc.today {
+		out[2][0] = 1
+	}
+}
+
+var statusActive = slices.Index(vouch.Statuses, vouch.StatusActive)
+
+// consider applies the filters to e and counts its facet values; it reports
+// whether e matches every filter. An entry failing exactly one filter still
+// counts in that filter's facet: choosing that value would include it.
+func (sc *scan) consider(e *entry) bool {
+	var day [3][1]int32
+	if sc.needDay {
+		sc.dayValues(e, &day)
+	}
+	failed, fails := -1, 0
+	for _, d := range sc.active {
+		vals := e.dims[min(d, numStoredDims-1)]
+		if d >= numStoredDims {
+			vals = day[d-numStoredDims][:]
+		}
+		ok := false
+		sel := sc.sel[d]
+		for _, v := range vals {
+			if int(v) < len(sel) && sel[v] {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			fails++
+			if fails > 1 {
+				return false
+			}
+			failed = d
+		}
+	}
+	for _, d := range sc.counted {
+		if fails == 1 && d != failed {
+			continue
+		}
+		vals := e.dims[min(d, numStoredDims-1)]
+		if d >= numStoredDims {
+			vals = day[d-numStoredDims][:]
+		}
+		if d == dimOwner {
+			for _, v := range vals {
+				sc.owners[int64(v)]++
+			}
+			continue
+		}
+		c := sc.counts[d]
+		for _, v := range vals {
+			if int(v) < len(c) {
+				c[v]++
 			}
 		}
 	}
-	return false
+	return fails == 0
 }
 
 // facetValues turns counts into named values: taxonomy values in display
@@ -240,7 +320,7 @@ func (ix *Index) facetValues(names []string, counting [numDims][]int32, owners m
 		selected := func(k int64) bool { return slices.Contains(filters[d], k) }
 		var vals []FacetValue
 		switch {
-		case d < len(dimKinds):
+		case d < numTaxonomyDims:
 			var list []*vouch.TaxonomyValue
 			for _, v := range ix.values {
 				if v.Kind == dimKinds[d] && (!v.Retired || counting[d][v.ID] > 0) {
@@ -337,14 +417,6 @@ func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 	return match, scores
 }
 
-// popcount is the number of set bits; used by tests and stats.
-func popcount(set []uint64) int {
-	n := 0
-	for _, w := range set {
-		n += bits.OnesCount64(w)
-	}
-	return n
-}
 
 // hitHeap keeps the best k slots by the sort order. Its root is the worst
 // kept hit, so a better one replaces it in O(log k).
@@ -410,6 +482,9 @@ func (h *hitHeap) sorted() []int32 {
 // lessFunc orders hits; ties fall back to name, then id, so pages are stable.
 func lessFunc(by string, scores []uint16) func(a, b *entry, sa, sb int32) bool {
 	byName := func(a, b *entry) bool {
+		if a.nameHead != b.nameHead {
+			return a.nameHead < b.nameHead
+		}
 		if a.nameKey != b.nameKey {
 			return a.nameKey < b.nameKey
 		}
@@ -439,8 +514,8 @@ func lessFunc(by string, scores []uint16) func(a, b *entry, sa, sb int32) bool {
 		}
 	case "verified": // stalest first: the re-verification worklist
 		return func(a, b *entry, _, _ int32) bool {
-			if a.verified != b.verified {
-				return a.verified.Before(b.verified)
+			if a.verDay != b.verDay {
+				return a.verDay < b.verDay
 			}
 			return byName(a, b)
 		}

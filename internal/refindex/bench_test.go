@@ -1,0 +1,105 @@
+package refindex_test
+
+import (
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/vouchhq/vouch/internal/demo"
+	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// generated builds n references in memory with the demo generator over the
+// default taxonomies, the way they would load from the database.
+func generated(n int) (*refindex.Index, []*vouch.TaxonomyValue) {
+	var values []*vouch.TaxonomyValue
+	byKind := demo.Values{}
+	id := int64(0)
+	for _, kind := range vouch.TaxonomyKinds {
+		for i, name := range vouch.DefaultTaxonomies[kind] {
+			id++
+			v := &vouch.TaxonomyValue{ID: id, Kind: kind, Name: name, Position: i}
+			values = append(values, v)
+			byKind[kind] = append(byKind[kind], v)
+		}
+	}
+	region := map[int64]string{}
+	for _, v := range byKind[vouch.TaxRegion] {
+		region[v.ID] = v.Name
+	}
+	today := vouch.Today()
+	g := demo.NewGenerator(1, byKind, []int64{1, 2, 3, 4, 5}, today)
+	recs := make([]store.ReferenceRecord, 0, n)
+	var a *vouch.Account
+	for i := 0; i < n; i++ {
+		if i%3 == 0 {
+			a = g.Account(i/3 + 1)
+			a.ID = int64(i/3 + 1)
+		}
+		r := g.Reference(i+1, a, region[a.RegionID])
+		r.ID = int64(i + 1)
+		recs = append(recs, store.ReferenceRecord{Reference: r, Account: a, Activities: g.ActivityDays()})
+	}
+	ix := refindex.New(nil, nil)
+	ix.Replace(values, 3, recs)
+	return ix, values
+}
+
+// BenchmarkSearch100k measures filtered + full-text search with facet counts
+// over 100,000 references. Budget: p95 ≤ 3 ms.
+func BenchmarkSearch100k(b *testing.B) {
+	ix, _ := generated(100_000)
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MB")
+	healthcare := ix.ValueID(vouch.TaxIndustry, "Healthcare")
+	emea := ix.ValueID(vouch.TaxRegion, "EMEA")
+	call := ix.ValueID(vouch.TaxActivityType, "Call")
+	analytics := ix.ValueID(vouch.TaxProduct, "Analytics")
+	facets := []string{"industry", "region", "product", "activity_type", "status", "capacity"}
+	queries := []refindex.Query{
+		{Text: "cloud migration", Filters: map[string][]int64{"industry": {healthcare}}, CountFacets: facets},
+		{Filters: map[string][]int64{"region": {emea}, "activity_type": {call}, "capacity": {1}}, CountFacets: facets},
+		{Text: "reporting", Filters: map[string][]int64{"product": {analytics}, "status": {refindex.StatusKey(vouch.StatusActive)}}, CountFacets: facets},
+		{Text: "chief", Sort: "name"},
+		{Text: "complianse"}, // a typo
+		{Text: "glob"},       // as you type
+		{CountFacets: facets},
+	}
+	durations := make([]time.Duration, 0, b.N)
+	total := 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		res := ix.Search(queries[i%len(queries)])
+		durations = append(durations, time.Since(start))
+		total += res.Total
+	}
+	b.StopTimer()
+	slices.Sort(durations)
+	b.ReportMetric(float64(durations[len(durations)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(durations[len(durations)*95/100].Microseconds())/1000, "p95-ms")
+	if total == 0 {
+		b.Fatal("no query found anything")
+	}
+}
+
+// BenchmarkIndexLoad100k measures building the index from loaded records.
+func BenchmarkIndexLoad100k(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		generated(100_000)
+	}
+}
+
+func TestGeneratedQueriesFindThings(t *testing.T) {
+	ix, _ := generated(2000)
+	for _, q := range []string{"cloud", "chief", "complianse", "glob"} {
+		if res := ix.Search(refindex.Query{Text: q}); res.Total == 0 {
+			t.Errorf("%q found nothing in 2,000 generated references", q)
+		}
+	}
+}

@@ -451,27 +451,29 @@ func (ix *Index) Apply(ctx context.Context, changes []store.Touched) error {
 	return ix.reload(ctx, refs)
 }
 
-// Follow keeps the index current until ctx ends: local commits are applied
-// as they happen; the audit log is polled for writes by other processes
-// (other instances, the command line) every interval.
-func (ix *Index) Follow(ctx context.Context, interval time.Duration) {
+// Follow applies every local commit as it happens, so a person sees their own
+// write at once. Call it once, before writes start.
+func (ix *Index) Follow() {
 	ix.db.Subscribe(func(t []store.Touched) {
 		if err := ix.Apply(context.Background(), t); err != nil {
 			ix.log.Error("index: applying a local change", "err", err)
 		}
 	})
-	go func() {
-		tick := time.NewTicker(interval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				if err := ix.poll(ctx); err != nil && ctx.Err() == nil {
-					ix.log.Error("index: following changes", "err", err)
-				}
+}
+
+// Poll keeps the index current with writes by other processes (other
+// instances, the command line) by reading the audit log every interval, until ctx ends.
+func (ix *Index) Poll(ctx context.Context, interval time.Duration) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := ix.poll(ctx); err != nil && ctx.Err() == nil {
+				ix.log.Error("index: following changes", "err", err)
 			}
 		}
-	}()
+	}
 }

@@ -34,7 +34,8 @@ func setup(t *testing.T, db *store.DB) *fixture {
 	if err := ix.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ix.Follow(t.Context(), 50*time.Millisecond)
+	ix.Follow()
+	go ix.Poll(t.Context(), 50*time.Millisecond)
 	f := &fixture{db: db, ix: ix, ids: map[string]int64{}}
 	f.acme = &vouch.Account{Name: "Acme Hospitals", IndustryID: f.value(vouch.TaxIndustry, "healthcare"),
 		RegionID: f.value(vouch.TaxRegion, "EMEA")}

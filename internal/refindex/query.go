@@ -417,7 +417,6 @@ func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 	return match, scores
 }
 
-
 // hitHeap keeps the best k slots by the sort order. Its root is the worst
 // kept hit, so a better one replaces it in O(log k).
 type hitHeap struct {

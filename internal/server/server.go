@@ -18,7 +18,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vouchhq/vouch/internal/api"
+	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/vouch"
 	"github.com/vouchhq/vouch/internal/web"
 )
 
@@ -39,7 +41,11 @@ type Server struct {
 	log      *slog.Logger
 	handler  http.Handler
 	listener net.Listener
+	index    *refindex.Index
 }
+
+// Index returns the server's reference index.
+func (s *Server) Index() *refindex.Index { return s.index }
 
 // New wires every route.
 func New(db *store.DB, cfg Config) (*Server, error) {
@@ -50,7 +56,15 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		cfg.ShutdownTimeout = 15 * time.Second
 	}
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger}
+	// The reference index is loaded before the first request and follows
+	// every write from here on.
+	s.index = refindex.New(db, cfg.Logger)
+	if err := s.index.Load(context.Background()); err != nil {
+		return nil, fmt.Errorf("loading the reference index: %w", err)
+	}
+	s.index.Follow()
 	w, err := web.New(db, web.Options{
+		Index:         s.index,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Logger:        cfg.Logger,
 		Version:       cfg.Version,
@@ -68,7 +82,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	api.New(db, cfg.Logger).Routes(mux)
+	api.New(db, s.index, cfg.Logger).Routes(mux)
 	w.Routes(mux)
 
 	// Every non-safe browser request from another origin is refused before it
@@ -134,6 +148,10 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(s.listener) }()
+	bg, stopBackground := context.WithCancel(context.Background())
+	defer stopBackground()
+	go s.index.Poll(bg, ChangePollInterval)
+	go s.wakeResting(bg)
 	select {
 	case err := <-errc:
 		return err
@@ -149,6 +167,30 @@ func (s *Server) Serve(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// ChangePollInterval is how often the server looks for writes made by other
+// processes; such writes show up in searches within about this long.
+const ChangePollInterval = 500 * time.Millisecond
+
+// wakeResting makes references whose rest has ended active again, at start
+// and every ten minutes. Searches already treat them as active; this records
+// the change in their history and the audit log.
+func (s *Server) wakeResting(ctx context.Context) {
+	tick := time.NewTicker(10 * time.Minute)
+	defer tick.Stop()
+	for {
+		if n, err := s.db.WakeRestingReferences(ctx, vouch.Today()); err != nil && ctx.Err() == nil {
+			s.log.Error("waking resting references", "err", err)
+		} else if n > 0 {
+			s.log.Info("resting references are active again", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 func securityHeaders(next http.Handler) http.Handler {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -30,8 +31,10 @@ type Options struct {
 	// SecureCookies marks cookies Secure; set when Vouch is served over HTTPS
 	// (directly, or behind a proxy, as the base URL says).
 	SecureCookies bool
-	Logger        *slog.Logger
-	Version       string
+	// Index answers reference searches; the server loads it and keeps it current.
+	Index   *refindex.Index
+	Logger  *slog.Logger
+	Version string
 }
 
 // Handler serves the HTML pages.

@@ -2,12 +2,12 @@ package api_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -196,32 +196,25 @@ func TestTaxonomyChanges(t *testing.T) {
 	})
 }
 
-// TestTaxonomyValueInUse deletes a value a record uses. No table uses values
-// yet, so the test adds one the way later migrations will (ON DELETE
-// RESTRICT); it needs direct access to the database file, so SQLite only.
+// TestTaxonomyValueInUse deletes a value an account uses: refused with a
+// conflict that says to retire it, which works.
 func TestTaxonomyValueInUse(t *testing.T) {
-	// SQLite reports a RESTRICT violation as SQLITE_CONSTRAINT_TRIGGER (1811),
-	// which store.isForeignKey does not recognise yet, so the API answers 500.
-	t.Skip("store: isForeignKey misses SQLITE_CONSTRAINT_TRIGGER raised by ON DELETE RESTRICT; unskip when fixed")
-	f := newFixture(t, store.SQLite)
-	used := findValue(t, f.srv.DB, vouch.TaxIndustry, "Retail")
-	db, err := sql.Open("sqlite", "file:"+f.srv.DB.Path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
+	for _, e := range testutil.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			f := newFixture(t, e)
+			used := findValue(t, f.srv.DB, vouch.TaxIndustry, "Retail")
+			a := &vouch.Account{Name: "Shopwell Stores", IndustryID: used.ID}
+			if err := f.srv.DB.CreateAccount(context.Background(), a); err != nil {
+				t.Fatal(err)
+			}
+			f.run(t, []scenario{
+				{name: "delete a value in use", method: "DELETE", path: fmt.Sprintf("/api/v1/taxonomies/industry/%d", used.ID),
+					as: "admin", status: 409, want: []string{`"code":"conflict"`, "retire it instead"}},
+				{name: "retire it instead", method: "PATCH", path: fmt.Sprintf("/api/v1/taxonomies/industry/%d", used.ID),
+					as: "admin", body: `{"retired": true}`, status: 200},
+			})
+		})
 	}
-	defer db.Close()
-	if _, err := db.Exec(`CREATE TABLE test_uses (value_id INTEGER NOT NULL REFERENCES taxonomy_values(id) ON DELETE RESTRICT)`); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`INSERT INTO test_uses (value_id) VALUES (?)`, used.ID); err != nil {
-		t.Fatal(err)
-	}
-	f.run(t, []scenario{
-		{name: "delete a value in use", method: "DELETE", path: fmt.Sprintf("/api/v1/taxonomies/industry/%d", used.ID),
-			as: "admin", status: 409, want: []string{`"code":"conflict"`, "retire it instead"}},
-		{name: "retire it instead", method: "PATCH", path: fmt.Sprintf("/api/v1/taxonomies/industry/%d", used.ID),
-			as: "admin", body: `{"retired": true}`, status: 200},
-	})
 }
 
 // findValue returns the value of kind named name.

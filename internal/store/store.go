@@ -53,6 +53,7 @@ type Config struct {
 type DB struct {
 	Engine Engine
 	Path   string // SQLite file; empty for PostgreSQL
+	URL    string // PostgreSQL URL; empty for SQLite
 
 	// write takes every transaction that changes data. On SQLite it is one
 	// connection, so writers queue in Go instead of failing with SQLITE_BUSY;
@@ -156,7 +157,7 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	pool.SetMaxOpenConns(20)
 	pool.SetMaxIdleConns(10)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{Engine: Postgres, write: pool, read: pool, Now: now}
+	db := &DB{Engine: Postgres, URL: rawURL, write: pool, read: pool, Now: now}
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %s", net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), pgReason(err))

@@ -12,6 +12,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/vouchhq/vouch/internal/password"
 	"github.com/vouchhq/vouch/internal/store"
 )
 
@@ -90,4 +91,11 @@ func OpenDB(t testing.TB, e store.Engine) *store.DB {
 		t.Fatal(err)
 	}
 	return db
+}
+
+// Tests hash many passwords; the production argon2id cost (19 MiB, 2 passes)
+// would dominate their run time under -race. Only test binaries import this
+// package, so only they get the cheap parameters; the hash format is the same.
+func init() {
+	password.Default = password.Params{Memory: 1024, Time: 1, Threads: 1}
 }

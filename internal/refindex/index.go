@@ -26,16 +26,6 @@ type entry struct {
 	nameKey string
 	acctKey string
 
-	// Compact copies of what every search looks at, so a scan of 100,000
-	// entries touches little memory: values per stored dimension, and days as
-	// numbers (days since 1970; 0 = none).
-	dims     [numStoredDims][]int32
-	status   uint8 // index in vouch.Statuses
-	capMax   int32
-	restDay  int32
-	verDay   int32
-	actDays  []int32 // sorted
-	nameHead uint64  // the first 8 bytes of nameKey, for fast ordering
 }
 
 // dayNum is a date as a day number; the zero Date is 0.
@@ -64,6 +54,7 @@ type Index struct {
 
 	mu              sync.RWMutex
 	slots           []*entry // nil when the slot's reference changed or was deleted
+	cols            columns  // what searches scan, by slot
 	byID            map[int64]int32
 	dead            int
 	postings        map[string][]posting
@@ -104,6 +95,7 @@ func New(db *store.DB, log *slog.Logger) *Index {
 
 func (ix *Index) reset() {
 	ix.slots = nil
+	ix.cols = columns{}
 	ix.byID = map[int64]int32{}
 	ix.postings = map[string][]posting{}
 	ix.vocab = nil
@@ -183,7 +175,7 @@ func (ix *Index) replace(recs []store.ReferenceRecord) {
 	}
 	fresh.sortVocab()
 	ix.mu.Lock()
-	ix.slots, ix.byID, ix.postings, ix.vocab, ix.dead = fresh.slots, fresh.byID, fresh.postings, fresh.vocab, 0
+	ix.slots, ix.cols, ix.byID, ix.postings, ix.vocab, ix.dead = fresh.slots, fresh.cols, fresh.byID, fresh.postings, fresh.vocab, 0
 	ix.mu.Unlock()
 }
 
@@ -233,11 +225,11 @@ func (ix *Index) put(rec store.ReferenceRecord) {
 	ix.remove(rec.Reference.ID)
 	r, a := rec.Reference, rec.Account
 	e := &entry{ref: r, acct: a, nameKey: strings.ToLower(r.Name), acctKey: strings.ToLower(a.Name)}
-	e.nameHead = head8(e.nameKey)
 	e.acts = slices.Clone(rec.Activities)
 	slices.SortFunc(e.acts, func(x, y vouch.Date) int { return x.Time().Compare(y.Time()) })
+	cr := &row{nameHead: head8(e.nameKey)}
 	for _, d := range e.acts {
-		e.actDays = append(e.actDays, dayNum(d))
+		cr.actDays = append(cr.actDays, dayNum(d))
 	}
 	single := func(id int64) []int32 {
 		if id == 0 {
@@ -252,29 +244,30 @@ func (ix *Index) put(rec store.ReferenceRecord) {
 		}
 		return out
 	}
-	e.dims[dimIndustry] = single(a.IndustryID)
-	e.dims[dimRegion] = single(a.RegionID)
-	e.dims[dimCountry] = single(a.CountryID)
-	e.dims[dimSegment] = single(a.SegmentID)
-	e.dims[dimSize] = single(a.SizeID)
-	e.dims[dimProduct] = many(r.ProductIDs)
-	e.dims[dimUseCase] = many(r.UseCaseIDs)
-	e.dims[dimCompetitor] = many(r.CompetitorIDs)
+	cr.dims[dimIndustry] = single(a.IndustryID)
+	cr.dims[dimRegion] = single(a.RegionID)
+	cr.dims[dimCountry] = single(a.CountryID)
+	cr.dims[dimSegment] = single(a.SegmentID)
+	cr.dims[dimSize] = single(a.SizeID)
+	cr.dims[dimProduct] = many(r.ProductIDs)
+	cr.dims[dimUseCase] = many(r.UseCaseIDs)
+	cr.dims[dimCompetitor] = many(r.CompetitorIDs)
 	for _, act := range r.Activities {
-		e.dims[dimActivity] = append(e.dims[dimActivity], int32(act.TypeID))
+		cr.dims[dimActivity] = append(cr.dims[dimActivity], int32(act.TypeID))
 	}
 	if i := slices.Index(vouch.Seniorities, r.Seniority); i >= 0 {
-		e.dims[dimSeniority] = []int32{int32(i)}
+		cr.dims[dimSeniority] = []int32{int32(i)}
 	}
-	e.dims[dimOwner] = single(r.OwnerID)
-	e.status = uint8(max(slices.Index(vouch.Statuses, r.Status), 0))
-	e.capMax = -1 // the index's default
+	cr.dims[dimOwner] = single(r.OwnerID)
+	cr.status = uint8(max(slices.Index(vouch.Statuses, r.Status), 0))
+	cr.capMax = -1 // the index's default
 	if r.CapacityOverride != nil {
-		e.capMax = int32(*r.CapacityOverride)
+		cr.capMax = int32(*r.CapacityOverride)
 	}
-	e.restDay, e.verDay = dayNum(r.RestingUntil), dayNum(r.LastVerified)
+	cr.restDay, cr.verDay = dayNum(r.RestingUntil), dayNum(r.LastVerified)
 	slot := int32(len(ix.slots))
 	ix.slots = append(ix.slots, e)
+	ix.cols.add(cr)
 	ix.byID[r.ID] = slot
 	add := func(text string, field uint8) {
 		seen := map[string]bool{}

@@ -120,7 +120,7 @@ func (ix *Index) Search(q Query) Result {
 	if limit < 0 {
 		k = -1
 	}
-	top := &hitHeap{less: lessFunc(sortBy, scores)}
+	top := &hitHeap{less: lessFunc(sortBy, scores, ix)}
 	total := 0
 	for slot, e := range ix.slots {
 		if e == nil || (match != nil && match[slot>>6]&(1<<(uint(slot)&63)) == 0) {
@@ -129,9 +129,9 @@ func (ix *Index) Search(q Query) Result {
 		if q.AccountID != 0 && e.acct.ID != q.AccountID {
 			continue
 		}
-		if sc.consider(e) {
+		if sc.consider(&ix.cols, int32(slot)) {
 			total++
-			top.offer(int32(slot), e, k)
+			top.offer(int32(slot), k)
 		}
 	}
 	hits := top.sorted()
@@ -225,20 +225,21 @@ func newScan(ix *Index, q Query, today vouch.Date) *scan {
 }
 
 // dayValues computes an entry's status, capacity and verified keys for today.
-func (sc *scan) dayValues(e *entry, out *[3][1]int32) {
-	st := int32(e.status)
-	if vouch.Status(vouch.Statuses[st]) == vouch.StatusResting && e.restDay != 0 && sc.today >= e.restDay {
+func (sc *scan) dayValues(c *columns, slot int32, out *[3][1]int32) {
+	st := int32(c.status[slot])
+	if st == statusResting && c.restDay[slot] != 0 && sc.today >= c.restDay[slot] {
 		st = int32(statusActive)
 	}
 	out[0][0] = st
-	limit := e.capMax
+	limit := c.capMax[slot]
 	if limit < 0 {
 		limit = sc.capDefault
 	}
 	used := int32(0)
 	from := sc.today - vouch.CapacityWindowDays + 1
-	for i := len(e.actDays) - 1; i >= 0 && e.actDays[i] >= from; i-- {
-		if e.actDays[i] <= sc.today {
+	acts := c.actPool[c.actStart[slot] : c.actStart[slot]+uint32(c.actCount[slot])]
+	for i := len(acts) - 1; i >= 0 && acts[i] >= from; i-- {
+		if acts[i] <= sc.today {
 			used++
 		}
 	}
@@ -247,26 +248,32 @@ func (sc *scan) dayValues(e *entry, out *[3][1]int32) {
 		out[1][0] = 1
 	}
 	out[2][0] = 0
-	if e.verDay != 0 && e.verDay+vouch.StaleAfterDays >= sc.today {
+	if v := c.verDay[slot]; v != 0 && v+vouch.StaleAfterDays >= sc.today {
 		out[2][0] = 1
 	}
 }
 
-var statusActive = slices.Index(vouch.Statuses, vouch.StatusActive)
+var (
+	statusActive  = int32(slices.Index(vouch.Statuses, vouch.StatusActive))
+	statusResting = int32(slices.Index(vouch.Statuses, vouch.StatusResting))
+)
 
 // consider applies the filters to e and counts its facet values; it reports
 // whether e matches every filter. An entry failing exactly one filter still
 // counts in that filter's facet: choosing that value would include it.
-func (sc *scan) consider(e *entry) bool {
+func (sc *scan) consider(c *columns, slot int32) bool {
 	var day [3][1]int32
+	var buf [1]int32
 	if sc.needDay {
-		sc.dayValues(e, &day)
+		sc.dayValues(c, slot, &day)
 	}
 	failed, fails := -1, 0
 	for _, d := range sc.active {
-		vals := e.dims[min(d, numStoredDims-1)]
+		var vals []int32
 		if d >= numStoredDims {
 			vals = day[d-numStoredDims][:]
+		} else {
+			vals = c.values(d, slot, &buf)
 		}
 		ok := false
 		sel := sc.sel[d]
@@ -288,9 +295,11 @@ func (sc *scan) consider(e *entry) bool {
 		if fails == 1 && d != failed {
 			continue
 		}
-		vals := e.dims[min(d, numStoredDims-1)]
+		var vals []int32
 		if d >= numStoredDims {
 			vals = day[d-numStoredDims][:]
+		} else {
+			vals = c.values(d, slot, &buf)
 		}
 		if d == dimOwner {
 			for _, v := range vals {
@@ -420,104 +429,90 @@ func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 // hitHeap keeps the best k slots by the sort order. Its root is the worst
 // kept hit, so a better one replaces it in O(log k).
 type hitHeap struct {
-	slots   []int32
-	entries []*entry
-	less    func(a, b *entry, sa, sb int32) bool
+	slots []int32
+	less  func(a, b int32) bool
 }
 
-func (h *hitHeap) Len() int { return len(h.slots) }
-func (h *hitHeap) Less(i, j int) bool {
-	return h.less(h.entries[j], h.entries[i], h.slots[j], h.slots[i])
-}
-func (h *hitHeap) Swap(i, j int) {
-	h.slots[i], h.slots[j] = h.slots[j], h.slots[i]
-	h.entries[i], h.entries[j] = h.entries[j], h.entries[i]
-}
-func (h *hitHeap) Push(x any) {
-	c := x.(candidate)
-	h.slots, h.entries = append(h.slots, c.slot), append(h.entries, c.e)
-}
+func (h *hitHeap) Len() int           { return len(h.slots) }
+func (h *hitHeap) Less(i, j int) bool { return h.less(h.slots[j], h.slots[i]) }
+func (h *hitHeap) Swap(i, j int)      { h.slots[i], h.slots[j] = h.slots[j], h.slots[i] }
+func (h *hitHeap) Push(x any)         { h.slots = append(h.slots, x.(int32)) }
 func (h *hitHeap) Pop() any {
 	n := len(h.slots) - 1
-	c := candidate{h.slots[n], h.entries[n]}
-	h.slots, h.entries = h.slots[:n], h.entries[:n]
-	return c
-}
-
-type candidate struct {
-	slot int32
-	e    *entry
+	x := h.slots[n]
+	h.slots = h.slots[:n]
+	return x
 }
 
 // offer considers a hit; k < 0 keeps every hit.
-func (h *hitHeap) offer(slot int32, e *entry, k int) {
+func (h *hitHeap) offer(slot int32, k int) {
 	switch {
 	case k < 0:
-		h.slots, h.entries = append(h.slots, slot), append(h.entries, e)
+		h.slots = append(h.slots, slot)
 	case len(h.slots) < k:
-		heap.Push(h, candidate{slot, e})
-	case k > 0 && h.less(e, h.entries[0], slot, h.slots[0]):
-		h.slots[0], h.entries[0] = slot, e
+		heap.Push(h, slot)
+	case k > 0 && h.less(slot, h.slots[0]):
+		h.slots[0] = slot
 		heap.Fix(h, 0)
 	}
 }
 
 // sorted returns the kept slots, best first.
 func (h *hitHeap) sorted() []int32 {
-	idx := make([]int, len(h.slots))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.Slice(idx, func(a, b int) bool {
-		return h.less(h.entries[idx[a]], h.entries[idx[b]], h.slots[idx[a]], h.slots[idx[b]])
+	out := slices.Clone(h.slots)
+	slices.SortFunc(out, func(a, b int32) int {
+		if h.less(a, b) {
+			return -1
+		} else if h.less(b, a) {
+			return 1
+		}
+		return 0
 	})
-	out := make([]int32, len(idx))
-	for i, j := range idx {
-		out[i] = h.slots[j]
-	}
 	return out
 }
 
-// lessFunc orders hits; ties fall back to name, then id, so pages are stable.
-func lessFunc(by string, scores []uint16) func(a, b *entry, sa, sb int32) bool {
-	byName := func(a, b *entry) bool {
-		if a.nameHead != b.nameHead {
-			return a.nameHead < b.nameHead
+// lessFunc orders slots; ties fall back to name, then id, so pages are stable.
+func lessFunc(by string, scores []uint16, ix *Index) func(a, b int32) bool {
+	c := &ix.cols
+	byName := func(a, b int32) bool {
+		if c.nameHead[a] != c.nameHead[b] {
+			return c.nameHead[a] < c.nameHead[b]
 		}
-		if a.nameKey != b.nameKey {
-			return a.nameKey < b.nameKey
+		ea, eb := ix.slots[a], ix.slots[b]
+		if ea.nameKey != eb.nameKey {
+			return ea.nameKey < eb.nameKey
 		}
-		return a.ref.ID < b.ref.ID
+		return ea.ref.ID < eb.ref.ID
 	}
 	switch by {
 	case "relevance":
-		return func(a, b *entry, sa, sb int32) bool {
-			if scores[sa] != scores[sb] {
-				return scores[sa] > scores[sb]
+		return func(a, b int32) bool {
+			if scores[a] != scores[b] {
+				return scores[a] > scores[b]
 			}
 			return byName(a, b)
 		}
 	case "account":
-		return func(a, b *entry, _, _ int32) bool {
-			if a.acctKey != b.acctKey {
-				return a.acctKey < b.acctKey
+		return func(a, b int32) bool {
+			if ka, kb := ix.slots[a].acctKey, ix.slots[b].acctKey; ka != kb {
+				return ka < kb
 			}
 			return byName(a, b)
 		}
 	case "updated":
-		return func(a, b *entry, _, _ int32) bool {
-			if !a.ref.UpdatedAt.Equal(b.ref.UpdatedAt) {
-				return a.ref.UpdatedAt.After(b.ref.UpdatedAt)
+		return func(a, b int32) bool {
+			if ua, ub := ix.slots[a].ref.UpdatedAt, ix.slots[b].ref.UpdatedAt; !ua.Equal(ub) {
+				return ua.After(ub)
 			}
 			return byName(a, b)
 		}
 	case "verified": // stalest first: the re-verification worklist
-		return func(a, b *entry, _, _ int32) bool {
-			if a.verDay != b.verDay {
-				return a.verDay < b.verDay
+		return func(a, b int32) bool {
+			if c.verDay[a] != c.verDay[b] {
+				return c.verDay[a] < c.verDay[b]
 			}
 			return byName(a, b)
 		}
 	}
-	return func(a, b *entry, _, _ int32) bool { return byName(a, b) }
+	return byName
 }

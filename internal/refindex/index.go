@@ -25,7 +25,6 @@ type entry struct {
 	acts    []vouch.Date // activity days, oldest first
 	nameKey string
 	acctKey string
-
 }
 
 // dayNum is a date as a day number; the zero Date is 0.

@@ -1,6 +1,7 @@
 package refindex_test
 
 import (
+	"fmt"
 	"runtime"
 	"slices"
 	"testing"
@@ -85,6 +86,28 @@ func BenchmarkSearch100k(b *testing.B) {
 	b.ReportMetric(float64(durations[len(durations)*95/100].Microseconds())/1000, "p95-ms")
 	if total == 0 {
 		b.Fatal("no query found anything")
+	}
+}
+
+// BenchmarkEachQuery times the search's query shapes one by one.
+func BenchmarkEachQuery(b *testing.B) {
+	ix, _ := generated(100_000)
+	healthcare := ix.ValueID(vouch.TaxIndustry, "Healthcare")
+	facets := []string{"industry", "region", "product", "activity_type", "status", "capacity"}
+	for i, q := range []refindex.Query{
+		{Text: "cloud migration", Filters: map[string][]int64{"industry": {healthcare}}, CountFacets: facets},
+		{Filters: map[string][]int64{"industry": {healthcare}}, CountFacets: facets},
+		{Text: "chief", Sort: "name"},
+		{Text: "complianse"},
+		{Text: "glob"},
+		{CountFacets: facets},
+		{},
+	} {
+		b.Run(fmt.Sprint(i), func(b *testing.B) {
+			for j := 0; j < b.N; j++ {
+				ix.Search(q)
+			}
+		})
 	}
 }
 

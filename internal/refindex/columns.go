@@ -56,16 +56,40 @@ func (c *columns) add(r *row) {
 	c.nameHead = append(c.nameHead, r.nameHead)
 }
 
-// values returns the slot's values of a stored dimension; buf holds a single value.
-func (c *columns) values(d int, slot int32, buf *[1]int32) []int32 {
-	if multiValued[d] {
-		s := c.start[d][slot]
-		return c.pool[d][s : s+uint32(c.count[d][slot])]
+// dayCache holds the values that depend on the day (status, free capacity,
+// verified) for every slot, computed once a day instead of once per search.
+type dayCache struct {
+	day      int32
+	status   []uint8
+	capFree  []uint8
+	verified []uint8
+}
+
+func (dc *dayCache) add(c *columns, slot int32, capDefault int32) {
+	var v [3]int32
+	dayValues(c, slot, dc.day, capDefault, &v)
+	dc.status = append(dc.status, uint8(v[0]))
+	dc.capFree = append(dc.capFree, uint8(v[1]))
+	dc.verified = append(dc.verified, uint8(v[2]))
+}
+
+// daysFor returns the day values for today, computing them on the first
+// search of a day. Callers hold the read lock; dayMu keeps two searches from
+// computing at once, and put (under the write lock) extends the current cache.
+func (ix *Index) daysFor(today int32) *dayCache {
+	if dc := ix.days.Load(); dc != nil && dc.day == today && len(dc.status) == len(ix.slots) {
+		return dc
 	}
-	v := c.single[d][slot]
-	if v < 0 {
-		return nil
+	ix.dayMu.Lock()
+	defer ix.dayMu.Unlock()
+	if dc := ix.days.Load(); dc != nil && dc.day == today && len(dc.status) == len(ix.slots) {
+		return dc
 	}
-	buf[0] = v
-	return buf[:]
+	dc := &dayCache{day: today}
+	capDefault := int32(ix.capacityDefault)
+	for slot := range ix.slots {
+		dc.add(&ix.cols, int32(slot), capDefault)
+	}
+	ix.days.Store(dc)
+	return dc
 }

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vouchhq/vouch/internal/store"
@@ -54,6 +55,8 @@ type Index struct {
 	mu              sync.RWMutex
 	slots           []*entry // nil when the slot's reference changed or was deleted
 	cols            columns  // what searches scan, by slot
+	days            atomic.Pointer[dayCache]
+	dayMu           sync.Mutex
 	byID            map[int64]int32
 	dead            int
 	postings        map[string][]posting
@@ -95,6 +98,7 @@ func New(db *store.DB, log *slog.Logger) *Index {
 func (ix *Index) reset() {
 	ix.slots = nil
 	ix.cols = columns{}
+	ix.days.Store(nil)
 	ix.byID = map[int64]int32{}
 	ix.postings = map[string][]posting{}
 	ix.vocab = nil
@@ -146,6 +150,7 @@ func (ix *Index) setTaxonomies(vals []*vouch.TaxonomyValue, capDefault int) {
 	}
 	ix.mu.Lock()
 	ix.values, ix.valueByName, ix.maxValueID, ix.capacityDefault = byID, byName, max, capDefault
+	ix.days.Store(nil) // the default capacity may have changed
 	ix.mu.Unlock()
 }
 
@@ -175,6 +180,7 @@ func (ix *Index) replace(recs []store.ReferenceRecord) {
 	fresh.sortVocab()
 	ix.mu.Lock()
 	ix.slots, ix.cols, ix.byID, ix.postings, ix.vocab, ix.dead = fresh.slots, fresh.cols, fresh.byID, fresh.postings, fresh.vocab, 0
+	ix.days.Store(nil)
 	ix.mu.Unlock()
 }
 
@@ -267,6 +273,9 @@ func (ix *Index) put(rec store.ReferenceRecord) {
 	slot := int32(len(ix.slots))
 	ix.slots = append(ix.slots, e)
 	ix.cols.add(cr)
+	if dc := ix.days.Load(); dc != nil && len(dc.status) == int(slot) {
+		dc.add(&ix.cols, slot, int32(ix.capacityDefault))
+	}
 	ix.byID[r.ID] = slot
 	add := func(text string, field uint8) {
 		seen := map[string]bool{}

@@ -99,6 +99,9 @@ func (ix *Index) Search(q Query) Result {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	sc := newScan(ix, q, today)
+	if sc.needDay {
+		sc.days = ix.daysFor(sc.today)
+	}
 
 	var match []uint64 // nil: every slot is a candidate
 	var scores []uint16
@@ -163,9 +166,11 @@ type scan struct {
 	selected   [numDims][]int64 // as given, for marking facet values selected
 	counts     [numDims][]int32 // dimension → key → references; nil when not counted
 	counted    []int
+	isCounted  [numDims]bool
 	owners     map[int64]int32 // owner ids are sparse: counted in a map
 	countOwner bool
-	needDay    bool // status, capacity or verified is filtered or counted
+	needDay    bool      // status, capacity or verified is filtered or counted
+	days       *dayCache // their values today
 }
 
 func newScan(ix *Index, q Query, today vouch.Date) *scan {
@@ -215,41 +220,44 @@ func newScan(ix *Index, q Query, today vouch.Date) *scan {
 			sc.counts[d] = make([]int32, size(d))
 		}
 		sc.counted = append(sc.counted, d)
+		sc.isCounted[d] = true
 	}
 	for _, d := range append(slices.Clone(sc.active), sc.counted...) {
 		if d >= dimStatus {
 			sc.needDay = true
 		}
+
 	}
 	return sc
 }
 
 // dayValues computes an entry's status, capacity and verified keys for today.
-func (sc *scan) dayValues(c *columns, slot int32, out *[3][1]int32) {
+// dayValues computes a slot's status, capacity and verified keys for a day.
+func dayValues(c *columns, slot int32, today, capDefault int32, out *[3]int32) {
 	st := int32(c.status[slot])
-	if st == statusResting && c.restDay[slot] != 0 && sc.today >= c.restDay[slot] {
+	if st == statusResting && c.restDay[slot] != 0 && today >= c.restDay[slot] {
 		st = int32(statusActive)
 	}
-	out[0][0] = st
+	out[0] = st
 	limit := c.capMax[slot]
 	if limit < 0 {
-		limit = sc.capDefault
+		limit = capDefault
 	}
 	used := int32(0)
-	from := sc.today - vouch.CapacityWindowDays + 1
+	from := today - vouch.CapacityWindowDays + 1
 	acts := c.actPool[c.actStart[slot] : c.actStart[slot]+uint32(c.actCount[slot])]
 	for i := len(acts) - 1; i >= 0 && acts[i] >= from; i-- {
-		if acts[i] <= sc.today {
+		if acts[i] <= today {
 			used++
 		}
 	}
-	out[1][0] = 0
+	out[1] = 0
 	if used < limit {
-		out[1][0] = 1
+		out[1] = 1
 	}
-	out[2][0] = 0
-	if v := c.verDay[slot]; v != 0 && v+vouch.StaleAfterDays >= sc.today {
-		out[2][0] = 1
+	out[2] = 0
+	if v := c.verDay[slot]; v != 0 && v+vouch.StaleAfterDays >= today {
+		out[2] = 1
 	}
 }
 
@@ -262,28 +270,13 @@ var (
 // whether e matches every filter. An entry failing exactly one filter still
 // counts in that filter's facet: choosing that value would include it.
 func (sc *scan) consider(c *columns, slot int32) bool {
-	var day [3][1]int32
-	var buf [1]int32
+	var day [3]int32
 	if sc.needDay {
-		sc.dayValues(c, slot, &day)
+		day = [3]int32{int32(sc.days.status[slot]), int32(sc.days.capFree[slot]), int32(sc.days.verified[slot])}
 	}
 	failed, fails := -1, 0
 	for _, d := range sc.active {
-		var vals []int32
-		if d >= numStoredDims {
-			vals = day[d-numStoredDims][:]
-		} else {
-			vals = c.values(d, slot, &buf)
-		}
-		ok := false
-		sel := sc.sel[d]
-		for _, v := range vals {
-			if int(v) < len(sel) && sel[v] {
-				ok = true
-				break
-			}
-		}
-		if !ok {
+		if !sc.matches(c, d, slot, &day) {
 			fails++
 			if fails > 1 {
 				return false
@@ -291,30 +284,59 @@ func (sc *scan) consider(c *columns, slot int32) bool {
 			failed = d
 		}
 	}
+	if fails == 1 {
+		if sc.isCounted[failed] {
+			sc.count(c, failed, slot, &day)
+		}
+		return false
+	}
 	for _, d := range sc.counted {
-		if fails == 1 && d != failed {
-			continue
-		}
-		var vals []int32
-		if d >= numStoredDims {
-			vals = day[d-numStoredDims][:]
-		} else {
-			vals = c.values(d, slot, &buf)
-		}
-		if d == dimOwner {
-			for _, v := range vals {
-				sc.owners[int64(v)]++
-			}
-			continue
-		}
-		c := sc.counts[d]
-		for _, v := range vals {
-			if int(v) < len(c) {
-				c[v]++
-			}
-		}
+		sc.count(c, d, slot, &day)
 	}
 	return fails == 0
+}
+
+// count adds the slot's values in dimension d to the facet counts.
+func (sc *scan) count(c *columns, d int, slot int32, day *[3]int32) {
+	switch {
+	case d >= numStoredDims:
+		sc.counts[d][day[d-numStoredDims]]++
+	case multiValued[d]:
+		cnt := sc.counts[d]
+		s := c.start[d][slot]
+		for _, v := range c.pool[d][s : s+uint32(c.count[d][slot])] {
+			if int(v) < len(cnt) {
+				cnt[v]++
+			}
+		}
+	case d == dimOwner:
+		if v := c.single[d][slot]; v >= 0 {
+			sc.owners[int64(v)]++
+		}
+	default:
+		if v := c.single[d][slot]; v >= 0 && int(v) < len(sc.counts[d]) {
+			sc.counts[d][v]++
+		}
+	}
+}
+
+// matches reports whether the slot has a selected value in dimension d.
+func (sc *scan) matches(c *columns, d int, slot int32, day *[3]int32) bool {
+	sel := sc.sel[d]
+	switch {
+	case d >= numStoredDims:
+		return sel[day[d-numStoredDims]]
+	case multiValued[d]:
+		s := c.start[d][slot]
+		for _, v := range c.pool[d][s : s+uint32(c.count[d][slot])] {
+			if int(v) < len(sel) && sel[v] {
+				return true
+			}
+		}
+		return false
+	}
+	v := c.single[d][slot]
+	return v >= 0 && int(v) < len(sel) && sel[v]
 }
 
 // facetValues turns counts into named values: taxonomy values in display

@@ -3,8 +3,50 @@ package web
 import (
 	"net/http"
 
+	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
+
+// referenceTiles are the home page's reference numbers, all from the index.
+type referenceTiles struct {
+	All        int // every reference
+	Active     int // active today (a rest that ended counts)
+	Available  int // active with capacity now
+	Stale      int // active, not verified in 12 months
+	AtCapacity int // active, no capacity left in the 90-day window
+	Nominated  int // nominated, waiting to be qualified
+	Qualifying int
+}
+
+// countReferences computes the tiles with one search: active references,
+// with status counted over all references and the rest within active ones.
+func (h *Handler) countReferences() referenceTiles {
+	res := h.opts.Index.Search(refindex.Query{Limit: 1, CountFacets: []string{"status", "capacity", "verified"},
+		Filters: map[string][]int64{"status": {refindex.StatusKey(vouch.StatusActive)}}})
+	t := referenceTiles{Active: res.Total}
+	for _, v := range res.Facets["status"] {
+		t.All += v.Count
+		switch vouch.Status(v.Name) {
+		case vouch.StatusNominated:
+			t.Nominated = v.Count
+		case vouch.StatusQualifying:
+			t.Qualifying = v.Count
+		}
+	}
+	for _, v := range res.Facets["capacity"] {
+		if v.Key == 0 {
+			t.AtCapacity = v.Count
+		} else {
+			t.Available = v.Count
+		}
+	}
+	for _, v := range res.Facets["verified"] {
+		if v.Key == 0 {
+			t.Stale = v.Count
+		}
+	}
+	return t
+}
 
 // dashboard serves GET /: what needs the signed-in user now.
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -27,6 +69,9 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		data["UsersByRole"] = byRole
 		data["UserCount"] = len(users) - disabled
+	}
+	if u.Can(vouch.PermReadReferences) {
+		data["Refs"] = h.countReferences()
 	}
 	if u.Can(vouch.PermReadAudit) {
 		recent, _, err := h.db.ListAudit(r.Context(), vouch.AuditFilter{Limit: 8})

@@ -31,10 +31,23 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprint(fallback)
 	},
-	"lower":      strings.ToLower,
-	"auditValue": auditValue,
-	"entity":     func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-	"json":       func(v any) string { return fmt.Sprintf("%v", v) },
+	"lower":       strings.ToLower,
+	"auditValue":  auditValue,
+	"entity":      func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"json":        func(v any) string { return fmt.Sprintf("%v", v) },
+	"statusClass": statusClass,
+	"shortDate":   shortDate,
+	"relDate":     relativeDate,
+	"ucfirst":     capitalize,
+	"add":         func(a, b int) int { return a + b },
+	"sub":         func(a, b int) int { return a - b },
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {
@@ -57,8 +70,62 @@ func formatDate(t any) string {
 			return ""
 		}
 		return v.Format("2 Jan 2006")
+	case vouch.Date:
+		if v.IsZero() {
+			return ""
+		}
+		return v.Time().Format("2 Jan 2006")
 	}
 	return ""
+}
+
+// shortDate shows a day near now without its year ("14 Mar"), others in full.
+func shortDate(d vouch.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	if d.Time().Year() == time.Now().UTC().Year() {
+		return d.Time().Format("2 Jan")
+	}
+	return d.Time().Format("2 Jan 2006")
+}
+
+// relativeDate says how far a day is from today: "today", "in 3 days",
+// "5 days ago"; further than a month away it is the date itself.
+func relativeDate(d vouch.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	n := vouch.Today().DaysUntil(d)
+	switch {
+	case n == 0:
+		return "today"
+	case n == 1:
+		return "tomorrow"
+	case n == -1:
+		return "yesterday"
+	case n > 1 && n < 31:
+		return fmt.Sprintf("in %d days", n)
+	case n < -1 && n > -31:
+		return fmt.Sprintf("%d days ago", -n)
+	}
+	return formatDate(d)
+}
+
+// statusClass is the pill colour of a reference status. The pill always
+// carries the status's name too: colour is never the only signal.
+func statusClass(s vouch.Status) string {
+	switch s {
+	case vouch.StatusActive:
+		return "pill-ok"
+	case vouch.StatusNominated, vouch.StatusQualifying:
+		return "pill-accent"
+	case vouch.StatusResting:
+		return "pill-warn"
+	case vouch.StatusDoNotContact:
+		return "pill-bad"
+	}
+	return "pill-muted"
 }
 
 func formatDateTime(t any) string {

@@ -103,6 +103,25 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/tokens", h.can(vouch.PermManageUsers, h.createToken))
 	mux.Handle("POST /admin/tokens/{id}/revoke", h.can(vouch.PermManageUsers, h.revokeToken))
 
+	mux.Handle("GET /references", h.can(vouch.PermReadReferences, h.references))
+	mux.Handle("POST /references/bulk", h.can(vouch.PermManageProgram, h.bulkReferences))
+	mux.Handle("GET /references/new", h.can(vouch.PermManageProgram, h.newReference))
+	mux.Handle("POST /references/new", h.can(vouch.PermManageProgram, h.createReference))
+	mux.Handle("GET /references/{id}", h.can(vouch.PermReadReferences, h.reference))
+	mux.Handle("GET /references/{id}/edit", h.can(vouch.PermManageProgram, h.editReference))
+	mux.Handle("POST /references/{id}/edit", h.can(vouch.PermManageProgram, h.updateReference))
+	mux.Handle("POST /references/{id}/status", h.can(vouch.PermManageProgram, h.changeReferenceStatus))
+	mux.Handle("POST /references/{id}/activities", h.can(vouch.PermManageProgram, h.logReferenceActivity))
+	mux.Handle("POST /references/{id}/verify", h.can(vouch.PermManageProgram, h.verifyReference))
+
+	mux.Handle("GET /accounts", h.can(vouch.PermReadReferences, h.accounts))
+	mux.Handle("GET /accounts/new", h.can(vouch.PermManageProgram, h.newAccount))
+	mux.Handle("POST /accounts/new", h.can(vouch.PermManageProgram, h.createAccount))
+	mux.Handle("GET /accounts/{id}", h.can(vouch.PermReadReferences, h.accountPage))
+	mux.Handle("GET /accounts/{id}/edit", h.can(vouch.PermManageProgram, h.editAccount))
+	mux.Handle("POST /accounts/{id}/edit", h.can(vouch.PermManageProgram, h.updateAccount))
+	mux.Handle("POST /accounts/{id}/delete", h.can(vouch.PermManageProgram, h.deleteAccount))
+
 	mux.Handle("GET /account", h.signedIn(h.account))
 	mux.Handle("POST /account/password", h.signedIn(h.changePassword))
 

@@ -1,0 +1,286 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// agreedView is an activity type a reference agreed to, for the profile.
+type agreedView struct {
+	Name        string
+	ConsentedOn vouch.Date
+}
+
+// activityView is one activity in a reference's history.
+type activityView struct {
+	Type       string
+	OccurredOn vouch.Date
+	Notes      string
+}
+
+// referenceProfile is what reference.html shows.
+type referenceProfile struct {
+	Ref           *vouch.Reference
+	Account       *vouch.Account
+	Industry      string
+	Region        string
+	Status        vouch.Status // as of today
+	Capacity      vouch.Capacity
+	Slots         []bool // the capacity gauge: true for a used slot; nil when too many to draw
+	Stale         bool
+	Owner         *vouch.User
+	Products      []string
+	UseCases      []string
+	Competitors   []string
+	Agreed        []agreedView
+	History       []vouch.StatusEvent // newest first
+	Activities    []activityView
+	ActivityTypes []*vouch.TaxonomyValue
+	NextStatuses  []vouch.Status
+	LocalTime     string // the time now in the reference's time zone
+	Today         string
+	CanManage     bool
+	Failed        string // the form the errors belong to: "status" or "activity"
+}
+
+var statusLabels = map[string]string{"status": "New status", "reason": "Reason", "until": "Resting until"}
+var activityLabels = map[string]string{"activity_type": "Activity type", "occurred_on": "Date", "notes": "Notes"}
+
+// reference serves GET /references/{id}: the reference's profile.
+func (h *Handler) reference(w http.ResponseWriter, r *http.Request) {
+	h.renderReference(w, r, http.StatusOK, &page{}, "")
+}
+
+func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status int, p *page, failed string) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		h.notFound(w, r)
+		return
+	}
+	ctx := r.Context()
+	ref, err := h.db.Reference(ctx, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	acct, err := h.db.Account(ctx, ref.AccountID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	history, err := h.db.StatusHistory(ctx, id)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	acts, err := h.db.Activities(ctx, id)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	ix := h.opts.Index
+	today := vouch.Today()
+	d := &referenceProfile{Ref: ref, Account: acct, Industry: ix.ValueName(acct.IndustryID), Region: ix.ValueName(acct.RegionID),
+		Today: today.String(), CanManage: userFrom(ctx).Can(vouch.PermManageProgram), Failed: failed}
+	if hit, ok := ix.Get(id); ok && hit.Reference.Version == ref.Version {
+		d.Status, d.Capacity, d.Stale = hit.Status, hit.Capacity, hit.Stale
+	} else {
+		// The index has not caught up with a write made elsewhere: work it out from the database.
+		var days []vouch.Date
+		for _, a := range acts {
+			days = append(days, a.OccurredOn)
+		}
+		max := ix.CapacityDefault()
+		if ref.CapacityOverride != nil {
+			max = *ref.CapacityOverride
+		}
+		d.Status, d.Capacity, d.Stale = ref.EffectiveStatus(today), vouch.ComputeCapacity(max, days, today), ref.Stale(today)
+	}
+	if d.Capacity.Max <= 20 {
+		d.Slots = make([]bool, d.Capacity.Max)
+		for i := range d.Slots {
+			d.Slots[i] = i < d.Capacity.Used
+		}
+	}
+	d.NextStatuses = d.Status.NextStatuses()
+	if ref.OwnerID != 0 {
+		if u, err := h.db.User(ctx, ref.OwnerID); err == nil {
+			d.Owner = u
+		}
+	}
+	names := func(ids []int64) []string {
+		out := []string{}
+		for _, id := range ids {
+			if n := ix.ValueName(id); n != "" {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	d.Products, d.UseCases, d.Competitors = names(ref.ProductIDs), names(ref.UseCaseIDs), names(ref.CompetitorIDs)
+	for _, a := range ref.Activities {
+		d.Agreed = append(d.Agreed, agreedView{Name: ix.ValueName(a.TypeID), ConsentedOn: a.ConsentedOn})
+	}
+	slices.Reverse(history)
+	d.History = history
+	for _, a := range acts {
+		d.Activities = append(d.Activities, activityView{Type: ix.ValueName(a.TypeID), OccurredOn: a.OccurredOn, Notes: a.Notes})
+	}
+	// The activity types the reference agreed to come first in the log form.
+	agreed := map[int64]bool{}
+	for _, a := range ref.Activities {
+		agreed[a.TypeID] = true
+	}
+	types := ix.Values(vouch.TaxActivityType, false)
+	slices.SortStableFunc(types, func(a, b *vouch.TaxonomyValue) int {
+		switch {
+		case agreed[a.ID] && !agreed[b.ID]:
+			return -1
+		case agreed[b.ID] && !agreed[a.ID]:
+			return 1
+		}
+		return 0
+	})
+	d.ActivityTypes = types
+	if ref.TimeZone != "" {
+		if loc, err := time.LoadLocation(ref.TimeZone); err == nil {
+			d.LocalTime = time.Now().In(loc).Format("Mon 15:04")
+		}
+	}
+	p.Title, p.Nav, p.Data = ref.Name, "references", d
+	h.render(w, r, status, "reference", p)
+}
+
+// changeReferenceStatus serves POST /references/{id}/status.
+func (h *Handler) changeReferenceStatus(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		h.notFound(w, r)
+		return
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	c := vouch.StatusChange{Reason: r.PostFormValue("reason")}
+	errs := map[string]string{}
+	if s, ok := vouch.ParseStatus(r.PostFormValue("status")); ok {
+		c.To = s
+	} else {
+		errs["status"] = "Choose the new status."
+	}
+	until, err := vouch.ParseDate(r.PostFormValue("until"))
+	if err != nil {
+		errs["until"] = "Resting until must be a date like 2027-03-14."
+	}
+	c.Until = until
+	if len(errs) > 0 {
+		p := &page{Form: r.PostForm, Errors: errs, Error: "The status is unchanged. Please correct the highlighted fields."}
+		h.renderReference(w, r, http.StatusBadRequest, p, "status")
+		return
+	}
+	ref, err := h.db.ChangeStatus(r.Context(), id, version, c)
+	if err != nil {
+		if !isFormError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		p := &page{Form: r.PostForm}
+		status := failForm(p, err, statusLabels)
+		delete(p.Errors, "version")
+		h.renderReference(w, r, status, p, "status")
+		return
+	}
+	msg := fmt.Sprintf("%s is now %s.", ref.Name, strings.ToLower(ref.Status.Label()))
+	if ref.Status == vouch.StatusResting {
+		msg = fmt.Sprintf("%s is resting until %s, then active again by itself.", ref.Name, formatDate(ref.RestingUntil))
+	}
+	redirect(w, r, fmt.Sprintf("/references/%d", id), msg)
+}
+
+// logReferenceActivity serves POST /references/{id}/activities.
+func (h *Handler) logReferenceActivity(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		h.notFound(w, r)
+		return
+	}
+	a := &vouch.Activity{ReferenceID: id, Notes: r.PostFormValue("notes")}
+	errs := map[string]string{}
+	if s := r.PostFormValue("activity_type"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			a.TypeID = n
+		} else {
+			errs["activity_type"] = "Choose an activity type."
+		}
+	}
+	on, err := vouch.ParseDate(r.PostFormValue("occurred_on"))
+	if err != nil {
+		errs["occurred_on"] = "Date must be a date like 2027-03-14."
+	}
+	a.OccurredOn = on
+	if len(a.Notes) > 5000 {
+		errs["notes"] = "Notes must be at most 5,000 characters."
+	}
+	if len(errs) == 0 {
+		err = h.db.LogActivity(r.Context(), a)
+	}
+	if len(errs) > 0 || err != nil {
+		if err != nil && !isFormError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		p := &page{Form: r.PostForm, Errors: errs, Error: "Nothing was logged. Please correct the highlighted fields."}
+		status := http.StatusBadRequest
+		if err != nil {
+			status = failForm(p, err, activityLabels)
+			for k, v := range errs {
+				p.Errors[k] = v
+			}
+		}
+		h.renderReference(w, r, status, p, "activity")
+		return
+	}
+	ix := h.opts.Index
+	msg := fmt.Sprintf("Logged %s on %s.", strings.ToLower(ix.ValueName(a.TypeID)), formatDate(a.OccurredOn))
+	if hit, ok := ix.Get(id); ok {
+		msg += " " + capacitySentence(hit.Capacity)
+	}
+	redirect(w, r, fmt.Sprintf("/references/%d#activity", id), msg)
+}
+
+// capacitySentence says how much a reference may still be asked to do.
+func capacitySentence(c vouch.Capacity) string {
+	s := fmt.Sprintf("%d of %d used in the last %d days", c.Used, c.Max, vouch.CapacityWindowDays)
+	if !c.Free() && !c.NextFree.IsZero() {
+		s += "; next free on " + shortDate(c.NextFree)
+	}
+	return s + "."
+}
+
+// verifyReference serves POST /references/{id}/verify: the details were checked today.
+func (h *Handler) verifyReference(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		h.notFound(w, r)
+		return
+	}
+	today := vouch.Today()
+	res, err := h.db.BulkMarkVerified(r.Context(), []int64{id}, today)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if len(res.Changed) == 0 {
+		h.notFound(w, r)
+		return
+	}
+	name := "The reference"
+	if hit, ok := h.opts.Index.Get(id); ok {
+		name = hit.Reference.Name
+	}
+	redirect(w, r, fmt.Sprintf("/references/%d", id), fmt.Sprintf("%s is verified as of today, %s.", name, formatDate(today)))
+}

@@ -1,0 +1,322 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// referencesPageSize is how many references one list page shows.
+const referencesPageSize = 50
+
+// listFacet is a facet of the references page: its URL parameter and heading.
+type listFacet struct{ Name, Label string }
+
+// listFacets are the facets the references page shows, in order.
+var listFacets = []listFacet{
+	{"status", "Status"}, {"capacity", "Capacity"}, {"verified", "Verified"},
+	{"industry", "Industry"}, {"region", "Region"}, {"country", "Country"}, {"segment", "Segment"},
+	{"company_size", "Company size"}, {"product", "Product"}, {"use_case", "Use case"},
+	{"competitor", "Competitor replaced"}, {"activity_type", "Agreed to"}, {"seniority", "Seniority"},
+}
+
+// referenceSorts are the orders the list offers; "relevance" only with search text.
+var referenceSorts = []struct{ Value, Label string }{
+	{"relevance", "Best match"}, {"name", "Name"}, {"account", "Account"},
+	{"updated", "Recently updated"}, {"verified", "Stalest first"},
+}
+
+// facetOption is one value of a facet as the page shows it.
+type facetOption struct {
+	ID       string // the checkbox's id
+	Param    string // the value in the URL
+	Label    string
+	Count    int
+	Selected bool
+}
+
+// facetView is one facet's checkbox list: the first values, and the rest behind "More".
+type facetView struct {
+	Name, Label string
+	Options     []facetOption
+	More        []facetOption
+	Selected    int
+}
+
+// referenceRow is one reference in the list.
+type referenceRow struct {
+	refindex.Hit
+	Industry, Region string
+}
+
+// referencesPage is what references.html shows.
+type referencesPage struct {
+	Query       string
+	Sort        string
+	Sorts       []struct{ Value, Label string }
+	Facets      []*facetView
+	Selected    int // facet values selected
+	Notices     []string
+	Rows        []referenceRow
+	Total       int
+	Empty       bool // no references at all
+	Filtered    bool // search text or any facet value
+	From, To    int
+	PrevURL     string
+	NextURL     string
+	FirstURL    string
+	ListURL     string // this view, for coming back after a bulk action
+	ExportQuery string
+	CanManage   bool
+	Users       []*vouch.User
+	Statuses    []vouch.Status
+	PageIDs     []int64
+}
+
+// parsedQuery is a list URL understood: the index query and what the page needs to show it.
+type parsedQuery struct {
+	q        refindex.Query
+	params   url.Values          // the canonical parameters: text, facets and sort
+	selected map[string][]string // facet → values as given in the URL
+	unknown  map[string][]string // facet → values that name nothing
+}
+
+// parseReferenceQuery reads the list's URL: q, one parameter per facet
+// (repeated for several values; taxonomy values by name, case-insensitive),
+// sort and offset. A value that names nothing is kept as a filter that
+// matches nothing, and reported, rather than silently dropped.
+func (h *Handler) parseReferenceQuery(v url.Values) parsedQuery {
+	pq := parsedQuery{params: url.Values{}, selected: map[string][]string{}, unknown: map[string][]string{}}
+	pq.q.Text = strings.TrimSpace(v.Get("q"))
+	if pq.q.Text != "" {
+		pq.params.Set("q", pq.q.Text)
+	}
+	pq.q.Filters = map[string][]int64{}
+	for _, f := range listFacets {
+		for _, raw := range v[f.Name] {
+			raw = strings.TrimSpace(raw)
+			if raw == "" || slices.Contains(pq.selected[f.Name], raw) {
+				continue
+			}
+			key, ok := h.facetKey(f.Name, raw)
+			if !ok {
+				pq.unknown[f.Name] = append(pq.unknown[f.Name], raw)
+				key = -1
+			}
+			pq.q.Filters[f.Name] = append(pq.q.Filters[f.Name], key)
+			pq.selected[f.Name] = append(pq.selected[f.Name], raw)
+			pq.params.Add(f.Name, raw)
+		}
+	}
+	pq.q.Sort = v.Get("sort")
+	if !slices.ContainsFunc(referenceSorts, func(s struct{ Value, Label string }) bool { return s.Value == pq.q.Sort }) ||
+		(pq.q.Sort == "relevance" && pq.q.Text == "") {
+		pq.q.Sort = ""
+	}
+	if pq.q.Sort == "" {
+		pq.q.Sort = "name"
+		if pq.q.Text != "" {
+			pq.q.Sort = "relevance"
+		}
+	} else if pq.q.Sort != "name" || pq.q.Text != "" {
+		pq.params.Set("sort", pq.q.Sort)
+	}
+	if n, err := strconv.Atoi(v.Get("offset")); err == nil && n > 0 {
+		pq.q.Offset = min(n, 10_000_000)
+	}
+	pq.q.Limit = referencesPageSize
+	return pq
+}
+
+// facetKey turns a facet value from a URL into the index's key for it.
+func (h *Handler) facetKey(facet, raw string) (int64, bool) {
+	switch facet {
+	case "status":
+		s, ok := vouch.ParseStatus(raw)
+		return refindex.StatusKey(s), ok
+	case "seniority":
+		k := refindex.SeniorityKey(raw)
+		return k, k >= 0
+	case "capacity", "verified":
+		switch strings.ToLower(raw) {
+		case "1", "yes", "true", "available", "verified":
+			return 1, true
+		case "0", "no", "false", "full", "stale":
+			return 0, true
+		}
+		return -1, false
+	}
+	id := h.opts.Index.ValueID(refindex.FacetKind(facet), raw)
+	return id, id != 0
+}
+
+// facetLabel is how the page names a facet value.
+func facetLabel(facet string, v refindex.FacetValue) (param, label string) {
+	switch facet {
+	case "status":
+		return v.Name, vouch.Status(v.Name).Label()
+	case "seniority":
+		return v.Name, capitalize(v.Name)
+	case "capacity":
+		if v.Key == 1 {
+			return "1", "Has capacity now"
+		}
+		return "0", "At capacity"
+	case "verified":
+		if v.Key == 1 {
+			return "1", "Verified in the last 12 months"
+		}
+		return "0", "Stale: not verified in 12 months"
+	}
+	return v.Name, v.Name
+}
+
+// facetShown is how many values a facet lists before "More".
+const facetShown = 6
+
+// facetViews turns the index's counts into checkbox lists: selected values
+// first, then by count; values that would give nothing are left out unless selected.
+func facetViews(pq parsedQuery, counts map[string][]refindex.FacetValue) []*facetView {
+	var out []*facetView
+	for _, f := range listFacets {
+		fv := &facetView{Name: f.Name, Label: f.Label}
+		var opts []facetOption
+		for _, v := range counts[f.Name] {
+			param, label := facetLabel(f.Name, v)
+			if v.Count == 0 && !v.Selected {
+				continue
+			}
+			opts = append(opts, facetOption{Param: param, Label: label, Count: v.Count, Selected: v.Selected})
+		}
+		for _, raw := range pq.unknown[f.Name] {
+			opts = append(opts, facetOption{Param: raw, Label: fmt.Sprintf("“%s” (unknown)", raw), Selected: true})
+		}
+		sort.SliceStable(opts, func(i, j int) bool {
+			if opts[i].Selected != opts[j].Selected {
+				return opts[i].Selected
+			}
+			// Lifecycle and yes/no facets keep their natural order.
+			if f.Name == "status" || f.Name == "capacity" || f.Name == "verified" || f.Name == "seniority" {
+				return false
+			}
+			return opts[i].Count > opts[j].Count
+		})
+		for i := range opts {
+			opts[i].ID = fmt.Sprintf("f-%s-%d", f.Name, i)
+			if opts[i].Selected {
+				fv.Selected++
+			}
+		}
+		if len(opts) == 0 {
+			continue
+		}
+		// Selected values always show; "More" starts after them and the first few.
+		cut := max(facetShown, fv.Selected)
+		if len(opts) > cut+2 {
+			fv.Options, fv.More = opts[:cut], opts[cut:]
+		} else {
+			fv.Options = opts
+		}
+		out = append(out, fv)
+	}
+	return out
+}
+
+// references serves GET /references: search, facets with counts, sort, a
+// page of results and, for the program team, bulk actions. Every filter is
+// in the URL, so a view can be bookmarked and shared.
+func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
+	pq := h.parseReferenceQuery(r.URL.Query())
+	ix := h.opts.Index
+	names := make([]string, len(listFacets))
+	for i, f := range listFacets {
+		names[i] = f.Name
+	}
+	pq.q.CountFacets = names
+	res := ix.Search(pq.q)
+
+	u := userFrom(r.Context())
+	data := &referencesPage{
+		Query: pq.q.Text, Sort: pq.q.Sort, Total: res.Total, Facets: facetViews(pq, res.Facets),
+		Empty: ix.Len() == 0, Filtered: pq.q.Text != "" || len(pq.selected) > 0,
+		CanManage: u.Can(vouch.PermManageProgram), Statuses: vouch.Statuses, ExportQuery: pq.params.Encode(),
+	}
+	for _, s := range referenceSorts {
+		if s.Value != "relevance" || pq.q.Text != "" {
+			data.Sorts = append(data.Sorts, s)
+		}
+	}
+	for _, f := range data.Facets {
+		data.Selected += f.Selected
+	}
+	for _, f := range listFacets {
+		for _, raw := range pq.unknown[f.Name] {
+			data.Notices = append(data.Notices, fmt.Sprintf("No %s is called “%s”, so no reference can match it. Untick it to widen the search.",
+				strings.ToLower(f.Label), raw))
+		}
+	}
+	for _, hit := range res.Hits {
+		data.Rows = append(data.Rows, referenceRow{Hit: hit,
+			Industry: ix.ValueName(hit.Account.IndustryID), Region: ix.ValueName(hit.Account.RegionID)})
+		data.PageIDs = append(data.PageIDs, hit.Reference.ID)
+	}
+	if len(data.Rows) > 0 {
+		data.From, data.To = pq.q.Offset+1, pq.q.Offset+len(data.Rows)
+	}
+	if pq.q.Offset > 0 {
+		data.PrevURL = referencesURL(pq.params, max(pq.q.Offset-referencesPageSize, 0))
+		data.FirstURL = referencesURL(pq.params, 0)
+	}
+	if pq.q.Offset+referencesPageSize < res.Total {
+		data.NextURL = referencesURL(pq.params, pq.q.Offset+referencesPageSize)
+	}
+	data.ListURL = referencesURL(pq.params, pq.q.Offset)
+	if data.CanManage {
+		users, err := h.activeUsers(r, 0)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		data.Users = users
+	}
+	h.render(w, r, http.StatusOK, "references", &page{Title: "References", Nav: "references", Data: data})
+}
+
+// referencesURL is the list with params at offset.
+func referencesURL(params url.Values, offset int) string {
+	v := url.Values{}
+	for k, vals := range params {
+		v[k] = vals
+	}
+	if offset > 0 {
+		v.Set("offset", strconv.Itoa(offset))
+	}
+	if len(v) == 0 {
+		return "/references"
+	}
+	return "/references?" + v.Encode()
+}
+
+// activeUsers lists the users who can be picked as an owner: every enabled
+// user, and keep, the current owner, even when disabled.
+func (h *Handler) activeUsers(r *http.Request, keep int64) ([]*vouch.User, error) {
+	users, err := h.db.ListUsers(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := users[:0]
+	for _, u := range users {
+		if !u.Disabled || u.ID == keep {
+			out = append(out, u)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
+	return out, nil
+}

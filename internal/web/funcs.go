@@ -36,6 +36,7 @@ var funcs = template.FuncMap{
 	"entity":      func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"json":        func(v any) string { return fmt.Sprintf("%v", v) },
 	"statusClass": statusClass,
+	"tel":         telURL,
 	"shortDate":   shortDate,
 	"relDate":     relativeDate,
 	"ucfirst":     capitalize,
@@ -110,6 +111,18 @@ func relativeDate(d vouch.Date) string {
 		return fmt.Sprintf("%d days ago", -n)
 	}
 	return formatDate(d)
+}
+
+// telURL is a tel: link for a phone number as people write it
+// ("+1 (555) 010-2000"): only digits and a leading plus are kept.
+func telURL(phone string) template.URL {
+	var b strings.Builder
+	for i, r := range phone {
+		if (r >= '0' && r <= '9') || (r == '+' && i == 0) {
+			b.WriteRune(r)
+		}
+	}
+	return template.URL("tel:" + b.String())
 }
 
 // statusClass is the pill colour of a reference status. The pill always

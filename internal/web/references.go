@@ -171,9 +171,9 @@ func facetLabel(facet string, v refindex.FacetValue) (param, label string) {
 		return "0", "At capacity"
 	case "verified":
 		if v.Key == 1 {
-			return "1", "Verified in the last 12 months"
+			return "1", "Verified within 12 months"
 		}
-		return "0", "Stale: not verified in 12 months"
+		return "0", "Stale (over 12 months)"
 	}
 	return v.Name, v.Name
 }

@@ -76,5 +76,7 @@
       boxes.forEach(function (b) { if (b.checked) k++; });
       shown.textContent = k ? k + " selected." : "or tick references in the table.";
     }
+    var more = t.form.querySelector("details[data-bulk-details]");
+    if (more && t.checked) more.open = true;
   });
 })();

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -9,7 +10,10 @@ import (
 // Batch makes many changes in one transaction: all of them are saved, or
 // none (imports are all-or-nothing). Taxonomy values and users are looked up
 // once per batch instead of once per row.
-type Batch struct{ tx *Tx }
+type Batch struct {
+	tx    *Tx
+	stmts map[string]*sql.Stmt // statements prepared for this batch, by query
+}
 
 // Batch runs fn in one write transaction; an error from fn rolls everything back.
 func (db *DB) Batch(ctx context.Context, fn func(b *Batch) error) error {

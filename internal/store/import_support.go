@@ -1,0 +1,463 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// This file holds what a spreadsheet import needs beyond single-record
+// writes: one consistent read of everything an import compares with, and
+// creates of many records in few statements. A record made here is stored,
+// validated and audited exactly as CreateAccount and CreateReference would;
+// only the number of round trips differs (an import of 50,000 rows cannot
+// afford a dozen prepared-on-the-fly statements per row).
+
+// Snapshot is everything an import compares a spreadsheet with.
+type Snapshot struct {
+	Accounts   []*vouch.Account   // ordered by id, with products
+	References []*vouch.Reference // ordered by id, with multi-valued fields
+	Values     []*vouch.TaxonomyValue
+	Users      map[int64]string // user id → email
+}
+
+// Snapshot reads every account, reference, taxonomy value and user in one
+// read-only transaction, so the parts agree with each other.
+func (db *DB) Snapshot(ctx context.Context) (*Snapshot, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return loadSnapshot(func(query string, args ...any) (*sql.Rows, error) {
+		return tx.QueryContext(ctx, db.q(query), args...)
+	})
+}
+
+// Snapshot reads the same as DB.Snapshot inside the batch, so what an import
+// decides is based on exactly what its transaction will change.
+func (b *Batch) Snapshot() (*Snapshot, error) {
+	return loadSnapshot(b.tx.query)
+}
+
+func loadSnapshot(query func(string, ...any) (*sql.Rows, error)) (*Snapshot, error) {
+	s := &Snapshot{Users: map[int64]string{}}
+	each := func(q string, fn func(rows *sql.Rows) error) error {
+		rows, err := query(q)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	accounts := map[int64]*vouch.Account{}
+	err := each(`SELECT `+accountColumns+` FROM accounts ORDER BY id`, func(rows *sql.Rows) error {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return err
+		}
+		a.ProductIDs = []int64{}
+		accounts[a.ID] = a
+		s.Accounts = append(s.Accounts, a)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(`SELECT account_id, value_id FROM account_products ORDER BY account_id, value_id`, func(rows *sql.Rows) error {
+		var aid, vid int64
+		if err := rows.Scan(&aid, &vid); err != nil {
+			return err
+		}
+		if a := accounts[aid]; a != nil {
+			a.ProductIDs = append(a.ProductIDs, vid)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	refs := map[int64]*vouch.Reference{}
+	err = each(`SELECT `+refColumns+` FROM refs ORDER BY id`, func(rows *sql.Rows) error {
+		r, err := scanReference(rows)
+		if err != nil {
+			return err
+		}
+		refs[r.ID] = r
+		s.References = append(s.References, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The same order as Reference reads them, so lists compare equal.
+	err = each(`SELECT ref_id, kind, value_id, consented_on FROM ref_values ORDER BY ref_id, kind, value_id`, func(rows *sql.Rows) error {
+		var rid, vid int64
+		var kind, consented string
+		if err := rows.Scan(&rid, &kind, &vid, &consented); err != nil {
+			return err
+		}
+		if r := refs[rid]; r != nil {
+			addValue(r, kind, vid, consented)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(`SELECT `+taxonomyColumns+` FROM taxonomy_values ORDER BY kind, position, name_key`, func(rows *sql.Rows) error {
+		t, err := scanTaxonomy(rows)
+		if err != nil {
+			return err
+		}
+		s.Values = append(s.Values, t)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = each(`SELECT id, email FROM users ORDER BY id`, func(rows *sql.Rows) error {
+		var id int64
+		var email string
+		if err := rows.Scan(&id, &email); err != nil {
+			return err
+		}
+		s.Users[id] = email
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// CreateTaxonomyValue adds a value at the end of its picklist inside the
+// batch, so records created later in the same batch may use it.
+func (b *Batch) CreateTaxonomyValue(t *vouch.TaxonomyValue) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	tx := b.tx
+	if t.Position == 0 {
+		if err := tx.queryRow(`SELECT COALESCE(MAX(position), 0) + 10 FROM taxonomy_values WHERE kind = ?`, string(t.Kind)).Scan(&t.Position); err != nil {
+			return err
+		}
+	}
+	id, err := tx.insert(`INSERT INTO taxonomy_values (kind, name, name_key, position, retired, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, string(t.Kind), t.Name, strings.ToLower(t.Name), t.Position, t.Retired, tx.now, tx.now)
+	if isUnique(err) {
+		return duplicateValue(t)
+	} else if err != nil {
+		return err
+	}
+	t.ID, t.CreatedAt, t.UpdatedAt = id, tx.now, tx.now
+	tx.valueKinds[id] = string(t.Kind)
+	return tx.audit("create", "taxonomy_value", id, []vouch.Change{
+		{Field: "kind", After: t.Kind}, {Field: "name", After: t.Name}, {Field: "position", After: t.Position}})
+}
+
+// CreateAccounts adds many accounts, each validated and audited as
+// CreateAccount does. An error names the account it is about.
+func (b *Batch) CreateAccounts(accounts []*vouch.Account) error {
+	if len(accounts) == 0 {
+		return nil
+	}
+	for _, a := range accounts {
+		if err := a.Validate(); err != nil {
+			return fmt.Errorf("account %q: %w", a.Name, err)
+		}
+		if err := b.tx.validateAccountRefs(a); err != nil {
+			return fmt.Errorf("account %q: %w", a.Name, err)
+		}
+	}
+	ids, err := b.tx.reserveIDs("accounts", len(accounts))
+	if err != nil {
+		return err
+	}
+	tx := b.tx
+	rows := make([]any, 0, len(accounts)*18)
+	var products []any
+	audits := make([]auditRow, 0, len(accounts))
+	for i, a := range accounts {
+		a.ID, a.Version, a.CreatedAt, a.UpdatedAt = ids[i], 1, tx.now, tx.now
+		rows = append(rows, a.ID, a.Name, strings.ToLower(a.Name), a.Domain, nullID(a.IndustryID), nullID(a.SegmentID),
+			nullID(a.RegionID), nullID(a.CountryID), nullID(a.SizeID), nullString(a.CRMID), nullID(a.OwnerID), a.CSM,
+			a.Health, nullInt(a.NPS), a.CustomerSince.String(), a.Notes, tx.now, tx.now)
+		for _, p := range uniqueIDs(a.ProductIDs) {
+			products = append(products, a.ID, p)
+		}
+		audits = append(audits, auditRow{"create", "account", a.ID, accountChanges(&vouch.Account{}, a)})
+	}
+	err = b.insertMany(`INSERT INTO accounts (id, name, name_key, domain, industry_id, segment_id, region_id, country_id, size_id,
+		crm_id, owner_id, csm, health, nps, customer_since, notes, version, created_at, updated_at) VALUES `,
+		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)", 18, rows)
+	if isUnique(err) {
+		return crmConflict("account")
+	} else if err != nil {
+		return err
+	}
+	if err := b.insertMany(`INSERT INTO account_products (account_id, value_id) VALUES `, "(?, ?)", 2, products); err != nil {
+		return err
+	}
+	return b.auditMany(audits)
+}
+
+// CreateReferences adds many references with the first entry of each one's
+// status history, each validated and audited as CreateReference does.
+func (b *Batch) CreateReferences(refs []*vouch.Reference) error {
+	if len(refs) == 0 {
+		return nil
+	}
+	tx := b.tx
+	accountIDs := map[int64]bool{}
+	for _, r := range refs {
+		accountIDs[r.AccountID] = true
+	}
+	known, err := tx.existingAccounts(accountIDs)
+	if err != nil {
+		return err
+	}
+	for _, r := range refs {
+		if err := r.Validate(); err != nil {
+			return fmt.Errorf("reference %q: %w", r.Name, err)
+		}
+		if err := tx.checkReferenceRefs(r, known); err != nil {
+			return fmt.Errorf("reference %q: %w", r.Name, err)
+		}
+		if r.Status == vouch.StatusResting && r.RestingUntil.IsZero() {
+			return &vouch.Error{Code: vouch.EINVALID, Message: "A resting reference needs the day it is active again.",
+				Fields: map[string]string{"resting_until": "is required for a resting reference"}}
+		}
+	}
+	ids, err := tx.reserveIDs("refs", len(refs))
+	if err != nil {
+		return err
+	}
+	actor := vouch.ActorFrom(tx.ctx).Label
+	rows := make([]any, 0, len(refs)*21)
+	events := make([]any, 0, len(refs)*7)
+	var values []any
+	audits := make([]auditRow, 0, len(refs))
+	for i, r := range refs {
+		r.ID, r.Version, r.CreatedAt, r.UpdatedAt = ids[i], 1, tx.now, tx.now
+		rows = append(rows, r.ID, r.AccountID, r.Name, r.Title, r.Seniority, nullString(r.Email), r.Phone, r.TimeZone,
+			strings.Join(r.Languages, "; "), r.Deployment, r.GoLive.String(), r.Story, nullID(r.OwnerID),
+			r.LastVerified.String(), string(r.Status), r.StatusReason, r.RestingUntil.String(), nullInt(r.CapacityOverride),
+			nullString(r.CRMID), tx.now, tx.now)
+		values = appendRefValues(values, r)
+		events = append(events, r.ID, "", string(r.Status), r.StatusReason, r.RestingUntil.String(), actor, tx.now)
+		audits = append(audits, auditRow{"create", "reference", r.ID, referenceChanges(&vouch.Reference{}, r)})
+	}
+	err = b.insertMany(`INSERT INTO refs (id, account_id, name, title, seniority, email, phone, time_zone, languages, deployment,
+		go_live, story, owner_id, last_verified, status, status_reason, resting_until, capacity_override, crm_id, version,
+		created_at, updated_at) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)", 21, rows)
+	if err != nil {
+		return referenceConflict(err)
+	}
+	if err := b.insertMany(`INSERT INTO ref_values (ref_id, kind, value_id, consented_on) VALUES `, "(?, ?, ?, ?)", 4, values); err != nil {
+		return err
+	}
+	if err := b.insertMany(`INSERT INTO ref_status_events (ref_id, from_status, to_status, reason, until, actor, at) VALUES `,
+		"(?, ?, ?, ?, ?, ?, ?)", 7, events); err != nil {
+		return err
+	}
+	return b.auditMany(audits)
+}
+
+// appendRefValues adds r's ref_values rows, each (kind, value) once; the first
+// consent date of a repeated activity type wins, as in setReferenceValues.
+func appendRefValues(out []any, r *vouch.Reference) []any {
+	type key struct {
+		kind vouch.TaxonomyKind
+		id   int64
+	}
+	seen := map[key]bool{}
+	add := func(kind vouch.TaxonomyKind, id int64, consented string) {
+		if k := (key{kind, id}); !seen[k] {
+			seen[k] = true
+			out = append(out, r.ID, string(kind), id, consented)
+		}
+	}
+	for _, id := range r.ProductIDs {
+		add(vouch.TaxProduct, id, "")
+	}
+	for _, id := range r.UseCaseIDs {
+		add(vouch.TaxUseCase, id, "")
+	}
+	for _, id := range r.CompetitorIDs {
+		add(vouch.TaxCompetitor, id, "")
+	}
+	for _, a := range r.Activities {
+		add(vouch.TaxActivityType, a.TypeID, a.ConsentedOn.String())
+	}
+	return out
+}
+
+// existingAccounts returns which of ids are accounts, in a few queries.
+func (tx *Tx) existingAccounts(ids map[int64]bool) (map[int64]bool, error) {
+	list := make([]any, 0, len(ids))
+	for id := range ids {
+		if id != 0 {
+			list = append(list, id)
+		}
+	}
+	known := map[int64]bool{}
+	for start := 0; start < len(list); start += 500 {
+		part := list[start:min(start+500, len(list))]
+		found, err := tx.ids(`SELECT id FROM accounts WHERE id IN (`+placeholders(len(part))+`)`, part...)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range found {
+			known[id] = true
+		}
+	}
+	return known, nil
+}
+
+// checkReferenceRefs is validateReferenceRefs with the accounts looked up in advance.
+func (tx *Tx) checkReferenceRefs(r *vouch.Reference, accounts map[int64]bool) error {
+	var v vouch.Validation
+	if r.AccountID != 0 && !accounts[r.AccountID] {
+		v.Add("account", "is not a known account")
+	}
+	for _, c := range []struct {
+		field string
+		kind  vouch.TaxonomyKind
+		ids   []int64
+	}{{"products", vouch.TaxProduct, r.ProductIDs}, {"use_cases", vouch.TaxUseCase, r.UseCaseIDs},
+		{"competitors", vouch.TaxCompetitor, r.CompetitorIDs}} {
+		for _, id := range c.ids {
+			if err := tx.checkValue(&v, c.field, c.kind, id); err != nil {
+				return err
+			}
+		}
+	}
+	for _, a := range r.Activities {
+		if err := tx.checkValue(&v, "activities", vouch.TaxActivityType, a.TypeID); err != nil {
+			return err
+		}
+	}
+	if err := tx.checkUser(&v, "owner", r.OwnerID); err != nil {
+		return err
+	}
+	return v.Err()
+}
+
+// reserveIDs returns n new ids for rows of table. On SQLite the batch holds
+// the only write lock, so the ids after the largest are free, exactly those
+// SQLite would pick; PostgreSQL hands them out from the table's sequence.
+func (tx *Tx) reserveIDs(table string, n int) ([]int64, error) {
+	out := make([]int64, 0, n)
+	if tx.db.Engine == Postgres {
+		rows, err := tx.query(`SELECT nextval(pg_get_serial_sequence('`+table+`', 'id')) FROM generate_series(1, ?)`, n)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, err
+			}
+			out = append(out, id)
+		}
+		return out, rows.Err()
+	}
+	var max int64
+	if err := tx.queryRow(`SELECT COALESCE(MAX(id), 0) FROM ` + table).Scan(&max); err != nil {
+		return nil, err
+	}
+	for i := 1; i <= n; i++ {
+		out = append(out, max+int64(i))
+	}
+	return out, nil
+}
+
+// auditRow is one audit entry to write with auditMany.
+type auditRow struct {
+	action     string
+	entityType string
+	entityID   int64
+	changes    []vouch.Change
+}
+
+// auditMany writes entries as tx.audit would, in few statements.
+func (b *Batch) auditMany(entries []auditRow) error {
+	a := vouch.ActorFrom(b.tx.ctx)
+	var actorID any
+	if a.UserID != 0 {
+		actorID = a.UserID
+	}
+	rows := make([]any, 0, len(entries)*7)
+	for _, e := range entries {
+		if e.changes == nil {
+			e.changes = []vouch.Change{}
+		}
+		js, err := json.Marshal(e.changes)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, b.tx.now, actorID, a.Label, e.action, e.entityType, e.entityID, string(js))
+	}
+	if err := b.insertMany(`INSERT INTO audit_log (at, actor_id, actor, action, entity_type, entity_id, changes) VALUES `,
+		"(?, ?, ?, ?, ?, ?, ?)", 7, rows); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	for _, e := range entries {
+		b.tx.touched = append(b.tx.touched, Touched{EntityType: e.entityType, EntityID: e.entityID})
+	}
+	return nil
+}
+
+// maxParams keeps a statement within SQLite's historical limit of 999 parameters.
+const maxParams = 999
+
+// insertMany inserts the rows in args (width values each) with multi-row
+// INSERT statements of up to maxParams parameters, each shape prepared once per batch.
+func (b *Batch) insertMany(head, row string, width int, args []any) error {
+	n := len(args) / width
+	per := maxParams / width
+	for start := 0; start < n; start += per {
+		k := min(per, n-start)
+		query := head + strings.TrimSuffix(strings.Repeat(row+", ", k), ", ")
+		stmt, err := b.prepare(query)
+		if err != nil {
+			return err
+		}
+		if _, err := stmt.ExecContext(b.tx.ctx, args[start*width:(start+k)*width]...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prepare returns the batch's prepared statement for query; the statements
+// close with the transaction.
+func (b *Batch) prepare(query string) (*sql.Stmt, error) {
+	if s, ok := b.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := b.tx.tx.PrepareContext(b.tx.ctx, b.tx.db.q(query))
+	if err != nil {
+		return nil, err
+	}
+	if b.stmts == nil {
+		b.stmts = map[string]*sql.Stmt{}
+	}
+	b.stmts[query] = s
+	return s, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}

@@ -73,15 +73,32 @@ func (fs *flagSet) integer(name string, def int, usage string) *int {
 }
 
 // parse parses args; a bad flag or variable is a usage error (exit 2).
+// Flags may come after positional arguments too (vouch backup FILE --data-dir D).
 func (fs *flagSet) parse(args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return err
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return err
+			}
+			return usageError{} // flag already printed the problem and the usage
 		}
-		return usageError{} // flag already printed the problem and the usage
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		if args[0] == "--" {
+			positional = append(positional, args[1:]...)
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
+		return usageError{}
 	}
 	if len(fs.envErrs) > 0 {
-		return usageError{strings.Join(fs.envErrs, "; ")}
+		return usageError{strings.Join(fs.envErrs, "; ") + "."}
 	}
 	return nil
 }

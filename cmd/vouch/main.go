@@ -10,10 +10,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sort"
 	"strings"
 	"syscall"
 
 	"golang.org/x/term"
+
+	"github.com/vouchhq/vouch/internal/vouch"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -105,9 +108,25 @@ func (m *Main) usage(w io.Writer) {
 	fmt.Fprintln(w, "with an environment variable, e.g. --data-dir as VOUCH_DATA_DIR.")
 }
 
-// sentence ends an error message with a full stop, once.
+// sentence ends an error message with a full stop, once. Invalid input is
+// told field by field: on a terminal there is nothing "highlighted".
 func sentence(err error) string {
-	s := err.Error()
+	s := vouch.ErrorMessage(err)
+	if vouch.ErrorCode(err) == vouch.EINTERNAL {
+		s = err.Error() // the command line is the operator's: show the cause
+	}
+	if fields := vouch.ErrorFields(err); len(fields) > 0 && vouch.ErrorCode(err) == vouch.EINVALID {
+		keys := make([]string, 0, len(fields))
+		for k := range fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + ": " + fields[k]
+		}
+		s = strings.Join(parts, "; ")
+	}
 	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, ")") {
 		s += "."
 	}

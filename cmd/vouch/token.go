@@ -12,7 +12,7 @@ import (
 
 // token manages API tokens: vouch token create|list|revoke.
 func (m *Main) token(ctx context.Context, args []string) error {
-	ctx = cliActor(ctx)
+	ctx = m.cliActor(ctx)
 	if len(args) == 0 {
 		fmt.Fprintln(m.Stderr, "Usage: vouch token create --email E [--name N] | list | revoke ID")
 		return usageError{}

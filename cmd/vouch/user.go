@@ -16,8 +16,8 @@ import (
 )
 
 // cliActor is who the audit log names for changes made from the command line.
-func cliActor(ctx context.Context) context.Context {
-	name := os.Getenv("USER")
+func (m *Main) cliActor(ctx context.Context) context.Context {
+	name := m.Getenv("USER")
 	if name == "" {
 		name = "unknown"
 	}
@@ -44,7 +44,7 @@ func (m *Main) user(ctx context.Context, args []string) error {
 		}
 		return usageError{fmt.Sprintf("unknown subcommand %q", args[0])}
 	}
-	return sub[args[0]](cliActor(ctx), args[1:])
+	return sub[args[0]](m.cliActor(ctx), args[1:])
 }
 
 // readPassword prompts twice on a terminal, else reads the first line of standard input.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -71,9 +72,13 @@ func Check(pw, encoded string) (bool, error) {
 
 // dummy is checked against when a login names an unknown user, so that a
 // wrong email takes as long as a wrong password and does not reveal accounts.
-var dummy, _ = Hash("vouch-timing-equaliser")
+// It is made on first use: every command would otherwise pay for a hash at start.
+var dummy = sync.OnceValue(func() string {
+	h, _ := Hash("vouch-timing-equaliser")
+	return h
+})
 
 // CheckDummy spends the same time as Check on a real hash.
 func CheckDummy(pw string) {
-	_, _ = Check(pw, dummy)
+	_, _ = Check(pw, dummy())
 }

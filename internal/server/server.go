@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -148,10 +149,16 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(s.listener) }()
+	// Background work stops, and is waited for, before Serve returns: the
+	// caller closes the database next.
 	bg, stopBackground := context.WithCancel(context.Background())
-	defer stopBackground()
-	go s.index.Poll(bg, ChangePollInterval)
-	go s.wakeResting(bg)
+	var background sync.WaitGroup
+	background.Go(func() { s.index.Poll(bg, ChangePollInterval) })
+	background.Go(func() { s.wakeResting(bg) })
+	defer func() {
+		stopBackground()
+		background.Wait()
+	}()
 	select {
 	case err := <-errc:
 		return err

@@ -63,6 +63,22 @@ func (h *Handler) routes() []route {
 
 		{"GET /api/v1/audit", h.auth(vouch.PermReadAudit, h.listAudit)},
 
+		{"GET /api/v1/references", h.auth(vouch.PermReadReferences, h.listReferences)},
+		{"POST /api/v1/references", h.auth(vouch.PermManageProgram, h.createReference)},
+		{"POST /api/v1/references/bulk", h.auth(vouch.PermManageProgram, h.bulkReferences)},
+		{"GET /api/v1/references/{id}", h.auth(vouch.PermReadReferences, h.getReference)},
+		{"PATCH /api/v1/references/{id}", h.auth(vouch.PermManageProgram, h.updateReference)},
+		{"DELETE /api/v1/references/{id}", h.auth(vouch.PermManageProgram, h.deleteReference)},
+		{"GET /api/v1/references/{id}/history", h.auth(vouch.PermReadReferences, h.referenceHistory)},
+		{"GET /api/v1/references/{id}/activities", h.auth(vouch.PermReadReferences, h.referenceActivities)},
+		{"POST /api/v1/references/{id}/activities", h.auth(vouch.PermManageProgram, h.logActivity)},
+
+		{"GET /api/v1/accounts", h.auth(vouch.PermReadReferences, h.listAccounts)},
+		{"POST /api/v1/accounts", h.auth(vouch.PermManageProgram, h.createAccount)},
+		{"GET /api/v1/accounts/{id}", h.auth(vouch.PermReadReferences, h.getAccount)},
+		{"PATCH /api/v1/accounts/{id}", h.auth(vouch.PermManageProgram, h.updateAccount)},
+		{"DELETE /api/v1/accounts/{id}", h.auth(vouch.PermManageProgram, h.deleteAccount)},
+
 		{"GET /api/v1/users", h.auth(vouch.PermManageUsers, h.listUsers)},
 		{"POST /api/v1/users", h.auth(vouch.PermManageUsers, h.createUser)},
 		{"GET /api/v1/users/{id}", h.auth(vouch.PermManageUsers, h.getUser)},

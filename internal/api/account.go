@@ -1,0 +1,284 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// accountItem is an account as the API shows it: taxonomy values and the
+// owner by name, and how many of its people are references.
+type accountItem struct {
+	ID            int64      `json:"id"`
+	Name          string     `json:"name"`
+	Domain        string     `json:"domain"`
+	Industry      *string    `json:"industry"`
+	Segment       *string    `json:"segment"`
+	Region        *string    `json:"region"`
+	Country       *string    `json:"country"`
+	CompanySize   *string    `json:"company_size"`
+	CRMID         string     `json:"crm_id"`
+	Owner         *person    `json:"owner"`
+	CSM           string     `json:"csm"`
+	Health        string     `json:"health"`
+	NPS           *int       `json:"nps"`
+	CustomerSince vouch.Date `json:"customer_since"`
+	Products      []string   `json:"products"`
+	Notes         string     `json:"notes"`
+	Version       int        `json:"version"`
+	References    int        `json:"references"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+}
+
+// accountItems turns accounts into items, counting their references.
+func (h *Handler) accountItems(ctx context.Context, accounts []*vouch.Account) ([]accountItem, error) {
+	var owners []int64
+	for _, a := range accounts {
+		owners = append(owners, a.OwnerID)
+	}
+	users, err := h.users(ctx, owners...)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]accountItem, len(accounts))
+	for i, a := range accounts {
+		refs, err := h.db.ReferencesOfAccount(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		products := h.valueNames(a.ProductIDs)
+		items[i] = accountItem{ID: a.ID, Name: a.Name, Domain: a.Domain, Industry: h.valueName(a.IndustryID),
+			Segment: h.valueName(a.SegmentID), Region: h.valueName(a.RegionID), Country: h.valueName(a.CountryID),
+			CompanySize: h.valueName(a.SizeID), CRMID: a.CRMID, Owner: personOf(users, a.OwnerID), CSM: a.CSM,
+			Health: a.Health, NPS: a.NPS, CustomerSince: a.CustomerSince, Products: products, Notes: a.Notes,
+			Version: a.Version, References: len(refs), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+	}
+	return items, nil
+}
+
+func (h *Handler) accountItem(ctx context.Context, id int64) (accountItem, error) {
+	a, err := h.db.Account(ctx, id)
+	if err != nil {
+		return accountItem{}, err
+	}
+	items, err := h.accountItems(ctx, []*vouch.Account{a})
+	if err != nil {
+		return accountItem{}, err
+	}
+	return items[0], nil
+}
+
+// listAccounts serves GET /api/v1/accounts: accounts in order of id, those
+// whose name or domain contains ?q= when given, paged by a cursor.
+func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
+	limit, err := limitParam(r, 50, 500)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	after, err := decodeCursor(r.URL.Query().Get("cursor"))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	accounts, total, err := h.db.ListAccounts(r.Context(), store.AccountFilter{
+		Query: r.URL.Query().Get("q"), AfterID: after, Limit: limit + 1})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	next := ""
+	if len(accounts) > limit {
+		accounts = accounts[:limit]
+		next = encodeCursor(accounts[limit-1].ID)
+	}
+	items, err := h.accountItems(r.Context(), accounts)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newList(items, next, total))
+}
+
+// getAccount serves GET /api/v1/accounts/{id}.
+func (h *Handler) getAccount(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "account")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	item, err := h.accountItem(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, item)
+}
+
+// accountInput is the body of POST and PATCH /api/v1/accounts.
+type accountInput struct {
+	Version       optional[int]      `json:"version"`
+	Name          optional[string]   `json:"name"`
+	Domain        optional[string]   `json:"domain"`
+	Industry      optional[string]   `json:"industry"`
+	Segment       optional[string]   `json:"segment"`
+	Region        optional[string]   `json:"region"`
+	Country       optional[string]   `json:"country"`
+	CompanySize   optional[string]   `json:"company_size"`
+	CRMID         optional[string]   `json:"crm_id"`
+	OwnerEmail    optional[string]   `json:"owner_email"`
+	CSM           optional[string]   `json:"csm"`
+	Health        optional[string]   `json:"health"`
+	NPS           optional[*int]     `json:"nps"`
+	CustomerSince optional[string]   `json:"customer_since"`
+	Products      optional[[]string] `json:"products"`
+	Notes         optional[string]   `json:"notes"`
+}
+
+// accountFields are the store's field names that differ from the body's.
+var accountFields = map[string]string{"owner": "owner_email"}
+
+// applyAccount sets the fields of a the body gives, resolving names.
+func (h *Handler) applyAccount(ctx context.Context, in *accountInput, a *vouch.Account, v *vouch.Validation) error {
+	strs := []struct {
+		in *optional[string]
+		to *string
+	}{{&in.Name, &a.Name}, {&in.Domain, &a.Domain}, {&in.CRMID, &a.CRMID}, {&in.CSM, &a.CSM},
+		{&in.Health, &a.Health}, {&in.Notes, &a.Notes}}
+	for _, s := range strs {
+		if s.in.Set {
+			*s.to = s.in.Value
+		}
+	}
+	single := []struct {
+		field string
+		kind  vouch.TaxonomyKind
+		in    *optional[string]
+		to    *int64
+	}{{"industry", vouch.TaxIndustry, &in.Industry, &a.IndustryID}, {"segment", vouch.TaxSegment, &in.Segment, &a.SegmentID},
+		{"region", vouch.TaxRegion, &in.Region, &a.RegionID}, {"country", vouch.TaxCountry, &in.Country, &a.CountryID},
+		{"company_size", vouch.TaxCompanySize, &in.CompanySize, &a.SizeID}}
+	for _, s := range single {
+		if !s.in.Set {
+			continue
+		}
+		id, problem := h.valueOf(s.kind, s.in.Value, []int64{*s.to})
+		if problem != "" {
+			v.Add(s.field, problem)
+			continue
+		}
+		*s.to = id
+	}
+	if in.Products.Set {
+		a.ProductIDs = h.valueField(v, "products", vouch.TaxProduct, in.Products.Value, a.ProductIDs)
+	}
+	if in.OwnerEmail.Set {
+		id, err := h.ownerField(ctx, v, in.OwnerEmail.Value)
+		if err != nil {
+			return err
+		}
+		a.OwnerID = id
+	}
+	if in.NPS.Set {
+		a.NPS = in.NPS.Value
+	}
+	if in.CustomerSince.Set {
+		a.CustomerSince = dateField(v, "customer_since", in.CustomerSince.Value)
+	}
+	return mergeInvalid(v, a.Validate(), accountFields)
+}
+
+// createAccount serves POST /api/v1/accounts.
+func (h *Handler) createAccount(w http.ResponseWriter, r *http.Request) {
+	var in accountInput
+	if err := decode(r, &in); err != nil {
+		writeError(w, err)
+		return
+	}
+	var v vouch.Validation
+	if in.Version.Set {
+		v.Add("version", "is given by the server; leave it out when creating")
+	}
+	a := &vouch.Account{}
+	if err := h.applyAccount(r.Context(), &in, a, &v); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := v.Err(); err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := h.db.CreateAccount(r.Context(), a); err != nil {
+		h.fail(w, r, fieldsOf(err, accountFields))
+		return
+	}
+	item, err := h.accountItem(r.Context(), a.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, item)
+}
+
+// updateAccount serves PATCH /api/v1/accounts/{id}: fields left out are
+// unchanged; the version read is required, and a stale one is a conflict.
+func (h *Handler) updateAccount(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "account")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var in accountInput
+	if err := decode(r, &in); err != nil {
+		writeError(w, err)
+		return
+	}
+	a, err := h.db.Account(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var v vouch.Validation
+	if !in.Version.Set || in.Version.Value <= 0 {
+		v.Add("version", "is required: the version you read, so that nobody's change is overwritten")
+	}
+	if err := h.applyAccount(r.Context(), &in, a, &v); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := v.Err(); err != nil {
+		writeError(w, err)
+		return
+	}
+	a.Version = in.Version.Value
+	if err := h.db.UpdateAccount(r.Context(), a); err != nil {
+		h.fail(w, r, fieldsOf(err, accountFields))
+		return
+	}
+	item, err := h.accountItem(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, item)
+}
+
+// deleteAccount serves DELETE /api/v1/accounts/{id}. An account with
+// references is refused (409): delete or move them first.
+func (h *Handler) deleteAccount(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "account")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := h.db.DeleteAccount(r.Context(), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNoContent)
+}

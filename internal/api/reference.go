@@ -1,0 +1,1360 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// referenceItem is a reference as the API shows it: taxonomy values, the
+// account and the owner by name for people, with ids where a program needs them.
+type referenceItem struct {
+	ID                  int64            `json:"id"`
+	Name                string           `json:"name"`
+	Title               string           `json:"title"`
+	Seniority           string           `json:"seniority"`
+	Email               string           `json:"email"`
+	Phone               string           `json:"phone"`
+	TimeZone            string           `json:"time_zone"`
+	Languages           []string         `json:"languages"`
+	Account             accountRef       `json:"account"`
+	Industry            *string          `json:"industry"`
+	Region              *string          `json:"region"`
+	Country             *string          `json:"country"`
+	Segment             *string          `json:"segment"`
+	CompanySize         *string          `json:"company_size"`
+	Products            []string         `json:"products"`
+	UseCases            []string         `json:"use_cases"`
+	CompetitorsReplaced []string         `json:"competitors_replaced"`
+	Activities          []agreedActivity `json:"activities"`
+	Deployment          string           `json:"deployment"`
+	GoLive              vouch.Date       `json:"go_live"`
+	Story               string           `json:"story"`
+	Owner               *person          `json:"owner"`
+	LastVerified        vouch.Date       `json:"last_verified"`
+	Stale               bool             `json:"stale"`
+	Status              vouch.Status     `json:"status"`
+	StatusReason        string           `json:"status_reason"`
+	RestingUntil        vouch.Date       `json:"resting_until"`
+	Capacity            vouch.Capacity   `json:"capacity"`
+	CapacityOverride    *int             `json:"capacity_override"`
+	CRMID               string           `json:"crm_id"`
+	Version             int              `json:"version"`
+	CreatedAt           time.Time        `json:"created_at"`
+	UpdatedAt           time.Time        `json:"updated_at"`
+}
+
+type accountRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// person is a user as other records show it (an owner).
+type person struct {
+	ID    int64  `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+type agreedActivity struct {
+	Type        string     `json:"type"`
+	ConsentedOn vouch.Date `json:"consented_on"`
+}
+
+// referenceList is the list envelope with the facet counts asked for.
+type referenceList struct {
+	Items      []referenceItem         `json:"items"`
+	NextCursor string                  `json:"next_cursor"`
+	Total      int                     `json:"total"`
+	Facets     map[string][]facetValue `json:"facets,omitempty"`
+}
+
+// facetValue is one value of a facet. Its name is always a value the
+// parameter of the same name accepts, so a client can select it as it is.
+type facetValue struct {
+	Name     string `json:"name"`
+	Count    int    `json:"count"`
+	Selected bool   `json:"selected"`
+}
+
+// users returns the users with the given ids that exist. A few are read one
+// by one; more, and every user is read at once (there are at most hundreds).
+func (h *Handler) users(ctx context.Context, ids ...int64) (map[int64]*vouch.User, error) {
+	out := map[int64]*vouch.User{}
+	want := map[int64]bool{}
+	for _, id := range ids {
+		if id != 0 {
+			want[id] = true
+		}
+	}
+	if len(want) == 0 {
+		return out, nil
+	}
+	if len(want) <= 3 {
+		for id := range want {
+			u, err := h.db.User(ctx, id)
+			if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			out[id] = u
+		}
+		return out, nil
+	}
+	all, err := h.db.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range all {
+		if want[u.ID] {
+			out[u.ID] = u
+		}
+	}
+	return out, nil
+}
+
+func personOf(users map[int64]*vouch.User, id int64) *person {
+	if u := users[id]; u != nil {
+		return &person{ID: u.ID, Email: u.Email, Name: u.Name}
+	}
+	return nil
+}
+
+// valueName is the name of a single-valued taxonomy field, nil when unset.
+func (h *Handler) valueName(id int64) *string {
+	if id == 0 {
+		return nil
+	}
+	if v := h.ix.Value(id); v != nil {
+		return &v.Name
+	}
+	return nil
+}
+
+// valueNames names the values in display order.
+func (h *Handler) valueNames(ids []int64) []string {
+	vals := make([]*vouch.TaxonomyValue, 0, len(ids))
+	for _, id := range ids {
+		if v := h.ix.Value(id); v != nil {
+			vals = append(vals, v)
+		}
+	}
+	sortValues(vals)
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		out[i] = v.Name
+	}
+	return out
+}
+
+func sortValues(vals []*vouch.TaxonomyValue) {
+	slices.SortStableFunc(vals, func(a, b *vouch.TaxonomyValue) int {
+		if a.Position != b.Position {
+			return a.Position - b.Position
+		}
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
+}
+
+// referenceItems turns hits into items, reading the owners once.
+func (h *Handler) referenceItems(ctx context.Context, hits []refindex.Hit) ([]referenceItem, error) {
+	var owners []int64
+	for _, hit := range hits {
+		owners = append(owners, hit.Reference.OwnerID)
+	}
+	users, err := h.users(ctx, owners...)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]referenceItem, len(hits))
+	for i, hit := range hits {
+		items[i] = h.referenceItem(hit, users)
+	}
+	return items, nil
+}
+
+func (h *Handler) referenceItem(hit refindex.Hit, users map[int64]*vouch.User) referenceItem {
+	r, a := hit.Reference, hit.Account
+	acts := make([]*vouch.TaxonomyValue, 0, len(r.Activities))
+	consented := map[int64]vouch.Date{}
+	for _, act := range r.Activities {
+		if v := h.ix.Value(act.TypeID); v != nil {
+			acts = append(acts, v)
+			consented[v.ID] = act.ConsentedOn
+		}
+	}
+	sortValues(acts)
+	activities := make([]agreedActivity, len(acts))
+	for i, v := range acts {
+		activities[i] = agreedActivity{Type: v.Name, ConsentedOn: consented[v.ID]}
+	}
+	langs := r.Languages
+	if langs == nil {
+		langs = []string{}
+	}
+	return referenceItem{
+		ID: r.ID, Name: r.Name, Title: r.Title, Seniority: r.Seniority, Email: r.Email, Phone: r.Phone,
+		TimeZone: r.TimeZone, Languages: langs,
+		Account:  accountRef{ID: a.ID, Name: a.Name},
+		Industry: h.valueName(a.IndustryID), Region: h.valueName(a.RegionID), Country: h.valueName(a.CountryID),
+		Segment: h.valueName(a.SegmentID), CompanySize: h.valueName(a.SizeID),
+		Products: h.valueNames(r.ProductIDs), UseCases: h.valueNames(r.UseCaseIDs),
+		CompetitorsReplaced: h.valueNames(r.CompetitorIDs), Activities: activities,
+		Deployment: r.Deployment, GoLive: r.GoLive, Story: r.Story, Owner: personOf(users, r.OwnerID),
+		LastVerified: r.LastVerified, Stale: hit.Stale, Status: hit.Status, StatusReason: r.StatusReason,
+		RestingUntil: r.RestingUntil, Capacity: hit.Capacity, CapacityOverride: r.CapacityOverride,
+		CRMID: r.CRMID, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
+// freshItem returns the reference as it is after a write that left it at
+// version minVersion or later. The index has it already (local writes are
+// applied as they commit); should it lag, the item is read from the database.
+func (h *Handler) freshItem(ctx context.Context, id int64, minVersion int) (referenceItem, error) {
+	hit, ok := h.ix.Get(id)
+	if !ok || hit.Reference.Version < minVersion {
+		today := vouch.Today()
+		recs, err := h.db.LoadReferenceRecords(ctx, []int64{id}, today)
+		if err != nil {
+			return referenceItem{}, err
+		}
+		if len(recs) == 0 {
+			return referenceItem{}, vouch.Errorf(vouch.ENOTFOUND, "Reference %d not found.", id)
+		}
+		r := recs[0].Reference
+		max := h.ix.CapacityDefault()
+		if r.CapacityOverride != nil {
+			max = *r.CapacityOverride
+		}
+		hit = refindex.Hit{Reference: r, Account: recs[0].Account, Status: r.EffectiveStatus(today),
+			Capacity: vouch.ComputeCapacity(max, recs[0].Activities, today), Stale: r.Stale(today)}
+	}
+	items, err := h.referenceItems(ctx, []refindex.Hit{hit})
+	if err != nil {
+		return referenceItem{}, err
+	}
+	return items[0], nil
+}
+
+// --- Searching -------------------------------------------------------------
+
+// referenceSorts are the orders of ?sort=.
+var referenceSorts = []string{"relevance", "name", "account", "updated", "verified"}
+
+// referenceFacets maps the names ?facets= accepts, which are the filter
+// parameters' names, to the index's facet names.
+var referenceFacets = []struct{ param, facet string }{
+	{"industry", "industry"}, {"region", "region"}, {"country", "country"}, {"segment", "segment"},
+	{"company_size", "company_size"}, {"product", "product"}, {"use_case", "use_case"},
+	{"competitor", "competitor"}, {"activity_type", "activity_type"}, {"seniority", "seniority"},
+	{"status", "status"}, {"has_capacity", "capacity"}, {"verified", "verified"}, {"owner", "owner"},
+}
+
+// referenceSearch is GET /api/v1/references's search as read from the URL.
+type referenceSearch struct {
+	query  refindex.Query
+	facets []string // parameter names, as asked
+}
+
+// referenceQuery reads the search of GET /api/v1/references from the URL:
+// filters by name, q, sort and facets, but not limit and cursor, so that
+// another rendering of the same search (an export) reads it the same way.
+// Parameters it does not know are left alone for others to read.
+func (h *Handler) referenceQuery(ctx context.Context, q url.Values) (referenceSearch, error) {
+	var v vouch.Validation
+	s := referenceSearch{query: refindex.Query{Filters: map[string][]int64{}, Text: strings.TrimSpace(q.Get("q"))}}
+	for _, kind := range vouch.TaxonomyKinds {
+		param := string(kind)
+		for _, raw := range q[param] {
+			ids, bad := h.valuesOfParam(kind, raw)
+			if bad != "" {
+				v.Add(param, h.unknownValue(kind, bad))
+			}
+			s.query.Filters[param] = append(s.query.Filters[param], ids...)
+		}
+	}
+	for _, name := range listParam(q, "status") {
+		st, ok := vouch.ParseStatus(name)
+		if !ok {
+			v.Add("status", fmt.Sprintf("has no value %q; it is one of %s", name, statusNames()))
+			continue
+		}
+		s.query.Filters["status"] = append(s.query.Filters["status"], refindex.StatusKey(st))
+	}
+	for _, name := range listParam(q, "seniority") {
+		k := refindex.SeniorityKey(strings.TrimSpace(name))
+		if k < 0 {
+			v.Add("seniority", fmt.Sprintf("has no value %q; it is one of %s", name, strings.Join(vouch.Seniorities, ", ")))
+			continue
+		}
+		s.query.Filters["seniority"] = append(s.query.Filters["seniority"], k)
+	}
+	for _, b := range []struct{ param, facet string }{{"has_capacity", "capacity"}, {"verified", "verified"}} {
+		for _, raw := range listParam(q, b.param) {
+			yes, err := strconv.ParseBool(raw)
+			if err != nil {
+				v.Add(b.param, "must be true or false")
+				continue
+			}
+			key := int64(0)
+			if yes {
+				key = 1
+			}
+			s.query.Filters[b.facet] = append(s.query.Filters[b.facet], key)
+		}
+	}
+	for _, email := range listParam(q, "owner") {
+		u, err := h.db.UserByEmail(ctx, email)
+		if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+			v.Add("owner", fmt.Sprintf("has no user with the email %q", email))
+			continue
+		} else if err != nil {
+			return s, err
+		}
+		s.query.Filters["owner"] = append(s.query.Filters["owner"], u.ID)
+	}
+	if raw := q.Get("account_id"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id <= 0 {
+			v.Add("account_id", "must be a positive whole number")
+		} else if _, err := h.db.Account(ctx, id); vouch.ErrorCode(err) == vouch.ENOTFOUND {
+			v.Add("account_id", "is not a known account")
+		} else if err != nil {
+			return s, err
+		}
+		s.query.AccountID = id
+	}
+	if sort := strings.ToLower(q.Get("sort")); sort != "" {
+		if !slices.Contains(referenceSorts, sort) {
+			v.Add("sort", "must be one of "+strings.Join(referenceSorts, ", "))
+		}
+		s.query.Sort = sort
+	}
+	for _, name := range listParam(q, "facets") {
+		name = strings.ToLower(name)
+		i := slices.IndexFunc(referenceFacets, func(f struct{ param, facet string }) bool { return f.param == name })
+		if i < 0 {
+			names := make([]string, len(referenceFacets))
+			for j, f := range referenceFacets {
+				names[j] = f.param
+			}
+			v.Add("facets", fmt.Sprintf("has no facet %q; it takes %s", name, strings.Join(names, ", ")))
+			continue
+		}
+		if !slices.Contains(s.facets, name) {
+			s.facets = append(s.facets, name)
+			s.query.CountFacets = append(s.query.CountFacets, referenceFacets[i].facet)
+		}
+	}
+	return s, paramError(v.Err())
+}
+
+// listParam reads a parameter given as alternatives: repeated, or separated
+// by commas (industry=Retail,Healthcare). Blank entries are skipped.
+func listParam(q url.Values, name string) []string {
+	var out []string
+	for _, raw := range q[name] {
+		for _, s := range strings.Split(raw, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// valuesOfParam reads one occurrence of a taxonomy parameter: one name, or
+// several separated by commas. Names may contain commas themselves
+// ("1,001–5,000"), so the longest run of pieces that names a value wins. It
+// returns the ids found and the first part that names no value.
+func (h *Handler) valuesOfParam(kind vouch.TaxonomyKind, raw string) ([]int64, string) {
+	parts := strings.Split(raw, ",")
+	if len(parts) > maxParamValues {
+		return nil, raw[:min(len(raw), 40)] + "…"
+	}
+	ids, failed := h.valuesOfParts(kind, parts)
+	if failed < 0 {
+		return ids, ""
+	}
+	// Name the piece that is wrong: this one, when the rest are values or it
+	// is a misspelt value; else everything left.
+	piece := strings.TrimSpace(parts[failed])
+	if _, bad := h.valuesOfParts(kind, parts[failed+1:]); bad < 0 || h.closestValue(kind, piece) != "" {
+		return ids, piece
+	}
+	return ids, strings.TrimSpace(strings.Join(parts[failed:], ","))
+}
+
+// maxParamValues bounds the alternatives one parameter may list.
+const maxParamValues = 500
+
+// valuesOfParts resolves comma-separated pieces, joining neighbours (a few at
+// most) into names that contain commas. It returns the ids and the index of
+// the first piece that starts no name, or -1.
+func (h *Handler) valuesOfParts(kind vouch.TaxonomyKind, parts []string) ([]int64, int) {
+	var ids []int64
+	for i := 0; i < len(parts); {
+		if strings.TrimSpace(parts[i]) == "" {
+			i++
+			continue
+		}
+		found := false
+		for j := min(len(parts), i+4); j > i; j-- {
+			if id := h.lookupValue(kind, strings.Join(parts[i:j], ",")); id != 0 {
+				ids, i, found = append(ids, id), j, true
+				break
+			}
+		}
+		if !found {
+			return ids, i
+		}
+	}
+	return ids, -1
+}
+
+// lookupValue finds a value of kind by name, ignoring case, runs of spaces
+// and the kind of dash ("1,001-5,000" finds "1,001–5,000"); 0 when none.
+func (h *Handler) lookupValue(kind vouch.TaxonomyKind, name string) int64 {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return 0
+	}
+	if id := h.ix.ValueID(kind, name); id != 0 {
+		return id
+	}
+	key := looseKey(name)
+	for _, v := range h.ix.Values(kind, true) {
+		if looseKey(v.Name) == key {
+			return v.ID
+		}
+	}
+	return 0
+}
+
+var dashes = strings.NewReplacer("–", "-", "—", "-", "‐", "-", "‑", "-", "−", "-")
+
+func looseKey(s string) string {
+	return dashes.Replace(strings.ToLower(strings.Join(strings.Fields(s), " ")))
+}
+
+// unknownValue says that name is no value of kind: with the value it most
+// likely means, or else the values there are.
+func (h *Handler) unknownValue(kind vouch.TaxonomyKind, name string) string {
+	if best := h.closestValue(kind, name); best != "" {
+		return fmt.Sprintf("has no value %q; did you mean %q?", name, best)
+	}
+	vals := h.ix.Values(kind, false)
+	names := make([]string, 0, len(vals))
+	for _, v := range vals {
+		names = append(names, v.Name)
+	}
+	if len(names) > 15 {
+		names = append(names[:15], fmt.Sprintf("… (all %d: GET /api/v1/taxonomies/%s)", len(vals), kind))
+	}
+	return fmt.Sprintf("has no value %q; it is one of %s", name, strings.Join(names, ", "))
+}
+
+// closestValue is the value of kind that name most likely misspells: one
+// or two edits away (one for short names), or else the only value that
+// starts with it; "" when there is none.
+func (h *Handler) closestValue(kind vouch.TaxonomyKind, name string) string {
+	key := looseKey(name)
+	n := utf8.RuneCountInString(key)
+	best, bestDist := "", 3
+	if n < 5 {
+		bestDist = 2
+	}
+	var prefixed []string
+	for _, v := range h.ix.Values(kind, false) {
+		vk := looseKey(v.Name)
+		if d := editDistance(key, vk); d < bestDist {
+			best, bestDist = v.Name, d
+		}
+		if n >= 3 && strings.HasPrefix(vk, key) {
+			prefixed = append(prefixed, v.Name)
+		}
+	}
+	if best == "" && len(prefixed) == 1 {
+		best = prefixed[0]
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+func statusNames() string {
+	names := make([]string, len(vouch.Statuses))
+	for i, s := range vouch.Statuses {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
+}
+
+// paramError gives an error about one field a message that says it all.
+func paramError(err error) error {
+	e, ok := err.(*vouch.Error)
+	if !ok || len(e.Fields) != 1 {
+		return err
+	}
+	for field, reason := range e.Fields {
+		msg := field + " " + reason
+		if !strings.HasSuffix(msg, "?") {
+			msg += "."
+		}
+		e.Message = msg
+	}
+	return e
+}
+
+// listReferences serves GET /api/v1/references: the references matching
+// the filters, from the in-memory index, a page at a time, with facet counts
+// on request. The cursor is the offset of the next page: the order is total
+// (ties are broken by name, then id), so pages neither overlap nor skip.
+func (h *Handler) listReferences(w http.ResponseWriter, r *http.Request) {
+	s, err := h.referenceQuery(r.Context(), r.URL.Query())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	limit, err := limitParam(r, 50, 500)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	offset, err := decodeCursor(r.URL.Query().Get("cursor"))
+	if err != nil || offset > 1<<30 {
+		writeError(w, &vouch.Error{Code: vouch.EINVALID, Message: "The cursor is not valid; use next_cursor from the previous page.",
+			Fields: map[string]string{"cursor": "is not valid"}})
+		return
+	}
+	s.query.Offset, s.query.Limit = int(offset), limit
+	res := h.ix.Search(s.query)
+	items, err := h.referenceItems(r.Context(), res.Hits)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	next := ""
+	if end := s.query.Offset + len(res.Hits); len(res.Hits) > 0 && end < res.Total {
+		next = encodeCursor(int64(end))
+	}
+	out := referenceList{Items: items, NextCursor: next, Total: res.Total}
+	if len(s.facets) > 0 {
+		if out.Facets, err = h.facets(r.Context(), s.facets, res.Facets); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if out.Items == nil {
+		out.Items = []referenceItem{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// facets names the index's facet counts the way the parameters take them.
+func (h *Handler) facets(ctx context.Context, params []string, counted map[string][]refindex.FacetValue) (map[string][]facetValue, error) {
+	out := map[string][]facetValue{}
+	for _, param := range params {
+		i := slices.IndexFunc(referenceFacets, func(f struct{ param, facet string }) bool { return f.param == param })
+		vals := counted[referenceFacets[i].facet]
+		var users map[int64]*vouch.User
+		if param == "owner" {
+			var ids []int64
+			for _, fv := range vals {
+				ids = append(ids, fv.Key)
+			}
+			var err error
+			if users, err = h.users(ctx, ids...); err != nil {
+				return nil, err
+			}
+		}
+		list := make([]facetValue, 0, len(vals))
+		for _, fv := range vals {
+			name := fv.Name
+			switch param {
+			case "has_capacity", "verified":
+				name = strconv.FormatBool(fv.Key == 1)
+			case "owner":
+				u := users[fv.Key]
+				if u == nil {
+					continue
+				}
+				name = u.Email
+			}
+			list = append(list, facetValue{Name: name, Count: fv.Count, Selected: fv.Selected})
+		}
+		out[param] = list
+	}
+	return out, nil
+}
+
+// getReference serves GET /api/v1/references/{id}, from the index.
+func (h *Handler) getReference(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "reference")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	hit, ok := h.ix.Get(id)
+	if !ok {
+		writeError(w, vouch.Errorf(vouch.ENOTFOUND, "Reference %d not found.", id))
+		return
+	}
+	items, err := h.referenceItems(r.Context(), []refindex.Hit{hit})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, items[0])
+}
+
+// --- Writing ---------------------------------------------------------------
+
+// optional is a field of a request body that tells a field left out from
+// one sent, even as null, so that PATCH changes only what it is given.
+type optional[T any] struct {
+	Set   bool
+	Value T
+}
+
+func (o *optional[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		var zero T
+		o.Value = zero
+		return nil
+	}
+	return json.Unmarshal(b, &o.Value)
+}
+
+// referenceInput is the body of POST and PATCH /api/v1/references: every
+// field optional, taxonomy values and the owner by name.
+type referenceInput struct {
+	Version             optional[int]               `json:"version"`
+	AccountID           optional[int64]             `json:"account_id"`
+	Account             optional[string]            `json:"account"`
+	Name                optional[string]            `json:"name"`
+	Title               optional[string]            `json:"title"`
+	Seniority           optional[string]            `json:"seniority"`
+	Email               optional[string]            `json:"email"`
+	Phone               optional[string]            `json:"phone"`
+	TimeZone            optional[string]            `json:"time_zone"`
+	Languages           optional[[]string]          `json:"languages"`
+	Products            optional[[]string]          `json:"products"`
+	UseCases            optional[[]string]          `json:"use_cases"`
+	CompetitorsReplaced optional[[]string]          `json:"competitors_replaced"`
+	Activities          optional[[]json.RawMessage] `json:"activities"`
+	Deployment          optional[string]            `json:"deployment"`
+	GoLive              optional[string]            `json:"go_live"`
+	Story               optional[string]            `json:"story"`
+	OwnerEmail          optional[string]            `json:"owner_email"`
+	LastVerified        optional[string]            `json:"last_verified"`
+	CapacityOverride    optional[*int]              `json:"capacity_override"`
+	CRMID               optional[string]            `json:"crm_id"`
+	Status              optional[string]            `json:"status"`
+	Reason              optional[string]            `json:"reason"`
+	Until               optional[string]            `json:"until"`
+}
+
+// referenceChange is a request body resolved to ids: what to set, and a
+// move along the lifecycle.
+type referenceChange struct {
+	set    []func(*vouch.Reference)
+	status *vouch.StatusChange
+	names  map[string]string // the store's field names → the body's
+}
+
+func (c *referenceChange) apply(r *vouch.Reference) {
+	for _, f := range c.set {
+		f(r)
+	}
+}
+
+// fieldsOf renames the fields of the store's errors to those of the body.
+func fieldsOf(err error, names map[string]string) error {
+	e, ok := err.(*vouch.Error)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	fields := map[string]string{}
+	for f, reason := range e.Fields {
+		if n, ok := names[f]; ok {
+			f = n
+		}
+		fields[f] = reason
+	}
+	return &vouch.Error{Code: e.Code, Message: e.Message, Fields: fields}
+}
+
+// dateField reads a date field: "" and null are no date.
+func dateField(v *vouch.Validation, field, s string) vouch.Date {
+	d, err := vouch.ParseDate(s)
+	if err != nil {
+		v.Add(field, `must be a date like "2026-03-14"`)
+	}
+	return d
+}
+
+// valueField resolves the names of a multi-valued taxonomy field. Retired
+// values are refused unless the record has them already (keep).
+func (h *Handler) valueField(v *vouch.Validation, field string, kind vouch.TaxonomyKind, names []string, keep []int64) []int64 {
+	ids := []int64{}
+	for _, name := range names {
+		id, problem := h.valueOf(kind, name, keep)
+		if problem != "" {
+			v.Add(field, problem)
+			continue
+		}
+		if id != 0 && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// valueOf resolves one name ("" is no value) for a record that has the values keep.
+func (h *Handler) valueOf(kind vouch.TaxonomyKind, name string, keep []int64) (int64, string) {
+	if strings.TrimSpace(name) == "" {
+		return 0, ""
+	}
+	id := h.lookupValue(kind, name)
+	if id == 0 {
+		return 0, h.unknownValue(kind, name)
+	}
+	if v := h.ix.Value(id); v != nil && v.Retired && !slices.Contains(keep, id) {
+		return 0, fmt.Sprintf("%q is retired and cannot be given to records any more", v.Name)
+	}
+	return id, ""
+}
+
+// ownerField resolves owner_email: "" is nobody.
+func (h *Handler) ownerField(ctx context.Context, v *vouch.Validation, email string) (int64, error) {
+	if strings.TrimSpace(email) == "" {
+		return 0, nil
+	}
+	u, err := h.db.UserByEmail(ctx, email)
+	if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+		v.Add("owner_email", "is not a known user's email")
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return u.ID, nil
+}
+
+// resolveReference checks a body and resolves its names; cur is the
+// reference it changes (nil for a new one). Problems are added to v.
+func (h *Handler) resolveReference(ctx context.Context, in *referenceInput, cur *vouch.Reference, v *vouch.Validation) (*referenceChange, error) {
+	c := &referenceChange{names: map[string]string{"account": "account_id", "capacity": "capacity_override",
+		"owner": "owner_email", "competitors": "competitors_replaced", "resting_until": "until"}}
+	if cur == nil {
+		cur = &vouch.Reference{}
+	}
+	set := func(f func(*vouch.Reference)) { c.set = append(c.set, f) }
+
+	switch {
+	case in.AccountID.Set && in.Account.Set:
+		c.names["account"] = "account"
+		v.Add("account", "give account_id or account, not both")
+	case in.AccountID.Set:
+		id := in.AccountID.Value
+		if id <= 0 {
+			v.Add("account_id", "is not a known account")
+			break
+		}
+		if _, err := h.db.Account(ctx, id); vouch.ErrorCode(err) == vouch.ENOTFOUND {
+			v.Add("account_id", "is not a known account")
+		} else if err != nil {
+			return nil, err
+		}
+		set(func(r *vouch.Reference) { r.AccountID = id })
+	case in.Account.Set:
+		c.names["account"] = "account"
+		a, err := h.db.AccountByName(ctx, in.Account.Value)
+		if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+			v.Add("account", fmt.Sprintf("no account is named %q", in.Account.Value))
+		} else if err != nil {
+			return nil, err
+		} else {
+			set(func(r *vouch.Reference) { r.AccountID = a.ID })
+		}
+	case cur.ID == 0:
+		v.Add("account_id", "is required (or give account: the account's name)")
+	}
+
+	for _, f := range []struct {
+		in  optional[string]
+		set func(*vouch.Reference, string)
+	}{
+		{in.Name, func(r *vouch.Reference, s string) { r.Name = s }},
+		{in.Title, func(r *vouch.Reference, s string) { r.Title = s }},
+		{in.Seniority, func(r *vouch.Reference, s string) { r.Seniority = s }},
+		{in.Email, func(r *vouch.Reference, s string) { r.Email = s }},
+		{in.Phone, func(r *vouch.Reference, s string) { r.Phone = s }},
+		{in.TimeZone, func(r *vouch.Reference, s string) { r.TimeZone = s }},
+		{in.Deployment, func(r *vouch.Reference, s string) { r.Deployment = s }},
+		{in.Story, func(r *vouch.Reference, s string) { r.Story = s }},
+		{in.CRMID, func(r *vouch.Reference, s string) { r.CRMID = s }},
+	} {
+		if f.in.Set {
+			s, fn := f.in.Value, f.set
+			set(func(r *vouch.Reference) { fn(r, s) })
+		}
+	}
+	if in.Languages.Set {
+		langs := append([]string{}, in.Languages.Value...)
+		set(func(r *vouch.Reference) { r.Languages = langs })
+	}
+	if in.Products.Set {
+		ids := h.valueField(v, "products", vouch.TaxProduct, in.Products.Value, cur.ProductIDs)
+		set(func(r *vouch.Reference) { r.ProductIDs = ids })
+	}
+	if in.UseCases.Set {
+		ids := h.valueField(v, "use_cases", vouch.TaxUseCase, in.UseCases.Value, cur.UseCaseIDs)
+		set(func(r *vouch.Reference) { r.UseCaseIDs = ids })
+	}
+	if in.CompetitorsReplaced.Set {
+		ids := h.valueField(v, "competitors_replaced", vouch.TaxCompetitor, in.CompetitorsReplaced.Value, cur.CompetitorIDs)
+		set(func(r *vouch.Reference) { r.CompetitorIDs = ids })
+	}
+	if in.Activities.Set {
+		acts := h.activitiesField(v, in.Activities.Value, cur.Activities)
+		set(func(r *vouch.Reference) {
+			// A type given without a consent date keeps the date already recorded.
+			out := make([]vouch.AgreedActivity, len(acts))
+			for i, a := range acts {
+				out[i] = a
+				if a.ConsentedOn.IsZero() {
+					for _, old := range r.Activities {
+						if old.TypeID == a.TypeID {
+							out[i].ConsentedOn = old.ConsentedOn
+						}
+					}
+				}
+			}
+			r.Activities = out
+		})
+	}
+	if in.GoLive.Set {
+		d := dateField(v, "go_live", in.GoLive.Value)
+		set(func(r *vouch.Reference) { r.GoLive = d })
+	}
+	if in.LastVerified.Set {
+		d := dateField(v, "last_verified", in.LastVerified.Value)
+		set(func(r *vouch.Reference) { r.LastVerified = d })
+	}
+	if in.OwnerEmail.Set {
+		id, err := h.ownerField(ctx, v, in.OwnerEmail.Value)
+		if err != nil {
+			return nil, err
+		}
+		set(func(r *vouch.Reference) { r.OwnerID = id })
+	}
+	if in.CapacityOverride.Set {
+		n := in.CapacityOverride.Value
+		set(func(r *vouch.Reference) { r.CapacityOverride = n })
+	}
+
+	if in.Status.Set {
+		st, ok := vouch.ParseStatus(in.Status.Value)
+		if !ok {
+			v.Add("status", "must be one of "+statusNames())
+		}
+		c.status = &vouch.StatusChange{To: st, Reason: strings.TrimSpace(in.Reason.Value), Until: dateField(v, "until", in.Until.Value)}
+	} else {
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"reason", in.Reason.Set}, {"until", in.Until.Set}} {
+			if f.set {
+				v.Add(f.name, "is only used together with status")
+			}
+		}
+	}
+	return c, nil
+}
+
+// activitiesField reads the agreed activities: each a type's name, or an
+// object with "type" and "consented_on".
+func (h *Handler) activitiesField(v *vouch.Validation, raws []json.RawMessage, cur []vouch.AgreedActivity) []vouch.AgreedActivity {
+	var keep []int64
+	for _, a := range cur {
+		keep = append(keep, a.TypeID)
+	}
+	out := []vouch.AgreedActivity{}
+	for _, raw := range raws {
+		var obj struct {
+			Type        string `json:"type"`
+			ConsentedOn string `json:"consented_on"`
+		}
+		raw = bytes.TrimSpace(raw)
+		switch {
+		case len(raw) > 0 && raw[0] == '"':
+			json.Unmarshal(raw, &obj.Type)
+		case len(raw) > 0 && raw[0] == '{':
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&obj); err != nil {
+				v.Add("activities", `each must be an activity type's name, or an object like {"type": "Call", "consented_on": "2026-01-05"}`)
+				continue
+			}
+		default:
+			v.Add("activities", `each must be an activity type's name, or an object like {"type": "Call", "consented_on": "2026-01-05"}`)
+			continue
+		}
+		if strings.TrimSpace(obj.Type) == "" {
+			v.Add("activities", "each needs a type")
+			continue
+		}
+		id, problem := h.valueOf(vouch.TaxActivityType, obj.Type, keep)
+		if problem != "" {
+			v.Add("activities", problem)
+			continue
+		}
+		on, err := vouch.ParseDate(obj.ConsentedOn)
+		if err != nil {
+			v.Add("activities", fmt.Sprintf(`consented_on of %s must be a date like "2026-03-14"`, obj.Type))
+			continue
+		}
+		if !slices.ContainsFunc(out, func(a vouch.AgreedActivity) bool { return a.TypeID == id }) {
+			out = append(out, vouch.AgreedActivity{TypeID: id, ConsentedOn: on})
+		}
+	}
+	return out
+}
+
+// checkNewStatus checks the status a reference starts in. Any status may be
+// the first (an import brings references in every state), with what it needs.
+func checkNewStatus(v *vouch.Validation, c *vouch.StatusChange) {
+	if c == nil || !c.To.Valid() {
+		return
+	}
+	switch c.To {
+	case vouch.StatusRetired, vouch.StatusDoNotContact:
+		if c.Reason == "" {
+			v.Add("reason", "is required when a reference is "+strings.ToLower(c.To.Label()))
+		}
+	case vouch.StatusResting:
+		if c.Until.IsZero() {
+			v.Add("until", "is required: the day the reference is active again")
+		} else if !c.Until.After(vouch.Today()) {
+			v.Add("until", "must be after today")
+		}
+	}
+}
+
+// mergeInvalid adds the fields of a validation error to v, renamed.
+func mergeInvalid(v *vouch.Validation, err error, names map[string]string) error {
+	if err == nil {
+		return nil
+	}
+	if vouch.ErrorCode(err) != vouch.EINVALID || len(vouch.ErrorFields(err)) == 0 {
+		return err
+	}
+	for f, reason := range vouch.ErrorFields(fieldsOf(err, names)) {
+		v.Add(f, reason)
+	}
+	return nil
+}
+
+// createReference serves POST /api/v1/references.
+func (h *Handler) createReference(w http.ResponseWriter, r *http.Request) {
+	var in referenceInput
+	if err := decode(r, &in); err != nil {
+		writeError(w, err)
+		return
+	}
+	var v vouch.Validation
+	if in.Version.Set {
+		v.Add("version", "is given by the server; leave it out when creating")
+	}
+	c, err := h.resolveReference(r.Context(), &in, nil, &v)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	ref := &vouch.Reference{}
+	c.apply(ref)
+	if c.status != nil {
+		checkNewStatus(&v, c.status)
+		ref.Status, ref.StatusReason = c.status.To, c.status.Reason
+		if c.status.To == vouch.StatusResting {
+			ref.RestingUntil = c.status.Until
+		}
+	}
+	if err := mergeInvalid(&v, ref.Validate(), c.names); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := v.Err(); err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := h.db.CreateReference(r.Context(), ref); err != nil {
+		h.fail(w, r, fieldsOf(err, c.names))
+		return
+	}
+	item, err := h.freshItem(r.Context(), ref.ID, ref.Version)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, item)
+}
+
+// updateReference serves PATCH /api/v1/references/{id}. The body carries the
+// version the client read: if someone saved since, nothing is written (409).
+// Fields left out are unchanged; a status moves the reference along its
+// lifecycle in the same transaction, so either everything is saved or nothing.
+func (h *Handler) updateReference(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "reference")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var in referenceInput
+	if err := decode(r, &in); err != nil {
+		writeError(w, err)
+		return
+	}
+	cur, err := h.db.Reference(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var v vouch.Validation
+	if !in.Version.Set || in.Version.Value <= 0 {
+		v.Add("version", "is required: the version you read, so that nobody's change is overwritten")
+	}
+	c, err := h.resolveReference(r.Context(), &in, cur, &v)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	preview := *cur
+	c.apply(&preview)
+	if err := mergeInvalid(&v, preview.Validate(), c.names); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := v.Err(); err != nil {
+		writeError(w, err)
+		return
+	}
+	version := 0
+	err = h.db.Batch(r.Context(), func(b *store.Batch) error {
+		ref, err := b.Reference(id)
+		if err != nil {
+			return err
+		}
+		c.apply(ref)
+		ref.Version = in.Version.Value
+		if err := b.UpdateReference(ref); err != nil { // checks the version, even when nothing else changes
+			return err
+		}
+		version = ref.Version
+		if c.status != nil {
+			moved, err := b.ChangeStatus(id, *c.status)
+			if err != nil {
+				return err
+			}
+			version = moved.Version
+		}
+		return nil
+	})
+	if err != nil {
+		h.fail(w, r, fieldsOf(err, c.names))
+		return
+	}
+	item, err := h.freshItem(r.Context(), id, version)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, item)
+}
+
+// deleteReference serves DELETE /api/v1/references/{id}.
+func (h *Handler) deleteReference(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "reference")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := h.db.DeleteReference(r.Context(), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// --- History and activities ------------------------------------------------
+
+// statusEvent is one move in a reference's lifecycle; from is null for the first.
+type statusEvent struct {
+	ID     int64         `json:"id"`
+	From   *vouch.Status `json:"from"`
+	To     vouch.Status  `json:"to"`
+	Reason string        `json:"reason"`
+	Until  vouch.Date    `json:"until"`
+	Actor  string        `json:"actor"`
+	At     time.Time     `json:"at"`
+}
+
+// activityItem is an activity a reference did, its type by name.
+type activityItem struct {
+	ID          int64      `json:"id"`
+	ReferenceID int64      `json:"reference_id"`
+	Type        string     `json:"type"`
+	OccurredOn  vouch.Date `json:"occurred_on"`
+	Notes       string     `json:"notes"`
+	CreatedAt   time.Time  `json:"created_at"`
+}
+
+// existingReference reads {id} and checks the reference exists.
+func (h *Handler) existingReference(r *http.Request) (int64, error) {
+	id, err := pathID(r, "reference")
+	if err != nil {
+		return 0, err
+	}
+	if _, ok := h.ix.Get(id); ok {
+		return id, nil
+	}
+	// The index may not have caught up with a write made elsewhere.
+	if _, err := h.db.Reference(r.Context(), id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// referenceHistory serves GET /api/v1/references/{id}/history: every status
+// change, oldest first, with its reason and who made it.
+func (h *Handler) referenceHistory(w http.ResponseWriter, r *http.Request) {
+	id, err := h.existingReference(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	events, err := h.db.StatusHistory(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	items := make([]statusEvent, len(events))
+	for i, e := range events {
+		items[i] = statusEvent{ID: e.ID, To: e.To, Reason: e.Reason, Until: e.Until, Actor: e.Actor, At: e.At}
+		if e.From != "" {
+			from := e.From
+			items[i].From = &from
+		}
+	}
+	writeJSON(w, http.StatusOK, newList(items, "", len(items)))
+}
+
+// referenceActivities serves GET /api/v1/references/{id}/activities, newest first.
+func (h *Handler) referenceActivities(w http.ResponseWriter, r *http.Request) {
+	id, err := h.existingReference(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	acts, err := h.db.Activities(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	items := make([]activityItem, len(acts))
+	for i, a := range acts {
+		items[i] = h.activityItem(a)
+	}
+	writeJSON(w, http.StatusOK, newList(items, "", len(items)))
+}
+
+func (h *Handler) activityItem(a vouch.Activity) activityItem {
+	return activityItem{ID: a.ID, ReferenceID: a.ReferenceID, Type: h.ix.ValueName(a.TypeID), OccurredOn: a.OccurredOn,
+		Notes: a.Notes, CreatedAt: a.CreatedAt.UTC()}
+}
+
+// logActivity serves POST /api/v1/references/{id}/activities: record
+// something the reference did. It counts against the reference's capacity.
+func (h *Handler) logActivity(w http.ResponseWriter, r *http.Request) {
+	id, err := h.existingReference(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var body struct {
+		Type       string `json:"type"`
+		OccurredOn string `json:"occurred_on"`
+		Notes      string `json:"notes"`
+	}
+	if err := decode(r, &body); err != nil {
+		writeError(w, err)
+		return
+	}
+	var v vouch.Validation
+	typeID, problem := h.valueOf(vouch.TaxActivityType, body.Type, nil)
+	switch {
+	case problem != "":
+		v.Add("type", problem)
+	case typeID == 0:
+		v.Add("type", "is required")
+	}
+	on := dateField(&v, "occurred_on", body.OccurredOn)
+	if on.IsZero() {
+		v.Add("occurred_on", "is required")
+	}
+	if err := v.Err(); err != nil {
+		writeError(w, err)
+		return
+	}
+	a := &vouch.Activity{ReferenceID: id, TypeID: typeID, OccurredOn: on, Notes: strings.TrimSpace(body.Notes)}
+	if err := h.db.LogActivity(r.Context(), a); err != nil {
+		h.fail(w, r, fieldsOf(err, map[string]string{"activity_type": "type"}))
+		return
+	}
+	writeJSON(w, http.StatusCreated, h.activityItem(*a))
+}
+
+// --- Bulk actions ----------------------------------------------------------
+
+type bulkSkip struct {
+	ID     int64  `json:"id"`
+	Reason string `json:"reason"`
+}
+
+type bulkResult struct {
+	Changed []int64    `json:"changed"`
+	Skipped []bulkSkip `json:"skipped"`
+}
+
+// maxBulk is the most references one bulk action takes.
+const maxBulk = 5000
+
+// bulkReferences serves POST /api/v1/references/bulk: one action on a
+// selection. References the action does not fit (a move the lifecycle does
+// not allow, an id that is gone) are skipped with the reason; the others change.
+func (h *Handler) bulkReferences(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		IDs        []int64          `json:"ids"`
+		Action     string           `json:"action"`
+		Status     optional[string] `json:"status"`
+		Reason     optional[string] `json:"reason"`
+		Until      optional[string] `json:"until"`
+		OwnerEmail optional[string] `json:"owner_email"`
+		Date       optional[string] `json:"date"`
+	}
+	if err := decode(r, &body); err != nil {
+		writeError(w, err)
+		return
+	}
+	var v vouch.Validation
+	switch {
+	case len(body.IDs) == 0:
+		v.Add("ids", "is required: the references to change")
+	case len(body.IDs) > maxBulk:
+		v.Add("ids", fmt.Sprintf("may name at most %d references", maxBulk))
+	case slices.ContainsFunc(body.IDs, func(id int64) bool { return id <= 0 }):
+		v.Add("ids", "must be positive whole numbers")
+	}
+	// Each action takes its own fields; a field of another action is a mistake.
+	uses := map[string][]string{"status": {"status", "reason", "until"}, "owner": {"owner_email"}, "verified": {"date"}}
+	given := map[string]bool{"status": body.Status.Set, "reason": body.Reason.Set, "until": body.Until.Set,
+		"owner_email": body.OwnerEmail.Set, "date": body.Date.Set}
+	action := strings.ToLower(strings.TrimSpace(body.Action))
+	if _, ok := uses[action]; !ok {
+		v.Add("action", "must be status, owner or verified")
+	} else {
+		for _, f := range []string{"status", "reason", "until", "owner_email", "date"} {
+			if given[f] && !slices.Contains(uses[action], f) {
+				v.Add(f, "is not used by the "+action+" action")
+			}
+		}
+	}
+	ctx := r.Context()
+	var run func() (store.BulkResult, error)
+	switch action {
+	case "status":
+		st, ok := vouch.ParseStatus(body.Status.Value)
+		if !body.Status.Set {
+			v.Add("status", "is required for the status action")
+		} else if !ok {
+			v.Add("status", "must be one of "+statusNames())
+		}
+		c := vouch.StatusChange{To: st, Reason: body.Reason.Value, Until: dateField(&v, "until", body.Until.Value)}
+		run = func() (store.BulkResult, error) { return h.db.BulkChangeStatus(ctx, body.IDs, c) }
+	case "owner":
+		if !body.OwnerEmail.Set {
+			v.Add("owner_email", `is required for the owner action ("" for nobody)`)
+			break
+		}
+		owner, err := h.ownerField(ctx, &v, body.OwnerEmail.Value)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		run = func() (store.BulkResult, error) { return h.db.BulkSetOwner(ctx, body.IDs, owner) }
+	case "verified":
+		day := dateField(&v, "date", body.Date.Value)
+		if day.IsZero() {
+			day = vouch.Today()
+		}
+		run = func() (store.BulkResult, error) { return h.db.BulkMarkVerified(ctx, body.IDs, day) }
+	}
+	if err := v.Err(); err != nil {
+		writeError(w, err)
+		return
+	}
+	res, err := run()
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	out := bulkResult{Changed: res.Changed, Skipped: []bulkSkip{}}
+	if out.Changed == nil {
+		out.Changed = []int64{}
+	}
+	seen := map[int64]bool{}
+	for _, id := range body.IDs {
+		if reason, ok := res.Skipped[id]; ok && !seen[id] {
+			seen[id] = true
+			out.Skipped = append(out.Skipped, bulkSkip{ID: id, Reason: reason})
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}

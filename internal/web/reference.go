@@ -217,14 +217,15 @@ func (h *Handler) logReferenceActivity(w http.ResponseWriter, r *http.Request) {
 			errs["activity_type"] = "Choose an activity type."
 		}
 	}
-	on, err := vouch.ParseDate(r.PostFormValue("occurred_on"))
-	if err != nil {
+	on, perr := vouch.ParseDate(r.PostFormValue("occurred_on"))
+	if perr != nil {
 		errs["occurred_on"] = "Date must be a date like 2027-03-14."
 	}
 	a.OccurredOn = on
 	if len(a.Notes) > 5000 {
 		errs["notes"] = "Notes must be at most 5,000 characters."
 	}
+	var err error
 	if len(errs) == 0 {
 		err = h.db.LogActivity(r.Context(), a)
 	}

@@ -285,7 +285,7 @@ func (m Mapping) Check(headers []string) error {
 		missing = append(missing, "name")
 	}
 	if len(missing) > 0 {
-		return vouch.Errorf(vouch.EINVALID, "No column for %s, which every reference needs. The headers found are %s; map one to %s.",
+		return vouch.Errorf(vouch.EINVALID, "No column for %s, which every reference needs. The headers found are %s; map one of them to %s.",
 			strings.Join(missing, " and "), quoteList(headers), strings.Join(missing, " and "))
 	}
 	return nil

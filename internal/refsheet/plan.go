@@ -43,6 +43,8 @@ type RowError struct {
 	Column string // the sheet's own header
 	Value  string // the cell as read
 	Reason string
+
+	col int // the column's index in the sheet (-1 for the row), to list a row's problems left to right
 }
 
 // String is the line a person reads: "row 14, column 'Industry': 'Heathcare' — did you mean 'Healthcare'?".
@@ -282,6 +284,9 @@ func (c *rowCtx) cell(key string) string {
 
 // header is the sheet's header of a column, for messages.
 func (c *rowCtx) header(key string) string {
+	if _, ok := c.p.col[key]; !ok && key == "name" {
+		key = colFirstName // the sheet splits names
+	}
 	if i, ok := c.p.col[key]; ok {
 		return c.p.sheet.Headers[i]
 	}
@@ -294,7 +299,17 @@ func (c *rowCtx) header(key string) string {
 }
 
 func (c *rowCtx) fail(key, value, reason string) {
-	c.errs = append(c.errs, RowError{Row: c.row.Number, Column: c.header(key), Value: value, Reason: reason})
+	if _, ok := c.p.col[key]; !ok && key == "name" {
+		key = colFirstName
+	}
+	i, ok := c.p.col[key]
+	if !ok {
+		i = len(c.p.sheet.Headers)
+	}
+	if key == "" {
+		i = -1
+	}
+	c.errs = append(c.errs, RowError{Row: c.row.Number, Column: c.header(key), Value: value, Reason: reason, col: i})
 }
 
 // rowData is a row's cells, parsed. Empty cells are zero values.
@@ -316,6 +331,7 @@ func (p *planner) planRow(row Row) {
 		p.planReference(c, d)
 	}
 	if len(c.errs) > 0 {
+		slices.SortStableFunc(c.errs, func(a, b RowError) int { return a.col - b.col })
 		p.report.Rejected++
 		p.report.Errors = append(p.report.Errors, c.errs...)
 	}
@@ -326,9 +342,13 @@ func (c *rowCtx) parse() *rowData {
 	p := c.p
 	d := &rowData{has: map[string]bool{}}
 	if len(c.row.Extra) > 0 {
-		c.errs = append(c.errs, RowError{Row: c.row.Number, Reason: fmt.Sprintf(
-			"%d cell(s) to the right of the last header (%s); put cells that contain the separator in quotes",
-			len(c.row.Extra), quoteList(c.row.Extra))})
+		what := fmt.Sprintf("%d cells", len(c.row.Extra))
+		if len(c.row.Extra) == 1 {
+			what = "a cell"
+		}
+		c.errs = append(c.errs, RowError{Row: c.row.Number, col: -1, Reason: fmt.Sprintf(
+			"%s to the right of the last header (%s); put cells that contain the separator in quotes",
+			what, quoteList(c.row.Extra))})
 	}
 	for key := range p.col {
 		if c.cell(key) != "" {
@@ -445,12 +465,12 @@ func (c *rowCtx) parse() *rowData {
 		}
 		yes, reason := parseBool(s)
 		if reason != "" {
-			c.errs = append(c.errs, RowError{Row: c.row.Number, Column: p.sheet.Headers[a.index], Value: s, Reason: reason})
+			c.errs = append(c.errs, RowError{Row: c.row.Number, Column: p.sheet.Headers[a.index], Value: s, Reason: reason, col: a.index})
 			continue
 		}
 		id, reason := p.values.find(vouch.TaxActivityType, a.name, p.opts.AddMissing, c.row.Number)
 		if reason != "" {
-			c.errs = append(c.errs, RowError{Row: c.row.Number, Column: p.sheet.Headers[a.index], Value: s,
+			c.errs = append(c.errs, RowError{Row: c.row.Number, Column: p.sheet.Headers[a.index], Value: s, col: a.index,
 				Reason: fmt.Sprintf("the column is for the activity type '%s', which is %s", a.name, strings.TrimPrefix(reason, "not "))})
 			continue
 		}

@@ -299,12 +299,7 @@ func (p *picklists) find(kind vouch.TaxonomyKind, s string, add bool, row int) (
 			return id, ""
 		}
 	}
-	noun := strings.TrimSuffix(strings.ToLower(kind.Label()), "s")
-	if kind == vouch.TaxCountry {
-		noun = "country"
-	} else if kind == vouch.TaxCompanySize {
-		noun = "company size"
-	}
+	noun := strings.ToLower(kindName(kind))
 	if add {
 		name := strings.Join(strings.Fields(s), " ")
 		if len(name) > 100 {

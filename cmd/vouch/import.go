@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/vouchhq/vouch/internal/refsheet"
+)
+
+// importCommand imports records from a spreadsheet: vouch import references FILE.
+func (m *Main) importCommand(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "references" {
+		fmt.Fprintln(m.Stderr, "Usage: vouch import references FILE [--dry-run] [--mapping FILE] [--add-missing-values] [--valid-only] [--sheet NAME]")
+		fmt.Fprintln(m.Stderr, "Imports accounts and references from a CSV or XLSX file; see docs/import.md.")
+		if len(args) == 0 {
+			return usageError{}
+		}
+		return usageError{fmt.Sprintf("unknown kind of records %q; only references can be imported", args[0])}
+	}
+	fs := m.newFlagSet("import references", "FILE")
+	dryRun := fs.Bool("dry-run", false, "check the file and report what would change, writing nothing")
+	mappingFile := fs.String("mapping", "", `JSON file of spreadsheet header to column, e.g. {"Client": "account", "Notes": ""}`)
+	addMissing := fs.Bool("add-missing-values", false, "add unknown picklist values (industries, products …) instead of rejecting their rows")
+	validOnly := fs.Bool("valid-only", false, "import the valid rows and skip the bad ones (default: one bad row and nothing is written)")
+	sheetName := fs.String("sheet", "", "the XLSX worksheet to import (default: the first with account and name columns)")
+	dbf := fs.database()
+	files, err := parseInterleaved(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return usageError{"name one file to import, e.g. vouch import references people.csv"}
+	}
+	name := files[0]
+
+	var overrides map[string]string
+	if *mappingFile != "" {
+		f, err := os.Open(*mappingFile)
+		if err != nil {
+			return fmt.Errorf("cannot open the mapping file: %w", unwrapPath(err))
+		}
+		overrides, err = refsheet.ReadMappingFile(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("cannot open %s: %w", name, unwrapPath(err))
+	}
+	sheet, err := refsheet.Read(name, f, refsheet.ReadOptions{Sheet: *sheetName, Mapping: overrides})
+	f.Close()
+	if err != nil {
+		return err
+	}
+	mapping := refsheet.AutoMap(sheet.Headers)
+	if err := mapping.Override(sheet.Headers, overrides); err != nil {
+		return err
+	}
+
+	db, err := dbf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx = m.cliActor(ctx)
+	opts := refsheet.Options{AddMissing: *addMissing, ValidOnly: *validOnly}
+	var rep *refsheet.Report
+	if *dryRun {
+		rep, err = refsheet.Plan(ctx, db, sheet, mapping, opts)
+	} else {
+		rep, err = refsheet.Apply(ctx, db, sheet, mapping, opts, m.importProgress(len(sheet.Rows)))
+	}
+	if err != nil {
+		return err
+	}
+
+	if len(rep.Ignored) > 0 {
+		fmt.Fprintf(m.Stderr, "Ignored columns (no Vouch column; map them with --mapping): %s.\n", quoted(rep.Ignored))
+	}
+	for _, e := range rep.Errors {
+		fmt.Fprintln(m.Stderr, e.String())
+	}
+	if len(rep.Errors) > 0 && !*addMissing {
+		for _, e := range rep.Errors {
+			if strings.HasPrefix(e.Reason, "not a known ") {
+				fmt.Fprintln(m.Stderr, "Values missing from a picklist can be added by an admin, or with --add-missing-values.")
+				break
+			}
+		}
+	}
+	if rep.Rejected > 0 && !rep.Written && !(*dryRun && *validOnly) {
+		return errors.New(plural(rep.Rejected, "row") + " rejected (listed above); nothing was imported. Fix them, or import the other rows with --valid-only")
+	}
+	fmt.Fprintln(m.Stdout, importSummary(sheet, rep, *dryRun))
+	if rep.Rejected > 0 {
+		return errors.New(plural(rep.Rejected, "row") + " rejected (listed above).")
+	}
+	return nil
+}
+
+// importProgress reports progress on a terminal every 10%, for files big
+// enough to take a while; elsewhere (a log, a pipe) the summary line is enough.
+func (m *Main) importProgress(rows int) func(done, total int) {
+	if rows < 5000 || !isTerminal(m.Stderr) {
+		return nil
+	}
+	last := -1
+	return func(done, total int) {
+		if total == 0 {
+			return
+		}
+		tenth := done * 10 / total
+		if tenth == last {
+			return
+		}
+		last = tenth
+		fmt.Fprintf(m.Stderr, "\rImporting … %d%% (%s of %s rows)", tenth*10, thousands(done), thousands(total))
+		if done == total {
+			fmt.Fprintln(m.Stderr)
+		}
+	}
+}
+
+// importSummary is the one line an import ends with, e.g. "Imported 1,204
+// rows: 312 new references, 40 updated, 852 unchanged; 3 new accounts."
+func importSummary(sheet *refsheet.Sheet, rep *refsheet.Report, dryRun bool) string {
+	if rep.Rows == 0 {
+		return sheet.Name + " has no rows below its header; nothing to import."
+	}
+	rows := plural(rep.Rows, "row")
+	if rep.Rejected > 0 {
+		rows = thousands(rep.Rows-rep.Rejected) + " of " + plural(rep.Rows, "row")
+	}
+	head := "Imported " + rows
+	if dryRun {
+		head = "Dry run: " + rows + " would import"
+	}
+	s := fmt.Sprintf("%s: %s, %s updated, %s unchanged", head, plural(rep.Created, "new reference"),
+		thousands(rep.Updated), thousands(rep.Unchanged))
+	var more []string
+	if rep.AccountsCreated > 0 {
+		more = append(more, plural(rep.AccountsCreated, "new account"))
+	}
+	if rep.AccountsUpdated > 0 {
+		more = append(more, plural(rep.AccountsUpdated, "account")+" updated")
+	}
+	if len(rep.ValuesCreated) > 0 {
+		more = append(more, "added "+strings.Join(rep.ValuesCreated, ", "))
+	}
+	if len(more) > 0 {
+		s += "; " + strings.Join(more, "; ")
+	}
+	if dryRun {
+		return s + ". Nothing was written."
+	}
+	return s + "."
+}
+
+// parseInterleaved parses flags that may come before or after positional
+// arguments (vouch import references people.csv --dry-run) and returns the
+// positional ones.
+func parseInterleaved(fs *flagSet, args []string) ([]string, error) {
+	if err := fs.parse(args); err != nil {
+		return nil, err
+	}
+	var positional []string
+	for fs.NArg() > 0 {
+		rest := fs.Args()
+		positional = append(positional, rest[0])
+		if err := fs.FlagSet.Parse(rest[1:]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{}
+		}
+	}
+	return positional, nil
+}
+
+// unwrapPath shortens "open x: no such file or directory" to its cause; the
+// caller names the file.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func quoted(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = "'" + s + "'"
+	}
+	return strings.Join(q, ", ")
+}
+
+// thousands writes n with thousands separators: 1,204.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func pluralWord(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// plural is "1 row", "3 rows", "1,204 rows".
+func plural(n int, word string) string {
+	return thousands(n) + " " + pluralWord(n, word)
+}

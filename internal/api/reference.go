@@ -1088,7 +1088,9 @@ func (h *Handler) updateReference(w http.ResponseWriter, r *http.Request) {
 		}
 		version = ref.Version
 		if c.status != nil {
-			moved, err := b.ChangeStatus(id, *c.status)
+			// At the version just checked or written: the version check above
+			// locks nothing when no field changed.
+			moved, err := b.ChangeStatusAt(id, version, *c.status)
 			if err != nil {
 				return err
 			}

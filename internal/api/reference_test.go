@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/vouchhq/vouch/internal/demo"
@@ -699,6 +700,52 @@ func TestReferencePaging(t *testing.T) {
 				if sel.Total != v.Count {
 					t.Errorf("%s=%s counts %d but selects %d", facet, v.Name, v.Count, sel.Total)
 				}
+			}
+		}
+	})
+}
+
+// TestConcurrentSaves sends several saves of one version at the same time:
+// exactly one wins and the others get a conflict, on both engines (on
+// PostgreSQL, checking the version before the UPDATE is not enough).
+func TestConcurrentSaves(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, f *fixture) {
+		s := seedReferences(t, f)
+		for _, target := range []struct{ path, body string }{
+			{s.path("Maya"), `{"version": %d, "title": "Title %d"}`},
+			{s.path("Priya"), `{"version": %d, "status": "qualifying", "reason": "try %d"}`},
+			{fmt.Sprintf("/api/v1/accounts/%d", s.accounts["Globe Bank"].ID), `{"version": %d, "notes": "Note %d"}`},
+		} {
+			var before struct {
+				Version int `json:"version"`
+			}
+			f.get(t, "seller", target.path, &before)
+			const n = 8
+			statuses := make(chan int, n)
+			var wg sync.WaitGroup
+			for i := 0; i < n; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					r := f.c.do(t, "PATCH", target.path, f.tokens["team_member"], fmt.Sprintf(target.body, before.Version, i), false)
+					statuses <- r.status
+				}()
+			}
+			wg.Wait()
+			close(statuses)
+			count := map[int]int{}
+			for st := range statuses {
+				count[st]++
+			}
+			if count[200] != 1 || count[409] != n-1 {
+				t.Errorf("PATCH %s: statuses %v, want one 200 and %d 409", target.path, count, n-1)
+			}
+			var after struct {
+				Version int `json:"version"`
+			}
+			f.get(t, "seller", target.path, &after)
+			if after.Version != before.Version+1 {
+				t.Errorf("PATCH %s: version %d after, want %d", target.path, after.Version, before.Version+1)
 			}
 		}
 	})

@@ -340,15 +340,18 @@ func (tx *Tx) updateAccount(a *vouch.Account) error {
 		*a = *before
 		return nil
 	}
-	_, err = tx.exec(`UPDATE accounts SET name = ?, name_key = ?, domain = ?, industry_id = ?, segment_id = ?, region_id = ?,
+	res, err := tx.exec(`UPDATE accounts SET name = ?, name_key = ?, domain = ?, industry_id = ?, segment_id = ?, region_id = ?,
 		country_id = ?, size_id = ?, crm_id = ?, owner_id = ?, csm = ?, health = ?, nps = ?, customer_since = ?, notes = ?,
-		version = version + 1, updated_at = ? WHERE id = ?`,
+		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 		a.Name, strings.ToLower(a.Name), a.Domain, nullID(a.IndustryID), nullID(a.SegmentID), nullID(a.RegionID),
 		nullID(a.CountryID), nullID(a.SizeID), nullString(a.CRMID), nullID(a.OwnerID), a.CSM, a.Health, nullInt(a.NPS),
-		a.CustomerSince.String(), a.Notes, tx.now, a.ID)
+		a.CustomerSince.String(), a.Notes, tx.now, a.ID, before.Version)
 	if isUnique(err) {
 		return crmConflict("account")
 	} else if err != nil {
+		return err
+	}
+	if err := savedAt(res, "account", before.Version); err != nil {
 		return err
 	}
 	if err := tx.setAccountProducts(a.ID, a.ProductIDs); err != nil {
@@ -379,6 +382,20 @@ func staleVersion(what string, current int) error {
 	return &vouch.Error{Code: vouch.ECONFLICT,
 		Message: "Someone else saved this " + what + " after you opened it. Reload to see their changes, then make yours again.",
 		Fields:  map[string]string{"version": "is out of date"}}
+}
+
+// savedAt turns an UPDATE … WHERE id = ? AND version = ? that changed no row
+// into a conflict. Comparing the version read is not enough on PostgreSQL:
+// a save that commits meanwhile makes this UPDATE wait, then match nothing.
+func savedAt(res sql.Result, what string, version int) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return staleVersion(what, version)
+	}
+	return nil
 }
 
 // DeleteAccount removes an account that has no references.

@@ -85,6 +85,12 @@ func (b *Batch) ChangeStatus(id int64, c vouch.StatusChange) (*vouch.Reference, 
 	return b.tx.changeStatus(id, 0, c)
 }
 
+// ChangeStatusAt moves a reference read at version along its lifecycle; a
+// save by someone else since that version is a conflict.
+func (b *Batch) ChangeStatusAt(id int64, version int, c vouch.StatusChange) (*vouch.Reference, error) {
+	return b.tx.changeStatus(id, version, c)
+}
+
 // Reference reads a reference inside the batch.
 func (b *Batch) Reference(id int64) (*vouch.Reference, error) {
 	return b.tx.reference(id)

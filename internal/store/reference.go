@@ -288,14 +288,17 @@ func (tx *Tx) updateReference(r *vouch.Reference) error {
 		*r = *before
 		return nil
 	}
-	_, err = tx.exec(`UPDATE refs SET account_id = ?, name = ?, title = ?, seniority = ?, email = ?, phone = ?, time_zone = ?,
+	res, err := tx.exec(`UPDATE refs SET account_id = ?, name = ?, title = ?, seniority = ?, email = ?, phone = ?, time_zone = ?,
 		languages = ?, deployment = ?, go_live = ?, story = ?, owner_id = ?, last_verified = ?, capacity_override = ?, crm_id = ?,
-		version = version + 1, updated_at = ? WHERE id = ?`,
+		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 		r.AccountID, r.Name, r.Title, r.Seniority, nullString(r.Email), r.Phone, r.TimeZone, strings.Join(r.Languages, "; "),
 		r.Deployment, r.GoLive.String(), r.Story, nullID(r.OwnerID), r.LastVerified.String(), nullInt(r.CapacityOverride),
-		nullString(r.CRMID), tx.now, r.ID)
+		nullString(r.CRMID), tx.now, r.ID, before.Version)
 	if err != nil {
 		return referenceConflict(err)
+	}
+	if err := savedAt(res, "reference", before.Version); err != nil {
+		return err
 	}
 	if err := tx.setReferenceValues(r); err != nil {
 		return err
@@ -337,8 +340,12 @@ func (tx *Tx) changeStatus(id int64, version int, c vouch.StatusChange) (*vouch.
 	if c.To == vouch.StatusResting {
 		until = c.Until
 	}
-	if _, err := tx.exec(`UPDATE refs SET status = ?, status_reason = ?, resting_until = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-		string(c.To), c.Reason, until.String(), tx.now, id); err != nil {
+	res, err := tx.exec(`UPDATE refs SET status = ?, status_reason = ?, resting_until = ?, version = version + 1, updated_at = ?
+		WHERE id = ? AND version = ?`, string(c.To), c.Reason, until.String(), tx.now, id, r.Version)
+	if err != nil {
+		return nil, err
+	}
+	if err := savedAt(res, "reference", r.Version); err != nil {
 		return nil, err
 	}
 	if err := tx.statusEvent(id, from, c); err != nil {

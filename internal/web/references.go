@@ -16,20 +16,30 @@ import (
 // referencesPageSize is how many references one list page shows.
 const referencesPageSize = 50
 
-// listFacet is a facet of the references page: its URL parameter and heading.
+// listFacet is a facet of the references page: its URL parameter (the
+// API's, so an export link reads the same view) and heading.
 type listFacet struct{ Name, Label string }
+
+// facet is the index's name of the facet.
+func (f listFacet) facet() string {
+	if f.Name == "has_capacity" {
+		return "capacity"
+	}
+	return f.Name
+}
 
 // listFacets are the facets the references page shows, in order.
 var listFacets = []listFacet{
-	{"status", "Status"}, {"capacity", "Capacity"}, {"verified", "Verified"},
+	{"status", "Status"}, {"has_capacity", "Capacity"}, {"verified", "Verified"},
 	{"industry", "Industry"}, {"region", "Region"}, {"country", "Country"}, {"segment", "Segment"},
 	{"company_size", "Company size"}, {"product", "Product"}, {"use_case", "Use case"},
 	{"competitor", "Competitor replaced"}, {"activity_type", "Agreed to"}, {"seniority", "Seniority"},
 }
 
-// referenceSorts are the orders the list offers; "relevance" only with search text.
+// referenceSorts are the orders the list offers. The first, the default, is
+// by relevance when searching and by name otherwise.
 var referenceSorts = []struct{ Value, Label string }{
-	{"relevance", "Best match"}, {"name", "Name"}, {"account", "Account"},
+	{"", "Best match"}, {"name", "Name"}, {"account", "Account"},
 	{"updated", "Recently updated"}, {"verified", "Stalest first"},
 }
 
@@ -100,32 +110,37 @@ func (h *Handler) parseReferenceQuery(v url.Values) parsedQuery {
 	}
 	pq.q.Filters = map[string][]int64{}
 	for _, f := range listFacets {
-		for _, raw := range v[f.Name] {
-			raw = strings.TrimSpace(raw)
-			if raw == "" || slices.Contains(pq.selected[f.Name], raw) {
-				continue
+		for _, given := range v[f.Name] {
+			// Like the API, a parameter may list values separated by commas;
+			// a name that contains a comma ("1,001–5,000") is taken whole.
+			values := []string{given}
+			if _, ok := h.facetKey(f.facet(), strings.TrimSpace(given)); !ok && strings.Contains(given, ",") {
+				values = strings.Split(given, ",")
 			}
-			key, ok := h.facetKey(f.Name, raw)
-			if !ok {
-				pq.unknown[f.Name] = append(pq.unknown[f.Name], raw)
-				key = -1
+			for _, raw := range values {
+				raw = strings.TrimSpace(raw)
+				if raw == "" || slices.Contains(pq.selected[f.Name], raw) {
+					continue
+				}
+				key, ok := h.facetKey(f.facet(), raw)
+				if !ok {
+					pq.unknown[f.Name] = append(pq.unknown[f.Name], raw)
+					key = -1
+				}
+				pq.q.Filters[f.facet()] = append(pq.q.Filters[f.facet()], key)
+				pq.selected[f.Name] = append(pq.selected[f.Name], raw)
+				pq.params.Add(f.Name, raw)
 			}
-			pq.q.Filters[f.Name] = append(pq.q.Filters[f.Name], key)
-			pq.selected[f.Name] = append(pq.selected[f.Name], raw)
-			pq.params.Add(f.Name, raw)
 		}
 	}
+	// "Best match" is the default order: by relevance when searching, by
+	// name otherwise. Only another choice goes into the URL.
 	pq.q.Sort = v.Get("sort")
-	if !slices.ContainsFunc(referenceSorts, func(s struct{ Value, Label string }) bool { return s.Value == pq.q.Sort }) ||
-		(pq.q.Sort == "relevance" && pq.q.Text == "") {
+	if pq.q.Sort == "relevance" ||
+		!slices.ContainsFunc(referenceSorts, func(s struct{ Value, Label string }) bool { return s.Value == pq.q.Sort }) {
 		pq.q.Sort = ""
 	}
-	if pq.q.Sort == "" {
-		pq.q.Sort = "name"
-		if pq.q.Text != "" {
-			pq.q.Sort = "relevance"
-		}
-	} else if pq.q.Sort != "name" || pq.q.Text != "" {
+	if pq.q.Sort != "" {
 		pq.params.Set("sort", pq.q.Sort)
 	}
 	if n, err := strconv.Atoi(v.Get("offset")); err == nil && n > 0 {
@@ -178,6 +193,27 @@ func facetLabel(facet string, v refindex.FacetValue) (param, label string) {
 	return v.Name, v.Name
 }
 
+// slug makes s fit an HTML id: lower-case letters and digits, dashes between.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return "x"
+	}
+	return b.String()
+}
+
 // facetShown is how many values a facet lists before "More".
 const facetShown = 6
 
@@ -188,8 +224,8 @@ func facetViews(pq parsedQuery, counts map[string][]refindex.FacetValue) []*face
 	for _, f := range listFacets {
 		fv := &facetView{Name: f.Name, Label: f.Label}
 		var opts []facetOption
-		for _, v := range counts[f.Name] {
-			param, label := facetLabel(f.Name, v)
+		for _, v := range counts[f.facet()] {
+			param, label := facetLabel(f.facet(), v)
 			if v.Count == 0 && !v.Selected {
 				continue
 			}
@@ -203,13 +239,21 @@ func facetViews(pq parsedQuery, counts map[string][]refindex.FacetValue) []*face
 				return opts[i].Selected
 			}
 			// Lifecycle and yes/no facets keep their natural order.
-			if f.Name == "status" || f.Name == "capacity" || f.Name == "verified" || f.Name == "seniority" {
+			if f.Name == "status" || f.Name == "has_capacity" || f.Name == "verified" || f.Name == "seniority" {
 				return false
 			}
 			return opts[i].Count > opts[j].Count
 		})
+		seen := map[string]bool{}
 		for i := range opts {
-			opts[i].ID = fmt.Sprintf("f-%s-%d", f.Name, i)
+			// Ids follow the value, not its place, so focus stays on the
+			// checkbox just ticked when the lists are redrawn.
+			id := "f-" + f.Name + "-" + slug(opts[i].Param)
+			if seen[id] {
+				id += "-" + strconv.Itoa(i)
+			}
+			seen[id] = true
+			opts[i].ID = id
 			if opts[i].Selected {
 				fv.Selected++
 			}
@@ -237,21 +281,16 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 	ix := h.opts.Index
 	names := make([]string, len(listFacets))
 	for i, f := range listFacets {
-		names[i] = f.Name
+		names[i] = f.facet()
 	}
 	pq.q.CountFacets = names
 	res := ix.Search(pq.q)
 
 	u := userFrom(r.Context())
 	data := &referencesPage{
-		Query: pq.q.Text, Sort: pq.q.Sort, Total: res.Total, Facets: facetViews(pq, res.Facets),
+		Query: pq.q.Text, Sort: pq.q.Sort, Sorts: referenceSorts, Total: res.Total, Facets: facetViews(pq, res.Facets),
 		Empty: ix.Len() == 0, Filtered: pq.q.Text != "" || len(pq.selected) > 0,
 		CanManage: u.Can(vouch.PermManageProgram), Statuses: vouch.Statuses, ExportQuery: pq.params.Encode(),
-	}
-	for _, s := range referenceSorts {
-		if s.Value != "relevance" || pq.q.Text != "" {
-			data.Sorts = append(data.Sorts, s)
-		}
 	}
 	for _, f := range data.Facets {
 		data.Selected += f.Selected

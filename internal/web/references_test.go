@@ -125,6 +125,7 @@ func TestReferenceCreatedThroughTheFormIsFoundBySearchAndFacet(t *testing.T) {
 			"account":         "/references?q=acme",
 			"product facet":   "/references?product=analytics",
 			"two facets":      "/references?product=Analytics&activity_type=Call&status=active",
+			"comma lists":     "/references?product=Security,Analytics&status=resting,active&has_capacity=1",
 		} {
 			resp, body := pm.Get(path)
 			expect(t, what, resp, http.StatusOK, "/references")
@@ -281,7 +282,7 @@ func TestProfileShowsCapacityAfterLoggingActivities(t *testing.T) {
 		free := today.AddDays(-20 + vouch.CapacityWindowDays)
 		mustContain(t, "at capacity", body, "3 of 3 used</strong> in the last 90 days; next free on "+shortDay(free),
 			"Call number 1", "Call number 3", `<span class="slot used"></span><span class="slot used"></span><span class="slot used"></span>`)
-		_, body = pm.Get("/references?capacity=0")
+		_, body = pm.Get("/references?has_capacity=0")
 		mustContain(t, "list at capacity", body, "1 reference match", "At capacity until "+shortDay(free))
 	})
 }
@@ -480,7 +481,7 @@ func TestDashboardReferenceTiles(t *testing.T) {
 		mustContain(t, "tiles", body,
 			`href="/references?status=active">`, "Active references</h3>\n    <p class=\"big-number\">2</p>",
 			`href="/references?status=active&amp;verified=0&amp;sort=verified">`, "Stale references</h3>\n    <p class=\"big-number\">1</p>",
-			`href="/references?status=active&amp;capacity=0">`, "At capacity</h3>\n    <p class=\"big-number\">0</p>",
+			`href="/references?status=active&amp;has_capacity=0">`, "At capacity</h3>\n    <p class=\"big-number\">0</p>",
 			`href="/references?status=nominated">`, "Awaiting qualification</h3>\n    <p class=\"big-number\">1</p>")
 		// The stale tile's link gives the list it counted.
 		_, body = pm.Get("/references?status=active&verified=0&sort=verified")

@@ -58,7 +58,8 @@
   document.addEventListener("change", function (e) {
     var t = e.target;
     if (!t.form || t.type !== "checkbox") return;
-    var boxes = document.querySelectorAll('input[type=checkbox][name=id][form="' + t.form.id + '"]');
+    // getAttribute: the form's "id" property would be its controls named "id".
+    var boxes = document.querySelectorAll('input[type=checkbox][name=id][form="' + t.form.getAttribute("id") + '"]');
     var all = t.form.querySelector("input[data-select-all]");
     if (t.hasAttribute("data-select-all")) {
       boxes.forEach(function (b) { b.checked = t.checked; });

@@ -74,3 +74,202 @@ func TestImportMessyCSV(t *testing.T) {
 		}
 	})
 }
+
+func TestImportBrokenFiles(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		before := auditCount(t, db)
+		rep := apply(t, db, readFile(t, "bad_rows.csv", refsheet.ReadOptions{}), refsheet.Options{})
+		wantErrors(t, rep,
+			"row 2, column 'Email': 'maya@northwind' — not an email address like name@example.com",
+			"row 2, column 'Industry': 'Heathcare' — did you mean 'Healthcare'?",
+			"row 3, column 'Products': 'Analytcs' — did you mean 'Analytics'?",
+			"row 3, column 'Go-Live': '14/03/2026' — not a date: slashed dates are read as month/day/year; write it as YYYY-MM-DD, e.g. 2026-03-14",
+			"row 3, column 'Status': 'Activ' — did you mean 'Active'?",
+			"row 3, column 'Capacity': 'lots' — not a whole number of activities per 90 days",
+			"row 3, column 'Owner': 'nobody@example.com' — no Vouch user has this email",
+			"row 4, column 'Name': is empty; every reference needs a name",
+			"row 4, column 'Industry': 'Agritech' — not a known industry",
+			"row 5, column 'Email': 'tom@cedar.example' — the same email as row 4",
+		)
+		if rep.Rejected != 4 || rep.Written || rep.Created != 0 {
+			t.Errorf("report %+v", rep)
+		}
+		rep = apply(t, db, readFile(t, "duplicates.csv", refsheet.ReadOptions{}), refsheet.Options{})
+		wantErrors(t, rep,
+			"row 4, column 'Email': 'MAYA@northwind.example' — the same email as row 2",
+			"row 5, column 'CRM ID': 'CON-2' — the same CRM ID as row 3",
+		)
+		rep = apply(t, db, readFile(t, "ragged.csv", refsheet.ReadOptions{}), refsheet.Options{})
+		wantErrors(t, rep,
+			"row 3: a cell to the right of the last header ('maya2@northwind.example'); put cells that contain the separator in quotes",
+			"row 3, column 'Email': 'Maya' — not an email address like name@example.com",
+		)
+		_, err := refsheet.Apply(ctx, db, readFile(t, "missing_name.csv", refsheet.ReadOptions{}), nil, refsheet.Options{}, nil)
+		if err == nil || err.Error() != "missing_name.csv: No column for name, which every reference needs. The headers found are 'Company', 'Email Address', 'Job Title'; map one of them to name." {
+			t.Errorf("missing name column: %v", err)
+		}
+		if n, _ := db.CountReferences(ctx); n != 0 || auditCount(t, db) != before {
+			t.Errorf("broken files wrote %d references, %d audit entries", n, auditCount(t, db)-before)
+		}
+	})
+}
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		text := "Account,Name,Email,Region\n" +
+			"Northwind Health,Maya Okafor,maya@northwind.example,EMEA\n" +
+			"Blue Harbor Bank,Grace O'Neill,grace@blueharbor.example,Atlantis\n" +
+			"Cedar Labs,Tom Becker,tom@cedar.example,APAC\n"
+		before := auditCount(t, db)
+		rep := apply(t, db, readText(t, text), refsheet.Options{})
+		wantErrors(t, rep, "row 3, column 'Region': 'Atlantis' — not a known region")
+		if rep.Written || rep.Created != 2 || rep.Rejected != 1 {
+			t.Errorf("report %+v", rep)
+		}
+		if n, _ := db.CountReferences(ctx); n != 0 || auditCount(t, db) != before {
+			t.Fatalf("one bad row, yet %d references and %d audit entries were written", n, auditCount(t, db)-before)
+		}
+		accounts, _ := db.AllAccounts(ctx)
+		if len(accounts) != 0 {
+			t.Errorf("accounts written: %d", len(accounts))
+		}
+
+		// "Import the valid rows": the two good ones, and not the bad one's account.
+		rep = apply(t, db, readText(t, text), refsheet.Options{ValidOnly: true})
+		if !rep.Written || rep.Created != 2 || rep.Rejected != 1 || rep.AccountsCreated != 2 || len(rep.Errors) != 1 {
+			t.Errorf("valid only: %+v", rep)
+		}
+		w := load(t, db)
+		if len(w.snap.References) != 2 || len(w.snap.Accounts) != 2 {
+			t.Errorf("valid only wrote %d references, %d accounts", len(w.snap.References), len(w.snap.Accounts))
+		}
+		// Two references and two accounts, each one audit entry.
+		if got := auditCount(t, db) - before; got != 4 {
+			t.Errorf("%d audit entries, want 4", got)
+		}
+	})
+}
+
+func TestReimportChangesNothing(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		mustUser(t, db, "owner@example.com")
+		s := readFile(t, "messy.csv", refsheet.ReadOptions{})
+		apply(t, db, s, refsheet.Options{})
+		before := auditCount(t, db)
+		last, _ := db.LastChangeID(ctx)
+		rep := apply(t, db, s, refsheet.Options{})
+		wantErrors(t, rep)
+		if rep.Unchanged != 3 || rep.Created != 0 || rep.Updated != 0 || rep.AccountsCreated != 0 || rep.AccountsUpdated != 0 {
+			t.Errorf("re-import: %+v", rep)
+		}
+		if after, _ := db.LastChangeID(ctx); auditCount(t, db) != before || after != last {
+			t.Errorf("re-import wrote %d audit entries", auditCount(t, db)-before)
+		}
+		// The same data in another order and spelling is no change either.
+		text := "Reference Name,Company,Email Address,Products,Activities,Country,Employees\n" +
+			"Maya Okafor,northwind health,MAYA.OKAFOR@northwind-health.com,\"Security, Analytics\",\"site visit; Call; Case Study\",germany,1001-5000\n"
+		rep = apply(t, db, readText(t, text), refsheet.Options{})
+		wantErrors(t, rep)
+		if rep.Unchanged != 1 || auditCount(t, db) != before {
+			t.Errorf("re-spelt re-import: %+v, %d audit entries", rep, auditCount(t, db)-before)
+		}
+	})
+}
+
+func TestImportUpserts(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		first := "Account,Account CRM ID,Name,Email,CRM ID,Title,Status,Activities\n" +
+			"Northwind Health,ACC-1,Maya Okafor,maya@northwind.example,CON-1,CIO,Active,Call (2025-11-02); Case study\n" +
+			"Northwind Health,ACC-1,Jonas Lindqvist,jonas@northwind.example,,Head of Data,Nominated,\n" +
+			"Cedar Labs,,Tom Becker,,,Developer,Qualifying,\n"
+		rep := apply(t, db, readText(t, first), refsheet.Options{})
+		wantErrors(t, rep)
+		if rep.Created != 3 || rep.AccountsCreated != 2 {
+			t.Fatalf("first import: %+v", rep)
+		}
+
+		second := "Account,Account CRM ID,Name,Email,CRM ID,Title,Status,Status Reason,Case study (Y/N)\n" +
+			// By CRM ID: a new email, the account renamed (found by its CRM ID); "N" withdraws the case study.
+			"Northwind Health Group,ACC-1,Maya Okafor,maya.okafor@northwind.example,CON-1,CIO,,,N\n" +
+			// By email: gains a CRM ID and a title, and moves on in the lifecycle.
+			"Northwind Health Group,ACC-1,Jonas Lindqvist,JONAS@northwind.example,CON-2,VP Data,Qualifying,,\n" +
+			// By name within its account (no email, no CRM ID): the lifecycle refuses qualifying → retired without a reason.
+			"cedar labs,,Tom Becker,,,Developer,Retired,,\n"
+		rep = apply(t, db, readText(t, second), refsheet.Options{})
+		wantErrors(t, rep, "row 4, column 'Status': 'Retired' — a reason is required when a reference becomes retired; give one in a Status Reason column")
+
+		third := strings.Replace(second, "Retired,,", "Active,,", 1)
+		rep = apply(t, db, readText(t, third), refsheet.Options{})
+		wantErrors(t, rep)
+		if rep.Updated != 3 || rep.Created != 0 || rep.AccountsUpdated != 1 || rep.AccountsCreated != 0 {
+			t.Errorf("upsert: %+v", rep)
+		}
+		w := load(t, db)
+		maya := w.ref(t, "maya.okafor@northwind.example")
+		if maya.CRMID != "CON-1" || len(maya.Activities) != 1 || w.values[maya.Activities[0].TypeID] != "activity_type:Call" ||
+			maya.Activities[0].ConsentedOn.String() != "2025-11-02" || maya.Status != vouch.StatusActive {
+			t.Errorf("maya %+v", maya)
+		}
+		if a := w.accts[maya.AccountID]; a.Name != "Northwind Health Group" || a.CRMID != "ACC-1" {
+			t.Errorf("account %+v", a)
+		}
+		jonas := w.ref(t, "jonas@northwind.example")
+		if jonas.CRMID != "CON-2" || jonas.Title != "VP Data" || jonas.Status != vouch.StatusQualifying {
+			t.Errorf("jonas %+v", jonas)
+		}
+		tom := w.ref(t, "Tom Becker")
+		if tom.Status != vouch.StatusActive || len(w.snap.References) != 3 {
+			t.Errorf("tom %+v; %d references", tom, len(w.snap.References))
+		}
+		hist, err := db.StatusHistory(ctx, jonas.ID)
+		if err != nil || len(hist) != 2 || hist[1].From != vouch.StatusNominated || hist[1].To != vouch.StatusQualifying || hist[1].Actor != "test" {
+			t.Errorf("jonas's history %+v %v", hist, err)
+		}
+
+		// A lifecycle move that is never allowed.
+		rep = apply(t, db, readText(t, "Account,Name,Email,Status\nNorthwind Health Group,Jonas Lindqvist,jonas@northwind.example,Resting\n"), refsheet.Options{})
+		wantErrors(t, rep, "row 2, column 'Status': 'Resting' — a qualifying reference cannot become resting; it can become Active, Retired, Nominated, Do not contact")
+		// An email that belongs to someone else.
+		rep = apply(t, db, readText(t, "Account,Name,Email,CRM ID\nCedar Labs,Tom Becker,maya.okafor@northwind.example,CON-7\n"), refsheet.Options{})
+		if len(rep.Errors) != 1 || !strings.HasPrefix(rep.Errors[0].String(), "row 2, column 'Email': 'maya.okafor@northwind.example' — already the email of Maya Okafor (#") {
+			t.Errorf("taken email: %q", errorLines(rep))
+		}
+	})
+}
+
+func TestImportAddsMissingValues(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		text := "Account,Name,Industry,Products,Activities\n" +
+			"Northwind Health,Maya Okafor,Agritech,\"Analytics, Drones\",Podcast\n" +
+			"Blue Harbor Bank,Grace O'Neill,agritech,drones,\n" +
+			"Cedar Labs,Tom Becker,Agritech,Robots,\n"
+		rep := apply(t, db, readText(t, text), refsheet.Options{})
+		wantErrors(t, rep,
+			"row 2, column 'Industry': 'Agritech' — not a known industry",
+			"row 2, column 'Products': 'Drones' — not a known product",
+			"row 2, column 'Activities': 'Podcast' — not a known activity type",
+			"row 3, column 'Industry': 'agritech' — not a known industry",
+			"row 3, column 'Products': 'drones' — not a known product",
+			"row 4, column 'Industry': 'Agritech' — not a known industry",
+			"row 4, column 'Products': 'Robots' — not a known product",
+		)
+		// Row 4 is wrong in another way with the values added: its capacity.
+		text = strings.Replace(text, "Account,Name,Industry,Products,Activities\n", "Account,Name,Industry,Products,Activities,Capacity\n", 1)
+		text = strings.Replace(text, "Robots,\n", "Robots,,lots\n", 1)
+		rep = apply(t, db, readText(t, text), refsheet.Options{AddMissing: true, ValidOnly: true})
+		wantErrors(t, rep, "row 4, column 'Capacity': 'lots' — not a whole number of activities per 90 days")
+		if want := []string{"Industry 'Agritech'", "Product 'Drones'", "Activity type 'Podcast'"}; !slices.Equal(rep.ValuesCreated, want) {
+			t.Errorf("values created %q, want %q", rep.ValuesCreated, want)
+		}
+		w := load(t, db)
+		grace := w.ref(t, "Grace O'Neill")
+		if got := w.names(grace.ProductIDs); !slices.Equal(got, []string{"product:Drones"}) || w.values[w.accts[grace.AccountID].IndustryID] != "industry:Agritech" {
+			t.Errorf("grace %v %+v", got, w.accts[grace.AccountID])
+		}
+		for _, v := range w.snap.Values {
+			if v.Name == "Robots" {
+				t.Errorf("a value only a rejected row used was added: %+v", v)
+			}
+		}
+	})
+}

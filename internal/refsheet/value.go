@@ -223,7 +223,8 @@ func editDistance(a, b string) int {
 // thousands separators do not matter ("1-50" is "1–50", "10001+" is "10,001+").
 func valueKey(s string) string {
 	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
-	s = strings.NewReplacer("–", "-", "—", "-", " - ", "-", "- ", "-", " -", "-").Replace(s)
+	s = strings.NewReplacer("–", "-", "—", "-").Replace(s)
+	s = strings.NewReplacer(" - ", "-", "- ", "-", " -", "-").Replace(s)
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		if s[i] == ',' && i > 0 && i+1 < len(s) && isDigit(s[i-1]) && isDigit(s[i+1]) {

@@ -23,8 +23,8 @@ func TestParseDate(t *testing.T) {
 		{"3/4/2026", false, "2026-03-04", ""}, // US: the 4th of March
 		{"2026-03-14T09:30:00Z", false, "2026-03-14", ""},
 		{"2026-03-14 09:30:00", false, "2026-03-14", ""},
-		{"46095", true, "2026-03-14", ""},      // Excel's serial number for the day
-		{"46095.75", true, "2026-03-14", ""},   // … with a time of day
+		{"46095", true, "2026-03-14", ""},    // Excel's serial number for the day
+		{"46095.75", true, "2026-03-14", ""}, // … with a time of day
 		{"46095", false, "", "not a date; write it as YYYY-MM-DD, e.g. 2026-03-14"},
 		{"14/03/2026", false, "", "not a date: slashed dates are read as month/day/year; write it as YYYY-MM-DD, e.g. 2026-03-14"},
 		{"2026-02-30", false, "", "not a date; write it as YYYY-MM-DD, e.g. 2026-03-14"},

@@ -278,7 +278,8 @@ func ComputeCapacity(max int, dates []Date, today Date) Capacity {
 		}
 	}
 	c := Capacity{Max: max, Used: len(in)}
-	if c.Used >= max && len(in) > 0 {
+	// With a limit of 0 no slot ever frees.
+	if max > 0 && c.Used >= max {
 		// The slot frees when enough of the oldest activities leave the window.
 		sortDates(in)
 		k := c.Used - max // the (k+1)-th oldest must leave

@@ -500,3 +500,24 @@ func TestLiveSearchScriptIsServed(t *testing.T) {
 		t.Errorf("live.js: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
+
+func TestReferenceWithNoCapacityIsListed(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		p := newProgram(t, s, map[string]vouch.Status{"Maya Okafor": vouch.StatusActive})
+		maya := p.refs["Maya Okafor"]
+		maya.CapacityOverride = new(int) // never to be asked: 0 activities per 90 days
+		if err := s.DB.UpdateReference(ctx, maya); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DB.LogActivity(ctx, &vouch.Activity{ReferenceID: maya.ID, TypeID: p.call, OccurredOn: vouch.Today()}); err != nil {
+			t.Fatal(err)
+		}
+		pm := testutil.Login(t, s, p.pmEmail)
+		resp, body := pm.Get("/references")
+		expect(t, "list", resp, http.StatusOK, "/references")
+		mustContain(t, "list", body, "Maya Okafor", "Not available")
+		resp, body = pm.Get(fmt.Sprintf("/references/%d", maya.ID))
+		expect(t, "profile", resp, http.StatusOK, "")
+		mustContain(t, "profile", body, "Not to be asked:</strong> the limit for Maya Okafor is 0 activities per 90 days (1 in the last 90 days).")
+	})
+}

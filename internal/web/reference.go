@@ -246,7 +246,7 @@ func (h *Handler) logReferenceActivity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ix := h.opts.Index
-	msg := fmt.Sprintf("Logged %s on %s.", strings.ToLower(ix.ValueName(a.TypeID)), formatDate(a.OccurredOn))
+	msg := fmt.Sprintf("%s logged for %s.", ix.ValueName(a.TypeID), formatDate(a.OccurredOn))
 	if hit, ok := ix.Get(id); ok {
 		msg += " " + capacitySentence(hit.Capacity)
 	}

@@ -383,10 +383,6 @@ func (h *Handler) refuseReferenceForm(w http.ResponseWriter, r *http.Request, f 
 	for k, v := range errs {
 		p.Errors[k] = v
 	}
-	if f.ID == 0 {
-		// A new reference has no status yet: its status field is the initial one.
-		delete(p.Errors, "resting_until")
-	}
 	delete(p.Errors, "version")
 	if len(p.Errors) > 0 && vouch.ErrorCode(err) != vouch.ECONFLICT {
 		p.Error = "Please correct the highlighted field."

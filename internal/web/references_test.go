@@ -277,7 +277,7 @@ func TestProfileShowsCapacityAfterLoggingActivities(t *testing.T) {
 			resp, body = pm.PostForm(path+"/activities", url.Values{"activity_type": {idOf(p.call)},
 				"occurred_on": {today.AddDays(-ago).String()}, "notes": {fmt.Sprintf("Call number %d", i+1)}})
 			expect(t, "log", resp, http.StatusOK, path)
-			mustContain(t, "log", body, fmt.Sprintf("Logged call on %s. %d of 3 used in the last 90 days", formatDay(today.AddDays(-ago)), i+1))
+			mustContain(t, "log", body, fmt.Sprintf("Call logged for %s. %d of 3 used in the last 90 days", formatDay(today.AddDays(-ago)), i+1))
 		}
 		free := today.AddDays(-20 + vouch.CapacityWindowDays)
 		mustContain(t, "at capacity", body, "3 of 3 used</strong> in the last 90 days; next free on "+shortDay(free),

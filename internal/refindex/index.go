@@ -52,6 +52,11 @@ type Index struct {
 	db  *store.DB
 	log *slog.Logger
 
+	// reloading orders reloads, each a read from the database and then a
+	// put: unordered, a poll's read from before a local commit could be put
+	// after that commit's own reload and bring back the older version.
+	reloading sync.Mutex
+
 	mu              sync.RWMutex
 	slots           []*entry // nil when the slot's reference changed or was deleted
 	cols            columns  // what searches scan, by slot
@@ -190,6 +195,8 @@ func (ix *Index) reload(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	ix.reloading.Lock()
+	defer ix.reloading.Unlock()
 	ix.mu.RLock()
 	size := len(ix.byID)
 	ix.mu.RUnlock()

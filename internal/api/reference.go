@@ -549,6 +549,10 @@ func (h *Handler) listReferences(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	if format := r.URL.Query().Get("format"); format != "" && !strings.EqualFold(format, "json") {
+		h.exportReferences(w, r, s, format)
+		return
+	}
 	limit, err := limitParam(r, 50, 500)
 	if err != nil {
 		writeError(w, err)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/refsheet"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -105,6 +106,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 
 	mux.Handle("GET /references", h.can(vouch.PermReadReferences, h.references))
 	mux.Handle("POST /references/bulk", h.can(vouch.PermManageProgram, h.bulkReferences))
+	mux.Handle("GET /references/export.csv", h.can(vouch.PermReadReferences, h.exportReferences(refsheet.FormatCSV)))
+	mux.Handle("GET /references/export.xlsx", h.can(vouch.PermReadReferences, h.exportReferences(refsheet.FormatXLSX)))
 	mux.Handle("GET /references/new", h.can(vouch.PermManageProgram, h.newReference))
 	mux.Handle("POST /references/new", h.can(vouch.PermManageProgram, h.createReference))
 	mux.Handle("GET /references/{id}", h.can(vouch.PermReadReferences, h.reference))

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -250,3 +251,33 @@ func (g *Generator) ActivityDays() []vouch.Date {
 
 // Intn exposes the generator's randomness for callers that vary their own choices.
 func (g *Generator) Intn(n int) int { return g.rng.IntN(n) }
+
+// Records makes n references in memory, as read models load them from the
+// database (ids assigned, three references an account), for benchmarks at a
+// scale the database would take long to fill.
+func Records(seed int64, n int, values []*vouch.TaxonomyValue, owners []int64, today vouch.Date) []store.ReferenceRecord {
+	byKind := Values{}
+	region := map[int64]string{}
+	for _, v := range values {
+		if v.Retired {
+			continue
+		}
+		byKind[v.Kind] = append(byKind[v.Kind], v)
+		if v.Kind == vouch.TaxRegion {
+			region[v.ID] = v.Name
+		}
+	}
+	g := NewGenerator(seed, byKind, owners, today)
+	recs := make([]store.ReferenceRecord, 0, n)
+	var a *vouch.Account
+	for i := 0; i < n; i++ {
+		if i%3 == 0 {
+			a = g.Account(i/3 + 1)
+			a.ID = int64(i/3 + 1)
+		}
+		r := g.Reference(i+1, a, region[a.RegionID])
+		r.ID = int64(i + 1)
+		recs = append(recs, store.ReferenceRecord{Reference: r, Account: a, Activities: g.ActivityDays()})
+	}
+	return recs
+}

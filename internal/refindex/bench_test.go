@@ -9,7 +9,6 @@ import (
 
 	"github.com/vouchhq/vouch/internal/demo"
 	"github.com/vouchhq/vouch/internal/refindex"
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -17,35 +16,15 @@ import (
 // default taxonomies, the way they would load from the database.
 func generated(n int) (*refindex.Index, []*vouch.TaxonomyValue) {
 	var values []*vouch.TaxonomyValue
-	byKind := demo.Values{}
 	id := int64(0)
 	for _, kind := range vouch.TaxonomyKinds {
 		for i, name := range vouch.DefaultTaxonomies[kind] {
 			id++
-			v := &vouch.TaxonomyValue{ID: id, Kind: kind, Name: name, Position: i}
-			values = append(values, v)
-			byKind[kind] = append(byKind[kind], v)
+			values = append(values, &vouch.TaxonomyValue{ID: id, Kind: kind, Name: name, Position: i})
 		}
-	}
-	region := map[int64]string{}
-	for _, v := range byKind[vouch.TaxRegion] {
-		region[v.ID] = v.Name
-	}
-	today := vouch.Today()
-	g := demo.NewGenerator(1, byKind, []int64{1, 2, 3, 4, 5}, today)
-	recs := make([]store.ReferenceRecord, 0, n)
-	var a *vouch.Account
-	for i := 0; i < n; i++ {
-		if i%3 == 0 {
-			a = g.Account(i/3 + 1)
-			a.ID = int64(i/3 + 1)
-		}
-		r := g.Reference(i+1, a, region[a.RegionID])
-		r.ID = int64(i + 1)
-		recs = append(recs, store.ReferenceRecord{Reference: r, Account: a, Activities: g.ActivityDays()})
 	}
 	ix := refindex.New(nil, nil)
-	ix.Replace(values, 3, recs)
+	ix.Replace(values, 3, demo.Records(1, n, values, []int64{1, 2, 3, 4, 5}, vouch.Today()))
 	return ix, values
 }
 

@@ -604,7 +604,7 @@ func (p *planner) planReference(c *rowCtx, d *rowData) {
 	if r.AccountID == 0 {
 		r.AccountID = -1 // a new account, numbered when the row is recorded
 	}
-	if err := r.Validate(); err != nil {
+	if err := validate(r); err != nil {
 		fields := vouch.ErrorFields(err)
 		for _, field := range slices.Sorted(maps.Keys(fields)) {
 			c.fail(field, "", fields[field])
@@ -980,4 +980,14 @@ func cloneAccount(a *vouch.Account) *vouch.Account {
 		c.NPS = &n
 	}
 	return &c
+}
+
+// validate is r.Validate without its time zone check, which reads the zone
+// database from disk for every reference; parse checked the zone already.
+func validate(r *vouch.Reference) error {
+	tz := r.TimeZone
+	r.TimeZone = ""
+	err := r.Validate()
+	r.TimeZone = tz
+	return err
 }

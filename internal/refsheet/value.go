@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -154,10 +155,24 @@ func parseTimeZone(s string) (string, string) {
 	if strings.EqualFold(s, "utc") || strings.EqualFold(s, "gmt") {
 		return "UTC", ""
 	}
-	if _, err := time.LoadLocation(s); err != nil || s == "Local" {
+	if !knownZone(s) {
 		return "", "not a time zone like Europe/Berlin or America/New_York"
 	}
 	return s, ""
+}
+
+// zones remembers which time zone names exist: time.LoadLocation reads the
+// zone database from disk on every call, far too slow for every row.
+var zones sync.Map // name → bool
+
+func knownZone(name string) bool {
+	if ok, seen := zones.Load(name); seen {
+		return ok.(bool)
+	}
+	_, err := time.LoadLocation(name)
+	ok := err == nil && name != "Local"
+	zones.Store(name, ok)
+	return ok
 }
 
 func parseEmail(s string) (string, string) {
@@ -223,16 +238,24 @@ func editDistance(a, b string) int {
 // thousands separators do not matter ("1-50" is "1–50", "10001+" is "10,001+").
 func valueKey(s string) string {
 	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
-	s = strings.NewReplacer("–", "-", "—", "-").Replace(s)
-	s = strings.NewReplacer(" - ", "-", "- ", "-", " -", "-").Replace(s)
-	var b strings.Builder
+	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		if s[i] == ',' && i > 0 && i+1 < len(s) && isDigit(s[i-1]) && isDigit(s[i+1]) {
+		c := s[i]
+		switch {
+		case strings.HasPrefix(s[i:], "–"), strings.HasPrefix(s[i:], "—"): // en and em dash: 3 bytes each
+			c, i = '-', i+2
+		case c == ',' && i > 0 && i+1 < len(s) && isDigit(s[i-1]) && isDigit(s[i+1]):
 			continue
 		}
-		b.WriteByte(s[i])
+		if c == ' ' && (i+1 < len(s) && (s[i+1] == '-' || strings.HasPrefix(s[i+1:], "–") || strings.HasPrefix(s[i+1:], "—"))) {
+			continue // the space before a dash
+		}
+		if c == ' ' && len(b) > 0 && b[len(b)-1] == '-' {
+			continue // the space after one
+		}
+		b = append(b, c)
 	}
-	return b.String()
+	return string(b)
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
@@ -267,6 +290,7 @@ var valueAliases = map[vouch.TaxonomyKind]map[string]string{
 // picklists finds taxonomy values by name, and remembers the values an
 // import adds (with negative ids until they are stored).
 type picklists struct {
+	known   map[vouch.TaxonomyKind]map[string]int64 // cells found before, as typed: most cells repeat
 	byKey   map[vouch.TaxonomyKind]map[string]int64
 	names   map[vouch.TaxonomyKind][]string // for suggestions
 	added   []*vouch.TaxonomyValue          // values to create, ids -1, -2, …
@@ -275,7 +299,7 @@ type picklists struct {
 
 func newPicklists(values []*vouch.TaxonomyValue) *picklists {
 	p := &picklists{byKey: map[vouch.TaxonomyKind]map[string]int64{}, names: map[vouch.TaxonomyKind][]string{},
-		addRows: map[int64]int{}}
+		known: map[vouch.TaxonomyKind]map[string]int64{}, addRows: map[int64]int{}}
 	for _, v := range values {
 		if p.byKey[v.Kind] == nil {
 			p.byKey[v.Kind] = map[string]int64{}
@@ -291,6 +315,20 @@ func newPicklists(values []*vouch.TaxonomyValue) *picklists {
 // find returns the id of the value of kind named s (0 and a reason when unknown).
 // With add, an unknown value is added instead.
 func (p *picklists) find(kind vouch.TaxonomyKind, s string, add bool, row int) (int64, string) {
+	if id, ok := p.known[kind][s]; ok {
+		return id, ""
+	}
+	id, reason := p.lookup(kind, s, add, row)
+	if reason == "" {
+		if p.known[kind] == nil {
+			p.known[kind] = map[string]int64{}
+		}
+		p.known[kind][s] = id
+	}
+	return id, reason
+}
+
+func (p *picklists) lookup(kind vouch.TaxonomyKind, s string, add bool, row int) (int64, string) {
 	k := valueKey(s)
 	if id, ok := p.byKey[kind][k]; ok {
 		return id, ""

@@ -17,6 +17,14 @@ type Batch struct {
 
 // Batch runs fn in one write transaction; an error from fn rolls everything back.
 func (db *DB) Batch(ctx context.Context, fn func(b *Batch) error) error {
+	if db.Engine == SQLite {
+		// The multi-row inserts of a big batch keep statement journals,
+		// which belong in memory rather than in temporary files. The setting
+		// belongs to the one write connection.
+		if _, err := db.write.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+			return err
+		}
+	}
 	return db.update(ctx, func(tx *Tx) error {
 		if err := tx.cacheLookups(); err != nil {
 			return err

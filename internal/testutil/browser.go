@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -321,10 +322,57 @@ func (c *Chrome) Click(sel string) {
 	run(c, "click "+sel, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
 }
 
-// Fill replaces the value of the form field sel by typing value.
+// Fill replaces the value of the form field sel by typing value. It empties
+// the field's value itself (chromedp.Clear only resets the value attribute of
+// an input, which is not what shows once typed in, and fails on an empty textarea).
 func (c *Chrome) Fill(sel, value string) {
 	c.t.Helper()
-	run(c, "fill "+sel, chromedp.Steps(chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value)))
+	run(c, "fill "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
+	Eval[bool](c, fmt.Sprintf("(e => (e.value = '', true))(document.querySelector(%s))", jsString(sel)))
+	run(c, "fill "+sel, chromedp.SendKeys(chromedp.CSS(sel), value))
+}
+
+// Paste replaces the value of the form field sel with text, inserted in one
+// go as a paste does (one input event, no key events). Long text goes in far
+// faster than Fill types it.
+func (c *Chrome) Paste(sel, text string) {
+	c.t.Helper()
+	run(c, "paste into "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
+	Eval[bool](c, fmt.Sprintf("(e => (e.focus(), e.value = '', true))(document.querySelector(%s))", jsString(sel)))
+	run(c, "paste into "+sel, func(ctx context.Context, _ *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: text})
+		return chromedp.Void{}, err
+	})
+	if got := c.Value(sel); got != text {
+		c.fail(fmt.Errorf("paste into %s: the field holds %q, want %q", sel, got, text))
+	}
+}
+
+// Select picks the option of the select sel whose value or visible text is
+// option, and fires the input and change events a person's choice fires.
+func (c *Chrome) Select(sel, option string) {
+	c.t.Helper()
+	run(c, "select in "+sel, chromedp.WaitReady(chromedp.CSS(sel)))
+	js := fmt.Sprintf(`((sel, want) => {
+		const e = document.querySelector(sel);
+		if (!e || !e.options) return "not a select";
+		const o = [...e.options].find(o => o.value === want) || [...e.options].find(o => o.text.trim() === want);
+		if (!o) return "no option " + JSON.stringify(want) + " among " + JSON.stringify([...e.options].map(o => o.text.trim()));
+		e.value = o.value;
+		e.dispatchEvent(new Event("input", {bubbles: true}));
+		e.dispatchEvent(new Event("change", {bubbles: true}));
+		return "";
+	})(%s, %s)`, jsString(sel), jsString(option))
+	if msg := Eval[string](c, js); msg != "" {
+		c.fail(fmt.Errorf("select %q in %s: %s", option, sel, msg))
+	}
+}
+
+// WaitText waits (up to BrowserTimeout) until the visible text of the first
+// element matching sel contains want, across page loads and live updates.
+func (c *Chrome) WaitText(sel, want string) {
+	c.t.Helper()
+	c.WaitFor(fmt.Sprintf("(e => !!e && e.innerText.includes(%s))(document.querySelector(%s))", jsString(want), jsString(sel)))
 }
 
 // Text returns the visible text of the first element matching sel, waiting

@@ -376,7 +376,7 @@ func (c *rowCtx) parse() *rowData {
 		{"region", vouch.TaxRegion, &d.region}, {"country", vouch.TaxCountry, &d.country},
 		{"company_size", vouch.TaxCompanySize, &d.size}} {
 		if s := c.cell(f.key); s != "" {
-			id, reason := p.values.find(f.kind, s, p.opts.AddMissing, c.row.Number)
+			id, reason := p.values.find(f.kind, s, p.opts.AddMissing)
 			if reason != "" {
 				c.fail(f.key, s, reason)
 			}
@@ -468,7 +468,7 @@ func (c *rowCtx) parse() *rowData {
 			c.errs = append(c.errs, RowError{Row: c.row.Number, Column: p.sheet.Headers[a.index], Value: s, Reason: reason, col: a.index})
 			continue
 		}
-		id, reason := p.values.find(vouch.TaxActivityType, a.name, p.opts.AddMissing, c.row.Number)
+		id, reason := p.values.find(vouch.TaxActivityType, a.name, p.opts.AddMissing)
 		if reason != "" {
 			c.errs = append(c.errs, RowError{Row: c.row.Number, Column: p.sheet.Headers[a.index], Value: s, col: a.index,
 				Reason: fmt.Sprintf("the column is for the activity type '%s', which is %s", a.name, strings.TrimPrefix(reason, "not "))})
@@ -491,7 +491,7 @@ func (c *rowCtx) values(key string, kind vouch.TaxonomyKind) []int64 {
 	}
 	var ids []int64
 	for _, item := range c.p.items(kind, s) {
-		id, reason := c.p.values.find(kind, item, c.p.opts.AddMissing, c.row.Number)
+		id, reason := c.p.values.find(kind, item, c.p.opts.AddMissing)
 		if reason != "" {
 			c.fail(key, item, reason)
 			continue
@@ -526,7 +526,7 @@ func (c *rowCtx) agreedActivities() []vouch.AgreedActivity {
 				name, day = strings.TrimSpace(item[:i]), d
 			}
 		}
-		id, reason := c.p.values.find(vouch.TaxActivityType, name, c.p.opts.AddMissing, c.row.Number)
+		id, reason := c.p.values.find(vouch.TaxActivityType, name, c.p.opts.AddMissing)
 		if reason != "" {
 			c.fail("activities", name, reason)
 			continue
@@ -631,7 +631,7 @@ func (p *planner) planReference(c *rowCtx, d *rowData) {
 		p.report.Unchanged++
 		return
 	}
-	p.updates = append(p.updates, refUpdate{row: c.row.Number, ref: r, fields: fields, status: status, before: existing, acct: st})
+	p.updates = append(p.updates, refUpdate{row: c.row.Number, ref: r, fields: fields, status: status})
 	p.report.Updated++
 }
 

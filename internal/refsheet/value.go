@@ -290,16 +290,15 @@ var valueAliases = map[vouch.TaxonomyKind]map[string]string{
 // picklists finds taxonomy values by name, and remembers the values an
 // import adds (with negative ids until they are stored).
 type picklists struct {
-	known   map[vouch.TaxonomyKind]map[string]int64 // cells found before, as typed: most cells repeat
-	byKey   map[vouch.TaxonomyKind]map[string]int64
-	names   map[vouch.TaxonomyKind][]string // for suggestions
-	added   []*vouch.TaxonomyValue          // values to create, ids -1, -2, …
-	addRows map[int64]int                   // added value id → the first row that used it
+	known map[vouch.TaxonomyKind]map[string]int64 // cells found before, as typed: most cells repeat
+	byKey map[vouch.TaxonomyKind]map[string]int64
+	names map[vouch.TaxonomyKind][]string // for suggestions
+	added []*vouch.TaxonomyValue          // values to create, ids -1, -2, …
 }
 
 func newPicklists(values []*vouch.TaxonomyValue) *picklists {
 	p := &picklists{byKey: map[vouch.TaxonomyKind]map[string]int64{}, names: map[vouch.TaxonomyKind][]string{},
-		known: map[vouch.TaxonomyKind]map[string]int64{}, addRows: map[int64]int{}}
+		known: map[vouch.TaxonomyKind]map[string]int64{}}
 	for _, v := range values {
 		if p.byKey[v.Kind] == nil {
 			p.byKey[v.Kind] = map[string]int64{}
@@ -314,11 +313,11 @@ func newPicklists(values []*vouch.TaxonomyValue) *picklists {
 
 // find returns the id of the value of kind named s (0 and a reason when unknown).
 // With add, an unknown value is added instead.
-func (p *picklists) find(kind vouch.TaxonomyKind, s string, add bool, row int) (int64, string) {
+func (p *picklists) find(kind vouch.TaxonomyKind, s string, add bool) (int64, string) {
 	if id, ok := p.known[kind][s]; ok {
 		return id, ""
 	}
-	id, reason := p.lookup(kind, s, add, row)
+	id, reason := p.lookup(kind, s, add)
 	if reason == "" {
 		if p.known[kind] == nil {
 			p.known[kind] = map[string]int64{}
@@ -328,7 +327,7 @@ func (p *picklists) find(kind vouch.TaxonomyKind, s string, add bool, row int) (
 	return id, reason
 }
 
-func (p *picklists) lookup(kind vouch.TaxonomyKind, s string, add bool, row int) (int64, string) {
+func (p *picklists) lookup(kind vouch.TaxonomyKind, s string, add bool) (int64, string) {
 	k := valueKey(s)
 	if id, ok := p.byKey[kind][k]; ok {
 		return id, ""
@@ -350,7 +349,6 @@ func (p *picklists) lookup(kind vouch.TaxonomyKind, s string, add bool, row int)
 			p.byKey[kind] = map[string]int64{}
 		}
 		p.byKey[kind][k] = id
-		p.addRows[id] = row
 		return id, ""
 	}
 	return 0, unknown(s, p.names[kind], "not a known "+noun)

@@ -92,24 +92,27 @@ func (p *planner) write(b *store.Batch, progress func(done, total int)) error {
 		done += len(chunk)
 		report()
 	}
-	for i, u := range p.updates {
-		fixRef(u.ref)
-		if u.fields {
-			if err := b.UpdateReference(u.ref); err != nil {
-				return fmt.Errorf("row %d: %w", u.row, err)
+	for start := 0; start < len(p.updates); start += createChunk {
+		chunk := p.updates[start:min(start+createChunk, len(p.updates))]
+		var refs []*vouch.Reference
+		for _, u := range chunk {
+			fixRef(u.ref)
+			if u.fields {
+				refs = append(refs, u.ref)
 			}
 		}
-		if u.status != nil {
+		if err := b.UpdateReferences(refs); err != nil {
+			return err
+		}
+		for _, u := range chunk {
+			if u.status == nil {
+				continue
+			}
 			if _, err := b.ChangeStatus(u.ref.ID, *u.status); err != nil {
 				return fmt.Errorf("row %d: %w", u.row, err)
 			}
 		}
-		done++
-		if i%500 == 499 {
-			report()
-		}
-	}
-	if len(p.updates)%500 != 0 {
+		done += len(chunk)
 		report()
 	}
 	return nil

@@ -275,6 +275,137 @@ func (b *Batch) CreateReferences(refs []*vouch.Reference) error {
 	return b.auditMany(audits)
 }
 
+// UpdateReferences saves many references, each read at r.Version, as
+// UpdateReference does: validated, compared with what is stored (a reference
+// without changes is not written), audited. The status is not changed here.
+func (b *Batch) UpdateReferences(refs []*vouch.Reference) error {
+	if len(refs) == 0 {
+		return nil
+	}
+	tx := b.tx
+	ids := make([]int64, len(refs))
+	accountIDs := map[int64]bool{}
+	for i, r := range refs {
+		ids[i] = r.ID
+		accountIDs[r.AccountID] = true
+	}
+	stored, err := tx.referencesByID(ids)
+	if err != nil {
+		return err
+	}
+	known, err := tx.existingAccounts(accountIDs)
+	if err != nil {
+		return err
+	}
+	var changed []*vouch.Reference
+	var audits []auditRow
+	for _, r := range refs {
+		before := stored[r.ID]
+		if before == nil {
+			return notFound("Reference", r.ID)
+		}
+		if r.Version != before.Version {
+			return staleVersion("reference", before.Version)
+		}
+		r.Status, r.StatusReason, r.RestingUntil = before.Status, before.StatusReason, before.RestingUntil
+		if err := validateReference(r); err != nil {
+			return fmt.Errorf("reference %q: %w", r.Name, err)
+		}
+		if err := tx.checkReferenceRefs(r, known); err != nil {
+			return fmt.Errorf("reference %q: %w", r.Name, err)
+		}
+		changes := referenceChanges(before, r)
+		if len(changes) == 0 {
+			*r = *before
+			continue
+		}
+		stmt, err := b.prepare(`UPDATE refs SET account_id = ?, name = ?, title = ?, seniority = ?, email = ?, phone = ?,
+			time_zone = ?, languages = ?, deployment = ?, go_live = ?, story = ?, owner_id = ?, last_verified = ?,
+			capacity_override = ?, crm_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`)
+		if err != nil {
+			return err
+		}
+		res, err := stmt.ExecContext(tx.ctx, r.AccountID, r.Name, r.Title, r.Seniority, nullString(r.Email), r.Phone,
+			r.TimeZone, strings.Join(r.Languages, "; "), r.Deployment, r.GoLive.String(), r.Story, nullID(r.OwnerID),
+			r.LastVerified.String(), nullInt(r.CapacityOverride), nullString(r.CRMID), tx.now, r.ID, before.Version)
+		if err != nil {
+			return referenceConflict(err)
+		}
+		if err := savedAt(res, "reference", before.Version); err != nil {
+			return err
+		}
+		r.Version, r.CreatedAt, r.UpdatedAt = before.Version+1, before.CreatedAt, tx.now
+		changed = append(changed, r)
+		audits = append(audits, auditRow{"update", "reference", r.ID, changes})
+	}
+	// The multi-valued fields of the changed references, replaced as setReferenceValues does.
+	var values []any
+	for start := 0; start < len(changed); start += 500 {
+		part := changed[start:min(start+500, len(changed))]
+		args := make([]any, len(part))
+		for i, r := range part {
+			args[i] = r.ID
+			values = appendRefValues(values, r)
+		}
+		if _, err := tx.exec(`DELETE FROM ref_values WHERE ref_id IN (`+placeholders(len(part))+`)`, args...); err != nil {
+			return err
+		}
+	}
+	if err := b.insertMany(`INSERT INTO ref_values (ref_id, kind, value_id, consented_on) VALUES `, "(?, ?, ?, ?)", 4, values); err != nil {
+		return err
+	}
+	return b.auditMany(audits)
+}
+
+// referencesByID reads references with their multi-valued fields, in few queries.
+func (tx *Tx) referencesByID(ids []int64) (map[int64]*vouch.Reference, error) {
+	out := make(map[int64]*vouch.Reference, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		part := ids[start:min(start+500, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		in := ` IN (` + placeholders(len(part)) + `)`
+		rows, err := tx.query(`SELECT `+refColumns+` FROM refs WHERE id`+in, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			r, err := scanReference(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[r.ID] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		rows, err = tx.query(`SELECT ref_id, kind, value_id, consented_on FROM ref_values WHERE ref_id`+in+` ORDER BY ref_id, kind, value_id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var rid, vid int64
+			var kind, consented string
+			if err := rows.Scan(&rid, &kind, &vid, &consented); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if r := out[rid]; r != nil {
+				addValue(r, kind, vid, consented)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // validateReference is r.Validate with known time zone names remembered:
 // Validate's time.LoadLocation reads the zone database from disk on every
 // call, which would cost more than storing the reference.

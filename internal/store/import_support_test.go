@@ -140,6 +140,45 @@ func TestBatchBulkCreatesMatchSingleCreates(t *testing.T) {
 		if !found {
 			t.Error("the snapshot lacks the added value")
 		}
+		// Bulk updates: only changed references are written, each audited as UpdateReference audits.
+		single1, _ := db.Reference(ctx, one.ID)
+		single1.Title, single1.ProductIDs = "CTO", []int64{valueID(t, db, vouch.TaxProduct, "Security")}
+		if err := db.UpdateReference(ctx, single1); err != nil {
+			t.Fatal(err)
+		}
+		y, _ := db.Reference(ctx, many[0].ID)
+		z, _ := db.Reference(ctx, many[1].ID)
+		y.Title, y.ProductIDs = "CTO", []int64{valueID(t, db, vouch.TaxProduct, "Security")}
+		auditBefore, _ := db.LastChangeID(ctx)
+		if err := db.Batch(ctx, func(b *store.Batch) error { return b.UpdateReferences([]*vouch.Reference{y, z}) }); err != nil {
+			t.Fatal(err)
+		}
+		if y.Version != 2 || z.Version != 1 {
+			t.Errorf("versions after the bulk update: %d, %d", y.Version, z.Version)
+		}
+		if got, _ := db.Reference(ctx, y.ID); got.Title != "CTO" || len(got.ProductIDs) != 1 || len(got.Activities) != 1 {
+			t.Errorf("updated %+v", got)
+		}
+		if last, _ := db.LastChangeID(ctx); last != auditBefore+1 {
+			t.Errorf("%d audit entries for one changed reference", last-auditBefore)
+		}
+		updates := func(id int64) string {
+			entries, _, _ := db.ListAudit(ctx, vouch.AuditFilter{EntityType: "reference", EntityID: id, Action: "update"})
+			b, _ := json.Marshal(entries[0].Changes)
+			return string(b)
+		}
+		if got, want := updates(y.ID), updates(one.ID); got != want {
+			t.Errorf("update audit\n got %s\nwant %s", got, want)
+		}
+		err = db.Batch(ctx, func(b *store.Batch) error {
+			stale := *z
+			stale.Version, stale.Title = 7, "Stale"
+			return b.UpdateReferences([]*vouch.Reference{&stale})
+		})
+		if vouch.ErrorCode(err) != vouch.ECONFLICT {
+			t.Errorf("stale version: %v", err)
+		}
+
 		// Later ids follow on from the bulk ones.
 		later := reference(bulk.ID, "walter")
 		if err := db.CreateReference(ctx, later); err != nil || later.ID <= many[1].ID {

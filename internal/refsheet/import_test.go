@@ -134,6 +134,17 @@ func TestImportIsAllOrNothing(t *testing.T) {
 			t.Errorf("accounts written: %d", len(accounts))
 		}
 
+		// A dry run says the same and writes nothing either.
+		s := readText(t, text)
+		plan, err := refsheet.Plan(ctx, db, s, refsheet.AutoMap(s.Headers), refsheet.Options{ValidOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantErrors(t, plan, "row 3, column 'Region': 'Atlantis' — not a known region")
+		if plan.Written || plan.Created != 2 || plan.AccountsCreated != 2 || auditCount(t, db) != before {
+			t.Errorf("dry run: %+v", plan)
+		}
+
 		// "Import the valid rows": the two good ones, and not the bad one's account.
 		rep = apply(t, db, readText(t, text), refsheet.Options{ValidOnly: true})
 		if !rep.Written || rep.Created != 2 || rep.Rejected != 1 || rep.AccountsCreated != 2 || len(rep.Errors) != 1 {

@@ -34,7 +34,7 @@ type Report struct {
 	ValuesCreated   []string   // picklist values added, e.g. "Industry 'Agritech'"
 	Ignored         []string   // headers that feed no column
 	Errors          []RowError // every problem, in row order
-	Written         bool       // whether anything was saved
+	Written         bool       // whether the import was carried out: false for a dry run, or when bad rows stopped it
 }
 
 // RowError is one problem with one cell (or a whole row, when Column is "").
@@ -134,9 +134,10 @@ func checkMapping(sheet *Sheet, m Mapping) (Mapping, error) {
 // accountState is an account as the import sees it: as stored (orig, nil
 // for a new one) and as the file's rows want it (acct).
 type accountState struct {
-	orig  *vouch.Account
-	acct  *vouch.Account
-	setBy map[string]fieldSet // field → the row that set it, to catch rows that disagree
+	orig    *vouch.Account
+	acct    *vouch.Account
+	setBy   map[string]fieldSet // field → the row that set it, to catch rows that disagree
+	updated bool                // listed in planner.changedAccts
 }
 
 type fieldSet struct {
@@ -729,7 +730,8 @@ func (p *planner) applyAccountChanges(st *accountState, changes []accountChange)
 			changed = true
 		}
 	}
-	if changed && st.orig != nil && accountChanged(st.orig, st.acct) && !slices.Contains(p.changedAccts, st) {
+	if changed && st.orig != nil && !st.updated && accountChanged(st.orig, st.acct) {
+		st.updated = true
 		p.changedAccts = append(p.changedAccts, st)
 	}
 }

@@ -165,7 +165,8 @@ type planner struct {
 	xlsx   bool
 	report *Report
 
-	col        map[string]int // column key → sheet index
+	col        map[string]int      // column key → sheet index
+	splits     map[string][]string // multi-valued cells split, by kind and cell
 	activities []activityColumn
 	values     *picklists
 	users      map[string]int64 // email → user id
@@ -197,7 +198,7 @@ type activityColumn struct {
 func newPlanner(sheet *Sheet, m Mapping, opts Options, snap *store.Snapshot, today vouch.Date) *planner {
 	p := &planner{sheet: sheet, opts: opts, today: today, xlsx: sheet.Format == "xlsx",
 		report: &Report{Rows: len(sheet.Rows), Ignored: m.Unmapped(sheet.Headers)},
-		col:    map[string]int{}, values: newPicklists(snap.Values), users: map[string]int64{},
+		col:    map[string]int{}, splits: map[string][]string{}, values: newPicklists(snap.Values), users: map[string]int64{},
 		accountsByCRM: map[string]*accountState{}, accountsByName: map[string][]*accountState{},
 		refsByCRM: map[string]*vouch.Reference{}, refsByEmail: map[string]*vouch.Reference{},
 		refsByName: map[int64]map[string][]*vouch.Reference{},
@@ -504,12 +505,19 @@ func (c *rowCtx) values(key string, kind vouch.TaxonomyKind) []int64 {
 }
 
 // items splits a multi-valued cell, unless the whole cell is one known
-// value (a name with a comma in it, like "Energy, Oil & Gas").
+// value (a name with a comma in it, like "Energy, Oil & Gas"). Cells repeat
+// from row to row, so each is split once.
 func (p *planner) items(kind vouch.TaxonomyKind, s string) []string {
-	if _, ok := p.values.byKey[kind][valueKey(s)]; ok {
-		return []string{s}
+	key := string(kind) + "\x00" + s
+	if out, ok := p.splits[key]; ok {
+		return out
 	}
-	return splitList(s)
+	out := splitList(s)
+	if _, ok := p.values.byKey[kind][valueKey(s)]; ok {
+		out = []string{s}
+	}
+	p.splits[key] = out
+	return out
 }
 
 // agreedActivities reads "Call; Case study (2026-01-05)": activity types,

@@ -11,6 +11,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/vouchhq/vouch/internal/refsheet"
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/testutil"
 )
 
 func rowNumbers(s *refsheet.Sheet) []int {
@@ -180,4 +182,28 @@ func TestReadRaggedRows(t *testing.T) {
 	if strings.Join(short.Headers, ",") != "Account,Name,Email" {
 		t.Errorf("headers %q", short.Headers)
 	}
+}
+
+func TestImportXLSX(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		book := workbook(t, map[string][][]any{
+			"Notes": {{"Imported from the CRM on Monday"}},
+			"People": {
+				{"Customer", "Reference Name", "Email Address", "Go-Live Date", "Capacity", "Phone", "Case Study?"},
+				{"Northwind Health", "Maya Okafor", "maya@northwind.example", 46095, 2, 4915112345678, "Y"},
+				{},
+				{"Northwind Health", "Jonas Lindqvist", "jonas@northwind.example", "14 Mar 2026", "", "", "bad"},
+			},
+		}, "Notes", "People")
+		s, err := refsheet.Read("people.xlsx", bytes.NewReader(book), refsheet.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := apply(t, db, s, refsheet.Options{ValidOnly: true})
+		wantErrors(t, rep, "row 4, column 'Case Study?': 'bad' — not yes or no; write Y or N")
+		maya := load(t, db).ref(t, "maya@northwind.example")
+		if maya.GoLive.String() != "2026-03-14" || *maya.CapacityOverride != 2 || maya.Phone != "4915112345678" || len(maya.Activities) != 1 {
+			t.Errorf("maya %+v", maya)
+		}
+	})
 }

@@ -45,6 +45,7 @@ type Handler struct {
 	log     *slog.Logger
 	pages   map[string]*template.Template
 	limiter *loginLimiter
+	imports *importer
 }
 
 // New parses every template once, at start-up, so a broken template fails
@@ -54,7 +55,7 @@ func New(db *store.DB, opts Options) (*Handler, error) {
 		opts.Logger = slog.Default()
 	}
 	h := &Handler{db: db, opts: opts, log: opts.Logger, pages: map[string]*template.Template{},
-		limiter: &loginLimiter{db: db}}
+		limiter: &loginLimiter{db: db}, imports: newImporter()}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err
@@ -110,6 +111,15 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /references/export.xlsx", h.can(vouch.PermReadReferences, h.exportReferences(refsheet.FormatXLSX)))
 	mux.Handle("GET /references/new", h.can(vouch.PermManageProgram, h.newReference))
 	mux.Handle("POST /references/new", h.can(vouch.PermManageProgram, h.createReference))
+	mux.Handle("GET /references/import", h.can(vouch.PermManageProgram, h.importStart))
+	mux.Handle("POST /references/import", h.readUpload(h.can(vouch.PermManageProgram, h.uploadImport)))
+	mux.Handle("GET /references/import/template.csv", h.can(vouch.PermManageProgram, h.importTemplate))
+	mux.Handle("GET /references/import/{id}/mapping", h.can(vouch.PermManageProgram, h.importMapping))
+	mux.Handle("POST /references/import/{id}/check", h.can(vouch.PermManageProgram, h.checkImport))
+	mux.Handle("GET /references/import/{id}/report", h.can(vouch.PermManageProgram, h.importReport))
+	mux.Handle("GET /references/import/{id}/problems.csv", h.can(vouch.PermManageProgram, h.importProblems))
+	mux.Handle("POST /references/import/{id}/apply", h.can(vouch.PermManageProgram, h.applyImport))
+	mux.Handle("GET /references/import/{id}/status", h.can(vouch.PermManageProgram, h.importStatus))
 	mux.Handle("GET /references/{id}", h.can(vouch.PermReadReferences, h.reference))
 	mux.Handle("GET /references/{id}/edit", h.can(vouch.PermManageProgram, h.editReference))
 	mux.Handle("POST /references/{id}/edit", h.can(vouch.PermManageProgram, h.updateReference))

@@ -1,0 +1,1013 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/csv"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vouchhq/vouch/internal/refsheet"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// The import wizard: upload a spreadsheet, map its headers to Vouch's
+// columns, read the dry run's report, then import in the background while
+// a status page shows progress. The uploaded file waits on the server's
+// disk between steps, under a random id that only its uploader can use.
+
+const (
+	// maxUploadSize is the largest file the import page accepts (about
+	// 40,000 rows of a typical sheet); larger files go through the command line.
+	maxUploadSize = 20 << 20
+	// importTTL is how long an upload, and then its import's outcome, is kept.
+	importTTL = time.Hour
+	// importPreviewRows is how many rows the mapping step shows.
+	importPreviewRows = 5
+	// importShownProblems caps the problems a page lists; the rest are in the CSV download.
+	importShownProblems = 500
+	// importRefreshSeconds is how often the status page reloads itself while an import runs.
+	importRefreshSeconds = 1
+)
+
+// uploadKey holds a parsed upload in a request's context.
+const uploadKey ctxKey = 100
+
+var importIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// importer keeps uploads between the wizard's steps and runs imports in the
+// background, apart from the requests that start them.
+type importer struct {
+	mu      sync.Mutex
+	dir     string // created on first upload
+	uploads map[string]*importUpload
+
+	ctx    context.Context // the imports' context: not a request's, which ends first
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func newImporter() *importer {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &importer{uploads: map[string]*importUpload{}, ctx: ctx, cancel: cancel}
+}
+
+// importUpload is one uploaded file and what the person chose for it.
+type importUpload struct {
+	ID        string
+	Name      string // the file's name, as uploaded
+	SheetName string // the worksheet read, for XLSX
+	Format    string
+	Size      int
+	Rows      int
+	UserID    int64
+	Created   time.Time
+
+	// Set by the mapping step (guarded by importer.mu).
+	Mapping    refsheet.Mapping // nil: AutoMap's
+	AddMissing bool
+	Checked    bool // the mapping step was submitted
+
+	path  string // the file on disk; "" once removed
+	job   *importJob
+	timer *time.Timer
+}
+
+// importJob is an import running, or run, in the background.
+type importJob struct {
+	mu        sync.Mutex
+	validOnly bool
+	started   time.Time
+	finished  time.Time
+	done      int
+	total     int
+	report    *refsheet.Report
+	err       error
+}
+
+// jobState is a job as a page shows it, copied under the job's lock.
+type jobState struct {
+	Running   bool
+	ValidOnly bool
+	Started   time.Time
+	Finished  time.Time
+	Done      int
+	Total     int
+	Percent   int
+	Report    *refsheet.Report
+	Failed    string
+}
+
+func (j *importJob) state() jobState {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	s := jobState{Running: j.finished.IsZero(), ValidOnly: j.validOnly, Started: j.started, Finished: j.finished,
+		Done: j.done, Total: j.total, Report: j.report}
+	if j.total > 0 {
+		s.Percent = j.done * 100 / j.total
+	}
+	if j.err != nil {
+		s.Failed = vouch.ErrorMessage(j.err)
+		if vouch.ErrorCode(j.err) == vouch.EINTERNAL {
+			s.Failed = "Vouch hit an unexpected problem while importing and has logged it."
+		}
+	}
+	return s
+}
+
+// Close stops imports still running (their transactions roll back, so
+// nothing of them is written), waits for them, and removes the uploads.
+// Call it before closing the database.
+func (h *Handler) Close() {
+	h.imports.cancel()
+	h.imports.wg.Wait()
+	h.imports.mu.Lock()
+	defer h.imports.mu.Unlock()
+	for _, up := range h.imports.uploads {
+		if up.timer != nil {
+			up.timer.Stop()
+		}
+	}
+	if h.imports.dir != "" {
+		os.RemoveAll(h.imports.dir)
+		h.imports.dir = ""
+	}
+}
+
+// save keeps data for the next steps and returns the upload.
+func (im *importer) save(u *vouch.User, name string, sheet *refsheet.Sheet, data []byte, addMissing bool) (*importUpload, error) {
+	var raw [16]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, err
+	}
+	id := hex.EncodeToString(raw[:])
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	if im.dir == "" {
+		dir, err := os.MkdirTemp("", "vouch-imports-")
+		if err != nil {
+			return nil, fmt.Errorf("import directory: %w", err)
+		}
+		im.dir = dir
+	}
+	path := filepath.Join(im.dir, id)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return nil, fmt.Errorf("saving the upload: %w", err)
+	}
+	up := &importUpload{ID: id, Name: name, SheetName: sheet.SheetName, Format: sheet.Format, Size: len(data),
+		Rows: len(sheet.Rows), UserID: u.ID, Created: time.Now(), AddMissing: addMissing, path: path}
+	im.uploads[id] = up
+	up.timer = time.AfterFunc(importTTL, func() { im.expire(id) })
+	return up, nil
+}
+
+// expire forgets an upload an hour after it came, unless its import is
+// still running; then it waits for that.
+func (im *importer) expire(id string) {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	up := im.uploads[id]
+	if up == nil {
+		return
+	}
+	if up.job != nil && up.job.state().Running {
+		up.timer = time.AfterFunc(10*time.Minute, func() { im.expire(id) })
+		return
+	}
+	im.removeFile(up)
+	delete(im.uploads, id)
+}
+
+// removeFile deletes an upload's file; the caller holds im.mu.
+func (im *importer) removeFile(up *importUpload) {
+	if up.path != "" {
+		os.Remove(up.path)
+		up.path = ""
+	}
+}
+
+// get returns the user's upload with id, or nil: another person's upload
+// is as unknown as a made-up id.
+func (im *importer) get(id string, u *vouch.User) *importUpload {
+	if !importIDPattern.MatchString(id) {
+		return nil
+	}
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	up := im.uploads[id]
+	if up == nil || up.UserID != u.ID {
+		return nil
+	}
+	return up
+}
+
+// recent lists the user's uploads, newest first.
+func (im *importer) recent(u *vouch.User) []*importUpload {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	var out []*importUpload
+	for _, up := range im.uploads {
+		if up.UserID == u.ID {
+			out = append(out, up)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) })
+	return out
+}
+
+// choices returns what the mapping step last chose, and the upload's file.
+func (im *importer) choices(up *importUpload) (mapping refsheet.Mapping, addMissing, checked bool, path string, job *importJob) {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	return slices.Clone(up.Mapping), up.AddMissing, up.Checked, up.path, up.job
+}
+
+func (im *importer) setChoices(up *importUpload, m refsheet.Mapping, addMissing bool) {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	up.Mapping, up.AddMissing, up.Checked = m, addMissing, true
+}
+
+// uploadedFile is the file of an import form, read by readUpload.
+type uploadedFile struct {
+	name     string
+	data     []byte
+	tooLarge bool
+}
+
+// readUpload reads the import form's multipart body before the session
+// checks: they would otherwise parse it whole, however large, and a file
+// over the limit would look like a form without its CSRF token. Text
+// fields become the request's form (so the token is checked as usual);
+// the file, up to maxUploadSize, goes into the request's context.
+func (h *Handler) readUpload(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, u := h.loadUser(r); u == nil || !u.Can(vouch.PermManageProgram) {
+			next.ServeHTTP(w, r) // refused there, without reading the body
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxUploadSize+refsheet.MaxFileSize)
+		mr, err := r.MultipartReader()
+		if err != nil {
+			next.ServeHTTP(w, r) // not multipart: the form is read as usual and has no file
+			return
+		}
+		values := url.Values{}
+		file := &uploadedFile{}
+	parts:
+		for range 20 {
+			part, err := mr.NextPart()
+			if err != nil {
+				break
+			}
+			name := part.FormName()
+			switch {
+			case part.FileName() != "" || name == "file":
+				if name != "file" || file.data != nil || file.tooLarge {
+					io.Copy(io.Discard, part)
+					continue
+				}
+				file.name = part.FileName()
+				data, err := io.ReadAll(io.LimitReader(part, maxUploadSize+1))
+				if err != nil {
+					file.name = "" // the upload broke off: as if no file came
+					break parts
+				}
+				if len(data) > maxUploadSize {
+					file.tooLarge = true
+					// Read the rest, so the browser gets the answer rather
+					// than a connection closed mid-upload.
+					io.Copy(io.Discard, r.Body)
+				} else {
+					file.data = data
+				}
+			default:
+				v, _ := io.ReadAll(io.LimitReader(part, 64<<10))
+				values.Add(name, string(v))
+			}
+		}
+		r.PostForm = values
+		r.Form = url.Values{}
+		for k, v := range r.URL.Query() {
+			r.Form[k] = v
+		}
+		for k, v := range values {
+			r.Form[k] = append(r.Form[k], v...)
+		}
+		r.MultipartForm = &multipart.Form{Value: values}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), uploadKey, file)))
+	})
+}
+
+// importColumn explains one column of the canonical layout.
+type importColumn struct {
+	Key, Header, Help string
+	Required          bool
+}
+
+var importColumnHelp = map[string]string{
+	"account":              "The company's name.",
+	"account_crm_id":       "The account's id in your CRM; accounts are matched by it, else by name.",
+	"account_domain":       "Website or domain, e.g. northwind.com.",
+	"industry":             "An industry from the picklist.",
+	"segment":              "A segment from the picklist.",
+	"region":               "A region from the picklist.",
+	"country":              "A country from the picklist.",
+	"company_size":         "A size band from the picklist, e.g. 1,001–5,000.",
+	"name":                 "The person's full name, or instead two columns: First name and Last name.",
+	"title":                "Job title.",
+	"seniority":            "Executive, director, manager or practitioner.",
+	"email":                "Work email. A reference is matched by CRM ID, else by email.",
+	"phone":                "Phone number.",
+	"time_zone":            "Like Europe/Berlin or America/New_York.",
+	"languages":            "Separated by ; or , e.g. English; German.",
+	"products":             "Products from the picklist, separated by ; or ,.",
+	"use_cases":            "Use cases from the picklist, separated by ; or ,.",
+	"competitors_replaced": "Competitors from the picklist, separated by ; or ,.",
+	"activities":           "Activity types agreed to, e.g. Call; Case study (2026-01-05) — the date of consent in brackets is optional.",
+	"deployment":           "Cloud, on-premises or hybrid.",
+	"go_live":              "A date.",
+	"story":                "A short story, free text.",
+	"owner":                "The email of the Vouch user who owns the relationship.",
+	"last_verified":        "The date the details were last confirmed.",
+	"status":               "Nominated, qualifying, active, resting, retired or do not contact.",
+	"status_reason":        "Why, for retired and do not contact.",
+	"resting_until":        "The date a resting reference is active again.",
+	"capacity":             "Activities per 90 days for this person, instead of the default.",
+	"crm_id":               "The contact's id in your CRM; matches the reference on every re-import.",
+}
+
+func importColumns() []importColumn {
+	out := make([]importColumn, len(refsheet.Columns))
+	for i, c := range refsheet.Columns {
+		out[i] = importColumn{Key: c.Key, Header: c.Header, Help: importColumnHelp[c.Key],
+			Required: c.Key == "account" || c.Key == "name"}
+	}
+	return out
+}
+
+// recentImport is an upload listed on the first step, to come back to.
+type recentImport struct {
+	Name    string
+	Created time.Time
+	State   string
+	Class   string // the state's pill
+	URL     string
+}
+
+// importStartPage is what import.html shows.
+type importStartPage struct {
+	MaxMB      int
+	Columns    []importColumn
+	AddMissing bool
+	Recent     []recentImport
+}
+
+func (h *Handler) importStart(w http.ResponseWriter, r *http.Request) {
+	h.renderImportStart(w, r, http.StatusOK, &page{Form: url.Values{}})
+}
+
+func (h *Handler) renderImportStart(w http.ResponseWriter, r *http.Request, status int, p *page) {
+	u := userFrom(r.Context())
+	d := &importStartPage{MaxMB: maxUploadSize >> 20, Columns: importColumns(), AddMissing: p.Form.Get("add_missing") != ""}
+	for _, up := range h.imports.recent(u) {
+		ri := recentImport{Name: up.Name, Created: up.Created, State: "Columns to map", Class: "pill-muted",
+			URL: "/references/import/" + up.ID + "/mapping"}
+		_, _, checked, path, job := h.imports.choices(up)
+		if checked {
+			ri.State, ri.URL = "Checked, not imported", "/references/import/"+up.ID+"/report"
+		}
+		if job != nil {
+			s := job.state()
+			ri.URL = "/references/import/" + up.ID + "/status"
+			switch {
+			case s.Running:
+				ri.State, ri.Class = fmt.Sprintf("Importing, %d%%", s.Percent), "pill-accent"
+			case s.Failed != "":
+				ri.State, ri.Class = "Failed", "pill-bad"
+			case s.Report != nil && s.Report.Written:
+				ri.State, ri.Class = "Imported", "pill-ok"
+			default:
+				ri.State, ri.Class = "Nothing written", "pill-warn"
+			}
+		} else if path == "" {
+			continue
+		}
+		d.Recent = append(d.Recent, ri)
+	}
+	p.Title, p.Nav, p.Data = "Import references", "references", d
+	h.render(w, r, status, "import", p)
+}
+
+// importTemplate serves an empty CSV with the canonical headers.
+func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF") // so Excel reads it as UTF-8
+	cw := csv.NewWriter(&buf)
+	headers := make([]string, len(refsheet.Columns))
+	for i, c := range refsheet.Columns {
+		headers[i] = c.Header
+	}
+	cw.Write(headers)
+	cw.Flush()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="vouch-references-template.csv"`)
+	w.Write(buf.Bytes())
+}
+
+// uploadImport reads the uploaded file and, when it is a spreadsheet,
+// keeps it and goes on to the mapping step.
+func (h *Handler) uploadImport(w http.ResponseWriter, r *http.Request) {
+	p := &page{Form: r.PostForm, Errors: map[string]string{}}
+	if p.Form == nil {
+		p.Form = url.Values{}
+	}
+	file, _ := r.Context().Value(uploadKey).(*uploadedFile)
+	switch {
+	case file != nil && file.tooLarge:
+		p.Errors["file"] = fmt.Sprintf("The file is larger than %d MB. Split it into smaller files, or import it with the command line: vouch import references FILE.", maxUploadSize>>20)
+		h.renderImportStart(w, r, http.StatusRequestEntityTooLarge, p)
+		return
+	case file == nil || (file.name == "" && len(file.data) == 0):
+		p.Errors["file"] = "Choose a CSV or Excel (.xlsx) file to import."
+		h.renderImportStart(w, r, http.StatusBadRequest, p)
+		return
+	}
+	name := filepath.Base(strings.ReplaceAll(file.name, `\`, "/"))
+	if name == "." || name == "/" || name == "" {
+		name = "the file"
+	}
+	sheet, err := refsheet.Read(name, bytes.NewReader(file.data), refsheet.ReadOptions{})
+	if err != nil {
+		if !isFormError(err) {
+			h.serverError(w, r, err)
+			return
+		}
+		p.Errors["file"] = vouch.ErrorMessage(err)
+		h.renderImportStart(w, r, http.StatusBadRequest, p)
+		return
+	}
+	up, err := h.imports.save(userFrom(r.Context()), name, sheet, file.data, p.Form.Get("add_missing") != "")
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/references/import/"+up.ID+"/mapping", http.StatusSeeOther)
+}
+
+// importFor returns the upload the path names, or shows why there is none.
+func (h *Handler) importFor(w http.ResponseWriter, r *http.Request) *importUpload {
+	up := h.imports.get(r.PathValue("id"), userFrom(r.Context()))
+	if up == nil {
+		h.render(w, r, http.StatusNotFound, "import_gone", &page{Title: "Import not found", Nav: "references"})
+	}
+	return up
+}
+
+// readSheet reads an upload's file again, as it was read when uploaded.
+func (h *Handler) readSheet(up *importUpload, path string) (*refsheet.Sheet, error) {
+	if path == "" {
+		return nil, vouch.Errorf(vouch.ENOTFOUND, "The file was removed after it was imported; upload it again to import it again.")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the upload: %w", err)
+	}
+	defer f.Close()
+	return refsheet.Read(up.Name, f, refsheet.ReadOptions{Sheet: up.SheetName})
+}
+
+// sheetFor reads the upload's sheet, or shows the problem and returns nil.
+func (h *Handler) sheetFor(w http.ResponseWriter, r *http.Request, up *importUpload) (*refsheet.Sheet, refsheet.Mapping, bool) {
+	m, addMissing, _, path, job := h.imports.choices(up)
+	if path == "" && job != nil {
+		http.Redirect(w, r, "/references/import/"+up.ID+"/status", http.StatusSeeOther)
+		return nil, nil, false
+	}
+	sheet, err := h.readSheet(up, path)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	if len(m) != len(sheet.Headers) {
+		m = refsheet.AutoMap(sheet.Headers)
+	}
+	return sheet, m, addMissing
+}
+
+// mappedHeader is one header of the sheet on the mapping step.
+type mappedHeader struct {
+	Index    int
+	Field    string // the select's name
+	Letter   string // the spreadsheet column, A, B, … AA
+	Header   string
+	Selected string
+	Label    string // of the selected column
+	Samples  []string
+}
+
+// previewRow is a row of the mapping step's preview.
+type previewRow struct {
+	Number int
+	Cells  []string
+}
+
+// columnChoice is an option of the mapping step's selects.
+type columnChoice struct{ Value, Label string }
+
+// columnGroup is an optgroup of columnChoices.
+type columnGroup struct {
+	Label   string
+	Choices []columnChoice
+}
+
+// importMappingPage is what import_mapping.html shows.
+type importMappingPage struct {
+	Upload     *importUpload
+	HeaderRow  int
+	Rows       int
+	Headers    []mappedHeader
+	Groups     []columnGroup
+	Preview    []previewRow
+	AddMissing bool
+}
+
+var importGroups = []struct {
+	label string
+	keys  []string
+}{
+	{"Account", []string{"account", "account_crm_id", "account_domain", "industry", "segment", "region", "country", "company_size"}},
+	{"Person", []string{"name", "first_name", "last_name", "title", "seniority", "email", "phone", "time_zone", "languages"}},
+	{"Reference", []string{"products", "use_cases", "competitors_replaced", "activities", "deployment", "go_live", "story",
+		"owner", "last_verified", "status", "status_reason", "resting_until", "capacity", "crm_id"}},
+}
+
+// columnLabel names a column key as the mapping step shows it.
+func columnLabel(key string) string {
+	switch key {
+	case "":
+		return "— ignore —"
+	case "first_name":
+		return "First name"
+	case "last_name":
+		return "Last name"
+	}
+	if t, ok := strings.CutPrefix(key, "activity:"); ok {
+		return "Agreed to " + t + " (yes/no)"
+	}
+	for _, c := range refsheet.Columns {
+		if c.Key == key {
+			return c.Header
+		}
+	}
+	return key
+}
+
+// columnGroups are the mapping step's choices: every column, and a yes/no
+// column for each activity type (and for any type the mapping names).
+func (h *Handler) columnGroups(r *http.Request, m refsheet.Mapping) ([]columnGroup, error) {
+	groups := []columnGroup{{Label: "", Choices: []columnChoice{{"", columnLabel("")}}}}
+	for _, g := range importGroups {
+		cg := columnGroup{Label: g.label}
+		for _, k := range g.keys {
+			label := columnLabel(k)
+			if k == "account" || k == "name" {
+				label += " (required)"
+			}
+			cg.Choices = append(cg.Choices, columnChoice{k, label})
+		}
+		groups = append(groups, cg)
+	}
+	types, err := h.db.ListTaxonomy(r.Context(), vouch.TaxActivityType)
+	if err != nil {
+		return nil, err
+	}
+	act := columnGroup{Label: "Agreed to one activity type (yes/no)"}
+	seen := map[string]bool{}
+	for _, t := range types {
+		k := "activity:" + t.Name
+		act.Choices = append(act.Choices, columnChoice{k, columnLabel(k)})
+		seen[strings.ToLower(k)] = true
+	}
+	for _, k := range m {
+		if strings.HasPrefix(k, "activity:") && !seen[strings.ToLower(k)] {
+			act.Choices = append(act.Choices, columnChoice{k, columnLabel(k)})
+			seen[strings.ToLower(k)] = true
+		}
+	}
+	return append(groups, act), nil
+}
+
+// columnLetter is the spreadsheet's name of the i-th column: A … Z, AA ….
+func columnLetter(i int) string {
+	s := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		s = string(rune('A'+(i-1)%26)) + s
+	}
+	return s
+}
+
+func (h *Handler) importMapping(w http.ResponseWriter, r *http.Request) {
+	up := h.importFor(w, r)
+	if up == nil {
+		return
+	}
+	sheet, m, addMissing := h.sheetFor(w, r, up)
+	if sheet == nil {
+		return
+	}
+	p := &page{Errors: map[string]string{}}
+	if err := m.Check(sheet.Headers); err != nil {
+		p.Error = vouch.ErrorMessage(err)
+	}
+	h.renderMapping(w, r, http.StatusOK, p, up, sheet, m, addMissing)
+}
+
+func (h *Handler) renderMapping(w http.ResponseWriter, r *http.Request, status int, p *page, up *importUpload,
+	sheet *refsheet.Sheet, m refsheet.Mapping, addMissing bool) {
+	groups, err := h.columnGroups(r, m)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	d := &importMappingPage{Upload: up, HeaderRow: sheet.HeaderRow, Rows: len(sheet.Rows), Groups: groups, AddMissing: addMissing}
+	for _, row := range sheet.Rows[:min(importPreviewRows, len(sheet.Rows))] {
+		pr := previewRow{Number: row.Number}
+		for _, c := range row.Cells {
+			pr.Cells = append(pr.Cells, shorten(c, 60))
+		}
+		d.Preview = append(d.Preview, pr)
+	}
+	for i, hd := range sheet.Headers {
+		sel := m[i]
+		if strings.HasPrefix(sel, "activity:") {
+			// Use the picklist's spelling, so the select shows the choice.
+			for _, c := range groups[len(groups)-1].Choices {
+				if strings.EqualFold(c.Value, sel) {
+					sel = c.Value
+				}
+			}
+		}
+		mh := mappedHeader{Index: i, Field: "col_" + strconv.Itoa(i), Letter: columnLetter(i), Header: hd, Selected: sel,
+			Label: columnLabel(sel)}
+		for _, row := range sheet.Rows[:min(100, len(sheet.Rows))] {
+			if len(mh.Samples) == 3 {
+				break
+			}
+			if v := shorten(row.Cells[i], 40); v != "" && !slices.Contains(mh.Samples, v) {
+				mh.Samples = append(mh.Samples, v)
+			}
+		}
+		d.Headers = append(d.Headers, mh)
+	}
+	p.Title, p.Nav, p.Data = "Map the columns of "+up.Name, "references", d
+	h.render(w, r, status, "import_mapping", p)
+}
+
+// shorten cuts s to n runes, on one line.
+func shorten(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// checkImport takes the mapping step's choices and goes on to the report.
+// A form without column choices keeps the mapping and changes only "add
+// unknown values" (the report page's "check again").
+func (h *Handler) checkImport(w http.ResponseWriter, r *http.Request) {
+	up := h.importFor(w, r)
+	if up == nil {
+		return
+	}
+	sheet, m, _ := h.sheetFor(w, r, up)
+	if sheet == nil {
+		return
+	}
+	addMissing := r.PostFormValue("add_missing") != ""
+	p := &page{Errors: map[string]string{}}
+	if _, ok := r.PostForm["col_0"]; ok || len(sheet.Headers) == 0 {
+		m = make(refsheet.Mapping, len(sheet.Headers))
+		for i := range sheet.Headers {
+			field := "col_" + strconv.Itoa(i)
+			col, err := refsheet.ParseColumn(r.PostFormValue(field))
+			if err != nil {
+				p.Errors[field] = "Choose a column from the list."
+				continue
+			}
+			m[i] = col
+		}
+	}
+	// Two headers feeding one column: say so next to each.
+	first := map[string]int{}
+	for i, c := range m {
+		if c == "" {
+			continue
+		}
+		k := strings.ToLower(c)
+		if j, ok := first[k]; ok {
+			p.Errors["col_"+strconv.Itoa(i)] = fmt.Sprintf("Also chosen for '%s' (column %s); ignore one of them.", sheet.Headers[j], columnLetter(j))
+			if p.Errors["col_"+strconv.Itoa(j)] == "" {
+				p.Errors["col_"+strconv.Itoa(j)] = fmt.Sprintf("Also chosen for '%s' (column %s); ignore one of them.", sheet.Headers[i], columnLetter(i))
+			}
+			continue
+		}
+		first[k] = i
+	}
+	err := m.Check(sheet.Headers)
+	if err == nil && len(p.Errors) > 0 {
+		err = vouch.Errorf(vouch.EINVALID, "Some choices need fixing; see the columns marked below.")
+	}
+	if err != nil {
+		p.Error = vouch.ErrorMessage(err)
+		h.renderMapping(w, r, http.StatusBadRequest, p, up, sheet, m, addMissing)
+		return
+	}
+	h.imports.setChoices(up, m, addMissing)
+	http.Redirect(w, r, "/references/import/"+up.ID+"/report", http.StatusSeeOther)
+}
+
+// problemRow is one problem as the report's table shows it.
+type problemRow struct {
+	Row    int
+	Column string
+	Value  string
+	Reason string
+}
+
+func problemRows(errs []refsheet.RowError) (rows []problemRow, more int) {
+	for i, e := range errs {
+		if i == importShownProblems {
+			return rows, len(errs) - i
+		}
+		rows = append(rows, problemRow{Row: e.Row, Column: e.Column, Value: shorten(e.Value, 80), Reason: e.Reason})
+	}
+	return rows, 0
+}
+
+// mappedPair is a header and the column it feeds, for the report's summary.
+type mappedPair struct{ Header, Column string }
+
+// importReportPage is what import_report.html shows: the check step's dry
+// run, or (with Job) the import's progress and outcome.
+type importReportPage struct {
+	Upload       *importUpload
+	Report       *refsheet.Report
+	Valid        int // rows without problems
+	Problems     []problemRow
+	MoreProblems int
+	AddMissing   bool
+	Mapped       []mappedPair
+	// With unknown values added, how many fewer rows would fail, and what would be added.
+	FixedByAdding int
+	WouldAdd      []string
+
+	Job      *jobState // nil on the check step
+	CanRetry bool      // the file is still here: nothing was written
+	Refresh  int       // seconds until the status page reloads itself; 0 when done
+}
+
+func (h *Handler) importReport(w http.ResponseWriter, r *http.Request) {
+	up := h.importFor(w, r)
+	if up == nil {
+		return
+	}
+	_, _, checked, _, _ := h.imports.choices(up)
+	if !checked {
+		http.Redirect(w, r, "/references/import/"+up.ID+"/mapping", http.StatusSeeOther)
+		return
+	}
+	sheet, m, addMissing := h.sheetFor(w, r, up)
+	if sheet == nil {
+		return
+	}
+	rep, err := refsheet.Plan(r.Context(), h.db, sheet, m, refsheet.Options{AddMissing: addMissing})
+	if err != nil {
+		if isFormError(err) {
+			h.renderMapping(w, r, http.StatusBadRequest, &page{Error: vouch.ErrorMessage(err)}, up, sheet, m, addMissing)
+			return
+		}
+		h.serverError(w, r, err)
+		return
+	}
+	d := &importReportPage{Upload: up, Report: rep, Valid: rep.Rows - rep.Rejected, AddMissing: addMissing}
+	d.Problems, d.MoreProblems = problemRows(rep.Errors)
+	for i, c := range m {
+		if c != "" {
+			d.Mapped = append(d.Mapped, mappedPair{sheet.Headers[i], columnLabel(c)})
+		}
+	}
+	if rep.Rejected > 0 && !addMissing {
+		// Would adding the unknown picklist values help? Ask the same dry run.
+		if alt, err := refsheet.Plan(r.Context(), h.db, sheet, m, refsheet.Options{AddMissing: true}); err == nil && alt.Rejected < rep.Rejected {
+			d.FixedByAdding, d.WouldAdd = rep.Rejected-alt.Rejected, alt.ValuesCreated
+		}
+	}
+	h.render(w, r, http.StatusOK, "import_report", &page{Title: "Check " + up.Name, Nav: "references", Data: d})
+}
+
+// importProblems serves every problem of the import as a CSV, to fix the file by.
+func (h *Handler) importProblems(w http.ResponseWriter, r *http.Request) {
+	up := h.importFor(w, r)
+	if up == nil {
+		return
+	}
+	var rep *refsheet.Report
+	if _, _, _, _, job := h.imports.choices(up); job != nil {
+		if s := job.state(); !s.Running && s.Report != nil {
+			rep = s.Report
+		}
+	}
+	if rep == nil {
+		sheet, m, addMissing := h.sheetFor(w, r, up)
+		if sheet == nil {
+			return
+		}
+		var err error
+		if rep, err = refsheet.Plan(r.Context(), h.db, sheet, m, refsheet.Options{AddMissing: addMissing}); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	cw := csv.NewWriter(&buf)
+	cw.Write([]string{"Row", "Column", "Value", "Problem"})
+	for _, e := range rep.Errors {
+		cw.Write([]string{strconv.Itoa(e.Row), e.Column, cellText(e.Value), e.Reason})
+	}
+	cw.Flush()
+	base := strings.TrimSuffix(up.Name, filepath.Ext(up.Name))
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, safeFileName(base+"-problems.csv")))
+	w.Write(buf.Bytes())
+}
+
+// cellText keeps a spreadsheet program from running a value as a formula.
+func cellText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// safeFileName keeps a download's name to characters every browser takes.
+func safeFileName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x80 && (r == '.' || r == '-' || r == '_' || r == ' ' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			b.WriteRune(r)
+		} else {
+			b.WriteRune('_')
+		}
+	}
+	return b.String()
+}
+
+// applyImport starts the import in the background and shows its status.
+func (h *Handler) applyImport(w http.ResponseWriter, r *http.Request) {
+	up := h.importFor(w, r)
+	if up == nil {
+		return
+	}
+	u := userFrom(r.Context())
+	validOnly := r.PostFormValue("valid_only") != ""
+	im := h.imports
+	im.mu.Lock()
+	if up.job != nil {
+		s := up.job.state()
+		if s.Running || (s.Report != nil && s.Report.Written) || up.path == "" {
+			// A second click, or the back button: the import is under way or done.
+			im.mu.Unlock()
+			http.Redirect(w, r, "/references/import/"+up.ID+"/status", http.StatusSeeOther)
+			return
+		}
+	}
+	if !up.Checked {
+		im.mu.Unlock()
+		http.Redirect(w, r, "/references/import/"+up.ID+"/mapping", http.StatusSeeOther)
+		return
+	}
+	job := &importJob{validOnly: validOnly, started: time.Now()}
+	up.job = job
+	path, m, opts := up.path, slices.Clone(up.Mapping), refsheet.Options{AddMissing: up.AddMissing, ValidOnly: validOnly}
+	im.wg.Add(1)
+	im.mu.Unlock()
+
+	// The request ends long before a large import does: the import runs on
+	// the importer's context, as the person who started it.
+	ctx := vouch.WithActor(im.ctx, vouch.UserActor(u))
+	go func() {
+		defer im.wg.Done()
+		h.runImport(ctx, up, job, path, m, opts)
+	}()
+	http.Redirect(w, r, "/references/import/"+up.ID+"/status", http.StatusSeeOther)
+}
+
+// runImport imports an upload and records how it went in job.
+func (h *Handler) runImport(ctx context.Context, up *importUpload, job *importJob, path string, m refsheet.Mapping, opts refsheet.Options) {
+	var rep *refsheet.Report
+	sheet, err := h.readSheet(up, path)
+	if err == nil {
+		if len(m) != len(sheet.Headers) {
+			m = nil // AutoMap's
+		}
+		rep, err = refsheet.Apply(ctx, h.db, sheet, m, opts, func(done, total int) {
+			job.mu.Lock()
+			job.done, job.total = done, total
+			job.mu.Unlock()
+		})
+	}
+	if err != nil && ctx.Err() != nil {
+		err = vouch.Errorf(vouch.EINVALID, "The import was stopped because Vouch shut down; nothing was written. Import the file again.")
+	}
+	if err != nil && vouch.ErrorCode(err) == vouch.EINTERNAL {
+		h.log.Error("import failed", "file", up.Name, "err", err)
+	}
+	if rep != nil && rep.Written {
+		h.log.Info("import", "file", up.Name, "created", rep.Created, "updated", rep.Updated, "rejected", rep.Rejected)
+		// Done with the file: nothing is left to do with it but import it twice.
+		h.imports.mu.Lock()
+		h.imports.removeFile(up)
+		h.imports.mu.Unlock()
+	}
+	job.mu.Lock()
+	job.report, job.err, job.finished = rep, err, time.Now()
+	if rep != nil && rep.Written && job.total == 0 {
+		job.total = job.done
+	}
+	job.mu.Unlock()
+}
+
+func (h *Handler) importStatus(w http.ResponseWriter, r *http.Request) {
+	up := h.importFor(w, r)
+	if up == nil {
+		return
+	}
+	_, _, _, path, job := h.imports.choices(up)
+	if job == nil {
+		http.Redirect(w, r, "/references/import/"+up.ID+"/report", http.StatusSeeOther)
+		return
+	}
+	st := job.state()
+	d := &importReportPage{Upload: up, Job: &st, Report: st.Report, CanRetry: path != ""}
+	if st.Running {
+		d.Refresh = importRefreshSeconds
+		// The HTML standard's Refresh header: the page reloads itself with no script.
+		w.Header().Set("Refresh", strconv.Itoa(d.Refresh))
+	}
+	if rep := st.Report; rep != nil {
+		d.Valid = rep.Rows - rep.Rejected
+		d.Problems, d.MoreProblems = problemRows(rep.Errors)
+	}
+	title := "Importing " + up.Name
+	if !st.Running {
+		title = "Import of " + up.Name
+	}
+	h.render(w, r, http.StatusOK, "import_report", &page{Title: title, Nav: "references", Data: d})
+}
+
+func init() {
+	funcs["groupDigits"] = groupDigits
+	funcs["fileSize"] = fileSize
+}
+
+// groupDigits writes n with thousands separators: 12,345.
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// fileSize writes a size in bytes as people read it: 12 KB, 3.4 MB.
+func fileSize(n int) string {
+	switch {
+	case n < 1<<10:
+		return plural(n, "byte")
+	case n < 1<<20:
+		return fmt.Sprintf("%d KB", (n+512)>>10)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+}

@@ -984,7 +984,6 @@ func (h *Handler) importStatus(w http.ResponseWriter, r *http.Request) {
 
 func init() {
 	funcs["groupDigits"] = groupDigits
-	funcs["fileSize"] = fileSize
 }
 
 // groupDigits writes n with thousands separators: 12,345.
@@ -999,15 +998,4 @@ func groupDigits(n int) string {
 		return "-" + s
 	}
 	return s
-}
-
-// fileSize writes a size in bytes as people read it: 12 KB, 3.4 MB.
-func fileSize(n int) string {
-	switch {
-	case n < 1<<10:
-		return plural(n, "byte")
-	case n < 1<<20:
-		return fmt.Sprintf("%d KB", (n+512)>>10)
-	}
-	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }

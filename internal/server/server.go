@@ -43,6 +43,7 @@ type Server struct {
 	handler  http.Handler
 	listener net.Listener
 	index    *refindex.Index
+	web      *web.Handler
 }
 
 // Index returns the server's reference index.
@@ -73,6 +74,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.web = w
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -170,6 +172,10 @@ func (s *Server) Serve(ctx context.Context) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	// Imports still running in the background are stopped (their transaction
+	// rolls back: nothing half-written) and their uploads removed, before the
+	// caller closes the database.
+	s.web.Close()
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

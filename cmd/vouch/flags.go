@@ -16,19 +16,24 @@ type flagSet struct {
 	*flag.FlagSet
 	m       *Main
 	envErrs []string
+	fromEnv map[string]bool // flags that also read VOUCH_*
 }
 
 func (m *Main) newFlagSet(name, args string) *flagSet {
-	fs := &flagSet{FlagSet: flag.NewFlagSet("vouch "+name, flag.ContinueOnError), m: m}
+	fs := &flagSet{FlagSet: flag.NewFlagSet("vouch "+name, flag.ContinueOnError), m: m, fromEnv: map[string]bool{}}
 	fs.SetOutput(m.Stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(m.Stderr, "Usage: vouch %s [flags] %s\n\nFlags (each also read from the environment variable shown):\n", name, args)
+		fmt.Fprintf(m.Stderr, "Usage: vouch %s [flags] %s\n\nFlags ([VOUCH_…]: also read from that environment variable):\n", name, args)
 		fs.VisitAll(func(f *flag.Flag) {
 			def := ""
 			if f.DefValue != "" && f.DefValue != "false" {
 				def = fmt.Sprintf(" (default %q)", f.DefValue)
 			}
-			fmt.Fprintf(m.Stderr, "  --%-16s %s [%s]%s\n", f.Name, f.Usage, envName(f.Name), def)
+			env := ""
+			if fs.fromEnv[f.Name] {
+				env = " [" + envName(f.Name) + "]"
+			}
+			fmt.Fprintf(m.Stderr, "  --%-16s %s%s%s\n", f.Name, f.Usage, env, def)
 		})
 	}
 	return fs
@@ -39,6 +44,7 @@ func envName(flagName string) string {
 }
 
 func (fs *flagSet) env(name string) (string, bool) {
+	fs.fromEnv[name] = true
 	v := fs.m.Getenv(envName(name))
 	return v, v != ""
 }

@@ -106,8 +106,8 @@ func (m *Main) usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'vouch <command> -h' for a command's flags. Every flag can also be set")
-	fmt.Fprintln(w, "with an environment variable, e.g. --data-dir as VOUCH_DATA_DIR.")
+	fmt.Fprintln(w, "\nRun 'vouch <command> -h' for a command's flags. Flags shown there with a")
+	fmt.Fprintln(w, "[VOUCH_…] name can also be set in the environment, e.g. --data-dir as VOUCH_DATA_DIR.")
 }
 
 // sentence ends an error message with a full stop, once. Invalid input is

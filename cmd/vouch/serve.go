@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -34,6 +36,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	if *baseURL != "" && !strings.HasPrefix(*baseURL, "http://") && !strings.HasPrefix(*baseURL, "https://") {
 		return usageError{fmt.Sprintf("--base-url %q must start with http:// or https://", *baseURL)}
+	}
+	// The reference index is most of the heap and lives for the whole run, so
+	// the default GOGC=100 would let garbage grow as large as the index
+	// before collecting. Half that keeps resident memory near the index's
+	// size (100,000 references: under 300 MB) for a little more GC work.
+	// GOGC and GOMEMLIMIT, when set, still rule.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
 	}
 	start := time.Now()
 	db, err := dbf.open(ctx)

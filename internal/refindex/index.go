@@ -7,6 +7,7 @@ package refindex
 import (
 	"context"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -160,11 +161,21 @@ func (ix *Index) setTaxonomies(vals []*vouch.TaxonomyValue, capDefault int) {
 }
 
 func (ix *Index) loadAll(ctx context.Context) error {
+	// Collect garbage more often while loading: the rows read are mostly
+	// garbage once indexed, and the default would let the heap reach twice
+	// the index's size before collecting.
+	defer debug.SetGCPercent(debug.SetGCPercent(25))
 	recs, err := ix.db.LoadReferenceRecords(ctx, nil, vouch.Today())
 	if err != nil {
 		return err
 	}
 	ix.replace(recs)
+	// A full load leaves behind about as much garbage as the index itself
+	// (rows, maps, the previous index). Hand it back to the OS now rather
+	// than whenever the scavenger gets to it, so resident memory stays near
+	// what the index really holds.
+	recs = nil
+	debug.FreeOSMemory()
 	return nil
 }
 

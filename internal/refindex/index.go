@@ -62,6 +62,8 @@ type Index struct {
 	slots           []*entry // nil when the slot's reference changed or was deleted
 	cols            columns  // what searches scan, by slot
 	days            atomic.Pointer[dayCache]
+	gen             uint64 // bumped by every change, under the write lock
+	facetCache      atomic.Pointer[facetCache]
 	dayMu           sync.Mutex
 	byID            map[int64]int32
 	dead            int
@@ -155,6 +157,7 @@ func (ix *Index) setTaxonomies(vals []*vouch.TaxonomyValue, capDefault int) {
 		}
 	}
 	ix.mu.Lock()
+	ix.gen++
 	ix.values, ix.valueByName, ix.maxValueID, ix.capacityDefault = byID, byName, max, capDefault
 	ix.days.Store(nil) // the default capacity may have changed
 	ix.mu.Unlock()
@@ -195,6 +198,7 @@ func (ix *Index) replace(recs []store.ReferenceRecord) {
 	}
 	fresh.sortVocab()
 	ix.mu.Lock()
+	ix.gen++
 	ix.slots, ix.cols, ix.byID, ix.postings, ix.vocab, ix.dead = fresh.slots, fresh.cols, fresh.byID, fresh.postings, fresh.vocab, 0
 	ix.days.Store(nil)
 	ix.mu.Unlock()
@@ -246,6 +250,7 @@ func uniq(ids []int64) []int64 {
 // put adds or replaces a reference; the caller holds the write lock (or owns ix).
 func (ix *Index) put(rec store.ReferenceRecord) {
 	ix.remove(rec.Reference.ID)
+	ix.gen++
 	r, a := rec.Reference, rec.Account
 	e := &entry{ref: r, acct: a, nameKey: strings.ToLower(r.Name), acctKey: strings.ToLower(a.Name)}
 	e.acts = slices.Clone(rec.Activities)
@@ -318,6 +323,7 @@ func (ix *Index) put(rec store.ReferenceRecord) {
 // remove drops a reference; its postings stay until compaction but point at a dead slot.
 func (ix *Index) remove(id int64) {
 	if slot, ok := ix.byID[id]; ok {
+		ix.gen++
 		ix.slots[slot] = nil
 		delete(ix.byID, id)
 		ix.dead++

@@ -204,3 +204,34 @@ func TestIndexFollowsWrites(t *testing.T) {
 		}
 	})
 }
+
+// The unfiltered list's facet counts are cached; every change must show.
+func TestUnfilteredFacetCountsFollowChanges(t *testing.T) {
+	db := testutil.OpenDB(t, store.SQLite)
+	f := setup(t, db)
+	count := func() int {
+		for _, v := range f.ix.Search(refindex.Query{CountFacets: []string{"status", "industry"}}).Facets["industry"] {
+			if v.Name == "Healthcare" {
+				return v.Count
+			}
+		}
+		return -1
+	}
+	if n := count(); n != 2 {
+		t.Fatalf("Healthcare counts %d, want 2", n)
+	}
+	if n := count(); n != 2 { // from the cache
+		t.Fatalf("Healthcare counts %d the second time, want 2", n)
+	}
+	if err := db.CreateReference(ctx, &vouch.Reference{AccountID: f.acme.ID, Name: "New Person"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 3 {
+		t.Errorf("after adding a Healthcare reference the count is %d, want 3", n)
+	}
+	res := f.ix.Search(refindex.Query{CountFacets: []string{"industry"}})
+	res.Facets["industry"][0].Count = 999 // a caller changing its copy changes nothing cached
+	if n := count(); n != 3 {
+		t.Errorf("a caller's change reached the cache: %d", n)
+	}
+}

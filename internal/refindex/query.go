@@ -99,6 +99,21 @@ func (ix *Index) Search(q Query) Result {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	sc := newScan(ix, q, today)
+	// The unfiltered list (the page most people open first) counts every
+	// facet over every reference; those counts only change with the data or
+	// the day, so they are kept until either does.
+	var cached map[string][]FacetValue
+	cacheKey := ""
+	if q.Text == "" && len(sc.active) == 0 && q.AccountID == 0 && len(sc.counted) > 0 {
+		keys := slices.Clone(q.CountFacets)
+		slices.Sort(keys)
+		cacheKey = strings.Join(keys, ",")
+		if c := ix.facetCache.Load(); c != nil && c.gen == ix.gen && c.day == sc.today && c.key == cacheKey {
+			cached = c.facets
+			sc.counted, sc.isCounted, sc.countOwner = nil, [numDims]bool{}, false
+			sc.needDay = false
+		}
+	}
 	if sc.needDay {
 		sc.days = ix.daysFor(sc.today)
 	}
@@ -151,10 +166,33 @@ func (ix *Index) Search(q Query) Result {
 		}
 		res.Hits[i] = ix.hit(ix.slots[h], today, score)
 	}
-	if len(q.CountFacets) > 0 {
+	switch {
+	case cached != nil:
+		res.Facets = copyFacets(cached)
+	case len(q.CountFacets) > 0:
 		res.Facets = ix.facetValues(q.CountFacets, sc.counts, sc.owners, sc.selected)
+		if cacheKey != "" {
+			ix.facetCache.Store(&facetCache{gen: ix.gen, day: sc.today, key: cacheKey, facets: copyFacets(res.Facets)})
+		}
 	}
 	return res
+}
+
+// facetCache holds the facet counts of the unfiltered list.
+type facetCache struct {
+	gen    uint64 // the index's generation they were counted at
+	day    int32
+	key    string // the facets counted, sorted
+	facets map[string][]FacetValue
+}
+
+// copyFacets copies counts so no caller can change the cached ones.
+func copyFacets(f map[string][]FacetValue) map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(f))
+	for k, v := range f {
+		out[k] = slices.Clone(v)
+	}
+	return out
 }
 
 // scan holds one search's filters and facet counters.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,6 +103,40 @@ func TestGeneratedQueriesFindThings(t *testing.T) {
 	for _, q := range []string{"cloud", "chief", "complianse", "glob"} {
 		if res := ix.Search(refindex.Query{Text: q}); res.Total == 0 {
 			t.Errorf("%q found nothing in 2,000 generated references", q)
+		}
+	}
+}
+
+// TestLargeScanAgreesWithBruteForce checks the parallel scan of a large index
+// (parts merged: totals, facet counts, the best hits) against a plain pass
+// over the same generated references.
+func TestLargeScanAgreesWithBruteForce(t *testing.T) {
+	const n = 30_000
+	ix, values := generated(n)
+	recs := demo.Records(1, n, values, []int64{1, 2, 3, 4, 5}, vouch.Today())
+	healthcare := ix.ValueID(vouch.TaxIndustry, "Healthcare")
+	total, byRegion := 0, map[string]int{}
+	var names []string
+	for _, r := range recs {
+		if r.Account.IndustryID == healthcare {
+			total++
+			byRegion[ix.ValueName(r.Account.RegionID)]++
+			names = append(names, strings.ToLower(r.Reference.Name))
+		}
+	}
+	slices.Sort(names)
+	res := ix.Search(refindex.Query{Filters: map[string][]int64{"industry": {healthcare}}, CountFacets: []string{"region"}, Limit: 100})
+	if res.Total != total {
+		t.Errorf("total %d, want %d", res.Total, total)
+	}
+	for _, v := range res.Facets["region"] {
+		if v.Count != byRegion[v.Name] {
+			t.Errorf("region %s counts %d, want %d", v.Name, v.Count, byRegion[v.Name])
+		}
+	}
+	for i, h := range res.Hits {
+		if got := strings.ToLower(h.Reference.Name); got != names[i] {
+			t.Fatalf("hit %d is %q, want %q", i, got, names[i])
 		}
 	}
 }

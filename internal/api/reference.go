@@ -480,7 +480,7 @@ func (h *Handler) closestValue(kind vouch.TaxonomyKind, name string) string {
 	var prefixed []string
 	for _, v := range h.ix.Values(kind, false) {
 		vk := looseKey(v.Name)
-		if d := editDistance(key, vk); d < bestDist {
+		if d := vouch.EditDistance(key, vk); d < bestDist {
 			best, bestDist = v.Name, d
 		}
 		if n >= 3 && strings.HasPrefix(vk, key) {
@@ -491,28 +491,6 @@ func (h *Handler) closestValue(kind vouch.TaxonomyKind, name string) string {
 		best = prefixed[0]
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 func statusNames() string {

@@ -79,9 +79,6 @@ func TestParseCells(t *testing.T) {
 	if got := valueKey("1,001 – 5,000"); got != valueKey("1001-5000") {
 		t.Errorf("valueKey: %q vs %q", got, valueKey("1001-5000"))
 	}
-	if d := editDistance("heathcare", "healthcare"); d != 1 {
-		t.Errorf("editDistance = %d", d)
-	}
 	if got := closest("Finance Services", []string{"Financial Services", "Retail"}); got != "Financial Services" {
 		t.Errorf("closest = %q", got)
 	}

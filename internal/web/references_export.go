@@ -27,29 +27,29 @@ func (h *Handler) exportReferences(format string) http.HandlerFunc {
 			emails[u.ID] = u.Email
 		}
 		ctype := "text/csv; charset=utf-8"
-	if format == refsheet.FormatXLSX {
-		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	if format == refsheet.FormatCSV {
-		// CSV streams row by row: a large export never sits in memory whole.
-		// A failure mid-way can only cut the file short; it is logged.
+		if format == refsheet.FormatXLSX {
+			ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		if format == refsheet.FormatCSV {
+			// CSV streams row by row: a large export never sits in memory whole.
+			// A failure mid-way can only cut the file short; it is logged.
+			w.Header().Set("Content-Type", ctype)
+			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, vouch.Today(), format))
+			if err := refsheet.Write(w, format, res.Hits, refsheet.Names{Values: h.opts.Index, Users: emails}); err != nil {
+				h.log.Error("export cut short", "err", err)
+			}
+			return
+		}
+		// An XLSX file is a zip finished at the end: built in memory first, so a
+		// failure is a clean error response rather than a broken file.
+		var buf bytes.Buffer
+		if err := refsheet.Write(&buf, format, res.Hits, refsheet.Names{Values: h.opts.Index, Users: emails}); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
 		w.Header().Set("Content-Type", ctype)
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, vouch.Today(), format))
-		if err := refsheet.Write(w, format, res.Hits, refsheet.Names{Values: h.opts.Index, Users: emails}); err != nil {
-			h.log.Error("export cut short", "err", err)
-		}
-		return
-	}
-	// An XLSX file is a zip finished at the end: built in memory first, so a
-	// failure is a clean error response rather than a broken file.
-	var buf bytes.Buffer
-	if err := refsheet.Write(&buf, format, res.Hits, refsheet.Names{Values: h.opts.Index, Users: emails}); err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, vouch.Today(), format))
-	w.Write(buf.Bytes())
+		w.Write(buf.Bytes())
 	}
 }

@@ -50,9 +50,13 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// safeNext keeps the post-login redirect on this site.
+// safeNext keeps the post-login redirect on this site: a path starting
+// with one slash. Backslashes and control characters are refused anywhere,
+// since browsers read "\\" as "/" and drop tabs and newlines from URLs, so
+// "/\t/evil.example" would otherwise become "//evil.example".
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
 	return next

@@ -9,6 +9,7 @@ import (
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
+	"github.com/vouchhq/vouch/internal/web"
 )
 
 func TestLoginDashboardLogout(t *testing.T) {
@@ -33,6 +34,26 @@ func testLoginDashboardLogout(t *testing.T, e store.Engine) {
 		resp, _ = b.Get("/")
 		if resp.Request.URL.Path != "/login" {
 			t.Errorf("after logout / went to %s, want the login page", resp.Request.URL)
+		}
+	}
+}
+
+func TestSafeNextStaysOnSite(t *testing.T) {
+	for next, want := range map[string]string{
+		"":                     "/",
+		"/references?q=ada":    "/references?q=ada",
+		"/admin/users/3":       "/admin/users/3",
+		"https://evil.example": "/",
+		"//evil.example":       "/",
+		"/\\evil.example":      "/",
+		"/\t/evil.example":     "/",
+		"/\n/evil.example":     "/",
+		"/\r/evil.example":     "/",
+		"/a\\..\\\\evil":       "/",
+		"javascript:alert(1)":  "/",
+	} {
+		if got := web.SafeNext(next); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
 		}
 	}
 }

@@ -444,6 +444,15 @@ func (ix *Index) hit(e *entry, today vouch.Date, score int) Hit {
 // Apply brings the index up to date with changed entities. It is called with
 // the entities of every local commit, and by the feed with everyone else's.
 func (ix *Index) Apply(ctx context.Context, changes []store.Touched) error {
+	// Past a few thousand changes (an import, a demo load by another
+	// process), one full load beats looking up each account's references
+	// and each activity's reference one query at a time.
+	if len(changes) > 2000 {
+		if err := ix.loadTaxonomies(ctx); err != nil {
+			return err
+		}
+		return ix.loadAll(ctx)
+	}
 	var refs []int64
 	taxonomy := false
 	for _, c := range changes {

@@ -235,3 +235,29 @@ func TestUnfilteredFacetCountsFollowChanges(t *testing.T) {
 		t.Errorf("a caller's change reached the cache: %d", n)
 	}
 }
+
+// A large batch of changes (an import by another process) reloads the whole
+// index at once instead of looking up each changed entity.
+func TestManyChangesReloadEverything(t *testing.T) {
+	db := testutil.OpenDB(t, store.SQLite)
+	f := setup(t, db)
+	other, err := store.Open(ctx, store.Config{DataDir: strings.TrimSuffix(db.Path, "/"+store.DBFileName)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	// Written by another process: this index is not told.
+	if err := other.CreateReference(ctx, &vouch.Reference{AccountID: f.acme.ID, Name: "Quiet Arrival"}); err != nil {
+		t.Fatal(err)
+	}
+	changes := make([]store.Touched, 2001)
+	for i := range changes {
+		changes[i] = store.Touched{EntityType: "activity", EntityID: int64(1_000_000 + i)} // none exists
+	}
+	if err := f.ix.Apply(ctx, changes); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(f.ix.Search(refindex.Query{Text: "quiet arrival"})); got != "Quiet" {
+		t.Errorf("after a large batch the index finds %q, want the reference written elsewhere", got)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -155,24 +154,10 @@ func parseTimeZone(s string) (string, string) {
 	if strings.EqualFold(s, "utc") || strings.EqualFold(s, "gmt") {
 		return "UTC", ""
 	}
-	if !knownZone(s) {
+	if !vouch.KnownTimeZone(s) {
 		return "", "not a time zone like Europe/Berlin or America/New_York"
 	}
 	return s, ""
-}
-
-// zones remembers which time zone names exist: time.LoadLocation reads the
-// zone database from disk on every call, far too slow for every row.
-var zones sync.Map // name → bool
-
-func knownZone(name string) bool {
-	if ok, seen := zones.Load(name); seen {
-		return ok.(bool)
-	}
-	_, err := time.LoadLocation(name)
-	ok := err == nil && name != "Local"
-	zones.Store(name, ok)
-	return ok
 }
 
 func parseEmail(s string) (string, string) {

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -229,7 +227,7 @@ func (b *Batch) CreateReferences(refs []*vouch.Reference) error {
 		return err
 	}
 	for _, r := range refs {
-		if err := validateReference(r); err != nil {
+		if err := r.Validate(); err != nil {
 			return fmt.Errorf("reference %q: %w", r.Name, err)
 		}
 		if err := tx.checkReferenceRefs(r, known); err != nil {
@@ -308,7 +306,7 @@ func (b *Batch) UpdateReferences(refs []*vouch.Reference) error {
 			return staleVersion("reference", before.Version)
 		}
 		r.Status, r.StatusReason, r.RestingUntil = before.Status, before.StatusReason, before.RestingUntil
-		if err := validateReference(r); err != nil {
+		if err := r.Validate(); err != nil {
 			return fmt.Errorf("reference %q: %w", r.Name, err)
 		}
 		if err := tx.checkReferenceRefs(r, known); err != nil {
@@ -404,31 +402,6 @@ func (tx *Tx) referencesByID(ids []int64) (map[int64]*vouch.Reference, error) {
 		}
 	}
 	return out, nil
-}
-
-// validateReference is r.Validate with known time zone names remembered:
-// Validate's time.LoadLocation reads the zone database from disk on every
-// call, which would cost more than storing the reference.
-func validateReference(r *vouch.Reference) error {
-	tz := strings.TrimSpace(r.TimeZone)
-	if tz != "" && !knownZone(tz) {
-		return r.Validate() // an unknown zone, reported as Validate reports it
-	}
-	r.TimeZone = ""
-	err := r.Validate()
-	r.TimeZone = tz
-	return err
-}
-
-var zones sync.Map // time zone name → whether it exists
-
-func knownZone(name string) bool {
-	if ok, seen := zones.Load(name); seen {
-		return ok.(bool)
-	}
-	_, err := time.LoadLocation(name)
-	zones.Store(name, err == nil)
-	return err == nil
 }
 
 // appendRefValues adds r's ref_values rows, each (kind, value) once; the first

@@ -226,7 +226,7 @@ func (r *Reference) Validate() error {
 		v.Add("deployment", "must be cloud, on-premises or hybrid")
 	}
 	if r.TimeZone != "" {
-		if _, err := time.LoadLocation(r.TimeZone); err != nil {
+		if !KnownTimeZone(r.TimeZone) {
 			v.Add("time_zone", "must be a time zone like Europe/Berlin or America/New_York")
 		}
 	}

@@ -12,3 +12,14 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestKnownTimeZone(t *testing.T) {
+	for name, want := range map[string]bool{"Europe/Berlin": true, "America/New_York": true, "UTC": true,
+		"Mars/Olympus": false, "": false, "Local": false, "europe/berlin": false} {
+		for i := 0; i < 2; i++ { // the second answer comes from the cache
+			if got := KnownTimeZone(name); got != want {
+				t.Errorf("KnownTimeZone(%q) = %v, want %v", name, got, want)
+			}
+		}
+	}
+}

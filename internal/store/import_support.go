@@ -385,19 +385,7 @@ func (tx *Tx) referencesByID(ids []int64) (map[int64]*vouch.Reference, error) {
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
-			var rid, vid int64
-			var kind, consented string
-			if err := rows.Scan(&rid, &kind, &vid, &consented); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if r := out[rid]; r != nil {
-				addValue(r, kind, vid, consented)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := addValues(rows, out); err != nil {
 			return nil, err
 		}
 	}

@@ -60,18 +60,9 @@ func (db *DB) LoadReferenceRecords(ctx context.Context, ids []int64, today vouch
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var rid, vid int64
-		var kind, consented string
-		if err := rows.Scan(&rid, &kind, &vid, &consented); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		if r := refs[rid]; r != nil {
-			addValue(r, kind, vid, consented)
-		}
+	if err := addValues(rows, refs); err != nil {
+		return nil, err
 	}
-	rows.Close()
 
 	acts := map[int64][]vouch.Date{}
 	since := today.AddDays(-365).String()

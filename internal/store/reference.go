@@ -216,49 +216,47 @@ func activitiesString(as []vouch.AgreedActivity) string {
 
 // Reference returns the reference with id, with its multi-valued fields.
 func (db *DB) Reference(ctx context.Context, id int64) (*vouch.Reference, error) {
-	r, err := scanReference(db.queryRow(ctx, `SELECT `+refColumns+` FROM refs WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("Reference", id)
-	} else if err != nil {
-		return nil, err
-	}
-	rows, err := db.query(ctx, `SELECT kind, value_id, consented_on FROM ref_values WHERE ref_id = ? ORDER BY kind, value_id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var kind, consented string
-		var vid int64
-		if err := rows.Scan(&kind, &vid, &consented); err != nil {
-			return nil, err
-		}
-		addValue(r, kind, vid, consented)
-	}
-	return r, rows.Err()
+	return readReference(id,
+		func(q string, args ...any) *sql.Row { return db.queryRow(ctx, q, args...) },
+		func(q string, args ...any) (*sql.Rows, error) { return db.query(ctx, q, args...) })
 }
 
 func (tx *Tx) reference(id int64) (*vouch.Reference, error) {
-	r, err := scanReference(tx.queryRow(`SELECT `+refColumns+` FROM refs WHERE id = ?`, id))
+	return readReference(id, tx.queryRow, tx.query)
+}
+
+// readReference reads one reference with its multi-valued fields, through
+// the database's read pool or inside a transaction.
+func readReference(id int64, queryRow func(string, ...any) *sql.Row,
+	query func(string, ...any) (*sql.Rows, error)) (*vouch.Reference, error) {
+	r, err := scanReference(queryRow(`SELECT `+refColumns+` FROM refs WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Reference", id)
 	} else if err != nil {
 		return nil, err
 	}
-	rows, err := tx.query(`SELECT kind, value_id, consented_on FROM ref_values WHERE ref_id = ? ORDER BY kind, value_id`, id)
+	rows, err := query(`SELECT ref_id, kind, value_id, consented_on FROM ref_values WHERE ref_id = ? ORDER BY kind, value_id`, id)
 	if err != nil {
 		return nil, err
 	}
+	return r, addValues(rows, map[int64]*vouch.Reference{id: r})
+}
+
+// addValues puts ref_values rows (ref_id, kind, value_id, consented_on) into
+// the references they belong to, and closes rows.
+func addValues(rows *sql.Rows, refs map[int64]*vouch.Reference) error {
 	defer rows.Close()
 	for rows.Next() {
+		var rid, vid int64
 		var kind, consented string
-		var vid int64
-		if err := rows.Scan(&kind, &vid, &consented); err != nil {
-			return nil, err
+		if err := rows.Scan(&rid, &kind, &vid, &consented); err != nil {
+			return err
 		}
-		addValue(r, kind, vid, consented)
+		if r := refs[rid]; r != nil {
+			addValue(r, kind, vid, consented)
+		}
 	}
-	return r, rows.Err()
+	return rows.Err()
 }
 
 // UpdateReference saves r's fields. r must carry the version it was read at:

@@ -20,7 +20,7 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func newServer(t testing.TB, db *store.DB, addr string) *server.Server {
 	t.Helper()
-	srv, err := server.New(db, server.Config{Addr: addr, Logger: quiet, ShutdownTimeout: 5 * time.Second})
+	srv, err := server.New(db, server.Config{Addr: addr, Logger: quiet}) // the production drain timeout
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -538,7 +538,8 @@ func (db *DB) LogActivity(ctx context.Context, a *vouch.Activity) error {
 
 // Activities returns a reference's activities, newest first.
 func (db *DB) Activities(ctx context.Context, refID int64) ([]vouch.Activity, error) {
-	rows, err := db.query(ctx, `SELECT id, ref_id, type_id, occurred_on, notes, created_at FROM activities WHERE ref_id = ?
+	rows, err := db.query(ctx, `SELECT id, ref_id, type_id, occurred_on, notes, created_at, state, COALESCE(request_id, 0),
+		COALESCE(opportunity_id, 0), points, thank_you, thank_you_sent_on FROM activities WHERE ref_id = ?
 		ORDER BY occurred_on DESC, id DESC`, refID)
 	if err != nil {
 		return nil, err
@@ -547,11 +548,13 @@ func (db *DB) Activities(ctx context.Context, refID int64) ([]vouch.Activity, er
 	var out []vouch.Activity
 	for rows.Next() {
 		var a vouch.Activity
-		var on string
-		if err := rows.Scan(&a.ID, &a.ReferenceID, &a.TypeID, &on, &a.Notes, &a.CreatedAt); err != nil {
+		var on, thanked string
+		if err := rows.Scan(&a.ID, &a.ReferenceID, &a.TypeID, &on, &a.Notes, &a.CreatedAt, &a.State, &a.RequestID,
+			&a.OpportunityID, &a.Points, &a.ThankYou, &thanked); err != nil {
 			return nil, err
 		}
 		a.OccurredOn, _ = vouch.ParseDate(on)
+		a.ThankYouSentOn, _ = vouch.ParseDate(thanked)
 		out = append(out, a)
 	}
 	return out, rows.Err()

@@ -298,13 +298,27 @@ func sortDates(ds []Date) {
 
 // Activity is something a reference did for the program (a call, a case study …).
 type Activity struct {
-	ID          int64     `json:"id"`
-	ReferenceID int64     `json:"reference_id"`
-	TypeID      int64     `json:"activity_type_id"`
-	OccurredOn  Date      `json:"occurred_on"`
-	Notes       string    `json:"notes"`
-	CreatedAt   time.Time `json:"created_at"`
+	ID          int64  `json:"id"`
+	ReferenceID int64  `json:"reference_id"`
+	TypeID      int64  `json:"activity_type_id"`
+	OccurredOn  Date   `json:"occurred_on"`
+	Notes       string `json:"notes"`
+	// State is "done", or "booked" for one an advocate accepted that has
+	// not happened yet; both count against capacity.
+	State          string    `json:"state"`
+	RequestID      int64     `json:"request_id,omitempty"`
+	OpportunityID  int64     `json:"opportunity_id,omitempty"`
+	Points         int       `json:"points"`            // earned by the advocate
+	ThankYou       string    `json:"thank_you"`         // gift, donation, swag, none
+	ThankYouSentOn Date      `json:"thank_you_sent_on"` // zero: not sent yet
+	CreatedAt      time.Time `json:"created_at"`
 }
+
+// Activity states.
+const (
+	ActivityDone   = "done"
+	ActivityBooked = "booked"
+)
 
 // DefaultCapacity is the number of activities per 90 days a reference may do unless overridden.
 const DefaultCapacity = 3

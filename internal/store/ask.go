@@ -1,0 +1,942 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// Link purposes: what a signed link lets its holder do.
+const (
+	LinkAnswer           = "answer"            // the advocate answers an ask
+	LinkSellerFeedback   = "seller_feedback"   // the seller rates a completed ask
+	LinkAdvocateFeedback = "advocate_feedback" // the advocate rates a completed ask
+)
+
+// NewLink is a signed link to store with a change: only the hash of its
+// secret part is kept, so a copy of the database cannot be used to answer.
+type NewLink struct {
+	Purpose   string
+	NonceHash string
+	ExpiresAt time.Time
+}
+
+// Link is a stored signed link.
+type Link struct {
+	ID        int64
+	Purpose   string
+	AskID     int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+const askColumns = `id, request_id, ref_id, state, score, reasons, created_at, sent_at, answered_at, reminded_at, reminders,
+	answer_note, proposed_times, scheduled_at, duration_minutes, meeting_url, outcome, COALESCE(activity_id, 0), version`
+
+func scanAsk(row interface{ Scan(...any) error }) (*vouch.Ask, error) {
+	a := &vouch.Ask{}
+	var state, reasons string
+	var sent, answered, reminded, scheduled sql.NullTime
+	if err := row.Scan(&a.ID, &a.RequestID, &a.ReferenceID, &state, &a.Score, &reasons, &a.CreatedAt, &sent, &answered,
+		&reminded, &a.Reminders, &a.AnswerNote, &a.ProposedTimes, &scheduled, &a.DurationMinutes, &a.MeetingURL,
+		&a.Outcome, &a.ActivityID, &a.Version); err != nil {
+		return nil, err
+	}
+	a.State = vouch.AskState(state)
+	if err := json.Unmarshal([]byte(reasons), &a.Reasons); err != nil {
+		return nil, err
+	}
+	a.CreatedAt = a.CreatedAt.UTC()
+	a.SentAt, a.AnsweredAt, a.RemindedAt, a.ScheduledAt = nullTime(sent), nullTime(answered), nullTime(reminded), nullTime(scheduled)
+	return a, nil
+}
+
+func (tx *Tx) ask(id int64) (*vouch.Ask, error) {
+	a, err := scanAsk(tx.queryRow(`SELECT `+askColumns+` FROM asks WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Ask", id)
+	}
+	return a, err
+}
+
+// Ask reads one ask.
+func (db *DB) Ask(ctx context.Context, id int64) (*vouch.Ask, error) {
+	a, err := scanAsk(db.queryRow(ctx, `SELECT `+askColumns+` FROM asks WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Ask", id)
+	}
+	return a, err
+}
+
+// Asks returns a request's asks in the order they were made.
+func (db *DB) Asks(ctx context.Context, requestID int64) ([]*vouch.Ask, error) {
+	return db.asks(ctx, `WHERE request_id = ? ORDER BY id`, requestID)
+}
+
+// AsksOfReference returns the asks a reference received, newest first.
+func (db *DB) AsksOfReference(ctx context.Context, refID int64) ([]*vouch.Ask, error) {
+	return db.asks(ctx, `WHERE ref_id = ? ORDER BY id DESC`, refID)
+}
+
+func (db *DB) asks(ctx context.Context, where string, args ...any) ([]*vouch.Ask, error) {
+	rows, err := db.query(ctx, `SELECT `+askColumns+` FROM asks `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*vouch.Ask{}
+	for rows.Next() {
+		a, err := scanAsk(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// AskedForOpportunity returns the references already asked for any request
+// of the opportunity: a customer is not asked twice for one deal.
+func (db *DB) AskedForOpportunity(ctx context.Context, opportunityID int64) (map[int64]bool, error) {
+	ids, err := db.ids(ctx, `SELECT DISTINCT a.ref_id FROM asks a JOIN requests r ON r.id = a.request_id
+		WHERE r.opportunity_id = ?`, opportunityID)
+	out := map[int64]bool{}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, err
+}
+
+func (tx *Tx) addLink(askID int64, l NewLink) error {
+	if l.NonceHash == "" {
+		return nil
+	}
+	_, err := tx.exec(`INSERT INTO links (purpose, ask_id, nonce_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		l.Purpose, askID, l.NonceHash, tx.now, l.ExpiresAt.UTC())
+	return err
+}
+
+// LinkByHash reads the link whose secret hashes to hash.
+func (db *DB) LinkByHash(ctx context.Context, hash string) (*Link, error) {
+	l := &Link{}
+	var used sql.NullTime
+	err := db.queryRow(ctx, `SELECT id, purpose, ask_id, created_at, expires_at, used_at FROM links WHERE nonce_hash = ?`, hash).
+		Scan(&l.ID, &l.Purpose, &l.AskID, &l.CreatedAt, &l.ExpiresAt, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, vouch.Errorf(vouch.ENOTFOUND, "This link is not valid.")
+	}
+	l.CreatedAt, l.ExpiresAt, l.UsedAt = l.CreatedAt.UTC(), l.ExpiresAt.UTC(), nullTime(used)
+	return l, err
+}
+
+// Link errors people see on the public pages.
+var (
+	ErrLinkUsed    = vouch.Errorf(vouch.ECONFLICT, "This link has already been used.")
+	ErrLinkExpired = vouch.Errorf(vouch.ECONFLICT, "This link has expired.")
+)
+
+// useLink marks the link used, once: a second use, or a use after it
+// expired, changes nothing and says why.
+func (tx *Tx) useLink(hash, purpose string) (*Link, error) {
+	l := &Link{}
+	var used sql.NullTime
+	err := tx.queryRow(`SELECT id, purpose, ask_id, expires_at, used_at FROM links WHERE nonce_hash = ?`, hash).
+		Scan(&l.ID, &l.Purpose, &l.AskID, &l.ExpiresAt, &used)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && l.Purpose != purpose) {
+		return nil, vouch.Errorf(vouch.ENOTFOUND, "This link is not valid.")
+	} else if err != nil {
+		return nil, err
+	}
+	if used.Valid {
+		return nil, ErrLinkUsed
+	}
+	if !tx.now.Before(l.ExpiresAt) {
+		return nil, ErrLinkExpired
+	}
+	res, err := tx.exec(`UPDATE links SET used_at = ? WHERE id = ? AND used_at IS NULL`, tx.now, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return nil, err
+	} else if n == 0 {
+		return nil, ErrLinkUsed
+	}
+	return l, nil
+}
+
+// CreateAsk records that a reference is asked for a request: a.State is
+// pending (the advocate is mailed the link) or awaiting_approval (the
+// account owner approves first). The request moves on accordingly.
+func (db *DB) CreateAsk(ctx context.Context, a *vouch.Ask, link NewLink, out vouch.Outgoing) error {
+	if a.State != vouch.AskPending && a.State != vouch.AskAwaitingApproval {
+		return fmt.Errorf("create ask: state %q", a.State)
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		req, err := tx.request(a.RequestID)
+		if err != nil {
+			return err
+		}
+		if req.State.Closed() {
+			return vouch.Errorf(vouch.ECONFLICT, "This request is %s; nobody can be asked for it any more.", strings.ToLower(req.State.Label()))
+		}
+		ref, err := tx.reference(a.ReferenceID)
+		if err != nil {
+			return err
+		}
+		if err := askable(ref, req, vouch.DateOf(tx.now)); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM asks a JOIN requests r ON r.id = a.request_id
+			WHERE a.ref_id = ? AND r.opportunity_id = ?`, a.ReferenceID, req.OpportunityID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return vouch.Errorf(vouch.ECONFLICT, "%s has already been asked for this opportunity.", ref.Name)
+		}
+		if a.Reasons == nil {
+			a.Reasons = []vouch.Reason{}
+		}
+		reasons, err := json.Marshal(a.Reasons)
+		if err != nil {
+			return err
+		}
+		var sent any
+		if a.State == vouch.AskPending {
+			sent = tx.now
+			t := tx.now
+			a.SentAt = &t
+		}
+		id, err := tx.insert(`INSERT INTO asks (request_id, ref_id, state, score, reasons, created_at, sent_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 1)`, a.RequestID, a.ReferenceID, string(a.State), a.Score, string(reasons), tx.now, sent)
+		if err != nil {
+			return err
+		}
+		a.ID, a.CreatedAt, a.Version, a.DurationMinutes = id, tx.now, 1, 30
+		if a.State == vouch.AskPending {
+			if err := tx.addLink(id, link); err != nil {
+				return err
+			}
+		}
+		body := "Asked " + ref.Name
+		if a.State == vouch.AskAwaitingApproval {
+			body = ref.Name + " picked; waiting for the account owner's approval"
+		}
+		if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventAsk, ReferenceID: a.ReferenceID, Body: body}); err != nil {
+			return err
+		}
+		next := vouch.RequestAwaitingAdvocate
+		if a.State == vouch.AskAwaitingApproval {
+			next = vouch.RequestInProgress
+		}
+		if err := tx.moveRequest(a.RequestID, next, ""); err != nil {
+			return err
+		}
+		if err := tx.send(fillRequestID(out, a.RequestID)); err != nil {
+			return err
+		}
+		// The reference was asked today: matching reads that from the reference's record.
+		tx.touched = append(tx.touched, Touched{EntityType: "reference", EntityID: a.ReferenceID})
+		return tx.audit("create", "ask", id, []vouch.Change{{Field: "request_id", After: a.RequestID},
+			{Field: "reference_id", After: a.ReferenceID}, {Field: "state", After: string(a.State)}})
+	})
+}
+
+// askable checks the hard rules that do not depend on capacity: a
+// reference must be active and have agreed to the activity type.
+func askable(ref *vouch.Reference, req *vouch.Request, today vouch.Date) error {
+	if st := ref.EffectiveStatus(today); st != vouch.StatusActive {
+		return vouch.Errorf(vouch.ECONFLICT, "%s is %s, not active, and cannot be asked.", ref.Name, strings.ToLower(st.Label()))
+	}
+	if !slices.ContainsFunc(ref.Activities, func(x vouch.AgreedActivity) bool { return x.TypeID == req.ActivityTypeID }) {
+		return vouch.Errorf(vouch.ECONFLICT, "%s has not agreed to this kind of activity.", ref.Name)
+	}
+	return nil
+}
+
+// ApproveAsk records the account owner's decision on an ask awaiting
+// approval: approved, the ask is sent (with link); rejected, it ends.
+func (db *DB) ApproveAsk(ctx context.Context, askID int64, approve bool, note string, link NewLink, out vouch.Outgoing) (*vouch.Ask, error) {
+	var a *vouch.Ask
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		if a, err = tx.ask(askID); err != nil {
+			return err
+		}
+		if a.State != vouch.AskAwaitingApproval {
+			return vouch.Errorf(vouch.ECONFLICT, "This ask is %s, not awaiting approval.", strings.ToLower(a.State.Label()))
+		}
+		to, body := vouch.AskRejected, "Account owner did not approve asking"
+		if approve {
+			to, body = vouch.AskPending, "Account owner approved; advocate asked"
+		}
+		if note = strings.TrimSpace(note); note != "" {
+			body += ": " + note
+		}
+		if approve {
+			if _, err := tx.exec(`UPDATE asks SET state = ?, sent_at = ?, version = version + 1 WHERE id = ?`, string(to), tx.now, askID); err != nil {
+				return err
+			}
+			if err := tx.addLink(askID, link); err != nil {
+				return err
+			}
+			t := tx.now
+			a.SentAt = &t
+		} else if _, err := tx.exec(`UPDATE asks SET state = ?, answer_note = ?, version = version + 1 WHERE id = ?`, string(to), note, askID); err != nil {
+			return err
+		}
+		if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventAnswer, ReferenceID: a.ReferenceID, Body: body}); err != nil {
+			return err
+		}
+		if approve {
+			if err := tx.moveRequest(a.RequestID, vouch.RequestAwaitingAdvocate, ""); err != nil {
+				return err
+			}
+		}
+		before := a.State
+		a.State, a.Version = to, a.Version+1
+		if err := tx.send(fillRequestID(out, a.RequestID)); err != nil {
+			return err
+		}
+		return tx.audit("approval", "ask", askID, []vouch.Change{{Field: "state", Before: string(before), After: string(to)}})
+	})
+	return a, err
+}
+
+// ErrNoLongerAvailable is the answer to an accept that finds the
+// reference's capacity taken meanwhile.
+var ErrNoLongerAvailable = vouch.Errorf(vouch.ECONFLICT,
+	"Thank you — this reference is no longer available: the slots for this period were just taken. Nothing was booked.")
+
+// AnswerAsk records the advocate's answer given through the signed link
+// whose secret hashes to linkHash. Accepting books capacity in the same
+// transaction, so concurrent accepts can never book a reference past it.
+func (db *DB) AnswerAsk(ctx context.Context, linkHash string, ans vouch.Answer, out vouch.Outgoing) (*vouch.Ask, error) {
+	var a *vouch.Ask
+	err := db.update(ctx, func(tx *Tx) error {
+		l, err := tx.useLink(linkHash, LinkAnswer)
+		if err != nil {
+			return err
+		}
+		if a, err = tx.ask(l.AskID); err != nil {
+			return err
+		}
+		if a.State != vouch.AskPending {
+			return vouch.Errorf(vouch.ECONFLICT, "This request was already answered (%s).", strings.ToLower(a.State.Label()))
+		}
+		req, err := tx.request(a.RequestID)
+		if err != nil {
+			return err
+		}
+		if req.State.Closed() {
+			return vouch.Errorf(vouch.ECONFLICT, "This request is no longer open: it was %s. Thank you all the same.", strings.ToLower(req.State.Label()))
+		}
+		ans.Note, ans.ProposedTimes = strings.TrimSpace(ans.Note), strings.TrimSpace(ans.ProposedTimes)
+		before := a.State
+		switch ans.Action {
+		case vouch.AnswerAccept:
+			actID, err := tx.book(a, req)
+			if err != nil {
+				return err
+			}
+			a.State, a.ActivityID = vouch.AskAccepted, actID
+		case vouch.AnswerDecline, vouch.AnswerPause, vouch.AnswerOptOut:
+			a.State = vouch.AskDeclined
+		default:
+			return &vouch.Error{Code: vouch.EINVALID, Message: "Choose an answer.", Fields: map[string]string{"action": "must be accept, decline, pause or opt_out"}}
+		}
+		if _, err := tx.exec(`UPDATE asks SET state = ?, answered_at = ?, answer_note = ?, proposed_times = ?, activity_id = ?,
+			version = version + 1 WHERE id = ?`, string(a.State), tx.now, ans.Note, ans.ProposedTimes, nullID(a.ActivityID), a.ID); err != nil {
+			return err
+		}
+		t := tx.now
+		a.AnsweredAt, a.AnswerNote, a.ProposedTimes, a.Version = &t, ans.Note, ans.ProposedTimes, a.Version+1
+		body := "Advocate accepted"
+		switch ans.Action {
+		case vouch.AnswerDecline:
+			body = "Advocate declined"
+		case vouch.AnswerPause:
+			if ans.NotBefore.IsZero() || !ans.NotBefore.After(vouch.DateOf(tx.now)) {
+				return &vouch.Error{Code: vouch.EINVALID, Message: "Choose the first day we may ask again.",
+					Fields: map[string]string{"not_before": "must be a day after today"}}
+			}
+			body = "Advocate declined and asked not to be contacted before " + ans.NotBefore.String()
+			if _, err := tx.changeStatus(a.ReferenceID, 0, vouch.StatusChange{To: vouch.StatusResting, Until: ans.NotBefore,
+				Reason: "Asked through a request link not to be contacted before " + ans.NotBefore.String()}); err != nil {
+				return err
+			}
+		case vouch.AnswerOptOut:
+			body = "Advocate opted out of the reference program"
+			if _, err := tx.changeStatus(a.ReferenceID, 0, vouch.StatusChange{To: vouch.StatusDoNotContact,
+				Reason: "Opted out through a request link"}); err != nil {
+				return err
+			}
+		}
+		if ans.ProposedTimes != "" {
+			body += "; proposed times: " + ans.ProposedTimes
+		}
+		if ans.Note != "" {
+			body += "; note: " + ans.Note
+		}
+		if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventAnswer, ReferenceID: a.ReferenceID, Body: body}); err != nil {
+			return err
+		}
+		if a.State == vouch.AskDeclined {
+			if err := tx.backToPicking(a.RequestID, "the advocate declined"); err != nil {
+				return err
+			}
+		}
+		if err := tx.send(fillRequestID(out, a.RequestID)); err != nil {
+			return err
+		}
+		tx.touched = append(tx.touched, Touched{EntityType: "reference", EntityID: a.ReferenceID})
+		return tx.audit("answer", "ask", a.ID, []vouch.Change{{Field: "state", Before: string(before), After: string(a.State)},
+			{Field: "answer", After: ans.Action}})
+	})
+	return a, err
+}
+
+// backToPicking sends a request waiting on advocates back to in progress
+// when none of its asks is still open.
+func (tx *Tx) backToPicking(requestID int64, why string) error {
+	var open int
+	if err := tx.queryRow(`SELECT COUNT(*) FROM asks WHERE request_id = ? AND state IN (?, ?, ?, ?)`, requestID,
+		string(vouch.AskAwaitingApproval), string(vouch.AskPending), string(vouch.AskAccepted), string(vouch.AskScheduled)).Scan(&open); err != nil {
+		return err
+	}
+	if open > 0 {
+		return nil
+	}
+	return tx.moveRequest(requestID, vouch.RequestInProgress, why)
+}
+
+// book reserves one activity of the reference's capacity for an accepted
+// ask, on the first day from today to the due date that has a free slot.
+func (tx *Tx) book(a *vouch.Ask, req *vouch.Request) (int64, error) {
+	// Lock the reference's row first: on PostgreSQL concurrent accepts then
+	// queue here and each counts the bookings committed before it. (SQLite
+	// has one writer, so transactions are serial anyway.)
+	if _, err := tx.exec(`UPDATE refs SET version = version WHERE id = ?`, a.ReferenceID); err != nil {
+		return 0, err
+	}
+	ref, err := tx.reference(a.ReferenceID)
+	if err != nil {
+		return 0, err
+	}
+	today := vouch.DateOf(tx.now)
+	if ref.EffectiveStatus(today) != vouch.StatusActive {
+		return 0, ErrNoLongerAvailable
+	}
+	max := 0
+	if ref.CapacityOverride != nil {
+		max = *ref.CapacityOverride
+	} else {
+		var s string
+		err := tx.queryRow(`SELECT value FROM settings WHERE key = ?`, SettingCapacityDefault).Scan(&s)
+		if errors.Is(err, sql.ErrNoRows) {
+			max = vouch.DefaultCapacity
+		} else if err != nil {
+			return 0, err
+		} else if max, err = strconv.Atoi(s); err != nil {
+			max = vouch.DefaultCapacity
+		}
+	}
+	last := req.DueDate
+	if last.Before(today) {
+		last = today
+	}
+	rows, err := tx.query(`SELECT occurred_on FROM activities WHERE ref_id = ? AND occurred_on >= ? AND occurred_on <= ?`,
+		a.ReferenceID, today.AddDays(-vouch.CapacityWindowDays).String(), last.AddDays(vouch.CapacityWindowDays).String())
+	if err != nil {
+		return 0, err
+	}
+	var dates []vouch.Date
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if d, err := vouch.ParseDate(s); err == nil {
+			dates = append(dates, d)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	day := vouch.Date{}
+	for d := today; !d.After(last); d = d.AddDays(1) {
+		if vouch.CanBook(max, dates, d) {
+			day = d
+			break
+		}
+	}
+	if day.IsZero() {
+		return 0, ErrNoLongerAvailable
+	}
+	id, err := tx.insert(`INSERT INTO activities (ref_id, type_id, occurred_on, notes, created_at, state, request_id, opportunity_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ReferenceID, req.ActivityTypeID, day.String(), "", tx.now, vouch.ActivityBooked, req.ID, req.OpportunityID)
+	if err != nil {
+		return 0, err
+	}
+	return id, tx.audit("create", "activity", id, []vouch.Change{{Field: "reference_id", After: a.ReferenceID},
+		{Field: "activity_type_id", After: req.ActivityTypeID}, {Field: "occurred_on", After: day.String()},
+		{Field: "state", After: vouch.ActivityBooked}, {Field: "request_id", After: req.ID}})
+}
+
+// release gives back the capacity an ask booked.
+func (tx *Tx) release(a *vouch.Ask) error {
+	if a.ActivityID == 0 {
+		return nil
+	}
+	if _, err := tx.exec(`DELETE FROM activities WHERE id = ? AND state = ?`, a.ActivityID, vouch.ActivityBooked); err != nil {
+		return err
+	}
+	tx.touched = append(tx.touched, Touched{EntityType: "reference", EntityID: a.ReferenceID})
+	return tx.audit("delete", "activity", a.ActivityID, []vouch.Change{{Field: "state", Before: vouch.ActivityBooked, After: "released"}})
+}
+
+// ScheduleAsk sets the agreed time of an accepted (or re-schedules a
+// scheduled) ask. The booked activity moves to that day. When enough asks
+// are scheduled, so is the request.
+func (db *DB) ScheduleAsk(ctx context.Context, askID int64, s vouch.Schedule, out vouch.Outgoing) (*vouch.Ask, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	var a *vouch.Ask
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		if a, err = tx.ask(askID); err != nil {
+			return err
+		}
+		if a.State != vouch.AskAccepted && a.State != vouch.AskScheduled {
+			return vouch.Errorf(vouch.ECONFLICT, "Only an accepted ask can be scheduled; this one is %s.", strings.ToLower(a.State.Label()))
+		}
+		at := s.At.UTC()
+		if _, err := tx.exec(`UPDATE asks SET state = ?, scheduled_at = ?, duration_minutes = ?, meeting_url = ?, version = version + 1
+			WHERE id = ?`, string(vouch.AskScheduled), at, s.DurationMinutes, s.MeetingURL, askID); err != nil {
+			return err
+		}
+		if a.ActivityID != 0 {
+			if _, err := tx.exec(`UPDATE activities SET occurred_on = ? WHERE id = ?`, vouch.DateOf(at).String(), a.ActivityID); err != nil {
+				return err
+			}
+			if err := tx.audit("update", "activity", a.ActivityID, []vouch.Change{{Field: "occurred_on", After: vouch.DateOf(at).String()}}); err != nil {
+				return err
+			}
+		}
+		body := "Scheduled for " + at.Format("2 Jan 2006 15:04 UTC")
+		if a.State == vouch.AskScheduled {
+			body = "Rescheduled to " + at.Format("2 Jan 2006 15:04 UTC")
+		}
+		before := a.State
+		a.State, a.ScheduledAt, a.DurationMinutes, a.MeetingURL, a.Version = vouch.AskScheduled, &at, s.DurationMinutes, s.MeetingURL, a.Version+1
+		if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventSchedule, ReferenceID: a.ReferenceID, Body: body}); err != nil {
+			return err
+		}
+		req, err := tx.request(a.RequestID)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM asks WHERE request_id = ? AND state IN (?, ?)`, a.RequestID,
+			string(vouch.AskScheduled), string(vouch.AskCompleted)).Scan(&n); err != nil {
+			return err
+		}
+		if n >= req.ReferencesNeeded {
+			if err := tx.moveRequest(a.RequestID, vouch.RequestScheduled, ""); err != nil {
+				return err
+			}
+		}
+		if err := tx.send(fillRequestID(out, a.RequestID)); err != nil {
+			return err
+		}
+		return tx.audit("schedule", "ask", askID, []vouch.Change{{Field: "state", Before: string(before), After: string(a.State)},
+			{Field: "scheduled_at", After: at.Format(time.RFC3339)}})
+	})
+	return a, err
+}
+
+// Ask outcomes.
+const (
+	OutcomeCompleted = "completed"
+	OutcomeNoShow    = "no_show"
+)
+
+// CompleteAsk records how a scheduled ask went. Completed: its activity is
+// done on day with the points of its type, and feedback links are stored.
+// No-show: the booking is released and the request goes back to picking.
+// The request completes when enough of its asks have.
+func (db *DB) CompleteAsk(ctx context.Context, askID int64, outcome string, day vouch.Date, links []NewLink, out vouch.Outgoing) (*vouch.Ask, error) {
+	if outcome != OutcomeCompleted && outcome != OutcomeNoShow {
+		return nil, &vouch.Error{Code: vouch.EINVALID, Message: "Say how it went.", Fields: map[string]string{"outcome": "must be completed or no_show"}}
+	}
+	var a *vouch.Ask
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		if a, err = tx.ask(askID); err != nil {
+			return err
+		}
+		if a.State != vouch.AskScheduled && a.State != vouch.AskAccepted {
+			return vouch.Errorf(vouch.ECONFLICT, "Only an accepted or scheduled ask can be completed; this one is %s.", strings.ToLower(a.State.Label()))
+		}
+		if day.IsZero() {
+			day = vouch.DateOf(tx.now)
+			if a.ScheduledAt != nil && a.ScheduledAt.Before(tx.now) {
+				day = vouch.DateOf(*a.ScheduledAt)
+			}
+		}
+		if day.After(vouch.DateOf(tx.now)) {
+			return &vouch.Error{Code: vouch.EINVALID, Message: "An activity cannot be completed in the future.",
+				Fields: map[string]string{"occurred_on": "must be today or earlier"}}
+		}
+		req, err := tx.request(a.RequestID)
+		if err != nil {
+			return err
+		}
+		before := a.State
+		if outcome == OutcomeNoShow {
+			if err := tx.release(a); err != nil {
+				return err
+			}
+			if _, err := tx.exec(`UPDATE asks SET state = ?, outcome = ?, activity_id = NULL, version = version + 1 WHERE id = ?`,
+				string(vouch.AskWithdrawn), OutcomeNoShow, askID); err != nil {
+				return err
+			}
+			a.State, a.Outcome, a.ActivityID = vouch.AskWithdrawn, OutcomeNoShow, 0
+			if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventComplete, ReferenceID: a.ReferenceID, Body: "No-show"}); err != nil {
+				return err
+			}
+			if err := tx.backToPicking(a.RequestID, "no-show"); err != nil {
+				return err
+			}
+		} else {
+			rule, err := tx.activityTypeRule(req.ActivityTypeID)
+			if err != nil {
+				return err
+			}
+			if a.ActivityID == 0 {
+				// Booked before bookings existed, or by hand: record it now.
+				id, err := tx.insert(`INSERT INTO activities (ref_id, type_id, occurred_on, notes, created_at, state, request_id, opportunity_id)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ReferenceID, req.ActivityTypeID, day.String(), "", tx.now, vouch.ActivityDone, req.ID, req.OpportunityID)
+				if err != nil {
+					return err
+				}
+				a.ActivityID = id
+			}
+			if _, err := tx.exec(`UPDATE activities SET state = ?, occurred_on = ?, points = ? WHERE id = ?`,
+				vouch.ActivityDone, day.String(), rule.Points, a.ActivityID); err != nil {
+				return err
+			}
+			if err := tx.audit("update", "activity", a.ActivityID, []vouch.Change{{Field: "state", Before: vouch.ActivityBooked, After: vouch.ActivityDone},
+				{Field: "occurred_on", After: day.String()}, {Field: "points", After: rule.Points}}); err != nil {
+				return err
+			}
+			if _, err := tx.exec(`UPDATE asks SET state = ?, outcome = ?, activity_id = ?, version = version + 1 WHERE id = ?`,
+				string(vouch.AskCompleted), OutcomeCompleted, a.ActivityID, askID); err != nil {
+				return err
+			}
+			a.State, a.Outcome = vouch.AskCompleted, OutcomeCompleted
+			for _, l := range links {
+				if err := tx.addLink(askID, l); err != nil {
+					return err
+				}
+			}
+			if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventComplete, ReferenceID: a.ReferenceID,
+				Body: "Completed on " + day.String()}); err != nil {
+				return err
+			}
+			var n int
+			if err := tx.queryRow(`SELECT COUNT(*) FROM asks WHERE request_id = ? AND state = ?`, a.RequestID, string(vouch.AskCompleted)).Scan(&n); err != nil {
+				return err
+			}
+			if n >= req.ReferencesNeeded {
+				if err := tx.moveRequest(a.RequestID, vouch.RequestScheduled, ""); err != nil {
+					return err
+				}
+				if err := tx.moveRequest(a.RequestID, vouch.RequestCompleted, ""); err != nil {
+					return err
+				}
+			}
+		}
+		a.Version++
+		tx.touched = append(tx.touched, Touched{EntityType: "reference", EntityID: a.ReferenceID})
+		if err := tx.send(fillRequestID(out, a.RequestID)); err != nil {
+			return err
+		}
+		return tx.audit("complete", "ask", askID, []vouch.Change{{Field: "state", Before: string(before), After: string(a.State)},
+			{Field: "outcome", After: outcome}})
+	})
+	return a, err
+}
+
+// WithdrawAsk ends an open ask (the team changed its mind, or the advocate
+// answered some other way); capacity it booked is given back.
+func (db *DB) WithdrawAsk(ctx context.Context, askID int64, reason string, out vouch.Outgoing) (*vouch.Ask, error) {
+	var a *vouch.Ask
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		if a, err = tx.ask(askID); err != nil {
+			return err
+		}
+		if !a.State.Open() {
+			return vouch.Errorf(vouch.ECONFLICT, "This ask is %s already.", strings.ToLower(a.State.Label()))
+		}
+		if err := tx.withdraw(a, reason); err != nil {
+			return err
+		}
+		if err := tx.backToPicking(a.RequestID, "ask withdrawn"); err != nil {
+			return err
+		}
+		return tx.send(fillRequestID(out, a.RequestID))
+	})
+	return a, err
+}
+
+func (tx *Tx) withdraw(a *vouch.Ask, reason string) error {
+	if err := tx.release(a); err != nil {
+		return err
+	}
+	reason = strings.TrimSpace(reason)
+	if _, err := tx.exec(`UPDATE asks SET state = ?, answer_note = ?, activity_id = NULL, version = version + 1 WHERE id = ?`,
+		string(vouch.AskWithdrawn), reason, a.ID); err != nil {
+		return err
+	}
+	before := a.State
+	a.State, a.ActivityID, a.Version = vouch.AskWithdrawn, 0, a.Version+1
+	body := "Ask withdrawn"
+	if reason != "" {
+		body += ": " + reason
+	}
+	if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventAnswer, ReferenceID: a.ReferenceID, Body: body}); err != nil {
+		return err
+	}
+	return tx.audit("withdraw", "ask", a.ID, []vouch.Change{{Field: "state", Before: string(before), After: string(a.State)}})
+}
+
+func (tx *Tx) withdrawOpenAsks(requestID int64, why string) error {
+	rows, err := tx.query(`SELECT `+askColumns+` FROM asks WHERE request_id = ? AND state IN (?, ?, ?, ?)`, requestID,
+		string(vouch.AskAwaitingApproval), string(vouch.AskPending), string(vouch.AskAccepted), string(vouch.AskScheduled))
+	if err != nil {
+		return err
+	}
+	var open []*vouch.Ask
+	for rows.Next() {
+		a, err := scanAsk(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		open = append(open, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, a := range open {
+		if err := tx.withdraw(a, why); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SaveFeedback stores feedback given through the signed link whose secret
+// hashes to linkHash; the link's purpose decides whose feedback it is. An
+// advocate's preferred thank-you is kept on the activity.
+func (db *DB) SaveFeedback(ctx context.Context, linkHash string, f *vouch.Feedback, out vouch.Outgoing) error {
+	return db.update(ctx, func(tx *Tx) error {
+		purpose := LinkSellerFeedback
+		if f.Source == vouch.FeedbackAdvocate {
+			purpose = LinkAdvocateFeedback
+		}
+		l, err := tx.useLink(linkHash, purpose)
+		if err != nil {
+			return err
+		}
+		f.AskID = l.AskID
+		return tx.saveFeedback(f, out)
+	})
+}
+
+// SaveSellerFeedback stores feedback the requester gives while signed in.
+func (db *DB) SaveSellerFeedback(ctx context.Context, askID int64, f *vouch.Feedback, out vouch.Outgoing) error {
+	f.Source, f.AskID = vouch.FeedbackSeller, askID
+	return db.update(ctx, func(tx *Tx) error { return tx.saveFeedback(f, out) })
+}
+
+func (tx *Tx) saveFeedback(f *vouch.Feedback, out vouch.Outgoing) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	a, err := tx.ask(f.AskID)
+	if err != nil {
+		return err
+	}
+	if a.State != vouch.AskCompleted {
+		return vouch.Errorf(vouch.ECONFLICT, "Feedback is for completed activities; this one is %s.", strings.ToLower(a.State.Label()))
+	}
+	id, err := tx.insert(`INSERT INTO feedback (ask_id, source, rating, influenced, impact, thank_you, comment, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.AskID, f.Source, f.Rating, f.Influenced, f.Impact, f.ThankYou, f.Comment, tx.now)
+	if isUnique(err) {
+		return vouch.Errorf(vouch.ECONFLICT, "Feedback for this activity was already given. Thank you!")
+	} else if err != nil {
+		return err
+	}
+	f.ID, f.CreatedAt = id, tx.now
+	if f.ThankYou != "" && a.ActivityID != 0 {
+		if _, err := tx.exec(`UPDATE activities SET thank_you = ? WHERE id = ?`, f.ThankYou, a.ActivityID); err != nil {
+			return err
+		}
+	}
+	body := fmt.Sprintf("%s feedback: %d/5", strings.ToUpper(f.Source[:1])+f.Source[1:], f.Rating)
+	if f.Influenced != nil {
+		body += map[bool]string{true: ", influenced the deal", false: ", did not influence the deal"}[*f.Influenced]
+	}
+	if f.Comment != "" {
+		body += " — " + f.Comment
+	}
+	if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventFeedback, ReferenceID: a.ReferenceID, Body: body}); err != nil {
+		return err
+	}
+	if err := tx.send(fillRequestID(out, a.RequestID)); err != nil {
+		return err
+	}
+	return tx.audit("create", "feedback", id, []vouch.Change{{Field: "ask_id", After: f.AskID}, {Field: "source", After: f.Source},
+		{Field: "rating", After: f.Rating}})
+}
+
+// Feedback returns the feedback given on a request's asks.
+func (db *DB) Feedback(ctx context.Context, requestID int64) ([]vouch.Feedback, error) {
+	rows, err := db.query(ctx, `SELECT f.id, f.ask_id, f.source, f.rating, f.influenced, f.impact, f.thank_you, f.comment, f.created_at
+		FROM feedback f JOIN asks a ON a.id = f.ask_id WHERE a.request_id = ? ORDER BY f.id`, requestID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []vouch.Feedback{}
+	for rows.Next() {
+		var f vouch.Feedback
+		var infl sql.NullBool
+		if err := rows.Scan(&f.ID, &f.AskID, &f.Source, &f.Rating, &infl, &f.Impact, &f.ThankYou, &f.Comment, &f.CreatedAt); err != nil {
+			return nil, err
+		}
+		if infl.Valid {
+			b := infl.Bool
+			f.Influenced = &b
+		}
+		f.CreatedAt = f.CreatedAt.UTC()
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// MarkThankYouSent records that the advocate was thanked for an activity.
+func (db *DB) MarkThankYouSent(ctx context.Context, activityID int64, kind string, day vouch.Date) error {
+	if kind != "" && !slices.Contains(vouch.ThankYous, kind) {
+		return &vouch.Error{Code: vouch.EINVALID, Message: "Unknown thank-you.", Fields: map[string]string{"thank_you": "must be gift, donation, swag or none"}}
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		var before, sent, state string
+		err := tx.queryRow(`SELECT thank_you, thank_you_sent_on, state FROM activities WHERE id = ?`, activityID).Scan(&before, &sent, &state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Activity", activityID)
+		} else if err != nil {
+			return err
+		}
+		if state != vouch.ActivityDone {
+			return vouch.Errorf(vouch.ECONFLICT, "Thank the advocate once the activity is done.")
+		}
+		if kind == "" {
+			kind = before
+		}
+		if _, err := tx.exec(`UPDATE activities SET thank_you = ?, thank_you_sent_on = ? WHERE id = ?`, kind, day.String(), activityID); err != nil {
+			return err
+		}
+		return tx.audit("update", "activity", activityID, []vouch.Change{{Field: "thank_you_sent_on", Before: sent, After: day.String()},
+			{Field: "thank_you", Before: before, After: kind}})
+	})
+}
+
+// AsksToRemind returns pending asks last mailed before since (sent or
+// reminded) that have had fewer than max reminders.
+func (db *DB) AsksToRemind(ctx context.Context, since time.Time, max int) ([]*vouch.Ask, error) {
+	return db.asks(ctx, `WHERE state = ? AND reminders < ? AND COALESCE(reminded_at, sent_at) < ? ORDER BY id`,
+		string(vouch.AskPending), max, since.UTC())
+}
+
+// RemindAsk records a reminder with its new link, and queues out.
+func (db *DB) RemindAsk(ctx context.Context, askID int64, link NewLink, out vouch.Outgoing) error {
+	return db.update(ctx, func(tx *Tx) error {
+		a, err := tx.ask(askID)
+		if err != nil {
+			return err
+		}
+		if a.State != vouch.AskPending {
+			return nil // answered meanwhile: no reminder
+		}
+		if _, err := tx.exec(`UPDATE asks SET reminded_at = ?, reminders = reminders + 1 WHERE id = ?`, tx.now, askID); err != nil {
+			return err
+		}
+		if err := tx.addLink(askID, link); err != nil {
+			return err
+		}
+		if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventReminder, ReferenceID: a.ReferenceID,
+			Body: fmt.Sprintf("Reminder %d sent", a.Reminders+1)}); err != nil {
+			return err
+		}
+		if err := tx.send(fillRequestID(out, a.RequestID)); err != nil {
+			return err
+		}
+		return tx.audit("remind", "ask", askID, []vouch.Change{{Field: "reminders", Before: a.Reminders, After: a.Reminders + 1}})
+	})
+}
+
+// ExpireAsks ends pending asks sent before cutoff that nobody answered;
+// their requests go back to picking. It returns the asks expired.
+func (db *DB) ExpireAsks(ctx context.Context, cutoff time.Time) ([]*vouch.Ask, error) {
+	stale, err := db.asks(ctx, `WHERE state = ? AND sent_at < ? ORDER BY id`, string(vouch.AskPending), cutoff.UTC())
+	if err != nil || len(stale) == 0 {
+		return nil, err
+	}
+	var out []*vouch.Ask
+	err = db.update(ctx, func(tx *Tx) error {
+		for _, s := range stale {
+			a, err := tx.ask(s.ID)
+			if err != nil {
+				return err
+			}
+			if a.State != vouch.AskPending {
+				continue
+			}
+			if _, err := tx.exec(`UPDATE asks SET state = ?, version = version + 1 WHERE id = ?`, string(vouch.AskExpired), a.ID); err != nil {
+				return err
+			}
+			if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventAnswer, ReferenceID: a.ReferenceID,
+				Body: "No answer from the advocate; the ask expired"}); err != nil {
+				return err
+			}
+			if err := tx.backToPicking(a.RequestID, "the ask expired"); err != nil {
+				return err
+			}
+			if err := tx.audit("expire", "ask", a.ID, []vouch.Change{{Field: "state", Before: string(vouch.AskPending), After: string(vouch.AskExpired)}}); err != nil {
+				return err
+			}
+			a.State = vouch.AskExpired
+			out = append(out, a)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,235 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+const opportunityColumns = `id, name, prospect, amount, currency, stage, close_date, status, COALESCE(owner_id, 0),
+	COALESCE(industry_id, 0), COALESCE(region_id, 0), COALESCE(product_id, 0), COALESCE(competitor_id, 0),
+	COALESCE(crm_id, ''), version, created_at, updated_at`
+
+func scanOpportunity(row interface{ Scan(...any) error }) (*vouch.Opportunity, error) {
+	o := &vouch.Opportunity{}
+	var closeDate, status string
+	if err := row.Scan(&o.ID, &o.Name, &o.Prospect, &o.Amount, &o.Currency, &o.Stage, &closeDate, &status, &o.OwnerID,
+		&o.IndustryID, &o.RegionID, &o.ProductID, &o.CompetitorID, &o.CRMID, &o.Version, &o.CreatedAt, &o.UpdatedAt); err != nil {
+		return nil, err
+	}
+	o.Status = vouch.OpportunityStatus(status)
+	o.CloseDate, _ = vouch.ParseDate(closeDate)
+	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
+	return o, nil
+}
+
+func (tx *Tx) validateOpportunityRefs(o *vouch.Opportunity) error {
+	var v vouch.Validation
+	for _, c := range []struct {
+		field string
+		kind  vouch.TaxonomyKind
+		id    int64
+	}{{"industry", vouch.TaxIndustry, o.IndustryID}, {"region", vouch.TaxRegion, o.RegionID},
+		{"product", vouch.TaxProduct, o.ProductID}, {"competitor", vouch.TaxCompetitor, o.CompetitorID}} {
+		if err := tx.checkValue(&v, c.field, c.kind, c.id); err != nil {
+			return err
+		}
+	}
+	if err := tx.checkUser(&v, "owner", o.OwnerID); err != nil {
+		return err
+	}
+	return v.Err()
+}
+
+func opportunityChanges(b, a *vouch.Opportunity) []vouch.Change {
+	var c []vouch.Change
+	c = vouch.Diff(c, "name", b.Name, a.Name)
+	c = vouch.Diff(c, "prospect", b.Prospect, a.Prospect)
+	c = vouch.Diff(c, "amount", b.Amount, a.Amount)
+	c = vouch.Diff(c, "currency", b.Currency, a.Currency)
+	c = vouch.Diff(c, "stage", b.Stage, a.Stage)
+	c = vouch.Diff(c, "close_date", b.CloseDate.String(), a.CloseDate.String())
+	c = vouch.Diff(c, "status", string(b.Status), string(a.Status))
+	c = vouch.Diff(c, "owner_id", b.OwnerID, a.OwnerID)
+	c = vouch.Diff(c, "industry_id", b.IndustryID, a.IndustryID)
+	c = vouch.Diff(c, "region_id", b.RegionID, a.RegionID)
+	c = vouch.Diff(c, "product_id", b.ProductID, a.ProductID)
+	c = vouch.Diff(c, "competitor_id", b.CompetitorID, a.CompetitorID)
+	c = vouch.Diff(c, "crm_id", b.CRMID, a.CRMID)
+	return c
+}
+
+// CreateOpportunity stores a new opportunity.
+func (db *DB) CreateOpportunity(ctx context.Context, o *vouch.Opportunity) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error { return tx.createOpportunity(o) })
+}
+
+func (tx *Tx) createOpportunity(o *vouch.Opportunity) error {
+	if err := tx.validateOpportunityRefs(o); err != nil {
+		return err
+	}
+	id, err := tx.insert(`INSERT INTO opportunities (name, prospect, amount, currency, stage, close_date, status, owner_id,
+		industry_id, region_id, product_id, competitor_id, crm_id, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		o.Name, o.Prospect, o.Amount, o.Currency, o.Stage, o.CloseDate.String(), string(o.Status), nullID(o.OwnerID),
+		nullID(o.IndustryID), nullID(o.RegionID), nullID(o.ProductID), nullID(o.CompetitorID), nullString(o.CRMID), tx.now, tx.now)
+	if isUnique(err) {
+		return crmConflict("opportunity")
+	} else if err != nil {
+		return err
+	}
+	o.ID, o.Version, o.CreatedAt, o.UpdatedAt = id, 1, tx.now, tx.now
+	return tx.audit("create", "opportunity", id, opportunityChanges(&vouch.Opportunity{}, o))
+}
+
+// UpdateOpportunity saves an opportunity read at o.Version.
+func (db *DB) UpdateOpportunity(ctx context.Context, o *vouch.Opportunity) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error { return tx.updateOpportunity(o) })
+}
+
+func (tx *Tx) opportunity(id int64) (*vouch.Opportunity, error) {
+	o, err := scanOpportunity(tx.queryRow(`SELECT `+opportunityColumns+` FROM opportunities WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Opportunity", id)
+	}
+	return o, err
+}
+
+func (tx *Tx) updateOpportunity(o *vouch.Opportunity) error {
+	before, err := tx.opportunity(o.ID)
+	if err != nil {
+		return err
+	}
+	if o.Version != before.Version {
+		return staleVersion("opportunity", before.Version)
+	}
+	if err := tx.validateOpportunityRefs(o); err != nil {
+		return err
+	}
+	changes := opportunityChanges(before, o)
+	if len(changes) == 0 {
+		*o = *before
+		return nil
+	}
+	res, err := tx.exec(`UPDATE opportunities SET name = ?, prospect = ?, amount = ?, currency = ?, stage = ?, close_date = ?,
+		status = ?, owner_id = ?, industry_id = ?, region_id = ?, product_id = ?, competitor_id = ?, crm_id = ?,
+		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		o.Name, o.Prospect, o.Amount, o.Currency, o.Stage, o.CloseDate.String(), string(o.Status), nullID(o.OwnerID),
+		nullID(o.IndustryID), nullID(o.RegionID), nullID(o.ProductID), nullID(o.CompetitorID), nullString(o.CRMID),
+		tx.now, o.ID, before.Version)
+	if isUnique(err) {
+		return crmConflict("opportunity")
+	} else if err != nil {
+		return err
+	}
+	if err := savedAt(res, "opportunity", before.Version); err != nil {
+		return err
+	}
+	o.Version, o.CreatedAt, o.UpdatedAt = before.Version+1, before.CreatedAt, tx.now
+	return tx.audit("update", "opportunity", o.ID, changes)
+}
+
+// UpsertOpportunity creates the opportunity, or updates the one with the
+// same CRM id (whatever version it is at: the CRM is the source of truth
+// for its deals). created says which happened.
+func (db *DB) UpsertOpportunity(ctx context.Context, o *vouch.Opportunity) (created bool, err error) {
+	if err := o.Validate(); err != nil {
+		return false, err
+	}
+	if o.CRMID == "" {
+		return false, &vouch.Error{Code: vouch.EINVALID, Message: "An upsert needs the CRM id to match on.",
+			Fields: map[string]string{"crm_id": "is required"}}
+	}
+	err = db.update(ctx, func(tx *Tx) error {
+		var id int64
+		var version int
+		err := tx.queryRow(`SELECT id, version FROM opportunities WHERE crm_id = ?`, o.CRMID).Scan(&id, &version)
+		if errors.Is(err, sql.ErrNoRows) {
+			created = true
+			return tx.createOpportunity(o)
+		} else if err != nil {
+			return err
+		}
+		o.ID, o.Version = id, version
+		return tx.updateOpportunity(o)
+	})
+	return created, err
+}
+
+// Opportunity reads one opportunity.
+func (db *DB) Opportunity(ctx context.Context, id int64) (*vouch.Opportunity, error) {
+	o, err := scanOpportunity(db.queryRow(ctx, `SELECT `+opportunityColumns+` FROM opportunities WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Opportunity", id)
+	}
+	return o, err
+}
+
+// OpportunityFilter selects opportunities; zero fields select all.
+type OpportunityFilter struct {
+	OwnerID int64
+	Status  vouch.OpportunityStatus
+	Text    string // in the name or prospect, case-insensitive
+	Offset  int
+	Limit   int // 0 = 50
+}
+
+// ListOpportunities returns a page of opportunities, newest first, and how many match.
+func (db *DB) ListOpportunities(ctx context.Context, f OpportunityFilter) ([]*vouch.Opportunity, int, error) {
+	var where []string
+	var args []any
+	if f.OwnerID != 0 {
+		where = append(where, "owner_id = ?")
+		args = append(args, f.OwnerID)
+	}
+	if f.Status != "" {
+		where = append(where, "status = ?")
+		args = append(args, string(f.Status))
+	}
+	if t := strings.TrimSpace(f.Text); t != "" {
+		where = append(where, "(LOWER(name) LIKE ? OR LOWER(prospect) LIKE ?)")
+		like := "%" + likeEscape(strings.ToLower(t)) + "%"
+		args = append(args, like, like)
+	}
+	w := ""
+	if len(where) > 0 {
+		w = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM opportunities`+w, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	if f.Limit == 0 {
+		f.Limit = 50
+	}
+	rows, err := db.query(ctx, `SELECT `+opportunityColumns+` FROM opportunities`+w+` ORDER BY id DESC LIMIT ? OFFSET ?`,
+		append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []*vouch.Opportunity{}
+	for rows.Next() {
+		o, err := scanOpportunity(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, o)
+	}
+	return out, total, rows.Err()
+}
+
+// likeEscape makes s match itself literally in a LIKE pattern with ESCAPE-free
+// engines' defaults: % and _ are replaced by the single-character wildcard.
+func likeEscape(s string) string {
+	return strings.NewReplacer("%", "_", "\\", "_").Replace(s)
+}

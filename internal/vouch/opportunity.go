@@ -1,0 +1,74 @@
+package vouch
+
+import (
+	"strings"
+	"time"
+)
+
+// OpportunityStatus is where a deal stands.
+type OpportunityStatus string
+
+// Deal outcomes.
+const (
+	OpportunityOpen OpportunityStatus = "open"
+	OpportunityWon  OpportunityStatus = "won"
+	OpportunityLost OpportunityStatus = "lost"
+)
+
+// Opportunity is a deal from the CRM that a reference is requested for.
+type Opportunity struct {
+	ID           int64             `json:"id"`
+	Name         string            `json:"name"`
+	Prospect     string            `json:"prospect"` // the prospect's company name
+	Amount       int64             `json:"amount"`   // whole units of Currency
+	Currency     string            `json:"currency"` // ISO 4217, e.g. USD
+	Stage        string            `json:"stage"`
+	CloseDate    Date              `json:"close_date"`
+	Status       OpportunityStatus `json:"status"`
+	OwnerID      int64             `json:"owner_id,omitempty"` // the seller
+	IndustryID   int64             `json:"industry_id,omitempty"`
+	RegionID     int64             `json:"region_id,omitempty"`
+	ProductID    int64             `json:"product_id,omitempty"`
+	CompetitorID int64             `json:"competitor_id,omitempty"`
+	CRMID        string            `json:"crm_id"`
+	Version      int               `json:"version"`
+	CreatedAt    time.Time         `json:"created_at"`
+	UpdatedAt    time.Time         `json:"updated_at"`
+}
+
+// Validate normalises and checks the opportunity.
+func (o *Opportunity) Validate() error {
+	var v Validation
+	o.Name = strings.Join(strings.Fields(o.Name), " ")
+	o.Prospect = strings.Join(strings.Fields(o.Prospect), " ")
+	o.Stage = strings.TrimSpace(o.Stage)
+	o.CRMID = strings.TrimSpace(o.CRMID)
+	o.Currency = strings.ToUpper(strings.TrimSpace(o.Currency))
+	if o.Currency == "" {
+		o.Currency = "USD"
+	}
+	if o.Status == "" {
+		o.Status = OpportunityOpen
+	}
+	o.Status = OpportunityStatus(strings.ToLower(string(o.Status)))
+	if o.Name == "" {
+		v.Add("name", "is required")
+	} else if len(o.Name) > 200 {
+		v.Add("name", "must be at most 200 characters")
+	}
+	if len(o.Prospect) > 200 {
+		v.Add("prospect", "must be at most 200 characters")
+	}
+	if o.Amount < 0 {
+		v.Add("amount", "must not be negative")
+	}
+	if len(o.Currency) != 3 || strings.Trim(o.Currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		v.Add("currency", "must be a three-letter code like USD or EUR")
+	}
+	switch o.Status {
+	case OpportunityOpen, OpportunityWon, OpportunityLost:
+	default:
+		v.Add("status", "must be open, won or lost")
+	}
+	return v.Err()
+}

@@ -192,9 +192,12 @@ func (db *DB) MarkMailSent(ctx context.Context, id int64) error {
 // the claim. The MailMaxAttempts-th failure leaves the mail failed.
 func (db *DB) MarkMailFailed(ctx context.Context, id int64, errMsg string, next time.Time) error {
 	return db.update(ctx, func(tx *Tx) error {
-		_, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, claimed_until = NULL,
-			next_attempt_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE ? END
-			WHERE id = ? AND sent_at IS NULL`, clipError(errMsg), MailMaxAttempts, mailNever, next.UTC(), id)
+		if _, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, claimed_until = NULL, next_attempt_at = ?
+			WHERE id = ? AND sent_at IS NULL`, clipError(errMsg), next.UTC(), id); err != nil {
+			return err
+		}
+		_, err := tx.exec(`UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND sent_at IS NULL AND attempts >= ?`,
+			mailNever, id, MailMaxAttempts)
 		return err
 	})
 }
@@ -238,7 +241,6 @@ func (db *DB) RetryMail(ctx context.Context, id int64) error {
 		return tx.audit("retry", "outbox", id, []vouch.Change{
 			{Field: "status", Before: m.Status, After: MailPending},
 			{Field: "attempts", Before: strconv.Itoa(m.Attempts), After: "0"},
-			{Field: "last_error", Before: m.LastError, After: m.LastError},
 		})
 	})
 }

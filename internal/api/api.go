@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -30,15 +31,16 @@ var OpenAPI []byte
 type Handler struct {
 	db  *store.DB
 	ix  *refindex.Index // references are searched here, not in SQL
+	ful *fulfillment.Service
 	log *slog.Logger
 }
 
 // New returns the API handler.
-func New(db *store.DB, ix *refindex.Index, log *slog.Logger) *Handler {
+func New(db *store.DB, ix *refindex.Index, ful *fulfillment.Service, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Handler{db: db, ix: ix, log: log}
+	return &Handler{db: db, ix: ix, ful: ful, log: log}
 }
 
 // route is one endpoint: the pattern http.ServeMux matches and its handler,
@@ -101,7 +103,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 // so tests can check that openapi.yaml documents each one.
 func Patterns() []string {
 	var out []string
-	for _, rt := range New(nil, nil, nil).routes() {
+	for _, rt := range New(nil, nil, nil, nil).routes() {
 		out = append(out, rt.pattern)
 	}
 	return out

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vouchhq/vouch/internal/api"
+	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -44,6 +45,7 @@ type Server struct {
 	listener net.Listener
 	index    *refindex.Index
 	web      *web.Handler
+	fulfil   *fulfillment.Service
 }
 
 // Index returns the server's reference index.
@@ -61,12 +63,18 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	// The reference index is loaded before the first request and follows
 	// every write from here on.
 	s.index = refindex.New(db, cfg.Logger)
-	if err := s.index.Load(context.Background()); err != nil {
+	var err error
+	if err = s.index.Load(context.Background()); err != nil {
 		return nil, fmt.Errorf("loading the reference index: %w", err)
 	}
 	s.index.Follow()
+	s.fulfil, err = fulfillment.New(context.Background(), db, s.index, cfg.BaseURL, cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
 	w, err := web.New(db, web.Options{
 		Index:         s.index,
+		Fulfillment:   s.fulfil,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Logger:        cfg.Logger,
 		Version:       cfg.Version,
@@ -85,7 +93,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	api.New(db, s.index, cfg.Logger).Routes(mux)
+	api.New(db, s.index, s.fulfil, cfg.Logger).Routes(mux)
 	w.Routes(mux)
 
 	// Every non-safe browser request from another origin is refused before it
@@ -124,6 +132,11 @@ func (s *Server) Listen() error {
 		return fmt.Errorf("cannot listen on %s: %w", s.cfg.Addr, unwrapOpError(err))
 	}
 	s.listener = ln
+	if s.cfg.BaseURL == "" {
+		// Links in mails need an absolute address; without --base-url it is
+		// the one just bound, which is right for a laptop and a demo.
+		s.fulfil.SetBaseURL("http://" + ln.Addr().String())
+	}
 	return nil
 }
 
@@ -157,6 +170,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	var background sync.WaitGroup
 	background.Go(func() { s.index.Poll(bg, ChangePollInterval) })
 	background.Go(func() { s.wakeResting(bg) })
+	background.Go(func() { s.fulfil.RunReminders(bg, ReminderInterval) })
 	defer func() {
 		stopBackground()
 		background.Wait()
@@ -181,6 +195,10 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	return nil
 }
+
+// ReminderInterval is how often unanswered asks are looked at for a
+// reminder or expiry.
+const ReminderInterval = 5 * time.Minute
 
 // ChangePollInterval is how often the server looks for writes made by other
 // processes; such writes show up in searches within about this long.

@@ -54,3 +54,20 @@ func (db *DB) CapacityDefault(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// SetSettingOnce stores a setting unless it is already set: of several
+// instances starting at once, the first one's value wins and every one
+// reads that back.
+func (db *DB) SetSettingOnce(ctx context.Context, key, value string) error {
+	return db.update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, value)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		// The value may be a secret: the audit log says it was set, not what it is.
+		return tx.audit("create", "setting:"+key, 0, []vouch.Change{{Field: key, After: "(set)"}})
+	})
+}

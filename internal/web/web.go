@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/refsheet"
 	"github.com/vouchhq/vouch/internal/store"
@@ -33,9 +34,11 @@ type Options struct {
 	// (directly, or behind a proxy, as the base URL says).
 	SecureCookies bool
 	// Index answers reference searches; the server loads it and keeps it current.
-	Index   *refindex.Index
-	Logger  *slog.Logger
-	Version string
+	Index *refindex.Index
+	// Fulfillment runs the request loop (requests, asks, advocate links).
+	Fulfillment *fulfillment.Service
+	Logger      *slog.Logger
+	Version     string
 }
 
 // Handler serves the HTML pages.
@@ -137,6 +140,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 
 	mux.Handle("GET /account", h.signedIn(h.account))
 	mux.Handle("POST /account/password", h.signedIn(h.changePassword))
+
+	h.requestRoutes(mux)
+	h.advocateRoutes(mux)
 
 	mux.Handle("/", h.optionalUser(h.notFound))
 }

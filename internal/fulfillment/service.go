@@ -1,0 +1,680 @@
+// Package fulfillment runs the reference request loop: a seller's request,
+// matching, asking the advocate through a signed link, booking capacity,
+// scheduling, completion and feedback — and what each step tells people.
+// Web pages and the API both call it, so the two cannot behave differently.
+package fulfillment
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// Timing of the loop.
+const (
+	AskTTL        = 14 * 24 * time.Hour // an unanswered ask expires
+	FeedbackTTL   = 30 * 24 * time.Hour
+	RemindAfter   = 3 * 24 * time.Hour // a reminder when an ask has no answer
+	MaxReminders  = 2
+	settingSecret = "link_secret"
+)
+
+// Service is the request loop over a database and the reference index.
+type Service struct {
+	db      *store.DB
+	ix      *refindex.Index
+	baseURL string
+	secret  []byte
+	log     *slog.Logger
+}
+
+// New returns the service. baseURL is where the links in mails point
+// (e.g. https://vouch.example.com). The key that signs links is made once
+// and kept in the database, so every instance signs alike.
+func New(ctx context.Context, db *store.DB, ix *refindex.Index, baseURL string, log *slog.Logger) (*Service, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	secret, err := db.Setting(ctx, settingSecret, "")
+	if err != nil {
+		return nil, err
+	}
+	if secret == "" {
+		b := make([]byte, 32)
+		rand.Read(b)
+		if err := db.SetSettingOnce(ctx, settingSecret, hex.EncodeToString(b)); err != nil {
+			return nil, err
+		}
+		if secret, err = db.Setting(ctx, settingSecret, ""); err != nil {
+			return nil, err
+		}
+	}
+	key, err := hex.DecodeString(secret)
+	if err != nil || len(key) < 16 {
+		return nil, fmt.Errorf("the link signing key in settings is damaged")
+	}
+	return &Service{db: db, ix: ix, baseURL: strings.TrimSuffix(baseURL, "/"), secret: key, log: log}, nil
+}
+
+func (s *Service) now() time.Time { return s.db.Now() }
+
+func (s *Service) url(path string) string { return s.baseURL + path }
+
+// RequestURL is the request's page.
+func (s *Service) RequestURL(id int64) string { return s.url(fmt.Sprintf("/requests/%d", id)) }
+
+func (s *Service) typeName(id int64) string {
+	if n := s.ix.ValueName(id); n != "" {
+		return n
+	}
+	return "reference activity"
+}
+
+func (s *Service) userName(ctx context.Context, id int64) (name, email string) {
+	if id == 0 {
+		return "", ""
+	}
+	u, err := s.db.User(ctx, id)
+	if err != nil {
+		return "", ""
+	}
+	return u.Name, u.Email
+}
+
+// team is everyone who fulfills requests: told about new ones.
+func (s *Service) team(ctx context.Context) ([]*vouch.User, error) {
+	users, err := s.db.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*vouch.User
+	for _, u := range users {
+		if !u.Disabled && u.Can(vouch.PermManageProgram) && u.Role != vouch.RoleAdmin {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// CreateRequest stores a seller's request, creating its opportunity first
+// when opp is given, and tells the program team.
+func (s *Service) CreateRequest(ctx context.Context, by *vouch.User, r *vouch.Request, opp *vouch.Opportunity) error {
+	if err := r.Validate(vouch.DateOf(s.now())); err != nil && opp == nil {
+		return err
+	}
+	if opp != nil {
+		if opp.OwnerID == 0 {
+			opp.OwnerID = by.ID
+		}
+		// Validate the request before creating anything, so a bad request
+		// leaves no orphan opportunity behind.
+		probe := *r
+		probe.OpportunityID = -1
+		if err := probe.Validate(vouch.DateOf(s.now())); err != nil {
+			return err
+		}
+		if err := s.db.CreateOpportunity(ctx, opp); err != nil {
+			return err
+		}
+		r.OpportunityID = opp.ID
+	}
+	r.RequesterID = by.ID
+	team, err := s.team(ctx)
+	if err != nil {
+		return err
+	}
+	var out vouch.Outgoing
+	for _, u := range team {
+		if u.ID == by.ID {
+			continue
+		}
+		out.Notifications = append(out.Notifications, vouch.Notification{UserID: u.ID,
+			Body: fmt.Sprintf("%s requested a %s (due %s)", by.Name, strings.ToLower(s.typeName(r.ActivityTypeID)), r.DueDate.String()),
+			Link: "/requests/"})
+	}
+	if err := s.db.CreateRequest(ctx, r, out); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Matches ranks the references for a request, leaving out anyone already
+// asked for its opportunity.
+func (s *Service) Matches(ctx context.Context, r *vouch.Request, limit int) (refindex.MatchResult, error) {
+	asked, err := s.db.AskedForOpportunity(ctx, r.OpportunityID)
+	if err != nil {
+		return refindex.MatchResult{}, err
+	}
+	return s.ix.Match(refindex.MatchQuery{ActivityTypeID: r.ActivityTypeID, Criteria: r.Criteria, DueDate: r.DueDate,
+		Today: vouch.DateOf(s.now()), Exclude: asked, Limit: limit}), nil
+}
+
+// CanPick reports whether u may pick references for r: the program team
+// always; the requester when the request is self-serve.
+func CanPick(u *vouch.User, r *vouch.Request) bool {
+	return u.Can(vouch.PermManageProgram) || (r.Workflow == vouch.WorkflowSelfServe && r.RequesterID == u.ID)
+}
+
+// CanSee reports whether u may see r: the program team, and its requester.
+func CanSee(u *vouch.User, r *vouch.Request) bool {
+	return u.Can(vouch.PermManageProgram) || r.RequesterID == u.ID
+}
+
+// Ask picks a reference for a request. The reference must be among the
+// request's matches (the hard rules hold). The advocate is mailed a signed
+// link, or the account owner is asked to approve first when the activity
+// type says so; the owner is told either way.
+func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int64) (*vouch.Ask, error) {
+	req, err := s.db.Request(ctx, requestID)
+	if err != nil {
+		return nil, err
+	}
+	if !CanPick(by, req) {
+		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team picks references for this request.")
+	}
+	res, err := s.Matches(ctx, req, 100000)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(res.Items, func(m refindex.Match) bool { return m.Reference.ID == refID })
+	if i < 0 {
+		return nil, s.whyNotAMatch(ctx, req, refID)
+	}
+	m := res.Items[i]
+	ref, acct := m.Reference, m.Account
+	if ref.Email == "" {
+		return nil, vouch.Errorf(vouch.EINVALID, "%s has no email address; add one to the reference before asking.", ref.Name)
+	}
+	rules, err := s.db.ActivityTypeRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rule := rules[req.ActivityTypeID]
+	opp, err := s.db.Opportunity(ctx, req.OpportunityID)
+	if err != nil {
+		return nil, err
+	}
+	ask := &vouch.Ask{RequestID: req.ID, ReferenceID: ref.ID, Score: m.Score, Reasons: m.Reasons, State: vouch.AskPending}
+	needApproval := rule.Approval && acct.OwnerID != 0 && acct.OwnerID != by.ID
+	var out vouch.Outgoing
+	var link store.NewLink
+	ownerName, ownerEmail := s.userName(ctx, acct.OwnerID)
+	if needApproval {
+		ask.State = vouch.AskAwaitingApproval
+		out.Notifications = append(out.Notifications, vouch.Notification{UserID: acct.OwnerID,
+			Body: fmt.Sprintf("Approve asking %s (%s) for a %s?", ref.Name, acct.Name, strings.ToLower(s.typeName(req.ActivityTypeID))),
+			Link: fmt.Sprintf("/requests/%d", req.ID)})
+		out.Mails = append(out.Mails, vouch.Mail{To: ownerEmail, Subject: "Approve a reference ask: " + ref.Name + " at " + acct.Name,
+			Body: fmt.Sprintf("Hello %s,\n\n%s would like to ask %s (%s, %s) for a %s for the opportunity %q.\n\n"+
+				"Approve or decline here: %s\n", ownerName, by.Name, ref.Name, ref.Title, acct.Name,
+				strings.ToLower(s.typeName(req.ActivityTypeID)), opp.Name, s.RequestURL(req.ID))})
+	} else {
+		var token string
+		token, link = s.newLink(store.LinkAnswer, AskTTL)
+		out.Mails = append(out.Mails, s.askMail(ctx, req, opp, ref, token, false))
+		if acct.OwnerID != 0 && acct.OwnerID != by.ID {
+			out.Notifications = append(out.Notifications, vouch.Notification{UserID: acct.OwnerID,
+				Body: fmt.Sprintf("%s was asked for a %s for %s", ref.Name, strings.ToLower(s.typeName(req.ActivityTypeID)), opp.Name),
+				Link: fmt.Sprintf("/requests/%d", req.ID)})
+		}
+	}
+	if req.RequesterID != by.ID {
+		out.Notifications = append(out.Notifications, vouch.Notification{UserID: req.RequesterID,
+			Body: fmt.Sprintf("%s (%s) was picked for your request", ref.Name, acct.Name), Link: fmt.Sprintf("/requests/%d", req.ID)})
+	}
+	if err := s.db.CreateAsk(ctx, ask, link, out); err != nil {
+		return nil, err
+	}
+	return ask, nil
+}
+
+// whyNotAMatch explains why a reference cannot be asked for a request.
+func (s *Service) whyNotAMatch(ctx context.Context, req *vouch.Request, refID int64) error {
+	h, ok := s.ix.Get(refID)
+	if !ok {
+		return vouch.Errorf(vouch.ENOTFOUND, "Reference %d not found.", refID)
+	}
+	name := h.Reference.Name
+	asked, err := s.db.AskedForOpportunity(ctx, req.OpportunityID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case asked[refID]:
+		return vouch.Errorf(vouch.ECONFLICT, "%s has already been asked for this opportunity.", name)
+	case h.Status != vouch.StatusActive:
+		return vouch.Errorf(vouch.ECONFLICT, "%s is %s, not active.", name, strings.ToLower(h.Status.Label()))
+	case !slices.ContainsFunc(h.Reference.Activities, func(a vouch.AgreedActivity) bool { return a.TypeID == req.ActivityTypeID }):
+		return vouch.Errorf(vouch.ECONFLICT, "%s has not agreed to a %s.", name, strings.ToLower(s.typeName(req.ActivityTypeID)))
+	case !h.Capacity.Free():
+		return vouch.Errorf(vouch.ECONFLICT, "%s is at capacity (%d of %d used) until %s.", name, h.Capacity.Used, h.Capacity.Max, h.Capacity.NextFree.String())
+	}
+	return vouch.Errorf(vouch.ECONFLICT, "%s has no free capacity before the due date.", name)
+}
+
+func (s *Service) askMail(ctx context.Context, req *vouch.Request, opp *vouch.Opportunity, ref *vouch.Reference, token string, reminder bool) vouch.Mail {
+	seller, _ := s.userName(ctx, req.RequesterID)
+	kind := strings.ToLower(s.typeName(req.ActivityTypeID))
+	subject := fmt.Sprintf("Would you do a %s with %s?", kind, orDefault(opp.Prospect, "a prospective customer"))
+	if reminder {
+		subject = "Reminder: " + subject
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello %s,\n\n", ref.Name)
+	fmt.Fprintf(&b, "%s is talking with %s and would value a %s with you", orDefault(seller, "Our team"), orDefault(opp.Prospect, "a prospective customer"), kind)
+	fmt.Fprintf(&b, " before %s.\n", req.DueDate.Time().Format("Monday 2 January 2006"))
+	if req.Context != "" {
+		fmt.Fprintf(&b, "\nWhat it is about:\n%s\n", req.Context)
+	}
+	fmt.Fprintf(&b, "\nYou can accept, decline, propose times, ask us to pause until a later date, or opt out — one click, no login:\n%s\n", s.url("/a/"+token))
+	fmt.Fprintf(&b, "\nThe link works once and expires on %s.\n\nThank you for your help!\n", s.now().Add(AskTTL).Format("2 January 2006"))
+	return vouch.Mail{To: ref.Email, Subject: subject, Body: b.String(), RequestID: req.ID}
+}
+
+func orDefault(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}
+
+// Approve records the account owner's (or the program team's) decision on
+// an ask awaiting approval; approved, the advocate is mailed the link.
+func (s *Service) Approve(ctx context.Context, by *vouch.User, askID int64, approve bool, note string) (*vouch.Ask, error) {
+	a, err := s.db.Ask(ctx, askID)
+	if err != nil {
+		return nil, err
+	}
+	req, err := s.db.Request(ctx, a.RequestID)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := s.db.Reference(ctx, a.ReferenceID)
+	if err != nil {
+		return nil, err
+	}
+	acct, err := s.db.Account(ctx, ref.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if by.ID != acct.OwnerID && !by.Can(vouch.PermManageProgram) {
+		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the account owner or the program team can approve this ask.")
+	}
+	opp, err := s.db.Opportunity(ctx, req.OpportunityID)
+	if err != nil {
+		return nil, err
+	}
+	var out vouch.Outgoing
+	var link store.NewLink
+	if approve {
+		var token string
+		token, link = s.newLink(store.LinkAnswer, AskTTL)
+		out.Mails = append(out.Mails, s.askMail(ctx, req, opp, ref, token, false))
+	}
+	for _, id := range []int64{req.RequesterID, req.AssigneeID} {
+		if id != 0 && id != by.ID {
+			verb := map[bool]string{true: "approved", false: "did not approve"}[approve]
+			out.Notifications = append(out.Notifications, vouch.Notification{UserID: id,
+				Body: fmt.Sprintf("%s %s asking %s", by.Name, verb, ref.Name), Link: fmt.Sprintf("/requests/%d", req.ID)})
+		}
+	}
+	return s.db.ApproveAsk(ctx, askID, approve, note, link, out)
+}
+
+// Withdraw ends an open ask.
+func (s *Service) Withdraw(ctx context.Context, by *vouch.User, askID int64, reason string) (*vouch.Ask, error) {
+	a, err := s.db.Ask(ctx, askID)
+	if err != nil {
+		return nil, err
+	}
+	req, err := s.db.Request(ctx, a.RequestID)
+	if err != nil {
+		return nil, err
+	}
+	if !CanPick(by, req) {
+		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team can withdraw this ask.")
+	}
+	return s.db.WithdrawAsk(ctx, askID, reason, vouch.Outgoing{})
+}
+
+// LinkView is what a public page shows for a signed link.
+type LinkView struct {
+	Purpose     string
+	Ask         *vouch.Ask
+	Request     *vouch.Request
+	Opportunity *vouch.Opportunity
+	Reference   *vouch.Reference
+	Account     *vouch.Account
+	Seller      string
+	Activity    string // the activity type's name
+	ExpiresAt   time.Time
+}
+
+// OpenLink checks a link and reads what its page shows. A tampered,
+// unknown, used or expired link is an error that says which, in words
+// for the person who clicked it.
+func (s *Service) OpenLink(ctx context.Context, token string) (*LinkView, error) {
+	purpose, hash, err := s.checkLink(token)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.db.LinkByHash(ctx, hash)
+	if err != nil {
+		return nil, ErrBadLink
+	}
+	if l.UsedAt != nil {
+		return nil, store.ErrLinkUsed
+	}
+	if !s.now().Before(l.ExpiresAt) {
+		return nil, store.ErrLinkExpired
+	}
+	v := &LinkView{Purpose: purpose, ExpiresAt: l.ExpiresAt}
+	if v.Ask, err = s.db.Ask(ctx, l.AskID); err != nil {
+		return nil, err
+	}
+	if purpose == store.LinkAnswer && v.Ask.State != vouch.AskPending {
+		return nil, vouch.Errorf(vouch.ECONFLICT, "This request was already answered (%s). Thank you!", strings.ToLower(v.Ask.State.Label()))
+	}
+	if v.Request, err = s.db.Request(ctx, v.Ask.RequestID); err != nil {
+		return nil, err
+	}
+	if v.Opportunity, err = s.db.Opportunity(ctx, v.Request.OpportunityID); err != nil {
+		return nil, err
+	}
+	if v.Reference, err = s.db.Reference(ctx, v.Ask.ReferenceID); err != nil {
+		return nil, err
+	}
+	if v.Account, err = s.db.Account(ctx, v.Reference.AccountID); err != nil {
+		return nil, err
+	}
+	v.Seller, _ = s.userName(ctx, v.Request.RequesterID)
+	v.Activity = s.typeName(v.Request.ActivityTypeID)
+	return v, nil
+}
+
+// advocateActor is how an advocate's answers appear in the audit log.
+func advocateActor(ctx context.Context, v *LinkView) context.Context {
+	return vouch.WithActor(ctx, vouch.Actor{Label: "advocate:" + v.Reference.Email})
+}
+
+// Answer records the advocate's answer given through a link. Accepting
+// books capacity; when it is gone meanwhile the answer is
+// store.ErrNoLongerAvailable and nothing changes.
+func (s *Service) Answer(ctx context.Context, token string, ans vouch.Answer) (*vouch.Ask, error) {
+	v, err := s.OpenLink(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if v.Purpose != store.LinkAnswer {
+		return nil, ErrBadLink
+	}
+	_, hash, _ := s.checkLink(token)
+	verb := map[string]string{vouch.AnswerAccept: "accepted", vouch.AnswerDecline: "declined",
+		vouch.AnswerPause: "declined for now", vouch.AnswerOptOut: "opted out of the program"}[ans.Action]
+	var out vouch.Outgoing
+	for _, id := range []int64{v.Request.AssigneeID, v.Request.RequesterID} {
+		if id != 0 {
+			out.Notifications = append(out.Notifications, vouch.Notification{UserID: id,
+				Body: fmt.Sprintf("%s %s (%s)", v.Reference.Name, verb, v.Opportunity.Name), Link: fmt.Sprintf("/requests/%d", v.Request.ID)})
+		}
+	}
+	if v.Account.OwnerID != 0 && ans.Action == vouch.AnswerOptOut {
+		out.Notifications = append(out.Notifications, vouch.Notification{UserID: v.Account.OwnerID,
+			Body: fmt.Sprintf("%s (%s) opted out of the reference program", v.Reference.Name, v.Account.Name),
+			Link: fmt.Sprintf("/references/%d", v.Reference.ID)})
+	}
+	return s.db.AnswerAsk(advocateActor(ctx, v), hash, ans, out)
+}
+
+// Schedule sets the agreed time of an accepted ask and mails an invitation
+// (.ics) to the seller and the advocate.
+func (s *Service) Schedule(ctx context.Context, by *vouch.User, askID int64, sched vouch.Schedule) (*vouch.Ask, error) {
+	a, err := s.db.Ask(ctx, askID)
+	if err != nil {
+		return nil, err
+	}
+	req, err := s.db.Request(ctx, a.RequestID)
+	if err != nil {
+		return nil, err
+	}
+	if !CanPick(by, req) {
+		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team schedules this request.")
+	}
+	if err := sched.Validate(); err != nil {
+		return nil, err
+	}
+	ref, err := s.db.Reference(ctx, a.ReferenceID)
+	if err != nil {
+		return nil, err
+	}
+	acct, err := s.db.Account(ctx, ref.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	opp, err := s.db.Opportunity(ctx, req.OpportunityID)
+	if err != nil {
+		return nil, err
+	}
+	sellerName, sellerEmail := s.userName(ctx, req.RequesterID)
+	kind := s.typeName(req.ActivityTypeID)
+	summary := fmt.Sprintf("%s: %s (%s) with %s", kind, ref.Name, acct.Name, orDefault(opp.Prospect, opp.Name))
+	ics := Invite(Event{UID: fmt.Sprintf("ask-%d@vouch", a.ID), Sequence: a.Version, Start: sched.At.UTC(),
+		Duration: time.Duration(sched.DurationMinutes) * time.Minute, Summary: summary,
+		Description: fmt.Sprintf("Reference %s for the opportunity %s.\n%s", strings.ToLower(kind), opp.Name, req.Context),
+		Location:    sched.MeetingURL, Organizer: sellerEmail,
+		Attendees: []Attendee{{Name: ref.Name, Email: ref.Email}, {Name: sellerName, Email: sellerEmail}},
+		Stamp:     s.now()})
+	when := sched.At.UTC().Format("Monday 2 January 2006, 15:04 UTC")
+	if ref.TimeZone != "" {
+		if loc, err := time.LoadLocation(ref.TimeZone); err == nil {
+			when = sched.At.In(loc).Format("Monday 2 January 2006, 15:04 MST")
+		}
+	}
+	meeting := ""
+	if sched.MeetingURL != "" {
+		meeting = "\nJoin: " + sched.MeetingURL + "\n"
+	}
+	out := vouch.Outgoing{Mails: []vouch.Mail{
+		{To: ref.Email, Subject: "Scheduled: " + summary, ICS: ics, RequestID: req.ID,
+			Body: fmt.Sprintf("Hello %s,\n\nThank you for agreeing to help. The %s is set for %s (%d minutes).\n%s\nThe invitation is attached.\n",
+				ref.Name, strings.ToLower(kind), when, sched.DurationMinutes, meeting)},
+		{To: sellerEmail, Subject: "Scheduled: " + summary, ICS: ics, RequestID: req.ID,
+			Body: fmt.Sprintf("Hello %s,\n\nYour %s with %s (%s, %s) is set for %s (%d minutes).\n%s\nBefore the call, read the reference's story: %s\n",
+				sellerName, strings.ToLower(kind), ref.Name, ref.Title, acct.Name, sched.At.UTC().Format("Monday 2 January 2006, 15:04 UTC"),
+				sched.DurationMinutes, meeting, s.url(fmt.Sprintf("/references/%d", ref.ID)))},
+	}}
+	return s.db.ScheduleAsk(ctx, askID, sched, out)
+}
+
+// Complete records how a scheduled ask went. When it happened, the seller
+// and the advocate are each mailed a feedback link.
+func (s *Service) Complete(ctx context.Context, by *vouch.User, askID int64, outcome string, day vouch.Date) (*vouch.Ask, error) {
+	a, err := s.db.Ask(ctx, askID)
+	if err != nil {
+		return nil, err
+	}
+	req, err := s.db.Request(ctx, a.RequestID)
+	if err != nil {
+		return nil, err
+	}
+	if !CanPick(by, req) {
+		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team completes this request.")
+	}
+	ref, err := s.db.Reference(ctx, a.ReferenceID)
+	if err != nil {
+		return nil, err
+	}
+	var out vouch.Outgoing
+	var links []store.NewLink
+	if outcome == store.OutcomeCompleted {
+		sellerName, sellerEmail := s.userName(ctx, req.RequesterID)
+		kind := strings.ToLower(s.typeName(req.ActivityTypeID))
+		sellerToken, sl := s.newLink(store.LinkSellerFeedback, FeedbackTTL)
+		advocateToken, al := s.newLink(store.LinkAdvocateFeedback, FeedbackTTL)
+		links = []store.NewLink{sl, al}
+		out.Mails = []vouch.Mail{
+			{To: sellerEmail, Subject: fmt.Sprintf("How was the %s with %s?", kind, ref.Name), RequestID: req.ID,
+				Body: fmt.Sprintf("Hello %s,\n\nHow helpful was the %s with %s? Did it influence the deal? Two questions, one minute:\n%s\n",
+					sellerName, kind, ref.Name, s.url("/f/"+sellerToken))},
+			{To: ref.Email, Subject: "Thank you — how was it?", RequestID: req.ID,
+				Body: fmt.Sprintf("Hello %s,\n\nThank you for the %s. How was it for you? Tell us, and how you would like to be thanked:\n%s\n",
+					ref.Name, kind, s.url("/f/"+advocateToken))},
+		}
+		out.Notifications = append(out.Notifications, vouch.Notification{UserID: req.RequesterID,
+			Body: fmt.Sprintf("Rate the %s with %s", kind, ref.Name), Link: fmt.Sprintf("/requests/%d", req.ID)})
+	}
+	return s.db.CompleteAsk(ctx, askID, outcome, day, links, out)
+}
+
+// Feedback stores feedback given through a link; the link says whose.
+func (s *Service) Feedback(ctx context.Context, token string, f *vouch.Feedback) error {
+	v, err := s.OpenLink(ctx, token)
+	if err != nil {
+		return err
+	}
+	switch v.Purpose {
+	case store.LinkSellerFeedback:
+		f.Source = vouch.FeedbackSeller
+		ctx = vouch.WithActor(ctx, vouch.Actor{UserID: v.Request.RequesterID, Label: "seller feedback link"})
+	case store.LinkAdvocateFeedback:
+		f.Source = vouch.FeedbackAdvocate
+		ctx = advocateActor(ctx, v)
+	default:
+		return ErrBadLink
+	}
+	_, hash, _ := s.checkLink(token)
+	var out vouch.Outgoing
+	if v.Request.AssigneeID != 0 {
+		out.Notifications = append(out.Notifications, vouch.Notification{UserID: v.Request.AssigneeID,
+			Body: fmt.Sprintf("New %s feedback on %s: %d/5", f.Source, v.Reference.Name, f.Rating), Link: fmt.Sprintf("/requests/%d", v.Request.ID)})
+	}
+	return s.db.SaveFeedback(ctx, hash, f, out)
+}
+
+// ChangeState moves a request by hand (decline, cancel, unfulfilled …) and
+// tells its requester.
+func (s *Service) ChangeState(ctx context.Context, by *vouch.User, id int64, version int, c vouch.RequestChange) (*vouch.Request, error) {
+	req, err := s.db.Request(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	// The requester may cancel their own request; everything else is the team's.
+	if !by.Can(vouch.PermManageProgram) && !(req.RequesterID == by.ID && c.To == vouch.RequestCancelled) {
+		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team can move this request; you may cancel your own.")
+	}
+	var out vouch.Outgoing
+	if req.RequesterID != by.ID {
+		body := fmt.Sprintf("Your request is now %s", strings.ToLower(c.To.Label()))
+		if c.Reason != "" {
+			body += ": " + c.Reason
+		}
+		out.Notifications = append(out.Notifications, vouch.Notification{UserID: req.RequesterID, Body: body, Link: fmt.Sprintf("/requests/%d", id)})
+		_, email := s.userName(ctx, req.RequesterID)
+		if c.To.Closed() {
+			out.Mails = append(out.Mails, vouch.Mail{To: email, Subject: "Your reference request is " + strings.ToLower(c.To.Label()),
+				Body: body + ".\n\n" + s.RequestURL(id) + "\n", RequestID: id})
+		}
+	}
+	return s.db.ChangeRequestState(ctx, id, version, c, out)
+}
+
+// Assign gives a request to a team member, who is told.
+func (s *Service) Assign(ctx context.Context, by *vouch.User, id int64, version int, assigneeID int64) (*vouch.Request, error) {
+	if !by.Can(vouch.PermManageProgram) {
+		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team assigns requests.")
+	}
+	var out vouch.Outgoing
+	if assigneeID != 0 && assigneeID != by.ID {
+		out.Notifications = append(out.Notifications, vouch.Notification{UserID: assigneeID,
+			Body: fmt.Sprintf("%s assigned you request #%d", by.Name, id), Link: fmt.Sprintf("/requests/%d", id)})
+	}
+	return s.db.AssignRequest(ctx, id, version, assigneeID, out)
+}
+
+// Message adds a message to a request's timeline; the other side is told.
+func (s *Service) Message(ctx context.Context, by *vouch.User, id int64, body string) error {
+	req, err := s.db.Request(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !CanSee(by, req) {
+		return vouch.Errorf(vouch.EFORBIDDEN, "This request is not yours.")
+	}
+	var out vouch.Outgoing
+	for _, uid := range []int64{req.RequesterID, req.AssigneeID} {
+		if uid != 0 && uid != by.ID {
+			out.Notifications = append(out.Notifications, vouch.Notification{UserID: uid,
+				Body: fmt.Sprintf("%s wrote on request #%d", by.Name, id), Link: fmt.Sprintf("/requests/%d", id)})
+		}
+	}
+	return s.db.AddRequestMessage(ctx, id, body, out)
+}
+
+// Remind mails a reminder for asks without an answer after RemindAfter
+// (at most MaxReminders), and expires asks older than AskTTL. The server
+// runs it every few minutes.
+func (s *Service) Remind(ctx context.Context) error {
+	now := s.now()
+	expired, err := s.db.ExpireAsks(ctx, now.Add(-AskTTL))
+	if err != nil {
+		return err
+	}
+	for _, a := range expired {
+		s.log.Info("ask expired", "ask", a.ID, "request", a.RequestID)
+	}
+	due, err := s.db.AsksToRemind(ctx, now.Add(-RemindAfter), MaxReminders)
+	if err != nil {
+		return err
+	}
+	for _, a := range due {
+		req, err := s.db.Request(ctx, a.RequestID)
+		if err != nil {
+			return err
+		}
+		opp, err := s.db.Opportunity(ctx, req.OpportunityID)
+		if err != nil {
+			return err
+		}
+		ref, err := s.db.Reference(ctx, a.ReferenceID)
+		if err != nil {
+			return err
+		}
+		// The first link may be gone with the first mail; the reminder
+		// carries a new one and either answers the ask.
+		token, link := s.newLink(store.LinkAnswer, AskTTL)
+		out := vouch.Outgoing{Mails: []vouch.Mail{s.askMail(ctx, req, opp, ref, token, true)}}
+		if err := s.db.RemindAsk(ctx, a.ID, link, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RunReminders calls Remind every interval until ctx ends.
+func (s *Service) RunReminders(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if err := s.Remind(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("request reminders", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// SetBaseURL changes where links in mails point; the server sets it once
+// it knows its address when no base URL was configured.
+func (s *Service) SetBaseURL(u string) { s.baseURL = strings.TrimSuffix(u, "/") }

@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+// requestRoutes registers the pages of request fulfillment.
+func (h *Handler) requestRoutes(mux *http.ServeMux) {}

@@ -67,7 +67,8 @@ type DB struct {
 	rebound sync.Map // query with ? placeholders → query with $n placeholders
 
 	mu          sync.Mutex
-	subscribers []func([]Touched)
+	subscribers map[int]func([]Touched)
+	nextSub     int
 }
 
 // Touched names an entity a committed transaction changed.
@@ -79,10 +80,21 @@ type Touched struct {
 // Subscribe registers fn to be told, after each commit in this process, which
 // entities changed. Read models use it to stay current on their own writes;
 // writes by other processes are found through ChangesSince.
-func (db *DB) Subscribe(fn func([]Touched)) {
+// The returned func unsubscribes fn.
+func (db *DB) Subscribe(fn func([]Touched)) (unsubscribe func()) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	db.subscribers = append(db.subscribers, fn)
+	if db.subscribers == nil {
+		db.subscribers = map[int]func([]Touched){}
+	}
+	id := db.nextSub
+	db.nextSub++
+	db.subscribers[id] = fn
+	return func() {
+		db.mu.Lock()
+		defer db.mu.Unlock()
+		delete(db.subscribers, id)
+	}
 }
 
 func (db *DB) notify(t []Touched) {
@@ -90,7 +102,12 @@ func (db *DB) notify(t []Touched) {
 		return
 	}
 	db.mu.Lock()
-	subs := append([](func([]Touched)){}, db.subscribers...)
+	subs := make([]func([]Touched), 0, len(db.subscribers))
+	for id := 0; id < db.nextSub; id++ {
+		if fn, ok := db.subscribers[id]; ok {
+			subs = append(subs, fn) // in the order they subscribed
+		}
+	}
 	db.mu.Unlock()
 	for _, fn := range subs {
 		fn(t)

@@ -35,6 +35,7 @@ type Service struct {
 	baseURL string
 	secret  []byte
 	log     *slog.Logger
+	onLink  func(purpose, token string)
 }
 
 // New returns the service. baseURL is where the links in mails point

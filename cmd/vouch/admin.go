@@ -55,6 +55,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	fs := m.newFlagSet("demo", "")
 	seed := fs.integer("seed", 1, "random seed: the same seed always gives the same dataset")
 	refs := fs.integer("references", demo.DefaultReferences, "how many references to generate")
+	baseURL := fs.str("base-url", "http://127.0.0.1:8080", "where links in the demo's mails point (the server's public URL)")
 	dbf := fs.database()
 	if err := fs.parse(args); err != nil {
 		return err
@@ -64,7 +65,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	return m.loadDemo(ctx, db, demo.Options{Seed: int64(*seed), References: *refs})
+	return m.loadDemo(ctx, db, demo.Options{Seed: int64(*seed), References: *refs, BaseURL: *baseURL})
 }
 
 func (m *Main) printVersion(ctx context.Context, args []string) error {

@@ -22,6 +22,8 @@ const (
 type Options struct {
 	Seed       int64 // the same seed gives the same dataset
 	References int   // how many references (0: DefaultReferences)
+	// BaseURL is where links in the demo's mails point (advocate pages).
+	BaseURL string
 }
 
 // DefaultReferences is the size of the demo program.
@@ -35,15 +37,19 @@ type Result struct {
 	ReferencesAdded   int
 	ActivitiesAdded   int
 	ReferencesSkipped bool // the database already had references
+
+	OpportunitiesAdded int
+	RequestsAdded      int
+	FeedbackAdded      int
 }
 
 // Summary is a one-line report for the command line.
 func (r Result) Summary() string {
-	if r.UsersAdded == 0 && r.ReferencesAdded == 0 {
+	if r.UsersAdded == 0 && r.ReferencesAdded == 0 && r.RequestsAdded == 0 {
 		return "Demo data is already loaded; nothing added."
 	}
-	return fmt.Sprintf("Demo data loaded: %d users, %d accounts, %d references, %d activities.",
-		r.UsersAdded, r.AccountsAdded, r.ReferencesAdded, r.ActivitiesAdded)
+	return fmt.Sprintf("Demo data loaded: %d users, %d accounts, %d references, %d activities, %d opportunities, %d requests, %d feedback.",
+		r.UsersAdded, r.AccountsAdded, r.ReferencesAdded, r.ActivitiesAdded, r.OpportunitiesAdded, r.RequestsAdded, r.FeedbackAdded)
 }
 
 var firstNames = []string{"Maya", "Jonas", "Priya", "Diego", "Aisha", "Tom", "Elena", "Kenji", "Grace", "Omar",
@@ -103,6 +109,9 @@ func Load(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	}
 	if err := loadReferences(ctx, db, opts, &res); err != nil {
 		return res, err
+	}
+	if err := loadRequests(ctx, db, opts, &res); err != nil {
+		return res, fmt.Errorf("demo requests: %w", err)
 	}
 	return res, nil
 }

@@ -1,0 +1,85 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/vouchhq/vouch/internal/demo"
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/testutil"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+func TestDemoHasRequestsInEveryStateWithHistory(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := vouch.WithActor(context.Background(), vouch.Actor{Label: "demo"})
+		res, err := demo.Load(ctx, db, demo.Options{Seed: 1, References: 120, BaseURL: "http://vouch.test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.RequestsAdded < 150 || res.OpportunitiesAdded < 300 || res.FeedbackAdded < 100 {
+			t.Fatalf("demo is too thin: %+v", res)
+		}
+		seen := map[vouch.RequestState]int{}
+		reqs, _, err := db.ListRequests(ctx, store.RequestFilter{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		oldest := db.Now()
+		for _, r := range reqs {
+			seen[r.State]++
+			if r.CreatedAt.Before(oldest) {
+				oldest = r.CreatedAt
+			}
+		}
+		for _, s := range []vouch.RequestState{vouch.RequestSubmitted, vouch.RequestInProgress, vouch.RequestAwaitingAdvocate,
+			vouch.RequestScheduled, vouch.RequestCompleted, vouch.RequestCancelled, vouch.RequestUnfulfilled} {
+			if seen[s] == 0 {
+				t.Errorf("no demo request is %s: %v", s, seen)
+			}
+		}
+		if days := db.Now().Sub(oldest).Hours() / 24; days < 600 {
+			t.Errorf("history goes back %.0f days, want about two years", days)
+		}
+		// Completed requests have a done activity with points and feedback.
+		var done *vouch.Request
+		for _, r := range reqs {
+			if r.State == vouch.RequestCompleted {
+				if fb, _ := db.Feedback(ctx, r.ID); len(fb) > 0 {
+					done = r
+					break
+				}
+			}
+		}
+		if done == nil {
+			t.Fatal("no completed request has feedback")
+		}
+		asks, err := db.Asks(ctx, done.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var acts []vouch.Activity
+		for _, a := range asks {
+			if a.State == vouch.AskCompleted {
+				acts, _ = db.Activities(ctx, a.ReferenceID)
+			}
+		}
+		found := false
+		for _, a := range acts {
+			if a.RequestID == done.ID && a.State == vouch.ActivityDone && a.Points > 0 {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("the completed request's activity is not on the reference with points: %+v", acts)
+		}
+		// Loading again adds nothing.
+		again, err := demo.Load(ctx, db, demo.Options{Seed: 1, References: 120})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.RequestsAdded != 0 || again.OpportunitiesAdded != 0 {
+			t.Errorf("second load added %+v", again)
+		}
+	})
+}

@@ -1,0 +1,387 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// activityRules configures the demo's activity types: most are run by the
+// program team; reviews and quotes are self-serve; a site visit needs the
+// account owner's approval. Bigger asks earn more points.
+var activityRules = map[string]vouch.ActivityTypeRule{
+	"Call":       {Workflow: vouch.WorkflowProgramManaged, Points: 10},
+	"Site visit": {Workflow: vouch.WorkflowProgramManaged, Approval: true, Points: 30},
+	"Case study": {Workflow: vouch.WorkflowProgramManaged, Points: 50},
+	"Press":      {Workflow: vouch.WorkflowProgramManaged, Points: 30},
+	"Analyst":    {Workflow: vouch.WorkflowProgramManaged, Points: 30},
+	"Speaking":   {Workflow: vouch.WorkflowProgramManaged, Points: 40},
+	"RFP":        {Workflow: vouch.WorkflowProgramManaged, Points: 15},
+	"Logo":       {Workflow: vouch.WorkflowProgramManaged, Points: 5},
+	"Quote":      {Workflow: vouch.WorkflowSelfServe, Points: 5},
+	"Review":     {Workflow: vouch.WorkflowSelfServe, Points: 5},
+	"Video":      {Workflow: vouch.WorkflowProgramManaged, Points: 40},
+}
+
+// requestTypes weighs which activity types sellers ask for: mostly calls.
+var requestTypes = []string{"Call", "Call", "Call", "Call", "Call", "Call", "Site visit", "Case study", "RFP", "Review", "Quote", "Analyst"}
+
+var stages = []string{"Discovery", "Evaluation", "Proposal", "Negotiation"}
+
+var sellerComments = []string{"Exactly the peer the CFO wanted to hear from.", "Helped us get past the security review.",
+	"Good call, though the prospect wanted a larger customer.", "The advocate's migration story closed the deal.",
+	"Prospect asked sharp questions; the advocate handled them well.", ""}
+
+var advocateComments = []string{"Happy to help again.", "Nice people, good questions.", "A bit long, but fine.",
+	"Please give me more notice next time.", ""}
+
+// history is how far back the demo's requests go.
+const historyDays = 730
+
+// replay runs the program's requests through the fulfillment service with
+// the database clock set back, so timelines, bookings, points, feedback
+// and the audit log are exactly what the UI would have produced.
+type replay struct {
+	ctx     context.Context
+	db      *store.DB
+	svc     *fulfillment.Service
+	rng     *rand.Rand
+	now     time.Time // the real time
+	clock   time.Time // the replayed time
+	tokens  map[string]string
+	sellers []*vouch.User
+	team    []*vouch.User
+	values  Values
+	typeIDs map[string]int64
+	oppN    int
+	res     *Result
+}
+
+func (r *replay) at(t time.Time) { r.clock = t.UTC().Truncate(time.Microsecond) }
+
+func (r *replay) as(u *vouch.User) context.Context { return vouch.WithActor(r.ctx, vouch.UserActor(u)) }
+
+func (r *replay) pick(kind vouch.TaxonomyKind) int64 {
+	vs := r.values[kind]
+	if len(vs) == 0 {
+		return 0
+	}
+	return vs[r.rng.IntN(len(vs))].ID
+}
+
+// opportunity adds a deal for seller; its outcome is known when it closed before now.
+func (r *replay) opportunity(seller *vouch.User, created time.Time, winRate int) (*vouch.Opportunity, error) {
+	r.oppN++
+	prospect := companyHeads[r.rng.IntN(len(companyHeads))] + companyTails[r.rng.IntN(len(companyTails))] + " " +
+		[]string{"Group", "Holdings", "Systems", "Partners", "Labs"}[r.rng.IntN(5)]
+	closeDate := vouch.DateOf(created).AddDays(20 + r.rng.IntN(70))
+	status := vouch.OpportunityOpen
+	stage := stages[r.rng.IntN(len(stages))]
+	if closeDate.Before(vouch.DateOf(r.now)) {
+		status, stage = vouch.OpportunityLost, "Closed lost"
+		if r.rng.IntN(100) < winRate {
+			status, stage = vouch.OpportunityWon, "Closed won"
+		}
+	}
+	o := &vouch.Opportunity{Name: fmt.Sprintf("%s — new business", prospect), Prospect: prospect,
+		Amount: int64(10+r.rng.IntN(490)) * 1000, Currency: "USD", Stage: stage, CloseDate: closeDate, Status: status,
+		OwnerID: seller.ID, IndustryID: r.pick(vouch.TaxIndustry), RegionID: r.pick(vouch.TaxRegion),
+		ProductID: r.pick(vouch.TaxProduct), CompetitorID: r.pick(vouch.TaxCompetitor), CRMID: fmt.Sprintf("OPP-%06d", r.oppN)}
+	r.at(created)
+	if err := r.db.CreateOpportunity(r.as(seller), o); err != nil {
+		return nil, fmt.Errorf("demo opportunity: %w", err)
+	}
+	r.res.OpportunitiesAdded++
+	return o, nil
+}
+
+// outcome is how far a replayed request gets.
+type outcome int
+
+const (
+	stopSubmitted outcome = iota
+	stopAssigned
+	stopAsked
+	stopScheduled
+	stopCompleted // feedback links still open
+	stopFeedback  // feedback given, thank-you sent
+	stopCancelled
+	stopUnfulfilled
+)
+
+// request replays one request from t0 to the given outcome.
+func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
+	seller := r.sellers[r.rng.IntN(len(r.sellers))]
+	member := r.team[r.rng.IntN(len(r.team))]
+	opp, err := r.opportunity(seller, t0.Add(-72*time.Hour), 60)
+	if err != nil {
+		return err
+	}
+	req := &vouch.Request{OpportunityID: opp.ID, ActivityTypeID: r.typeIDs[typeName], ReferencesNeeded: 1,
+		DueDate:  vouch.DateOf(t0).AddDays(7 + r.rng.IntN(14)),
+		Criteria: vouch.Criteria{IndustryID: opp.IndustryID, ProductID: opp.ProductID},
+		Context:  fmt.Sprintf("%s is comparing us with a competitor; they want to hear how a peer rolled out and what it took.", opp.Prospect)}
+	if r.rng.IntN(3) == 0 {
+		req.Criteria.RegionID = opp.RegionID
+	}
+	r.at(t0)
+	if err := r.svc.CreateRequest(r.as(seller), seller, req, nil); err != nil {
+		return fmt.Errorf("demo request: %w", err)
+	}
+	r.res.RequestsAdded++
+	if out == stopSubmitted {
+		return nil
+	}
+	if out == stopCancelled {
+		r.at(t0.Add(20 * time.Hour))
+		_, err := r.svc.ChangeState(r.as(seller), seller, req.ID, 0, vouch.RequestChange{To: vouch.RequestCancelled, Reason: "The prospect paused the evaluation"})
+		return err
+	}
+	r.at(t0.Add(3 * time.Hour))
+	if _, err := r.svc.Assign(r.as(member), member, req.ID, 0, member.ID); err != nil {
+		return fmt.Errorf("demo assign: %w", err)
+	}
+	if out == stopAssigned {
+		return nil
+	}
+	// Ask the best matches in turn until one accepts (or nobody is left).
+	r.at(t0.Add(20 * time.Hour))
+	var ask *vouch.Ask
+	for attempt := 0; attempt < 3 && ask == nil; attempt++ {
+		res, err := r.svc.Matches(r.ctx, req, 3)
+		if err != nil {
+			return err
+		}
+		if len(res.Items) == 0 {
+			break
+		}
+		m := res.Items[r.rng.IntN(len(res.Items))]
+		a, err := r.svc.Ask(r.as(member), member, req.ID, m.Reference.ID)
+		if err != nil {
+			return fmt.Errorf("demo ask: %w", err)
+		}
+		if a.State == vouch.AskAwaitingApproval {
+			owner, err := r.accountOwner(m.Account)
+			if err != nil {
+				return err
+			}
+			if out == stopAsked {
+				return nil // waiting for the owner's approval
+			}
+			r.at(r.clock.Add(5 * time.Hour))
+			if _, err := r.svc.Approve(r.as(owner), owner, a.ID, true, "Good relationship; go ahead."); err != nil {
+				return fmt.Errorf("demo approve: %w", err)
+			}
+		}
+		if out == stopAsked {
+			return nil
+		}
+		r.at(r.clock.Add(time.Duration(4+r.rng.IntN(40)) * time.Hour))
+		ans := vouch.Answer{Action: vouch.AnswerAccept, ProposedTimes: "Tuesday or Thursday afternoon"}
+		if r.rng.IntN(6) == 0 && attempt < 2 {
+			ans = vouch.Answer{Action: vouch.AnswerDecline, Note: "Busy with our quarter-end close; ask me again next month."}
+		}
+		a, err = r.svc.Answer(r.ctx, r.tokens[store.LinkAnswer], ans)
+		if errors.Is(err, store.ErrNoLongerAvailable) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("demo answer: %w", err)
+		}
+		if a.State == vouch.AskAccepted {
+			ask = a
+		}
+	}
+	if ask == nil {
+		r.at(r.clock.Add(24 * time.Hour))
+		_, err := r.svc.ChangeState(r.as(member), member, req.ID, 0, vouch.RequestChange{To: vouch.RequestUnfulfilled,
+			Reason: "No matching reference was available in time"})
+		return err
+	}
+	if out == stopUnfulfilled {
+		r.at(r.clock.Add(24 * time.Hour))
+		_, err := r.svc.Withdraw(r.as(member), member, ask.ID, "The prospect chose another path")
+		if err != nil {
+			return err
+		}
+		_, err = r.svc.ChangeState(r.as(member), member, req.ID, 0, vouch.RequestChange{To: vouch.RequestUnfulfilled, Reason: "The prospect dropped the reference step"})
+		return err
+	}
+	r.at(r.clock.Add(6 * time.Hour))
+	day := vouch.DateOf(r.clock).AddDays(2 + r.rng.IntN(3))
+	when := day.Time().Add(time.Duration(14+r.rng.IntN(4)) * time.Hour)
+	if _, err := r.svc.Schedule(r.as(member), member, ask.ID, vouch.Schedule{At: when, DurationMinutes: 30,
+		MeetingURL: fmt.Sprintf("https://meet.example.com/vouch-%d", ask.ID)}); err != nil {
+		return fmt.Errorf("demo schedule: %w", err)
+	}
+	if out == stopScheduled {
+		return nil
+	}
+	r.at(when.Add(2 * time.Hour))
+	if _, err := r.svc.Complete(r.as(member), member, ask.ID, store.OutcomeCompleted, vouch.DateOf(when)); err != nil {
+		return fmt.Errorf("demo complete: %w", err)
+	}
+	r.res.ActivitiesAdded++
+	if out == stopCompleted {
+		return nil
+	}
+	r.at(r.clock.Add(time.Duration(5+r.rng.IntN(40)) * time.Hour))
+	if r.rng.IntN(5) > 0 {
+		infl := r.rng.IntN(3) > 0
+		f := &vouch.Feedback{Rating: 3 + r.rng.IntN(3), Influenced: &infl, Impact: vouch.DealImpacts[r.rng.IntN(2)],
+			Comment: sellerComments[r.rng.IntN(len(sellerComments))]}
+		if err := r.svc.Feedback(r.ctx, r.tokens[store.LinkSellerFeedback], f); err != nil {
+			return fmt.Errorf("demo seller feedback: %w", err)
+		}
+		r.res.FeedbackAdded++
+	}
+	if r.rng.IntN(5) > 1 {
+		f := &vouch.Feedback{Rating: 3 + r.rng.IntN(3), ThankYou: vouch.ThankYous[r.rng.IntN(len(vouch.ThankYous))],
+			Comment: advocateComments[r.rng.IntN(len(advocateComments))]}
+		if err := r.svc.Feedback(r.ctx, r.tokens[store.LinkAdvocateFeedback], f); err != nil {
+			return fmt.Errorf("demo advocate feedback: %w", err)
+		}
+		r.res.FeedbackAdded++
+	}
+	if r.rng.IntN(4) > 0 {
+		r.at(r.clock.Add(72 * time.Hour))
+		got, err := r.db.Ask(r.ctx, ask.ID)
+		if err != nil {
+			return err
+		}
+		if err := r.db.MarkThankYouSent(r.as(member), got.ActivityID, "", vouch.DateOf(r.clock)); err != nil {
+			return fmt.Errorf("demo thank-you: %w", err)
+		}
+	}
+	return nil
+}
+
+func (r *replay) accountOwner(a *vouch.Account) (*vouch.User, error) {
+	if a.OwnerID == 0 {
+		return r.team[0], nil
+	}
+	return r.db.User(r.ctx, a.OwnerID)
+}
+
+// loadRequests adds two years of opportunities, requests in every state,
+// activities with feedback and the activity type rules, unless the
+// database already has requests.
+func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) (err error) {
+	if _, n, err := db.ListRequests(ctx, store.RequestFilter{Limit: 1}); err != nil || n > 0 {
+		return err
+	}
+	users, err := db.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	r := &replay{ctx: ctx, db: db, rng: rand.New(rand.NewPCG(uint64(opts.Seed), 0x7265717565737473)), now: db.Now(),
+		tokens: map[string]string{}, values: Values{}, typeIDs: map[string]int64{}, res: res}
+	for _, u := range users {
+		switch u.Role {
+		case vouch.RoleSeller:
+			r.sellers = append(r.sellers, u)
+		case vouch.RoleProgramManager, vouch.RoleTeamMember:
+			r.team = append(r.team, u)
+		}
+	}
+	if len(r.sellers) == 0 || len(r.team) == 0 {
+		return nil
+	}
+	for _, kind := range vouch.TaxonomyKinds {
+		vals, err := db.ListTaxonomy(ctx, kind)
+		if err != nil {
+			return err
+		}
+		for _, v := range vals {
+			if !v.Retired {
+				r.values[kind] = append(r.values[kind], v)
+			}
+		}
+	}
+	for _, v := range r.values[vouch.TaxActivityType] {
+		r.typeIDs[v.Name] = v.ID
+		if rule, ok := activityRules[v.Name]; ok {
+			rule.TypeID = v.ID
+			if err := db.SetActivityTypeRule(ctx, rule); err != nil {
+				return err
+			}
+		}
+	}
+	for _, name := range requestTypes {
+		if r.typeIDs[name] == 0 {
+			return nil // the activity types were renamed: nothing sensible to replay
+		}
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ix := refindex.New(db, quiet)
+	if err := ix.Load(ctx); err != nil {
+		return err
+	}
+	stop := ix.Follow()
+	defer stop()
+	if r.svc, err = fulfillment.New(ctx, db, ix, opts.BaseURL, quiet); err != nil {
+		return err
+	}
+	r.svc.OnLink(func(purpose, token string) { r.tokens[purpose] = token })
+	real := db.Now
+	db.Now = func() time.Time { return r.clock }
+	defer func() { db.Now = real }()
+
+	// Two years of history, a request every few days, most completed.
+	// Between them, deals that never used a reference, which win less often.
+	start := r.now.AddDate(0, 0, -historyDays)
+	const historyRequests = 180
+	step := time.Duration(historyDays-21) * 24 * time.Hour / historyRequests
+	for i := 0; i < historyRequests; i++ {
+		t0 := start.Add(time.Duration(i)*step + time.Duration(r.rng.IntN(10))*time.Hour)
+		out := stopFeedback
+		switch k := r.rng.IntN(100); {
+		case k < 6:
+			out = stopCancelled
+		case k < 10:
+			out = stopUnfulfilled
+		}
+		if err := r.request(t0, requestTypes[r.rng.IntN(len(requestTypes))], out); err != nil {
+			return err
+		}
+		if _, err := r.opportunity(r.sellers[r.rng.IntN(len(r.sellers))], t0.Add(36*time.Hour), 40); err != nil {
+			return err
+		}
+	}
+	// Mail of the replayed past would only confuse a new outbox.
+	if _, err := db.DiscardMailBefore(ctx, r.now.AddDate(0, 0, -14)); err != nil {
+		return err
+	}
+	// The program today: requests in every state, the newest first to act on.
+	current := []struct {
+		daysAgo int
+		kind    string
+		out     outcome
+	}{
+		{1, "Call", stopSubmitted}, {2, "Case study", stopSubmitted}, {0, "Call", stopSubmitted},
+		{3, "Call", stopAssigned}, {4, "RFP", stopAssigned},
+		{3, "Call", stopAsked}, {5, "Call", stopAsked}, {2, "Site visit", stopAsked},
+		{6, "Call", stopScheduled}, {7, "Call", stopScheduled},
+		{9, "Call", stopCompleted}, {11, "Case study", stopCompleted},
+		{12, "Call", stopFeedback}, {8, "Call", stopCancelled},
+	}
+	for _, c := range current {
+		t0 := r.now.AddDate(0, 0, -c.daysAgo).Add(-time.Duration(1+r.rng.IntN(6)) * time.Hour)
+		if c.out == stopScheduled {
+			// Scheduled calls happen in the coming days.
+			t0 = r.now.Add(-30 * time.Hour)
+		}
+		if err := r.request(t0, c.kind, c.out); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -632,32 +632,40 @@ func (s *Service) Remind(ctx context.Context) error {
 	for _, a := range expired {
 		s.log.Info("ask expired", "ask", a.ID, "request", a.RequestID)
 	}
-	due, err := s.db.AsksToRemind(ctx, now.Add(-RemindAfter), MaxReminders)
+	since := now.Add(-RemindAfter)
+	due, err := s.db.AsksToRemind(ctx, since, MaxReminders)
 	if err != nil {
 		return err
 	}
+	var failed error
 	for _, a := range due {
-		req, err := s.db.Request(ctx, a.RequestID)
-		if err != nil {
-			return err
-		}
-		opp, err := s.db.Opportunity(ctx, req.OpportunityID)
-		if err != nil {
-			return err
-		}
-		ref, err := s.db.Reference(ctx, a.ReferenceID)
-		if err != nil {
-			return err
-		}
-		// The first link may be gone with the first mail; the reminder
-		// carries a new one and either answers the ask.
-		token, link := s.newLink(store.LinkAnswer, AskTTL)
-		out := vouch.Outgoing{Mails: []vouch.Mail{s.askMail(ctx, req, opp, ref, token, true)}}
-		if err := s.db.RemindAsk(ctx, a.ID, link, out); err != nil {
-			return err
+		// One ask that cannot be reminded must not hold up the others.
+		if err := s.remind(ctx, a, since); err != nil {
+			s.log.Error("reminding an advocate", "ask", a.ID, "err", err)
+			failed = err
 		}
 	}
-	return nil
+	return failed
+}
+
+func (s *Service) remind(ctx context.Context, a *vouch.Ask, since time.Time) error {
+	req, err := s.db.Request(ctx, a.RequestID)
+	if err != nil {
+		return err
+	}
+	opp, err := s.db.Opportunity(ctx, req.OpportunityID)
+	if err != nil {
+		return err
+	}
+	ref, err := s.db.Reference(ctx, a.ReferenceID)
+	if err != nil {
+		return err
+	}
+	// The first link may be gone with the first mail; the reminder
+	// carries a new one and either answers the ask.
+	token, link := s.newLink(store.LinkAnswer, AskTTL)
+	out := vouch.Outgoing{Mails: []vouch.Mail{s.askMail(ctx, req, opp, ref, token, true)}}
+	return s.db.RemindAsk(ctx, a.ID, since, link, out)
 }
 
 // RunReminders calls Remind every interval until ctx ends.

@@ -876,18 +876,23 @@ func (db *DB) AsksToRemind(ctx context.Context, since time.Time, max int) ([]*vo
 		string(vouch.AskPending), max, since.UTC())
 }
 
-// RemindAsk records a reminder with its new link, and queues out.
-func (db *DB) RemindAsk(ctx context.Context, askID int64, link NewLink, out vouch.Outgoing) error {
+// RemindAsk records a reminder with its new link, and queues out — unless
+// the ask was answered or reminded (by another instance) after since.
+func (db *DB) RemindAsk(ctx context.Context, askID int64, since time.Time, link NewLink, out vouch.Outgoing) error {
 	return db.update(ctx, func(tx *Tx) error {
 		a, err := tx.ask(askID)
 		if err != nil {
 			return err
 		}
-		if a.State != vouch.AskPending {
-			return nil // answered meanwhile: no reminder
-		}
-		if _, err := tx.exec(`UPDATE asks SET reminded_at = ?, reminders = reminders + 1 WHERE id = ?`, tx.now, askID); err != nil {
+		// One conditional UPDATE decides: of two instances reminding at
+		// once, the second matches no row and sends nothing.
+		res, err := tx.exec(`UPDATE asks SET reminded_at = ?, reminders = reminders + 1
+			WHERE id = ? AND state = ? AND COALESCE(reminded_at, sent_at) < ?`, tx.now, askID, string(vouch.AskPending), since.UTC())
+		if err != nil {
 			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // answered or reminded meanwhile: no reminder
 		}
 		if err := tx.addLink(askID, link); err != nil {
 			return err

@@ -237,7 +237,14 @@ func (db *DB) CreateAsk(ctx context.Context, a *vouch.Ask, link NewLink, out vou
 		}
 		next := vouch.RequestAwaitingAdvocate
 		if a.State == vouch.AskAwaitingApproval {
-			next = vouch.RequestInProgress
+			// Only a submitted request moves on to in progress. One that
+			// already waits on another advocate (or is scheduled) stays:
+			// sent back to in progress it could never become scheduled or
+			// completed when that advocate's call happens.
+			next = req.State
+			if req.State == vouch.RequestSubmitted {
+				next = vouch.RequestInProgress
+			}
 		}
 		if err := tx.moveRequest(a.RequestID, next, ""); err != nil {
 			return err
@@ -302,6 +309,10 @@ func (db *DB) ApproveAsk(ctx context.Context, askID int64, approve bool, note st
 			if err := tx.moveRequest(a.RequestID, vouch.RequestAwaitingAdvocate, ""); err != nil {
 				return err
 			}
+		} else if err := tx.backToPicking(a.RequestID, "the account owner did not approve"); err != nil {
+			// Not approved, the ask no longer holds the request: when it was
+			// the last open one, the request goes back to picking.
+			return err
 		}
 		before := a.State
 		a.State, a.Version = to, a.Version+1

@@ -522,6 +522,52 @@ func TestApproval(t *testing.T) {
 	})
 }
 
+// A second reference picked while the first is being asked must not send
+// the request back to "in progress": the request would then never become
+// scheduled or completed when the first one's call happens.
+func TestAskAwaitingApprovalKeepsTheRequestMoving(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newRQFixture(t, db)
+		req := f.request(t, nil, nil)
+		first, link := f.ask(t, req, f.ref(t, "Fred First", nil))
+		rqWantState(t, f, req.ID, vouch.RequestAwaitingAdvocate)
+		second := &vouch.Ask{RequestID: req.ID, ReferenceID: f.ref(t, "Sue Second", nil).ID, State: vouch.AskAwaitingApproval}
+		if err := db.CreateAsk(ctx, second, store.NewLink{}, vouch.Outgoing{}); err != nil {
+			t.Fatal(err)
+		}
+		rqWantState(t, f, req.ID, vouch.RequestAwaitingAdvocate)
+
+		rqAccept(t, f, link)
+		if _, err := db.ScheduleAsk(ctx, first.ID, vouch.Schedule{At: f.now.Add(rqDay)}, vouch.Outgoing{}); err != nil {
+			t.Fatal(err)
+		}
+		rqWantState(t, f, req.ID, vouch.RequestScheduled)
+		f.advance(2 * rqDay)
+		if _, err := db.CompleteAsk(ctx, first.ID, store.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); err != nil {
+			t.Fatal(err)
+		}
+		rqWantState(t, f, req.ID, vouch.RequestCompleted)
+		rqWantAskState(t, f, second.ID, vouch.AskWithdrawn)
+
+		// Asked and awaiting approval at once: the request waits on the
+		// advocate until both are answered, then goes back to picking.
+		req = f.request(t, nil, nil)
+		_, link = f.ask(t, req, f.ref(t, "Tia Third", nil))
+		fourth := &vouch.Ask{RequestID: req.ID, ReferenceID: f.ref(t, "Fay Fourth", nil).ID, State: vouch.AskAwaitingApproval}
+		if err := db.CreateAsk(ctx, fourth, store.NewLink{}, vouch.Outgoing{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AnswerAsk(ctx, link, vouch.Answer{Action: vouch.AnswerDecline}, vouch.Outgoing{}); err != nil {
+			t.Fatal(err)
+		}
+		rqWantState(t, f, req.ID, vouch.RequestAwaitingAdvocate)
+		if _, err := db.ApproveAsk(ctx, fourth.ID, false, "not now", store.NewLink{}, vouch.Outgoing{}); err != nil {
+			t.Fatal(err)
+		}
+		rqWantState(t, f, req.ID, vouch.RequestInProgress)
+	})
+}
+
 func TestExpireAsks(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		f := newRQFixture(t, db)

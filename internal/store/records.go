@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -13,7 +14,8 @@ import (
 type ReferenceRecord struct {
 	Reference  *vouch.Reference
 	Account    *vouch.Account
-	Activities []vouch.Date // days of activities in the last 365 days
+	Activities []vouch.Date // days of activities in the last 365 days, and booked ones ahead
+	LastAsked  vouch.Date   // the day of the reference's latest ask (zero: never asked)
 }
 
 // LoadReferenceRecords loads the references with the given ids, or every
@@ -88,6 +90,29 @@ func (db *DB) LoadReferenceRecords(ctx context.Context, ids []int64, today vouch
 	}
 	rows.Close()
 
+	// The day each reference was last asked, which matching uses to avoid
+	// asking the same people again and again.
+	asked := map[int64]vouch.Date{}
+	rows, err = db.query(ctx, `SELECT ref_id, MAX(created_at) FROM asks`+refWhere+` GROUP BY ref_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var rid int64
+		var at any
+		if err := rows.Scan(&rid, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if d, ok := dayOfTimestamp(at); ok {
+			asked[rid] = d
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
 	accounts, err := db.loadAccounts(ctx, accountIDs, ids == nil)
 	if err != nil {
 		return nil, err
@@ -99,9 +124,34 @@ func (db *DB) LoadReferenceRecords(ctx context.Context, ids []int64, today vouch
 		if a == nil {
 			return nil, fmt.Errorf("reference %d: account %d missing", id, r.AccountID)
 		}
-		out = append(out, ReferenceRecord{Reference: r, Account: a, Activities: acts[id]})
+		out = append(out, ReferenceRecord{Reference: r, Account: a, Activities: acts[id], LastAsked: asked[id]})
 	}
 	return out, nil
+}
+
+// dayOfTimestamp reads the UTC day of a timestamp column passed through an
+// aggregate: PostgreSQL returns a time, SQLite (which loses the column's
+// type in MAX) the text it stored.
+func dayOfTimestamp(v any) (vouch.Date, bool) {
+	switch t := v.(type) {
+	case time.Time:
+		return vouch.DateOf(t), true
+	case []byte:
+		return dayOfTimestamp(string(t))
+	case string:
+		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano,
+			"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
+			if ts, err := time.Parse(layout, t); err == nil {
+				return vouch.DateOf(ts), true
+			}
+		}
+		if len(t) >= 10 {
+			if d, err := vouch.ParseDate(t[:10]); err == nil {
+				return d, true
+			}
+		}
+	}
+	return vouch.Date{}, false
 }
 
 // loadAccounts loads the accounts in ids (all accounts when all is set) with their products.

@@ -25,6 +25,7 @@ type entry struct {
 	ref     *vouch.Reference
 	acct    *vouch.Account
 	acts    []vouch.Date // activity days, oldest first
+	asked   vouch.Date   // the day it was last asked (zero: never)
 	nameKey string
 	acctKey string
 }
@@ -74,6 +75,7 @@ type Index struct {
 	valueByName     map[vouch.TaxonomyKind]map[string]int64
 	maxValueID      int64
 	capacityDefault int
+	langIDs         map[string]int32 // lower-cased language → the id the columns hold
 
 	feed feed
 }
@@ -111,6 +113,7 @@ func (ix *Index) reset() {
 	ix.postings = map[string][]posting{}
 	ix.vocab = nil
 	ix.dead = 0
+	ix.langIDs = map[string]int32{}
 }
 
 // Load reads every reference, account and taxonomy value from the database.
@@ -200,6 +203,7 @@ func (ix *Index) replace(recs []store.ReferenceRecord) {
 	ix.mu.Lock()
 	ix.gen++
 	ix.slots, ix.cols, ix.byID, ix.postings, ix.vocab, ix.dead = fresh.slots, fresh.cols, fresh.byID, fresh.postings, fresh.vocab, 0
+	ix.langIDs = fresh.langIDs
 	ix.days.Store(nil)
 	ix.mu.Unlock()
 }
@@ -252,7 +256,7 @@ func (ix *Index) put(rec store.ReferenceRecord) {
 	ix.remove(rec.Reference.ID)
 	ix.gen++
 	r, a := rec.Reference, rec.Account
-	e := &entry{ref: r, acct: a, nameKey: strings.ToLower(r.Name), acctKey: strings.ToLower(a.Name)}
+	e := &entry{ref: r, acct: a, asked: rec.LastAsked, nameKey: strings.ToLower(r.Name), acctKey: strings.ToLower(a.Name)}
 	e.acts = slices.Clone(rec.Activities)
 	slices.SortFunc(e.acts, func(x, y vouch.Date) int { return x.Time().Compare(y.Time()) })
 	cr := &row{nameHead: head8(e.nameKey)}
@@ -293,6 +297,10 @@ func (ix *Index) put(rec store.ReferenceRecord) {
 		cr.capMax = int32(*r.CapacityOverride)
 	}
 	cr.restDay, cr.verDay = dayNum(r.RestingUntil), dayNum(r.LastVerified)
+	cr.askDay = dayNum(rec.LastAsked)
+	for _, l := range r.Languages {
+		cr.langs = append(cr.langs, ix.langID(l))
+	}
 	slot := int32(len(ix.slots))
 	ix.slots = append(ix.slots, e)
 	ix.cols.add(cr)
@@ -341,9 +349,21 @@ func (ix *Index) compact() {
 	ix.reset()
 	ix.bulk = true
 	for _, e := range live {
-		ix.put(store.ReferenceRecord{Reference: e.ref, Account: e.acct, Activities: e.acts})
+		ix.put(store.ReferenceRecord{Reference: e.ref, Account: e.acct, Activities: e.acts, LastAsked: e.asked})
 	}
 	ix.sortVocab()
+}
+
+// langID returns the id of a language (case-insensitive), adding it when
+// new; the caller holds the write lock (or owns ix).
+func (ix *Index) langID(lang string) int32 {
+	k := strings.ToLower(strings.TrimSpace(lang))
+	id, ok := ix.langIDs[k]
+	if !ok {
+		id = int32(len(ix.langIDs))
+		ix.langIDs[k] = id
+	}
+	return id
 }
 
 // addTerm puts a new term into the sorted vocabulary (or, in bulk, at its end).
@@ -486,9 +506,9 @@ func (ix *Index) Apply(ctx context.Context, changes []store.Touched) error {
 }
 
 // Follow applies every local commit as it happens, so a person sees their own
-// write at once. Call it once, before writes start.
-func (ix *Index) Follow() {
-	ix.db.Subscribe(func(t []store.Touched) {
+// write at once. Call it once, before writes start; the returned func stops it.
+func (ix *Index) Follow() (stop func()) {
+	return ix.db.Subscribe(func(t []store.Touched) {
 		if err := ix.Apply(context.Background(), t); err != nil {
 			ix.log.Error("index: applying a local change", "err", err)
 		}

@@ -1,0 +1,597 @@
+package refindex
+
+import (
+	"container/heap"
+	"fmt"
+	"math/bits"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// MatchQuery is a reference request to find candidates for.
+type MatchQuery struct {
+	ActivityTypeID int64          // the activity the reference must have agreed to; 0 = any
+	Criteria       vouch.Criteria // zero fields = any
+	DueDate        vouch.Date     // capacity must be free on some day from Today to DueDate
+	Today          vouch.Date     // zero = vouch.Today()
+	Exclude        map[int64]bool // reference ids never to return (already asked for this opportunity / on this request)
+	Limit          int            // 0 = 20; -1 = every candidate
+}
+
+// Match is one candidate reference with its fit score and why: the points of
+// Reasons add up to Score exactly.
+type Match struct {
+	Hit     // reference, account, status, capacity (Hit.Score is the fit score too)
+	Score   int
+	Reasons []vouch.Reason
+}
+
+// MatchResult is the best candidates, best first.
+type MatchResult struct {
+	Items       []Match
+	Relaxations []string // one sentence per criterion no candidate could meet, e.g. "No exact match for region EMEA — showing references from other regions."
+	Eligible    int      // references that pass the hard rules
+}
+
+// The criteria a request can ask for, most important first. Each one met
+// earns its points; when no candidate meets them all, criteria are given up
+// from the end of this table (seniority first, industry last).
+const (
+	critIndustry = iota
+	critRegion
+	critProduct
+	critCountry
+	critSize
+	critUseCase
+	critCompetitor
+	critLanguage
+	critSeniority
+	numCriteria
+)
+
+var matchCriteria = [numCriteria]struct {
+	name   string // in reasons ("industry: Healthcare") and relaxations
+	points int
+	others string // the end of the relaxation sentence
+}{
+	critIndustry:   {"industry", 40, "from other industries"},
+	critRegion:     {"region", 25, "from other regions"},
+	critProduct:    {"product", 20, "using other products"},
+	critCountry:    {"country", 15, "from other countries"},
+	critSize:       {"company size", 10, "from companies of other sizes"},
+	critUseCase:    {"use case", 15, "with other use cases"},
+	critCompetitor: {"competitor", 15, "that replaced other competitors or none"},
+	critLanguage:   {"language", 10, "speaking other languages"},
+	critSeniority:  {"seniority", 10, "of other seniorities"},
+}
+
+// critDims is the dimension of each taxonomy criterion.
+var critDims = [numCriteria]int{critIndustry: dimIndustry, critRegion: dimRegion, critProduct: dimProduct,
+	critCountry: dimCountry, critSize: dimSize, critUseCase: dimUseCase, critCompetitor: dimCompetitor,
+	critLanguage: -1, critSeniority: dimSeniority}
+
+// Adjustments: how recently a reference was asked and how much it was used.
+const (
+	askedVeryRecentlyDays   = 30  // asked fewer days ago than this …
+	askedVeryRecentlyPoints = -15 // … costs this
+	askedRecentlyDays       = 90
+	askedRecentlyPoints     = -5
+	perActivityPoints       = -5 // each activity in the last 90 days or booked ahead
+	underUsedPoints         = 5  // none in the last 90 days and none booked
+	stalePoints             = -5 // not verified in the last 12 months
+)
+
+// critPoints is the points of every set of met criteria.
+var critPoints = func() (p [1 << numCriteria]int32) {
+	for mask := range p {
+		for i := range numCriteria {
+			if mask&(1<<i) != 0 {
+				p[mask] += int32(matchCriteria[i].points)
+			}
+		}
+	}
+	return p
+}()
+
+// matcher holds one match query, resolved against the index's columns.
+type matcher struct {
+	today, last int32 // capacity must be free on a day in [today, last]
+	typeID      int32 // 0 = any
+	capDefault  int32
+	typeBits    []uint64              // the slots agreed to the activity type
+	asked       uint16                // the criteria asked for, as bits
+	crit        [numCriteria][]uint64 // per asked criterion, the slots that meet it
+	names       [numCriteria]string   // the asked values, for people
+	exclude     []uint64              // slots never to return; nil = none
+	days        *dayCache             // the day's values
+}
+
+// cand is one reference that passed the hard rules.
+type cand struct {
+	slot int32
+	mask uint16 // the asked criteria it meets
+}
+
+// matchPart is what one part of the scan found.
+type matchPart struct {
+	counts   [1 << numCriteria]int32 // references by the set of criteria they meet
+	eligible int
+	cands    *[]cand
+	top      rankHeap
+}
+
+// candPool recycles the candidate lists: at 100,000 references a match
+// notes tens of thousands of candidates.
+var candPool = sync.Pool{New: func() any { return new([]cand) }}
+
+// Match ranks the references that could fulfil a request. Hard rules decide
+// who is a candidate at all: active (a rest that ended counts), agreed to the
+// activity type, a free capacity slot on some day from Today to DueDate, not
+// excluded. The criteria then filter and score; when nobody meets them all,
+// the least important ones are given up, each named in Relaxations. Scores
+// are adjusted for recent asks, recent use and stale verification, and every
+// contribution is a reason. Ties go to the less used reference, then the one
+// used longest ago, then by name, so work spreads instead of always falling
+// on the same favourites.
+//
+// One scan applies the hard rules and notes which criteria each candidate
+// meets, counting candidates by that set; the counts decide what to relax;
+// then the candidates meeting what is kept are scored and the best kept.
+func (ix *Index) Match(q MatchQuery) MatchResult {
+	today := q.Today
+	if today.IsZero() {
+		today = vouch.Today()
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = 20
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	m := ix.newMatcher(q, today)
+
+	nparts := 1
+	if len(ix.slots) >= parallelScanMin {
+		nparts = min(runtime.GOMAXPROCS(0), maxScanParts)
+	}
+	parts := make([]*matchPart, nparts)
+	for p := range parts {
+		parts[p] = &matchPart{cands: candPool.Get().(*[]cand), top: rankHeap{ix: ix}}
+	}
+	defer func() {
+		for _, part := range parts {
+			*part.cands = (*part.cands)[:0]
+			candPool.Put(part.cands)
+		}
+	}()
+	// Parts are ranges of whole bitset words.
+	words := (len(ix.slots) + 63) / 64
+	inParts := func(run func(p int, part *matchPart, from, to int)) {
+		var wg sync.WaitGroup
+		for p, part := range parts {
+			from, to := words*p/nparts, words*(p+1)/nparts
+			if p == nparts-1 {
+				run(p, part, from, to)
+			} else {
+				wg.Go(func() { run(p, part, from, to) })
+			}
+		}
+		wg.Wait()
+	}
+	inParts(func(_ int, part *matchPart, from, to int) { ix.matchRange(m, part, from, to) })
+
+	var counts [1 << numCriteria]int32
+	res := MatchResult{}
+	for _, part := range parts {
+		res.Eligible += part.eligible
+		for mask, n := range part.counts {
+			counts[mask] += n
+		}
+	}
+	need := m.asked
+	if res.Eligible > 0 && meeting(&counts, need) == 0 {
+		// Keep the most important criteria that some candidate meets
+		// together, and give up the others: a criterion is given up only
+		// when no candidate meets it along with the more important ones
+		// kept, so the least important go first and none needlessly.
+		need = 0
+		var dropped []int
+		for i := range numCriteria {
+			bit := uint16(1) << i
+			if m.asked&bit == 0 {
+				continue
+			}
+			if meeting(&counts, need|bit) > 0 {
+				need |= bit
+			} else {
+				dropped = append(dropped, i)
+			}
+		}
+		for j := len(dropped) - 1; j >= 0; j-- {
+			i := dropped[j]
+			res.Relaxations = append(res.Relaxations, fmt.Sprintf("No exact match for %s %s — showing references %s.",
+				matchCriteria[i].name, m.names[i], matchCriteria[i].others))
+		}
+	}
+
+	inParts(func(_ int, part *matchPart, _, _ int) { ix.rank(m, part, need, limit) })
+	top := &parts[0].top
+	for _, part := range parts[1:] {
+		for _, r := range part.top.items {
+			top.offer(r, limit)
+		}
+	}
+	best := top.items
+	slices.SortFunc(best, func(a, b ranked) int {
+		if ix.better(a, b) {
+			return -1
+		}
+		if ix.better(b, a) {
+			return 1
+		}
+		return 0
+	})
+	res.Items = make([]Match, len(best))
+	for i, r := range best {
+		reasons := m.reasons(ix, r.cand)
+		score := 0
+		for _, rs := range reasons {
+			score += rs.Points
+		}
+		res.Items[i] = Match{Hit: ix.hit(ix.slots[r.slot], today, score), Score: score, Reasons: reasons}
+	}
+	return res
+}
+
+// rank scores a part's candidates that meet every criterion in need and keeps the best.
+func (ix *Index) rank(m *matcher, part *matchPart, need uint16, limit int) {
+	for _, c := range *part.cands {
+		if c.mask&need != need {
+			continue
+		}
+		r := ranked{cand: c, score: critPoints[c.mask] + m.days.adj[c.slot], load: m.days.load[c.slot]}
+		if top := part.top.items; limit > 0 && len(top) == limit && r.score < top[0].score {
+			continue // worse than the worst kept
+		}
+		part.top.offer(r, limit)
+	}
+}
+
+// meeting counts the candidates that meet every criterion in need.
+func meeting(counts *[1 << numCriteria]int32, need uint16) int {
+	n := 0
+	for mask, c := range counts {
+		if uint16(mask)&need == need {
+			n += int(c)
+		}
+	}
+	return n
+}
+
+func (ix *Index) newMatcher(q MatchQuery, today vouch.Date) *matcher {
+	cols := &ix.cols
+	m := &matcher{today: dayNum(today), typeID: int32(q.ActivityTypeID), capDefault: int32(ix.capacityDefault)}
+	m.last = max(m.today, dayNum(q.DueDate))
+	if m.today == dayNum(vouch.Today()) {
+		m.days = ix.daysFor(m.today)
+	} else {
+		// Another day (tests, "as of" questions): computed, not kept, so
+		// searches keep today's.
+		m.days = &dayCache{day: m.today}
+		for slot := range ix.slots {
+			m.days.add(cols, int32(slot), m.capDefault)
+		}
+	}
+	if m.typeID != 0 {
+		m.typeBits = bitsOf(cols.valueBits[dimActivity], m.typeID)
+	}
+	c := q.Criteria
+	ask := func(i int, bits []uint64, name string) {
+		m.asked |= 1 << i
+		m.crit[i] = bits
+		m.names[i] = name
+	}
+	value := func(i int, id int64) {
+		if id == 0 {
+			return
+		}
+		name := fmt.Sprintf("#%d", id)
+		if v := ix.values[id]; v != nil {
+			name = v.Name
+		}
+		ask(i, bitsOf(cols.valueBits[critDims[i]], int32(id)), name)
+	}
+	value(critIndustry, c.IndustryID)
+	value(critRegion, c.RegionID)
+	value(critProduct, c.ProductID)
+	value(critCountry, c.CountryID)
+	value(critSize, c.SizeID)
+	value(critUseCase, c.UseCaseID)
+	value(critCompetitor, c.CompetitorID)
+	if lang := strings.TrimSpace(c.Language); lang != "" {
+		var b []uint64 // nobody speaks an unknown language
+		if id, ok := ix.langIDs[strings.ToLower(lang)]; ok {
+			b = bitsOf(cols.langBits, id)
+		}
+		ask(critLanguage, b, lang)
+	}
+	if s := strings.ToLower(strings.TrimSpace(c.Seniority)); s != "" {
+		ask(critSeniority, bitsOf(cols.valueBits[dimSeniority], int32(SeniorityKey(s))), s)
+	}
+	if len(q.Exclude) > 0 {
+		m.exclude = make([]uint64, (len(ix.slots)+63)/64)
+		for id, ex := range q.Exclude {
+			if slot, ok := ix.byID[id]; ok && ex {
+				m.exclude[slot>>6] |= 1 << (uint(slot) & 63)
+			}
+		}
+	}
+	return m
+}
+
+// matchRange applies the hard rules to the slots of bitset words [from, to)
+// and notes each candidate with the criteria it meets. The rules kept as
+// bitsets (active that day, agreed to the type, not excluded) and the
+// criteria are read 64 slots at a time.
+func (ix *Index) matchRange(m *matcher, p *matchPart, from, to int) {
+	c := &ix.cols
+	dc := m.days
+	var asked []int
+	for i := range numCriteria {
+		if m.asked&(1<<i) != 0 {
+			asked = append(asked, i)
+		}
+	}
+	var met [numCriteria]uint64
+	for w := from; w < to; w++ {
+		cands := dc.active[w]
+		if m.typeID != 0 {
+			cands &= word(m.typeBits, w)
+		}
+		if m.exclude != nil {
+			cands &^= m.exclude[w]
+		}
+		if cands == 0 {
+			continue
+		}
+		for _, i := range asked {
+			met[i] = word(m.crit[i], w)
+		}
+		for ; cands != 0; cands &= cands - 1 {
+			b := uint(bits.TrailingZeros64(cands))
+			slot := int32(w<<6) + int32(b)
+			if ix.slots[slot] == nil {
+				continue
+			}
+			free := dc.bookable[slot] != 0
+			if !free && m.last > m.today {
+				_, free = firstBookable(c.capLimit(slot, m.capDefault), c.actDays(slot), m.today+1, m.last)
+			}
+			if !free {
+				continue
+			}
+			mask := uint16(0)
+			for _, i := range asked {
+				mask |= uint16(met[i]>>b&1) << i
+			}
+			p.counts[mask]++
+			p.eligible++
+			*p.cands = append(*p.cands, cand{slot: slot, mask: mask})
+		}
+	}
+}
+
+// firstBookable returns the first day in [from, to] on which one more
+// activity keeps every 90-day window containing that day below max
+// activities — what vouch.CanBook checks for one day — and false when there
+// is none. days are sorted day numbers.
+//
+// k = max activities days[i] … days[i+k-1] fit in one window when they span
+// at most 90 days; the windows holding all of them cover the days
+// [days[i+k-1]-89, days[i]+89], none of which can be booked. Those blocked
+// spans start (and end) in order of i, so one pass finds the first day left
+// free: O(len(days)) instead of CanBook's 90·len(days) per day.
+func firstBookable(max int32, days []int32, from, to int32) (int32, bool) {
+	if max <= 0 || to < from {
+		return 0, false
+	}
+	k := int(max)
+	if len(days) < k {
+		return from, true
+	}
+	const w = vouch.CapacityWindowDays
+	cur := from // the first day not known to be blocked
+	for i := 0; i+k-1 < len(days); i++ {
+		first, last := days[i], days[i+k-1]
+		if last-first > w-1 {
+			continue
+		}
+		start, end := last-(w-1), first+(w-1)
+		if start > cur {
+			break // this span and every later one start after cur
+		}
+		if end >= cur {
+			cur = end + 1
+			if cur > to {
+				return 0, false
+			}
+		}
+	}
+	return cur, true
+}
+
+// adjustments are what changes a candidate's score besides its criteria.
+type adjustments struct {
+	askedAgo int32 // days since the last ask; -1 = never
+	window   int   // activities in the 90 days ending today
+	ahead    int   // activities booked after today
+	stale    bool
+}
+
+func adjustmentsOf(c *columns, slot, today int32) adjustments {
+	a := adjustments{askedAgo: -1}
+	if d := c.askDay[slot]; d != 0 {
+		a.askedAgo = max(today-d, 0)
+	}
+	days := c.actDays(slot)
+	from := today - vouch.CapacityWindowDays + 1
+	for i := len(days) - 1; i >= 0 && days[i] >= from; i-- {
+		if days[i] > today {
+			a.ahead++
+		} else {
+			a.window++
+		}
+	}
+	v := c.verDay[slot]
+	a.stale = v == 0 || v+vouch.StaleAfterDays < today
+	return a
+}
+
+// load is how many activities count against spreading the work.
+func (a adjustments) load() uint16 { return uint16(min(a.window+a.ahead, 65535)) }
+
+// points is the sum of the adjustments' reasons.
+func (a adjustments) points() int32 {
+	p := int32(0)
+	switch {
+	case a.askedAgo < 0:
+	case a.askedAgo < askedVeryRecentlyDays:
+		p += askedVeryRecentlyPoints
+	case a.askedAgo < askedRecentlyDays:
+		p += askedRecentlyPoints
+	}
+	if a.window+a.ahead == 0 {
+		p += underUsedPoints
+	}
+	p += int32(a.window+a.ahead) * perActivityPoints
+	if a.stale {
+		p += stalePoints
+	}
+	return p
+}
+
+// reasons explains a candidate's score: the criteria it meets, then the adjustments.
+func (m *matcher) reasons(ix *Index, c cand) []vouch.Reason {
+	var out []vouch.Reason
+	for i := range numCriteria {
+		if c.mask&(1<<i) != 0 {
+			out = append(out, vouch.Reason{Label: matchCriteria[i].name + ": " + m.names[i], Points: matchCriteria[i].points})
+		}
+	}
+	a := adjustmentsOf(&ix.cols, c.slot, m.today)
+	switch {
+	case a.askedAgo < 0:
+	case a.askedAgo < askedVeryRecentlyDays:
+		out = append(out, vouch.Reason{Label: askedLabel(a.askedAgo), Points: askedVeryRecentlyPoints})
+	case a.askedAgo < askedRecentlyDays:
+		out = append(out, vouch.Reason{Label: askedLabel(a.askedAgo), Points: askedRecentlyPoints})
+	}
+	if a.window > 0 {
+		out = append(out, vouch.Reason{Label: plural(a.window, "activity", "activities") + " in the last 90 days",
+			Points: a.window * perActivityPoints})
+	}
+	if a.ahead > 0 {
+		out = append(out, vouch.Reason{Label: plural(a.ahead, "activity", "activities") + " booked ahead",
+			Points: a.ahead * perActivityPoints})
+	}
+	if a.window+a.ahead == 0 {
+		out = append(out, vouch.Reason{Label: "under-used this quarter", Points: underUsedPoints})
+	}
+	if a.stale {
+		label := "never verified"
+		if v := ix.slots[c.slot].ref.LastVerified; !v.IsZero() {
+			label = "not verified since " + v.Time().Format("2 Jan 2006")
+		}
+		out = append(out, vouch.Reason{Label: label, Points: stalePoints})
+	}
+	return out
+}
+
+// lastDay is the day of a slot's latest activity (0: none).
+func (c *columns) lastDay(slot int32) int32 {
+	if n := c.actCount[slot]; n > 0 {
+		return c.actPool[c.actStart[slot]+uint32(n)-1]
+	}
+	return 0
+}
+
+func askedLabel(days int32) string {
+	switch days {
+	case 0:
+		return "asked today"
+	case 1:
+		return "asked yesterday"
+	}
+	return fmt.Sprintf("asked %d days ago", days)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// ranked is a candidate with its score.
+type ranked struct {
+	cand
+	load  uint16
+	score int32
+}
+
+// better orders candidates: higher score, then fewer recent activities, then
+// used longest ago, then by name.
+func (ix *Index) better(a, b ranked) bool {
+	switch {
+	case a.score != b.score:
+		return a.score > b.score
+	case a.load != b.load:
+		return a.load < b.load
+	}
+	c := &ix.cols
+	if ua, ub := c.lastDay(a.slot), c.lastDay(b.slot); ua != ub {
+		return ua < ub
+	}
+	if c.nameHead[a.slot] != c.nameHead[b.slot] {
+		return c.nameHead[a.slot] < c.nameHead[b.slot]
+	}
+	ea, eb := ix.slots[a.slot], ix.slots[b.slot]
+	if ea.nameKey != eb.nameKey {
+		return ea.nameKey < eb.nameKey
+	}
+	return ea.ref.ID < eb.ref.ID
+}
+
+// rankHeap keeps the best k candidates; its root is the worst kept.
+type rankHeap struct {
+	items []ranked
+	ix    *Index
+}
+
+func (h *rankHeap) Len() int           { return len(h.items) }
+func (h *rankHeap) Less(i, j int) bool { return h.ix.better(h.items[j], h.items[i]) }
+func (h *rankHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *rankHeap) Push(x any)         { h.items = append(h.items, x.(ranked)) }
+func (h *rankHeap) Pop() any {
+	n := len(h.items) - 1
+	x := h.items[n]
+	h.items = h.items[:n]
+	return x
+}
+
+// offer considers a candidate; k < 0 keeps every one.
+func (h *rankHeap) offer(r ranked, k int) {
+	switch {
+	case k < 0:
+		h.items = append(h.items, r)
+	case len(h.items) < k:
+		heap.Push(h, r)
+	case k > 0 && h.ix.better(r, h.items[0]):
+		h.items[0] = r
+		heap.Fix(h, 0)
+	}
+}

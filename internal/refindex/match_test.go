@@ -1,0 +1,566 @@
+package refindex_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/testutil"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// matchFixture is a database with references to match, and the index over it.
+type matchFixture struct {
+	t   *testing.T
+	db  *store.DB
+	ix  *refindex.Index
+	ids map[string]int64 // first name → reference id
+}
+
+func newMatchFixture(t *testing.T, db *store.DB) *matchFixture {
+	ix := refindex.New(db, nil)
+	if err := ix.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ix.Follow()
+	return &matchFixture{t: t, db: db, ix: ix, ids: map[string]int64{}}
+}
+
+func (f *matchFixture) value(kind vouch.TaxonomyKind, name string) int64 {
+	id := f.ix.ValueID(kind, name)
+	if id == 0 {
+		f.t.Fatalf("no %s %q", kind, name)
+	}
+	return id
+}
+
+// account creates an account in an industry and region.
+func (f *matchFixture) account(name, industry, region string) *vouch.Account {
+	a := &vouch.Account{Name: name, IndustryID: f.value(vouch.TaxIndustry, industry), RegionID: f.value(vouch.TaxRegion, region)}
+	if err := f.db.CreateAccount(ctx, a); err != nil {
+		f.t.Fatal(err)
+	}
+	return a
+}
+
+// reference creates r at a: active, agreed to calls and verified today unless r says otherwise.
+func (f *matchFixture) reference(a *vouch.Account, r vouch.Reference) *vouch.Reference {
+	r.AccountID = a.ID
+	if r.Status == "" {
+		r.Status = vouch.StatusActive
+	}
+	if r.Activities == nil {
+		r.Activities = []vouch.AgreedActivity{{TypeID: f.value(vouch.TaxActivityType, "Call")}}
+	}
+	if r.LastVerified.IsZero() {
+		r.LastVerified = vouch.Today()
+	}
+	if err := f.db.CreateReference(ctx, &r); err != nil {
+		f.t.Fatal(err)
+	}
+	f.ids[strings.Fields(r.Name)[0]] = r.ID
+	return &r
+}
+
+// activity logs a call days ago.
+func (f *matchFixture) activity(ref string, daysAgo int) {
+	if err := f.db.LogActivity(ctx, &vouch.Activity{ReferenceID: f.ids[ref], TypeID: f.value(vouch.TaxActivityType, "Call"),
+		OccurredOn: vouch.Today().AddDays(-daysAgo)}); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *matchFixture) match(q refindex.MatchQuery) refindex.MatchResult {
+	if q.ActivityTypeID == 0 {
+		q.ActivityTypeID = f.value(vouch.TaxActivityType, "Call")
+	}
+	if q.DueDate.IsZero() {
+		q.DueDate = vouch.Today().AddDays(14)
+	}
+	return f.ix.Match(q)
+}
+
+// matched lists the first names of the matches, best first.
+func matched(res refindex.MatchResult) string {
+	var out []string
+	for _, m := range res.Items {
+		out = append(out, strings.Fields(m.Reference.Name)[0])
+	}
+	return strings.Join(out, ",")
+}
+
+func reasonsOf(m refindex.Match) string {
+	var out []string
+	for _, r := range m.Reasons {
+		out = append(out, fmt.Sprintf("%s %+d", r.Label, r.Points))
+	}
+	return strings.Join(out, "; ")
+}
+
+// checkScores fails unless every match's reasons add up to its score and
+// the matches come best first.
+func checkScores(t *testing.T, res refindex.MatchResult) {
+	t.Helper()
+	for i, m := range res.Items {
+		sum := 0
+		for _, r := range m.Reasons {
+			sum += r.Points
+		}
+		if sum != m.Score {
+			t.Errorf("%s: reasons (%s) add up to %d, score is %d", m.Reference.Name, reasonsOf(m), sum, m.Score)
+		}
+		if i > 0 && m.Score > res.Items[i-1].Score {
+			t.Errorf("%s (%d) ranks below %s (%d)", m.Reference.Name, m.Score, res.Items[i-1].Reference.Name, res.Items[i-1].Score)
+		}
+	}
+}
+
+// TestMatchHardRules: each rule alone keeps a reference out, next to one
+// that passes them all.
+func TestMatchHardRules(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newMatchFixture(t, db)
+		a := f.account("Acme Hospitals", "Healthcare", "EMEA")
+		today := vouch.Today()
+		f.reference(a, vouch.Reference{Name: "Ada Active"})
+		f.reference(a, vouch.Reference{Name: "Nina Nominated", Status: vouch.StatusNominated})
+		f.reference(a, vouch.Reference{Name: "Quinn Qualifying", Status: vouch.StatusQualifying})
+		f.reference(a, vouch.Reference{Name: "Rita Resting", Status: vouch.StatusResting, RestingUntil: today.AddDays(10)})
+		f.reference(a, vouch.Reference{Name: "Rob Rested", Status: vouch.StatusResting, RestingUntil: today})
+		f.reference(a, vouch.Reference{Name: "Tom Retired", Status: vouch.StatusRetired, StatusReason: "Left"})
+		f.reference(a, vouch.Reference{Name: "Dora DoNotContact", Status: vouch.StatusDoNotContact, StatusReason: "Asked us"})
+		f.reference(a, vouch.Reference{Name: "Cass CaseStudyOnly",
+			Activities: []vouch.AgreedActivity{{TypeID: f.value(vouch.TaxActivityType, "Case study")}}})
+		// Three calls (the default capacity) 10, 20 and 30 days ago: full
+		// until the oldest leaves the 90-day window in 60 days.
+		f.reference(a, vouch.Reference{Name: "Fay Full"})
+		for _, d := range []int{10, 20, 30} {
+			f.activity("Fay", d)
+		}
+		zero := 0
+		f.reference(a, vouch.Reference{Name: "Zed Zero", CapacityOverride: &zero})
+
+		all := f.match(refindex.MatchQuery{DueDate: today.AddDays(30), Limit: -1})
+		if got := matched(all); got != "Ada,Rob" {
+			t.Fatalf("candidates %q, want Ada,Rob", got)
+		}
+		if all.Eligible != 2 {
+			t.Errorf("eligible %d, want 2", all.Eligible)
+		}
+		has := func(res refindex.MatchResult, name string) bool {
+			return slices.Contains(strings.Split(matched(res), ","), name)
+		}
+		rules := []struct {
+			rule, who string
+		}{
+			{"nominated is not active", "Nina"},
+			{"qualifying is not active", "Quinn"},
+			{"resting until a day after today", "Rita"},
+			{"retired", "Tom"},
+			{"do not contact", "Dora"},
+			{"not agreed to the activity type", "Cass"},
+			{"at capacity on every day until the due date", "Fay"},
+			{"a capacity of zero", "Zed"},
+		}
+		for _, r := range rules {
+			t.Run(r.rule, func(t *testing.T) {
+				if has(all, r.who) {
+					t.Errorf("%s is a candidate", r.who)
+				}
+			})
+		}
+		t.Run("a rest that ended counts as active", func(t *testing.T) {
+			if !has(all, "Rob") {
+				t.Error("Rob, whose rest ends today, is not a candidate")
+			}
+			// On the day Rita's rest ends, she is one too.
+			later := f.match(refindex.MatchQuery{Today: today.AddDays(10), DueDate: today.AddDays(30), Limit: -1})
+			if !has(later, "Rita") {
+				t.Errorf("on the day her rest ends Rita is not a candidate: %q", matched(later))
+			}
+		})
+		t.Run("a slot that frees before the due date", func(t *testing.T) {
+			for due, want := range map[int]bool{59: false, 60: true, 90: true} {
+				res := f.match(refindex.MatchQuery{DueDate: today.AddDays(due), Limit: -1})
+				if has(res, "Fay") != want {
+					t.Errorf("due in %d days: Fay a candidate = %v, want %v", due, !want, want)
+				}
+			}
+		})
+		t.Run("excluded ids", func(t *testing.T) {
+			res := f.match(refindex.MatchQuery{DueDate: today.AddDays(30), Exclude: map[int64]bool{f.ids["Ada"]: true}})
+			if got := matched(res); got != "Rob" {
+				t.Errorf("excluding Ada gives %q, want Rob", got)
+			}
+			if res.Eligible != 1 {
+				t.Errorf("eligible %d with one excluded, want 1", res.Eligible)
+			}
+		})
+		t.Run("any activity type", func(t *testing.T) {
+			res := f.ix.Match(refindex.MatchQuery{DueDate: today.AddDays(30), Limit: -1})
+			if got := matched(res); got != "Ada,Cass,Rob" {
+				t.Errorf("without an activity type: %q", got)
+			}
+		})
+	})
+}
+
+// TestMatchScoresAndReasons: criteria met earn their points, adjustments
+// show, and the reasons add up to the score.
+func TestMatchScoresAndReasons(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newMatchFixture(t, db)
+		analytics := f.value(vouch.TaxProduct, "Analytics")
+		emeaHealth := f.account("Acme Hospitals", "Healthcare", "EMEA")
+		usHealth := f.account("Mercy Clinics", "Healthcare", "North America")
+		emeaBank := f.account("Globe Bank", "Financial Services", "EMEA")
+		f.reference(emeaHealth, vouch.Reference{Name: "Maya Okafor", ProductIDs: []int64{analytics},
+			Languages: []string{"German", "English"}, Seniority: "executive"})
+		f.reference(emeaHealth, vouch.Reference{Name: "Jonas Lindqvist", ProductIDs: []int64{analytics},
+			LastVerified: vouch.NewDate(2020, 3, 14)})
+		f.reference(usHealth, vouch.Reference{Name: "Priya Raman", ProductIDs: []int64{analytics}})
+		f.reference(emeaBank, vouch.Reference{Name: "Diego Alvarez"})
+		f.activity("Jonas", 3)
+		f.activity("Jonas", 40)
+
+		res := f.match(refindex.MatchQuery{Criteria: vouch.Criteria{
+			IndustryID: f.value(vouch.TaxIndustry, "Healthcare"), ProductID: analytics, Language: "german", Seniority: "Executive"}})
+		checkScores(t, res)
+		if len(res.Relaxations) != 0 {
+			t.Errorf("relaxed %q although Maya meets every criterion", res.Relaxations)
+		}
+		if got := matched(res); got != "Maya" {
+			t.Fatalf("matches %q, want only Maya (the criteria filter)", got)
+		}
+		want := "industry: Healthcare +40; product: Analytics +20; language: german +10; seniority: executive +10; under-used this quarter +5"
+		if got := reasonsOf(res.Items[0]); got != want {
+			t.Errorf("Maya's reasons:\n got %s\nwant %s", got, want)
+		}
+		if res.Items[0].Score != 85 || res.Items[0].Hit.Score != 85 {
+			t.Errorf("Maya scores %d (hit %d), want 85", res.Items[0].Score, res.Items[0].Hit.Score)
+		}
+
+		res = f.match(refindex.MatchQuery{Criteria: vouch.Criteria{IndustryID: f.value(vouch.TaxIndustry, "Healthcare"), ProductID: analytics}})
+		checkScores(t, res)
+		if got := matched(res); got != "Maya,Priya,Jonas" {
+			t.Errorf("order %q, want Maya,Priya,Jonas (Jonas is used and stale)", got)
+		}
+		jonas := res.Items[2]
+		want = "industry: Healthcare +40; product: Analytics +20; 2 activities in the last 90 days -10; not verified since 14 Mar 2020 -5"
+		if got := reasonsOf(jonas); got != want {
+			t.Errorf("Jonas's reasons:\n got %s\nwant %s", got, want)
+		}
+		if jonas.Capacity.Used != 2 || !jonas.Stale || jonas.Status != vouch.StatusActive {
+			t.Errorf("Jonas's hit: capacity %+v, stale %v, status %s", jonas.Capacity, jonas.Stale, jonas.Status)
+		}
+
+		// Without criteria everyone eligible is a candidate, ranked by the adjustments alone.
+		res = f.match(refindex.MatchQuery{Limit: 2})
+		checkScores(t, res)
+		if res.Eligible != 4 || len(res.Items) != 2 {
+			t.Errorf("eligible %d, %d items; want 4 and a limit of 2", res.Eligible, len(res.Items))
+		}
+		if res.Items[0].Score != 5 {
+			t.Errorf("best without criteria scores %d (%s), want 5", res.Items[0].Score, reasonsOf(res.Items[0]))
+		}
+	})
+}
+
+// TestMatchRelaxes: when nobody meets every criterion the least important
+// ones are given up, visibly; with an exact match nothing is.
+func TestMatchRelaxes(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newMatchFixture(t, db)
+		healthcare := f.value(vouch.TaxIndustry, "Healthcare")
+		emea := f.value(vouch.TaxRegion, "EMEA")
+		us := f.account("Mercy Clinics", "Healthcare", "North America")
+		latam := f.account("Clinica Sol", "Healthcare", "Latin America")
+		bank := f.account("Globe Bank", "Financial Services", "North America")
+		f.reference(us, vouch.Reference{Name: "Priya Raman", Seniority: "executive"})
+		f.reference(latam, vouch.Reference{Name: "Diego Alvarez", Seniority: "manager"})
+		f.reference(bank, vouch.Reference{Name: "Omar Farouk", Seniority: "executive"})
+
+		res := f.match(refindex.MatchQuery{Criteria: vouch.Criteria{IndustryID: healthcare, RegionID: emea}})
+		checkScores(t, res)
+		want := []string{"No exact match for region EMEA — showing references from other regions."}
+		if !slices.Equal(res.Relaxations, want) {
+			t.Errorf("relaxations %q, want %q", res.Relaxations, want)
+		}
+		if got := matched(res); got != "Diego,Priya" {
+			t.Errorf("with the region relaxed: %q, want the Healthcare references elsewhere (Diego,Priya)", got)
+		}
+		for _, m := range res.Items {
+			if strings.Contains(reasonsOf(m), "region") {
+				t.Errorf("%s earns points for a region it is not in: %s", m.Reference.Name, reasonsOf(m))
+			}
+		}
+
+		// Only what blocks is given up: Healthcare executives exist outside EMEA,
+		// so seniority is kept while the region goes.
+		res = f.match(refindex.MatchQuery{Criteria: vouch.Criteria{IndustryID: healthcare, RegionID: emea, Seniority: "executive"}})
+		if !slices.Equal(res.Relaxations, want) || matched(res) != "Priya" {
+			t.Errorf("Healthcare executives in EMEA: relaxations %q, matches %q; want only the region relaxed and Priya", res.Relaxations, matched(res))
+		}
+
+		// Two criteria given up, least important first; a relaxed one still
+		// earns its points where met.
+		res = f.match(refindex.MatchQuery{Criteria: vouch.Criteria{IndustryID: healthcare, RegionID: emea,
+			Seniority: "practitioner", Language: "Klingon"}})
+		checkScores(t, res)
+		want2 := []string{"No exact match for seniority practitioner — showing references of other seniorities.",
+			"No exact match for language Klingon — showing references speaking other languages.",
+			"No exact match for region EMEA — showing references from other regions."}
+		if !slices.Equal(res.Relaxations, want2) {
+			t.Errorf("relaxations:\n got %q\nwant %q", res.Relaxations, want2)
+		}
+
+		// An exact match exists: nothing is relaxed, and only it is returned.
+		res = f.match(refindex.MatchQuery{Criteria: vouch.Criteria{IndustryID: healthcare, RegionID: f.value(vouch.TaxRegion, "North America")}})
+		if len(res.Relaxations) != 0 || matched(res) != "Priya" {
+			t.Errorf("exact match: relaxations %q, matches %q; want none and Priya", res.Relaxations, matched(res))
+		}
+		res = f.match(refindex.MatchQuery{Criteria: vouch.Criteria{Seniority: "executive"}})
+		if len(res.Relaxations) != 0 || matched(res) != "Omar,Priya" {
+			t.Errorf("executives: relaxations %q, matches %q; want none and Omar,Priya", res.Relaxations, matched(res))
+		}
+
+		// Nobody eligible at all: nothing to relax towards.
+		res = f.match(refindex.MatchQuery{ActivityTypeID: f.value(vouch.TaxActivityType, "Press"), Criteria: vouch.Criteria{RegionID: emea}})
+		if len(res.Items) != 0 || len(res.Relaxations) != 0 || res.Eligible != 0 {
+			t.Errorf("nobody agreed to press: %+v", res)
+		}
+	})
+}
+
+// TestMatchSpreadsLoad: of two identical references, the one used more
+// recently ranks lower.
+func TestMatchSpreadsLoad(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newMatchFixture(t, db)
+		a := f.account("Acme Hospitals", "Healthcare", "EMEA")
+		crit := vouch.Criteria{IndustryID: f.value(vouch.TaxIndustry, "Healthcare")}
+		f.reference(a, vouch.Reference{Name: "Ann Berg"})
+		f.reference(a, vouch.Reference{Name: "Bea Berg"})
+		if got := matched(f.match(refindex.MatchQuery{Criteria: crit})); got != "Ann,Bea" {
+			t.Fatalf("unused twins rank %q, want by name", got)
+		}
+		// Ann did a call last week: Bea, unused, goes first.
+		f.activity("Ann", 7)
+		res := f.match(refindex.MatchQuery{Criteria: crit})
+		checkScores(t, res)
+		if got := matched(res); got != "Bea,Ann" {
+			t.Errorf("after Ann's call: %q, want Bea,Ann", got)
+		}
+		// Both used once in the window (same score): the one used longer ago goes first.
+		f.activity("Bea", 80)
+		res = f.match(refindex.MatchQuery{Criteria: crit})
+		if res.Items[0].Score != res.Items[1].Score {
+			t.Fatalf("scores differ: %d, %d", res.Items[0].Score, res.Items[1].Score)
+		}
+		if got := matched(res); got != "Bea,Ann" {
+			t.Errorf("both used once: %q, want Bea (80 days ago) before Ann (7 days ago)", got)
+		}
+	})
+}
+
+// TestMatchTiesGoToTheLessUsed: with equal scores, fewer recent activities
+// rank first, then the name.
+func TestMatchTiesGoToTheLessUsed(t *testing.T) {
+	today := vouch.NewDate(2026, 3, 1)
+	ix := refindex.New(nil, nil)
+	ix.Replace(taxonomy(), 3, []store.ReferenceRecord{
+		// −10 for two activities.
+		record(1, "Ann", []vouch.Date{today.AddDays(-50), today.AddDays(-60)}, vouch.Date{}, nil, today),
+		// −5 for one activity, −5 for an ask 40 days ago: the same score, less used.
+		record(2, "Bea", []vouch.Date{today.AddDays(-70)}, today.AddDays(-40), nil, today),
+		record(3, "Cid", []vouch.Date{today.AddDays(-70)}, today.AddDays(-40), nil, today),
+	})
+	res := ix.Match(refindex.MatchQuery{ActivityTypeID: 1, Today: today, DueDate: today})
+	checkScores(t, res)
+	if len(res.Items) != 3 || res.Items[0].Score != res.Items[2].Score {
+		t.Fatalf("want three equal scores: %+v", res.Items)
+	}
+	if got := matched(res); got != "Bea,Cid,Ann" {
+		t.Errorf("order %q, want Bea,Cid (one activity each, by name) before Ann (two)", got)
+	}
+}
+
+// TestMatchReadsAsksFromTheDatabase: an ask made through the store shows
+// as "asked N days ago" once the index has the reference again, and after a
+// full load.
+func TestMatchReadsAsksFromTheDatabase(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newMatchFixture(t, db)
+		a := f.account("Acme Hospitals", "Healthcare", "EMEA")
+		f.reference(a, vouch.Reference{Name: "Ann Berg"})
+		f.reference(a, vouch.Reference{Name: "Bea Berg"})
+		seller := &vouch.User{Email: "seller@example.com", Name: "Sam Seller", Role: vouch.RoleSeller}
+		if err := db.CreateUser(ctx, seller, "a long enough password"); err != nil {
+			t.Fatal(err)
+		}
+		call := f.value(vouch.TaxActivityType, "Call")
+		ask := func(ref string, daysAgo int) {
+			t.Helper()
+			clock := db.Now
+			db.Now = func() time.Time { return clock().AddDate(0, 0, -daysAgo) }
+			defer func() { db.Now = clock }()
+			opp := &vouch.Opportunity{Name: fmt.Sprintf("Deal for %s", ref), OwnerID: seller.ID}
+			if err := db.CreateOpportunity(ctx, opp); err != nil {
+				t.Fatal(err)
+			}
+			req := &vouch.Request{RequesterID: seller.ID, OpportunityID: opp.ID, ActivityTypeID: call,
+				DueDate: vouch.Today().AddDays(30)}
+			if err := db.CreateRequest(ctx, req, vouch.Outgoing{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.CreateAsk(ctx, &vouch.Ask{RequestID: req.ID, ReferenceID: f.ids[ref], State: vouch.AskAwaitingApproval},
+				store.NewLink{}, vouch.Outgoing{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ask("Ann", 40)
+		ask("Ann", 9) // the latest ask counts
+		check := func(when string) {
+			t.Helper()
+			res := f.match(refindex.MatchQuery{})
+			checkScores(t, res)
+			if got := matched(res); got != "Bea,Ann" {
+				t.Errorf("%s: %q, want Bea before Ann (asked lately)", when, got)
+			}
+			if len(res.Items) == 2 {
+				if got, want := reasonsOf(res.Items[1]), "asked 9 days ago -15; under-used this quarter +5"; got != want {
+					t.Errorf("%s: Ann's reasons %q, want %q", when, got, want)
+				}
+			}
+		}
+		check("after the asks")
+		if err := f.ix.Load(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("after a full load")
+	})
+}
+
+// taxonomy is a small set of values for indexes filled with Replace.
+func taxonomy() []*vouch.TaxonomyValue {
+	return []*vouch.TaxonomyValue{{ID: 1, Kind: vouch.TaxActivityType, Name: "Call"}, {ID: 2, Kind: vouch.TaxIndustry, Name: "Healthcare"}}
+}
+
+func record(id int64, name string, acts []vouch.Date, asked vouch.Date, capacity *int, today vouch.Date) store.ReferenceRecord {
+	return store.ReferenceRecord{
+		Reference: &vouch.Reference{ID: id, AccountID: 1, Name: name, Status: vouch.StatusActive, LastVerified: today,
+			Activities: []vouch.AgreedActivity{{TypeID: 1}}, CapacityOverride: capacity},
+		Account:    &vouch.Account{ID: 1, Name: "Acme", IndustryID: 2},
+		Activities: acts, LastAsked: asked,
+	}
+}
+
+// TestMatchRecentlyAsked: a reference asked lately loses points, more the
+// more recent the ask.
+func TestMatchRecentlyAsked(t *testing.T) {
+	today := vouch.NewDate(2026, 3, 1)
+	ix := refindex.New(nil, nil)
+	ix.Replace(taxonomy(), 3, []store.ReferenceRecord{
+		record(1, "Ann", nil, today.AddDays(-9), nil, today),
+		record(2, "Bea", nil, today.AddDays(-40), nil, today),
+		record(3, "Cid", nil, today.AddDays(-120), nil, today),
+		record(4, "Dan", nil, vouch.Date{}, nil, today),
+		record(5, "Eve", nil, today, nil, today),
+	})
+	res := ix.Match(refindex.MatchQuery{ActivityTypeID: 1, Criteria: vouch.Criteria{IndustryID: 2}, Today: today, DueDate: today})
+	checkScores(t, res)
+	if got := matched(res); got != "Cid,Dan,Bea,Ann,Eve" {
+		t.Errorf("order %q, want Cid,Dan (not asked lately), Bea (40 days ago), Ann (9), Eve (today)", got)
+	}
+	want := map[string]string{
+		"Ann": "industry: Healthcare +40; asked 9 days ago -15; under-used this quarter +5",
+		"Bea": "industry: Healthcare +40; asked 40 days ago -5; under-used this quarter +5",
+		"Cid": "industry: Healthcare +40; under-used this quarter +5",
+		"Eve": "industry: Healthcare +40; asked today -15; under-used this quarter +5",
+	}
+	for _, m := range res.Items {
+		if w, ok := want[m.Reference.Name]; ok && reasonsOf(m) != w {
+			t.Errorf("%s: %s, want %s", m.Reference.Name, reasonsOf(m), w)
+		}
+	}
+}
+
+// TestMatchBookedAhead: activities booked after today fill capacity and
+// count as use.
+func TestMatchBookedAhead(t *testing.T) {
+	today := vouch.NewDate(2026, 3, 1)
+	ix := refindex.New(nil, nil)
+	ix.Replace(taxonomy(), 2, []store.ReferenceRecord{
+		record(1, "Ann", []vouch.Date{today.AddDays(5)}, vouch.Date{}, nil, today),
+		record(2, "Bea", []vouch.Date{today.AddDays(3), today.AddDays(20)}, vouch.Date{}, nil, today),
+	})
+	res := ix.Match(refindex.MatchQuery{ActivityTypeID: 1, Today: today, DueDate: today.AddDays(30)})
+	checkScores(t, res)
+	if got := matched(res); got != "Ann" {
+		t.Fatalf("matches %q, want Ann (Bea's two booked calls fill her 90 days)", got)
+	}
+	if got := reasonsOf(res.Items[0]); got != "1 activity booked ahead -5" {
+		t.Errorf("Ann's reasons: %s", got)
+	}
+	// Once Bea's first booked call leaves its window, she can be booked again.
+	res = ix.Match(refindex.MatchQuery{ActivityTypeID: 1, Today: today, DueDate: today.AddDays(93), Limit: -1})
+	if got := matched(res); got != "Ann,Bea" {
+		t.Errorf("due in 93 days: %q, want Ann,Bea", got)
+	}
+}
+
+// TestMatchCapacityAgreesWithCanBook: on random activity days, limits and
+// due dates, a reference is a candidate exactly when vouch.CanBook allows
+// some day from today to the due date.
+func TestMatchCapacityAgreesWithCanBook(t *testing.T) {
+	today := vouch.NewDate(2026, 3, 1)
+	rng := rand.New(rand.NewPCG(7, 11))
+	for trial := range 40 {
+		var recs []store.ReferenceRecord
+		for i := range 60 {
+			n := rng.IntN(9)
+			acts := make([]vouch.Date, n)
+			spread := 20 + rng.IntN(200) // clustered or spread out
+			for j := range acts {
+				acts[j] = today.AddDays(rng.IntN(spread) - spread/2)
+			}
+			capacity := rng.IntN(6) // 0–5
+			recs = append(recs, record(int64(i+1), fmt.Sprintf("R%03d", i), acts, vouch.Date{}, &capacity, today))
+		}
+		ix := refindex.New(nil, nil)
+		ix.Replace(taxonomy(), 3, recs)
+		for _, due := range []int{-3, 0, 1, 15, 45, 89, 90, 150} {
+			dueDate := today.AddDays(due)
+			res := ix.Match(refindex.MatchQuery{ActivityTypeID: 1, Today: today, DueDate: dueDate, Limit: -1})
+			got := map[int64]bool{}
+			for _, m := range res.Items {
+				got[m.Reference.ID] = true
+			}
+			for _, r := range recs {
+				want := false
+				last := dueDate
+				if last.Before(today) {
+					last = today
+				}
+				for d := today; !d.After(last); d = d.AddDays(1) {
+					if vouch.CanBook(*r.Reference.CapacityOverride, r.Activities, d) {
+						want = true
+						break
+					}
+				}
+				if got[r.Reference.ID] != want {
+					t.Fatalf("trial %d, due in %d days, limit %d, activities %v: candidate = %v, CanBook says %v",
+						trial, due, *r.Reference.CapacityOverride, r.Activities, got[r.Reference.ID], want)
+				}
+			}
+			if res.Eligible != len(got) {
+				t.Fatalf("eligible %d, returned %d", res.Eligible, len(got))
+			}
+		}
+	}
+}

@@ -182,7 +182,7 @@ func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int6
 	if !CanPick(by, req) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team picks references for this request.")
 	}
-	res, err := s.Matches(ctx, req, 100000)
+	res, err := s.Matches(ctx, req, -1) // every eligible candidate: the one picked may rank anywhere
 	if err != nil {
 		return nil, err
 	}

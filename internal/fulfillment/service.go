@@ -221,7 +221,7 @@ func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int6
 	} else {
 		var token string
 		token, link = s.newLink(store.LinkAnswer, AskTTL)
-		out.Mails = append(out.Mails, s.askMail(ctx, req, opp, ref, token, false))
+		out.Mails = append(out.Mails, s.askMail(ctx, req, opp, ref, token, link.ExpiresAt, false))
 		if acct.OwnerID != 0 && acct.OwnerID != by.ID {
 			out.Notifications = append(out.Notifications, vouch.Notification{UserID: acct.OwnerID,
 				Body: fmt.Sprintf("%s was asked for a %s for %s", ref.Name, strings.ToLower(s.typeName(req.ActivityTypeID)), opp.Name),
@@ -262,7 +262,10 @@ func (s *Service) whyNotAMatch(ctx context.Context, req *vouch.Request, refID in
 	return vouch.Errorf(vouch.ECONFLICT, "%s has no free capacity before the due date.", name)
 }
 
-func (s *Service) askMail(ctx context.Context, req *vouch.Request, opp *vouch.Opportunity, ref *vouch.Reference, token string, reminder bool) vouch.Mail {
+// askMail is the mail asking an advocate; it names the day the link in it
+// (token, valid until expires) stops working.
+func (s *Service) askMail(ctx context.Context, req *vouch.Request, opp *vouch.Opportunity, ref *vouch.Reference, token string,
+	expires time.Time, reminder bool) vouch.Mail {
 	seller, _ := s.userName(ctx, req.RequesterID)
 	kind := strings.ToLower(s.typeName(req.ActivityTypeID))
 	subject := fmt.Sprintf("Would you do a %s with %s?", kind, orDefault(opp.Prospect, "a prospective customer"))
@@ -277,7 +280,7 @@ func (s *Service) askMail(ctx context.Context, req *vouch.Request, opp *vouch.Op
 		fmt.Fprintf(&b, "\nWhat it is about:\n%s\n", req.Context)
 	}
 	fmt.Fprintf(&b, "\nYou can accept, decline, propose times, ask us to pause until a later date, or opt out — one click, no login:\n%s\n", s.url("/a/"+token))
-	fmt.Fprintf(&b, "\nThe link works once and expires on %s.\n\nThank you for your help!\n", s.now().Add(AskTTL).Format("2 January 2006"))
+	fmt.Fprintf(&b, "\nThe link works once and expires on %s.\n\nThank you for your help!\n", expires.UTC().Format("2 January 2006"))
 	return vouch.Mail{To: ref.Email, Subject: subject, Body: b.String(), RequestID: req.ID}
 }
 
@@ -319,7 +322,7 @@ func (s *Service) Approve(ctx context.Context, by *vouch.User, askID int64, appr
 	if approve {
 		var token string
 		token, link = s.newLink(store.LinkAnswer, AskTTL)
-		out.Mails = append(out.Mails, s.askMail(ctx, req, opp, ref, token, false))
+		out.Mails = append(out.Mails, s.askMail(ctx, req, opp, ref, token, link.ExpiresAt, false))
 	}
 	for _, id := range []int64{req.RequesterID, req.AssigneeID} {
 		if id != 0 && id != by.ID {
@@ -663,8 +666,15 @@ func (s *Service) remind(ctx context.Context, a *vouch.Ask, since time.Time) err
 	}
 	// The first link may be gone with the first mail; the reminder
 	// carries a new one and either answers the ask.
-	token, link := s.newLink(store.LinkAnswer, AskTTL)
-	out := vouch.Outgoing{Mails: []vouch.Mail{s.askMail(ctx, req, opp, ref, token, true)}}
+	// Its link lasts as long as the ask: the ask expires AskTTL after it was
+	// first sent, so a reminder promising AskTTL from now would name a day
+	// on which the advocate finds it expired.
+	ttl := AskTTL
+	if a.SentAt != nil {
+		ttl = a.SentAt.Add(AskTTL).Sub(s.now())
+	}
+	token, link := s.newLink(store.LinkAnswer, ttl)
+	out := vouch.Outgoing{Mails: []vouch.Mail{s.askMail(ctx, req, opp, ref, token, link.ExpiresAt, true)}}
 	return s.db.RemindAsk(ctx, a.ID, since, link, out)
 }
 

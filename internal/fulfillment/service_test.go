@@ -587,6 +587,12 @@ func TestRemindThenExpire(t *testing.T) {
 			if _, err := l.s.OpenLink(ctx, tok); err != nil {
 				t.Errorf("reminder %d's link: %v", i, err)
 			}
+			// The link the mail promises holds until the day it names.
+			if m := regexp.MustCompile(`expires on (\d+ \w+ \d{4})`).FindStringSubmatch(got[0].Body); m == nil {
+				t.Errorf("reminder %d does not say when its link expires:\n%s", i, got[0].Body)
+			} else if day, err := time.Parse("2 January 2006", m[1]); err != nil || day.After(sent.Add(fulfillment.AskTTL)) {
+				t.Errorf("reminder %d says its link expires on %s, but the ask expires on %s", i, m[1], sent.Add(fulfillment.AskTTL).Format("2 January 2006"))
+			}
 			toks = append(toks, tok)
 			if got := remind(); len(got) != 0 {
 				t.Errorf("reminded twice in a row")

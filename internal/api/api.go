@@ -81,6 +81,33 @@ func (h *Handler) routes() []route {
 		{"PATCH /api/v1/accounts/{id}", h.auth(vouch.PermManageProgram, h.updateAccount)},
 		{"DELETE /api/v1/accounts/{id}", h.auth(vouch.PermManageProgram, h.deleteAccount)},
 
+		{"GET /api/v1/opportunities", h.auth(vouch.PermRequestReference, h.listOpportunities)},
+		{"POST /api/v1/opportunities", h.auth(vouch.PermRequestReference, h.createOpportunity)},
+		{"GET /api/v1/opportunities/{id}", h.auth(vouch.PermRequestReference, h.getOpportunity)},
+		{"PATCH /api/v1/opportunities/{id}", h.auth(vouch.PermRequestReference, h.updateOpportunity)},
+		{"PUT /api/v1/opportunities/crm/{crm_id}", h.auth(vouch.PermManageProgram, h.upsertOpportunity)},
+
+		{"GET /api/v1/requests", h.auth(vouch.PermRequestReference, h.listRequests)},
+		{"POST /api/v1/requests", h.auth(vouch.PermRequestReference, h.createRequest)},
+		{"GET /api/v1/requests/{id}", h.auth(vouch.PermRequestReference, h.getRequest)},
+		{"POST /api/v1/requests/{id}/state", h.auth(vouch.PermRequestReference, h.changeRequestState)},
+		{"POST /api/v1/requests/{id}/assign", h.auth(vouch.PermManageProgram, h.assignRequest)},
+		{"POST /api/v1/requests/{id}/messages", h.auth(vouch.PermRequestReference, h.postRequestMessage)},
+		{"GET /api/v1/requests/{id}/matches", h.auth(vouch.PermRequestReference, h.requestMatches)},
+		{"POST /api/v1/requests/{id}/asks", h.auth(vouch.PermRequestReference, h.createAsk)},
+
+		{"POST /api/v1/asks/{id}/approve", h.auth(vouch.PermRequestReference, h.approveAsk)},
+		{"POST /api/v1/asks/{id}/withdraw", h.auth(vouch.PermRequestReference, h.withdrawAsk)},
+		{"POST /api/v1/asks/{id}/schedule", h.auth(vouch.PermRequestReference, h.scheduleAsk)},
+		{"POST /api/v1/asks/{id}/complete", h.auth(vouch.PermRequestReference, h.completeAsk)},
+		{"POST /api/v1/asks/{id}/feedback", h.auth(vouch.PermRequestReference, h.askFeedback)},
+
+		{"GET /api/v1/activity-types", h.auth("", h.listActivityTypes)},
+		{"PATCH /api/v1/activity-types/{name}", h.auth(vouch.PermManageProgram, h.updateActivityType)},
+
+		{"GET /api/v1/notifications", h.auth("", h.listNotifications)},
+		{"POST /api/v1/notifications/read", h.auth("", h.markNotificationsRead)},
+
 		{"GET /api/v1/users", h.auth(vouch.PermManageUsers, h.listUsers)},
 		{"POST /api/v1/users", h.auth(vouch.PermManageUsers, h.createUser)},
 		{"GET /api/v1/users/{id}", h.auth(vouch.PermManageUsers, h.getUser)},

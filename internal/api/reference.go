@@ -1120,14 +1120,22 @@ type statusEvent struct {
 	At     time.Time     `json:"at"`
 }
 
-// activityItem is an activity a reference did, its type by name.
+// activityItem is an activity a reference did (or is booked to do, when an
+// advocate accepted an ask), its type by name, with the request and
+// opportunity it was for and what the advocate earned and was given.
 type activityItem struct {
-	ID          int64      `json:"id"`
-	ReferenceID int64      `json:"reference_id"`
-	Type        string     `json:"type"`
-	OccurredOn  vouch.Date `json:"occurred_on"`
-	Notes       string     `json:"notes"`
-	CreatedAt   time.Time  `json:"created_at"`
+	ID             int64      `json:"id"`
+	ReferenceID    int64      `json:"reference_id"`
+	Type           string     `json:"type"`
+	OccurredOn     vouch.Date `json:"occurred_on"`
+	Notes          string     `json:"notes"`
+	State          string     `json:"state"`
+	RequestID      *int64     `json:"request_id"`
+	OpportunityID  *int64     `json:"opportunity_id"`
+	Points         int        `json:"points"`
+	ThankYou       string     `json:"thank_you"`
+	ThankYouSentOn vouch.Date `json:"thank_you_sent_on"`
+	CreatedAt      time.Time  `json:"created_at"`
 }
 
 // existingReference reads {id} and checks the reference exists.
@@ -1190,8 +1198,22 @@ func (h *Handler) referenceActivities(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) activityItem(a vouch.Activity) activityItem {
-	return activityItem{ID: a.ID, ReferenceID: a.ReferenceID, Type: h.ix.ValueName(a.TypeID), OccurredOn: a.OccurredOn,
-		Notes: a.Notes, CreatedAt: a.CreatedAt.UTC()}
+	item := activityItem{ID: a.ID, ReferenceID: a.ReferenceID, Type: h.ix.ValueName(a.TypeID), OccurredOn: a.OccurredOn,
+		Notes: a.Notes, State: a.State, Points: a.Points, ThankYou: a.ThankYou, ThankYouSentOn: a.ThankYouSentOn,
+		CreatedAt: a.CreatedAt.UTC()}
+	if item.State == "" {
+		// Logged by hand just now: the store keeps it done, its default.
+		item.State = vouch.ActivityDone
+	}
+	if a.RequestID != 0 {
+		id := a.RequestID
+		item.RequestID = &id
+	}
+	if a.OpportunityID != 0 {
+		id := a.OpportunityID
+		item.OpportunityID = &id
+	}
+	return item
 }
 
 // logActivity serves POST /api/v1/references/{id}/activities: record

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/demo"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/testutil"
@@ -561,6 +562,108 @@ func TestMatchCapacityAgreesWithCanBook(t *testing.T) {
 			if res.Eligible != len(got) {
 				t.Fatalf("eligible %d, returned %d", res.Eligible, len(got))
 			}
+		}
+	}
+}
+
+// TestLargeMatchAgreesWithBruteForce checks the parallel scan of a large
+// index: the candidates are exactly those passing the hard rules and the
+// criteria, checked one by one, and a limited list is the top of the full one.
+func TestLargeMatchAgreesWithBruteForce(t *testing.T) {
+	const n = 30_000
+	ix, values := generated(n)
+	today := vouch.Today()
+	recs := demo.Records(1, n, values, []int64{1, 2, 3, 4, 5}, today)
+	call := ix.ValueID(vouch.TaxActivityType, "Call")
+	healthcare := ix.ValueID(vouch.TaxIndustry, "Healthcare")
+	due := today.AddDays(5)
+	want := map[int64]bool{}
+	eligible := 0
+	for _, r := range recs {
+		ref := r.Reference
+		if ref.EffectiveStatus(today) != vouch.StatusActive ||
+			!slices.ContainsFunc(ref.Activities, func(a vouch.AgreedActivity) bool { return a.TypeID == call }) {
+			continue
+		}
+		limit := 3
+		if ref.CapacityOverride != nil {
+			limit = *ref.CapacityOverride
+		}
+		free := false
+		for d := today; !d.After(due) && !free; d = d.AddDays(1) {
+			free = vouch.CanBook(limit, r.Activities, d)
+		}
+		if !free {
+			continue
+		}
+		eligible++
+		if r.Account.IndustryID == healthcare {
+			want[ref.ID] = true
+		}
+	}
+	q := refindex.MatchQuery{ActivityTypeID: call, Criteria: vouch.Criteria{IndustryID: healthcare}, DueDate: due, Limit: -1}
+	all := ix.Match(q)
+	if all.Eligible != eligible {
+		t.Errorf("eligible %d, want %d", all.Eligible, eligible)
+	}
+	got := map[int64]bool{}
+	for _, m := range all.Items {
+		got[m.Reference.ID] = true
+	}
+	if len(got) != len(want) || len(all.Items) != len(want) {
+		t.Fatalf("%d candidates (%d distinct), want %d", len(all.Items), len(got), len(want))
+	}
+	for id := range want {
+		if !got[id] {
+			t.Fatalf("reference %d is missing", id)
+		}
+	}
+	checkScores(t, all)
+	q.Limit = 20
+	top := ix.Match(q)
+	for i, m := range top.Items {
+		if m.Reference.ID != all.Items[i].Reference.ID {
+			t.Fatalf("item %d of the top 20 is %d, the full list has %d", i, m.Reference.ID, all.Items[i].Reference.ID)
+		}
+	}
+}
+
+// TestMatchWhileWriting runs matches while references change (for -race).
+func TestMatchWhileWriting(t *testing.T) {
+	db := testutil.OpenDB(t, store.SQLite)
+	f := newMatchFixture(t, db)
+	a := f.account("Acme Hospitals", "Healthcare", "EMEA")
+	ann := f.reference(a, vouch.Reference{Name: "Ann Berg"})
+	call := f.value(vouch.TaxActivityType, "Call")
+	done := make(chan error)
+	go func() {
+		for i := range 20 {
+			r := &vouch.Reference{AccountID: a.ID, Name: fmt.Sprintf("Person%d Berg", i), Status: vouch.StatusActive,
+				Languages: []string{"German"}, Activities: []vouch.AgreedActivity{{TypeID: call}}}
+			if err := db.CreateReference(ctx, r); err != nil {
+				done <- err
+				return
+			}
+			if err := db.LogActivity(ctx, &vouch.Activity{ReferenceID: ann.ID, TypeID: call, OccurredOn: vouch.Today().AddDays(-i)}); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := f.match(refindex.MatchQuery{Criteria: vouch.Criteria{Language: "german"}, Limit: -1})
+			if len(res.Items) != 20 {
+				t.Errorf("%d German speakers matched, want 20", len(res.Items))
+			}
+			return
+		default:
+			checkScores(t, f.match(refindex.MatchQuery{Criteria: vouch.Criteria{Language: "German"}}))
 		}
 	}
 }

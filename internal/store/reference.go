@@ -525,7 +525,7 @@ func (db *DB) LogActivity(ctx context.Context, a *vouch.Activity) error {
 		if err != nil {
 			return err
 		}
-		a.ID, a.CreatedAt = id, tx.now
+		a.ID, a.CreatedAt, a.State = id, tx.now, vouch.ActivityDone
 		if err := tx.audit("create", "activity", id, []vouch.Change{{Field: "reference_id", After: a.ReferenceID},
 			{Field: "activity_type_id", After: a.TypeID}, {Field: "occurred_on", After: a.OccurredOn.String()}}); err != nil {
 			return err

@@ -112,21 +112,8 @@ func (s *Service) CreateRequest(ctx context.Context, by *vouch.User, r *vouch.Re
 	if err := r.Validate(vouch.DateOf(s.now())); err != nil && opp == nil {
 		return err
 	}
-	if opp != nil {
-		if opp.OwnerID == 0 {
-			opp.OwnerID = by.ID
-		}
-		// Validate the request before creating anything, so a bad request
-		// leaves no orphan opportunity behind.
-		probe := *r
-		probe.OpportunityID = -1
-		if err := probe.Validate(vouch.DateOf(s.now())); err != nil {
-			return err
-		}
-		if err := s.db.CreateOpportunity(ctx, opp); err != nil {
-			return err
-		}
-		r.OpportunityID = opp.ID
+	if opp != nil && opp.OwnerID == 0 {
+		opp.OwnerID = by.ID
 	}
 	r.RequesterID = by.ID
 	team, err := s.team(ctx)
@@ -142,10 +129,12 @@ func (s *Service) CreateRequest(ctx context.Context, by *vouch.User, r *vouch.Re
 			Body: fmt.Sprintf("%s requested a %s (due %s)", by.Name, strings.ToLower(s.typeName(r.ActivityTypeID)), r.DueDate.String()),
 			Link: "/requests/"})
 	}
-	if err := s.db.CreateRequest(ctx, r, out); err != nil {
-		return err
+	if opp != nil {
+		// One transaction: a request the database refuses (an unknown
+		// activity type or criterion) leaves no orphan opportunity behind.
+		return s.db.CreateRequestWithOpportunity(ctx, r, opp, out)
 	}
-	return nil
+	return s.db.CreateRequest(ctx, r, out)
 }
 
 // Matches ranks the references for a request, leaving out anyone already

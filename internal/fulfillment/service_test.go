@@ -636,3 +636,50 @@ func TestRemindThenExpire(t *testing.T) {
 		}
 	})
 }
+
+// A request refused by the database (an unknown activity type or criterion)
+// leaves no opportunity behind when it came with a new one.
+func TestRefusedRequestLeavesNoOpportunity(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		l := newLoop(t, db)
+		cases := []struct {
+			name  string
+			r     vouch.Request
+			field string
+		}{
+			{"a region as industry", vouch.Request{ActivityTypeID: l.call, DueDate: vouch.DateOf(l.now).AddDays(5),
+				Criteria: vouch.Criteria{IndustryID: l.value(t, vouch.TaxRegion, "EMEA")}}, "industry"},
+			{"an industry as activity type", vouch.Request{ActivityTypeID: l.value(t, vouch.TaxIndustry, "Healthcare"),
+				DueDate: vouch.DateOf(l.now).AddDays(5)}, "activity_type"},
+			{"due yesterday", vouch.Request{ActivityTypeID: l.call, DueDate: vouch.DateOf(l.now).AddDays(-1)}, "due_date"},
+		}
+		for _, c := range cases {
+			opp := &vouch.Opportunity{Name: "Contoso platform deal", Prospect: "Contoso"}
+			err := l.s.CreateRequest(l.ctx(l.seller), l.seller, &c.r, opp)
+			if vouch.ErrorFields(err)[c.field] == "" {
+				t.Errorf("%s: %v, want a %s field error", c.name, err, c.field)
+			}
+		}
+		// A bad opportunity is refused as well, and creates no request.
+		r := vouch.Request{ActivityTypeID: l.call, DueDate: vouch.DateOf(l.now).AddDays(5)}
+		if err := l.s.CreateRequest(l.ctx(l.seller), l.seller, &r, &vouch.Opportunity{Name: "Deal", Currency: "dollars"}); vouch.ErrorFields(err)["currency"] == "" {
+			t.Errorf("request with a bad opportunity: %v", err)
+		}
+		if _, n, _ := db.ListOpportunities(context.Background(), store.OpportunityFilter{}); n != 0 {
+			t.Errorf("refused requests left %d opportunities", n)
+		}
+		if _, n, _ := db.ListRequests(context.Background(), store.RequestFilter{}); n != 0 {
+			t.Errorf("refused requests left %d requests", n)
+		}
+		// Fixed, it is stored with its opportunity, owned by the seller.
+		r = vouch.Request{ActivityTypeID: l.call, DueDate: vouch.DateOf(l.now).AddDays(5)}
+		opp := &vouch.Opportunity{Name: "Contoso platform deal", Prospect: "Contoso"}
+		if err := l.s.CreateRequest(l.ctx(l.seller), l.seller, &r, opp); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Opportunity(context.Background(), r.OpportunityID)
+		if err != nil || got.ID != opp.ID || got.OwnerID != l.seller.ID || got.Prospect != "Contoso" {
+			t.Errorf("the request's opportunity %+v %v", got, err)
+		}
+	})
+}

@@ -73,43 +73,75 @@ func (db *DB) CreateRequest(ctx context.Context, r *vouch.Request, out vouch.Out
 	if err := r.Validate(vouch.DateOf(db.Now())); err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *Tx) error {
-		if err := tx.validateRequestRefs(r); err != nil {
+	return db.update(ctx, func(tx *Tx) error { return tx.createRequest(r, out) })
+}
+
+// CreateRequestWithOpportunity stores a new opportunity and a request for
+// it in one transaction: a request the database refuses (an unknown
+// activity type or criterion) leaves no orphan opportunity behind.
+func (db *DB) CreateRequestWithOpportunity(ctx context.Context, r *vouch.Request, o *vouch.Opportunity, out vouch.Outgoing) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	probe := *r
+	probe.OpportunityID = -1 // not known yet
+	if err := probe.Validate(vouch.DateOf(db.Now())); err != nil {
+		return err
+	}
+	saved := *o
+	err := db.update(ctx, func(tx *Tx) error {
+		if err := tx.createOpportunity(o); err != nil {
 			return err
 		}
-		rule, err := tx.activityTypeRule(r.ActivityTypeID)
-		if err != nil {
+		r.OpportunityID = o.ID
+		if err := r.Validate(vouch.DateOf(tx.now)); err != nil {
 			return err
 		}
-		r.Workflow = rule.Workflow
-		r.State = vouch.RequestSubmitted
-		if r.AssigneeID != 0 {
-			r.State = vouch.RequestInProgress
-		}
-		criteria, err := json.Marshal(r.Criteria)
-		if err != nil {
-			return err
-		}
-		id, err := tx.insert(`INSERT INTO requests (requester_id, opportunity_id, activity_type_id, references_needed, criteria,
-			due_date, context, workflow, state, assignee_id, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-			r.RequesterID, r.OpportunityID, r.ActivityTypeID, r.ReferencesNeeded, string(criteria), r.DueDate.String(),
-			r.Context, string(r.Workflow), string(r.State), nullID(r.AssigneeID), tx.now, tx.now)
-		if err != nil {
-			return err
-		}
-		r.ID, r.Version, r.CreatedAt, r.UpdatedAt = id, 1, tx.now, tx.now
-		if err := tx.event(id, vouch.RequestEvent{Kind: vouch.EventState, To: r.State, Body: "Request submitted"}); err != nil {
-			return err
-		}
-		if err := tx.send(fillRequestID(out, id)); err != nil {
-			return err
-		}
-		return tx.audit("create", "request", id, []vouch.Change{
-			{Field: "opportunity_id", After: r.OpportunityID}, {Field: "activity_type_id", After: r.ActivityTypeID},
-			{Field: "references_needed", After: r.ReferencesNeeded}, {Field: "criteria", After: string(criteria)},
-			{Field: "due_date", After: r.DueDate.String()}, {Field: "state", After: string(r.State)}})
+		return tx.createRequest(r, out)
 	})
+	if err != nil {
+		// Rolled back: the opportunity does not exist, so keep no id of it.
+		*o, r.OpportunityID = saved, 0
+	}
+	return err
+}
+
+func (tx *Tx) createRequest(r *vouch.Request, out vouch.Outgoing) error {
+	if err := tx.validateRequestRefs(r); err != nil {
+		return err
+	}
+	rule, err := tx.activityTypeRule(r.ActivityTypeID)
+	if err != nil {
+		return err
+	}
+	r.Workflow = rule.Workflow
+	r.State = vouch.RequestSubmitted
+	if r.AssigneeID != 0 {
+		r.State = vouch.RequestInProgress
+	}
+	criteria, err := json.Marshal(r.Criteria)
+	if err != nil {
+		return err
+	}
+	id, err := tx.insert(`INSERT INTO requests (requester_id, opportunity_id, activity_type_id, references_needed, criteria,
+		due_date, context, workflow, state, assignee_id, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		r.RequesterID, r.OpportunityID, r.ActivityTypeID, r.ReferencesNeeded, string(criteria), r.DueDate.String(),
+		r.Context, string(r.Workflow), string(r.State), nullID(r.AssigneeID), tx.now, tx.now)
+	if err != nil {
+		return err
+	}
+	r.ID, r.Version, r.CreatedAt, r.UpdatedAt = id, 1, tx.now, tx.now
+	if err := tx.event(id, vouch.RequestEvent{Kind: vouch.EventState, To: r.State, Body: "Request submitted"}); err != nil {
+		return err
+	}
+	if err := tx.send(fillRequestID(out, id)); err != nil {
+		return err
+	}
+	return tx.audit("create", "request", id, []vouch.Change{
+		{Field: "opportunity_id", After: r.OpportunityID}, {Field: "activity_type_id", After: r.ActivityTypeID},
+		{Field: "references_needed", After: r.ReferencesNeeded}, {Field: "criteria", After: string(criteria)},
+		{Field: "due_date", After: r.DueDate.String()}, {Field: "state", After: string(r.State)}})
 }
 
 // fillRequestID sets the request of mails queued before the request had an id.

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -48,6 +50,39 @@ func (h *Handler) countReferences() referenceTiles {
 	return t
 }
 
+// requestTiles are the home page's request numbers: what waits for the user.
+type requestTiles struct {
+	Team       bool // the program team: the queue's tiles
+	MyOpen     int  // open requests the user made
+	Unassigned int
+	DueSoon    int // open, due within 72 hours
+	Overdue    int
+	Approvals  int // requests with an ask awaiting the user's approval as account owner
+}
+
+// countRequests computes the request tiles.
+func (h *Handler) countRequests(ctx context.Context, u *vouch.User) (requestTiles, error) {
+	t := requestTiles{Team: u.Can(vouch.PermManageProgram)}
+	_, n, err := h.db.ListRequests(ctx, store.RequestFilter{RequesterID: u.ID, Open: true, Limit: 1})
+	if err != nil {
+		return t, err
+	}
+	t.MyOpen = n
+	if t.Team {
+		for _, x := range []struct {
+			tab  string
+			into *int
+		}{{"unassigned", &t.Unassigned}, {"due", &t.DueSoon}, {"overdue", &t.Overdue}} {
+			if _, *x.into, err = h.queueRequests(ctx, u, x.tab, 0, 1); err != nil {
+				return t, err
+			}
+		}
+	}
+	approvals, err := h.approvalsFor(ctx, u)
+	t.Approvals = len(approvals)
+	return t, err
+}
+
 // dashboard serves GET /: what needs the signed-in user now.
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
@@ -72,6 +107,14 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	if u.Can(vouch.PermReadReferences) {
 		data["Refs"] = h.countReferences()
+	}
+	if u.Can(vouch.PermRequestReference) {
+		t, err := h.countRequests(r.Context(), u)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		data["Requests"] = t
 	}
 	if u.Can(vouch.PermReadAudit) {
 		recent, _, err := h.db.ListAudit(r.Context(), vouch.AuditFilter{Limit: 8})

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -19,9 +21,14 @@ type agreedView struct {
 
 // activityView is one activity in a reference's history.
 type activityView struct {
-	Type       string
-	OccurredOn vouch.Date
-	Notes      string
+	vouch.Activity
+	Type string
+}
+
+// referenceAskView is one ask the reference received.
+type referenceAskView struct {
+	*vouch.Ask
+	Opportunity string // the deal it was for; "" when the viewer may not see the request
 }
 
 // referenceProfile is what reference.html shows.
@@ -41,6 +48,9 @@ type referenceProfile struct {
 	Agreed        []agreedView
 	History       []vouch.StatusEvent // newest first
 	Activities    []activityView
+	Points        int // earned by done activities
+	Asks          []referenceAskView
+	ThankYous     []string
 	ActivityTypes []*vouch.TaxonomyValue
 	NextStatuses  []vouch.Status
 	LocalTime     string // the time now in the reference's time zone
@@ -130,7 +140,15 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 	slices.Reverse(history)
 	d.History = history
 	for _, a := range acts {
-		d.Activities = append(d.Activities, activityView{Type: ix.ValueName(a.TypeID), OccurredOn: a.OccurredOn, Notes: a.Notes})
+		d.Activities = append(d.Activities, activityView{Activity: a, Type: ix.ValueName(a.TypeID)})
+		if a.State == vouch.ActivityDone {
+			d.Points += a.Points
+		}
+	}
+	d.ThankYous = vouch.ThankYous
+	if d.Asks, err = h.referenceAsks(ctx, id); err != nil {
+		h.serverError(w, r, err)
+		return
 	}
 	// The activity types the reference agreed to come first in the log form.
 	agreed := map[int64]bool{}
@@ -284,4 +302,69 @@ func (h *Handler) verifyReference(w http.ResponseWriter, r *http.Request) {
 		name = hit.Reference.Name
 	}
 	redirect(w, r, fmt.Sprintf("/references/%d", id), fmt.Sprintf("%s is verified as of today, %s.", name, formatDate(today)))
+}
+
+// referenceAsks lists the asks a reference received, newest first, with
+// the deal each was for when the viewer may see its request.
+func (h *Handler) referenceAsks(ctx context.Context, refID int64) ([]referenceAskView, error) {
+	asks, err := h.db.AsksOfReference(ctx, refID)
+	if err != nil {
+		return nil, err
+	}
+	u := userFrom(ctx)
+	var out []referenceAskView
+	for _, a := range asks {
+		v := referenceAskView{Ask: a}
+		req, err := h.db.Request(ctx, a.RequestID)
+		if err != nil {
+			return nil, err
+		}
+		if fulfillment.CanSee(u, req) {
+			opp, err := h.db.Opportunity(ctx, req.OpportunityID)
+			if err != nil {
+				return nil, err
+			}
+			v.Opportunity = opp.Name
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// markThankYouSent serves POST /references/{id}/activities/{activity}/thank-you:
+// the advocate was thanked for a done activity.
+func (h *Handler) markThankYouSent(w http.ResponseWriter, r *http.Request) {
+	id, ok1 := pathID(r, "id")
+	actID, ok2 := pathID(r, "activity")
+	if !ok1 || !ok2 {
+		h.notFound(w, r)
+		return
+	}
+	ctx := r.Context()
+	back := fmt.Sprintf("/references/%d#activity", id)
+	if owner, err := h.db.ActivityReference(ctx, actID); err != nil {
+		h.serverError(w, r, err)
+		return
+	} else if owner != id {
+		h.notFound(w, r)
+		return
+	}
+	day, err := vouch.ParseDate(r.PostFormValue("sent_on"))
+	if err != nil {
+		redirectError(w, r, back, "Nothing was recorded: the date must be a date like "+vouch.Today().String()+".")
+		return
+	}
+	if day.IsZero() {
+		day = vouch.Today()
+	}
+	kind := r.PostFormValue("thank_you")
+	if err := h.db.MarkThankYouSent(ctx, actID, kind, day); err != nil {
+		h.actionFailed(w, r, back, err)
+		return
+	}
+	what := "A thank-you"
+	if kind != "" && kind != "none" {
+		what = "A thank-you (" + kind + ")"
+	}
+	redirect(w, r, back, fmt.Sprintf("%s is recorded as sent on %s.", what, formatDate(day)))
 }

@@ -37,8 +37,11 @@ type Options struct {
 	Index *refindex.Index
 	// Fulfillment runs the request loop (requests, asks, advocate links).
 	Fulfillment *fulfillment.Service
-	Logger      *slog.Logger
-	Version     string
+	// MailConfigured says an SMTP server is set: without one, mail waits in
+	// the outbox and the outbox page says it is not sent.
+	MailConfigured bool
+	Logger         *slog.Logger
+	Version        string
 }
 
 // Handler serves the HTML pages.

@@ -1,0 +1,284 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// newOpportunity is the opportunity choice that creates one from the form.
+const newOpportunity = "new"
+
+// criterionPicker is one criterion's picklist on the request form.
+type criterionPicker struct {
+	Name   string // the form field, and the store's error field
+	Label  string
+	Values []*vouch.TaxonomyValue
+}
+
+// requestCriteria are the taxonomy criteria a request can ask for, in the
+// order the form shows them.
+var requestCriteria = []struct {
+	Name, Label string
+	Kind        vouch.TaxonomyKind
+}{
+	{"industry", "Industry", vouch.TaxIndustry}, {"region", "Region", vouch.TaxRegion},
+	{"country", "Country", vouch.TaxCountry}, {"company_size", "Company size", vouch.TaxCompanySize},
+	{"product", "Product", vouch.TaxProduct}, {"use_case", "Use case", vouch.TaxUseCase},
+	{"competitor", "Competitor", vouch.TaxCompetitor},
+}
+
+// requestFormPage is what request_new.html shows.
+type requestFormPage struct {
+	Opportunities []*vouch.Opportunity
+	Types         []*vouch.TaxonomyValue
+	Pickers       []criterionPicker
+	Seniorities   []string
+	Values        url.Values // the form's current values
+	Prefilled     []string   // criteria taken from the chosen opportunity
+	Today         string
+	ShowMore      bool // open the optional part: something in it is set or wrong
+}
+
+// requestLabels name the form's fields in error sentences.
+var requestLabels = map[string]string{
+	"opportunity": "Opportunity", "opportunity_id": "Opportunity", "activity_type": "Activity type", "due_date": "Due date",
+	"references_needed": "References needed", "seniority": "Seniority", "context": "Context notes", "language": "Language",
+	"opp_name": "Opportunity name", "opp_prospect": "Prospect", "opp_amount": "Amount", "opp_close_date": "Close date",
+	"opp_currency": "Currency", "industry": "Industry", "region": "Region", "country": "Country",
+	"company_size": "Company size", "product": "Product", "use_case": "Use case", "competitor": "Competitor",
+}
+
+// opportunityFields are the store's names of an opportunity's fields as the
+// request form names them.
+var opportunityFields = map[string]string{"name": "opp_name", "prospect": "opp_prospect", "amount": "opp_amount",
+	"close_date": "opp_close_date", "currency": "opp_currency", "status": "opp_name", "owner": "opp_name"}
+
+// newRequest serves GET /requests/new: the request form. Its values may come
+// in the URL, which is how "fill in from the opportunity" works without script.
+func (h *Handler) newRequest(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	d, err := h.requestFormData(r, r.URL.Query())
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if d.Values.Get("opportunity_id") == "" {
+		if len(d.Opportunities) > 0 {
+			d.Values.Set("opportunity_id", idString(d.Opportunities[0].ID))
+		} else {
+			d.Values.Set("opportunity_id", newOpportunity)
+		}
+	}
+	h.prefillCriteria(d, u, r.URL.Query().Get("prefill") != "")
+	h.render(w, r, http.StatusOK, "request_new", &page{Title: "Request a reference", Nav: "requests", Data: d})
+}
+
+// requestFormData reads the picklists and the seller's open opportunities.
+func (h *Handler) requestFormData(r *http.Request, values url.Values) (*requestFormPage, error) {
+	u := userFrom(r.Context())
+	opps, _, err := h.db.ListOpportunities(r.Context(), store.OpportunityFilter{OwnerID: u.ID, Status: vouch.OpportunityOpen, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	ix := h.opts.Index
+	d := &requestFormPage{Opportunities: opps, Types: ix.Values(vouch.TaxActivityType, false), Seniorities: vouch.Seniorities,
+		Values: url.Values{}, Today: vouch.Today().String()}
+	for k, v := range values {
+		d.Values[k] = v
+	}
+	for _, c := range requestCriteria {
+		d.Pickers = append(d.Pickers, criterionPicker{Name: c.Name, Label: c.Label, Values: ix.Values(c.Kind, false)})
+	}
+	for _, k := range []string{"references_needed", "language", "seniority", "context"} {
+		if d.Values.Get(k) != "" && !(k == "references_needed" && d.Values.Get(k) == "1") {
+			d.ShowMore = true
+		}
+	}
+	for _, c := range requestCriteria {
+		if d.Values.Get(c.Name) != "" {
+			d.ShowMore = true
+		}
+	}
+	return d, nil
+}
+
+// prefillCriteria fills the criteria the chosen opportunity knows: empty
+// ones on a first look, all it knows when the seller asks for it.
+func (h *Handler) prefillCriteria(d *requestFormPage, u *vouch.User, override bool) {
+	var opp *vouch.Opportunity
+	for _, o := range d.Opportunities {
+		if idString(o.ID) == d.Values.Get("opportunity_id") {
+			opp = o
+		}
+	}
+	if opp == nil {
+		return
+	}
+	for _, c := range []struct {
+		name, label string
+		id          int64
+	}{{"industry", "industry", opp.IndustryID}, {"region", "region", opp.RegionID},
+		{"product", "product", opp.ProductID}, {"competitor", "competitor", opp.CompetitorID}} {
+		if c.id != 0 && (override || d.Values.Get(c.name) == "") {
+			d.Values.Set(c.name, idString(c.id))
+			d.Prefilled = append(d.Prefilled, c.label)
+		}
+	}
+	if len(d.Prefilled) > 0 {
+		d.ShowMore = true
+	}
+}
+
+// createRequest serves POST /requests/new.
+func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	u := userFrom(ctx)
+	f := r.PostForm
+	if f.Get("action") == "prefill" {
+		// "Fill in from the chosen opportunity": the same form again, nothing saved.
+		d, err := h.requestFormData(r, f)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		d.Values.Del("csrf")
+		d.Values.Del("action")
+		h.prefillCriteria(d, u, true)
+		h.render(w, r, http.StatusOK, "request_new", &page{Title: "Request a reference", Nav: "requests", Data: d})
+		return
+	}
+	errs := map[string]string{}
+	req := &vouch.Request{Context: f.Get("context"), Criteria: vouch.Criteria{Language: f.Get("language"), Seniority: f.Get("seniority")}}
+
+	id := func(name string) int64 {
+		s := strings.TrimSpace(f.Get(name))
+		if s == "" {
+			return 0
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			errs[name] = requestLabels[name] + " must be chosen from the list."
+			return 0
+		}
+		return n
+	}
+	req.ActivityTypeID = id("activity_type")
+	c := &req.Criteria
+	c.IndustryID, c.RegionID, c.CountryID, c.SizeID = id("industry"), id("region"), id("country"), id("company_size")
+	c.ProductID, c.UseCaseID, c.CompetitorID = id("product"), id("use_case"), id("competitor")
+	if s := strings.TrimSpace(f.Get("references_needed")); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			errs["references_needed"] = "References needed must be a whole number from 1 to 10."
+		}
+		req.ReferencesNeeded = n
+	}
+	due, err := vouch.ParseDate(f.Get("due_date"))
+	if err != nil {
+		errs["due_date"] = "Due date must be a date like " + vouch.Today().AddDays(14).String() + "."
+	}
+	req.DueDate = due
+
+	var opp *vouch.Opportunity
+	if choice := f.Get("opportunity_id"); choice == newOpportunity || choice == "" {
+		opp = &vouch.Opportunity{Name: f.Get("opp_name"), Prospect: f.Get("opp_prospect"), OwnerID: u.ID,
+			IndustryID: c.IndustryID, RegionID: c.RegionID, ProductID: c.ProductID, CompetitorID: c.CompetitorID}
+		if s := strings.NewReplacer(",", "", " ", "", "_", "").Replace(f.Get("opp_amount")); s != "" {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				errs["opp_amount"] = "Amount must be a whole number, like 250000."
+			}
+			opp.Amount = n
+		}
+		if opp.CloseDate, err = vouch.ParseDate(f.Get("opp_close_date")); err != nil {
+			errs["opp_close_date"] = "Close date must be a date like " + vouch.Today().AddDays(60).String() + "."
+		}
+		// The opportunity's own rules, checked now so every mistake shows at once.
+		for field, reason := range vouch.ErrorFields(opp.Validate()) {
+			name := opportunityFields[field]
+			if name == "" {
+				name = "opp_name"
+			}
+			if errs[name] == "" {
+				errs[name] = requestLabels[name] + " " + reason + "."
+			}
+		}
+	} else {
+		req.OpportunityID = id("opportunity_id")
+		if req.OpportunityID != 0 {
+			o, err := h.db.Opportunity(ctx, req.OpportunityID)
+			if err != nil || o.OwnerID != u.ID {
+				errs["opportunity_id"] = "Choose one of your open opportunities, or a new one."
+			}
+		}
+	}
+	// The request's rules, on a copy, for the same reason.
+	probe := *req
+	if opp != nil {
+		probe.OpportunityID = -1
+	}
+	for field, reason := range vouch.ErrorFields(probe.Validate(vouch.Today())) {
+		name := field
+		if field == "opportunity" {
+			name = "opportunity_id"
+		}
+		if errs[name] == "" {
+			errs[name] = requestLabels[name] + " " + reason + "."
+		}
+	}
+	if len(errs) == 0 {
+		err = h.opts.Fulfillment.CreateRequest(ctx, u, req, opp)
+		if err == nil {
+			msg := "Request submitted. The program team has been told and will pick a reference."
+			if req.Workflow == vouch.WorkflowSelfServe {
+				msg = "Request submitted. Pick a reference from the matches below and ask them."
+			}
+			redirect(w, r, requestURL(req.ID, ""), msg)
+			return
+		}
+		if !isFormError(err) {
+			h.serverError(w, r, err)
+			return
+		}
+		for field, reason := range vouch.ErrorFields(err) {
+			name := field
+			if field == "opportunity" {
+				name = "opportunity_id"
+			}
+			if requestLabels[name] == "" {
+				name = "opportunity_id"
+			}
+			errs[name] = requestLabels[name] + " " + reason + "."
+		}
+	}
+	d, ferr := h.requestFormData(r, f)
+	if ferr != nil {
+		h.serverError(w, r, ferr)
+		return
+	}
+	d.Values.Del("csrf")
+	for k := range errs {
+		if k != "opportunity_id" && k != "activity_type" && k != "due_date" && !strings.HasPrefix(k, "opp_") {
+			d.ShowMore = true
+		}
+	}
+	p := &page{Title: "Request a reference", Nav: "requests", Data: d, Errors: errs}
+	status := http.StatusBadRequest
+	if err != nil {
+		p.Error = vouch.ErrorMessage(err)
+		status = formStatus(err)
+	} else if len(errs) == 1 {
+		p.Error = "Nothing was submitted. Please correct the highlighted field."
+	} else {
+		p.Error = fmt.Sprintf("Nothing was submitted. Please correct the %d highlighted fields.", len(errs))
+	}
+	h.render(w, r, status, "request_new", p)
+}
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }

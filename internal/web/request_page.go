@@ -1,0 +1,302 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// Matches the request page lists: a short list first, more on demand.
+const (
+	matchesShown = 10
+	matchesMore  = 50
+)
+
+// matchView is one candidate on the request page.
+type matchView struct {
+	refindex.Match
+	WhyNot  string // why it cannot be asked from here; "" when it can
+	Primary bool   // the page's one primary action
+}
+
+// askView is one ask on the request page, with the actions that apply.
+type askView struct {
+	*vouch.Ask
+	Reference   *vouch.Reference
+	Account     *vouch.Account
+	Feedback    []feedbackLine
+	CanApprove  bool
+	CanWithdraw bool
+	CanSchedule bool
+	CanComplete bool
+	CanFeedback bool   // the requester may still rate it
+	Primary     string // the action that is the page's primary one: approve, schedule, complete or feedback
+	TimeZones   []string
+	ScheduleAt  string // the datetime-local value of the current schedule, in TimeZones[0]
+	DoneOn      string // the default day for completing
+}
+
+// feedbackLine is feedback given on an ask, in words.
+type feedbackLine struct {
+	Source  string // Seller or Advocate
+	Summary string // "4/5, influenced the deal, accelerated — “Great call”"
+}
+
+func feedbackSummary(f vouch.Feedback) feedbackLine {
+	s := fmt.Sprintf("%d/5", f.Rating)
+	if f.Influenced != nil {
+		s += map[bool]string{true: ", influenced the deal", false: ", did not influence the deal"}[*f.Influenced]
+	}
+	if f.Impact != "" {
+		s += ", " + map[string]string{"accelerated": "deal accelerated", "no_change": "no change to the deal",
+			"delayed": "deal delayed"}[f.Impact]
+	}
+	if f.ThankYou != "" {
+		s += ", would like a thank-you: " + f.ThankYou
+	}
+	if f.Comment != "" {
+		s += " — “" + f.Comment + "”"
+	}
+	return feedbackLine{Source: capitalize(f.Source), Summary: s}
+}
+
+// eventView is one timeline entry.
+type eventView struct {
+	vouch.RequestEvent
+	Reference string
+}
+
+// requestPageData is what request.html shows.
+type requestPageData struct {
+	Req            *vouch.Request
+	Opportunity    *vouch.Opportunity
+	Type           string
+	Requester      string
+	Assignee       string
+	Criteria       []string // "industry: Healthcare"
+	Overdue        bool
+	Events         []eventView
+	Asks           []askView
+	ShowMatches    bool
+	MatchesFolded  bool // enough references are asked; more candidates stay folded
+	Matches        []matchView
+	Relaxations    []string
+	Eligible       int
+	MoreMatchesURL string
+	CanPick        bool
+	CanManage      bool
+	IsRequester    bool
+	Me             int64
+	Team           []*vouch.User
+	CloseStates    []vouch.RequestState
+	Impacts        []string
+	Today          string
+}
+
+// requestPage serves GET /requests/{id}.
+func (h *Handler) requestPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		h.notFound(w, r)
+		return
+	}
+	ctx := r.Context()
+	u := userFrom(ctx)
+	req, asks, err := h.visibleRequest(ctx, u, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d, err := h.requestPageData(ctx, u, req, asks, r.URL.Query().Get("matches") == "more")
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	title := "Request for " + d.Opportunity.Name
+	h.render(w, r, http.StatusOK, "request", &page{Title: title, Nav: "requests", Data: d})
+}
+
+func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, req *vouch.Request, asks []*vouch.Ask, more bool) (*requestPageData, error) {
+	ix := h.opts.Index
+	today := vouch.Today()
+	opp, err := h.db.Opportunity(ctx, req.OpportunityID)
+	if err != nil {
+		return nil, err
+	}
+	team, users, err := h.teamUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := &requestPageData{Req: req, Opportunity: opp, Type: ix.ValueName(req.ActivityTypeID),
+		Requester: userName(users, req.RequesterID), Assignee: userName(users, req.AssigneeID),
+		Overdue: !req.State.Closed() && req.DueDate.Before(today), CanPick: fulfillment.CanPick(u, req),
+		CanManage: u.Can(vouch.PermManageProgram), IsRequester: req.RequesterID == u.ID, Me: u.ID, Team: team,
+		Impacts: vouch.DealImpacts, Today: today.String()}
+	d.Criteria = h.criteriaLabels(req.Criteria)
+	for _, s := range req.State.NextStates() {
+		if s.Closed() && s != vouch.RequestCompleted && (d.CanManage || (d.IsRequester && s == vouch.RequestCancelled)) {
+			d.CloseStates = append(d.CloseStates, s)
+		}
+	}
+
+	events, err := h.db.RequestEvents(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		ev := eventView{RequestEvent: e}
+		if e.ReferenceID != 0 {
+			if hit, ok := ix.Get(e.ReferenceID); ok {
+				ev.Reference = hit.Reference.Name
+			}
+		}
+		d.Events = append(d.Events, ev)
+	}
+
+	feedback, err := h.db.Feedback(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	primary := ""
+	active := 0 // asks that hold or may hold a reference, or did the work
+	for _, a := range asks {
+		v, err := h.askView(ctx, u, req, a, feedback)
+		if err != nil {
+			return nil, err
+		}
+		if a.State.Open() || a.State == vouch.AskCompleted {
+			active++
+		}
+		d.Asks = append(d.Asks, v)
+	}
+	// One primary action: approving comes first, then scheduling, completing
+	// and rating; picking a reference when none of those waits.
+	for _, kind := range []string{"approve", "schedule", "complete", "feedback"} {
+		for i := range d.Asks {
+			a := &d.Asks[i]
+			if primary == "" && a.can(kind) {
+				a.Primary, primary = kind, kind
+			}
+		}
+	}
+
+	if req.State == vouch.RequestSubmitted || req.State == vouch.RequestInProgress || req.State == vouch.RequestAwaitingAdvocate {
+		d.ShowMatches = true
+		d.MatchesFolded = active >= req.ReferencesNeeded
+		limit := matchesShown
+		if more {
+			limit = matchesMore
+		} else {
+			d.MoreMatchesURL = requestURL(req.ID, "") + "?matches=more#matches"
+		}
+		res, err := h.opts.Fulfillment.Matches(ctx, req, limit)
+		if err != nil {
+			return nil, err
+		}
+		d.Relaxations, d.Eligible = res.Relaxations, res.Eligible
+		if len(res.Items) < limit {
+			d.MoreMatchesURL = ""
+		}
+		for i, m := range res.Items {
+			mv := matchView{Match: m}
+			switch {
+			case !d.CanPick && req.Workflow == vouch.WorkflowSelfServe:
+				mv.WhyNot = "Only the seller who asked and the program team pick references."
+			case !d.CanPick:
+				mv.WhyNot = "The program team picks and asks."
+			case m.Reference.Email == "":
+				mv.WhyNot = "No email address on file; add one to the reference to ask."
+			}
+			mv.Primary = i == 0 && primary == "" && mv.WhyNot == "" && !d.MatchesFolded
+			d.Matches = append(d.Matches, mv)
+		}
+	}
+	return d, nil
+}
+
+// can reports whether action kind applies to the ask.
+func (a *askView) can(kind string) bool {
+	switch kind {
+	case "approve":
+		return a.CanApprove
+	case "schedule":
+		return a.CanSchedule && a.State == vouch.AskAccepted
+	case "complete":
+		return a.CanComplete && a.State == vouch.AskScheduled
+	case "feedback":
+		return a.CanFeedback
+	}
+	return false
+}
+
+func (h *Handler) askView(ctx context.Context, u *vouch.User, req *vouch.Request, a *vouch.Ask, feedback []vouch.Feedback) (askView, error) {
+	ref, err := h.db.Reference(ctx, a.ReferenceID)
+	if err != nil {
+		return askView{}, err
+	}
+	acct, err := h.db.Account(ctx, ref.AccountID)
+	if err != nil {
+		return askView{}, err
+	}
+	pick := fulfillment.CanPick(u, req)
+	v := askView{Ask: a, Reference: ref, Account: acct,
+		CanApprove:  a.State == vouch.AskAwaitingApproval && (acct.OwnerID == u.ID || u.Can(vouch.PermManageProgram)),
+		CanWithdraw: a.State.Open() && pick,
+		CanSchedule: (a.State == vouch.AskAccepted || a.State == vouch.AskScheduled) && pick,
+		CanComplete: (a.State == vouch.AskAccepted || a.State == vouch.AskScheduled) && pick}
+	sellerRated := false
+	for _, f := range feedback {
+		if f.AskID == a.ID {
+			v.Feedback = append(v.Feedback, feedbackSummary(f))
+			sellerRated = sellerRated || f.Source == vouch.FeedbackSeller
+		}
+	}
+	v.CanFeedback = a.State == vouch.AskCompleted && req.RequesterID == u.ID && !sellerRated
+	v.TimeZones = []string{"UTC"}
+	if ref.TimeZone != "" && ref.TimeZone != "UTC" {
+		if _, err := time.LoadLocation(ref.TimeZone); err == nil {
+			v.TimeZones = []string{ref.TimeZone, "UTC"}
+		}
+	}
+	if a.ScheduledAt != nil {
+		loc, _ := time.LoadLocation(v.TimeZones[0])
+		v.ScheduleAt = a.ScheduledAt.In(loc).Format(dateTimeLocal)
+	}
+	done := vouch.Today()
+	if a.ScheduledAt != nil && a.ScheduledAt.Before(time.Now()) {
+		done = vouch.DateOf(*a.ScheduledAt)
+	}
+	v.DoneOn = done.String()
+	return v, nil
+}
+
+// criteriaLabels names a request's criteria for people.
+func (h *Handler) criteriaLabels(c vouch.Criteria) []string {
+	ix := h.opts.Index
+	var out []string
+	for _, x := range []struct {
+		label string
+		id    int64
+	}{{"Industry", c.IndustryID}, {"Region", c.RegionID}, {"Country", c.CountryID}, {"Company size", c.SizeID},
+		{"Product", c.ProductID}, {"Use case", c.UseCaseID}, {"Competitor", c.CompetitorID}} {
+		if x.id != 0 {
+			out = append(out, x.label+": "+ix.ValueName(x.id))
+		}
+	}
+	if c.Language != "" {
+		out = append(out, "Language: "+c.Language)
+	}
+	if c.Seniority != "" {
+		out = append(out, "Seniority: "+capitalize(c.Seniority))
+	}
+	return slices.Clip(out)
+}
+
+// dateTimeLocal is the format of an <input type="datetime-local">.
+const dateTimeLocal = "2006-01-02T15:04"

@@ -375,7 +375,7 @@ func (s *Service) OpenLink(ctx context.Context, token string) (*LinkView, error)
 		return nil, err
 	}
 	if purpose == store.LinkAnswer && v.Ask.State != vouch.AskPending {
-		return nil, vouch.Errorf(vouch.ECONFLICT, "This request was already answered (%s). Thank you!", strings.ToLower(v.Ask.State.Label()))
+		return nil, store.AskNotOpen(v.Ask.State)
 	}
 	if v.Request, err = s.db.Request(ctx, v.Ask.RequestID); err != nil {
 		return nil, err

@@ -302,6 +302,30 @@ func TestAskMailsASignedSingleUseLink(t *testing.T) {
 		if got, _ := db.Ask(context.Background(), ask2.ID); got.State != vouch.AskPending {
 			t.Errorf("an expired link changed the ask: %+v", got)
 		}
+
+		// Withdrawn by the team: the page says the request is no longer
+		// open, not that the advocate answered.
+		req3 := l.request(t, "Tailspin")
+		wes := l.ref(t, "Wes Withdrawn", nil)
+		ask3, err := l.s.Ask(l.ctx(l.pm), l.pm, req3.ID, wes.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok3 := token(t, l.mailsTo(t, wes.Email, 0)[0], "a")
+		if _, err := l.s.Withdraw(l.ctx(l.pm), l.pm, ask3.ID, "found someone closer"); err != nil {
+			t.Fatal(err)
+		}
+		for _, err := range []error{
+			func() error { _, err := l.s.OpenLink(context.Background(), tok3); return err }(),
+			func() error {
+				_, err := l.s.Answer(context.Background(), tok3, vouch.Answer{Action: vouch.AnswerAccept})
+				return err
+			}(),
+		} {
+			if vouch.ErrorCode(err) != vouch.ECONFLICT || strings.Contains(err.Error(), "answered") {
+				t.Errorf("the link of a withdrawn ask: %v, want a conflict that does not say it was answered", err)
+			}
+		}
 	})
 }
 

@@ -324,6 +324,20 @@ func (db *DB) ApproveAsk(ctx context.Context, askID int64, approve bool, note st
 	return a, err
 }
 
+// AskNotOpen says why the answer link of an ask in state s answers nothing
+// any more. Only an advocate who answered is told so: an ask that expired
+// unanswered is an expired link, and one the team withdrew (or the account
+// owner did not approve) is a request no longer open.
+func AskNotOpen(s vouch.AskState) error {
+	switch s {
+	case vouch.AskExpired:
+		return ErrLinkExpired
+	case vouch.AskWithdrawn, vouch.AskRejected, vouch.AskAwaitingApproval:
+		return vouch.Errorf(vouch.ECONFLICT, "This request is no longer open: the team has closed it. Thank you all the same.")
+	}
+	return vouch.Errorf(vouch.ECONFLICT, "This request was already answered (%s). Thank you!", strings.ToLower(s.Label()))
+}
+
 // ErrNoLongerAvailable is the answer to an accept that finds the
 // reference's capacity taken meanwhile.
 var ErrNoLongerAvailable = vouch.Errorf(vouch.ECONFLICT,
@@ -343,7 +357,7 @@ func (db *DB) AnswerAsk(ctx context.Context, linkHash string, ans vouch.Answer, 
 			return err
 		}
 		if a.State != vouch.AskPending {
-			return vouch.Errorf(vouch.ECONFLICT, "This request was already answered (%s).", strings.ToLower(a.State.Label()))
+			return AskNotOpen(a.State)
 		}
 		req, err := tx.request(a.RequestID)
 		if err != nil {

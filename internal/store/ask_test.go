@@ -598,8 +598,8 @@ func TestExpireAsks(t *testing.T) {
 		}
 		// Its link answers nothing now (the clock is set back so the link itself is still valid).
 		f.advance(-14 * rqDay)
-		if _, err := db.AnswerAsk(ctx, link, vouch.Answer{Action: vouch.AnswerAccept}, vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.ECONFLICT {
-			t.Errorf("accepting an expired ask: %v", err)
+		if _, err := db.AnswerAsk(ctx, link, vouch.Answer{Action: vouch.AnswerAccept}, vouch.Outgoing{}); !errors.Is(err, store.ErrLinkExpired) {
+			t.Errorf("accepting an expired ask: %v, want ErrLinkExpired", err)
 		}
 	})
 }
@@ -654,7 +654,8 @@ func TestReminders(t *testing.T) {
 		// The reminder's link answers the ask; then the others are spent.
 		rqAccept(t, f, second.NonceHash)
 		for _, h := range []string{first, third.NonceHash} {
-			if _, err := db.AnswerAsk(ctx, h, vouch.Answer{Action: vouch.AnswerDecline}, vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.ECONFLICT {
+			if _, err := db.AnswerAsk(ctx, h, vouch.Answer{Action: vouch.AnswerDecline}, vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.ECONFLICT ||
+				!strings.Contains(err.Error(), "already answered (accepted)") {
 				t.Errorf("an older link after the ask was answered: %v", err)
 			}
 		}

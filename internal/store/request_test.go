@@ -539,10 +539,10 @@ func TestClosedRequestReleasesItsReferences(t *testing.T) {
 		if _, err := db.AnswerAsk(ctx, l, vouch.Answer{Action: vouch.AnswerAccept}, vouch.Outgoing{}); err != nil {
 			t.Errorf("accepting once the cancelled request released the slot: %v", err)
 		}
-		// Pat's link no longer answers anything.
+		// Pat's link no longer answers anything, and does not claim she answered.
 		_, err := db.AnswerAsk(ctx, patLink, vouch.Answer{Action: vouch.AnswerAccept}, vouch.Outgoing{})
-		if vouch.ErrorCode(err) != vouch.ECONFLICT {
-			t.Errorf("answering a withdrawn ask: %v", err)
+		if vouch.ErrorCode(err) != vouch.ECONFLICT || strings.Contains(err.Error(), "answered") || !strings.Contains(err.Error(), "no longer open") {
+			t.Errorf("answering a withdrawn ask: %v, want 'no longer open'", err)
 		}
 		if n := len(f.activities(t, pat.ID)); n != 0 {
 			t.Errorf("Pat has %d activities", n)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vouchhq/vouch/internal/notify"
 	"github.com/vouchhq/vouch/internal/store"
 )
 
@@ -133,4 +134,47 @@ func (d dbFlags) open(ctx context.Context) (*store.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// smtpFlags are the mail settings of vouch serve. The password has no flag:
+// it is read from VOUCH_SMTP_PASSWORD only, so it shows in no process list.
+type smtpFlags struct {
+	host, username, from, tls *string
+	port                      *int
+}
+
+func (fs *flagSet) smtp() smtpFlags {
+	return smtpFlags{
+		host:     fs.str("smtp-host", "", "SMTP server that sends Vouch's mail; empty: mail stays in the outbox, unsent"),
+		port:     fs.integer("smtp-port", 587, "SMTP port (465 is used with --smtp-tls tls unless set)"),
+		username: fs.str("smtp-username", "", "SMTP user name; the password is read from VOUCH_SMTP_PASSWORD"),
+		from:     fs.str("smtp-from", "", `sender of Vouch's mail, e.g. "Vouch <vouch@example.com>"`),
+		tls:      fs.str("smtp-tls", notify.TLSStartTLS, "starttls (required STARTTLS), tls (TLS from the start) or none"),
+	}
+}
+
+// config returns the mail settings after fs is parsed; a bad one is a usage error.
+func (f smtpFlags) config(fs *flagSet) (notify.Config, error) {
+	c := notify.Config{
+		Host: strings.TrimSpace(*f.host), Port: *f.port, Username: *f.username,
+		Password: fs.m.Getenv("VOUCH_SMTP_PASSWORD"), From: strings.TrimSpace(*f.from), TLS: *f.tls,
+	}
+	if c.TLS == notify.TLSImplicit && !fs.given("smtp-port") {
+		c.Port = 465
+	}
+	if err := c.Validate(); err != nil {
+		return c, usageError{err.Error() + "."}
+	}
+	return c, nil
+}
+
+// given reports whether the flag was set on the command line or by its variable.
+func (fs *flagSet) given(name string) bool {
+	set := fs.m.Getenv(envName(name)) != ""
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
 }

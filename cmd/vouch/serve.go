@@ -24,6 +24,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	logLevel := fs.str("log-level", "info", "log level: debug, info, warn or error")
 	logFormat := fs.str("log-format", "text", "log format: text or json")
 	dbf := fs.database()
+	smtpf := fs.smtp()
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -36,6 +37,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	if *baseURL != "" && !strings.HasPrefix(*baseURL, "http://") && !strings.HasPrefix(*baseURL, "https://") {
 		return usageError{fmt.Sprintf("--base-url %q must start with http:// or https://", *baseURL)}
+	}
+	smtp, err := smtpf.config(fs)
+	if err != nil {
+		return err
 	}
 	// The reference index is most of the heap and lives for the whole run, so
 	// the default GOGC=100 would let garbage grow as large as the index
@@ -56,7 +61,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	srv, err := server.New(db, server.Config{Addr: *addr, BaseURL: *baseURL, Version: version, Logger: log})
+	srv, err := server.New(db, server.Config{Addr: *addr, BaseURL: *baseURL, Version: version, Logger: log, SMTP: smtp})
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/vouchhq/vouch/internal/api"
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/notify"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -34,6 +35,8 @@ type Config struct {
 	Logger  *slog.Logger
 	// ShutdownTimeout bounds how long in-flight requests may drain on stop.
 	ShutdownTimeout time.Duration
+	// SMTP is the mail server; without a Host mail stays in the outbox, unsent.
+	SMTP notify.Config
 }
 
 // Server is a configured, not yet listening, Vouch server.
@@ -170,6 +173,20 @@ func (s *Server) Serve(ctx context.Context) error {
 	var background sync.WaitGroup
 	background.Go(func() { s.index.Poll(bg, ChangePollInterval) })
 	background.Go(func() { s.wakeResting(bg) })
+	if s.cfg.SMTP.Enabled() {
+		// Mail stops being sent as soon as shutdown starts (a send under way
+		// finishes), not after the drain: the outbox keeps the rest.
+		mailCtx, stopMail := context.WithCancel(ctx)
+		stopWithBackground := context.AfterFunc(bg, stopMail)
+		sender := notify.NewSender(s.db, s.cfg.SMTP, s.log)
+		background.Go(func() {
+			defer stopWithBackground()
+			defer stopMail()
+			sender.Run(mailCtx)
+		})
+	} else {
+		s.log.Info("SMTP is not configured: mail is kept in the outbox, unsent (see --smtp-host)")
+	}
 	background.Go(func() { s.fulfil.RunReminders(bg, ReminderInterval) })
 	defer func() {
 		stopBackground()

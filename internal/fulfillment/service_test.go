@@ -707,3 +707,40 @@ func TestRefusedRequestLeavesNoOpportunity(t *testing.T) {
 		}
 	})
 }
+
+// An advocate who opts out (or pauses) through one ask's link gets no
+// reminders about their other asks.
+func TestNoRemindersAfterOptingOut(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		l := newLoop(t, db)
+		ctx := context.Background()
+		otto := l.ref(t, "Otto Optout", nil)
+		paula := l.ref(t, "Paula Pause", nil)
+		for _, p := range []string{"Contoso", "Fabrikam"} {
+			req := l.request(t, p)
+			for _, r := range []*vouch.Reference{otto, paula} {
+				if _, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, r.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		sent := l.now
+		if _, err := l.s.Answer(ctx, token(t, l.mailsTo(t, otto.Email, 0)[0], "a"), vouch.Answer{Action: vouch.AnswerOptOut}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.s.Answer(ctx, token(t, l.mailsTo(t, paula.Email, 0)[0], "a"),
+			vouch.Answer{Action: vouch.AnswerPause, NotBefore: vouch.DateOf(l.now).AddDays(60)}); err != nil {
+			t.Fatal(err)
+		}
+		n := len(l.mails(t))
+		l.now = sent.Add(fulfillment.RemindAfter + time.Hour)
+		if err := l.s.Remind(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range []*vouch.Reference{otto, paula} {
+			if got := l.mailsTo(t, r.Email, n); len(got) != 0 {
+				t.Errorf("%s, no longer to be contacted, was reminded: %q", r.Name, got[0].Subject)
+			}
+		}
+	})
+}

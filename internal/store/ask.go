@@ -895,10 +895,14 @@ func (db *DB) MarkThankYouSent(ctx context.Context, activityID int64, kind strin
 }
 
 // AsksToRemind returns pending asks last mailed before since (sent or
-// reminded) that have had fewer than max reminders.
+// reminded) that have had fewer than max reminders — of references still
+// active: one who opted out or paused (perhaps through another ask's link)
+// is not to be contacted.
 func (db *DB) AsksToRemind(ctx context.Context, since time.Time, max int) ([]*vouch.Ask, error) {
-	return db.asks(ctx, `WHERE state = ? AND reminders < ? AND COALESCE(reminded_at, sent_at) < ? ORDER BY id`,
-		string(vouch.AskPending), max, since.UTC())
+	return db.asks(ctx, `WHERE state = ? AND reminders < ? AND COALESCE(reminded_at, sent_at) < ?
+		AND ref_id IN (SELECT id FROM refs WHERE status = ? OR (status = ? AND resting_until <> '' AND resting_until <= ?))
+		ORDER BY id`, string(vouch.AskPending), max, since.UTC(),
+		string(vouch.StatusActive), string(vouch.StatusResting), vouch.DateOf(db.Now()).String())
 }
 
 // RemindAsk records a reminder with its new link, and queues out — unless
@@ -908,6 +912,13 @@ func (db *DB) RemindAsk(ctx context.Context, askID int64, since time.Time, link 
 		a, err := tx.ask(askID)
 		if err != nil {
 			return err
+		}
+		ref, err := tx.reference(a.ReferenceID)
+		if err != nil {
+			return err
+		}
+		if ref.EffectiveStatus(vouch.DateOf(tx.now)) != vouch.StatusActive {
+			return nil // opted out or paused meanwhile: not to be contacted
 		}
 		// One conditional UPDATE decides: of two instances reminding at
 		// once, the second matches no row and sends nothing.

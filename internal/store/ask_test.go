@@ -667,5 +667,28 @@ func TestReminders(t *testing.T) {
 		if mails, _, _ := db.ListOutbox(ctx, store.OutboxFilter{}); len(mails) != 1 {
 			t.Errorf("%d mails queued, want the first reminder only", len(mails))
 		}
+
+		// A reference who opted out meanwhile gets no reminder, even when
+		// asked to remind it directly.
+		dora := f.ref(t, "Dora Donot", nil)
+		d, _ := f.ask(t, f.request(t, nil, nil), dora)
+		if _, err := db.ChangeStatus(ctx, dora.ID, 0, vouch.StatusChange{To: vouch.StatusDoNotContact, Reason: "asked us to stop"}); err != nil {
+			t.Fatal(err)
+		}
+		f.advance(remindAfter + time.Hour)
+		for _, a := range due() {
+			if a.ID == d.ID {
+				t.Error("an ask of a do-not-contact reference is due a reminder")
+			}
+		}
+		if err := db.RemindAsk(ctx, d.ID, f.now.Add(-remindAfter), f.link(store.LinkAnswer), vouch.Outgoing{Mails: []vouch.Mail{{To: dora.Email, Subject: "Reminder"}}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.mustAsk(t, d.ID); got.Reminders != 0 {
+			t.Errorf("a do-not-contact reference was reminded: %+v", got)
+		}
+		if mails, _, _ := db.ListOutbox(ctx, store.OutboxFilter{}); len(mails) != 1 {
+			t.Errorf("%d mails queued, want no mail to the do-not-contact reference", len(mails))
+		}
 	})
 }

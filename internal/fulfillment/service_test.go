@@ -744,3 +744,70 @@ func TestNoRemindersAfterOptingOut(t *testing.T) {
 		}
 	})
 }
+
+func TestSelfServeAndManualStates(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		l := newLoop(t, db)
+		ctx := context.Background()
+		if err := db.SetActivityTypeRule(l.ctx(l.pm), vouch.ActivityTypeRule{TypeID: l.call, Workflow: vouch.WorkflowSelfServe, Points: 10}); err != nil {
+			t.Fatal(err)
+		}
+		maya := l.ref(t, "Maya Okafor", nil)
+		req := l.request(t, "Contoso")
+		if req.Workflow != vouch.WorkflowSelfServe {
+			t.Fatalf("request workflow %s", req.Workflow)
+		}
+		res, err := l.s.Matches(ctx, req, 10)
+		if err != nil || len(res.Items) != 1 || res.Items[0].Reference.ID != maya.ID {
+			t.Fatalf("matches %+v %v", res.Items, err)
+		}
+		// Self-serve: the seller picks; another seller may not.
+		other := l.user(t, "otto@example.com", vouch.RoleSeller)
+		if _, err := l.s.Ask(l.ctx(other), other, req.ID, maya.ID); vouch.ErrorCode(err) != vouch.EFORBIDDEN {
+			t.Errorf("another seller picks: %v", err)
+		}
+		ask, err := l.s.Ask(l.ctx(l.seller), l.seller, req.ID, maya.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, _ := l.s.Matches(ctx, req, 10); len(res.Items) != 0 {
+			t.Errorf("a reference asked for the opportunity is still a match: %+v", res.Items)
+		}
+		if _, err := l.s.Answer(ctx, token(t, l.mailsTo(t, maya.Email, 0)[0], "a"), vouch.Answer{Action: vouch.AnswerAccept}); err != nil {
+			t.Fatal(err)
+		}
+
+		// The seller may cancel their own request, nothing else; the team may.
+		if _, err := l.s.ChangeState(l.ctx(l.seller), l.seller, req.ID, 0, vouch.RequestChange{To: vouch.RequestUnfulfilled, Reason: "x"}); vouch.ErrorCode(err) != vouch.EFORBIDDEN {
+			t.Errorf("the seller marks their request unfulfilled: %v", err)
+		}
+		if _, err := l.s.ChangeState(l.ctx(other), other, req.ID, 0, vouch.RequestChange{To: vouch.RequestCancelled, Reason: "x"}); vouch.ErrorCode(err) != vouch.EFORBIDDEN {
+			t.Errorf("another seller cancels the request: %v", err)
+		}
+		n := len(l.mails(t))
+		r, err := l.s.ChangeState(l.ctx(l.pm), l.pm, req.ID, 0, vouch.RequestChange{To: vouch.RequestCancelled, Reason: "deal lost"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.State != vouch.RequestCancelled {
+			t.Errorf("request is %s", r.State)
+		}
+		if sm := l.mailsTo(t, l.seller.Email, n); len(sm) != 1 || !strings.Contains(sm[0].Body, "deal lost") {
+			t.Errorf("the seller's mail about the cancellation: %+v", sm)
+		}
+		if a, _ := db.Ask(ctx, ask.ID); a.State != vouch.AskWithdrawn {
+			t.Errorf("after cancelling the ask is %s", a.State)
+		}
+		if acts, _ := db.Activities(ctx, maya.ID); len(acts) != 0 {
+			t.Errorf("the cancelled request keeps Maya booked: %+v", acts)
+		}
+		// Freed, Maya matches another request.
+		req2 := l.request(t, "Fabrikam")
+		if res, _ := l.s.Matches(ctx, req2, 10); len(res.Items) != 1 {
+			t.Errorf("after the cancellation Maya is no match: %+v", res)
+		}
+		if _, err := l.s.ChangeState(l.ctx(l.seller), l.seller, req2.ID, 0, vouch.RequestChange{To: vouch.RequestCancelled, Reason: "went with a competitor"}); err != nil {
+			t.Errorf("the seller cancels their own request: %v", err)
+		}
+	})
+}

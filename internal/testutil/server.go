@@ -31,15 +31,28 @@ type Server struct {
 // free loopback port with a new database of the engine; it stops when the test ends.
 func StartServer(t testing.TB, e store.Engine) *Server {
 	t.Helper()
+	return StartServerWith(t, e, server.Config{})
+}
+
+// StartServerWith is StartServer with cfg, e.g. SMTP settings that send
+// mail to an SMTPSink. An empty Addr is a free loopback port; an empty
+// Logger logs warnings to the test's log when -v is given.
+func StartServerWith(t testing.TB, e store.Engine, cfg server.Config) *Server {
+	t.Helper()
 	db := OpenDB(t, e)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:0"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		if testing.Verbose() {
+			cfg.Logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		}
 	}
 	// The production drain timeout, not a shorter one: net/http counts a
 	// connection a client opened but never used as busy for 5 s, and clients
 	// firing concurrent requests leave such connections behind.
-	srv, err := server.New(db, server.Config{Addr: "127.0.0.1:0", Logger: log})
+	srv, err := server.New(db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

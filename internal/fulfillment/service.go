@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/notify"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -460,12 +461,13 @@ func (s *Service) Schedule(ctx context.Context, by *vouch.User, askID int64, sch
 	sellerName, sellerEmail := s.userName(ctx, req.RequesterID)
 	kind := s.typeName(req.ActivityTypeID)
 	summary := fmt.Sprintf("%s: %s (%s) with %s", kind, ref.Name, acct.Name, orDefault(opp.Prospect, opp.Name))
-	ics := Invite(Event{UID: fmt.Sprintf("ask-%d@vouch", a.ID), Sequence: a.Version, Start: sched.At.UTC(),
-		Duration: time.Duration(sched.DurationMinutes) * time.Minute, Summary: summary,
+	// The ask's version grows with each reschedule, so calendars replace
+	// the earlier invitation (same UID, higher SEQUENCE).
+	ics := notify.ICS(notify.Event{UID: fmt.Sprintf("ask-%d@vouch", a.ID), Sequence: a.Version, Stamp: s.now(),
+		Start: sched.At.UTC(), End: sched.At.UTC().Add(time.Duration(sched.DurationMinutes) * time.Minute), Summary: summary,
 		Description: fmt.Sprintf("Reference %s for the opportunity %s.\n%s", strings.ToLower(kind), opp.Name, req.Context),
-		Location:    sched.MeetingURL, Organizer: sellerEmail,
-		Attendees: []Attendee{{Name: ref.Name, Email: ref.Email}, {Name: sellerName, Email: sellerEmail}},
-		Stamp:     s.now()})
+		Location:    sched.MeetingURL, Organizer: notify.Person{Name: sellerName, Email: sellerEmail},
+		Attendees: []notify.Person{{Name: ref.Name, Email: ref.Email}, {Name: sellerName, Email: sellerEmail}}})
 	when := sched.At.UTC().Format("Monday 2 January 2006, 15:04 UTC")
 	if ref.TimeZone != "" {
 		if loc, err := time.LoadLocation(ref.TimeZone); err == nil {

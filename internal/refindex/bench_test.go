@@ -140,3 +140,75 @@ func TestLargeScanAgreesWithBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkMatch100k measures matching a reference request over 100,000
+// references: the hard rules, criteria met, relaxation and ranking with
+// reasons. Budget: p95 ≤ 2 ms.
+func BenchmarkMatch100k(b *testing.B) {
+	ix, queries := matchBench()
+	durations := make([]time.Duration, 0, b.N)
+	found, relaxed := 0, 0
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		res := ix.Match(queries[i%len(queries)])
+		durations = append(durations, time.Since(start))
+		found += len(res.Items)
+		relaxed += len(res.Relaxations)
+	}
+	b.StopTimer()
+	slices.Sort(durations)
+	b.ReportMetric(float64(durations[len(durations)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(durations[len(durations)*95/100].Microseconds())/1000, "p95-ms")
+	if found == 0 || (b.N >= len(queries) && relaxed == 0) {
+		b.Fatalf("found %d, relaxed %d", found, relaxed)
+	}
+}
+
+// BenchmarkEachMatch times BenchmarkMatch100k's request shapes one by one.
+func BenchmarkEachMatch(b *testing.B) {
+	ix, queries := matchBench()
+	for i, q := range queries {
+		b.Run(fmt.Sprint(i), func(b *testing.B) {
+			for j := 0; j < b.N; j++ {
+				ix.Match(q)
+			}
+		})
+	}
+}
+
+// matchBench is 100,000 generated references, some asked lately, and
+// requests of several shapes: three criteria; three with exclusions; none;
+// nine that nobody meets together (relaxed); one with a long due date and a
+// larger page.
+func matchBench() (*refindex.Index, []refindex.MatchQuery) {
+	const n = 100_000
+	today := vouch.Today()
+	_, values := generated(0)
+	recs := demo.Records(1, n, values, []int64{1, 2, 3, 4, 5}, today)
+	for i := range recs {
+		if i%7 == 0 { // some were asked lately
+			recs[i].LastAsked = today.AddDays(-(i / 7 % 120))
+		}
+	}
+	ix := refindex.New(nil, nil)
+	ix.Replace(values, 3, recs)
+	recs = nil
+	runtime.GC()
+	v := func(kind vouch.TaxonomyKind, name string) int64 { return ix.ValueID(kind, name) }
+	call, study := v(vouch.TaxActivityType, "Call"), v(vouch.TaxActivityType, "Case study")
+	queries := []refindex.MatchQuery{
+		{ActivityTypeID: call, DueDate: today.AddDays(14), Criteria: vouch.Criteria{IndustryID: v(vouch.TaxIndustry, "Healthcare"),
+			RegionID: v(vouch.TaxRegion, "EMEA"), ProductID: v(vouch.TaxProduct, "Analytics")}},
+		{ActivityTypeID: call, DueDate: today.AddDays(30), Criteria: vouch.Criteria{RegionID: v(vouch.TaxRegion, "EMEA"),
+			Language: "German", Seniority: "executive"}, Exclude: map[int64]bool{1: true, 2: true, 3: true}},
+		{ActivityTypeID: study, DueDate: today},
+		// Nobody meets all of these: criteria are relaxed.
+		{ActivityTypeID: call, DueDate: today.AddDays(7), Criteria: vouch.Criteria{IndustryID: v(vouch.TaxIndustry, "Insurance"),
+			RegionID: v(vouch.TaxRegion, "APAC"), CountryID: v(vouch.TaxCountry, "Japan"), ProductID: v(vouch.TaxProduct, "Mobile"),
+			UseCaseID: v(vouch.TaxUseCase, "Compliance"), CompetitorID: v(vouch.TaxCompetitor, "Umbrella"),
+			SizeID: v(vouch.TaxCompanySize, "10,001+"), Language: "Japanese", Seniority: "practitioner"}},
+		{ActivityTypeID: call, DueDate: today.AddDays(60), Criteria: vouch.Criteria{IndustryID: v(vouch.TaxIndustry, "Financial Services")}, Limit: 50},
+	}
+	return ix, queries
+}

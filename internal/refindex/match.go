@@ -254,7 +254,8 @@ func (ix *Index) rank(m *matcher, part *matchPart, need uint16, limit int) {
 			continue
 		}
 		r := ranked{cand: c, score: critPoints[c.mask] + m.days.adj[c.slot], load: m.days.load[c.slot]}
-		if top := part.top.items; limit > 0 && len(top) == limit && r.score < top[0].score {
+		if top := part.top.items; limit > 0 && len(top) == limit &&
+			(r.score < top[0].score || r.score == top[0].score && r.load > top[0].load) {
 			continue // worse than the worst kept
 		}
 		part.top.offer(r, limit)
@@ -346,7 +347,7 @@ func (ix *Index) matchRange(m *matcher, p *matchPart, from, to int) {
 			asked = append(asked, i)
 		}
 	}
-	var met [numCriteria]uint64
+	var masks [64]uint16 // the criteria each slot of the word meets
 	for w := from; w < to; w++ {
 		cands := dc.active[w]
 		if m.typeID != 0 {
@@ -358,12 +359,17 @@ func (ix *Index) matchRange(m *matcher, p *matchPart, from, to int) {
 		if cands == 0 {
 			continue
 		}
+		// Criteria most candidates lack cost little: only set bits are visited.
 		for _, i := range asked {
-			met[i] = word(m.crit[i], w)
+			for met := word(m.crit[i], w) & cands; met != 0; met &= met - 1 {
+				masks[bits.TrailingZeros64(met)] |= 1 << i
+			}
 		}
 		for ; cands != 0; cands &= cands - 1 {
 			b := uint(bits.TrailingZeros64(cands))
 			slot := int32(w<<6) + int32(b)
+			mask := masks[b]
+			masks[b] = 0
 			if ix.slots[slot] == nil {
 				continue
 			}
@@ -373,10 +379,6 @@ func (ix *Index) matchRange(m *matcher, p *matchPart, from, to int) {
 			}
 			if !free {
 				continue
-			}
-			mask := uint16(0)
-			for _, i := range asked {
-				mask |= uint16(met[i]>>b&1) << i
 			}
 			p.counts[mask]++
 			p.eligible++

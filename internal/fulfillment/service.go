@@ -128,7 +128,7 @@ func (s *Service) CreateRequest(ctx context.Context, by *vouch.User, r *vouch.Re
 		}
 		out.Notifications = append(out.Notifications, vouch.Notification{UserID: u.ID,
 			Body: fmt.Sprintf("%s requested a %s (due %s)", by.Name, strings.ToLower(s.typeName(r.ActivityTypeID)), r.DueDate.String()),
-			Link: "/requests/"})
+		}) // no link: the store points it at the new request
 	}
 	if opp != nil {
 		// One transaction: a request the database refuses (an unknown
@@ -335,7 +335,7 @@ func (s *Service) Withdraw(ctx context.Context, by *vouch.User, askID int64, rea
 		return nil, err
 	}
 	if !CanPick(by, req) {
-		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team can withdraw this ask.")
+		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team (or the requester, on a self-serve request) can withdraw this ask.")
 	}
 	return s.db.WithdrawAsk(ctx, askID, reason, vouch.Outgoing{})
 }

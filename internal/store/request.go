@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -154,6 +155,15 @@ func fillRequestID(out vouch.Outgoing, id int64) vouch.Outgoing {
 		mails[i] = m
 	}
 	out.Mails = mails
+	// A notification about a request links to it unless it says otherwise.
+	notes := make([]vouch.Notification, len(out.Notifications))
+	for i, n := range out.Notifications {
+		if n.Link == "" {
+			n.Link = fmt.Sprintf("/requests/%d", id)
+		}
+		notes[i] = n
+	}
+	out.Notifications = notes
 	return out
 }
 

@@ -57,7 +57,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	if *withDemo {
-		if err := m.loadDemo(ctx, db, demo.Options{Seed: 1}); err != nil {
+		if err := m.loadDemo(ctx, db, demo.Options{Seed: 1, BaseURL: demoBaseURL(*baseURL, *addr)}); err != nil {
 			return err
 		}
 	}
@@ -111,4 +111,16 @@ func newLogger(m *Main, level, format string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(m.Stderr, opts)), nil
 	}
 	return nil, fmt.Errorf("--log-format %q must be text or json", format)
+}
+
+// demoBaseURL is where the demo's mails point: the base URL, or the
+// address the server listens on.
+func demoBaseURL(baseURL, addr string) string {
+	if baseURL != "" {
+		return baseURL
+	}
+	if strings.HasPrefix(addr, ":") {
+		addr = "127.0.0.1" + addr
+	}
+	return "http://" + addr
 }

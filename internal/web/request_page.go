@@ -97,6 +97,7 @@ type requestPageData struct {
 	CloseStates    []vouch.RequestState
 	Impacts        []string
 	Today          string
+	MessageHint    string // who a message reaches
 }
 
 // requestPage serves GET /requests/{id}.
@@ -139,6 +140,7 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, req *vouch
 		CanManage: u.Can(vouch.PermManageProgram), IsRequester: req.RequesterID == u.ID, Me: u.ID, Team: team,
 		Impacts: vouch.DealImpacts, Today: today.String()}
 	d.Criteria = h.criteriaLabels(req.Criteria)
+	d.MessageHint = messageHint(u, req, users)
 	for _, s := range req.State.NextStates() {
 		if s.Closed() && s != vouch.RequestCompleted && (d.CanManage || (d.IsRequester && s == vouch.RequestCancelled)) {
 			d.CloseStates = append(d.CloseStates, s)
@@ -218,6 +220,24 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, req *vouch
 		}
 	}
 	return d, nil
+}
+
+// messageHint says who is told of a message u writes on req: its requester
+// and its assignee, except u.
+func messageHint(u *vouch.User, req *vouch.Request, users map[int64]*vouch.User) string {
+	var names []string
+	for _, id := range []int64{req.RequesterID, req.AssigneeID} {
+		if id != 0 && id != u.ID && !slices.Contains(names, userName(users, id)) {
+			names = append(names, userName(users, id))
+		}
+	}
+	switch len(names) {
+	case 0:
+		return "It stays on the timeline; nobody else is notified until someone is assigned."
+	case 1:
+		return names[0] + " is notified."
+	}
+	return names[0] + " and " + names[1] + " are notified."
 }
 
 // can reports whether action kind applies to the ask.

@@ -18,6 +18,8 @@ import (
 // requestRoutes registers the pages of request fulfillment.
 func (h *Handler) requestRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /requests", h.can(vouch.PermRequestReference, h.queue))
+	// Links that end in a slash (a notification's) land on the same page.
+	mux.Handle("GET /requests/{$}", h.can(vouch.PermRequestReference, h.queue))
 	mux.Handle("GET /requests/mine", h.can(vouch.PermRequestReference, h.myRequests))
 	mux.Handle("GET /requests/new", h.can(vouch.PermRequestReference, h.newRequest))
 	mux.Handle("POST /requests/new", h.can(vouch.PermRequestReference, h.createRequest))

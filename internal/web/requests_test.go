@@ -529,9 +529,14 @@ func TestNotificationsCountAndMarkRead(t *testing.T) {
 		if len(ids) != 2 {
 			t.Fatalf("%d unread notifications to open, want 2", len(ids))
 		}
-		// Opening one marks it read and goes where it points.
-		resp, body = pam.PostForm("/notifications/read", url.Values{"id": {ids[0][1]}, "next": {"/requests"}})
-		expect(t, "open one", resp, http.StatusOK, "/requests")
+		// Opening one marks it read and goes where it points: the queue.
+		next := regexp.MustCompile(`name="next" value="([^"]+)"`).FindStringSubmatch(body)
+		if next == nil {
+			t.Fatal("a notification links nowhere")
+		}
+		resp, body = pam.PostForm("/notifications/read", url.Values{"id": {ids[0][1]}, "next": {next[1]}})
+		expect(t, "open one", resp, http.StatusOK, "")
+		mustContain(t, "open one", body, "<h1>Request queue</h1>")
 		if n := unreadCount(body); n != 1 {
 			t.Errorf("bell shows %d after opening one, want 1", n)
 		}
@@ -553,5 +558,136 @@ func TestNotificationsCountAndMarkRead(t *testing.T) {
 		if n := unreadCount(body); n != 0 {
 			t.Errorf("the seller's bell shows %d", n)
 		}
+	})
+}
+
+// answerLink reads the newest answer link mailed to email from the outbox.
+func answerLink(t *testing.T, db *store.DB, email string) string {
+	t.Helper()
+	mails, _, err := db.ListOutbox(ctx, store.OutboxFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mails {
+		if m.To == email {
+			if l := regexp.MustCompile(`http://\S+/a/\S+`).FindString(m.Body); l != "" {
+				return l
+			}
+		}
+	}
+	t.Fatalf("no answer link mailed to %s", email)
+	return ""
+}
+
+func TestRequestLoopFromApprovalToThankYou(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		p := newRQProgram(t, s)
+		// Calls need the account owner's approval; Sue owns Acme Hospitals.
+		if err := s.DB.SetActivityTypeRule(ctx, vouch.ActivityTypeRule{TypeID: p.call, Workflow: vouch.WorkflowProgramManaged,
+			Approval: true, Points: 15}); err != nil {
+			t.Fatal(err)
+		}
+		acme, err := s.DB.Account(ctx, p.maya.AccountID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acme.OwnerID = p.sue.ID
+		if err := s.DB.UpdateAccount(ctx, acme); err != nil {
+			t.Fatal(err)
+		}
+		req := p.request(t, s.DB, p.sam, "Globex expansion", vouch.Today().AddDays(14), 0, vouch.Criteria{IndustryID: p.healthcare})
+		page := fmt.Sprintf("/requests/%d", req.ID)
+
+		pam := testutil.Login(t, s, "pam@example.com")
+		pam.Get(page)
+		_, body := pam.PostForm(page+"/asks", url.Values{"ref_id": {idOf(p.maya.ID)}})
+		mustContain(t, "ask", body, "Maya Okafor is picked. Their account owner was asked to approve", "Awaiting approval")
+
+		// Sue, a seller who did not ask, may see the request to approve it.
+		sue := testutil.Login(t, s, "sue@example.com")
+		_, body = sue.Get("/")
+		mustContain(t, "owner's home", body, "Awaiting approval by me", `href="/requests/mine#approvals"`)
+		_, body = sue.Get("/requests/mine")
+		mustContain(t, "owner's list", body, "Awaiting your approval", "Globex expansion")
+		resp, body := sue.Get(page)
+		expect(t, "owner's view", resp, http.StatusOK, page)
+		mustContain(t, "owner's view", body, "Approve and ask", "Do not approve")
+		asks, _ := s.DB.Asks(ctx, req.ID)
+		if len(asks) != 1 || asks[0].State != vouch.AskAwaitingApproval {
+			t.Fatalf("asks = %+v", asks)
+		}
+		askPath := fmt.Sprintf("%s/asks/%d", page, asks[0].ID)
+		// The requester cannot approve for the owner.
+		sam := testutil.Login(t, s, "sam@example.com")
+		sam.Get(page)
+		_, body = sam.PostForm(askPath+"/approve", url.Values{"decision": {"approve"}})
+		mustContain(t, "requester approves", body, "flash-error", "Only the account owner or the program team can approve this ask.")
+		resp, body = sue.PostForm(askPath+"/approve", url.Values{"decision": {"approve"}, "note": {"Go ahead"}})
+		expect(t, "approve", resp, http.StatusOK, page)
+		mustContain(t, "approve", body, "Approved: Maya Okafor was asked by email.", "Account owner approved; advocate asked: Go ahead")
+
+		// Maya accepts through the mailed link: the slot is booked.
+		link := answerLink(t, s.DB, p.maya.Email)
+		answered, err := http.PostForm(link, url.Values{"action": {"accept"}, "proposed_times": {"Tuesday morning"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		answered.Body.Close()
+		if answered.StatusCode != http.StatusOK {
+			t.Fatalf("accepting through the link answered %d", answered.StatusCode)
+		}
+		_, body = pam.Get(fmt.Sprintf("/references/%d", p.maya.ID))
+		mustContain(t, "booked", body, `<span class="pill pill-accent">Booked</span>`, "1 of 3 used")
+
+		_, body = pam.Get(page)
+		mustContain(t, "accepted", body, "Proposed times:</span> Tuesday morning", `class="primary">Schedule and send invitations</button>`)
+		// The seller cannot schedule a program-managed request: nothing changes.
+		sam.Get(page)
+		_, body = sam.PostForm(askPath+"/schedule", url.Values{"scheduled_at": {"2030-01-01T10:00"}})
+		mustContain(t, "seller schedules", body, "flash-error", "Only the program team schedules this request.")
+
+		at := time.Now().UTC().AddDate(0, 0, 3).Truncate(time.Hour)
+		_, body = pam.PostForm(askPath+"/schedule", url.Values{"scheduled_at": {at.Format("2006-01-02T15:04")}, "time_zone": {"UTC"},
+			"duration_minutes": {"45"}, "meeting_url": {"https://meet.example/globex"}})
+		mustContain(t, "schedule", body, "Scheduled for "+at.Format("Mon 2 Jan 2006, 15:04 UTC"), "45 minutes",
+			`<span class="pill pill-ok">Scheduled</span>`, `class="primary">Mark completed</button>`)
+		_, body = pam.PostForm(askPath+"/schedule", url.Values{"scheduled_at": {"soon"}})
+		mustContain(t, "bad schedule", body, "flash-error", "Nothing was scheduled: give the date and time")
+
+		_, body = pam.PostForm(askPath+"/complete", url.Values{"outcome": {"completed"}, "occurred_on": {vouch.Today().String()}})
+		mustContain(t, "complete", body, "Completed: the activity is on Maya Okafor&#39;s profile", `<span class="pill pill-ok">Completed</span>`)
+		if r, _ := s.DB.Request(ctx, req.ID); r.State != vouch.RequestCompleted {
+			t.Errorf("request is %s, want completed", r.State)
+		}
+
+		// The seller rates the call; the team does not get that form.
+		if strings.Contains(body, `action="`+askPath+`/feedback"`) {
+			t.Error("the program manager is offered the seller's feedback form")
+		}
+		_, body = sam.Get(page)
+		mustContain(t, "feedback form", body, "How did Maya Okafor help?", `class="primary">Send feedback</button>`,
+			`<input type="radio" name="impact" value="accelerated"> Accelerated`)
+		_, body = sam.PostForm(askPath+"/feedback", url.Values{"rating": {"4"}, "influenced": {"yes"}, "impact": {"accelerated"},
+			"comment": {"Sealed the technical win."}})
+		mustContain(t, "feedback", body, "Thank you — your feedback is recorded.",
+			"Seller feedback</span> 4/5, influenced the deal, deal accelerated — “Sealed the technical win.”")
+		if strings.Contains(body, `action="`+askPath+`/feedback"`) {
+			t.Error("the feedback form is offered again after feedback was given")
+		}
+
+		// The profile: the done call, its points, and the thank-you to send.
+		_, body = pam.Get(fmt.Sprintf("/references/%d", p.maya.ID))
+		mustContain(t, "done", body, `<span class="pill pill-ok">Done</span>`, "earned <strong class=\"num\">15</strong> points",
+			`<span class="pill pill-warn">Not sent</span>`, "Mark thank-you sent", `<span class="pill pill-ok">Completed</span>`)
+		acts, err := s.DB.Activities(ctx, p.maya.ID)
+		if err != nil || len(acts) != 1 {
+			t.Fatalf("activities: %v, %v", acts, err)
+		}
+		_, body = pam.PostForm(fmt.Sprintf("/references/%d/activities/%d/thank-you", p.maya.ID, acts[0].ID),
+			url.Values{"thank_you": {"gift"}, "sent_on": {vouch.Today().String()}})
+		mustContain(t, "thanked", body, "A thank-you (gift) is recorded as sent on", `<span class="pill pill-ok">Sent `)
+		// An activity of another reference is not reachable through this one.
+		resp, _ = pam.PostForm(fmt.Sprintf("/references/%d/activities/%d/thank-you", p.ola.ID, acts[0].ID), url.Values{"thank_you": {"gift"}})
+		expect(t, "thank-you through another reference", resp, http.StatusNotFound, "")
 	})
 }

@@ -206,6 +206,14 @@ func TestAskMailsASignedSingleUseLink(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Another instance on the same database signs alike and opens it too.
+		other, err := fulfillment.New(context.Background(), db, refindex.New(db, nil), base, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := other.OpenLink(context.Background(), tok); err != nil {
+			t.Errorf("another instance opens the link: %v", err)
+		}
 		if v.Purpose != store.LinkAnswer || v.Ask.ID != ask.ID || v.Reference.ID != maya.ID || v.Opportunity.Prospect != "Contoso" ||
 			v.Seller != l.seller.Name || v.Activity != "Call" || v.Account.ID != l.acct.ID {
 			t.Errorf("link view %+v", v)

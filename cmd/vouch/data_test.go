@@ -22,7 +22,7 @@ import (
 )
 
 // demoLoaded is the summary of a demo load into an empty database.
-var demoLoaded = regexp.MustCompile(`^Demo data loaded: 16 users, [1-9]\d* accounts, 300 references, [1-9]\d* activities\.\n`)
+var demoLoaded = regexp.MustCompile(`^Demo data loaded: 16 users, [1-9]\d* accounts, 300 references, [1-9]\d* activities, [1-9]\d* opportunities, [1-9]\d* requests, [1-9]\d* feedback\.\n`)
 
 const demoLogin = `Sign in as admin@example.com with password "vouch-demo-password" (demo only: change it on the Account page).`
 

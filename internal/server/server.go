@@ -76,11 +76,12 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	w, err := web.New(db, web.Options{
-		Index:         s.index,
-		Fulfillment:   s.fulfil,
-		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"),
-		Logger:        cfg.Logger,
-		Version:       cfg.Version,
+		Index:          s.index,
+		Fulfillment:    s.fulfil,
+		MailConfigured: cfg.SMTP.Enabled(),
+		SecureCookies:  strings.HasPrefix(cfg.BaseURL, "https://"),
+		Logger:         cfg.Logger,
+		Version:        cfg.Version,
 	})
 	if err != nil {
 		return nil, err

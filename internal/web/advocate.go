@@ -121,7 +121,7 @@ func (h *Handler) showLinkProblem(w http.ResponseWriter, r *http.Request, err er
 	case vouch.ErrorCode(err) == vouch.ECONFLICT:
 		// Answered through another link of the same ask (a reminder), or the
 		// request was closed meanwhile: the store's sentence says which.
-		p.Kind, title = "closed", "This request is closed"
+		p.Kind, title = "closed", "Nothing more to do here"
 		p.Message = vouch.ErrorMessage(err)
 	default:
 		// The path holds the token, a secret: it is not logged.

@@ -528,3 +528,28 @@ func TestAdvocatePagesNeedNoSessionButRefuseOtherSites(t *testing.T) {
 		expect(t, "decline without a session", resp, http.StatusOK, "/a/"+token)
 	})
 }
+
+func TestLinkOfAWithdrawnAskSaysTheRequestIsClosed(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		l := newAdvocateLoop(t, s)
+		ref := l.reference(t, "Wes Withdrawn", 3)
+		a, token := l.ask(t, ref)
+		if _, err := l.svc.Withdraw(ctx, l.team, a.ID, "Found someone closer to Globex"); err != nil {
+			t.Fatal(err)
+		}
+		for _, try := range []func() (*http.Response, string){
+			func() (*http.Response, string) { return visit(t, s, "/a/"+token) },
+			func() (*http.Response, string) { return answer(t, s, "/a/"+token, url.Values{"action": {"accept"}}) },
+		} {
+			resp, body := try()
+			expect(t, "withdrawn ask's link", resp, http.StatusGone, "/a/"+token)
+			mustContain(t, "withdrawn ask's link", body, "Nothing more to do here", "This request is no longer open", "Nothing was changed.")
+		}
+		if askState(t, s.DB, a.ID) != vouch.AskWithdrawn {
+			t.Errorf("the link changed a withdrawn ask to %s", askState(t, s.DB, a.ID))
+		}
+		if used, _ := capacityUsed(t, s.DB, ref); used != 0 {
+			t.Errorf("the link of a withdrawn ask booked capacity: %d used", used)
+		}
+	})
+}

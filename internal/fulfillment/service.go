@@ -314,7 +314,7 @@ func (s *Service) Approve(ctx context.Context, by *vouch.User, askID int64, appr
 		token, link = s.newLink(store.LinkAnswer, AskTTL)
 		out.Mails = append(out.Mails, s.askMail(ctx, req, opp, ref, token, link.ExpiresAt, false))
 	}
-	for _, id := range []int64{req.RequesterID, req.AssigneeID} {
+	for _, id := range distinct(req.RequesterID, req.AssigneeID) {
 		if id != 0 && id != by.ID {
 			verb := map[bool]string{true: "approved", false: "did not approve"}[approve]
 			out.Notifications = append(out.Notifications, vouch.Notification{UserID: id,
@@ -415,7 +415,7 @@ func (s *Service) Answer(ctx context.Context, token string, ans vouch.Answer) (*
 	verb := map[string]string{vouch.AnswerAccept: "accepted", vouch.AnswerDecline: "declined",
 		vouch.AnswerPause: "declined for now", vouch.AnswerOptOut: "opted out of the program"}[ans.Action]
 	var out vouch.Outgoing
-	for _, id := range []int64{v.Request.AssigneeID, v.Request.RequesterID} {
+	for _, id := range distinct(v.Request.AssigneeID, v.Request.RequesterID) {
 		if id != 0 {
 			out.Notifications = append(out.Notifications, vouch.Notification{UserID: id,
 				Body: fmt.Sprintf("%s %s (%s)", v.Reference.Name, verb, v.Opportunity.Name), Link: fmt.Sprintf("/requests/%d", v.Request.ID)})
@@ -605,7 +605,7 @@ func (s *Service) Message(ctx context.Context, by *vouch.User, id int64, body st
 		return vouch.Errorf(vouch.EFORBIDDEN, "This request is not yours.")
 	}
 	var out vouch.Outgoing
-	for _, uid := range []int64{req.RequesterID, req.AssigneeID} {
+	for _, uid := range distinct(req.RequesterID, req.AssigneeID) {
 		if uid != 0 && uid != by.ID {
 			out.Notifications = append(out.Notifications, vouch.Notification{UserID: uid,
 				Body: fmt.Sprintf("%s wrote on request #%d", by.Name, id), Link: fmt.Sprintf("/requests/%d", id)})
@@ -688,3 +688,15 @@ func (s *Service) RunReminders(ctx context.Context, interval time.Duration) {
 // SetBaseURL changes where links in mails point; the server sets it once
 // it knows its address when no base URL was configured.
 func (s *Service) SetBaseURL(u string) { s.baseURL = strings.TrimSuffix(u, "/") }
+
+// distinct drops repeated ids, so a seller who is also the assignee is
+// told once.
+func distinct(ids ...int64) []int64 {
+	var out []int64
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}

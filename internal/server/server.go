@@ -104,7 +104,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	// reaches a handler (CSRF). API clients send no Origin or Sec-Fetch-Site header.
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.log.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
+		s.log.Warn("cross-origin request refused", "method", r.Method, "path", vouch.LoggablePath(r.URL.Path), "origin", r.Header.Get("Origin"))
 		http.Error(w, "Cross-origin request refused: this form did not come from Vouch.", http.StatusForbidden)
 	}))
 	s.handler = m.wrap(s.recoverer(securityHeaders(cop.Handler(mux))))
@@ -261,7 +261,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				s.log.Error("panic", "method", r.Method, "path", vouch.LoggablePath(r.URL.Path), "panic", v)
 				http.Error(w, "Internal server error", http.StatusInternalServerError)
 			}
 		}()

@@ -283,6 +283,21 @@ func (db *DB) ApproveAsk(ctx context.Context, askID int64, approve bool, note st
 		if a.State != vouch.AskAwaitingApproval {
 			return vouch.Errorf(vouch.ECONFLICT, "This ask is %s, not awaiting approval.", strings.ToLower(a.State.Label()))
 		}
+		if approve {
+			// The reference may have changed since it was picked (opted out,
+			// resting): approving must not mail someone who may not be asked.
+			ref, err := tx.reference(a.ReferenceID)
+			if err != nil {
+				return err
+			}
+			req, err := tx.request(a.RequestID)
+			if err != nil {
+				return err
+			}
+			if err := askable(ref, req, vouch.DateOf(tx.now)); err != nil {
+				return err
+			}
+		}
 		to, body := vouch.AskRejected, "Account owner did not approve asking"
 		if approve {
 			to, body = vouch.AskPending, "Account owner approved; advocate asked"
@@ -400,10 +415,20 @@ func (db *DB) AnswerAsk(ctx context.Context, linkHash string, ans vouch.Answer, 
 				Reason: "Asked through a request link not to be contacted before " + ans.NotBefore.String()}); err != nil {
 				return err
 			}
+			// Other asks still waiting on them end too: they asked for a pause.
+			if err := tx.withdrawOtherAsks(a, "the advocate asked not to be contacted before "+ans.NotBefore.String(),
+				vouch.AskPending, vouch.AskAwaitingApproval); err != nil {
+				return err
+			}
 		case vouch.AnswerOptOut:
 			body = "Advocate opted out of the reference program"
 			if _, err := tx.changeStatus(a.ReferenceID, 0, vouch.StatusChange{To: vouch.StatusDoNotContact,
 				Reason: "Opted out through a request link"}); err != nil {
+				return err
+			}
+			// Every other ask of theirs ends, and bookings are given back.
+			if err := tx.withdrawOtherAsks(a, "the advocate opted out of the reference program",
+				vouch.AskPending, vouch.AskAwaitingApproval, vouch.AskAccepted, vouch.AskScheduled); err != nil {
 				return err
 			}
 		}
@@ -462,42 +487,16 @@ func (tx *Tx) book(a *vouch.Ask, req *vouch.Request) (int64, error) {
 	if ref.EffectiveStatus(today) != vouch.StatusActive {
 		return 0, ErrNoLongerAvailable
 	}
-	max := 0
-	if ref.CapacityOverride != nil {
-		max = *ref.CapacityOverride
-	} else {
-		var s string
-		err := tx.queryRow(`SELECT value FROM settings WHERE key = ?`, SettingCapacityDefault).Scan(&s)
-		if errors.Is(err, sql.ErrNoRows) {
-			max = vouch.DefaultCapacity
-		} else if err != nil {
-			return 0, err
-		} else if max, err = strconv.Atoi(s); err != nil {
-			max = vouch.DefaultCapacity
-		}
+	max, err := tx.capacityOf(ref)
+	if err != nil {
+		return 0, err
 	}
 	last := req.DueDate
 	if last.Before(today) {
 		last = today
 	}
-	rows, err := tx.query(`SELECT occurred_on FROM activities WHERE ref_id = ? AND occurred_on >= ? AND occurred_on <= ?`,
-		a.ReferenceID, today.AddDays(-vouch.CapacityWindowDays).String(), last.AddDays(vouch.CapacityWindowDays).String())
+	dates, err := tx.activityDays(a.ReferenceID, today.AddDays(-vouch.CapacityWindowDays), last.AddDays(vouch.CapacityWindowDays), 0)
 	if err != nil {
-		return 0, err
-	}
-	var dates []vouch.Date
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		if d, err := vouch.ParseDate(s); err == nil {
-			dates = append(dates, d)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	day := vouch.Date{}
@@ -518,6 +517,47 @@ func (tx *Tx) book(a *vouch.Ask, req *vouch.Request) (int64, error) {
 	return id, tx.audit("create", "activity", id, []vouch.Change{{Field: "reference_id", After: a.ReferenceID},
 		{Field: "activity_type_id", After: req.ActivityTypeID}, {Field: "occurred_on", After: day.String()},
 		{Field: "state", After: vouch.ActivityBooked}, {Field: "request_id", After: req.ID}})
+}
+
+// capacityOf is the reference's activities allowed per rolling 90 days.
+func (tx *Tx) capacityOf(ref *vouch.Reference) (int, error) {
+	if ref.CapacityOverride != nil {
+		return *ref.CapacityOverride, nil
+	}
+	var s string
+	err := tx.queryRow(`SELECT value FROM settings WHERE key = ?`, SettingCapacityDefault).Scan(&s)
+	if errors.Is(err, sql.ErrNoRows) {
+		return vouch.DefaultCapacity, nil
+	} else if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return vouch.DefaultCapacity, nil
+	}
+	return n, nil
+}
+
+// activityDays returns the days of a reference's activities (done and
+// booked) from one day to another, leaving out the activity except.
+func (tx *Tx) activityDays(refID int64, from, to vouch.Date, except int64) ([]vouch.Date, error) {
+	rows, err := tx.query(`SELECT occurred_on FROM activities WHERE ref_id = ? AND occurred_on >= ? AND occurred_on <= ? AND id <> ?`,
+		refID, from.String(), to.String(), except)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var dates []vouch.Date
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		if d, err := vouch.ParseDate(s); err == nil {
+			dates = append(dates, d)
+		}
+	}
+	return dates, rows.Err()
 }
 
 // release gives back the capacity an ask booked.
@@ -554,6 +594,30 @@ func (db *DB) ScheduleAsk(ctx context.Context, askID int64, s vouch.Schedule, ou
 			return err
 		}
 		if a.ActivityID != 0 {
+			// Moving the booking to another day must not overfill a 90-day
+			// window there: the day's windows are checked without this booking.
+			if _, err := tx.exec(`UPDATE refs SET version = version WHERE id = ?`, a.ReferenceID); err != nil {
+				return err
+			}
+			ref, err := tx.reference(a.ReferenceID)
+			if err != nil {
+				return err
+			}
+			max, err := tx.capacityOf(ref)
+			if err != nil {
+				return err
+			}
+			day := vouch.DateOf(at)
+			others, err := tx.activityDays(a.ReferenceID, day.AddDays(-vouch.CapacityWindowDays), day.AddDays(vouch.CapacityWindowDays), a.ActivityID)
+			if err != nil {
+				return err
+			}
+			if !vouch.CanBook(max, others, day) {
+				return &vouch.Error{Code: vouch.ECONFLICT,
+					Message: fmt.Sprintf("%s has no free slot around %s: %d activities per 90 days are already booked or done then. Choose another day.",
+						ref.Name, day.Time().Format("2 Jan 2006"), max),
+					Fields: map[string]string{"scheduled_at": "has no free capacity on that day"}}
+			}
 			if _, err := tx.exec(`UPDATE activities SET occurred_on = ? WHERE id = ?`, vouch.DateOf(at).String(), a.ActivityID); err != nil {
 				return err
 			}
@@ -727,6 +791,41 @@ func (db *DB) WithdrawAsk(ctx context.Context, askID int64, reason string, out v
 		return tx.send(fillRequestID(out, a.RequestID))
 	})
 	return a, err
+}
+
+// withdrawOtherAsks withdraws the reference's asks in the given states
+// other than a, sending their requests back to picking.
+func (tx *Tx) withdrawOtherAsks(a *vouch.Ask, why string, states ...vouch.AskState) error {
+	args := []any{a.ReferenceID, a.ID}
+	for _, st := range states {
+		args = append(args, string(st))
+	}
+	rows, err := tx.query(`SELECT `+askColumns+` FROM asks WHERE ref_id = ? AND id <> ? AND state IN (`+placeholders(len(states))+`)`, args...)
+	if err != nil {
+		return err
+	}
+	var others []*vouch.Ask
+	for rows.Next() {
+		o, err := scanAsk(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		others = append(others, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, o := range others {
+		if err := tx.withdraw(o, why); err != nil {
+			return err
+		}
+		if err := tx.backToPicking(o.RequestID, why); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (tx *Tx) withdraw(a *vouch.Ask, reason string) error {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -320,12 +321,32 @@ func (tx *Tx) moveRequest(id int64, to vouch.RequestState, why string) error {
 	if err != nil {
 		return err
 	}
-	if r.State == to || vouch.CheckRequestTransition(r.State, vouch.RequestChange{To: to, Reason: why}) != nil {
+	if r.State == to {
 		return nil
 	}
-	_, err = tx.changeRequestState(id, 0, vouch.RequestChange{To: to, Reason: why})
-	return err
+	if vouch.CheckRequestTransition(r.State, vouch.RequestChange{To: to, Reason: why}) == nil {
+		_, err = tx.changeRequestState(id, 0, vouch.RequestChange{To: to, Reason: why})
+		return err
+	}
+	// A move that lies ahead on the main line passes through the states
+	// between, each on the timeline: a request someone sent back to in
+	// progress by hand while an advocate was still on it must still become
+	// scheduled and completed when that advocate's activity happens.
+	from, target := slices.Index(mainLine, r.State), slices.Index(mainLine, to)
+	if from < 0 || target <= from {
+		return nil
+	}
+	for _, step := range mainLine[from+1 : target+1] {
+		if _, err := tx.changeRequestState(id, 0, vouch.RequestChange{To: step, Reason: why}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+// mainLine is the way a request goes when all goes well.
+var mainLine = []vouch.RequestState{vouch.RequestSubmitted, vouch.RequestInProgress, vouch.RequestAwaitingAdvocate,
+	vouch.RequestScheduled, vouch.RequestCompleted}
 
 // AssignRequest gives a request to a team member (0: nobody). A submitted
 // request assigned to someone is in progress.

@@ -439,3 +439,13 @@ type Outgoing struct {
 	Mails         []Mail
 	Notifications []Notification
 }
+
+// LoggablePath is a request path fit for logs: the secret token of a
+// signed link (/a/…, /f/…) is cut off, since anyone reading the log could
+// otherwise answer for the advocate.
+func LoggablePath(p string) string {
+	if strings.HasPrefix(p, "/a/") || strings.HasPrefix(p, "/f/") {
+		return p[:3] + "…"
+	}
+	return p
+}

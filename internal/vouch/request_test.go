@@ -335,3 +335,13 @@ func TestRequestStateLabels(t *testing.T) {
 		}
 	}
 }
+
+func TestLoggablePathHidesLinkTokens(t *testing.T) {
+	for path, want := range map[string]string{
+		"/a/aAbC.sig": "/a/…", "/f/sXyZ.sig": "/f/…", "/requests/12": "/requests/12", "/admin/outbox": "/admin/outbox",
+	} {
+		if got := LoggablePath(path); got != want {
+			t.Errorf("LoggablePath(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

@@ -221,7 +221,7 @@ func (h *Handler) forbidden(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	h.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	h.log.Error("request failed", "method", r.Method, "path", vouch.LoggablePath(r.URL.Path), "err", err)
 	h.errorPage(w, r, http.StatusInternalServerError, "Vouch hit an unexpected problem and has logged it. Please try again.")
 }
 

@@ -304,6 +304,12 @@ func (h *Handler) verifyReference(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, fmt.Sprintf("/references/%d", id), fmt.Sprintf("%s is verified as of today, %s.", name, formatDate(today)))
 }
 
+// ThankRecent reports whether an activity on day is recent enough (within
+// the capacity window) that a missing thank-you deserves attention.
+func (d *referenceProfile) ThankRecent(day vouch.Date) bool {
+	return !day.Before(vouch.Today().AddDays(-vouch.CapacityWindowDays))
+}
+
 // referenceAsks lists the asks a reference received, newest first, with
 // the deal each was for when the viewer may see its request.
 func (h *Handler) referenceAsks(ctx context.Context, refID int64) ([]referenceAskView, error) {

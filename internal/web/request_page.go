@@ -57,7 +57,11 @@ func feedbackSummary(f vouch.Feedback) feedbackLine {
 		s += ", " + map[string]string{"accelerated": "deal accelerated", "no_change": "no change to the deal",
 			"delayed": "deal delayed"}[f.Impact]
 	}
-	if f.ThankYou != "" {
+	switch f.ThankYou {
+	case "":
+	case "none":
+		s += ", wants no thank-you"
+	default:
 		s += ", would like a thank-you: " + f.ThankYou
 	}
 	if f.Comment != "" {

@@ -529,14 +529,14 @@ func TestNotificationsCountAndMarkRead(t *testing.T) {
 		if len(ids) != 2 {
 			t.Fatalf("%d unread notifications to open, want 2", len(ids))
 		}
-		// Opening one marks it read and goes where it points: the queue.
+		// Opening one marks it read and goes where it points: the request.
 		next := regexp.MustCompile(`name="next" value="([^"]+)"`).FindStringSubmatch(body)
 		if next == nil {
 			t.Fatal("a notification links nowhere")
 		}
 		resp, body = pam.PostForm("/notifications/read", url.Values{"id": {ids[0][1]}, "next": {next[1]}})
-		expect(t, "open one", resp, http.StatusOK, "")
-		mustContain(t, "open one", body, "<h1>Request queue</h1>")
+		expect(t, "open one", resp, http.StatusOK, next[1])
+		mustContain(t, "open one", body, "<h1>Call for ")
 		if n := unreadCount(body); n != 1 {
 			t.Errorf("bell shows %d after opening one, want 1", n)
 		}

@@ -218,8 +218,22 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 	r.at(r.clock.Add(6 * time.Hour))
 	day := vouch.DateOf(r.clock).AddDays(2 + r.rng.IntN(3))
 	when := day.Time().Add(time.Duration(14+r.rng.IntN(4)) * time.Hour)
-	if _, err := r.svc.Schedule(r.as(member), member, ask.ID, vouch.Schedule{At: when, DurationMinutes: 30,
-		MeetingURL: fmt.Sprintf("https://meet.example.com/vouch-%d", ask.ID)}); err != nil {
+	sched := vouch.Schedule{At: when, DurationMinutes: 30, MeetingURL: fmt.Sprintf("https://meet.example.com/vouch-%d", ask.ID)}
+	_, err = r.svc.Schedule(r.as(member), member, ask.ID, sched)
+	if vouch.ErrorCode(err) == vouch.ECONFLICT {
+		// That day's windows are full: take the day the booking holds.
+		booked, berr := r.bookedDay(ask)
+		if berr != nil {
+			return berr
+		}
+		when = booked.Time().Add(time.Duration(14+r.rng.IntN(4)) * time.Hour)
+		if when.Before(r.clock) {
+			r.at(when.Add(-time.Hour))
+		}
+		sched.At = when
+		_, err = r.svc.Schedule(r.as(member), member, ask.ID, sched)
+	}
+	if err != nil {
 		return fmt.Errorf("demo schedule: %w", err)
 	}
 	if out == stopScheduled {
@@ -262,6 +276,20 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 		}
 	}
 	return nil
+}
+
+// bookedDay is the day an accepted ask's booking holds.
+func (r *replay) bookedDay(a *vouch.Ask) (vouch.Date, error) {
+	acts, err := r.db.Activities(r.ctx, a.ReferenceID)
+	if err != nil {
+		return vouch.Date{}, err
+	}
+	for _, act := range acts {
+		if act.ID == a.ActivityID {
+			return act.OccurredOn, nil
+		}
+	}
+	return vouch.Date{}, fmt.Errorf("demo: the booking of ask %d is gone", a.ID)
 }
 
 func (r *replay) accountOwner(a *vouch.Account) (*vouch.User, error) {

@@ -65,6 +65,9 @@ func (h *Handler) routes() []route {
 
 		{"GET /api/v1/audit", h.auth(vouch.PermReadAudit, h.listAudit)},
 
+		{"GET /api/v1/settings", h.auth("", h.getSettings)},
+		{"PATCH /api/v1/settings", h.auth(vouch.PermManageProgram, h.updateSettings)},
+
 		{"GET /api/v1/references", h.auth(vouch.PermReadReferences, h.listReferences)},
 		{"POST /api/v1/references", h.auth(vouch.PermManageProgram, h.createReference)},
 		{"POST /api/v1/references/bulk", h.auth(vouch.PermManageProgram, h.bulkReferences)},

@@ -20,14 +20,33 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-// Timing of the loop.
+// Timing of the loop, as long as the program settings keep their defaults
+// (vouch.DefaultProgramSettings); the program team can change the first
+// three under Admin → Settings.
 const (
 	AskTTL        = 14 * 24 * time.Hour // an unanswered ask expires
-	FeedbackTTL   = 30 * 24 * time.Hour
-	RemindAfter   = 3 * 24 * time.Hour // a reminder when an ask has no answer
+	RemindAfter   = 3 * 24 * time.Hour  // a reminder when an ask has no answer
 	MaxReminders  = 2
+	FeedbackTTL   = 30 * 24 * time.Hour
 	settingSecret = "link_secret"
 )
+
+// timing is the loop's timing as the program settings have it now.
+type timing struct {
+	askTTL       time.Duration
+	remindAfter  time.Duration
+	maxReminders int
+}
+
+func (s *Service) timing(ctx context.Context) (timing, error) {
+	ps, err := s.db.ProgramSettings(ctx)
+	if err != nil {
+		return timing{}, err
+	}
+	day := 24 * time.Hour
+	return timing{askTTL: time.Duration(ps.AskExpiryDays) * day, remindAfter: time.Duration(ps.ReminderDays) * day,
+		maxReminders: ps.MaxReminders}, nil
+}
 
 // Service is the request loop over a database and the reference index.
 type Service struct {
@@ -210,7 +229,11 @@ func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int6
 				strings.ToLower(s.typeName(req.ActivityTypeID)), opp.Name, s.RequestURL(req.ID))})
 	} else {
 		var token string
-		token, link = s.newLink(store.LinkAnswer, AskTTL)
+		tm, err := s.timing(ctx)
+		if err != nil {
+			return nil, err
+		}
+		token, link = s.newLink(store.LinkAnswer, tm.askTTL)
 		out.Mails = append(out.Mails, s.askMail(ctx, req, opp, ref, token, link.ExpiresAt, false))
 		if acct.OwnerID != 0 && acct.OwnerID != by.ID {
 			out.Notifications = append(out.Notifications, vouch.Notification{UserID: acct.OwnerID,
@@ -311,7 +334,11 @@ func (s *Service) Approve(ctx context.Context, by *vouch.User, askID int64, appr
 	var link store.NewLink
 	if approve {
 		var token string
-		token, link = s.newLink(store.LinkAnswer, AskTTL)
+		tm, err := s.timing(ctx)
+		if err != nil {
+			return nil, err
+		}
+		token, link = s.newLink(store.LinkAnswer, tm.askTTL)
 		out.Mails = append(out.Mails, s.askMail(ctx, req, opp, ref, token, link.ExpiresAt, false))
 	}
 	for _, id := range distinct(req.RequesterID, req.AssigneeID) {
@@ -614,27 +641,31 @@ func (s *Service) Message(ctx context.Context, by *vouch.User, id int64, body st
 	return s.db.AddRequestMessage(ctx, id, body, out)
 }
 
-// Remind mails a reminder for asks without an answer after RemindAfter
-// (at most MaxReminders), and expires asks older than AskTTL. The server
-// runs it every few minutes.
+// Remind mails a reminder for asks without an answer after the program's
+// reminder days (at most its number of reminders), and expires asks older
+// than its expiry. The server runs it every few minutes.
 func (s *Service) Remind(ctx context.Context) error {
+	tm, err := s.timing(ctx)
+	if err != nil {
+		return err
+	}
 	now := s.now()
-	expired, err := s.db.ExpireAsks(ctx, now.Add(-AskTTL))
+	expired, err := s.db.ExpireAsks(ctx, now.Add(-tm.askTTL))
 	if err != nil {
 		return err
 	}
 	for _, a := range expired {
 		s.log.Info("ask expired", "ask", a.ID, "request", a.RequestID)
 	}
-	since := now.Add(-RemindAfter)
-	due, err := s.db.AsksToRemind(ctx, since, MaxReminders)
+	since := now.Add(-tm.remindAfter)
+	due, err := s.db.AsksToRemind(ctx, since, tm.maxReminders)
 	if err != nil {
 		return err
 	}
 	var failed error
 	for _, a := range due {
 		// One ask that cannot be reminded must not hold up the others.
-		if err := s.remind(ctx, a, since); err != nil {
+		if err := s.remind(ctx, a, since, tm.askTTL); err != nil {
 			s.log.Error("reminding an advocate", "ask", a.ID, "err", err)
 			failed = err
 		}
@@ -642,7 +673,7 @@ func (s *Service) Remind(ctx context.Context) error {
 	return failed
 }
 
-func (s *Service) remind(ctx context.Context, a *vouch.Ask, since time.Time) error {
+func (s *Service) remind(ctx context.Context, a *vouch.Ask, since time.Time, askTTL time.Duration) error {
 	req, err := s.db.Request(ctx, a.RequestID)
 	if err != nil {
 		return err
@@ -657,12 +688,12 @@ func (s *Service) remind(ctx context.Context, a *vouch.Ask, since time.Time) err
 	}
 	// The first link may be gone with the first mail; the reminder
 	// carries a new one and either answers the ask.
-	// Its link lasts as long as the ask: the ask expires AskTTL after it was
-	// first sent, so a reminder promising AskTTL from now would name a day
+	// Its link lasts as long as the ask: the ask expires askTTL after it was
+	// first sent, so a reminder promising askTTL from now would name a day
 	// on which the advocate finds it expired.
-	ttl := AskTTL
+	ttl := askTTL
 	if a.SentAt != nil {
-		ttl = a.SentAt.Add(AskTTL).Sub(s.now())
+		ttl = a.SentAt.Add(askTTL).Sub(s.now())
 	}
 	token, link := s.newLink(store.LinkAnswer, ttl)
 	out := vouch.Outgoing{Mails: []vouch.Mail{s.askMail(ctx, req, opp, ref, token, link.ExpiresAt, true)}}

@@ -12,6 +12,9 @@ import (
 // Setting keys.
 const (
 	SettingCapacityDefault = "capacity_default" // activities per reference per rolling 90 days
+	SettingReminderDays    = "ask_reminder_days"
+	SettingMaxReminders    = "ask_max_reminders"
+	SettingAskExpiryDays   = "ask_expiry_days"
 )
 
 // Setting returns the value of key, or def when unset.
@@ -70,4 +73,58 @@ func (db *DB) SetSettingOnce(ctx context.Context, key, value string) error {
 		// The value may be a secret: the audit log says it was set, not what it is.
 		return tx.audit("create", "setting:"+key, 0, []vouch.Change{{Field: key, After: "(set)"}})
 	})
+}
+
+// ProgramSettings reads the program's settings; unset ones have their defaults.
+func (db *DB) ProgramSettings(ctx context.Context) (vouch.ProgramSettings, error) {
+	ps := vouch.DefaultProgramSettings()
+	for _, f := range programSettingFields(&ps) {
+		v, err := db.Setting(ctx, f.key, "")
+		if err != nil {
+			return ps, err
+		}
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+			*f.value = n
+		}
+	}
+	return ps, nil
+}
+
+// SetProgramSettings saves the program's settings in one transaction,
+// auditing each one that changed.
+func (db *DB) SetProgramSettings(ctx context.Context, ps vouch.ProgramSettings) error {
+	if err := ps.Validate(); err != nil {
+		return err
+	}
+	current, err := db.ProgramSettings(ctx)
+	if err != nil {
+		return err
+	}
+	before := programSettingFields(&current)
+	return db.update(ctx, func(tx *Tx) error {
+		for i, f := range programSettingFields(&ps) {
+			if *f.value == *before[i].value {
+				continue
+			}
+			v := strconv.Itoa(*f.value)
+			if _, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, f.key, v); err != nil {
+				return err
+			}
+			// "setting:<key>" is also how read models learn that a setting changed.
+			if err := tx.audit("update", "setting:"+f.key, 0, []vouch.Change{{Field: f.key, Before: strconv.Itoa(*before[i].value), After: v}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+type settingField struct {
+	key   string
+	value *int
+}
+
+func programSettingFields(ps *vouch.ProgramSettings) []settingField {
+	return []settingField{{SettingCapacityDefault, &ps.CapacityDefault}, {SettingReminderDays, &ps.ReminderDays},
+		{SettingMaxReminders, &ps.MaxReminders}, {SettingAskExpiryDays, &ps.AskExpiryDays}}
 }

@@ -43,6 +43,8 @@ func (h *Handler) requestRoutes(mux *http.ServeMux) {
 
 	mux.Handle("GET /admin/activity-types", h.can(vouch.PermManageProgram, h.activityTypes))
 	mux.Handle("POST /admin/activity-types", h.can(vouch.PermManageProgram, h.saveActivityType))
+	mux.Handle("GET /admin/settings", h.can(vouch.PermManageProgram, h.settings))
+	mux.Handle("POST /admin/settings", h.can(vouch.PermManageProgram, h.saveSettings))
 
 	mux.Handle("POST /references/{id}/activities/{activity}/thank-you", h.can(vouch.PermManageProgram, h.markThankYouSent))
 

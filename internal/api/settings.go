@@ -1,0 +1,47 @@
+package api
+
+import "net/http"
+
+// getSettings serves GET /api/v1/settings: the program's settings.
+func (h *Handler) getSettings(w http.ResponseWriter, r *http.Request) {
+	ps, err := h.db.ProgramSettings(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ps)
+}
+
+// updateSettings serves PATCH /api/v1/settings: change some of the
+// program's settings; fields left out are unchanged.
+func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		CapacityDefault optional[int] `json:"capacity_default"`
+		ReminderDays    optional[int] `json:"reminder_days"`
+		MaxReminders    optional[int] `json:"max_reminders"`
+		AskExpiryDays   optional[int] `json:"ask_expiry_days"`
+	}
+	if err := decode(r, &body); err != nil {
+		writeError(w, err)
+		return
+	}
+	ps, err := h.db.ProgramSettings(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, f := range []struct {
+		in  optional[int]
+		out *int
+	}{{body.CapacityDefault, &ps.CapacityDefault}, {body.ReminderDays, &ps.ReminderDays},
+		{body.MaxReminders, &ps.MaxReminders}, {body.AskExpiryDays, &ps.AskExpiryDays}} {
+		if f.in.Set {
+			*f.out = f.in.Value
+		}
+	}
+	if err := h.db.SetProgramSettings(r.Context(), ps); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ps)
+}

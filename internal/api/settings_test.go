@@ -1,0 +1,36 @@
+package api_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+func TestSettings(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, f *fixture) {
+		f.run(t, []scenario{
+			{name: "defaults", method: "GET", path: "/api/v1/settings", as: "seller", status: 200,
+				want: []string{`"capacity_default":3`, `"reminder_days":3`, `"max_reminders":2`, `"ask_expiry_days":14`}},
+			{name: "a seller may not change them", method: "PATCH", path: "/api/v1/settings", as: "seller",
+				body: `{"capacity_default":5}`, status: 403},
+			{name: "reminder after expiry", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
+				body: `{"reminder_days":20}`, status: 400, fields: []string{"reminder_days"}},
+			{name: "out of range", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
+				body: `{"capacity_default":-1,"max_reminders":11}`, status: 400,
+				fields: []string{"capacity_default", "max_reminders"}},
+			{name: "unknown field", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
+				body: `{"capacity":5}`, offSpec: true, status: 400},
+			{name: "change two", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
+				body: `{"capacity_default":5,"ask_expiry_days":21}`, status: 200,
+				want: []string{`"capacity_default":5`, `"reminder_days":3`, `"ask_expiry_days":21`}},
+		})
+		ps, err := f.srv.DB.ProgramSettings(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 21}); ps != want {
+			t.Errorf("stored %+v, want %+v", ps, want)
+		}
+	})
+}

@@ -1,0 +1,36 @@
+package vouch
+
+// ProgramSettings are the knobs of the reference program that the program
+// team sets for everyone: how much a reference may be asked, and how long
+// an advocate has to answer.
+type ProgramSettings struct {
+	CapacityDefault int `json:"capacity_default"` // activities per reference per rolling 90 days, unless overridden
+	ReminderDays    int `json:"reminder_days"`    // days without an answer before an advocate is reminded
+	MaxReminders    int `json:"max_reminders"`    // reminders per ask at most
+	AskExpiryDays   int `json:"ask_expiry_days"`  // days after which an unanswered ask expires
+}
+
+// DefaultProgramSettings are the settings nobody changed.
+func DefaultProgramSettings() ProgramSettings {
+	return ProgramSettings{CapacityDefault: DefaultCapacity, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 14}
+}
+
+// Validate checks the settings make sense together.
+func (s ProgramSettings) Validate() error {
+	var v Validation
+	if s.CapacityDefault < 0 || s.CapacityDefault > 100 {
+		v.Add("capacity_default", "must be between 0 and 100 activities per 90 days")
+	}
+	if s.AskExpiryDays < 1 || s.AskExpiryDays > 90 {
+		v.Add("ask_expiry_days", "must be between 1 and 90 days")
+	}
+	if s.ReminderDays < 1 || s.ReminderDays > 60 {
+		v.Add("reminder_days", "must be between 1 and 60 days")
+	} else if s.AskExpiryDays >= 1 && s.ReminderDays >= s.AskExpiryDays {
+		v.Add("reminder_days", "must be fewer than the days before an ask expires")
+	}
+	if s.MaxReminders < 0 || s.MaxReminders > 10 {
+		v.Add("max_reminders", "must be between 0 and 10")
+	}
+	return v.Err()
+}

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+var settingLabels = map[string]string{"capacity_default": "Activities per 90 days", "reminder_days": "Remind after",
+	"max_reminders": "Reminders", "ask_expiry_days": "Asks expire after"}
+
+// settings serves GET /admin/settings: the program's settings.
+func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
+	ps, err := h.db.ProgramSettings(r.Context())
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "settings", &page{Title: "Program settings", Nav: "settings", Data: ps})
+}
+
+// saveSettings serves POST /admin/settings.
+func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
+	p := &page{Title: "Program settings", Nav: "settings", Form: r.PostForm, Errors: map[string]string{}}
+	var ps vouch.ProgramSettings
+	for _, f := range []struct {
+		name  string
+		value *int
+	}{{"capacity_default", &ps.CapacityDefault}, {"reminder_days", &ps.ReminderDays},
+		{"max_reminders", &ps.MaxReminders}, {"ask_expiry_days", &ps.AskExpiryDays}} {
+		n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue(f.name)))
+		if err != nil {
+			p.Errors[f.name] = settingLabels[f.name] + " must be a whole number."
+		}
+		*f.value = n
+	}
+	if len(p.Errors) == 0 {
+		err := h.db.SetProgramSettings(r.Context(), ps)
+		if err == nil {
+			redirect(w, r, "/admin/settings", "Settings saved.")
+			return
+		}
+		if !isFormError(err) {
+			h.serverError(w, r, err)
+			return
+		}
+		p.Errors = fieldErrors(err, settingLabels)
+	}
+	p.Error = "Nothing was saved: correct the fields below."
+	p.Data = ps
+	h.render(w, r, http.StatusBadRequest, "settings", p)
+}

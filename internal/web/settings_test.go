@@ -1,0 +1,67 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/testutil"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+func TestProgramSettings(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		db := s.DB
+		testutil.CreateUser(t, db, "pm@example.com", vouch.RoleProgramManager)
+		testutil.CreateUser(t, db, "sam@example.com", vouch.RoleSeller)
+		pm := testutil.Login(t, s, "pm@example.com")
+		seller := testutil.Login(t, s, "sam@example.com")
+		acct := &vouch.Account{Name: "Northwind"}
+		if err := db.CreateAccount(ctx, acct); err != nil {
+			t.Fatal(err)
+		}
+		ref := &vouch.Reference{AccountID: acct.ID, Name: "Maya Okafor", Status: vouch.StatusActive}
+		if err := db.CreateReference(ctx, ref); err != nil {
+			t.Fatal(err)
+		}
+
+		if resp, _ := seller.Get("/admin/settings"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a seller opened the settings: %d", resp.StatusCode)
+		}
+		resp, body := pm.Get("/admin/settings")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `value="3"`) || !strings.Contains(body, `value="14"`) {
+			t.Fatalf("settings page %d shows no defaults: %s", resp.StatusCode, body)
+		}
+
+		// A reminder later than the expiry is refused, and nothing is saved.
+		resp, body = pm.PostForm("/admin/settings", url.Values{"capacity_default": {"5"}, "reminder_days": {"20"},
+			"max_reminders": {"2"}, "ask_expiry_days": {"14"}})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "fewer than the days before an ask expires") ||
+			!strings.Contains(body, `value="20"`) {
+			t.Errorf("a reminder after expiry: %d %s", resp.StatusCode, body)
+		}
+		if ps, _ := db.ProgramSettings(ctx); ps != vouch.DefaultProgramSettings() {
+			t.Errorf("a refused form saved %+v", ps)
+		}
+
+		resp, body = pm.PostForm("/admin/settings", url.Values{"capacity_default": {"5"}, "reminder_days": {"4"},
+			"max_reminders": {"1"}, "ask_expiry_days": {"21"}})
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Settings saved.") {
+			t.Fatalf("saving settings: %d %s", resp.StatusCode, body)
+		}
+		want := vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 4, MaxReminders: 1, AskExpiryDays: 21}
+		if ps, _ := db.ProgramSettings(ctx); ps != want {
+			t.Errorf("saved %+v, want %+v", ps, want)
+		}
+		// The new capacity reaches the reference pages at once: a reference
+		// with no override of its own now has five slots.
+		_, body = pm.Get(fmt.Sprintf("/references/%d", ref.ID))
+		mustContain(t, "profile after the capacity change", body, "0 of 5 used")
+		if entries, _, _ := db.ListAudit(ctx, vouch.AuditFilter{EntityType: "setting:" + store.SettingCapacityDefault}); len(entries) != 1 {
+			t.Errorf("audit of the capacity change: %d entries", len(entries))
+		}
+	})
+}

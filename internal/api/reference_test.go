@@ -582,7 +582,7 @@ func TestReferenceWrites(t *testing.T) {
 func TestReferencePaging(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, f *fixture) {
 		db := f.srv.DB
-		if _, err := demo.Load(seedCtx, db, demo.Options{Seed: 7, References: 150}); err != nil {
+		if _, err := demo.Load(seedCtx, db, demo.Options{Seed: 7, References: 150, ReferencesOnly: true}); err != nil {
 			t.Fatal(err)
 		}
 		for _, search := range [][]string{

@@ -229,7 +229,7 @@ func TestCreateReferenceThroughForm(t *testing.T) {
 
 func TestFindReferenceBySearchAndFacets(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *testutil.Server, c *testutil.Chrome) {
-		if _, err := demo.Load(asTest(), s.DB, demo.Options{Seed: 1, References: 60}); err != nil {
+		if _, err := demo.Load(asTest(), s.DB, demo.Options{Seed: 1, References: 60, ReferencesOnly: true}); err != nil {
 			t.Fatal(err)
 		}
 		testutil.CreateUser(t, s.DB, "sam@example.com", vouch.RoleSeller)
@@ -501,7 +501,7 @@ func TestStatusChangeFromProfile(t *testing.T) {
 
 func TestReferencesPhoneLayout(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *testutil.Server, c *testutil.Chrome) {
-		if _, err := demo.Load(asTest(), s.DB, demo.Options{Seed: 1, References: 30}); err != nil {
+		if _, err := demo.Load(asTest(), s.DB, demo.Options{Seed: 1, References: 30, ReferencesOnly: true}); err != nil {
 			t.Fatal(err)
 		}
 		testutil.CreateUser(t, s.DB, "paula@example.com", vouch.RoleProgramManager)

@@ -24,6 +24,9 @@ type Options struct {
 	References int   // how many references (0: DefaultReferences)
 	// BaseURL is where links in the demo's mails point (advocate pages).
 	BaseURL string
+	// ReferencesOnly loads users, accounts and references but no
+	// opportunities or requests: for tests and benchmarks about references.
+	ReferencesOnly bool
 }
 
 // DefaultReferences is the size of the demo program.
@@ -109,6 +112,9 @@ func Load(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	}
 	if err := loadReferences(ctx, db, opts, &res); err != nil {
 		return res, err
+	}
+	if opts.ReferencesOnly {
+		return res, nil
 	}
 	if err := loadRequests(ctx, db, opts, &res); err != nil {
 		return res, fmt.Errorf("demo requests: %w", err)

@@ -94,7 +94,7 @@ func demoServer(b *testing.B, e store.Engine) (http.Handler, *http.Cookie) {
 	b.Helper()
 	db := testutil.OpenDB(b, e)
 	ctx := vouch.WithActor(context.Background(), vouch.Actor{Label: "demo"})
-	if _, err := demo.Load(ctx, db, demo.Options{Seed: 1}); err != nil {
+	if _, err := demo.Load(ctx, db, demo.Options{Seed: 1, ReferencesOnly: true}); err != nil {
 		b.Fatal(err)
 	}
 	admin, err := db.UserByEmail(ctx, demo.AdminEmail)

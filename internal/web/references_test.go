@@ -199,7 +199,7 @@ func TestReferenceFormShowsErrorsNextToFieldsAndKeepsInput(t *testing.T) {
 func TestReferencesFacetCountsAndPagination(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *testutil.Server) {
 		testutil.CreateUser(t, s.DB, "ada@example.com", vouch.RoleAdmin)
-		if _, err := demo.Load(ctx, s.DB, demo.Options{Seed: 7, References: 120}); err != nil {
+		if _, err := demo.Load(ctx, s.DB, demo.Options{Seed: 7, References: 120, ReferencesOnly: true}); err != nil {
 			t.Fatal(err)
 		}
 		recs, err := s.DB.LoadReferenceRecords(ctx, nil, vouch.Today())

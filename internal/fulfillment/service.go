@@ -307,28 +307,13 @@ func orDefault(s, def string) string {
 // Approve records the account owner's (or the program team's) decision on
 // an ask awaiting approval; approved, the advocate is mailed the link.
 func (s *Service) Approve(ctx context.Context, by *vouch.User, askID int64, approve bool, note string) (*vouch.Ask, error) {
-	a, err := s.db.Ask(ctx, askID)
+	sc, err := s.scene(ctx, askID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := s.db.Request(ctx, a.RequestID)
-	if err != nil {
-		return nil, err
-	}
-	ref, err := s.db.Reference(ctx, a.ReferenceID)
-	if err != nil {
-		return nil, err
-	}
-	acct, err := s.db.Account(ctx, ref.AccountID)
-	if err != nil {
-		return nil, err
-	}
-	if by.ID != acct.OwnerID && !by.Can(vouch.PermManageProgram) {
+	req, ref, opp := sc.req, sc.ref, sc.opp
+	if by.ID != sc.acct.OwnerID && !by.Can(vouch.PermManageProgram) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the account owner or the program team can approve this ask.")
-	}
-	opp, err := s.db.Opportunity(ctx, req.OpportunityID)
-	if err != nil {
-		return nil, err
 	}
 	var out vouch.Outgoing
 	var link store.NewLink
@@ -351,17 +336,44 @@ func (s *Service) Approve(ctx context.Context, by *vouch.User, askID int64, appr
 	return s.db.ApproveAsk(ctx, askID, approve, note, link, out)
 }
 
+// scene is everything a step on one ask talks about.
+type scene struct {
+	ask  *vouch.Ask
+	req  *vouch.Request
+	ref  *vouch.Reference
+	acct *vouch.Account
+	opp  *vouch.Opportunity
+}
+
+// scene reads an ask with its request, reference, account and opportunity.
+func (s *Service) scene(ctx context.Context, askID int64) (*scene, error) {
+	sc := &scene{}
+	var err error
+	if sc.ask, err = s.db.Ask(ctx, askID); err != nil {
+		return nil, err
+	}
+	if sc.req, err = s.db.Request(ctx, sc.ask.RequestID); err != nil {
+		return nil, err
+	}
+	if sc.ref, err = s.db.Reference(ctx, sc.ask.ReferenceID); err != nil {
+		return nil, err
+	}
+	if sc.acct, err = s.db.Account(ctx, sc.ref.AccountID); err != nil {
+		return nil, err
+	}
+	if sc.opp, err = s.db.Opportunity(ctx, sc.req.OpportunityID); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
 // Withdraw ends an open ask.
 func (s *Service) Withdraw(ctx context.Context, by *vouch.User, askID int64, reason string) (*vouch.Ask, error) {
-	a, err := s.db.Ask(ctx, askID)
+	sc, err := s.scene(ctx, askID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := s.db.Request(ctx, a.RequestID)
-	if err != nil {
-		return nil, err
-	}
-	if !CanPick(by, req) {
+	if !CanPick(by, sc.req) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team (or the requester, on a self-serve request) can withdraw this ask.")
 	}
 	return s.db.WithdrawAsk(ctx, askID, reason, vouch.Outgoing{})
@@ -459,30 +471,15 @@ func (s *Service) Answer(ctx context.Context, token string, ans vouch.Answer) (*
 // Schedule sets the agreed time of an accepted ask and mails an invitation
 // (.ics) to the seller and the advocate.
 func (s *Service) Schedule(ctx context.Context, by *vouch.User, askID int64, sched vouch.Schedule) (*vouch.Ask, error) {
-	a, err := s.db.Ask(ctx, askID)
+	sc, err := s.scene(ctx, askID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := s.db.Request(ctx, a.RequestID)
-	if err != nil {
-		return nil, err
-	}
+	a, req, ref, acct, opp := sc.ask, sc.req, sc.ref, sc.acct, sc.opp
 	if !CanPick(by, req) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team schedules this request.")
 	}
 	if err := sched.Validate(); err != nil {
-		return nil, err
-	}
-	ref, err := s.db.Reference(ctx, a.ReferenceID)
-	if err != nil {
-		return nil, err
-	}
-	acct, err := s.db.Account(ctx, ref.AccountID)
-	if err != nil {
-		return nil, err
-	}
-	opp, err := s.db.Opportunity(ctx, req.OpportunityID)
-	if err != nil {
 		return nil, err
 	}
 	sellerName, sellerEmail := s.userName(ctx, req.RequesterID)
@@ -520,20 +517,13 @@ func (s *Service) Schedule(ctx context.Context, by *vouch.User, askID int64, sch
 // Complete records how a scheduled ask went. When it happened, the seller
 // and the advocate are each mailed a feedback link.
 func (s *Service) Complete(ctx context.Context, by *vouch.User, askID int64, outcome string, day vouch.Date) (*vouch.Ask, error) {
-	a, err := s.db.Ask(ctx, askID)
+	sc, err := s.scene(ctx, askID)
 	if err != nil {
 		return nil, err
 	}
-	req, err := s.db.Request(ctx, a.RequestID)
-	if err != nil {
-		return nil, err
-	}
+	req, ref := sc.req, sc.ref
 	if !CanPick(by, req) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team completes this request.")
-	}
-	ref, err := s.db.Reference(ctx, a.ReferenceID)
-	if err != nil {
-		return nil, err
 	}
 	var out vouch.Outgoing
 	var links []store.NewLink

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -199,7 +198,9 @@ func (h *Handler) visibleRequest(r *http.Request) (*vouch.Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !fulfillment.CanSee(userFrom(r.Context()), req) {
+	if ok, err := h.ful.Visible(r.Context(), userFrom(r.Context()), req); err != nil {
+		return nil, err
+	} else if !ok {
 		return nil, vouch.Errorf(vouch.ENOTFOUND, "Request %d not found.", id)
 	}
 	return req, nil

@@ -579,7 +579,10 @@ func TestAskApproval(t *testing.T) {
 						t.Errorf("ask %+v", a)
 					}
 				})},
-			{name: "but still cannot read the request", method: "GET", path: path, as: "other_seller", status: 404},
+			// The owner of an asked account sees the request they were asked
+			// about, as on the web page their notification links to.
+			{name: "and can read the request", method: "GET", path: path, as: "other_seller", status: 200,
+				want: []string{`"state":"awaiting_advocate"`}},
 			{name: "approved once", method: "POST", path: askPath + "/approve", as: "program_manager",
 				body: `{"approve": false}`, status: 409, want: []string{"not awaiting approval"}},
 			{name: "the advocate is asked", method: "GET", path: path, as: "seller", status: 200,

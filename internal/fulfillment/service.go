@@ -174,9 +174,20 @@ func CanPick(u *vouch.User, r *vouch.Request) bool {
 	return u.Can(vouch.PermManageProgram) || (r.Workflow == vouch.WorkflowSelfServe && r.RequesterID == u.ID)
 }
 
-// CanSee reports whether u may see r: the program team, and its requester.
+// CanSee reports whether u may see r by role alone: the program team, and
+// its requester. Service.Visible adds the account owners asked about it.
 func CanSee(u *vouch.User, r *vouch.Request) bool {
 	return u.Can(vouch.PermManageProgram) || r.RequesterID == u.ID
+}
+
+// Visible reports whether u may see r: CanSee, or u owns the account of a
+// reference asked for it (they approve asks and are told about them).
+func (s *Service) Visible(ctx context.Context, u *vouch.User, r *vouch.Request) (bool, error) {
+	if CanSee(u, r) {
+		return true, nil
+	}
+	owners, err := s.db.AskedAccountOwners(ctx, r.ID)
+	return slices.Contains(owners, u.ID), err
 }
 
 // Ask picks a reference for a request. The reference must be among the

@@ -138,3 +138,45 @@ func TestApprovalRechecksTheReference(t *testing.T) {
 		rqWantAskState(t, f, a.ID, vouch.AskAwaitingApproval)
 	})
 }
+
+// The owner of an asked reference's account finds the requests waiting for
+// their approval, and may see them; once decided, they leave the list.
+func TestRequestsAwaitingApproval(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newRQFixture(t, db)
+		owner := mustUser(t, db, "olga@example.com", vouch.RoleSeller)
+		f.acct.OwnerID = owner.ID
+		if err := db.UpdateAccount(ctx, f.acct); err != nil {
+			t.Fatal(err)
+		}
+		ref := f.ref(t, "Anna Approve", nil)
+		other := f.ref(t, "Ben Pending", nil)
+		waiting := f.request(t, nil, nil)
+		a := &vouch.Ask{RequestID: waiting.ID, ReferenceID: ref.ID, State: vouch.AskAwaitingApproval}
+		if err := db.CreateAsk(ctx, a, store.NewLink{}, vouch.Outgoing{}); err != nil {
+			t.Fatal(err)
+		}
+		asked := f.request(t, nil, nil)
+		f.ask(t, asked, other) // sent straight away: nothing to approve
+		f.request(t, nil, nil) // nobody asked
+
+		got, err := db.RequestsAwaitingApproval(ctx, owner.ID)
+		if err != nil || len(got) != 1 || got[0].ID != waiting.ID {
+			t.Fatalf("awaiting approval: %v (%v), want request %d", got, err, waiting.ID)
+		}
+		if none, _ := db.RequestsAwaitingApproval(ctx, f.team.ID); len(none) != 0 {
+			t.Errorf("someone who owns no account has %d to approve", len(none))
+		}
+		for _, req := range []*vouch.Request{waiting, asked} {
+			if owners, err := db.AskedAccountOwners(ctx, req.ID); err != nil || len(owners) != 1 || owners[0] != owner.ID {
+				t.Errorf("owners asked for request %d: %v (%v)", req.ID, owners, err)
+			}
+		}
+		if _, err := db.ApproveAsk(ctx, a.ID, false, "not now", store.NewLink{}, vouch.Outgoing{}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := db.RequestsAwaitingApproval(ctx, owner.ID); len(got) != 0 {
+			t.Errorf("after deciding, %d still await approval", len(got))
+		}
+	})
+}

@@ -561,3 +561,33 @@ func (db *DB) SetActivityTypeRule(ctx context.Context, r vouch.ActivityTypeRule)
 		return tx.audit("update", "activity_type_rule", r.TypeID, c)
 	})
 }
+
+// AskedAccountOwners returns the owners of the accounts whose references
+// were asked for a request: they may see the request they are asked about.
+func (db *DB) AskedAccountOwners(ctx context.Context, requestID int64) ([]int64, error) {
+	return db.ids(ctx, `SELECT DISTINCT ac.owner_id FROM asks a JOIN refs r ON r.id = a.ref_id
+		JOIN accounts ac ON ac.id = r.account_id WHERE a.request_id = ? AND ac.owner_id IS NOT NULL`, requestID)
+}
+
+// RequestsAwaitingApproval returns the open requests with an ask awaiting
+// the approval of ownerID, as the owner of the asked reference's account.
+func (db *DB) RequestsAwaitingApproval(ctx context.Context, ownerID int64) ([]*vouch.Request, error) {
+	rows, err := db.query(ctx, `SELECT `+requestColumns+` FROM requests WHERE id IN (
+		SELECT a.request_id FROM asks a JOIN refs r ON r.id = a.ref_id JOIN accounts ac ON ac.id = r.account_id
+		WHERE a.state = ? AND ac.owner_id = ?) ORDER BY due_date, id`, string(vouch.AskAwaitingApproval), ownerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*vouch.Request{}
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, err
+		}
+		if !r.State.Closed() {
+			out = append(out, r)
+		}
+	}
+	return out, rows.Err()
+}

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vouchhq/vouch/internal/fulfillment"
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -218,46 +216,18 @@ func (h *Handler) visibleRequest(ctx context.Context, u *vouch.User, id int64) (
 	if err != nil {
 		return nil, nil, err
 	}
-	if fulfillment.CanSee(u, req) || h.ownsAnAskedAccount(u, asks) {
+	if ok, err := h.opts.Fulfillment.Visible(ctx, u, req); err != nil {
+		return nil, nil, err
+	} else if ok {
 		return req, asks, nil
 	}
 	return nil, nil, vouch.Errorf(vouch.ENOTFOUND, "There is no request %d, or it is not yours to see.", id)
 }
 
-// ownsAnAskedAccount reports whether u owns the account of a reference asked.
-func (h *Handler) ownsAnAskedAccount(u *vouch.User, asks []*vouch.Ask) bool {
-	for _, a := range asks {
-		if hit, ok := h.opts.Index.Get(a.ReferenceID); ok && hit.Account.OwnerID == u.ID {
-			return true
-		}
-	}
-	return false
-}
-
 // approvalsFor returns the open requests with an ask awaiting u's approval
 // as the owner of the reference's account.
 func (h *Handler) approvalsFor(ctx context.Context, u *vouch.User) ([]*vouch.Request, error) {
-	open, _, err := h.db.ListRequests(ctx, store.RequestFilter{Open: true, Limit: 1000})
-	if err != nil {
-		return nil, err
-	}
-	var out []*vouch.Request
-	for _, r := range open {
-		asks, err := h.db.Asks(ctx, r.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range asks {
-			if a.State != vouch.AskAwaitingApproval {
-				continue
-			}
-			if hit, ok := h.opts.Index.Get(a.ReferenceID); ok && hit.Account.OwnerID == u.ID {
-				out = append(out, r)
-				break
-			}
-		}
-	}
-	return out, nil
+	return h.db.RequestsAwaitingApproval(ctx, u.ID)
 }
 
 // backTo is where an action returns: the page it was posted from when

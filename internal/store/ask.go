@@ -607,7 +607,7 @@ func (db *DB) ScheduleAsk(ctx context.Context, askID int64, s vouch.Schedule, ou
 			if err != nil {
 				return err
 			}
-			day := vouch.DateOf(at)
+			day := vouch.DateIn(at, ref.TimeZone)
 			others, err := tx.activityDays(a.ReferenceID, day.AddDays(-vouch.CapacityWindowDays), day.AddDays(vouch.CapacityWindowDays), a.ActivityID)
 			if err != nil {
 				return err
@@ -618,10 +618,10 @@ func (db *DB) ScheduleAsk(ctx context.Context, askID int64, s vouch.Schedule, ou
 						ref.Name, day.Time().Format("2 Jan 2006"), max),
 					Fields: map[string]string{"scheduled_at": "has no free capacity on that day"}}
 			}
-			if _, err := tx.exec(`UPDATE activities SET occurred_on = ? WHERE id = ?`, vouch.DateOf(at).String(), a.ActivityID); err != nil {
+			if _, err := tx.exec(`UPDATE activities SET occurred_on = ? WHERE id = ?`, day.String(), a.ActivityID); err != nil {
 				return err
 			}
-			if err := tx.audit("update", "activity", a.ActivityID, []vouch.Change{{Field: "occurred_on", After: vouch.DateOf(at).String()}}); err != nil {
+			if err := tx.audit("update", "activity", a.ActivityID, []vouch.Change{{Field: "occurred_on", After: day.String()}}); err != nil {
 				return err
 			}
 		}
@@ -680,13 +680,19 @@ func (db *DB) CompleteAsk(ctx context.Context, askID int64, outcome string, day 
 		if a.State != vouch.AskScheduled && a.State != vouch.AskAccepted {
 			return vouch.Errorf(vouch.ECONFLICT, "Only an accepted or scheduled ask can be completed; this one is %s.", strings.ToLower(a.State.Label()))
 		}
+		// Days are the reference's: where the activity happened for them.
+		ref, err := tx.reference(a.ReferenceID)
+		if err != nil {
+			return err
+		}
+		today := vouch.DateIn(tx.now, ref.TimeZone)
 		if day.IsZero() {
-			day = vouch.DateOf(tx.now)
+			day = today
 			if a.ScheduledAt != nil && a.ScheduledAt.Before(tx.now) {
-				day = vouch.DateOf(*a.ScheduledAt)
+				day = vouch.DateIn(*a.ScheduledAt, ref.TimeZone)
 			}
 		}
-		if day.After(vouch.DateOf(tx.now)) {
+		if day.After(today) {
 			return &vouch.Error{Code: vouch.EINVALID, Message: "An activity cannot be completed in the future.",
 				Fields: map[string]string{"occurred_on": "must be today or earlier"}}
 		}

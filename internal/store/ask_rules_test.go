@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/testutil"
@@ -177,6 +178,37 @@ func TestRequestsAwaitingApproval(t *testing.T) {
 		}
 		if got, _ := db.RequestsAwaitingApproval(ctx, owner.ID); len(got) != 0 {
 			t.Errorf("after deciding, %d still await approval", len(got))
+		}
+	})
+}
+
+// A call's day is the advocate's: 8 pm in Los Angeles is that day's
+// activity, although it is already the next day in UTC.
+func TestActivityDayIsTheAdvocatesDay(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newRQFixture(t, db)
+		ref := f.ref(t, "Lara Angeles", func(r *vouch.Reference) { r.TimeZone = "America/Los_Angeles" })
+		req := f.request(t, nil, nil)
+		a, link := f.ask(t, req, ref)
+		rqAccept(t, f, link)
+		la, _ := time.LoadLocation("America/Los_Angeles")
+		local := f.today().AddDays(5).Time()
+		at := time.Date(local.Year(), local.Month(), local.Day(), 20, 0, 0, 0, la) // 03:00 or 04:00 UTC the next day
+		if _, err := db.ScheduleAsk(ctx, a.ID, vouch.Schedule{At: at}, vouch.Outgoing{}); err != nil {
+			t.Fatal(err)
+		}
+		want := f.today().AddDays(5)
+		for _, act := range f.activities(t, ref.ID) {
+			if act.OccurredOn != want {
+				t.Errorf("the booking is on %s, want %s (the advocate's day)", act.OccurredOn, want)
+			}
+		}
+		f.now = at.Add(time.Hour).UTC()
+		if _, err := db.CompleteAsk(ctx, a.ID, store.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); err != nil {
+			t.Fatal(err)
+		}
+		if acts := f.activities(t, ref.ID); len(acts) != 1 || acts[0].OccurredOn != want || acts[0].State != vouch.ActivityDone {
+			t.Errorf("the done activity is %+v, want on %s", acts, want)
 		}
 	})
 }

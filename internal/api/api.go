@@ -274,6 +274,29 @@ func limitParam(r *http.Request, def, max int) (int, error) {
 	return n, nil
 }
 
+// pageParams reads ?limit= and ?cursor= of a list paged by offset, adding
+// what is wrong with them to v.
+func pageParams(r *http.Request, v *vouch.Validation, def, max int) (offset, limit int) {
+	limit, err := limitParam(r, def, max)
+	if err != nil {
+		v.Add("limit", vouch.ErrorFields(err)["limit"])
+	}
+	o, err := decodeCursor(r.URL.Query().Get("cursor"))
+	if err != nil || o > 1<<30 {
+		v.Add("cursor", "is not valid")
+	}
+	return int(o), limit
+}
+
+// nextCursor is the cursor of the page after n items from offset, of total;
+// empty on the last page.
+func nextCursor(offset, n, total int) string {
+	if end := offset + n; n > 0 && end < total {
+		return encodeCursor(int64(end))
+	}
+	return ""
+}
+
 // decode reads a JSON body into v, rejecting unknown fields so typos are not silently ignored.
 func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))

@@ -87,19 +87,11 @@ func (h *Handler) listOpportunities(w http.ResponseWriter, r *http.Request) {
 		}
 		f.OwnerID = id
 	}
-	limit, err := limitParam(r, 50, 500)
-	if err != nil {
-		v.Add("limit", vouch.ErrorFields(err)["limit"])
-	}
-	offset, err := decodeCursor(q.Get("cursor"))
-	if err != nil || offset > 1<<30 {
-		v.Add("cursor", "is not valid")
-	}
+	f.Offset, f.Limit = pageParams(r, &v, 50, 500)
 	if err := v.Err(); err != nil {
 		writeError(w, paramError(err))
 		return
 	}
-	f.Offset, f.Limit = int(offset), limit
 	opps, total, err := h.db.ListOpportunities(r.Context(), f)
 	if err != nil {
 		h.fail(w, r, err)
@@ -110,11 +102,7 @@ func (h *Handler) listOpportunities(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	next := ""
-	if end := f.Offset + len(opps); len(opps) > 0 && end < total {
-		next = encodeCursor(int64(end))
-	}
-	writeJSON(w, http.StatusOK, newList(items, next, total))
+	writeJSON(w, http.StatusOK, newList(items, nextCursor(f.Offset, len(opps), total), total))
 }
 
 // userParam resolves a parameter naming a user by email, or "me" for the

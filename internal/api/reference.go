@@ -549,11 +549,7 @@ func (h *Handler) listReferences(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	next := ""
-	if end := s.query.Offset + len(res.Hits); len(res.Hits) > 0 && end < res.Total {
-		next = encodeCursor(int64(end))
-	}
-	out := referenceList{Items: items, NextCursor: next, Total: res.Total}
+	out := referenceList{Items: items, NextCursor: nextCursor(s.query.Offset, len(res.Hits), res.Total), Total: res.Total}
 	if len(s.facets) > 0 {
 		if out.Facets, err = h.facets(r.Context(), s.facets, res.Facets); err != nil {
 			h.fail(w, r, err)

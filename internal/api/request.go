@@ -114,16 +114,17 @@ func (h *Handler) requestItems(ctx context.Context, reqs []*vouch.Request) ([]re
 	if err != nil {
 		return nil, err
 	}
-	opps := map[int64]*vouch.Opportunity{}
+	oppIDs := make([]int64, len(reqs))
+	for i, q := range reqs {
+		oppIDs[i] = q.OpportunityID
+	}
+	opps, err := h.db.OpportunitiesByID(ctx, oppIDs)
+	if err != nil {
+		return nil, err
+	}
 	items := make([]requestItem, len(reqs))
 	for i, q := range reqs {
 		o := opps[q.OpportunityID]
-		if o == nil {
-			if o, err = h.db.Opportunity(ctx, q.OpportunityID); err != nil {
-				return nil, err
-			}
-			opps[q.OpportunityID] = o
-		}
 		next := q.State.NextStates()
 		if next == nil {
 			next = []vouch.RequestState{}
@@ -257,19 +258,11 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request) {
 	if !u.Can(vouch.PermManageProgram) {
 		f.RequesterID = u.ID
 	}
-	limit, err := limitParam(r, 50, 500)
-	if err != nil {
-		v.Add("limit", vouch.ErrorFields(err)["limit"])
-	}
-	offset, err := decodeCursor(q.Get("cursor"))
-	if err != nil || offset > 1<<30 {
-		v.Add("cursor", "is not valid")
-	}
+	f.Offset, f.Limit = pageParams(r, &v, 50, 500)
 	if err := v.Err(); err != nil {
 		writeError(w, paramError(err))
 		return
 	}
-	f.Offset, f.Limit = int(offset), limit
 	reqs, total, err := h.db.ListRequests(r.Context(), f)
 	if err != nil {
 		h.fail(w, r, err)
@@ -280,11 +273,7 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	next := ""
-	if end := f.Offset + len(reqs); len(reqs) > 0 && end < total {
-		next = encodeCursor(int64(end))
-	}
-	writeJSON(w, http.StatusOK, newList(items, next, total))
+	writeJSON(w, http.StatusOK, newList(items, nextCursor(f.Offset, len(reqs), total), total))
 }
 
 // getRequest serves GET /api/v1/requests/{id}: the request with its asks

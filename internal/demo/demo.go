@@ -131,17 +131,9 @@ func loadReferences(ctx context.Context, db *store.DB, opts Options, res *Result
 		res.ReferencesSkipped = true
 		return nil
 	}
-	values := Values{}
-	for _, kind := range vouch.TaxonomyKinds {
-		vals, err := db.ListTaxonomy(ctx, kind)
-		if err != nil {
-			return err
-		}
-		for _, v := range vals {
-			if !v.Retired {
-				values[kind] = append(values[kind], v)
-			}
-		}
+	values, err := activeValues(ctx, db)
+	if err != nil {
+		return err
 	}
 	users, err := db.ListUsers(ctx)
 	if err != nil {
@@ -193,4 +185,21 @@ func loadReferences(ctx context.Context, db *store.DB, opts Options, res *Result
 		}
 		return nil
 	})
+}
+
+// activeValues reads every picklist's values that are not retired.
+func activeValues(ctx context.Context, db *store.DB) (Values, error) {
+	values := Values{}
+	for _, kind := range vouch.TaxonomyKinds {
+		vals, err := db.ListTaxonomy(ctx, kind)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vals {
+			if !v.Retired {
+				values[kind] = append(values[kind], v)
+			}
+		}
+	}
+	return values, nil
 }

@@ -311,7 +311,7 @@ func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) 
 		return err
 	}
 	r := &replay{ctx: ctx, db: db, rng: rand.New(rand.NewPCG(uint64(opts.Seed), 0x7265717565737473)), now: db.Now(),
-		tokens: map[string]string{}, values: Values{}, typeIDs: map[string]int64{}, res: res}
+		tokens: map[string]string{}, typeIDs: map[string]int64{}, res: res}
 	for _, u := range users {
 		switch u.Role {
 		case vouch.RoleSeller:
@@ -323,16 +323,8 @@ func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) 
 	if len(r.sellers) == 0 || len(r.team) == 0 {
 		return nil
 	}
-	for _, kind := range vouch.TaxonomyKinds {
-		vals, err := db.ListTaxonomy(ctx, kind)
-		if err != nil {
-			return err
-		}
-		for _, v := range vals {
-			if !v.Retired {
-				r.values[kind] = append(r.values[kind], v)
-			}
-		}
+	if r.values, err = activeValues(ctx, db); err != nil {
+		return err
 	}
 	for _, v := range r.values[vouch.TaxActivityType] {
 		r.typeIDs[v.Name] = v.ID

@@ -32,6 +32,12 @@ func scanAccount(row interface{ Scan(...any) error }) (*vouch.Account, error) {
 	return a, nil
 }
 
+// containsPattern is a LIKE pattern for "contains s". LIKE's wildcards in
+// s are dropped, so they cannot match more than was typed.
+func containsPattern(s string) string {
+	return "%" + strings.NewReplacer("%", "", "_", "").Replace(s) + "%"
+}
+
 // nullID stores 0 as NULL for optional references to other rows.
 func nullID(id int64) any {
 	if id == 0 {
@@ -258,7 +264,7 @@ func (db *DB) ListAccounts(ctx context.Context, f AccountFilter) ([]*vouch.Accou
 	cond, args := " WHERE 1=1", []any{}
 	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
 		cond += " AND (name_key LIKE ? OR domain LIKE ?)"
-		like := "%" + strings.NewReplacer("%", "", "_", "").Replace(q) + "%"
+		like := containsPattern(q)
 		args = append(args, like, like)
 	}
 	var total int

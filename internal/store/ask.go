@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -88,7 +87,15 @@ func (db *DB) AsksOfReference(ctx context.Context, refID int64) ([]*vouch.Ask, e
 }
 
 func (db *DB) asks(ctx context.Context, where string, args ...any) ([]*vouch.Ask, error) {
-	rows, err := db.query(ctx, `SELECT `+askColumns+` FROM asks `+where, args...)
+	return scanAsks(db.query(ctx, `SELECT `+askColumns+` FROM asks `+where, args...))
+}
+
+func (tx *Tx) asks(where string, args ...any) ([]*vouch.Ask, error) {
+	return scanAsks(tx.query(`SELECT `+askColumns+` FROM asks `+where, args...))
+}
+
+// scanAsks reads every row of a query of askColumns, and closes it.
+func scanAsks(rows *sql.Rows, err error) ([]*vouch.Ask, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -103,6 +110,18 @@ func (db *DB) asks(ctx context.Context, where string, args ...any) ([]*vouch.Ask
 	}
 	return out, rows.Err()
 }
+
+// stateIn is the SQL condition "state is one of states" and its arguments.
+func stateIn(states []vouch.AskState) (string, []any) {
+	args := make([]any, len(states))
+	for i, st := range states {
+		args[i] = string(st)
+	}
+	return "state IN (" + placeholders(len(states)) + ")", args
+}
+
+// openAskStates are the states in which an ask holds or may hold its reference.
+var openAskStates = []vouch.AskState{vouch.AskAwaitingApproval, vouch.AskPending, vouch.AskAccepted, vouch.AskScheduled}
 
 // AskedForOpportunity returns the references already asked for any request
 // of the opportunity: a customer is not asked twice for one deal.
@@ -460,8 +479,8 @@ func (db *DB) AnswerAsk(ctx context.Context, linkHash string, ans vouch.Answer, 
 // when none of its asks is still open.
 func (tx *Tx) backToPicking(requestID int64, why string) error {
 	var open int
-	if err := tx.queryRow(`SELECT COUNT(*) FROM asks WHERE request_id = ? AND state IN (?, ?, ?, ?)`, requestID,
-		string(vouch.AskAwaitingApproval), string(vouch.AskPending), string(vouch.AskAccepted), string(vouch.AskScheduled)).Scan(&open); err != nil {
+	cond, args := stateIn(openAskStates)
+	if err := tx.queryRow(`SELECT COUNT(*) FROM asks WHERE request_id = ? AND `+cond, append([]any{requestID}, args...)...).Scan(&open); err != nil {
 		return err
 	}
 	if open > 0 {
@@ -473,10 +492,8 @@ func (tx *Tx) backToPicking(requestID int64, why string) error {
 // book reserves one activity of the reference's capacity for an accepted
 // ask, on the first day from today to the due date that has a free slot.
 func (tx *Tx) book(a *vouch.Ask, req *vouch.Request) (int64, error) {
-	// Lock the reference's row first: on PostgreSQL concurrent accepts then
-	// queue here and each counts the bookings committed before it. (SQLite
-	// has one writer, so transactions are serial anyway.)
-	if _, err := tx.exec(`UPDATE refs SET version = version WHERE id = ?`, a.ReferenceID); err != nil {
+	// Lock the reference first, so concurrent accepts count each other's bookings.
+	if err := tx.lockReference(a.ReferenceID); err != nil {
 		return 0, err
 	}
 	ref, err := tx.reference(a.ReferenceID)
@@ -519,6 +536,15 @@ func (tx *Tx) book(a *vouch.Ask, req *vouch.Request) (int64, error) {
 		{Field: "state", After: vouch.ActivityBooked}, {Field: "request_id", After: req.ID}})
 }
 
+// lockReference takes the reference's row lock until the transaction ends,
+// without changing it: on PostgreSQL concurrent bookings of one reference
+// then queue, and each counts the bookings committed before it. (SQLite
+// has one writer, so its transactions are serial anyway.)
+func (tx *Tx) lockReference(id int64) error {
+	_, err := tx.exec(`UPDATE refs SET version = version WHERE id = ?`, id)
+	return err
+}
+
 // capacityOf is the reference's activities allowed per rolling 90 days.
 func (tx *Tx) capacityOf(ref *vouch.Reference) (int, error) {
 	if ref.CapacityOverride != nil {
@@ -526,16 +552,10 @@ func (tx *Tx) capacityOf(ref *vouch.Reference) (int, error) {
 	}
 	var s string
 	err := tx.queryRow(`SELECT value FROM settings WHERE key = ?`, SettingCapacityDefault).Scan(&s)
-	if errors.Is(err, sql.ErrNoRows) {
-		return vouch.DefaultCapacity, nil
-	} else if err != nil {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, err
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return vouch.DefaultCapacity, nil
-	}
-	return n, nil
+	return settingCount(s, vouch.DefaultCapacity), nil
 }
 
 // activityDays returns the days of a reference's activities (done and
@@ -596,7 +616,7 @@ func (db *DB) ScheduleAsk(ctx context.Context, askID int64, s vouch.Schedule, ou
 		if a.ActivityID != 0 {
 			// Moving the booking to another day must not overfill a 90-day
 			// window there: the day's windows are checked without this booking.
-			if _, err := tx.exec(`UPDATE refs SET version = version WHERE id = ?`, a.ReferenceID); err != nil {
+			if err := tx.lockReference(a.ReferenceID); err != nil {
 				return err
 			}
 			ref, err := tx.reference(a.ReferenceID)
@@ -802,25 +822,9 @@ func (db *DB) WithdrawAsk(ctx context.Context, askID int64, reason string, out v
 // withdrawOtherAsks withdraws the reference's asks in the given states
 // other than a, sending their requests back to picking.
 func (tx *Tx) withdrawOtherAsks(a *vouch.Ask, why string, states ...vouch.AskState) error {
-	args := []any{a.ReferenceID, a.ID}
-	for _, st := range states {
-		args = append(args, string(st))
-	}
-	rows, err := tx.query(`SELECT `+askColumns+` FROM asks WHERE ref_id = ? AND id <> ? AND state IN (`+placeholders(len(states))+`)`, args...)
+	cond, args := stateIn(states)
+	others, err := tx.asks(`WHERE ref_id = ? AND id <> ? AND `+cond, append([]any{a.ReferenceID, a.ID}, args...)...)
 	if err != nil {
-		return err
-	}
-	var others []*vouch.Ask
-	for rows.Next() {
-		o, err := scanAsk(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		others = append(others, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, o := range others {
@@ -856,22 +860,9 @@ func (tx *Tx) withdraw(a *vouch.Ask, reason string) error {
 }
 
 func (tx *Tx) withdrawOpenAsks(requestID int64, why string) error {
-	rows, err := tx.query(`SELECT `+askColumns+` FROM asks WHERE request_id = ? AND state IN (?, ?, ?, ?)`, requestID,
-		string(vouch.AskAwaitingApproval), string(vouch.AskPending), string(vouch.AskAccepted), string(vouch.AskScheduled))
+	cond, args := stateIn(openAskStates)
+	open, err := tx.asks(`WHERE request_id = ? AND `+cond, append([]any{requestID}, args...)...)
 	if err != nil {
-		return err
-	}
-	var open []*vouch.Ask
-	for rows.Next() {
-		a, err := scanAsk(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		open = append(open, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, a := range open {

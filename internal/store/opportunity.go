@@ -174,6 +174,33 @@ func (db *DB) Opportunity(ctx context.Context, id int64) (*vouch.Opportunity, er
 	return o, err
 }
 
+// OpportunitiesByID reads the opportunities with the given ids in one query,
+// for lists that show each row's opportunity.
+func (db *DB) OpportunitiesByID(ctx context.Context, ids []int64) (map[int64]*vouch.Opportunity, error) {
+	ids = uniqueIDs(ids)
+	out := make(map[int64]*vouch.Opportunity, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.query(ctx, `SELECT `+opportunityColumns+` FROM opportunities WHERE id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		o, err := scanOpportunity(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[o.ID] = o
+	}
+	return out, rows.Err()
+}
+
 // OpportunityFilter selects opportunities; zero fields select all.
 type OpportunityFilter struct {
 	OwnerID int64
@@ -197,7 +224,7 @@ func (db *DB) ListOpportunities(ctx context.Context, f OpportunityFilter) ([]*vo
 	}
 	if t := strings.TrimSpace(f.Text); t != "" {
 		where = append(where, "(LOWER(name) LIKE ? OR LOWER(prospect) LIKE ?)")
-		like := "%" + likeEscape(strings.ToLower(t)) + "%"
+		like := containsPattern(strings.ToLower(t))
 		args = append(args, like, like)
 	}
 	w := ""
@@ -226,10 +253,4 @@ func (db *DB) ListOpportunities(ctx context.Context, f OpportunityFilter) ([]*vo
 		out = append(out, o)
 	}
 	return out, total, rows.Err()
-}
-
-// likeEscape makes s match itself literally in a LIKE pattern with ESCAPE-free
-// engines' defaults: % and _ are replaced by the single-character wildcard.
-func likeEscape(s string) string {
-	return strings.NewReplacer("%", "_", "\\", "_").Replace(s)
 }

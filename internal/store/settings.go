@@ -47,15 +47,16 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 
 // CapacityDefault is the number of activities per 90 days a reference may do unless overridden.
 func (db *DB) CapacityDefault(ctx context.Context) (int, error) {
-	s, err := db.Setting(ctx, SettingCapacityDefault, strconv.Itoa(vouch.DefaultCapacity))
-	if err != nil {
-		return 0, err
+	s, err := db.Setting(ctx, SettingCapacityDefault, "")
+	return settingCount(s, vouch.DefaultCapacity), err
+}
+
+// settingCount reads a count setting; unset or damaged, it is def.
+func settingCount(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil && n >= 0 {
+		return n
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return vouch.DefaultCapacity, nil
-	}
-	return n, nil
+	return def
 }
 
 // SetSettingOnce stores a setting unless it is already set: of several
@@ -83,9 +84,7 @@ func (db *DB) ProgramSettings(ctx context.Context) (vouch.ProgramSettings, error
 		if err != nil {
 			return ps, err
 		}
-		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-			*f.value = n
-		}
+		*f.value = settingCount(v, *f.value)
 	}
 	return ps, nil
 }

@@ -15,19 +15,33 @@ import (
 // came from with a flash saying what happened; a refused action changes
 // nothing and says why in an error flash.
 
-// requestAsk reads the request and ask a path names, checking the ask
-// belongs to the request and the user may see it; ok is false once an
-// answer was written.
-func (h *Handler) requestAsk(w http.ResponseWriter, r *http.Request) (*vouch.Request, *vouch.Ask, bool) {
-	id, ok1 := pathID(r, "id")
-	askID, ok2 := pathID(r, "ask")
-	if !ok1 || !ok2 {
+// pathRequest reads the request the path's {id} names, with its asks, for
+// a user allowed to see it; ok is false once an answer was written.
+func (h *Handler) pathRequest(w http.ResponseWriter, r *http.Request) (*vouch.Request, []*vouch.Ask, bool) {
+	id, ok := pathID(r, "id")
+	if !ok {
 		h.notFound(w, r)
 		return nil, nil, false
 	}
 	req, asks, err := h.visibleRequest(r.Context(), userFrom(r.Context()), id)
 	if err != nil {
 		h.fail(w, r, err)
+		return nil, nil, false
+	}
+	return req, asks, true
+}
+
+// requestAsk reads the request and ask a path names, checking the ask
+// belongs to the request and the user may see it; ok is false once an
+// answer was written.
+func (h *Handler) requestAsk(w http.ResponseWriter, r *http.Request) (*vouch.Request, *vouch.Ask, bool) {
+	askID, ok := pathID(r, "ask")
+	if !ok {
+		h.notFound(w, r)
+		return nil, nil, false
+	}
+	req, asks, ok := h.pathRequest(w, r)
+	if !ok {
 		return nil, nil, false
 	}
 	for _, a := range asks {
@@ -49,17 +63,11 @@ func (h *Handler) referenceName(id int64) string {
 
 // askReference serves POST /requests/{id}/asks: ask a matching reference.
 func (h *Handler) askReference(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	req, _, ok := h.pathRequest(w, r)
 	if !ok {
-		h.notFound(w, r)
 		return
 	}
-	ctx := r.Context()
-	u := userFrom(ctx)
-	if _, _, err := h.visibleRequest(ctx, u, id); err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	ctx, u, id := r.Context(), userFrom(r.Context()), req.ID
 	back := requestURL(id, "matches")
 	refID, err := strconv.ParseInt(r.PostFormValue("ref_id"), 10, 64)
 	if err != nil || refID <= 0 {
@@ -208,17 +216,11 @@ func (h *Handler) sellerFeedback(w http.ResponseWriter, r *http.Request) {
 
 // requestMessage serves POST /requests/{id}/messages.
 func (h *Handler) requestMessage(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	req, _, ok := h.pathRequest(w, r)
 	if !ok {
-		h.notFound(w, r)
 		return
 	}
-	ctx := r.Context()
-	u := userFrom(ctx)
-	if _, _, err := h.visibleRequest(ctx, u, id); err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	ctx, u, id := r.Context(), userFrom(r.Context()), req.ID
 	back := requestURL(id, "timeline")
 	if err := h.opts.Fulfillment.Message(ctx, u, id, r.PostFormValue("body")); err != nil {
 		h.actionFailed(w, r, back, err)
@@ -230,17 +232,11 @@ func (h *Handler) requestMessage(w http.ResponseWriter, r *http.Request) {
 // changeRequestState serves POST /requests/{id}/state: declined, cancelled
 // or unfulfilled with a reason, or a one-click move on the board.
 func (h *Handler) changeRequestState(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	req, _, ok := h.pathRequest(w, r)
 	if !ok {
-		h.notFound(w, r)
 		return
 	}
-	ctx := r.Context()
-	u := userFrom(ctx)
-	if _, _, err := h.visibleRequest(ctx, u, id); err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	ctx, u, id := r.Context(), userFrom(r.Context()), req.ID
 	back := backTo(r, requestURL(id, ""))
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	c := vouch.RequestChange{To: vouch.RequestState(r.PostFormValue("state")), Reason: r.PostFormValue("reason")}

@@ -106,18 +106,11 @@ type requestPageData struct {
 
 // requestPage serves GET /requests/{id}.
 func (h *Handler) requestPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	req, asks, ok := h.pathRequest(w, r)
 	if !ok {
-		h.notFound(w, r)
 		return
 	}
-	ctx := r.Context()
-	u := userFrom(ctx)
-	req, asks, err := h.visibleRequest(ctx, u, id)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	ctx, u := r.Context(), userFrom(r.Context())
 	d, err := h.requestPageData(ctx, u, req, asks, r.URL.Query().Get("matches") == "more")
 	if err != nil {
 		h.serverError(w, r, err)

@@ -159,18 +159,17 @@ type requestRow struct {
 // requestRows reads what the list pages show about each request.
 func (h *Handler) requestRows(ctx context.Context, reqs []*vouch.Request, users map[int64]*vouch.User) ([]requestRow, error) {
 	today := vouch.Today()
-	opps := map[int64]*vouch.Opportunity{}
+	ids := make([]int64, len(reqs))
+	for i, r := range reqs {
+		ids[i] = r.OpportunityID
+	}
+	opps, err := h.db.OpportunitiesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	rows := make([]requestRow, 0, len(reqs))
 	for _, r := range reqs {
-		o, ok := opps[r.OpportunityID]
-		if !ok {
-			var err error
-			if o, err = h.db.Opportunity(ctx, r.OpportunityID); err != nil {
-				return nil, err
-			}
-			opps[r.OpportunityID] = o
-		}
-		row := requestRow{Request: r, Opportunity: o, Type: h.opts.Index.ValueName(r.ActivityTypeID),
+		row := requestRow{Request: r, Opportunity: opps[r.OpportunityID], Type: h.opts.Index.ValueName(r.ActivityTypeID),
 			Requester: userName(users, r.RequesterID), Assignee: userName(users, r.AssigneeID)}
 		if !r.State.Closed() {
 			row.Overdue = r.DueDate.Before(today)

@@ -55,12 +55,17 @@ func (c *Clock) DayOf(t time.Time) Date {
 
 // TodayIn is the current day where the time zone zone is (an advocate's,
 // e.g. "America/Los_Angeles"); in the program's zone when zone is empty or
-// unknown, as DateIn falls back for a reference without a zone.
-func (c *Clock) TodayIn(zone string) Date {
+// unknown.
+func (c *Clock) TodayIn(zone string) Date { return c.DayIn(c.Now(), zone) }
+
+// DayIn is the day of t where the time zone zone is: an activity's day is
+// the advocate's day. A reference without a known zone counts in the
+// program's zone.
+func (c *Clock) DayIn(t time.Time, zone string) Date {
 	if zone != "" && KnownTimeZone(zone) {
-		return DateIn(c.Now(), zone)
+		return DateIn(t, zone)
 	}
-	return c.Today()
+	return c.DayOf(t)
 }
 
 // Zone is the program's time zone.

@@ -140,6 +140,15 @@ func TestClockToday(t *testing.T) {
 	if got := clk.TodayIn("Mars/Olympus"); got != clk.Today() {
 		t.Errorf("an unknown zone gave %s, want the program's day %s", got, clk.Today())
 	}
+	// A reference without a zone counts in the program's zone; one with a zone, in its own.
+	clk.SetZone(berlin)
+	evening := time.Date(2026, 6, 30, 23, 30, 0, 0, time.UTC) // 01:30 on 1 July in Berlin, 16:30 on 30 June in California
+	if got := clk.DayIn(evening, "").String(); got != "2026-07-01" {
+		t.Errorf("day of a zoneless reference = %s, want the program's 2026-07-01", got)
+	}
+	if got := clk.DayIn(evening, "America/Los_Angeles").String(); got != "2026-06-30" {
+		t.Errorf("day of a Californian reference = %s, want 2026-06-30", got)
+	}
 	clk.SetZone(nil)
 	if clk.Zone() != time.UTC {
 		t.Errorf("SetZone(nil) = %v, want UTC", clk.Zone())

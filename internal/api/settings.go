@@ -16,10 +16,11 @@ func (h *Handler) getSettings(w http.ResponseWriter, r *http.Request) {
 // program's settings; fields left out are unchanged.
 func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		CapacityDefault optional[int] `json:"capacity_default"`
-		ReminderDays    optional[int] `json:"reminder_days"`
-		MaxReminders    optional[int] `json:"max_reminders"`
-		AskExpiryDays   optional[int] `json:"ask_expiry_days"`
+		CapacityDefault optional[int]    `json:"capacity_default"`
+		ReminderDays    optional[int]    `json:"reminder_days"`
+		MaxReminders    optional[int]    `json:"max_reminders"`
+		AskExpiryDays   optional[int]    `json:"ask_expiry_days"`
+		TimeZone        optional[string] `json:"time_zone"`
 	}
 	if err := decode(r, &body); err != nil {
 		writeError(w, err)
@@ -39,7 +40,15 @@ func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 			*f.out = f.in.Value
 		}
 	}
+	if body.TimeZone.Set {
+		ps.TimeZone = body.TimeZone.Value
+	}
 	if err := h.db.SetProgramSettings(r.Context(), ps); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// The answer is the settings as stored: "" reads back as "UTC".
+	if ps, err = h.db.ProgramSettings(r.Context()); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -11,7 +11,7 @@ func TestSettings(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, f *fixture) {
 		f.run(t, []scenario{
 			{name: "defaults", method: "GET", path: "/api/v1/settings", as: "seller", status: 200,
-				want: []string{`"capacity_default":3`, `"reminder_days":3`, `"max_reminders":2`, `"ask_expiry_days":14`}},
+				want: []string{`"capacity_default":3`, `"reminder_days":3`, `"max_reminders":2`, `"ask_expiry_days":14`, `"time_zone":"UTC"`}},
 			{name: "a seller may not change them", method: "PATCH", path: "/api/v1/settings", as: "seller",
 				body: `{"capacity_default":5}`, status: 403},
 			{name: "reminder after expiry", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
@@ -24,13 +24,24 @@ func TestSettings(t *testing.T) {
 			{name: "change two", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
 				body: `{"capacity_default":5,"ask_expiry_days":21}`, status: 200,
 				want: []string{`"capacity_default":5`, `"reminder_days":3`, `"ask_expiry_days":21`}},
+			{name: "an unknown time zone", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
+				body: `{"time_zone":"Mars/Olympus"}`, status: 400, fields: []string{"time_zone"}},
+			{name: "the server's zone is not a program zone", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
+				body: `{"time_zone":"Local"}`, status: 400, fields: []string{"time_zone"}},
+			{name: "a time zone", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
+				body: `{"time_zone":"America/New_York"}`, status: 200,
+				want: []string{`"capacity_default":5`, `"time_zone":"America/New_York"`}},
 		})
 		ps, err := f.srv.DB.ProgramSettings(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := (vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 21}); ps != want {
+		if want := (vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 21,
+			TimeZone: "America/New_York"}); ps != want {
 			t.Errorf("stored %+v, want %+v", ps, want)
+		}
+		if zone := f.srv.DB.Clock.Zone().String(); zone != "America/New_York" {
+			t.Errorf("the clock counts days in %s, want America/New_York", zone)
 		}
 	})
 }

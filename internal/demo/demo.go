@@ -149,7 +149,7 @@ func loadReferences(ctx context.Context, db *store.DB, opts Options, res *Result
 	if nRefs <= 0 {
 		nRefs = DefaultReferences
 	}
-	g := NewGenerator(opts.Seed, values, owners, vouch.Today())
+	g := NewGenerator(opts.Seed, values, owners, db.Today())
 	regionName := map[int64]string{}
 	for _, v := range values[vouch.TaxRegion] {
 		regionName[v.ID] = v.Name

@@ -64,9 +64,17 @@ type replay struct {
 	typeIDs map[string]int64
 	oppN    int
 	res     *Result
+	// dbClock is the database's clock during the replay, standing at clock.
+	dbClock *vouch.Clock
 }
 
-func (r *replay) at(t time.Time) { r.clock = t.UTC().Truncate(time.Microsecond) }
+func (r *replay) at(t time.Time) {
+	r.clock = t.UTC().Truncate(time.Microsecond)
+	r.dbClock.Set(r.clock)
+}
+
+// day is the day of t in the program's time zone.
+func (r *replay) day(t time.Time) vouch.Date { return r.dbClock.DayOf(t) }
 
 func (r *replay) as(u *vouch.User) context.Context { return vouch.WithActor(r.ctx, vouch.UserActor(u)) }
 
@@ -83,10 +91,10 @@ func (r *replay) opportunity(seller *vouch.User, created time.Time, winRate int)
 	r.oppN++
 	prospect := companyHeads[r.rng.IntN(len(companyHeads))] + companyTails[r.rng.IntN(len(companyTails))] + " " +
 		[]string{"Group", "Holdings", "Systems", "Partners", "Labs"}[r.rng.IntN(5)]
-	closeDate := vouch.DateOf(created).AddDays(20 + r.rng.IntN(70))
+	closeDate := r.day(created).AddDays(20 + r.rng.IntN(70))
 	status := vouch.OpportunityOpen
 	stage := stages[r.rng.IntN(len(stages))]
-	if closeDate.Before(vouch.DateOf(r.now)) {
+	if closeDate.Before(r.day(r.now)) {
 		status, stage = vouch.OpportunityLost, "Closed lost"
 		if r.rng.IntN(100) < winRate {
 			status, stage = vouch.OpportunityWon, "Closed won"
@@ -127,7 +135,7 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 		return err
 	}
 	req := &vouch.Request{OpportunityID: opp.ID, ActivityTypeID: r.typeIDs[typeName], ReferencesNeeded: 1,
-		DueDate:  vouch.DateOf(t0).AddDays(7 + r.rng.IntN(14)),
+		DueDate:  r.day(t0).AddDays(7 + r.rng.IntN(14)),
 		Criteria: vouch.Criteria{IndustryID: opp.IndustryID, ProductID: opp.ProductID},
 		Context:  fmt.Sprintf("%s is comparing us with a competitor; they want to hear how a peer rolled out and what it took.", opp.Prospect)}
 	if r.rng.IntN(3) == 0 {
@@ -216,7 +224,7 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 		return err
 	}
 	r.at(r.clock.Add(6 * time.Hour))
-	day := vouch.DateOf(r.clock).AddDays(2 + r.rng.IntN(3))
+	day := r.day(r.clock).AddDays(2 + r.rng.IntN(3))
 	when := day.Time().Add(time.Duration(14+r.rng.IntN(4)) * time.Hour)
 	sched := vouch.Schedule{At: when, DurationMinutes: 30, MeetingURL: fmt.Sprintf("https://meet.example.com/vouch-%d", ask.ID)}
 	_, err = r.svc.Schedule(r.as(member), member, ask.ID, sched)
@@ -240,7 +248,7 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 		return nil
 	}
 	r.at(when.Add(2 * time.Hour))
-	if _, err := r.svc.Complete(r.as(member), member, ask.ID, store.OutcomeCompleted, vouch.DateOf(when)); err != nil {
+	if _, err := r.svc.Complete(r.as(member), member, ask.ID, store.OutcomeCompleted, r.day(when)); err != nil {
 		return fmt.Errorf("demo complete: %w", err)
 	}
 	r.res.ActivitiesAdded++
@@ -271,7 +279,7 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 		if err != nil {
 			return err
 		}
-		if err := r.db.MarkThankYouSent(r.as(member), got.ActivityID, "", vouch.DateOf(r.clock)); err != nil {
+		if err := r.db.MarkThankYouSent(r.as(member), got.ActivityID, "", r.day(r.clock)); err != nil {
 			return fmt.Errorf("demo thank-you: %w", err)
 		}
 	}
@@ -311,7 +319,7 @@ func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) 
 		return err
 	}
 	r := &replay{ctx: ctx, db: db, rng: rand.New(rand.NewPCG(uint64(opts.Seed), 0x7265717565737473)), now: db.Now(),
-		tokens: map[string]string{}, typeIDs: map[string]int64{}, res: res}
+		dbClock: vouch.FixedClock(db.Now()), tokens: map[string]string{}, typeIDs: map[string]int64{}, res: res}
 	for _, u := range users {
 		switch u.Role {
 		case vouch.RoleSeller:
@@ -351,9 +359,10 @@ func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) 
 		return err
 	}
 	r.svc.OnLink(func(purpose, token string) { r.tokens[purpose] = token })
-	real := db.Now
-	db.Now = func() time.Time { return r.clock }
-	defer func() { db.Now = real }()
+	real := db.Clock
+	r.dbClock.SetZone(real.Zone())
+	db.Clock = r.dbClock
+	defer func() { db.Clock = real }()
 
 	// Two years of history, a request every few days, most completed.
 	// Between them, deals that never used a reference, which win less often.

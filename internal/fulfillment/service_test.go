@@ -34,7 +34,7 @@ type loop struct {
 func newLoop(t *testing.T, db *store.DB) *loop {
 	t.Helper()
 	l := &loop{db: db, now: time.Now().UTC().Truncate(time.Microsecond)}
-	db.Now = func() time.Time { return l.now }
+	db.Clock = vouch.NewClock(func() time.Time { return l.now })
 	ctx := context.Background()
 	l.seller = l.user(t, "sally@example.com", vouch.RoleSeller)
 	l.pm = l.user(t, "pat@example.com", vouch.RoleProgramManager)

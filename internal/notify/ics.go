@@ -15,7 +15,7 @@ type Event struct {
 	// carry the same UID (and a higher Sequence). Empty: a random one.
 	UID      string
 	Sequence int
-	Stamp    time.Time // when the invitation was made (DTSTAMP); zero: now
+	Stamp    time.Time // when the invitation was made (DTSTAMP), by the caller's clock; zero: Start
 	Start    time.Time
 	End      time.Time // zero: 30 minutes after Start
 	Summary  string
@@ -46,7 +46,7 @@ func ICS(ev Event) string {
 	}
 	stamp := ev.Stamp
 	if stamp.IsZero() {
-		stamp = time.Now()
+		stamp = ev.Start // a renderer reads no clock: the same event renders the same
 	}
 	end := ev.End
 	if end.IsZero() || !end.After(ev.Start) {

@@ -20,6 +20,7 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/vouch"
 )
 
 // TLS modes of Config.TLS.
@@ -95,8 +96,9 @@ type Sender struct {
 	Timeout time.Duration
 	// Backoff is the wait after the n-th failed attempt (n ≥ 1).
 	Backoff func(n int) time.Duration
-	// Now is the clock; tests move it.
-	Now func() time.Time
+	// Clock says when mail is due and when a failed one is tried again: the
+	// database's clock unless a test sets its own.
+	Clock *vouch.Clock
 	// TLSConfig, when set, replaces the system's: e.g. to trust a private CA.
 	TLSConfig *tls.Config
 }
@@ -113,7 +115,7 @@ func NewSender(db *store.DB, cfg Config, log *slog.Logger) *Sender {
 		cfg.TLS = TLSStartTLS
 	}
 	return &Sender{db: db, cfg: cfg, log: log, Interval: DefaultInterval, Lease: DefaultLease,
-		Batch: DefaultBatch, Timeout: DefaultTimeout, Backoff: Backoff, Now: time.Now}
+		Batch: DefaultBatch, Timeout: DefaultTimeout, Backoff: Backoff, Clock: db.Clock}
 }
 
 // Backoff is the wait after the n-th failed attempt: 1 minute, doubling up
@@ -173,7 +175,7 @@ func (s *Sender) Run(ctx context.Context) {
 // returns how many mails it claimed. A mail's failure is recorded on the
 // mail, not returned; the error is the outbox's.
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
-	start := s.Now().UTC()
+	start := s.Clock.Now().UTC()
 	mails, err := s.db.ClaimMail(ctx, start, s.Batch, s.Lease)
 	if err != nil || len(mails) == 0 {
 		return 0, err
@@ -199,7 +201,7 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	for i, m := range mails {
 		// Stop well within the lease, so no other sender takes a mail this
 		// one is still sending.
-		if ctx.Err() != nil || s.Now().Sub(start) > s.Lease/2 {
+		if ctx.Err() != nil || s.Clock.Now().Sub(start) > s.Lease/2 {
 			for _, m := range mails[i:] {
 				s.release(rec, m)
 			}
@@ -298,7 +300,7 @@ func (s *Sender) failed(ctx context.Context, m store.OutboxMail, err error, give
 		return
 	}
 	attempt := m.Attempts + 1
-	next := s.Now().UTC().Add(s.Backoff(attempt))
+	next := s.Clock.Now().UTC().Add(s.Backoff(attempt))
 	if err := s.db.MarkMailFailed(ctx, m.ID, msg, next); err != nil {
 		s.log.Error("recording a mail failure", "id", m.ID, "err", err)
 	}

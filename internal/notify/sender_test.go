@@ -8,7 +8,6 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -63,24 +62,6 @@ func outbox(t *testing.T, db *store.DB) []store.OutboxMail {
 		list[i], list[j] = list[j], list[i]
 	}
 	return list
-}
-
-// clock is a settable clock for Sender.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 const invite = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
@@ -153,9 +134,9 @@ func TestSenderBacksOffAfterTemporaryFailure(t *testing.T) {
 	sink := testutil.NewSMTPSink(t)
 	sink.Reject(451, "try again later")
 	queue(t, db, vouch.Mail{To: "ada@example.com", Subject: "Greylisted", Body: "b"})
-	clk := &clock{t: time.Now().UTC()}
+	clk := vouch.FixedClock(time.Now().UTC())
 	s := notify.NewSender(db, sinkConfig(sink), quiet)
-	s.Now = clk.Now
+	s.Clock = clk
 
 	if n, err := s.SendDue(ctx); n != 1 || err != nil {
 		t.Fatalf("SendDue = %d, %v", n, err)
@@ -175,7 +156,7 @@ func TestSenderBacksOffAfterTemporaryFailure(t *testing.T) {
 	if n, _ := s.SendDue(ctx); n != 0 {
 		t.Errorf("tried again %d mails before the backoff ended", n)
 	}
-	clk.Add(2 * time.Minute)
+	clk.Advance(2 * time.Minute)
 	if n, err := s.SendDue(ctx); n != 1 || err != nil {
 		t.Fatalf("SendDue after the backoff = %d, %v", n, err)
 	}
@@ -265,9 +246,9 @@ func TestSenderStartTLSAndAuth(t *testing.T) {
 
 	// A wrong password is a failure to retry (someone will fix the setting).
 	queue(t, db, vouch.Mail{To: "ada@example.com", Subject: "Secure", Body: "b"})
-	clk := &clock{t: time.Now().UTC()}
+	clk := vouch.FixedClock(time.Now().UTC())
 	bad := notify.NewSender(db, cfg, quiet)
-	bad.TLSConfig, bad.Now = sink.ClientTLS(), clk.Now
+	bad.TLSConfig, bad.Clock = sink.ClientTLS(), clk
 	bad.SendDue(ctx)
 	if m := outbox(t, db)[0]; m.Status != store.MailPending || m.Attempts != 1 || m.LastError == "" {
 		t.Errorf("with a wrong password: %+v", m)
@@ -275,8 +256,8 @@ func TestSenderStartTLSAndAuth(t *testing.T) {
 
 	cfg.Password = "s3cret"
 	good := notify.NewSender(db, cfg, quiet)
-	good.TLSConfig, good.Now = sink.ClientTLS(), clk.Now
-	clk.Add(time.Hour)
+	good.TLSConfig, good.Clock = sink.ClientTLS(), clk
+	clk.Advance(time.Hour)
 	if n, err := good.SendDue(ctx); n != 1 || err != nil {
 		t.Fatalf("SendDue = %d, %v", n, err)
 	}
@@ -287,7 +268,7 @@ func TestSenderStartTLSAndAuth(t *testing.T) {
 	// starttls (the default) never falls back to plain text.
 	plain := testutil.NewSMTPSink(t)
 	s := notify.NewSender(db, notify.Config{Host: plain.Host, Port: plain.Port, From: "vouch@example.com"}, quiet)
-	s.Now = clk.Now
+	s.Clock = clk
 	queue(t, db, vouch.Mail{To: "bob@example.com", Subject: "Not in clear", Body: "b"})
 	s.SendDue(ctx)
 	if m := outbox(t, db)[1]; m.Status != store.MailPending || m.Attempts != 1 || !strings.Contains(strings.ToLower(m.LastError), "starttls") {
@@ -369,9 +350,9 @@ func TestRestartPicksUpUnsentMail(t *testing.T) {
 			t.Fatal("Run did not return after its context ended")
 		}
 
-		clk := &clock{t: time.Now().UTC().Add(2 * time.Minute)} // past the dead sender's lease and the backoff
+		clk := vouch.FixedClock(time.Now().UTC().Add(2 * time.Minute)) // past the dead sender's lease and the backoff
 		s := notify.NewSender(db, sinkConfig(sink), quiet)
-		s.Now, s.Interval = clk.Now, 20*time.Millisecond
+		s.Clock, s.Interval = clk, 20*time.Millisecond
 		run(t, s)
 		sink.WaitFor(t, func(m testutil.Message) bool { return m.Subject == "queued while down" }, 10*time.Second)
 		sink.WaitFor(t, func(m testutil.Message) bool { return m.Subject == "claimed by the dead" }, 10*time.Second)

@@ -407,9 +407,9 @@ func TestMatchReadsAsksFromTheDatabase(t *testing.T) {
 		call := f.value(vouch.TaxActivityType, "Call")
 		ask := func(ref string, daysAgo int) {
 			t.Helper()
-			clock := db.Now
-			db.Now = func() time.Time { return clock().AddDate(0, 0, -daysAgo) }
-			defer func() { db.Now = clock }()
+			clock := db.Clock
+			db.Clock = vouch.NewClock(func() time.Time { return clock.Now().AddDate(0, 0, -daysAgo) })
+			defer func() { db.Clock = clock }()
 			opp := &vouch.Opportunity{Name: fmt.Sprintf("Deal for %s", ref), OwnerID: seller.ID}
 			if err := db.CreateOpportunity(ctx, opp); err != nil {
 				t.Fatal(err)

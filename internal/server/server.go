@@ -229,7 +229,7 @@ func (s *Server) wakeResting(ctx context.Context) {
 	tick := time.NewTicker(10 * time.Minute)
 	defer tick.Stop()
 	for {
-		if n, err := s.db.WakeRestingReferences(ctx, vouch.Today()); err != nil && ctx.Err() == nil {
+		if n, err := s.db.WakeRestingReferences(ctx, s.db.Today()); err != nil && ctx.Err() == nil {
 			s.log.Error("waking resting references", "err", err)
 		} else if n > 0 {
 			s.log.Info("resting references are active again", "count", n)

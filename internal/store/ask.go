@@ -212,7 +212,7 @@ func (db *DB) CreateAsk(ctx context.Context, a *vouch.Ask, link NewLink, out vou
 		if err != nil {
 			return err
 		}
-		if err := askable(ref, req, vouch.DateOf(tx.now)); err != nil {
+		if err := askable(ref, req, tx.today()); err != nil {
 			return err
 		}
 		var n int
@@ -313,7 +313,7 @@ func (db *DB) ApproveAsk(ctx context.Context, askID int64, approve bool, note st
 			if err != nil {
 				return err
 			}
-			if err := askable(ref, req, vouch.DateOf(tx.now)); err != nil {
+			if err := askable(ref, req, tx.today()); err != nil {
 				return err
 			}
 		}
@@ -425,7 +425,7 @@ func (db *DB) AnswerAsk(ctx context.Context, linkHash string, ans vouch.Answer, 
 		case vouch.AnswerDecline:
 			body = "Advocate declined"
 		case vouch.AnswerPause:
-			if ans.NotBefore.IsZero() || !ans.NotBefore.After(vouch.DateOf(tx.now)) {
+			if ans.NotBefore.IsZero() || !ans.NotBefore.After(tx.today()) {
 				return &vouch.Error{Code: vouch.EINVALID, Message: "Choose the first day we may ask again.",
 					Fields: map[string]string{"not_before": "must be a day after today"}}
 			}
@@ -500,7 +500,7 @@ func (tx *Tx) book(a *vouch.Ask, req *vouch.Request) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	today := vouch.DateOf(tx.now)
+	today := tx.today()
 	if ref.EffectiveStatus(today) != vouch.StatusActive {
 		return 0, ErrNoLongerAvailable
 	}
@@ -627,7 +627,7 @@ func (db *DB) ScheduleAsk(ctx context.Context, askID int64, s vouch.Schedule, ou
 			if err != nil {
 				return err
 			}
-			day := vouch.DateIn(at, ref.TimeZone)
+			day := tx.db.Clock.DayIn(at, ref.TimeZone)
 			others, err := tx.activityDays(a.ReferenceID, day.AddDays(-vouch.CapacityWindowDays), day.AddDays(vouch.CapacityWindowDays), a.ActivityID)
 			if err != nil {
 				return err
@@ -705,11 +705,11 @@ func (db *DB) CompleteAsk(ctx context.Context, askID int64, outcome string, day 
 		if err != nil {
 			return err
 		}
-		today := vouch.DateIn(tx.now, ref.TimeZone)
+		today := tx.db.Clock.DayIn(tx.now, ref.TimeZone)
 		if day.IsZero() {
 			day = today
 			if a.ScheduledAt != nil && a.ScheduledAt.Before(tx.now) {
-				day = vouch.DateIn(*a.ScheduledAt, ref.TimeZone)
+				day = tx.db.Clock.DayIn(*a.ScheduledAt, ref.TimeZone)
 			}
 		}
 		if day.After(today) {
@@ -998,7 +998,7 @@ func (db *DB) AsksToRemind(ctx context.Context, since time.Time, max int) ([]*vo
 	return db.asks(ctx, `WHERE state = ? AND reminders < ? AND COALESCE(reminded_at, sent_at) < ?
 		AND ref_id IN (SELECT id FROM refs WHERE status = ? OR (status = ? AND resting_until <> '' AND resting_until <= ?))
 		ORDER BY id`, string(vouch.AskPending), max, since.UTC(),
-		string(vouch.StatusActive), string(vouch.StatusResting), vouch.DateOf(db.Now()).String())
+		string(vouch.StatusActive), string(vouch.StatusResting), db.Today().String())
 }
 
 // RemindAsk records a reminder with its new link, and queues out — unless
@@ -1013,7 +1013,7 @@ func (db *DB) RemindAsk(ctx context.Context, askID int64, since time.Time, link 
 		if err != nil {
 			return err
 		}
-		if ref.EffectiveStatus(vouch.DateOf(tx.now)) != vouch.StatusActive {
+		if ref.EffectiveStatus(tx.today()) != vouch.StatusActive {
 			return nil // opted out or paused meanwhile: not to be contacted
 		}
 		// One conditional UPDATE decides: of two instances reminding at

@@ -326,7 +326,7 @@ func (tx *Tx) changeStatus(id int64, version int, c vouch.StatusChange) (*vouch.
 		return nil, staleVersion("reference", r.Version)
 	}
 	c.Reason = strings.TrimSpace(c.Reason)
-	today := vouch.DateOf(tx.now)
+	today := tx.today()
 	from := r.EffectiveStatus(today)
 	if err := vouch.CheckTransition(from, c, today); err != nil {
 		return nil, err

@@ -72,7 +72,7 @@ func (tx *Tx) event(requestID int64, e vouch.RequestEvent) error {
 // CreateRequest stores a new request, in state submitted (or in progress
 // when an assignee is given), and queues out.
 func (db *DB) CreateRequest(ctx context.Context, r *vouch.Request, out vouch.Outgoing) error {
-	if err := r.Validate(vouch.DateOf(db.Now())); err != nil {
+	if err := r.Validate(db.Today()); err != nil {
 		return err
 	}
 	return db.update(ctx, func(tx *Tx) error { return tx.createRequest(r, out) })
@@ -87,7 +87,7 @@ func (db *DB) CreateRequestWithOpportunity(ctx context.Context, r *vouch.Request
 	}
 	probe := *r
 	probe.OpportunityID = -1 // not known yet
-	if err := probe.Validate(vouch.DateOf(db.Now())); err != nil {
+	if err := probe.Validate(db.Today()); err != nil {
 		return err
 	}
 	saved := *o
@@ -96,7 +96,7 @@ func (db *DB) CreateRequestWithOpportunity(ctx context.Context, r *vouch.Request
 			return err
 		}
 		r.OpportunityID = o.ID
-		if err := r.Validate(vouch.DateOf(tx.now)); err != nil {
+		if err := r.Validate(tx.today()); err != nil {
 			return err
 		}
 		return tx.createRequest(r, out)

@@ -28,7 +28,7 @@ type rqFixture struct {
 func newRQFixture(t *testing.T, db *store.DB) *rqFixture {
 	t.Helper()
 	f := &rqFixture{db: db, now: time.Now().UTC().Truncate(time.Microsecond)}
-	db.Now = func() time.Time { return f.now }
+	db.Clock = vouch.NewClock(func() time.Time { return f.now })
 	f.seller = mustUser(t, db, "sally@example.com", vouch.RoleSeller)
 	f.team = mustUser(t, db, "tom@example.com", vouch.RoleTeamMember)
 	f.acct = mustAccount(t, db, "Northwind Health")
@@ -37,7 +37,7 @@ func newRQFixture(t *testing.T, db *store.DB) *rqFixture {
 	return f
 }
 
-func (f *rqFixture) today() vouch.Date { return vouch.DateOf(f.now) }
+func (f *rqFixture) today() vouch.Date { return f.db.Today() }
 
 // advance moves the database's clock; tests run their steps one at a time.
 func (f *rqFixture) advance(d time.Duration) { f.now = f.now.Add(d) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -15,6 +16,7 @@ const (
 	SettingReminderDays    = "ask_reminder_days"
 	SettingMaxReminders    = "ask_max_reminders"
 	SettingAskExpiryDays   = "ask_expiry_days"
+	SettingTimeZone        = "time_zone" // IANA name; decides what day it is for the whole program
 )
 
 // Setting returns the value of key, or def when unset.
@@ -86,11 +88,29 @@ func (db *DB) ProgramSettings(ctx context.Context) (vouch.ProgramSettings, error
 		}
 		*f.value = settingCount(v, *f.value)
 	}
+	zone, err := db.Setting(ctx, SettingTimeZone, "")
+	if err != nil {
+		return ps, err
+	}
+	// A zone the server's zone database no longer knows reads as UTC, the
+	// zone the clock then uses, rather than failing every page.
+	ps.TimeZone = vouch.ProgramSettings{TimeZone: zone}.Zone().String()
 	return ps, nil
 }
 
+// LoadTimeZone sets the clock to the program's time zone as saved.
+func (db *DB) LoadTimeZone(ctx context.Context) error {
+	ps, err := db.ProgramSettings(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the program's time zone: %w", err)
+	}
+	db.Clock.SetZone(ps.Zone())
+	return nil
+}
+
 // SetProgramSettings saves the program's settings in one transaction,
-// auditing each one that changed.
+// auditing each one that changed. Once saved, this process's clock counts
+// days in the saved time zone.
 func (db *DB) SetProgramSettings(ctx context.Context, ps vouch.ProgramSettings) error {
 	if err := ps.Validate(); err != nil {
 		return err
@@ -99,8 +119,17 @@ func (db *DB) SetProgramSettings(ctx context.Context, ps vouch.ProgramSettings) 
 	if err != nil {
 		return err
 	}
+	zone := ps.Zone()
 	before := programSettingFields(&current)
-	return db.update(ctx, func(tx *Tx) error {
+	err = db.update(ctx, func(tx *Tx) error {
+		if after := zone.String(); after != current.TimeZone {
+			if _, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, SettingTimeZone, after); err != nil {
+				return err
+			}
+			if err := tx.audit("update", "setting:"+SettingTimeZone, 0, []vouch.Change{{Field: SettingTimeZone, Before: current.TimeZone, After: after}}); err != nil {
+				return err
+			}
+		}
 		for i, f := range programSettingFields(&ps) {
 			if *f.value == *before[i].value {
 				continue
@@ -116,6 +145,11 @@ func (db *DB) SetProgramSettings(ctx context.Context, ps vouch.ProgramSettings) 
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	db.Clock.SetZone(zone)
+	return nil
 }
 
 type settingField struct {

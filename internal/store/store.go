@@ -61,8 +61,10 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 
-	// Now is the clock; tests replace it.
-	Now func() time.Time
+	// Clock is the program's one clock: the time every transaction records
+	// and the day the store's rules count from, in the program's time zone.
+	// Open sets the wall clock; tests pin or replace it before use.
+	Clock *vouch.Clock
 
 	rebound sync.Map // query with ? placeholders → query with $n placeholders
 
@@ -157,7 +159,7 @@ func openSQLite(ctx context.Context, dir string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	db := &DB{Engine: SQLite, Path: path, write: write, read: read, Now: now}
+	db := &DB{Engine: SQLite, Path: path, write: write, read: read, Clock: vouch.NewClock(nil)}
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("cannot open SQLite database %s: %w", path, err)
@@ -177,7 +179,7 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	pool.SetMaxOpenConns(20)
 	pool.SetMaxIdleConns(10)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{Engine: Postgres, URL: rawURL, write: pool, read: pool, Now: now}
+	db := &DB{Engine: Postgres, URL: rawURL, write: pool, read: pool, Clock: vouch.NewClock(nil)}
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %s", net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), pgReason(err))
@@ -221,7 +223,12 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+// Now is the clock's time as the database keeps it: UTC, to the
+// microsecond, so a time read back equals the one written.
+func (db *DB) Now() time.Time { return db.Clock.Now().UTC().Truncate(time.Microsecond) }
+
+// Today is the clock's day in the program's time zone.
+func (db *DB) Today() vouch.Date { return db.Clock.Today() }
 
 // Close closes the database.
 func (db *DB) Close() error {
@@ -239,7 +246,8 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.read.PingContext(ctx)
 }
 
-// Migrate applies every pending migration of the engine, then seeds defaults.
+// Migrate applies every pending migration of the engine, then seeds
+// defaults and sets the clock to the program's time zone.
 // On PostgreSQL a session lock lets several instances start at once.
 func (db *DB) Migrate(ctx context.Context) error {
 	dialect := database.DialectSQLite3
@@ -265,7 +273,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrating the database: %w", err)
 	}
-	return db.seedTaxonomies(ctx)
+	if err := db.seedTaxonomies(ctx); err != nil {
+		return err
+	}
+	return db.LoadTimeZone(ctx)
 }
 
 // SchemaVersion returns the newest applied migration.
@@ -348,6 +359,9 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	db.notify(tx.touched)
 	return nil
 }
+
+// today is the transaction's day in the program's time zone.
+func (tx *Tx) today() vouch.Date { return tx.db.Clock.DayOf(tx.now) }
 
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 	return tx.tx.ExecContext(tx.ctx, tx.db.q(query), args...)

@@ -119,7 +119,7 @@ func TestSessions(t *testing.T) {
 		}
 		// Expiry.
 		tok3, _, _ := db.CreateSession(ctx, u.ID)
-		db.Now = func() time.Time { return time.Now().UTC().Add(store.SessionTTL + time.Hour) }
+		db.Clock.Advance(store.SessionTTL + time.Hour)
 		if _, _, err := db.SessionUser(ctx, tok3); vouch.ErrorCode(err) != vouch.EUNAUTHORIZED {
 			t.Errorf("expired session: %v, want unauthorized", err)
 		}

@@ -1,21 +1,47 @@
 package vouch
 
+import (
+	"strings"
+	"time"
+)
+
 // ProgramSettings are the knobs of the reference program that the program
 // team sets for everyone: how much a reference may be asked, and how long
-// an advocate has to answer.
+// an advocate has to answer, and which time zone decides what day it is.
 type ProgramSettings struct {
 	CapacityDefault int `json:"capacity_default"` // activities per reference per rolling 90 days, unless overridden
 	ReminderDays    int `json:"reminder_days"`    // days without an answer before an advocate is reminded
 	MaxReminders    int `json:"max_reminders"`    // reminders per ask at most
 	AskExpiryDays   int `json:"ask_expiry_days"`  // days after which an unanswered ask expires
+	// TimeZone is the IANA name of the program's time zone: it decides
+	// which day "today" is and where a month or quarter starts and ends.
+	TimeZone string `json:"time_zone"`
+}
+
+// DefaultTimeZone is the program's time zone until the team sets one.
+const DefaultTimeZone = "UTC"
+
+// Zone is the program's time zone; UTC when TimeZone is empty or not a zone.
+func (s ProgramSettings) Zone() *time.Location {
+	name := strings.TrimSpace(s.TimeZone)
+	if name == "" || name == DefaultTimeZone || !KnownTimeZone(name) {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // DefaultProgramSettings are the settings nobody changed.
 func DefaultProgramSettings() ProgramSettings {
-	return ProgramSettings{CapacityDefault: DefaultCapacity, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 14}
+	return ProgramSettings{CapacityDefault: DefaultCapacity, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 14,
+		TimeZone: DefaultTimeZone}
 }
 
-// Validate checks the settings make sense together.
+// Validate checks the settings make sense together. An empty TimeZone is
+// the default, UTC.
 func (s ProgramSettings) Validate() error {
 	var v Validation
 	if s.CapacityDefault < 0 || s.CapacityDefault > 100 {
@@ -31,6 +57,9 @@ func (s ProgramSettings) Validate() error {
 	}
 	if s.MaxReminders < 0 || s.MaxReminders > 10 {
 		v.Add("max_reminders", "must be between 0 and 10")
+	}
+	if name := strings.TrimSpace(s.TimeZone); name != "" && name != DefaultTimeZone && !KnownTimeZone(name) {
+		v.Add("time_zone", "must be a time zone like Europe/Berlin, America/New_York or UTC")
 	}
 	return v.Err()
 }

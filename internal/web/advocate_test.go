@@ -391,7 +391,7 @@ func TestBadAdvocateLinksChangeNothing(t *testing.T) {
 		}
 
 		// Two weeks and a day later the link has expired.
-		s.DB.Now = func() time.Time { return time.Now().UTC().Add(fulfillment.AskTTL + 24*time.Hour) }
+		s.DB.Clock.Advance(fulfillment.AskTTL + 24*time.Hour)
 		resp, body := visit(t, s, "/a/"+token)
 		expect(t, "expired link", resp, http.StatusGone, "/a/"+token)
 		mustBePrivate(t, "expired link", resp)

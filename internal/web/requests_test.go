@@ -98,7 +98,7 @@ func earlierDB(t *testing.T, s *testutil.Server, days int) *store.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	db.Now = func() time.Time { return time.Now().UTC().AddDate(0, 0, -days).Truncate(time.Microsecond) }
+	db.Clock = vouch.NewClock(func() time.Time { return time.Now().UTC().AddDate(0, 0, -days) })
 	return db
 }
 

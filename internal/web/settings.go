@@ -9,7 +9,14 @@ import (
 )
 
 var settingLabels = map[string]string{"capacity_default": "Activities per 90 days", "reminder_days": "Remind after",
-	"max_reminders": "Reminders", "ask_expiry_days": "Asks expire after"}
+	"max_reminders": "Reminders", "ask_expiry_days": "Asks expire after", "time_zone": "Time zone"}
+
+// settingsView is the settings page's data: the settings and the time
+// zones suggested for the program.
+type settingsView struct {
+	vouch.ProgramSettings
+	TimeZones []string
+}
 
 // settings serves GET /admin/settings: the program's settings.
 func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
@@ -18,13 +25,24 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "settings", &page{Title: "Program settings", Nav: "settings", Data: ps})
+	h.render(w, r, http.StatusOK, "settings", &page{Title: "Program settings", Nav: "settings", Data: settingsView{ps, commonTimeZones}})
 }
 
 // saveSettings serves POST /admin/settings.
 func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	p := &page{Title: "Program settings", Nav: "settings", Form: r.PostForm, Errors: map[string]string{}}
 	var ps vouch.ProgramSettings
+	if _, sent := r.PostForm["time_zone"]; sent {
+		ps.TimeZone = strings.TrimSpace(r.PostFormValue("time_zone")) // empty is the default, UTC
+	} else {
+		// A form from before the time zone was a setting leaves it as it is.
+		current, err := h.db.ProgramSettings(r.Context())
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		ps.TimeZone = current.TimeZone
+	}
 	for _, f := range []struct {
 		name  string
 		value *int
@@ -49,6 +67,6 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		p.Errors = fieldErrors(err, settingLabels)
 	}
 	p.Error = "Nothing was saved: correct the fields below."
-	p.Data = ps
+	p.Data = settingsView{ps, commonTimeZones}
 	h.render(w, r, http.StatusBadRequest, "settings", p)
 }

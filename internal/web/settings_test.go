@@ -52,7 +52,7 @@ func TestProgramSettings(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Settings saved.") {
 			t.Fatalf("saving settings: %d %s", resp.StatusCode, body)
 		}
-		want := vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 4, MaxReminders: 1, AskExpiryDays: 21}
+		want := vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 4, MaxReminders: 1, AskExpiryDays: 21, TimeZone: "UTC"}
 		if ps, _ := db.ProgramSettings(ctx); ps != want {
 			t.Errorf("saved %+v, want %+v", ps, want)
 		}
@@ -62,6 +62,46 @@ func TestProgramSettings(t *testing.T) {
 		mustContain(t, "profile after the capacity change", body, "0 of 5 used")
 		if entries, _, _ := db.ListAudit(ctx, vouch.AuditFilter{EntityType: "setting:" + store.SettingCapacityDefault}); len(entries) != 1 {
 			t.Errorf("audit of the capacity change: %d entries", len(entries))
+		}
+	})
+}
+
+func TestProgramTimeZoneSetting(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		testutil.CreateUser(t, s.DB, "pm@example.com", vouch.RoleProgramManager)
+		pm := testutil.Login(t, s, "pm@example.com")
+		_, body := pm.Get("/admin/settings")
+		mustContain(t, "settings page", body, `name="time_zone"`, `value="UTC"`, `<option value="Europe/Berlin">`)
+
+		form := url.Values{"capacity_default": {"2"}, "reminder_days": {"3"}, "max_reminders": {"2"}, "ask_expiry_days": {"14"},
+			"time_zone": {"Mars/Olympus"}}
+		resp, body := pm.PostForm("/admin/settings", form)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Time zone must be a time zone like Europe/Berlin") ||
+			!strings.Contains(body, `value="Mars/Olympus"`) {
+			t.Errorf("an unknown time zone: %d %s", resp.StatusCode, body)
+		}
+		if ps, _ := s.DB.ProgramSettings(ctx); ps != vouch.DefaultProgramSettings() {
+			t.Errorf("a refused form saved %+v", ps)
+		}
+
+		form.Set("time_zone", " Europe/Berlin ")
+		if resp, body := pm.PostForm("/admin/settings", form); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Settings saved.") {
+			t.Fatalf("saving the time zone: %d %s", resp.StatusCode, body)
+		}
+		if ps, _ := s.DB.ProgramSettings(ctx); ps.TimeZone != "Europe/Berlin" || s.DB.Clock.Zone().String() != "Europe/Berlin" {
+			t.Errorf("saved %q, clock in %v; want Europe/Berlin", ps.TimeZone, s.DB.Clock.Zone())
+		}
+		_, body = pm.Get("/admin/settings")
+		mustContain(t, "settings page after the change", body, `value="Europe/Berlin"`)
+
+		// A form without the field (from before it existed) keeps the zone.
+		form.Del("time_zone")
+		form.Set("capacity_default", "4")
+		if resp, _ := pm.PostForm("/admin/settings", form); resp.StatusCode != http.StatusOK {
+			t.Fatalf("saving without a time zone: %d", resp.StatusCode)
+		}
+		if ps, _ := s.DB.ProgramSettings(ctx); ps.TimeZone != "Europe/Berlin" || ps.CapacityDefault != 4 {
+			t.Errorf("after a form without the zone: %+v", ps)
 		}
 	})
 }

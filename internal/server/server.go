@@ -108,7 +108,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		s.log.Warn("cross-origin request refused", "method", r.Method, "path", vouch.LoggablePath(r.URL.Path), "origin", r.Header.Get("Origin"))
 		http.Error(w, "Cross-origin request refused: this form did not come from Vouch.", http.StatusForbidden)
 	}))
-	s.handler = m.wrap(s.recoverer(securityHeaders(https, cop.Handler(mux))))
+	s.handler = m.wrap(s.recoverer(securityHeaders(https, cop.Handler(s.checkInput(mux)))))
 	return s, nil
 }
 

@@ -307,3 +307,31 @@ func TestLongTextKeepsLineBreaks(t *testing.T) {
 }
 
 var ctx = vouch.WithActor(context.Background(), vouch.Actor{Label: "test"})
+
+// Each kind of route has its limit, and a larger declared body is refused
+// naming it, before authentication and before a byte is read.
+func TestBodyLimitsByRoute(t *testing.T) {
+	s := testutil.StartServer(t, store.SQLite)
+	for _, c := range []struct {
+		path string
+		size int64
+		want string
+	}{
+		{"/references/import", 22 << 20, "The upload is larger than 21 MiB"},
+		{"/references/import/abc/check", 300 << 10, "larger than 256 KiB"},
+		{"/a/some-token", 100 << 10, "larger than 64 KiB"},
+		{"/f/some-token", 100 << 10, "larger than 64 KiB"},
+		{"/login", 300 << 10, "larger than 256 KiB"},
+		{"/api/v1/references", 2 << 20, `"code":"too_large","message":"The request body is larger than 1 MiB`},
+	} {
+		body := newEndlessForm(c.size)
+		resp, err := postEndless(s.URL+c.path, body, true)
+		if err != nil {
+			t.Fatalf("%s: %v", c.path, err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(page), c.want) {
+			t.Errorf("%s with %d bytes: %d, want 413 saying %q\n%s", c.path, c.size, resp.StatusCode, c.want, page)
+		}
+	}
+}

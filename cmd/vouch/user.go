@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -91,6 +93,9 @@ func (m *Main) userAdd(ctx context.Context, args []string) error {
 		fs.Usage()
 		return usageError{"--email, --name and --role are required"}
 	}
+	if err := checkFlagText(map[string]string{"email": *email, "name": *name, "role": *role}); err != nil {
+		return err
+	}
 	u := &vouch.User{Email: *email, Name: *name, Role: vouch.Role(*role)}
 	if err := u.Validate(); err != nil { // before asking for a password
 		return err
@@ -133,9 +138,23 @@ func (m *Main) userList(ctx context.Context, args []string) error {
 		if u.Disabled {
 			status = "disabled"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role, status)
+		// Names stored before control characters were refused are escaped,
+		// so none can move the cursor or rewrite the terminal.
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", u.ID, vouch.Printable(u.Email), vouch.Printable(u.Name), vouch.Printable(string(u.Role)), status)
 	}
 	return tw.Flush()
+}
+
+// checkFlagText refuses flag values with control characters or invalid
+// UTF-8, as the pages and the API do: a name holding an escape sequence
+// would rewrite the terminal of whoever lists the users.
+func checkFlagText(flags map[string]string) error {
+	for _, name := range slices.Sorted(maps.Keys(flags)) {
+		if err := vouch.CheckText(name, flags[name], false); err != nil {
+			return fmt.Errorf("--%s: %s", name, vouch.ErrorMessage(err))
+		}
+	}
+	return nil
 }
 
 // withUser parses --email plus extra flags, opens the database and finds the user.
@@ -152,6 +171,9 @@ func (m *Main) withUser(ctx context.Context, name string, args []string, extra f
 	if *email == "" {
 		fs.Usage()
 		return usageError{"--email is required"}
+	}
+	if err := checkFlagText(map[string]string{"email": *email}); err != nil {
+		return err
 	}
 	db, err := dbf.open(ctx)
 	if err != nil {
@@ -170,6 +192,9 @@ func (m *Main) userSetRole(ctx context.Context, args []string) error {
 	return m.withUser(ctx, "user set-role", args, func(fs *flagSet) {
 		role = fs.String("role", "", "admin, program_manager, team_member, seller or viewer")
 	}, func(db *store.DB, u *vouch.User) error {
+		if err := checkFlagText(map[string]string{"role": *role}); err != nil {
+			return err
+		}
 		r := vouch.Role(*role)
 		if _, err := db.UpdateUser(ctx, u.ID, vouch.UserUpdate{Role: &r}); err != nil {
 			return err

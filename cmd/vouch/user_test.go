@@ -60,6 +60,12 @@ func TestUserCommands(t *testing.T) {
 		// The only admin cannot lose the role: someone must manage users.
 		r = runVouch(t, opts{}, append([]string{"user", "set-role", "--email", "a@example.com", "--role", "viewer"}, db...)...)
 		wantFailure(t, r, 1, "a@example.com is the last admin")
+		// Escape sequences in a name would rewrite the terminal of whoever lists users.
+		r = runVouch(t, opts{stdin: "first password\n"},
+			append([]string{"user", "add", "--email", "e@example.com", "--name", "\x1b[2J\x1b[HEve", "--role", "viewer"}, db...)...)
+		wantFailure(t, r, 1, "--name: Name contains a control character (U+001B)")
+		r = runVouch(t, opts{}, append([]string{"user", "set-role", "--email", "a\x07@example.com", "--role", "viewer"}, db...)...)
+		wantFailure(t, r, 1, "--email: Email contains a control character (U+0007)")
 		if r := runVouch(t, opts{}, "user", "add"); r.code != 2 || !strings.Contains(r.stderr, "--email, --name and --role are required") {
 			t.Errorf("user add without flags: want exit 2, got %s", r)
 		}
@@ -185,4 +191,24 @@ func TestTokenCommands(t *testing.T) {
 			t.Errorf("token without subcommand: want exit 2 and usage, got %s", r)
 		}
 	})
+}
+
+// A name stored with an escape sequence (before such names were refused)
+// is listed escaped, so it cannot rewrite the terminal.
+func TestUserListEscapesControlCharacters(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := []string{"--data-dir", dir}
+	mustVouch(t, opts{stdin: "first password\n"},
+		append([]string{"user", "add", "--email", "a@example.com", "--name", "A", "--role", "admin"}, db...)...)
+	st := openStore(t, dir)
+	name := "\x1b[2J\x1b[HEve"
+	if _, err := st.UpdateUser(vouch.WithActor(context.Background(), vouch.Actor{Label: "test"}), 1,
+		vouch.UserUpdate{Name: &name}); err != nil {
+		t.Fatal(err)
+	}
+	out := mustVouch(t, opts{}, append([]string{"user", "list"}, db...)...).stdout
+	if strings.ContainsRune(out, 0x1b) || !strings.Contains(out, `\x1b[2J\x1b[HEve`) {
+		t.Errorf("user list prints the escape sequence raw:\n%q", out)
+	}
 }

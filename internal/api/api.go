@@ -3,6 +3,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/base64"
@@ -14,6 +15,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/refindex"
@@ -191,6 +193,7 @@ var statusOf = map[string]int{
 	vouch.ENOTFOUND:     http.StatusNotFound,
 	vouch.ECONFLICT:     http.StatusConflict,
 	vouch.ERATELIMITED:  http.StatusTooManyRequests,
+	vouch.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	vouch.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -201,6 +204,10 @@ type errorBody struct {
 		Fields  map[string]string `json:"fields,omitempty"`
 	} `json:"error"`
 }
+
+// WriteError writes err as the API's JSON error body, for answers the server
+// gives before a handler runs (a body over its limit, a bad parameter).
+func WriteError(w http.ResponseWriter, err error) { writeError(w, err) }
 
 func writeError(w http.ResponseWriter, err error) {
 	var body errorBody
@@ -297,9 +304,24 @@ func nextCursor(offset, n, total int) string {
 	return ""
 }
 
-// decode reads a JSON body into v, rejecting unknown fields so typos are not silently ignored.
+// MaxBody is the largest JSON body the API accepts.
+const MaxBody = 1 << 20
+
+// decode reads a JSON body into v, rejecting unknown fields so typos are not
+// silently ignored, bodies over MaxBody (413, not "not valid JSON") and text
+// with control characters or invalid UTF-8 (naming the field).
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	data, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return vouch.TooLarge("The request body", min(tooLarge.Limit, MaxBody))
+	case err != nil:
+		return vouch.Errorf(vouch.EINVALID, "The request body could not be read: %v", err)
+	case len(data) > MaxBody:
+		return vouch.TooLarge("The request body", MaxBody)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var syn *json.SyntaxError
@@ -318,14 +340,97 @@ func decode(r *http.Request, v any) error {
 				Fields: map[string]string{typ.Field: "must be " + jsonType(typ.Type)}}
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return &vouch.Error{Code: vouch.EINVALID, Message: "Unknown field " + f + ".", Fields: map[string]string{f: "is not a known field"}}
+			return &vouch.Error{Code: vouch.EINVALID, Message: "Unknown field " + vouch.Printable(f) + ".", Fields: map[string]string{f: "is not a known field"}}
 		}
 		return vouch.Errorf(vouch.EINVALID, "The request body could not be read: %v", err)
 	}
 	if dec.More() {
 		return vouch.Errorf(vouch.EINVALID, "The request body must be one JSON object, with nothing after it.")
 	}
-	return nil
+	return checkJSONText(data)
+}
+
+// checkJSONText holds every string of a valid JSON document, keys included,
+// to vouch.CheckText, naming it by its path ("name", "criteria.notes",
+// "ids[2]"). JSON decoding turns invalid UTF-8 into U+FFFD silently, so each
+// string's raw bytes are checked too.
+func checkJSONText(data []byte) error {
+	type level struct {
+		object  bool
+		wantKey bool // in an object, the next string is a key
+		key     string
+		index   int
+	}
+	var stack []*level
+	path := func() string {
+		var b strings.Builder
+		for _, l := range stack {
+			if !l.object {
+				b.WriteString("[" + strconv.Itoa(l.index) + "]")
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(l.key)
+		}
+		return b.String()
+	}
+	// valueDone moves past a value: to the next key, or the next array index.
+	valueDone := func() {
+		if len(stack) == 0 {
+			return
+		}
+		if top := stack[len(stack)-1]; top.object {
+			top.wantKey = true
+		} else {
+			top.index++
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var offset int64
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // the end: decode has already refused bad JSON
+		}
+		raw := data[offset:dec.InputOffset()]
+		offset = dec.InputOffset()
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, &level{object: true, wantKey: true})
+			case '[':
+				stack = append(stack, &level{})
+			default:
+				stack = stack[:len(stack)-1]
+				valueDone()
+			}
+		case string:
+			text := t
+			if !utf8.Valid(raw) {
+				// Decoding hid the invalid bytes as U+FFFD; the literal has them.
+				text = string(raw[bytes.IndexByte(raw, '"'):])
+			}
+			if n := len(stack); n > 0 && stack[n-1].object && stack[n-1].wantKey {
+				stack[n-1].key, stack[n-1].wantKey = t, false
+				if reason := vouch.TextProblem(text, false); reason != "" {
+					stack[n-1].key = strconv.QuoteToASCII(t)
+					return &vouch.Error{Code: vouch.EINVALID, Message: "The field name " + stack[n-1].key + " " + reason + ".",
+						Fields: map[string]string{path(): reason}}
+				}
+				continue
+			}
+			field := path()
+			if err := vouch.CheckText(field, text, vouch.LongText(field)); err != nil {
+				return err
+			}
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
 }
 
 // jsonType names a Go type the way a JSON client knows it, not as Go spells it.

@@ -75,11 +75,12 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		Index:          s.index,
 		Fulfillment:    s.fulfil,
 		MailConfigured: cfg.SMTP.Enabled(),
-		SecureCookies:  strings.HasPrefix(cfg.BaseURL, "https://"),
+		SecureCookies:  https,
 		Logger:         cfg.Logger,
 		Version:        cfg.Version,
 	})
@@ -107,7 +108,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		s.log.Warn("cross-origin request refused", "method", r.Method, "path", vouch.LoggablePath(r.URL.Path), "origin", r.Header.Get("Origin"))
 		http.Error(w, "Cross-origin request refused: this form did not come from Vouch.", http.StatusForbidden)
 	}))
-	s.handler = m.wrap(s.recoverer(securityHeaders(cop.Handler(mux))))
+	s.handler = m.wrap(s.recoverer(securityHeaders(https, cop.Handler(s.checkInput(mux)))))
 	return s, nil
 }
 
@@ -242,9 +243,16 @@ func (s *Server) wakeResting(ctx context.Context) {
 	}
 }
 
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets the headers every answer carries. Behind an https base
+// URL, HSTS tells browsers to use https for a year, subdomains included, so
+// a network attacker cannot downgrade a later visit to http; on http it is
+// left out, since browsers would then refuse the only address that works.
+func securityHeaders(https bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if https {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")

@@ -71,6 +71,25 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
+// HSTS is sent when the base URL is https, and only then.
+func TestStrictTransportSecurity(t *testing.T) {
+	for _, tc := range []struct{ base, want string }{
+		{"https://vouch.example.com", "max-age=31536000; includeSubDomains"},
+		{"http://vouch.example.com", ""},
+		{"", ""},
+	} {
+		srv, err := server.New(testutil.OpenDB(t, store.SQLite), server.Config{Addr: "127.0.0.1:0", BaseURL: tc.base, Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{"/login", "/api/v1/me", "/healthz"} {
+			if got := get(t, srv.Handler(), path).Header().Get("Strict-Transport-Security"); got != tc.want {
+				t.Errorf("base URL %q, %s: Strict-Transport-Security %q, want %q", tc.base, path, got, tc.want)
+			}
+		}
+	}
+}
+
 // Metrics are labelled by route pattern, not by path, so ids and typos in
 // URLs cannot grow the label space.
 func TestMetricsByRoute(t *testing.T) {

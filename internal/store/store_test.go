@@ -272,28 +272,6 @@ func TestAuditRecordsEveryChange(t *testing.T) {
 	})
 }
 
-func TestLoginFailures(t *testing.T) {
-	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
-		start := db.Now().Add(-time.Minute)
-		for i := 0; i < 3; i++ {
-			if err := db.RecordLoginFailure(ctx, "email:a@example.com", "ip:1.2.3.4"); err != nil {
-				t.Fatal(err)
-			}
-		}
-		n, oldest, err := db.LoginFailures(ctx, "email:a@example.com", start)
-		if err != nil || n != 3 || oldest.Before(start) {
-			t.Fatalf("failures %d oldest %v err %v", n, oldest, err)
-		}
-		db.ClearLoginFailures(ctx, "email:a@example.com")
-		if n, _, _ := db.LoginFailures(ctx, "email:a@example.com", start); n != 0 {
-			t.Errorf("after clear %d failures", n)
-		}
-		if n, _, _ := db.LoginFailures(ctx, "ip:1.2.3.4", start); n != 3 {
-			t.Errorf("ip failures %d, want 3 (cleared with email)", n)
-		}
-	})
-}
-
 // Many goroutines writing at once must all succeed: on SQLite the single
 // writer connection queues them instead of failing with "database is locked".
 func TestConcurrentWriters(t *testing.T) {

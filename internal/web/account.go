@@ -38,7 +38,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 	// Checking the current password is a login attempt: the same limit
 	// applies, so a borrowed session cannot be used to guess it.
 	ip := clientIP(r)
-	wait, err := h.limiter.retryAfter(r.Context(), u.Email, ip)
+	attempt, wait, err := h.limiter.reserve(r.Context(), u.Email, ip)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -53,16 +53,15 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 			h.serverError(w, r, err)
 			return
 		}
-		if err := h.db.RecordLoginFailure(r.Context(), "email:"+u.Email, "ip:"+ip); err != nil {
-			h.log.Error("record login failure", "err", err)
-		}
 		p.Errors["current_password"] = "This is not your current password."
 		p.Error = "Your password is unchanged."
 		h.render(w, r, http.StatusBadRequest, "account", p)
 		return
 	}
 
-	h.db.ClearLoginFailures(r.Context(), "email:"+u.Email)
+	if err := h.limiter.succeeded(r.Context(), attempt, u.Email); err != nil {
+		h.log.Error("clear login failures", "err", err)
+	}
 
 	if err := h.db.SetPassword(r.Context(), u.ID, next); err != nil {
 		if !isFormError(err) {

@@ -60,3 +60,26 @@ func capitalize(s string) string {
 	}
 	return s
 }
+
+// Body limits of the pages, applied by the server in front of every route.
+const (
+	// MaxFormBody is the largest form a page accepts: the longest text
+	// fields (a story of 20,000 characters, notes of 10,000) several times over.
+	MaxFormBody = 256 << 10
+	// MaxPublicFormBody is the largest answer an advocate's page (/a/, /f/) accepts.
+	MaxPublicFormBody = 64 << 10
+	// MaxUploadBody is the largest import upload: the file limit plus room
+	// for the form's other fields and the multipart framing.
+	MaxUploadBody = maxUploadSize + 1<<20
+)
+
+// RefuseInput answers a request the server refused before any page saw it:
+// a body over its limit (413) or text with control characters (400).
+func (h *Handler) RefuseInput(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusBadRequest
+	if vouch.ErrorCode(err) == vouch.ETOOLARGE {
+		status = http.StatusRequestEntityTooLarge
+	}
+	r, _ = h.loadUser(r)
+	h.errorPage(w, r, status, vouch.ErrorMessage(err))
+}

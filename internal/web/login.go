@@ -24,22 +24,23 @@ const (
 
 type loginLimiter struct{ db *store.DB }
 
-// retryAfter returns how long the caller must wait, or 0 if it may try now.
-func (l *loginLimiter) retryAfter(ctx context.Context, email, ip string) (time.Duration, error) {
-	now := l.db.Now()
-	for _, k := range []struct {
-		key string
-		max int
-	}{{"email:" + email, maxFailuresPerKey}, {"ip:" + ip, maxFailuresPerIP}} {
-		n, oldest, err := l.db.LoginFailures(ctx, k.key, now.Add(-loginWindow))
-		if err != nil {
-			return 0, err
-		}
-		if n >= k.max {
-			return oldest.Add(loginWindow).Sub(now), nil
-		}
+// reserve records a sign-in attempt for email from ip before its password is
+// checked, or returns how long the caller must wait when either is at its
+// limit. Counting and recording are one step, so simultaneous attempts
+// cannot all slip under the limit.
+func (l *loginLimiter) reserve(ctx context.Context, email, ip string) (store.LoginAttempt, time.Duration, error) {
+	return l.db.ReserveLoginAttempt(ctx, loginWindow,
+		store.LoginLimit{Key: "email:" + email, Max: maxFailuresPerKey},
+		store.LoginLimit{Key: "ip:" + ip, Max: maxFailuresPerIP})
+}
+
+// succeeded forgets the attempt (the password was right) and the email's
+// earlier failures; the address keeps its failures for other emails.
+func (l *loginLimiter) succeeded(ctx context.Context, a store.LoginAttempt, email string) error {
+	if err := l.db.ForgetLoginAttempt(ctx, a); err != nil {
+		return err
 	}
-	return 0, nil
+	return l.db.ClearLoginFailures(ctx, "email:"+email)
 }
 
 func clientIP(r *http.Request) string {
@@ -90,7 +91,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ip := clientIP(r)
-	wait, err := h.limiter.retryAfter(r.Context(), email, ip)
+	attempt, wait, err := h.limiter.reserve(r.Context(), email, ip)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -108,9 +109,7 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 			h.serverError(w, r, err)
 			return
 		}
-		if err := h.db.RecordLoginFailure(r.Context(), "email:"+email, "ip:"+ip); err != nil {
-			h.log.Error("record login failure", "err", err)
-		}
+		// The reserved attempt stays recorded: it is now a failure.
 		h.log.Info("login failed", "email", email, "ip", ip)
 		p.Error = vouch.ErrorMessage(err)
 		h.render(w, r, http.StatusUnauthorized, "login", p)
@@ -125,7 +124,9 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.db.ClearLoginFailures(r.Context(), "email:"+email)
+	if err := h.limiter.succeeded(r.Context(), attempt, email); err != nil {
+		h.log.Error("clear login failures", "err", err)
+	}
 	h.setSessionCookie(w, token, int(store.SessionTTL.Seconds()))
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }

@@ -1,0 +1,143 @@
+package server
+
+import (
+	"errors"
+	"maps"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/vouchhq/vouch/internal/api"
+	"github.com/vouchhq/vouch/internal/vouch"
+	"github.com/vouchhq/vouch/internal/web"
+)
+
+// bodyLimit is how large a request body may be on the routes it names.
+type bodyLimit struct {
+	method, prefix string // prefix matches the path; "" method is any
+	upload         bool   // the route reads its own multipart body
+	limit          int64
+}
+
+// bodyLimits is the one table of body limits; the first match wins and
+// every request matches one, so no route goes unlimited.
+var bodyLimits = []bodyLimit{
+	{method: http.MethodPost, prefix: "/references/import", upload: true, limit: web.MaxUploadBody},
+	{prefix: "/api/", limit: api.MaxBody},
+	{prefix: "/a/", limit: web.MaxPublicFormBody},
+	{prefix: "/f/", limit: web.MaxPublicFormBody},
+	{limit: web.MaxFormBody},
+}
+
+func limitOf(r *http.Request) bodyLimit {
+	for _, l := range bodyLimits {
+		if (l.method == "" || l.method == r.Method) && strings.HasPrefix(r.URL.Path, l.prefix) &&
+			(!l.upload || r.URL.Path == l.prefix) {
+			return l
+		}
+	}
+	return bodyLimits[len(bodyLimits)-1]
+}
+
+// formMemory is how much of a multipart form's files is held in memory; the
+// rest waits on disk until the request ends.
+const formMemory = 32 << 10
+
+// checkInput stands in front of every route. It limits the request body
+// (refusing a declared length over the limit before reading a byte), then
+// holds every query parameter and, for pages, every form value to
+// vouch.CheckText, so no handler sees invalid UTF-8 or a control character
+// and each refusal names its field. JSON bodies are checked as the API
+// decodes them.
+func (s *Server) checkInput(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		isAPI := strings.HasPrefix(r.URL.Path, "/api/")
+		refuse := func(err error) {
+			if vouch.ErrorCode(err) == vouch.ETOOLARGE {
+				// The rest of the body is not read: the connection ends with this answer.
+				w.Header().Set("Connection", "close")
+			}
+			if isAPI {
+				api.WriteError(w, err)
+			} else {
+				s.web.RefuseInput(w, r, err)
+			}
+		}
+		l := limitOf(r)
+		what := "The request body"
+		if l.upload {
+			what = "The upload"
+		}
+		if r.ContentLength > l.limit {
+			refuse(vouch.TooLarge(what, l.limit))
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, l.limit)
+		}
+		if err := checkValues(r.URL.Query()); err != nil {
+			refuse(err)
+			return
+		}
+		if !isAPI && !l.upload && hasForm(r) {
+			if err := parseForm(r); err != nil {
+				var tooLarge *http.MaxBytesError
+				if errors.As(err, &tooLarge) {
+					err = vouch.TooLarge(what, l.limit)
+				}
+				refuse(err)
+				return
+			}
+			if err := checkValues(r.PostForm); err != nil {
+				refuse(err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// hasForm reports whether r carries a form body for the page to read.
+func hasForm(r *http.Request) bool {
+	if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch {
+		return false
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return ct == "application/x-www-form-urlencoded" || ct == "multipart/form-data"
+}
+
+// parseForm reads the form once, here, so the body limit gives a 413 rather
+// than the empty form a page's PostFormValue would see.
+func parseForm(r *http.Request) error {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var err error
+	if ct == "multipart/form-data" {
+		err = r.ParseMultipartForm(formMemory)
+	} else {
+		err = r.ParseForm()
+	}
+	var tooLarge *http.MaxBytesError
+	if err != nil && !errors.As(err, &tooLarge) {
+		return vouch.Errorf(vouch.EINVALID, "The form could not be read; reload the page and try again.")
+	}
+	return err
+}
+
+// checkValues holds every name and value to vouch.CheckText; long-text
+// fields may hold tabs and line breaks. Names are taken in order, so the
+// same input always names the same field.
+func checkValues(values map[string][]string) error {
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		vs := values[name]
+		if vouch.TextProblem(name, false) != "" {
+			return vouch.CheckText("field name "+vouch.Printable(name), name, false)
+		}
+		for _, v := range vs {
+			if err := vouch.CheckText(name, v, vouch.LongText(name)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

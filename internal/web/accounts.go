@@ -51,11 +51,7 @@ func (h *Handler) usersByID(r *http.Request) (map[int64]*vouch.User, error) {
 func (h *Handler) accounts(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
-	list, total, err := h.db.ListAccounts(r.Context(), store.AccountFilter{Query: q, AfterID: max(after, 0), Limit: accountsPageSize + 1})
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
+	list, total := h.opts.Accounts.List(store.AccountFilter{Query: q, AfterID: max(after, 0), Limit: accountsPageSize + 1})
 	users, err := h.usersByID(r)
 	if err != nil {
 		h.serverError(w, r, err)

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/refsheet"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -77,7 +78,12 @@ func (m *Main) exportCommand(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	ix := refindex.New(db, nil)
+	// A one-off read: the read models are loaded, not kept current.
+	cat := catalog.New(db)
+	if err := cat.Load(ctx); err != nil {
+		return err
+	}
+	ix := refindex.New(db, cat, nil)
 	if err := ix.Load(ctx); err != nil {
 		return err
 	}
@@ -85,7 +91,7 @@ func (m *Main) exportCommand(ctx context.Context, args []string) error {
 		if *f.value == "" {
 			continue
 		}
-		id := ix.ValueID(f.kind, *f.value)
+		id := cat.ValueID(f.kind, *f.value)
 		if id == 0 {
 			return usageError{fmt.Sprintf("--%s: there is no %s named %q", strings.ReplaceAll(f.facet, "_", "-"), f.noun, *f.value)}
 		}
@@ -96,7 +102,7 @@ func (m *Main) exportCommand(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	names := refsheet.Names{Values: ix, Users: map[int64]string{}}
+	names := refsheet.Names{Values: cat, Users: map[int64]string{}}
 	for _, u := range users {
 		names.Users[u.ID] = u.Email
 	}

@@ -85,12 +85,8 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	accounts, total, err := h.db.ListAccounts(r.Context(), store.AccountFilter{
+	accounts, total := h.accts.List(store.AccountFilter{
 		Query: r.URL.Query().Get("q"), AfterID: after, Limit: limit + 1})
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	next := ""
 	if len(accounts) > limit {
 		accounts = accounts[:limit]

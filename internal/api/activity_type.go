@@ -31,7 +31,7 @@ func (h *Handler) listActivityTypes(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	vals := h.ix.Values(vouch.TaxActivityType, true)
+	vals := h.cat.Values(vouch.TaxActivityType, true)
 	items := make([]activityTypeItem, 0, len(vals))
 	for _, v := range vals {
 		rule, ok := rules[v.ID]
@@ -95,5 +95,5 @@ func (h *Handler) updateActivityType(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, activityTypeOf(h.ix.Value(id), rules[id]))
+	writeJSON(w, http.StatusOK, activityTypeOf(h.cat.Value(id), rules[id]))
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
@@ -31,18 +32,20 @@ var OpenAPI []byte
 
 // Handler serves the API.
 type Handler struct {
-	db  *store.DB
-	ix  *refindex.Index // references are searched here, not in SQL
-	ful *fulfillment.Service
-	log *slog.Logger
+	db    *store.DB
+	cat   *catalog.Catalog   // taxonomy names and program settings
+	ix    *refindex.Index    // references are searched here, not in SQL
+	accts *refindex.Accounts // and accounts
+	ful   *fulfillment.Service
+	log   *slog.Logger
 }
 
-// New returns the API handler.
-func New(db *store.DB, ix *refindex.Index, ful *fulfillment.Service, log *slog.Logger) *Handler {
+// New returns the API handler over the database and the read models the server keeps current.
+func New(db *store.DB, cat *catalog.Catalog, ix *refindex.Index, accts *refindex.Accounts, ful *fulfillment.Service, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Handler{db: db, ix: ix, ful: ful, log: log}
+	return &Handler{db: db, cat: cat, ix: ix, accts: accts, ful: ful, log: log}
 }
 
 // route is one endpoint: the pattern http.ServeMux matches and its handler,
@@ -135,7 +138,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 // so tests can check that openapi.yaml documents each one.
 func Patterns() []string {
 	var out []string
-	for _, rt := range New(nil, nil, nil, nil).routes() {
+	for _, rt := range New(nil, nil, nil, nil, nil, nil).routes() {
 		out = append(out, rt.pattern)
 	}
 	return out

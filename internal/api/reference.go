@@ -138,7 +138,7 @@ func (h *Handler) valueName(id int64) *string {
 	if id == 0 {
 		return nil
 	}
-	if v := h.ix.Value(id); v != nil {
+	if v := h.cat.Value(id); v != nil {
 		return &v.Name
 	}
 	return nil
@@ -148,7 +148,7 @@ func (h *Handler) valueName(id int64) *string {
 func (h *Handler) valueNames(ids []int64) []string {
 	vals := make([]*vouch.TaxonomyValue, 0, len(ids))
 	for _, id := range ids {
-		if v := h.ix.Value(id); v != nil {
+		if v := h.cat.Value(id); v != nil {
 			vals = append(vals, v)
 		}
 	}
@@ -191,7 +191,7 @@ func (h *Handler) referenceItem(hit refindex.Hit, users map[int64]*vouch.User) r
 	acts := make([]*vouch.TaxonomyValue, 0, len(r.Activities))
 	consented := map[int64]vouch.Date{}
 	for _, act := range r.Activities {
-		if v := h.ix.Value(act.TypeID); v != nil {
+		if v := h.cat.Value(act.TypeID); v != nil {
 			acts = append(acts, v)
 			consented[v.ID] = act.ConsentedOn
 		}
@@ -235,7 +235,7 @@ func (h *Handler) freshItem(ctx context.Context, id int64, minVersion int) (refe
 			return referenceItem{}, vouch.Errorf(vouch.ENOTFOUND, "Reference %d not found.", id)
 		}
 		r := recs[0].Reference
-		max := h.ix.CapacityDefault()
+		max := h.cat.CapacityDefault()
 		if r.CapacityOverride != nil {
 			max = *r.CapacityOverride
 		}
@@ -432,11 +432,11 @@ func (h *Handler) lookupValue(kind vouch.TaxonomyKind, name string) int64 {
 	if name == "" {
 		return 0
 	}
-	if id := h.ix.ValueID(kind, name); id != 0 {
+	if id := h.cat.ValueID(kind, name); id != 0 {
 		return id
 	}
 	key := looseKey(name)
-	for _, v := range h.ix.Values(kind, true) {
+	for _, v := range h.cat.Values(kind, true) {
 		if looseKey(v.Name) == key {
 			return v.ID
 		}
@@ -456,7 +456,7 @@ func (h *Handler) unknownValue(kind vouch.TaxonomyKind, name string) string {
 	if best := h.closestValue(kind, name); best != "" {
 		return fmt.Sprintf("has no value %q; did you mean %q?", name, best)
 	}
-	vals := h.ix.Values(kind, false)
+	vals := h.cat.Values(kind, false)
 	names := make([]string, 0, len(vals))
 	for _, v := range vals {
 		names = append(names, v.Name)
@@ -478,7 +478,7 @@ func (h *Handler) closestValue(kind vouch.TaxonomyKind, name string) string {
 		bestDist = 2
 	}
 	var prefixed []string
-	for _, v := range h.ix.Values(kind, false) {
+	for _, v := range h.cat.Values(kind, false) {
 		vk := looseKey(v.Name)
 		if d := vouch.EditDistance(key, vk); d < bestDist {
 			best, bestDist = v.Name, d
@@ -732,7 +732,7 @@ func (h *Handler) valueOf(kind vouch.TaxonomyKind, name string, keep []int64) (i
 	if id == 0 {
 		return 0, h.unknownValue(kind, name)
 	}
-	if v := h.ix.Value(id); v != nil && v.Retired && !slices.Contains(keep, id) {
+	if v := h.cat.Value(id); v != nil && v.Retired && !slices.Contains(keep, id) {
 		return 0, fmt.Sprintf("%q is retired and cannot be given to records any more", v.Name)
 	}
 	return id, ""
@@ -1194,7 +1194,7 @@ func (h *Handler) referenceActivities(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) activityItem(a vouch.Activity) activityItem {
-	item := activityItem{ID: a.ID, ReferenceID: a.ReferenceID, Type: h.ix.ValueName(a.TypeID), OccurredOn: a.OccurredOn,
+	item := activityItem{ID: a.ID, ReferenceID: a.ReferenceID, Type: h.cat.ValueName(a.TypeID), OccurredOn: a.OccurredOn,
 		Notes: a.Notes, State: a.State, Points: a.Points, ThankYou: a.ThankYou, ThankYouSentOn: a.ThankYouSentOn,
 		CreatedAt: a.CreatedAt.UTC()}
 	if item.State == "" {

@@ -64,5 +64,5 @@ func exportNames(r *http.Request, h *Handler) (refsheet.Names, error) {
 	for _, u := range users {
 		emails[u.ID] = u.Email
 	}
-	return refsheet.Names{Values: h.ix, Users: emails}, nil
+	return refsheet.Names{Values: h.cat, Users: emails}, nil
 }

@@ -131,7 +131,7 @@ func (h *Handler) requestItems(ctx context.Context, reqs []*vouch.Request) ([]re
 		}
 		items[i] = requestItem{ID: q.ID, Requester: personOf(users, q.RequesterID),
 			Opportunity:  opportunityRef{ID: o.ID, Name: o.Name, Prospect: o.Prospect},
-			ActivityType: h.ix.ValueName(q.ActivityTypeID), ReferencesNeeded: q.ReferencesNeeded,
+			ActivityType: h.cat.ValueName(q.ActivityTypeID), ReferencesNeeded: q.ReferencesNeeded,
 			Criteria: h.criteriaOf(q.Criteria), DueDate: q.DueDate, Context: q.Context, Workflow: q.Workflow,
 			State: q.State, StateReason: q.StateReason, NextStates: next, Assignee: personOf(users, q.AssigneeID),
 			Version: q.Version, CreatedAt: q.CreatedAt, UpdatedAt: q.UpdatedAt, ClosedAt: q.ClosedAt}

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/vouchhq/vouch/internal/fulfillment"
-	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -170,10 +170,7 @@ func answer(t *testing.T, f *fixture, email, action string) {
 	if token == "" {
 		t.Fatalf("no mail to %s with an answer link in the outbox", email)
 	}
-	ix := refindex.New(f.srv.DB, nil)
-	if err := ix.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
+	_, _, ix := testutil.ReadModels(t, f.srv.DB)
 	svc, err := fulfillment.New(ctx, f.srv.DB, ix, "", nil)
 	if err != nil {
 		t.Fatal(err)

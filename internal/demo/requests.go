@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/catalog"
+	"github.com/vouchhq/vouch/internal/changefeed"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
@@ -349,12 +351,16 @@ func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) 
 		}
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ix := refindex.New(db, quiet)
-	if err := ix.Load(ctx); err != nil {
+	feed := changefeed.New(db, quiet)
+	defer feed.Close()
+	cat := catalog.New(db)
+	if _, err := feed.Subscribe(ctx, "catalog", catalog.Kinds, cat); err != nil {
 		return err
 	}
-	stop := ix.Follow()
-	defer stop()
+	ix := refindex.New(db, cat, quiet)
+	if _, err := feed.Subscribe(ctx, "reference index", refindex.Kinds, ix); err != nil {
+		return err
+	}
 	if r.svc, err = fulfillment.New(ctx, db, ix, opts.BaseURL, quiet); err != nil {
 		return err
 	}

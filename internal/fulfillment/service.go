@@ -94,7 +94,7 @@ func (s *Service) url(path string) string { return s.baseURL + path }
 func (s *Service) RequestURL(id int64) string { return s.url(fmt.Sprintf("/requests/%d", id)) }
 
 func (s *Service) typeName(id int64) string {
-	if n := s.ix.ValueName(id); n != "" {
+	if n := s.ix.Catalog().ValueName(id); n != "" {
 		return n
 	}
 	return "reference activity"

@@ -44,11 +44,7 @@ func newLoop(t *testing.T, db *store.DB) *loop {
 	if err := db.CreateAccount(l.ctx(l.pm), l.acct); err != nil {
 		t.Fatal(err)
 	}
-	ix := refindex.New(db, nil)
-	if err := ix.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ix.Follow())
+	_, _, ix := testutil.ReadModels(t, db)
 	s, err := fulfillment.New(ctx, db, ix, base+"/", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -207,7 +203,7 @@ func TestAskMailsASignedSingleUseLink(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Another instance on the same database signs alike and opens it too.
-		other, err := fulfillment.New(context.Background(), db, refindex.New(db, nil), base, slog.New(slog.DiscardHandler))
+		other, err := fulfillment.New(context.Background(), db, refindex.New(db, nil, nil), base, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}

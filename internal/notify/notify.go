@@ -136,9 +136,9 @@ func (s *Sender) Run(ctx context.Context) {
 		return
 	}
 	wake := make(chan struct{}, 1)
-	unsubscribe := s.db.Subscribe(func(ts []store.Touched) {
+	unsubscribe := s.db.Subscribe(func(ts []vouch.Touched) {
 		for _, t := range ts {
-			if t.EntityType == "outbox" {
+			if t.Kind == vouch.EntityOutbox {
 				select {
 				case wake <- struct{}{}:
 				default:

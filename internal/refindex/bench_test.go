@@ -24,7 +24,7 @@ func generated(n int) (*refindex.Index, []*vouch.TaxonomyValue) {
 			values = append(values, &vouch.TaxonomyValue{ID: id, Kind: kind, Name: name, Position: i})
 		}
 	}
-	ix := refindex.New(nil, nil)
+	ix := refindex.New(nil, nil, nil)
 	ix.Replace(values, 3, demo.Records(1, n, values, []int64{1, 2, 3, 4, 5}, vouch.Today()))
 	return ix, values
 }
@@ -37,10 +37,10 @@ func BenchmarkSearch100k(b *testing.B) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MB")
-	healthcare := ix.ValueID(vouch.TaxIndustry, "Healthcare")
-	emea := ix.ValueID(vouch.TaxRegion, "EMEA")
-	call := ix.ValueID(vouch.TaxActivityType, "Call")
-	analytics := ix.ValueID(vouch.TaxProduct, "Analytics")
+	healthcare := ix.Catalog().ValueID(vouch.TaxIndustry, "Healthcare")
+	emea := ix.Catalog().ValueID(vouch.TaxRegion, "EMEA")
+	call := ix.Catalog().ValueID(vouch.TaxActivityType, "Call")
+	analytics := ix.Catalog().ValueID(vouch.TaxProduct, "Analytics")
 	facets := []string{"industry", "region", "product", "activity_type", "status", "capacity"}
 	queries := []refindex.Query{
 		{Text: "cloud migration", Filters: map[string][]int64{"industry": {healthcare}}, CountFacets: facets},
@@ -72,7 +72,7 @@ func BenchmarkSearch100k(b *testing.B) {
 // BenchmarkEachQuery times the search's query shapes one by one.
 func BenchmarkEachQuery(b *testing.B) {
 	ix, _ := generated(100_000)
-	healthcare := ix.ValueID(vouch.TaxIndustry, "Healthcare")
+	healthcare := ix.Catalog().ValueID(vouch.TaxIndustry, "Healthcare")
 	facets := []string{"industry", "region", "product", "activity_type", "status", "capacity"}
 	for i, q := range []refindex.Query{
 		{Text: "cloud migration", Filters: map[string][]int64{"industry": {healthcare}}, CountFacets: facets},
@@ -114,13 +114,13 @@ func TestLargeScanAgreesWithBruteForce(t *testing.T) {
 	const n = 30_000
 	ix, values := generated(n)
 	recs := demo.Records(1, n, values, []int64{1, 2, 3, 4, 5}, vouch.Today())
-	healthcare := ix.ValueID(vouch.TaxIndustry, "Healthcare")
+	healthcare := ix.Catalog().ValueID(vouch.TaxIndustry, "Healthcare")
 	total, byRegion := 0, map[string]int{}
 	var names []string
 	for _, r := range recs {
 		if r.Account.IndustryID == healthcare {
 			total++
-			byRegion[ix.ValueName(r.Account.RegionID)]++
+			byRegion[ix.Catalog().ValueName(r.Account.RegionID)]++
 			names = append(names, strings.ToLower(r.Reference.Name))
 		}
 	}
@@ -191,11 +191,11 @@ func matchBench() (*refindex.Index, []refindex.MatchQuery) {
 			recs[i].LastAsked = today.AddDays(-(i / 7 % 120))
 		}
 	}
-	ix := refindex.New(nil, nil)
+	ix := refindex.New(nil, nil, nil)
 	ix.Replace(values, 3, recs)
 	recs = nil
 	runtime.GC()
-	v := func(kind vouch.TaxonomyKind, name string) int64 { return ix.ValueID(kind, name) }
+	v := func(kind vouch.TaxonomyKind, name string) int64 { return ix.Catalog().ValueID(kind, name) }
 	call, study := v(vouch.TaxActivityType, "Call"), v(vouch.TaxActivityType, "Case study")
 	queries := []refindex.MatchQuery{
 		{ActivityTypeID: call, DueDate: today.AddDays(14), Criteria: vouch.Criteria{IndustryID: v(vouch.TaxIndustry, "Healthcare"),

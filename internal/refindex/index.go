@@ -9,12 +9,11 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
+	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -49,9 +48,15 @@ func head8(s string) uint64 {
 	return h
 }
 
+// Kinds are the entity kinds the index follows: its own, and the catalog's
+// (names and the default capacity it copies).
+var Kinds = []vouch.EntityKind{vouch.EntityReference, vouch.EntityAccount, vouch.EntityActivity,
+	vouch.EntityTaxonomyValue, vouch.EntitySetting}
+
 // Index answers reference searches from memory.
 type Index struct {
 	db  *store.DB
+	cat *catalog.Catalog
 	log *slog.Logger
 
 	// reloading orders reloads, each a read from the database and then a
@@ -69,15 +74,12 @@ type Index struct {
 	byID            map[int64]int32
 	dead            int
 	postings        map[string][]posting
-	vocab           []string // the sorted terms of postings, for prefix and typo matching
-	bulk            bool     // loading many: vocab is sorted once at the end
-	values          map[int64]*vouch.TaxonomyValue
-	valueByName     map[vouch.TaxonomyKind]map[string]int64
+	vocab           []string                       // the sorted terms of postings, for prefix and typo matching
+	bulk            bool                           // loading many: vocab is sorted once at the end
+	values          map[int64]*vouch.TaxonomyValue // the catalog's, copied at each change of it
 	maxValueID      int64
 	capacityDefault int
 	langIDs         map[string]int32 // lower-cased language → the id the columns hold
-
-	feed feed
 }
 
 // posting says that a term occurs in a slot's field group.
@@ -95,15 +97,25 @@ const (
 // fieldWeight is what a matching term adds to relevance, by field.
 var fieldWeight = [3]int{8, 3, 1}
 
-// New returns an empty index over db; call Load, then Follow.
-func New(db *store.DB, log *slog.Logger) *Index {
+// New returns an empty index over db that takes taxonomy names and the
+// default capacity from cat (nil: a catalog of its own, for an index filled
+// by Replace). Subscribe it to a change feed after cat, which loads it:
+// the feed hands changes to models in the order they subscribed, so the
+// catalog is current when the index copies from it.
+func New(db *store.DB, cat *catalog.Catalog, log *slog.Logger) *Index {
 	if log == nil {
 		log = slog.Default()
 	}
-	ix := &Index{db: db, log: log}
+	if cat == nil {
+		cat = catalog.New(db)
+	}
+	ix := &Index{db: db, cat: cat, log: log}
 	ix.reset()
 	return ix
 }
+
+// Catalog returns the catalog the index takes names from.
+func (ix *Index) Catalog() *catalog.Catalog { return ix.cat }
 
 func (ix *Index) reset() {
 	ix.slots = nil
@@ -116,52 +128,31 @@ func (ix *Index) reset() {
 	ix.langIDs = map[string]int32{}
 }
 
-// Load reads every reference, account and taxonomy value from the database.
+// Load reads every reference with its account from the database, and the
+// taxonomy values and default capacity from the catalog.
 func (ix *Index) Load(ctx context.Context) error {
-	last, err := ix.db.LastChangeID(ctx)
-	if err != nil {
-		return err
-	}
-	if err := ix.loadTaxonomies(ctx); err != nil {
-		return err
-	}
-	if err := ix.loadAll(ctx); err != nil {
-		return err
-	}
-	ix.feed.start(last)
-	return nil
+	ix.copyCatalog()
+	return ix.loadAll(ctx)
 }
 
-func (ix *Index) loadTaxonomies(ctx context.Context) error {
-	vals, err := ix.db.ListTaxonomy(ctx, "")
-	if err != nil {
-		return err
-	}
-	capDefault, err := ix.db.CapacityDefault(ctx)
-	if err != nil {
-		return err
-	}
-	ix.setTaxonomies(vals, capDefault)
-	return nil
+// copyCatalog takes the catalog's values and default capacity: searches
+// and matches read them under the index's own lock.
+func (ix *Index) copyCatalog() {
+	ix.setTaxonomies(ix.cat.All(), ix.cat.CapacityDefault())
 }
 
 func (ix *Index) setTaxonomies(vals []*vouch.TaxonomyValue, capDefault int) {
 	byID := make(map[int64]*vouch.TaxonomyValue, len(vals))
-	byName := map[vouch.TaxonomyKind]map[string]int64{}
 	var max int64
 	for _, v := range vals {
 		byID[v.ID] = v
-		if byName[v.Kind] == nil {
-			byName[v.Kind] = map[string]int64{}
-		}
-		byName[v.Kind][strings.ToLower(v.Name)] = v.ID
 		if v.ID > max {
 			max = v.ID
 		}
 	}
 	ix.mu.Lock()
 	ix.gen++
-	ix.values, ix.valueByName, ix.maxValueID, ix.capacityDefault = byID, byName, max, capDefault
+	ix.values, ix.maxValueID, ix.capacityDefault = byID, max, capDefault
 	ix.days.Store(nil) // the default capacity may have changed
 	ix.mu.Unlock()
 }
@@ -185,9 +176,13 @@ func (ix *Index) loadAll(ctx context.Context) error {
 	return nil
 }
 
-// Replace swaps in the given taxonomy values and references at once. Load
-// uses the database; benchmarks use it with generated records.
+// Replace swaps in the given taxonomy values (into the index's catalog too)
+// and references at once. Load uses the database; tests and benchmarks use
+// Replace with generated records.
 func (ix *Index) Replace(values []*vouch.TaxonomyValue, capacityDefault int, recs []store.ReferenceRecord) {
+	ps := ix.cat.ProgramSettings()
+	ps.CapacityDefault = capacityDefault
+	ix.cat.Replace(values, ps)
 	ix.setTaxonomies(values, capacityDefault)
 	ix.replace(recs)
 }
@@ -388,54 +383,6 @@ func (ix *Index) Len() int {
 	return len(ix.byID)
 }
 
-// ValueID finds a taxonomy value by name, case-insensitively (0 when unknown).
-func (ix *Index) ValueID(kind vouch.TaxonomyKind, name string) int64 {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return ix.valueByName[kind][strings.ToLower(strings.Join(strings.Fields(name), " "))]
-}
-
-// Value returns a taxonomy value by id (nil when unknown).
-func (ix *Index) Value(id int64) *vouch.TaxonomyValue {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return ix.values[id]
-}
-
-// ValueName returns the name of a taxonomy value ("" when unknown).
-func (ix *Index) ValueName(id int64) string {
-	if v := ix.Value(id); v != nil {
-		return v.Name
-	}
-	return ""
-}
-
-// Values returns the values of kind in display order.
-func (ix *Index) Values(kind vouch.TaxonomyKind, includeRetired bool) []*vouch.TaxonomyValue {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	var out []*vouch.TaxonomyValue
-	for _, v := range ix.values {
-		if v.Kind == kind && (includeRetired || !v.Retired) {
-			out = append(out, v)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Position != out[j].Position {
-			return out[i].Position < out[j].Position
-		}
-		return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name)
-	})
-	return out
-}
-
-// CapacityDefault is the default number of activities per 90 days.
-func (ix *Index) CapacityDefault() int {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return ix.capacityDefault
-}
-
 // capacityOf computes an entry's capacity on day today.
 func (ix *Index) capacityOf(e *entry, today vouch.Date) vouch.Capacity {
 	max := ix.capacityDefault
@@ -461,73 +408,35 @@ func (ix *Index) hit(e *entry, today vouch.Date, score int) Hit {
 		Capacity: ix.capacityOf(e, today), Stale: e.ref.Stale(today), Score: score}
 }
 
-// Apply brings the index up to date with changed entities. It is called with
-// the entities of every local commit, and by the feed with everyone else's.
-func (ix *Index) Apply(ctx context.Context, changes []store.Touched) error {
-	// Past a few thousand changes (an import, a demo load by another
-	// process), one full load beats looking up each account's references
-	// and each activity's reference one query at a time.
-	if len(changes) > 2000 {
-		if err := ix.loadTaxonomies(ctx); err != nil {
-			return err
-		}
-		return ix.loadAll(ctx)
-	}
+// Apply brings the index up to date with changed entities. The change feed
+// calls it with the entities of every local commit, and with everyone else's.
+func (ix *Index) Apply(ctx context.Context, changes []vouch.Touched) error {
 	var refs []int64
 	taxonomy := false
 	for _, c := range changes {
-		switch {
-		case c.EntityType == "reference":
-			refs = append(refs, c.EntityID)
-		case c.EntityType == "account":
-			ids, err := ix.db.ReferencesOfAccount(ctx, c.EntityID)
+		switch c.Kind.Base() {
+		case vouch.EntityReference:
+			refs = append(refs, c.ID)
+		case vouch.EntityAccount:
+			ids, err := ix.db.ReferencesOfAccount(ctx, c.ID)
 			if err != nil {
 				return err
 			}
 			refs = append(refs, ids...)
-		case c.EntityType == "activity":
-			id, err := ix.db.ActivityReference(ctx, c.EntityID)
+		case vouch.EntityActivity:
+			id, err := ix.db.ActivityReference(ctx, c.ID)
 			if err != nil {
 				return err
 			}
 			if id != 0 {
 				refs = append(refs, id)
 			}
-		case c.EntityType == "taxonomy_value" || strings.HasPrefix(c.EntityType, "setting:"):
+		case vouch.EntityTaxonomyValue, vouch.EntitySetting:
 			taxonomy = true
 		}
 	}
 	if taxonomy {
-		if err := ix.loadTaxonomies(ctx); err != nil {
-			return err
-		}
+		ix.copyCatalog()
 	}
 	return ix.reload(ctx, refs)
-}
-
-// Follow applies every local commit as it happens, so a person sees their own
-// write at once. Call it once, before writes start; the returned func stops it.
-func (ix *Index) Follow() (stop func()) {
-	return ix.db.Subscribe(func(t []store.Touched) {
-		if err := ix.Apply(context.Background(), t); err != nil {
-			ix.log.Error("index: applying a local change", "err", err)
-		}
-	})
-}
-
-// Poll keeps the index current with writes by other processes (other
-// instances, the command line) by reading the audit log every interval, until ctx ends.
-func (ix *Index) Poll(ctx context.Context, interval time.Duration) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			if err := ix.poll(ctx); err != nil && ctx.Err() == nil {
-				ix.log.Error("index: following changes", "err", err)
-			}
-		}
-	}
 }

@@ -22,7 +22,7 @@ type fixture struct {
 }
 
 func (f *fixture) value(kind vouch.TaxonomyKind, name string) int64 {
-	id := f.ix.ValueID(kind, name)
+	id := f.ix.Catalog().ValueID(kind, name)
 	if id == 0 {
 		panic("no value " + name)
 	}
@@ -30,12 +30,8 @@ func (f *fixture) value(kind vouch.TaxonomyKind, name string) int64 {
 }
 
 func setup(t *testing.T, db *store.DB) *fixture {
-	ix := refindex.New(db, nil)
-	if err := ix.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ix.Follow()
-	go ix.Poll(t.Context(), 50*time.Millisecond)
+	feed, _, ix := testutil.ReadModels(t, db)
+	go feed.Run(t.Context(), 50*time.Millisecond)
 	f := &fixture{db: db, ix: ix, ids: map[string]int64{}}
 	f.acme = &vouch.Account{Name: "Acme Hospitals", IndustryID: f.value(vouch.TaxIndustry, "healthcare"),
 		RegionID: f.value(vouch.TaxRegion, "EMEA")}
@@ -199,7 +195,7 @@ func TestIndexFollowsWrites(t *testing.T) {
 		if _, err := db.UpdateTaxonomyValue(ctx, hc, vouch.TaxonomyUpdate{Name: &name}); err != nil {
 			t.Fatal(err)
 		}
-		if f.ix.ValueID(vouch.TaxIndustry, "health & care") != hc {
+		if f.ix.Catalog().ValueID(vouch.TaxIndustry, "health & care") != hc {
 			t.Error("renamed value not found by its new name")
 		}
 	})
@@ -233,31 +229,5 @@ func TestUnfilteredFacetCountsFollowChanges(t *testing.T) {
 	res.Facets["industry"][0].Count = 999 // a caller changing its copy changes nothing cached
 	if n := count(); n != 3 {
 		t.Errorf("a caller's change reached the cache: %d", n)
-	}
-}
-
-// A large batch of changes (an import by another process) reloads the whole
-// index at once instead of looking up each changed entity.
-func TestManyChangesReloadEverything(t *testing.T) {
-	db := testutil.OpenDB(t, store.SQLite)
-	f := setup(t, db)
-	other, err := store.Open(ctx, store.Config{DataDir: strings.TrimSuffix(db.Path, "/"+store.DBFileName)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	// Written by another process: this index is not told.
-	if err := other.CreateReference(ctx, &vouch.Reference{AccountID: f.acme.ID, Name: "Quiet Arrival"}); err != nil {
-		t.Fatal(err)
-	}
-	changes := make([]store.Touched, 2001)
-	for i := range changes {
-		changes[i] = store.Touched{EntityType: "activity", EntityID: int64(1_000_000 + i)} // none exists
-	}
-	if err := f.ix.Apply(ctx, changes); err != nil {
-		t.Fatal(err)
-	}
-	if got := names(f.ix.Search(refindex.Query{Text: "quiet arrival"})); got != "Quiet" {
-		t.Errorf("after a large batch the index finds %q, want the reference written elsewhere", got)
 	}
 }

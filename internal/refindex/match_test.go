@@ -24,16 +24,12 @@ type matchFixture struct {
 }
 
 func newMatchFixture(t *testing.T, db *store.DB) *matchFixture {
-	ix := refindex.New(db, nil)
-	if err := ix.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ix.Follow()
+	_, _, ix := testutil.ReadModels(t, db)
 	return &matchFixture{t: t, db: db, ix: ix, ids: map[string]int64{}}
 }
 
 func (f *matchFixture) value(kind vouch.TaxonomyKind, name string) int64 {
-	id := f.ix.ValueID(kind, name)
+	id := f.ix.Catalog().ValueID(kind, name)
 	if id == 0 {
 		f.t.Fatalf("no %s %q", kind, name)
 	}
@@ -373,7 +369,7 @@ func TestMatchSpreadsLoad(t *testing.T) {
 // rank first, then the name.
 func TestMatchTiesGoToTheLessUsed(t *testing.T) {
 	today := vouch.NewDate(2026, 3, 1)
-	ix := refindex.New(nil, nil)
+	ix := refindex.New(nil, nil, nil)
 	ix.Replace(taxonomy(), 3, []store.ReferenceRecord{
 		// −10 for two activities.
 		record(1, "Ann", []vouch.Date{today.AddDays(-50), today.AddDays(-60)}, vouch.Date{}, nil, today),
@@ -465,7 +461,7 @@ func record(id int64, name string, acts []vouch.Date, asked vouch.Date, capacity
 // more recent the ask.
 func TestMatchRecentlyAsked(t *testing.T) {
 	today := vouch.NewDate(2026, 3, 1)
-	ix := refindex.New(nil, nil)
+	ix := refindex.New(nil, nil, nil)
 	ix.Replace(taxonomy(), 3, []store.ReferenceRecord{
 		record(1, "Ann", nil, today.AddDays(-9), nil, today),
 		record(2, "Bea", nil, today.AddDays(-40), nil, today),
@@ -495,7 +491,7 @@ func TestMatchRecentlyAsked(t *testing.T) {
 // count as use.
 func TestMatchBookedAhead(t *testing.T) {
 	today := vouch.NewDate(2026, 3, 1)
-	ix := refindex.New(nil, nil)
+	ix := refindex.New(nil, nil, nil)
 	ix.Replace(taxonomy(), 2, []store.ReferenceRecord{
 		record(1, "Ann", []vouch.Date{today.AddDays(5)}, vouch.Date{}, nil, today),
 		record(2, "Bea", []vouch.Date{today.AddDays(3), today.AddDays(20)}, vouch.Date{}, nil, today),
@@ -533,7 +529,7 @@ func TestMatchCapacityAgreesWithCanBook(t *testing.T) {
 			capacity := rng.IntN(6) // 0–5
 			recs = append(recs, record(int64(i+1), fmt.Sprintf("R%03d", i), acts, vouch.Date{}, &capacity, today))
 		}
-		ix := refindex.New(nil, nil)
+		ix := refindex.New(nil, nil, nil)
 		ix.Replace(taxonomy(), 3, recs)
 		for _, due := range []int{-3, 0, 1, 15, 45, 89, 90, 150} {
 			dueDate := today.AddDays(due)
@@ -574,8 +570,8 @@ func TestLargeMatchAgreesWithBruteForce(t *testing.T) {
 	ix, values := generated(n)
 	today := vouch.Today()
 	recs := demo.Records(1, n, values, []int64{1, 2, 3, 4, 5}, today)
-	call := ix.ValueID(vouch.TaxActivityType, "Call")
-	healthcare := ix.ValueID(vouch.TaxIndustry, "Healthcare")
+	call := ix.Catalog().ValueID(vouch.TaxActivityType, "Call")
+	healthcare := ix.Catalog().ValueID(vouch.TaxIndustry, "Healthcare")
 	due := today.AddDays(5)
 	want := map[int64]bool{}
 	eligible := 0

@@ -14,7 +14,7 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-// ValueNames resolves taxonomy value ids to names; *refindex.Index is one.
+// ValueNames resolves taxonomy value ids to names; *catalog.Catalog is one.
 type ValueNames interface {
 	ValueName(id int64) string
 }

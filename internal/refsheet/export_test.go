@@ -19,15 +19,12 @@ import (
 // through the reference index.
 func export(t *testing.T, db *store.DB, format string) []byte {
 	t.Helper()
-	ix := refindex.New(db, nil)
-	if err := ix.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
+	_, cat, ix := testutil.ReadModels(t, db)
 	users, err := db.ListUsers(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := refsheet.Names{Values: ix, Users: map[int64]string{}}
+	names := refsheet.Names{Values: cat, Users: map[int64]string{}}
 	for _, u := range users {
 		names.Users[u.ID] = u.Email
 	}

@@ -19,6 +19,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vouchhq/vouch/internal/api"
+	"github.com/vouchhq/vouch/internal/catalog"
+	"github.com/vouchhq/vouch/internal/changefeed"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/notify"
 	"github.com/vouchhq/vouch/internal/refindex"
@@ -46,13 +48,22 @@ type Server struct {
 	log      *slog.Logger
 	handler  http.Handler
 	listener net.Listener
+	feed     *changefeed.Feed
+	catalog  *catalog.Catalog
 	index    *refindex.Index
+	accounts *refindex.Accounts
 	web      *web.Handler
 	fulfil   *fulfillment.Service
 }
 
 // Index returns the server's reference index.
 func (s *Server) Index() *refindex.Index { return s.index }
+
+// Accounts returns the server's account list.
+func (s *Server) Accounts() *refindex.Accounts { return s.accounts }
+
+// Feed returns the change feed the server's read models follow.
+func (s *Server) Feed() *changefeed.Feed { return s.feed }
 
 // New wires every route.
 func New(db *store.DB, cfg Config) (*Server, error) {
@@ -63,21 +74,35 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		cfg.ShutdownTimeout = 15 * time.Second
 	}
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger}
-	// The reference index is loaded before the first request and follows
-	// every write from here on.
-	s.index = refindex.New(db, cfg.Logger)
-	var err error
-	if err = s.index.Load(context.Background()); err != nil {
-		return nil, fmt.Errorf("loading the reference index: %w", err)
+	// The read models are loaded before the first request and follow every
+	// write from here on, through one feed. The catalog subscribes first:
+	// the reference index copies its names.
+	ctx := context.Background()
+	s.feed = changefeed.New(db, cfg.Logger)
+	s.catalog = catalog.New(db)
+	s.index = refindex.New(db, s.catalog, cfg.Logger)
+	s.accounts = refindex.NewAccounts(db)
+	for _, m := range []struct {
+		name  string
+		kinds []vouch.EntityKind
+		model changefeed.ReadModel
+	}{{"catalog", catalog.Kinds, s.catalog}, {"reference index", refindex.Kinds, s.index},
+		{"account list", refindex.AccountKinds, s.accounts}} {
+		if _, err := s.feed.Subscribe(ctx, m.name, m.kinds, m.model); err != nil {
+			s.feed.Close()
+			return nil, err
+		}
 	}
-	s.index.Follow()
-	s.fulfil, err = fulfillment.New(context.Background(), db, s.index, cfg.BaseURL, cfg.Logger)
+	var err error
+	s.fulfil, err = fulfillment.New(ctx, db, s.index, cfg.BaseURL, cfg.Logger)
 	if err != nil {
 		return nil, err
 	}
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
+		Catalog:        s.catalog,
 		Index:          s.index,
+		Accounts:       s.accounts,
 		Fulfillment:    s.fulfil,
 		MailConfigured: cfg.SMTP.Enabled(),
 		SecureCookies:  https,
@@ -98,7 +123,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	api.New(db, s.index, s.fulfil, cfg.Logger).Routes(mux)
+	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, cfg.Logger).Routes(mux)
 	w.Routes(mux)
 
 	// Every non-safe browser request from another origin is refused before it
@@ -173,7 +198,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	// caller closes the database next.
 	bg, stopBackground := context.WithCancel(context.Background())
 	var background sync.WaitGroup
-	background.Go(func() { s.index.Poll(bg, ChangePollInterval) })
+	background.Go(func() { s.feed.Run(bg, ChangePollInterval) })
 	background.Go(func() { s.wakeResting(bg) })
 	if s.cfg.SMTP.Enabled() {
 		// Mail stops being sent as soon as shutdown starts (a send under way
@@ -193,6 +218,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	defer func() {
 		stopBackground()
 		background.Wait()
+		s.feed.Close()
 	}()
 	select {
 	case err := <-errc:

@@ -272,7 +272,7 @@ func (db *DB) CreateAsk(ctx context.Context, a *vouch.Ask, link NewLink, out vou
 			return err
 		}
 		// The reference was asked today: matching reads that from the reference's record.
-		tx.touched = append(tx.touched, Touched{EntityType: "reference", EntityID: a.ReferenceID})
+		tx.touched = append(tx.touched, vouch.Touched{Kind: "reference", ID: a.ReferenceID})
 		return tx.audit("create", "ask", id, []vouch.Change{{Field: "request_id", After: a.RequestID},
 			{Field: "reference_id", After: a.ReferenceID}, {Field: "state", After: string(a.State)}})
 	})
@@ -468,7 +468,7 @@ func (db *DB) AnswerAsk(ctx context.Context, linkHash string, ans vouch.Answer, 
 		if err := tx.send(fillRequestID(out, a.RequestID)); err != nil {
 			return err
 		}
-		tx.touched = append(tx.touched, Touched{EntityType: "reference", EntityID: a.ReferenceID})
+		tx.touched = append(tx.touched, vouch.Touched{Kind: "reference", ID: a.ReferenceID})
 		return tx.audit("answer", "ask", a.ID, []vouch.Change{{Field: "state", Before: string(before), After: string(a.State)},
 			{Field: "answer", After: ans.Action}})
 	})
@@ -588,7 +588,7 @@ func (tx *Tx) release(a *vouch.Ask) error {
 	if _, err := tx.exec(`DELETE FROM activities WHERE id = ? AND state = ?`, a.ActivityID, vouch.ActivityBooked); err != nil {
 		return err
 	}
-	tx.touched = append(tx.touched, Touched{EntityType: "reference", EntityID: a.ReferenceID})
+	tx.touched = append(tx.touched, vouch.Touched{Kind: "reference", ID: a.ReferenceID})
 	return tx.audit("delete", "activity", a.ActivityID, []vouch.Change{{Field: "state", Before: vouch.ActivityBooked, After: "released"}})
 }
 
@@ -786,7 +786,7 @@ func (db *DB) CompleteAsk(ctx context.Context, askID int64, outcome string, day 
 			}
 		}
 		a.Version++
-		tx.touched = append(tx.touched, Touched{EntityType: "reference", EntityID: a.ReferenceID})
+		tx.touched = append(tx.touched, vouch.Touched{Kind: "reference", ID: a.ReferenceID})
 		if err := tx.send(fillRequestID(out, a.RequestID)); err != nil {
 			return err
 		}

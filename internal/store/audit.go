@@ -12,7 +12,7 @@ import (
 
 // audit records a change in the same transaction as the change itself, so
 // the log can never miss a write nor record one that was rolled back.
-func (tx *Tx) audit(action, entityType string, entityID int64, changes []vouch.Change) error {
+func (tx *Tx) audit(action string, kind vouch.EntityKind, entityID int64, changes []vouch.Change) error {
 	if changes == nil {
 		changes = []vouch.Change{}
 	}
@@ -26,35 +26,28 @@ func (tx *Tx) audit(action, entityType string, entityID int64, changes []vouch.C
 		actorID = a.UserID
 	}
 	_, err = tx.exec(`INSERT INTO audit_log (at, actor_id, actor, action, entity_type, entity_id, changes)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, tx.now, actorID, a.Label, action, entityType, entityID, string(b))
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, tx.now, actorID, a.Label, action, string(kind), entityID, string(b))
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	tx.touched = append(tx.touched, Touched{EntityType: entityType, EntityID: entityID})
+	tx.touched = append(tx.touched, vouch.Touched{Kind: kind, ID: entityID})
 	return nil
-}
-
-// Change is an audit entry seen as a change notice: which entity changed.
-type Change struct {
-	ID         int64
-	EntityType string
-	EntityID   int64
 }
 
 // ChangesSince returns the audit entries with an id above after, oldest first,
 // at most limit of them. Every write is audited in its own transaction, so
 // the audit log doubles as the feed by which a server notices writes made by
 // other processes (another instance, or the command line).
-func (db *DB) ChangesSince(ctx context.Context, after int64, limit int) ([]Change, error) {
+func (db *DB) ChangesSince(ctx context.Context, after int64, limit int) ([]vouch.ChangeNotice, error) {
 	rows, err := db.query(ctx, `SELECT id, entity_type, entity_id FROM audit_log WHERE id > ? ORDER BY id LIMIT `+fmt.Sprint(limit), after)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Change
+	var out []vouch.ChangeNotice
 	for rows.Next() {
-		var c Change
-		if err := rows.Scan(&c.ID, &c.EntityType, &c.EntityID); err != nil {
+		var c vouch.ChangeNotice
+		if err := rows.Scan(&c.AuditID, &c.Touched.Kind, &c.Touched.ID); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

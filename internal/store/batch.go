@@ -112,7 +112,7 @@ func (b *Batch) LogActivity(a *vouch.Activity) error {
 		return err
 	}
 	a.ID, a.CreatedAt, a.State = id, b.tx.now, vouch.ActivityDone
-	b.tx.touched = append(b.tx.touched, Touched{EntityType: "reference", EntityID: a.ReferenceID})
+	b.tx.touched = append(b.tx.touched, vouch.Touched{Kind: "reference", ID: a.ReferenceID})
 	return b.tx.audit("create", "activity", id, []vouch.Change{{Field: "reference_id", After: a.ReferenceID},
 		{Field: "activity_type_id", After: a.TypeID}, {Field: "occurred_on", After: a.OccurredOn.String()}})
 }

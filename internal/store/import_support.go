@@ -505,7 +505,7 @@ func (tx *Tx) reserveIDs(table string, n int) ([]int64, error) {
 // auditRow is one audit entry to write with auditMany.
 type auditRow struct {
 	action     string
-	entityType string
+	entityType vouch.EntityKind
 	entityID   int64
 	changes    []vouch.Change
 }
@@ -526,14 +526,14 @@ func (b *Batch) auditMany(entries []auditRow) error {
 		if err != nil {
 			return err
 		}
-		rows = append(rows, b.tx.now, actorID, a.Label, e.action, e.entityType, e.entityID, string(js))
+		rows = append(rows, b.tx.now, actorID, a.Label, e.action, string(e.entityType), e.entityID, string(js))
 	}
 	if err := b.insertMany(`INSERT INTO audit_log (at, actor_id, actor, action, entity_type, entity_id, changes) VALUES `,
 		"(?, ?, ?, ?, ?, ?, ?)", 7, rows); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
 	for _, e := range entries {
-		b.tx.touched = append(b.tx.touched, Touched{EntityType: e.entityType, EntityID: e.entityID})
+		b.tx.touched = append(b.tx.touched, vouch.Touched{Kind: e.entityType, ID: e.entityID})
 	}
 	return nil
 }

@@ -41,7 +41,7 @@ func (tx *Tx) send(out vouch.Outgoing) error {
 		}
 	}
 	if len(out.Mails) > 0 {
-		tx.touched = append(tx.touched, Touched{EntityType: "outbox"})
+		tx.touched = append(tx.touched, vouch.Touched{Kind: vouch.EntityOutbox})
 	}
 	return nil
 }

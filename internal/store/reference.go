@@ -531,7 +531,7 @@ func (db *DB) LogActivity(ctx context.Context, a *vouch.Activity) error {
 			return err
 		}
 		// The reference's capacity changed too: tell read models about it.
-		tx.touched = append(tx.touched, Touched{EntityType: "reference", EntityID: a.ReferenceID})
+		tx.touched = append(tx.touched, vouch.Touched{Kind: "reference", ID: a.ReferenceID})
 		return nil
 	})
 }

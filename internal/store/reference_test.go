@@ -182,13 +182,13 @@ func TestBulkStatusSkipsDisallowed(t *testing.T) {
 func TestSubscribersSeeCommits(t *testing.T) {
 	db := testutil.OpenDB(t, store.SQLite)
 	var mu sync.Mutex
-	var seen []store.Touched
-	db.Subscribe(func(t []store.Touched) { mu.Lock(); seen = append(seen, t...); mu.Unlock() })
+	var seen []vouch.Touched
+	db.Subscribe(func(t []vouch.Touched) { mu.Lock(); seen = append(seen, t...); mu.Unlock() })
 	a := mustAccount(t, db, "Contoso")
 	db.CreateAccount(context.Background(), &vouch.Account{Name: ""}) // invalid: no commit, no notice
 	mu.Lock()
 	defer mu.Unlock()
-	if len(seen) != 1 || seen[0] != (store.Touched{EntityType: "account", EntityID: a.ID}) {
+	if len(seen) != 1 || seen[0] != (vouch.Touched{Kind: vouch.EntityAccount, ID: a.ID}) {
 		t.Errorf("notices %+v", seen)
 	}
 }

@@ -43,7 +43,7 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 		if _, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
 			return err
 		}
-		return tx.audit("update", "setting:"+key, 0, []vouch.Change{{Field: key, Before: before, After: value}})
+		return tx.audit("update", vouch.SettingKind(key), 0, []vouch.Change{{Field: key, Before: before, After: value}})
 	})
 }
 
@@ -74,7 +74,7 @@ func (db *DB) SetSettingOnce(ctx context.Context, key, value string) error {
 			return err
 		}
 		// The value may be a secret: the audit log says it was set, not what it is.
-		return tx.audit("create", "setting:"+key, 0, []vouch.Change{{Field: key, After: "(set)"}})
+		return tx.audit("create", vouch.SettingKind(key), 0, []vouch.Change{{Field: key, After: "(set)"}})
 	})
 }
 
@@ -139,7 +139,7 @@ func (db *DB) SetProgramSettings(ctx context.Context, ps vouch.ProgramSettings) 
 				return err
 			}
 			// "setting:<key>" is also how read models learn that a setting changed.
-			if err := tx.audit("update", "setting:"+f.key, 0, []vouch.Change{{Field: f.key, Before: strconv.Itoa(*before[i].value), After: v}}); err != nil {
+			if err := tx.audit("update", vouch.SettingKind(f.key), 0, []vouch.Change{{Field: f.key, Before: strconv.Itoa(*before[i].value), After: v}}); err != nil {
 				return err
 			}
 		}

@@ -69,25 +69,20 @@ type DB struct {
 	rebound sync.Map // query with ? placeholders → query with $n placeholders
 
 	mu          sync.Mutex
-	subscribers map[int]func([]Touched)
+	subscribers map[int]func([]vouch.Touched)
 	nextSub     int
-}
-
-// Touched names an entity a committed transaction changed.
-type Touched struct {
-	EntityType string
-	EntityID   int64
 }
 
 // Subscribe registers fn to be told, after each commit in this process, which
 // entities changed. Read models use it to stay current on their own writes;
-// writes by other processes are found through ChangesSince.
-// The returned func unsubscribes fn.
-func (db *DB) Subscribe(fn func([]Touched)) (unsubscribe func()) {
+// writes by other processes are found through ChangesSince. fn runs in the
+// committing goroutine, so it must not write. (internal/changefeed is the
+// one subscriber read models go through.) The returned func unsubscribes fn.
+func (db *DB) Subscribe(fn func([]vouch.Touched)) (unsubscribe func()) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if db.subscribers == nil {
-		db.subscribers = map[int]func([]Touched){}
+		db.subscribers = map[int]func([]vouch.Touched){}
 	}
 	id := db.nextSub
 	db.nextSub++
@@ -99,12 +94,12 @@ func (db *DB) Subscribe(fn func([]Touched)) (unsubscribe func()) {
 	}
 }
 
-func (db *DB) notify(t []Touched) {
+func (db *DB) notify(t []vouch.Touched) {
 	if len(t) == 0 {
 		return
 	}
 	db.mu.Lock()
-	subs := make([]func([]Touched), 0, len(db.subscribers))
+	subs := make([]func([]vouch.Touched), 0, len(db.subscribers))
 	for id := 0; id < db.nextSub; id++ {
 		if fn, ok := db.subscribers[id]; ok {
 			subs = append(subs, fn) // in the order they subscribed
@@ -335,7 +330,7 @@ type Tx struct {
 	db      *DB
 	ctx     context.Context
 	now     time.Time
-	touched []Touched
+	touched []vouch.Touched
 
 	// Lookups cached for a Batch; nil outside one.
 	valueKinds map[int64]string

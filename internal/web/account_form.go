@@ -131,7 +131,6 @@ func (h *Handler) editAccount(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderAccountForm(w http.ResponseWriter, r *http.Request, status int, p *page, f *acctForm, conflict []conflictField) {
-	ix := h.opts.Index
 	users, err := h.activeUsers(r, f.OwnerID)
 	if err != nil {
 		h.serverError(w, r, err)
@@ -140,14 +139,14 @@ func (h *Handler) renderAccountForm(w http.ResponseWriter, r *http.Request, stat
 	d := &accountFormPage{Form: f, New: f.ID == 0, Users: users, Health: vouch.AccountHealth, Conflict: conflict}
 	for _, pl := range accountPickLists {
 		var vals []*vouch.TaxonomyValue
-		for _, v := range ix.Values(pl.Kind, true) {
+		for _, v := range h.opts.Catalog.Values(pl.Kind, true) {
 			if !v.Retired || f.Values[pl.Field] == v.ID {
 				vals = append(vals, v)
 			}
 		}
 		d.PickLists = append(d.PickLists, pickList{Field: pl.Field, Label: pl.Label, Values: vals})
 	}
-	for _, v := range ix.Values(vouch.TaxProduct, true) {
+	for _, v := range h.opts.Catalog.Values(vouch.TaxProduct, true) {
 		if !v.Retired || f.Products[v.ID] {
 			d.Products = append(d.Products, v)
 		}
@@ -240,7 +239,6 @@ func (h *Handler) accountConflict(w http.ResponseWriter, r *http.Request, f *acc
 		return
 	}
 	theirs := formOfAccount(saved)
-	ix := h.opts.Index
 	userName := func(id int64) string {
 		if id == 0 {
 			return ""
@@ -253,7 +251,7 @@ func (h *Handler) accountConflict(w http.ResponseWriter, r *http.Request, f *acc
 	names := func(m map[int64]bool) string {
 		var out []string
 		for _, id := range setIDs(m) {
-			out = append(out, ix.ValueName(id))
+			out = append(out, h.opts.Catalog.ValueName(id))
 		}
 		return strings.Join(out, ", ")
 	}
@@ -266,7 +264,7 @@ func (h *Handler) accountConflict(w http.ResponseWriter, r *http.Request, f *acc
 	add("Name", theirs.Name, f.Name)
 	add("Website", theirs.Domain, vouch.NormalizeDomain(f.Domain))
 	for _, pl := range accountPickLists {
-		add(pl.Label, ix.ValueName(theirs.Values[pl.Field]), ix.ValueName(f.Values[pl.Field]))
+		add(pl.Label, h.opts.Catalog.ValueName(theirs.Values[pl.Field]), h.opts.Catalog.ValueName(f.Values[pl.Field]))
 	}
 	add("CRM id", theirs.CRMID, f.CRMID)
 	add("Owner", userName(theirs.OwnerID), userName(f.OwnerID))

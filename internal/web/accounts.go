@@ -51,11 +51,7 @@ func (h *Handler) usersByID(r *http.Request) (map[int64]*vouch.User, error) {
 func (h *Handler) accounts(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
-	list, total, err := h.db.ListAccounts(r.Context(), store.AccountFilter{Query: q, AfterID: max(after, 0), Limit: accountsPageSize + 1})
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
+	list, total := h.opts.Accounts.List(store.AccountFilter{Query: q, AfterID: max(after, 0), Limit: accountsPageSize + 1})
 	users, err := h.usersByID(r)
 	if err != nil {
 		h.serverError(w, r, err)
@@ -83,7 +79,7 @@ func (h *Handler) accounts(w http.ResponseWriter, r *http.Request) {
 	}
 	active := refindex.StatusKey(vouch.StatusActive)
 	for _, a := range list {
-		row := accountRow{Account: a, Industry: ix.ValueName(a.IndustryID), Region: ix.ValueName(a.RegionID)}
+		row := accountRow{Account: a, Industry: h.opts.Catalog.ValueName(a.IndustryID), Region: h.opts.Catalog.ValueName(a.RegionID)}
 		if u := users[a.OwnerID]; u != nil {
 			row.Owner = u.Name
 		}
@@ -123,10 +119,10 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) {
 	}
 	ix := h.opts.Index
 	d := &accountView{Account: a, CanManage: userFrom(r.Context()).Can(vouch.PermManageProgram), Facts: map[string]string{
-		"industry": ix.ValueName(a.IndustryID), "segment": ix.ValueName(a.SegmentID), "region": ix.ValueName(a.RegionID),
-		"country": ix.ValueName(a.CountryID), "size": ix.ValueName(a.SizeID)}}
+		"industry": h.opts.Catalog.ValueName(a.IndustryID), "segment": h.opts.Catalog.ValueName(a.SegmentID), "region": h.opts.Catalog.ValueName(a.RegionID),
+		"country": h.opts.Catalog.ValueName(a.CountryID), "size": h.opts.Catalog.ValueName(a.SizeID)}}
 	for _, p := range a.ProductIDs {
-		d.Products = append(d.Products, ix.ValueName(p))
+		d.Products = append(d.Products, h.opts.Catalog.ValueName(p))
 	}
 	if a.OwnerID != 0 {
 		if u, err := h.db.User(r.Context(), a.OwnerID); err == nil {

@@ -33,7 +33,7 @@ func (h *Handler) renderActivityTypes(w http.ResponseWriter, r *http.Request, st
 		return
 	}
 	var rows []activityTypeRow
-	for _, t := range h.opts.Index.Values(vouch.TaxActivityType, false) {
+	for _, t := range h.opts.Catalog.Values(vouch.TaxActivityType, false) {
 		row := activityTypeRow{Type: t, Rule: rules[t.ID]}
 		if row.Rule.TypeID == 0 {
 			row.Rule = vouch.DefaultActivityTypeRule(t.ID)
@@ -49,7 +49,7 @@ func (h *Handler) renderActivityTypes(w http.ResponseWriter, r *http.Request, st
 // saveActivityType serves POST /admin/activity-types: one type's rule.
 func (h *Handler) saveActivityType(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PostFormValue("type_id"), 10, 64)
-	t := h.opts.Index.Value(id)
+	t := h.opts.Catalog.Value(id)
 	if err != nil || t == nil || t.Kind != vouch.TaxActivityType {
 		redirectError(w, r, "/admin/activity-types", "Choose an activity type from the list.")
 		return

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/vouchhq/vouch/internal/fulfillment"
-	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -41,11 +40,7 @@ func newAdvocateLoop(t *testing.T, s *testutil.Server) *advocateLoop {
 		call:   valueID(t, s.DB, vouch.TaxActivityType, "Call")}
 	// A service of the test's own over the server's database: links are
 	// signed with the key kept there, so the server accepts what it signs.
-	ix := refindex.New(s.DB, nil)
-	if err := ix.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ix.Follow()
+	_, _, ix := testutil.ReadModels(t, s.DB)
 	var err error
 	if l.svc, err = fulfillment.New(ctx, s.DB, ix, s.URL, nil); err != nil {
 		t.Fatal(err)

@@ -96,7 +96,7 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 	}
 	ix := h.opts.Index
 	today := vouch.Today()
-	d := &referenceProfile{Ref: ref, Account: acct, Industry: ix.ValueName(acct.IndustryID), Region: ix.ValueName(acct.RegionID),
+	d := &referenceProfile{Ref: ref, Account: acct, Industry: h.opts.Catalog.ValueName(acct.IndustryID), Region: h.opts.Catalog.ValueName(acct.RegionID),
 		Today: today.String(), CanManage: userFrom(ctx).Can(vouch.PermManageProgram), Failed: failed}
 	if hit, ok := ix.Get(id); ok && hit.Reference.Version == ref.Version {
 		d.Status, d.Capacity, d.Stale = hit.Status, hit.Capacity, hit.Stale
@@ -106,7 +106,7 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 		for _, a := range acts {
 			days = append(days, a.OccurredOn)
 		}
-		max := ix.CapacityDefault()
+		max := h.opts.Catalog.CapacityDefault()
 		if ref.CapacityOverride != nil {
 			max = *ref.CapacityOverride
 		}
@@ -127,7 +127,7 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 	names := func(ids []int64) []string {
 		out := []string{}
 		for _, id := range ids {
-			if n := ix.ValueName(id); n != "" {
+			if n := h.opts.Catalog.ValueName(id); n != "" {
 				out = append(out, n)
 			}
 		}
@@ -135,12 +135,12 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 	}
 	d.Products, d.UseCases, d.Competitors = names(ref.ProductIDs), names(ref.UseCaseIDs), names(ref.CompetitorIDs)
 	for _, a := range ref.Activities {
-		d.Agreed = append(d.Agreed, agreedView{Name: ix.ValueName(a.TypeID), ConsentedOn: a.ConsentedOn})
+		d.Agreed = append(d.Agreed, agreedView{Name: h.opts.Catalog.ValueName(a.TypeID), ConsentedOn: a.ConsentedOn})
 	}
 	slices.Reverse(history)
 	d.History = history
 	for _, a := range acts {
-		d.Activities = append(d.Activities, activityView{Activity: a, Type: ix.ValueName(a.TypeID)})
+		d.Activities = append(d.Activities, activityView{Activity: a, Type: h.opts.Catalog.ValueName(a.TypeID)})
 		if a.State == vouch.ActivityDone {
 			d.Points += a.Points
 		}
@@ -155,7 +155,7 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 	for _, a := range ref.Activities {
 		agreed[a.TypeID] = true
 	}
-	types := ix.Values(vouch.TaxActivityType, false)
+	types := h.opts.Catalog.Values(vouch.TaxActivityType, false)
 	slices.SortStableFunc(types, func(a, b *vouch.TaxonomyValue) int {
 		switch {
 		case agreed[a.ID] && !agreed[b.ID]:
@@ -264,7 +264,7 @@ func (h *Handler) logReferenceActivity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ix := h.opts.Index
-	msg := fmt.Sprintf("%s logged for %s.", ix.ValueName(a.TypeID), formatDate(a.OccurredOn))
+	msg := fmt.Sprintf("%s logged for %s.", h.opts.Catalog.ValueName(a.TypeID), formatDate(a.OccurredOn))
 	if hit, ok := ix.Get(id); ok {
 		msg += " " + capacitySentence(hit.Capacity)
 	}

@@ -226,7 +226,6 @@ func (h *Handler) editReference(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderReferenceForm(w http.ResponseWriter, r *http.Request, status int, p *page, f *refForm, conflict []conflictField) {
-	ix := h.opts.Index
 	users, err := h.activeUsers(r, f.OwnerID)
 	if err != nil {
 		h.serverError(w, r, err)
@@ -239,7 +238,7 @@ func (h *Handler) renderReferenceForm(w http.ResponseWriter, r *http.Request, st
 	}
 	d := &referenceFormPage{Form: f, New: f.ID == 0, Users: users, Seniorities: vouch.Seniorities,
 		Deployments: vouch.Deployments, Statuses: initialStatuses, TimeZones: commonTimeZones,
-		CapDefault: ix.CapacityDefault(), Conflict: conflict}
+		CapDefault: h.opts.Catalog.CapacityDefault(), Conflict: conflict}
 	for _, a := range accounts {
 		d.Accounts = append(d.Accounts, a.Name)
 	}
@@ -247,7 +246,7 @@ func (h *Handler) renderReferenceForm(w http.ResponseWriter, r *http.Request, st
 	// Retired values are offered only where the reference already has them.
 	values := func(kind vouch.TaxonomyKind, chosen map[int64]bool) []*vouch.TaxonomyValue {
 		var out []*vouch.TaxonomyValue
-		for _, v := range ix.Values(kind, true) {
+		for _, v := range h.opts.Catalog.Values(kind, true) {
 			if !v.Retired || chosen[v.ID] {
 				out = append(out, v)
 			}
@@ -411,11 +410,10 @@ func (h *Handler) referenceConflict(w http.ResponseWriter, r *http.Request, f *r
 		return
 	}
 	theirs := formOfReference(saved, acct.Name)
-	ix := h.opts.Index
 	names := func(m map[int64]bool) string {
 		var out []string
 		for _, id := range setIDs(m) {
-			out = append(out, ix.ValueName(id))
+			out = append(out, h.opts.Catalog.ValueName(id))
 		}
 		return strings.Join(out, ", ")
 	}
@@ -431,7 +429,7 @@ func (h *Handler) referenceConflict(w http.ResponseWriter, r *http.Request, f *r
 	agreed := func(f *refForm) string {
 		var out []string
 		for _, id := range setIDs(f.Activities) {
-			s := ix.ValueName(id)
+			s := h.opts.Catalog.ValueName(id)
 			if c := f.Consent[id]; c != "" {
 				s += " (" + c + ")"
 			}

@@ -168,7 +168,7 @@ func (h *Handler) facetKey(facet, raw string) (int64, bool) {
 		}
 		return -1, false
 	}
-	id := h.opts.Index.ValueID(refindex.FacetKind(facet), raw)
+	id := h.opts.Catalog.ValueID(refindex.FacetKind(facet), raw)
 	return id, id != 0
 }
 
@@ -303,7 +303,7 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, hit := range res.Hits {
 		data.Rows = append(data.Rows, referenceRow{Hit: hit,
-			Industry: ix.ValueName(hit.Account.IndustryID), Region: ix.ValueName(hit.Account.RegionID)})
+			Industry: h.opts.Catalog.ValueName(hit.Account.IndustryID), Region: h.opts.Catalog.ValueName(hit.Account.RegionID)})
 		data.PageIDs = append(data.PageIDs, hit.Reference.ID)
 	}
 	if len(data.Rows) > 0 {

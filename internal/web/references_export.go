@@ -36,7 +36,7 @@ func (h *Handler) exportReferences(format string) http.HandlerFunc {
 			// A failure mid-way can only cut the file short; it is logged.
 			w.Header().Set("Content-Type", ctype)
 			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, vouch.Today(), format))
-			if err := refsheet.Write(w, format, res.Hits, refsheet.Names{Values: h.opts.Index, Users: emails}); err != nil {
+			if err := refsheet.Write(w, format, res.Hits, refsheet.Names{Values: h.opts.Catalog, Users: emails}); err != nil {
 				h.log.Error("export cut short", "err", err)
 			}
 			return
@@ -44,7 +44,7 @@ func (h *Handler) exportReferences(format string) http.HandlerFunc {
 		// An XLSX file is a zip finished at the end: built in memory first, so a
 		// failure is a clean error response rather than a broken file.
 		var buf bytes.Buffer
-		if err := refsheet.Write(&buf, format, res.Hits, refsheet.Names{Values: h.opts.Index, Users: emails}); err != nil {
+		if err := refsheet.Write(&buf, format, res.Hits, refsheet.Names{Values: h.opts.Catalog, Users: emails}); err != nil {
 			h.serverError(w, r, err)
 			return
 		}

@@ -86,14 +86,13 @@ func (h *Handler) requestFormData(r *http.Request, values url.Values) (*requestF
 	if err != nil {
 		return nil, err
 	}
-	ix := h.opts.Index
-	d := &requestFormPage{Opportunities: opps, Types: ix.Values(vouch.TaxActivityType, false), Seniorities: vouch.Seniorities,
+	d := &requestFormPage{Opportunities: opps, Types: h.opts.Catalog.Values(vouch.TaxActivityType, false), Seniorities: vouch.Seniorities,
 		Values: url.Values{}, Today: vouch.Today().String()}
 	for k, v := range values {
 		d.Values[k] = v
 	}
 	for _, c := range requestCriteria {
-		d.Pickers = append(d.Pickers, criterionPicker{Name: c.Name, Label: c.Label, Values: ix.Values(c.Kind, false)})
+		d.Pickers = append(d.Pickers, criterionPicker{Name: c.Name, Label: c.Label, Values: h.opts.Catalog.Values(c.Kind, false)})
 	}
 	for _, k := range []string{"references_needed", "language", "seniority", "context"} {
 		if d.Values.Get(k) != "" && !(k == "references_needed" && d.Values.Get(k) == "1") {

@@ -131,7 +131,7 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, req *vouch
 	if err != nil {
 		return nil, err
 	}
-	d := &requestPageData{Req: req, Opportunity: opp, Type: ix.ValueName(req.ActivityTypeID),
+	d := &requestPageData{Req: req, Opportunity: opp, Type: h.opts.Catalog.ValueName(req.ActivityTypeID),
 		Requester: userName(users, req.RequesterID), Assignee: userName(users, req.AssigneeID),
 		Overdue: !req.State.Closed() && req.DueDate.Before(today), CanPick: fulfillment.CanPick(u, req),
 		CanManage: u.Can(vouch.PermManageProgram), IsRequester: req.RequesterID == u.ID, Me: u.ID, Team: team,
@@ -295,7 +295,6 @@ func (h *Handler) askView(ctx context.Context, u *vouch.User, req *vouch.Request
 
 // criteriaLabels names a request's criteria for people.
 func (h *Handler) criteriaLabels(c vouch.Criteria) []string {
-	ix := h.opts.Index
 	var out []string
 	for _, x := range []struct {
 		label string
@@ -303,7 +302,7 @@ func (h *Handler) criteriaLabels(c vouch.Criteria) []string {
 	}{{"Industry", c.IndustryID}, {"Region", c.RegionID}, {"Country", c.CountryID}, {"Company size", c.SizeID},
 		{"Product", c.ProductID}, {"Use case", c.UseCaseID}, {"Competitor", c.CompetitorID}} {
 		if x.id != 0 {
-			out = append(out, x.label+": "+ix.ValueName(x.id))
+			out = append(out, x.label+": "+h.opts.Catalog.ValueName(x.id))
 		}
 	}
 	if c.Language != "" {

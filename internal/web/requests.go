@@ -169,7 +169,7 @@ func (h *Handler) requestRows(ctx context.Context, reqs []*vouch.Request, users 
 	}
 	rows := make([]requestRow, 0, len(reqs))
 	for _, r := range reqs {
-		row := requestRow{Request: r, Opportunity: opps[r.OpportunityID], Type: h.opts.Index.ValueName(r.ActivityTypeID),
+		row := requestRow{Request: r, Opportunity: opps[r.OpportunityID], Type: h.opts.Catalog.ValueName(r.ActivityTypeID),
 			Requester: userName(users, r.RequesterID), Assignee: userName(users, r.AssigneeID)}
 		if !r.State.Closed() {
 			row.Overdue = r.DueDate.Before(today)

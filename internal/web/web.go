@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/refsheet"
@@ -33,8 +34,13 @@ type Options struct {
 	// SecureCookies marks cookies Secure; set when Vouch is served over HTTPS
 	// (directly, or behind a proxy, as the base URL says).
 	SecureCookies bool
-	// Index answers reference searches; the server loads it and keeps it current.
+	// Catalog names taxonomy values and holds the program settings; the
+	// server loads it and keeps it current, like Index and Accounts.
+	Catalog *catalog.Catalog
+	// Index answers reference searches.
 	Index *refindex.Index
+	// Accounts answers account searches.
+	Accounts *refindex.Accounts
 	// Fulfillment runs the request loop (requests, asks, advocate links).
 	Fulfillment *fulfillment.Service
 	// MailConfigured says an SMTP server is set: without one, mail waits in

@@ -46,6 +46,9 @@ func (c *Catalog) Load(ctx context.Context) error {
 		return err
 	}
 	c.Replace(vals, ps)
+	// The program's time zone decides "today" everywhere: a zone saved by
+	// another instance reaches this one's clock with the settings.
+	c.db.Clock.SetZone(ps.Zone())
 	return nil
 }
 

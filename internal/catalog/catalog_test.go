@@ -77,12 +77,24 @@ func TestCatalogFollowsTaxonomyAndSettings(t *testing.T) {
 		if err := other.SetSetting(ctx, store.SettingCapacityDefault, "7"); err != nil {
 			t.Fatal(err)
 		}
+		zoned := vouch.DefaultProgramSettings()
+		zoned.CapacityDefault, zoned.TimeZone = 7, "America/Los_Angeles"
+		if err := other.SetProgramSettings(ctx, zoned); err != nil {
+			t.Fatal(err)
+		}
+		if db.Clock.Zone().String() != "UTC" {
+			t.Fatalf("before a poll this instance's clock is in %s, want UTC", db.Clock.Zone())
+		}
 		if err := feed.Poll(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if cat.ValueID(vouch.TaxProduct, "quantum ledger") != v.ID || cat.CapacityDefault() != 7 {
 			t.Errorf("after a poll: product id %d (want %d), default capacity %d (want 7)",
 				cat.ValueID(vouch.TaxProduct, "quantum ledger"), v.ID, cat.CapacityDefault())
+		}
+		// "Today" follows the zone another instance saved.
+		if got := db.Clock.Zone().String(); got != "America/Los_Angeles" {
+			t.Errorf("after a poll this instance's clock is in %s, want America/Los_Angeles", got)
 		}
 	})
 }

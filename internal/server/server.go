@@ -59,12 +59,6 @@ type Server struct {
 // Index returns the server's reference index.
 func (s *Server) Index() *refindex.Index { return s.index }
 
-// Accounts returns the server's account list.
-func (s *Server) Accounts() *refindex.Accounts { return s.accounts }
-
-// Feed returns the change feed the server's read models follow.
-func (s *Server) Feed() *changefeed.Feed { return s.feed }
-
 // New wires every route.
 func New(db *store.DB, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {

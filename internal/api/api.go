@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -29,10 +30,11 @@ var OpenAPI []byte
 
 // Handler serves the API.
 type Handler struct {
-	db  *store.DB
-	ix  *refindex.Index // references are searched here, not in SQL
-	ful *fulfillment.Service
-	log *slog.Logger
+	db   *store.DB
+	ix   *refindex.Index // references are searched here, not in SQL
+	ful  *fulfillment.Service
+	refs *references.Service // saves references and accounts
+	log  *slog.Logger
 }
 
 // New returns the API handler.
@@ -40,7 +42,7 @@ func New(db *store.DB, ix *refindex.Index, ful *fulfillment.Service, log *slog.L
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Handler{db: db, ix: ix, ful: ful, log: log}
+	return &Handler{db: db, ix: ix, ful: ful, refs: references.New(db, ix), log: log}
 }
 
 // route is one endpoint: the pattern http.ServeMux matches and its handler,

@@ -252,15 +252,8 @@ func (db *DB) AccountByName(ctx context.Context, name string) (*vouch.Account, e
 	return db.Account(ctx, id)
 }
 
-// AccountFilter selects accounts; zero values match everything.
-type AccountFilter struct {
-	Query   string // name or domain contains, case-insensitive
-	AfterID int64
-	Limit   int
-}
-
 // ListAccounts returns accounts ordered by id, and how many match in all.
-func (db *DB) ListAccounts(ctx context.Context, f AccountFilter) ([]*vouch.Account, int, error) {
+func (db *DB) ListAccounts(ctx context.Context, f vouch.AccountFilter) ([]*vouch.Account, int, error) {
 	cond, args := " WHERE 1=1", []any{}
 	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
 		cond += " AND (name_key LIKE ? OR domain LIKE ?)"

@@ -200,7 +200,7 @@ func (h *Handler) changeReferenceStatus(w http.ResponseWriter, r *http.Request) 
 		h.renderReference(w, r, http.StatusBadRequest, p, "status")
 		return
 	}
-	ref, err := h.db.ChangeStatus(r.Context(), id, version, c)
+	ref, err := h.refs.ChangeStatus(r.Context(), id, version, c)
 	if err != nil {
 		if !isFormError(err) {
 			h.fail(w, r, err)
@@ -288,7 +288,7 @@ func (h *Handler) verifyReference(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	today := vouch.Today()
-	res, err := h.db.BulkMarkVerified(r.Context(), []int64{id}, today)
+	res, err := h.refs.Bulk(r.Context(), vouch.BulkAction{IDs: []int64{id}, Kind: vouch.BulkVerified, Day: today})
 	if err != nil {
 		h.fail(w, r, err)
 		return

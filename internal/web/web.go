@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/refsheet"
 	"github.com/vouchhq/vouch/internal/store"
@@ -52,6 +53,7 @@ type Handler struct {
 	pages   map[string]*template.Template
 	limiter *loginLimiter
 	imports *importer
+	refs    *references.Service // saves references and accounts
 }
 
 // New parses every template once, at start-up, so a broken template fails
@@ -61,7 +63,7 @@ func New(db *store.DB, opts Options) (*Handler, error) {
 		opts.Logger = slog.Default()
 	}
 	h := &Handler{db: db, opts: opts, log: opts.Logger, pages: map[string]*template.Template{},
-		limiter: &loginLimiter{db: db}, imports: newImporter()}
+		limiter: &loginLimiter{db: db}, imports: newImporter(), refs: references.New(db, opts.Index)}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err

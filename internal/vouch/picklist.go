@@ -34,12 +34,16 @@ var dashes = strings.NewReplacer("–", "-", "—", "-", "‐", "-", "‑", "-",
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // TypoLimit is how many edits a name may be from the value it is taken to
-// mean in a "did you mean" suggestion: one for short names, two otherwise.
+// mean in a "did you mean" suggestion: one for names under five letters,
+// two under twelve, three for longer ones ("Finance Services").
 func TypoLimit(name string) int {
-	if utf8.RuneCountInString(name) < 5 {
+	switch n := utf8.RuneCountInString(name); {
+	case n < 5:
 		return 1
+	case n < 12:
+		return 2
 	}
-	return 2
+	return 3
 }
 
 // ClosestName is the option that name most likely misspells: within

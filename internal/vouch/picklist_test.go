@@ -33,6 +33,8 @@ func TestClosestName(t *testing.T) {
 		{"Aut", "Automation"},
 		{"A", ""},
 		{"retial", "Retail"},
+		{"Finance Services", "Financial Services"}, // three edits in a long name
+		{"Fin Services", ""},                       // four are too many
 	} {
 		if got := ClosestName(c.name, options); got != c.want {
 			t.Errorf("ClosestName(%q) = %q, want %q", c.name, got, c.want)

@@ -903,23 +903,19 @@ func (h *Handler) logActivity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v vouch.Validation
-	typeID, problem := h.valueOf(vouch.TaxActivityType, body.Type, nil)
-	switch {
-	case problem != "":
-		v.Add("type", problem)
-	case typeID == 0:
-		v.Add("type", "is required")
+	typeID := int64(0)
+	if strings.TrimSpace(body.Type) != "" {
+		if typeID = h.lookupValue(vouch.TaxActivityType, body.Type); typeID == 0 {
+			v.Add("type", h.unknownValue(vouch.TaxActivityType, body.Type))
+		}
 	}
 	on := dateField(&v, "occurred_on", body.OccurredOn)
-	if on.IsZero() {
-		v.Add("occurred_on", "is required")
-	}
 	if err := v.Err(); err != nil {
 		writeError(w, err)
 		return
 	}
-	a := &vouch.Activity{ReferenceID: id, TypeID: typeID, OccurredOn: on, Notes: strings.TrimSpace(body.Notes)}
-	if err := h.db.LogActivity(r.Context(), a); err != nil {
+	a := &vouch.Activity{ReferenceID: id, TypeID: typeID, OccurredOn: on, Notes: body.Notes}
+	if err := h.refs.LogActivity(r.Context(), a); err != nil {
 		h.fail(w, r, fieldsOf(err, map[string]string{"activity_type": "type"}))
 		return
 	}

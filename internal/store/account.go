@@ -124,10 +124,7 @@ func (tx *Tx) validateAccountRefs(a *vouch.Account) error {
 	return v.Err()
 }
 
-func crmConflict(what string) error {
-	return &vouch.Error{Code: vouch.ECONFLICT, Message: "Another " + what + " already has that CRM id.",
-		Fields: map[string]string{"crm_id": "is already used"}}
-}
+func crmConflict(what string) error { return vouch.DuplicateCRMID(what) }
 
 // CreateAccount stores a new account.
 func (db *DB) CreateAccount(ctx context.Context, a *vouch.Account) error {
@@ -377,11 +374,7 @@ func (tx *Tx) ids(query string, args ...any) ([]int64, error) {
 	return out, rows.Err()
 }
 
-func staleVersion(what string, current int) error {
-	return &vouch.Error{Code: vouch.ECONFLICT,
-		Message: "Someone else saved this " + what + " after you opened it. Reload to see their changes, then make yours again.",
-		Fields:  map[string]string{"version": "is out of date"}}
-}
+func staleVersion(what string, current int) error { return vouch.StaleVersion(what) }
 
 // savedAt turns an UPDATE … WHERE id = ? AND version = ? that changed no row
 // into a conflict. Comparing the version read is not enough on PostgreSQL:
@@ -411,7 +404,7 @@ func (db *DB) DeleteAccount(ctx context.Context, id int64) error {
 			return err
 		}
 		if refs > 0 {
-			return vouch.Errorf(vouch.ECONFLICT, "%s still has %d reference(s); delete or move them first.", a.Name, refs)
+			return vouch.AccountHasReferences(a.Name, refs)
 		}
 		if _, err := tx.exec(`DELETE FROM accounts WHERE id = ?`, id); err != nil {
 			return err

@@ -129,8 +129,7 @@ func referenceConflict(err error) error {
 		return err
 	}
 	if strings.Contains(err.Error(), "email") {
-		return &vouch.Error{Code: vouch.ECONFLICT, Message: "Another reference already has that email address.",
-			Fields: map[string]string{"email": "is already used by another reference"}}
+		return vouch.DuplicateReferenceEmail()
 	}
 	return crmConflict("reference")
 }

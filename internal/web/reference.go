@@ -240,12 +240,9 @@ func (h *Handler) logReferenceActivity(w http.ResponseWriter, r *http.Request) {
 		errs["occurred_on"] = "Date must be a date like 2027-03-14."
 	}
 	a.OccurredOn = on
-	if len(a.Notes) > 5000 {
-		errs["notes"] = "Notes must be at most 5,000 characters."
-	}
 	var err error
 	if len(errs) == 0 {
-		err = h.db.LogActivity(r.Context(), a)
+		err = h.refs.LogActivity(r.Context(), a)
 	}
 	if len(errs) > 0 || err != nil {
 		if err != nil && !isFormError(err) {

@@ -902,20 +902,9 @@ func (h *Handler) logActivity(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	var v vouch.Validation
-	typeID := int64(0)
-	if strings.TrimSpace(body.Type) != "" {
-		if typeID = h.lookupValue(vouch.TaxActivityType, body.Type); typeID == 0 {
-			v.Add("type", h.unknownValue(vouch.TaxActivityType, body.Type))
-		}
-	}
-	on := dateField(&v, "occurred_on", body.OccurredOn)
-	if err := v.Err(); err != nil {
-		writeError(w, err)
-		return
-	}
-	a := &vouch.Activity{ReferenceID: id, TypeID: typeID, OccurredOn: on, Notes: body.Notes}
-	if err := h.refs.LogActivity(r.Context(), a); err != nil {
+	a, err := h.refs.LogActivity(r.Context(), vouch.ActivityLog{ReferenceID: id, Type: body.Type,
+		OccurredOn: body.OccurredOn, Notes: body.Notes})
+	if err != nil {
 		h.fail(w, r, fieldsOf(err, map[string]string{"activity_type": "type"}))
 		return
 	}

@@ -172,3 +172,32 @@ func TestAccountValuesByName(t *testing.T) {
 		}
 	})
 }
+
+func TestLogActivityReportsEveryProblemAtOnce(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		s := newService(t, db)
+		saved, err := s.CreateReference(ctx, vouch.ReferenceInput{Account: str("Acme"), CreateAccount: true, Name: str("Maya")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := saved.Reference.ID
+		_, err = s.LogActivity(ctx, vouch.ActivityLog{ReferenceID: id, Type: "Cal", OccurredOn: "soon", Notes: strings.Repeat("x", 5001)})
+		got := vouch.ErrorFields(err)
+		if !strings.Contains(got["activity_type"], `did you mean "Call"?`) || got["occurred_on"] == "" || got["notes"] == "" {
+			t.Errorf("problems %v", got)
+		}
+		a, err := s.LogActivity(ctx, vouch.ActivityLog{ReferenceID: id, Type: "call", OccurredOn: vouch.Today().String()})
+		if err != nil || a.ID == 0 {
+			t.Fatalf("log: %v", err)
+		}
+		retired := true
+		if _, err := db.UpdateTaxonomyValue(ctx, a.TypeID, vouch.TaxonomyUpdate{Retired: &retired}); err != nil {
+			t.Fatal(err)
+		}
+		s = newService(t, db) // picklists as loaded after the change
+		_, err = s.LogActivity(ctx, vouch.ActivityLog{ReferenceID: id, TypeID: a.TypeID, OccurredOn: vouch.Today().String()})
+		if !strings.Contains(vouch.ErrorFields(err)["activity_type"], "Call is retired") {
+			t.Errorf("a retired type: %v", err)
+		}
+	})
+}

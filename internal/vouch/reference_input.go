@@ -140,3 +140,16 @@ func StatusNames() string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// ActivityLog is something a reference did, as an edge read it: the type by
+// id or by name, the day as typed.
+type ActivityLog struct {
+	ReferenceID int64
+	TypeID      int64  // the type by id, or
+	Type        string // by name, when TypeID is 0
+	OccurredOn  string
+	Notes       string
+	// Unreadable holds the fields the edge could not read, reported
+	// together with the service's own problems.
+	Unreadable map[string]string
+}

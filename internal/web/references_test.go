@@ -267,7 +267,7 @@ func TestProfileShowsCapacityAfterLoggingActivities(t *testing.T) {
 
 		resp, body := pm.PostForm(path+"/activities", url.Values{"activity_type": {""}, "occurred_on": {"14 March"}})
 		expect(t, "bad activity", resp, http.StatusBadRequest, path+"/activities")
-		mustContain(t, "bad activity", body, `id="occurred_on-error">Date must be a date like 2027-03-14.</p>`, "Nothing was logged.")
+		mustContain(t, "bad activity", body, `id="occurred_on-error">Date must be a date like 2026-03-14.</p>`, "Nothing was logged.")
 		resp, body = pm.PostForm(path+"/activities", url.Values{"activity_type": {""}, "occurred_on": {vouch.Today().String()}})
 		expect(t, "no type", resp, http.StatusBadRequest, "")
 		mustContain(t, "no type", body, `id="activity_type-error">Activity type is required.</p>`)

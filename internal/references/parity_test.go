@@ -245,4 +245,3 @@ func viaForm(t *testing.T, web *testutil.Browser, in save, values map[string]int
 	sort.Strings(fields)
 	return fields, false
 }
-

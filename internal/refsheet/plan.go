@@ -723,6 +723,10 @@ func (p *planner) accountChanges(c *rowCtx, st *accountState, d *rowData) []acco
 			continue
 		}
 		id, dst := f.id, f.dst
+		if v := p.values.retired[id]; v != nil && id != *dst(a) {
+			c.fail(f.key, c.cell(f.key), vouch.RetiredValue(v)) // a value the account has stays; a retired one is not newly given
+			continue
+		}
 		add(f.key, fmt.Sprint(id), id == *dst(a), func(a *vouch.Account) { *dst(a) = id })
 	}
 	return out

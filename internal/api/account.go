@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -85,7 +84,7 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	accounts, total := h.accts.List(store.AccountFilter{
+	accounts, total := h.accts.List(vouch.AccountFilter{
 		Query: r.URL.Query().Get("q"), AfterID: after, Limit: limit + 1})
 	next := ""
 	if len(accounts) > limit {
@@ -135,57 +134,25 @@ type accountInput struct {
 	Notes         optional[string]   `json:"notes"`
 }
 
-// accountFields are the store's field names that differ from the body's.
+// accountFields are the service's field names that differ from the body's.
 var accountFields = map[string]string{"owner": "owner_email"}
 
-// applyAccount sets the fields of a the body gives, resolving names.
-func (h *Handler) applyAccount(ctx context.Context, in *accountInput, a *vouch.Account, v *vouch.Validation) error {
-	strs := []struct {
-		in *optional[string]
-		to *string
-	}{{&in.Name, &a.Name}, {&in.Domain, &a.Domain}, {&in.CRMID, &a.CRMID}, {&in.CSM, &a.CSM},
-		{&in.Health, &a.Health}, {&in.Notes, &a.Notes}}
-	for _, s := range strs {
-		if s.in.Set {
-			*s.to = s.in.Value
-		}
-	}
-	single := []struct {
+// input turns the body into the service's input, names as given.
+func (in *accountInput) input() vouch.AccountInput {
+	out := vouch.AccountInput{Version: ptr(in.Version), Name: ptr(in.Name), Domain: ptr(in.Domain),
+		CRMID: ptr(in.CRMID), CSM: ptr(in.CSM), Health: ptr(in.Health), Notes: ptr(in.Notes), NPS: ptr(in.NPS),
+		CustomerSince: ptr(in.CustomerSince), Products: ptr(in.Products), OwnerEmail: ptr(in.OwnerEmail),
+		Values: map[string]string{}}
+	for _, p := range []struct {
 		field string
-		kind  vouch.TaxonomyKind
-		in    *optional[string]
-		to    *int64
-	}{{"industry", vouch.TaxIndustry, &in.Industry, &a.IndustryID}, {"segment", vouch.TaxSegment, &in.Segment, &a.SegmentID},
-		{"region", vouch.TaxRegion, &in.Region, &a.RegionID}, {"country", vouch.TaxCountry, &in.Country, &a.CountryID},
-		{"company_size", vouch.TaxCompanySize, &in.CompanySize, &a.SizeID}}
-	for _, s := range single {
-		if !s.in.Set {
-			continue
+		in    optional[string]
+	}{{"industry", in.Industry}, {"segment", in.Segment}, {"region", in.Region}, {"country", in.Country},
+		{"company_size", in.CompanySize}} {
+		if p.in.Set {
+			out.Values[p.field] = p.in.Value
 		}
-		id, problem := h.valueOf(s.kind, s.in.Value, []int64{*s.to})
-		if problem != "" {
-			v.Add(s.field, problem)
-			continue
-		}
-		*s.to = id
 	}
-	if in.Products.Set {
-		a.ProductIDs = h.valueField(v, "products", vouch.TaxProduct, in.Products.Value, a.ProductIDs)
-	}
-	if in.OwnerEmail.Set {
-		id, err := h.ownerField(ctx, v, in.OwnerEmail.Value)
-		if err != nil {
-			return err
-		}
-		a.OwnerID = id
-	}
-	if in.NPS.Set {
-		a.NPS = in.NPS.Value
-	}
-	if in.CustomerSince.Set {
-		a.CustomerSince = dateField(v, "customer_since", in.CustomerSince.Value)
-	}
-	return mergeInvalid(v, a.Validate(), accountFields)
+	return out
 }
 
 // createAccount serves POST /api/v1/accounts.
@@ -195,20 +162,8 @@ func (h *Handler) createAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	var v vouch.Validation
-	if in.Version.Set {
-		v.Add("version", "is given by the server; leave it out when creating")
-	}
-	a := &vouch.Account{}
-	if err := h.applyAccount(r.Context(), &in, a, &v); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if err := v.Err(); err != nil {
-		writeError(w, err)
-		return
-	}
-	if err := h.db.CreateAccount(r.Context(), a); err != nil {
+	a, err := h.refs.CreateAccount(r.Context(), in.input())
+	if err != nil {
 		h.fail(w, r, fieldsOf(err, accountFields))
 		return
 	}
@@ -233,25 +188,7 @@ func (h *Handler) updateAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	a, err := h.db.Account(r.Context(), id)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	var v vouch.Validation
-	if !in.Version.Set || in.Version.Value <= 0 {
-		v.Add("version", "is required: the version you read, so that nobody's change is overwritten")
-	}
-	if err := h.applyAccount(r.Context(), &in, a, &v); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if err := v.Err(); err != nil {
-		writeError(w, err)
-		return
-	}
-	a.Version = in.Version.Value
-	if err := h.db.UpdateAccount(r.Context(), a); err != nil {
+	if _, err := h.refs.UpdateAccount(r.Context(), id, in.input()); err != nil {
 		h.fail(w, r, fieldsOf(err, accountFields))
 		return
 	}
@@ -271,7 +208,7 @@ func (h *Handler) deleteAccount(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	if err := h.db.DeleteAccount(r.Context(), id); err != nil {
+	if err := h.refs.DeleteAccount(r.Context(), id); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -37,15 +38,16 @@ type Handler struct {
 	ix    *refindex.Index    // references are searched here, not in SQL
 	accts *refindex.Accounts // and accounts
 	ful   *fulfillment.Service
+	refs  *references.Service // saves references and accounts
 	log   *slog.Logger
 }
 
 // New returns the API handler over the database and the read models the server keeps current.
-func New(db *store.DB, cat *catalog.Catalog, ix *refindex.Index, accts *refindex.Accounts, ful *fulfillment.Service, log *slog.Logger) *Handler {
+func New(db *store.DB, cat *catalog.Catalog, ix *refindex.Index, accts *refindex.Accounts, ful *fulfillment.Service, refs *references.Service, log *slog.Logger) *Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Handler{db: db, cat: cat, ix: ix, accts: accts, ful: ful, log: log}
+	return &Handler{db: db, cat: cat, ix: ix, accts: accts, ful: ful, refs: refs, log: log}
 }
 
 // route is one endpoint: the pattern http.ServeMux matches and its handler,
@@ -138,7 +140,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 // so tests can check that openapi.yaml documents each one.
 func Patterns() []string {
 	var out []string
-	for _, rt := range New(nil, nil, nil, nil, nil, nil).routes() {
+	for _, rt := range New(nil, nil, nil, nil, nil, nil, nil).routes() {
 		out = append(out, rt.pattern)
 	}
 	return out

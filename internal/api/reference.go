@@ -11,10 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vouchhq/vouch/internal/refindex"
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -425,81 +423,29 @@ func (h *Handler) valuesOfParts(kind vouch.TaxonomyKind, parts []string) ([]int6
 	return ids, -1
 }
 
-// lookupValue finds a value of kind by name, ignoring case, runs of spaces
-// and the kind of dash ("1,001-5,000" finds "1,001–5,000"); 0 when none.
+// lookupValue finds a value of kind by name (vouch.ValueKey: case, spaces,
+// dashes and thousands separators do not matter); 0 when none.
 func (h *Handler) lookupValue(kind vouch.TaxonomyKind, name string) int64 {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return 0
-	}
-	if id := h.cat.ValueID(kind, name); id != 0 {
-		return id
-	}
-	key := looseKey(name)
-	for _, v := range h.cat.Values(kind, true) {
-		if looseKey(v.Name) == key {
-			return v.ID
-		}
-	}
-	return 0
-}
-
-var dashes = strings.NewReplacer("–", "-", "—", "-", "‐", "-", "‑", "-", "−", "-")
-
-func looseKey(s string) string {
-	return dashes.Replace(strings.ToLower(strings.Join(strings.Fields(s), " ")))
+	return h.refs.Lookup(kind, name)
 }
 
 // unknownValue says that name is no value of kind: with the value it most
 // likely means, or else the values there are.
 func (h *Handler) unknownValue(kind vouch.TaxonomyKind, name string) string {
-	if best := h.closestValue(kind, name); best != "" {
-		return fmt.Sprintf("has no value %q; did you mean %q?", name, best)
-	}
-	vals := h.cat.Values(kind, false)
-	names := make([]string, 0, len(vals))
-	for _, v := range vals {
+	return h.refs.UnknownValue(kind, name)
+}
+
+// closestValue is the value of kind that name most likely misspells, by the
+// one matcher every edge uses (vouch.ClosestName); "" when there is none.
+func (h *Handler) closestValue(kind vouch.TaxonomyKind, name string) string {
+	var names []string
+	for _, v := range h.cat.Values(kind, false) {
 		names = append(names, v.Name)
 	}
-	if len(names) > 15 {
-		names = append(names[:15], fmt.Sprintf("… (all %d: GET /api/v1/taxonomies/%s)", len(vals), kind))
-	}
-	return fmt.Sprintf("has no value %q; it is one of %s", name, strings.Join(names, ", "))
+	return vouch.ClosestName(name, names)
 }
 
-// closestValue is the value of kind that name most likely misspells: one
-// or two edits away (one for short names), or else the only value that
-// starts with it; "" when there is none.
-func (h *Handler) closestValue(kind vouch.TaxonomyKind, name string) string {
-	key := looseKey(name)
-	n := utf8.RuneCountInString(key)
-	best, bestDist := "", 3
-	if n < 5 {
-		bestDist = 2
-	}
-	var prefixed []string
-	for _, v := range h.cat.Values(kind, false) {
-		vk := looseKey(v.Name)
-		if d := vouch.EditDistance(key, vk); d < bestDist {
-			best, bestDist = v.Name, d
-		}
-		if n >= 3 && strings.HasPrefix(vk, key) {
-			prefixed = append(prefixed, v.Name)
-		}
-	}
-	if best == "" && len(prefixed) == 1 {
-		best = prefixed[0]
-	}
-	return best
-}
-
-func statusNames() string {
-	names := make([]string, len(vouch.Statuses))
-	for i, s := range vouch.Statuses {
-		names[i] = string(s)
-	}
-	return strings.Join(names, ", ")
-}
+func statusNames() string { return vouch.StatusNames() }
 
 // paramError gives an error about one field a message that says it all.
 func paramError(err error) error {
@@ -665,20 +611,7 @@ type referenceInput struct {
 	Status              optional[string]            `json:"status"`
 	Reason              optional[string]            `json:"reason"`
 	Until               optional[string]            `json:"until"`
-}
-
-// referenceChange is a request body resolved to ids: what to set, and a
-// move along the lifecycle.
-type referenceChange struct {
-	set    []func(*vouch.Reference)
-	status *vouch.StatusChange
-	names  map[string]string // the store's field names → the body's
-}
-
-func (c *referenceChange) apply(r *vouch.Reference) {
-	for _, f := range c.set {
-		f(r)
-	}
+	CreateAccount       optional[bool]              `json:"create_account"`
 }
 
 // fieldsOf renames the fields of the store's errors to those of the body.
@@ -706,307 +639,93 @@ func dateField(v *vouch.Validation, field, s string) vouch.Date {
 	return d
 }
 
-// valueField resolves the names of a multi-valued taxonomy field. Retired
-// values are refused unless the record has them already (keep).
-func (h *Handler) valueField(v *vouch.Validation, field string, kind vouch.TaxonomyKind, names []string, keep []int64) []int64 {
-	ids := []int64{}
-	for _, name := range names {
-		id, problem := h.valueOf(kind, name, keep)
-		if problem != "" {
-			v.Add(field, problem)
-			continue
-		}
-		if id != 0 && !slices.Contains(ids, id) {
-			ids = append(ids, id)
-		}
-	}
-	return ids
-}
-
-// valueOf resolves one name ("" is no value) for a record that has the values keep.
+// valueOf resolves one picklist value given by name ("" is no value) for a
+// record that has the values keep: the service's rule, retired values included.
 func (h *Handler) valueOf(kind vouch.TaxonomyKind, name string, keep []int64) (int64, string) {
-	if strings.TrimSpace(name) == "" {
-		return 0, ""
-	}
-	id := h.lookupValue(kind, name)
-	if id == 0 {
-		return 0, h.unknownValue(kind, name)
-	}
-	if v := h.cat.Value(id); v != nil && v.Retired && !slices.Contains(keep, id) {
-		return 0, fmt.Sprintf("%q is retired and cannot be given to records any more", v.Name)
-	}
-	return id, ""
+	return h.refs.Value(kind, name, keep)
 }
 
-// ownerField resolves owner_email: "" is nobody.
-func (h *Handler) ownerField(ctx context.Context, v *vouch.Validation, email string) (int64, error) {
-	if strings.TrimSpace(email) == "" {
-		return 0, nil
+// referenceFields are the service's field names that differ from the body's.
+var referenceFields = map[string]string{"capacity": "capacity_override", "owner": "owner_email",
+	"competitors": "competitors_replaced", "resting_until": "until"}
+
+// fieldNames is referenceFields for one body: the account is named as given.
+func (in *referenceInput) fieldNames() map[string]string {
+	names := map[string]string{"account": "account_id"}
+	if in.Account.Set {
+		names["account"] = "account"
 	}
-	u, err := h.db.UserByEmail(ctx, email)
-	if vouch.ErrorCode(err) == vouch.ENOTFOUND {
-		v.Add("owner_email", "is not a known user's email")
-		return 0, nil
+	for k, v := range referenceFields {
+		names[k] = v
 	}
-	if err != nil {
-		return 0, err
-	}
-	return u.ID, nil
+	return names
 }
 
-// resolveReference checks a body and resolves its names; cur is the
-// reference it changes (nil for a new one). Problems are added to v.
-func (h *Handler) resolveReference(ctx context.Context, in *referenceInput, cur *vouch.Reference, v *vouch.Validation) (*referenceChange, error) {
-	c := &referenceChange{names: map[string]string{"account": "account_id", "capacity": "capacity_override",
-		"owner": "owner_email", "competitors": "competitors_replaced", "resting_until": "until"}}
-	if cur == nil {
-		cur = &vouch.Reference{}
+// ptr is the value of an optional field, nil when the body left it out.
+func ptr[T any](o optional[T]) *T {
+	if !o.Set {
+		return nil
 	}
-	set := func(f func(*vouch.Reference)) { c.set = append(c.set, f) }
+	v := o.Value
+	return &v
+}
 
-	switch {
-	case in.AccountID.Set && in.Account.Set:
-		c.names["account"] = "account"
-		v.Add("account", "give account_id or account, not both")
-	case in.AccountID.Set:
-		id := in.AccountID.Value
-		if id <= 0 {
-			v.Add("account_id", "is not a known account")
-			break
-		}
-		if _, err := h.db.Account(ctx, id); vouch.ErrorCode(err) == vouch.ENOTFOUND {
-			v.Add("account_id", "is not a known account")
-		} else if err != nil {
-			return nil, err
-		}
-		set(func(r *vouch.Reference) { r.AccountID = id })
-	case in.Account.Set:
-		c.names["account"] = "account"
-		a, err := h.db.AccountByName(ctx, in.Account.Value)
-		if vouch.ErrorCode(err) == vouch.ENOTFOUND {
-			v.Add("account", fmt.Sprintf("no account is named %q", in.Account.Value))
-		} else if err != nil {
-			return nil, err
-		} else {
-			set(func(r *vouch.Reference) { r.AccountID = a.ID })
-		}
-	case cur.ID == 0:
-		v.Add("account_id", "is required (or give account: the account's name)")
-	}
-
-	for _, f := range []struct {
-		in  optional[string]
-		set func(*vouch.Reference, string)
-	}{
-		{in.Name, func(r *vouch.Reference, s string) { r.Name = s }},
-		{in.Title, func(r *vouch.Reference, s string) { r.Title = s }},
-		{in.Seniority, func(r *vouch.Reference, s string) { r.Seniority = s }},
-		{in.Email, func(r *vouch.Reference, s string) { r.Email = s }},
-		{in.Phone, func(r *vouch.Reference, s string) { r.Phone = s }},
-		{in.TimeZone, func(r *vouch.Reference, s string) { r.TimeZone = s }},
-		{in.Deployment, func(r *vouch.Reference, s string) { r.Deployment = s }},
-		{in.Story, func(r *vouch.Reference, s string) { r.Story = s }},
-		{in.CRMID, func(r *vouch.Reference, s string) { r.CRMID = s }},
-	} {
-		if f.in.Set {
-			s, fn := f.in.Value, f.set
-			set(func(r *vouch.Reference) { fn(r, s) })
-		}
-	}
-	if in.Languages.Set {
-		langs := append([]string{}, in.Languages.Value...)
-		set(func(r *vouch.Reference) { r.Languages = langs })
-	}
-	if in.Products.Set {
-		ids := h.valueField(v, "products", vouch.TaxProduct, in.Products.Value, cur.ProductIDs)
-		set(func(r *vouch.Reference) { r.ProductIDs = ids })
-	}
-	if in.UseCases.Set {
-		ids := h.valueField(v, "use_cases", vouch.TaxUseCase, in.UseCases.Value, cur.UseCaseIDs)
-		set(func(r *vouch.Reference) { r.UseCaseIDs = ids })
-	}
-	if in.CompetitorsReplaced.Set {
-		ids := h.valueField(v, "competitors_replaced", vouch.TaxCompetitor, in.CompetitorsReplaced.Value, cur.CompetitorIDs)
-		set(func(r *vouch.Reference) { r.CompetitorIDs = ids })
+// input turns the body into the service's input: names as given; an
+// activity that is neither a name nor an object is unreadable.
+func (in *referenceInput) input() vouch.ReferenceInput {
+	out := vouch.ReferenceInput{
+		Version: ptr(in.Version), AccountID: ptr(in.AccountID), Account: ptr(in.Account),
+		CreateAccount: in.CreateAccount.Value,
+		Name:          ptr(in.Name), Title: ptr(in.Title), Seniority: ptr(in.Seniority), Email: ptr(in.Email),
+		Phone: ptr(in.Phone), TimeZone: ptr(in.TimeZone), Languages: ptr(in.Languages), Deployment: ptr(in.Deployment),
+		Story: ptr(in.Story), CRMID: ptr(in.CRMID), Products: ptr(in.Products), UseCases: ptr(in.UseCases),
+		Competitors: ptr(in.CompetitorsReplaced), GoLive: ptr(in.GoLive), LastVerified: ptr(in.LastVerified),
+		OwnerEmail: ptr(in.OwnerEmail), CapacityOverride: ptr(in.CapacityOverride),
+		Status: ptr(in.Status), Reason: ptr(in.Reason), Until: ptr(in.Until),
+		Unreadable: map[string]string{},
 	}
 	if in.Activities.Set {
-		acts := h.activitiesField(v, in.Activities.Value, cur.Activities)
-		set(func(r *vouch.Reference) {
-			// A type given without a consent date keeps the date already recorded.
-			out := make([]vouch.AgreedActivity, len(acts))
-			for i, a := range acts {
-				out[i] = a
-				if a.ConsentedOn.IsZero() {
-					for _, old := range r.Activities {
-						if old.TypeID == a.TypeID {
-							out[i].ConsentedOn = old.ConsentedOn
-						}
-					}
-				}
+		acts := []vouch.ActivityInput{}
+		for _, raw := range in.Activities.Value {
+			var obj struct {
+				Type        string `json:"type"`
+				ConsentedOn string `json:"consented_on"`
 			}
-			r.Activities = out
-		})
-	}
-	if in.GoLive.Set {
-		d := dateField(v, "go_live", in.GoLive.Value)
-		set(func(r *vouch.Reference) { r.GoLive = d })
-	}
-	if in.LastVerified.Set {
-		d := dateField(v, "last_verified", in.LastVerified.Value)
-		set(func(r *vouch.Reference) { r.LastVerified = d })
-	}
-	if in.OwnerEmail.Set {
-		id, err := h.ownerField(ctx, v, in.OwnerEmail.Value)
-		if err != nil {
-			return nil, err
-		}
-		set(func(r *vouch.Reference) { r.OwnerID = id })
-	}
-	if in.CapacityOverride.Set {
-		n := in.CapacityOverride.Value
-		set(func(r *vouch.Reference) { r.CapacityOverride = n })
-	}
-
-	if in.Status.Set {
-		st, ok := vouch.ParseStatus(in.Status.Value)
-		if !ok {
-			v.Add("status", "must be one of "+statusNames())
-		}
-		c.status = &vouch.StatusChange{To: st, Reason: strings.TrimSpace(in.Reason.Value), Until: dateField(v, "until", in.Until.Value)}
-	} else {
-		for _, f := range []struct {
-			name string
-			set  bool
-		}{{"reason", in.Reason.Set}, {"until", in.Until.Set}} {
-			if f.set {
-				v.Add(f.name, "is only used together with status")
+			raw = bytes.TrimSpace(raw)
+			ok := false
+			switch {
+			case len(raw) > 0 && raw[0] == '"':
+				ok = json.Unmarshal(raw, &obj.Type) == nil
+			case len(raw) > 0 && raw[0] == '{':
+				dec := json.NewDecoder(bytes.NewReader(raw))
+				dec.DisallowUnknownFields()
+				ok = dec.Decode(&obj) == nil
 			}
-		}
-	}
-	return c, nil
-}
-
-// activitiesField reads the agreed activities: each a type's name, or an
-// object with "type" and "consented_on".
-func (h *Handler) activitiesField(v *vouch.Validation, raws []json.RawMessage, cur []vouch.AgreedActivity) []vouch.AgreedActivity {
-	var keep []int64
-	for _, a := range cur {
-		keep = append(keep, a.TypeID)
-	}
-	out := []vouch.AgreedActivity{}
-	for _, raw := range raws {
-		var obj struct {
-			Type        string `json:"type"`
-			ConsentedOn string `json:"consented_on"`
-		}
-		raw = bytes.TrimSpace(raw)
-		switch {
-		case len(raw) > 0 && raw[0] == '"':
-			json.Unmarshal(raw, &obj.Type)
-		case len(raw) > 0 && raw[0] == '{':
-			dec := json.NewDecoder(bytes.NewReader(raw))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&obj); err != nil {
-				v.Add("activities", `each must be an activity type's name, or an object like {"type": "Call", "consented_on": "2026-01-05"}`)
+			if !ok {
+				out.Unreadable["activities"] = `each must be an activity type's name, or an object like {"type": "Call", "consented_on": "2026-01-05"}`
 				continue
 			}
-		default:
-			v.Add("activities", `each must be an activity type's name, or an object like {"type": "Call", "consented_on": "2026-01-05"}`)
-			continue
+			acts = append(acts, vouch.ActivityInput{Type: obj.Type, ConsentedOn: obj.ConsentedOn})
 		}
-		if strings.TrimSpace(obj.Type) == "" {
-			v.Add("activities", "each needs a type")
-			continue
-		}
-		id, problem := h.valueOf(vouch.TaxActivityType, obj.Type, keep)
-		if problem != "" {
-			v.Add("activities", problem)
-			continue
-		}
-		on, err := vouch.ParseDate(obj.ConsentedOn)
-		if err != nil {
-			v.Add("activities", fmt.Sprintf(`consented_on of %s must be a date like "2026-03-14"`, obj.Type))
-			continue
-		}
-		if !slices.ContainsFunc(out, func(a vouch.AgreedActivity) bool { return a.TypeID == id }) {
-			out = append(out, vouch.AgreedActivity{TypeID: id, ConsentedOn: on})
-		}
+		out.Activities = &acts
 	}
 	return out
 }
 
-// checkNewStatus checks the status a reference starts in. Any status may be
-// the first (an import brings references in every state), with what it needs.
-func checkNewStatus(v *vouch.Validation, c *vouch.StatusChange) {
-	if c == nil || !c.To.Valid() {
-		return
-	}
-	switch c.To {
-	case vouch.StatusRetired, vouch.StatusDoNotContact:
-		if c.Reason == "" {
-			v.Add("reason", "is required when a reference is "+strings.ToLower(c.To.Label()))
-		}
-	case vouch.StatusResting:
-		if c.Until.IsZero() {
-			v.Add("until", "is required: the day the reference is active again")
-		} else if !c.Until.After(vouch.Today()) {
-			v.Add("until", "must be after today")
-		}
-	}
-}
-
-// mergeInvalid adds the fields of a validation error to v, renamed.
-func mergeInvalid(v *vouch.Validation, err error, names map[string]string) error {
-	if err == nil {
-		return nil
-	}
-	if vouch.ErrorCode(err) != vouch.EINVALID || len(vouch.ErrorFields(err)) == 0 {
-		return err
-	}
-	for f, reason := range vouch.ErrorFields(fieldsOf(err, names)) {
-		v.Add(f, reason)
-	}
-	return nil
-}
-
-// createReference serves POST /api/v1/references.
+// createReference serves POST /api/v1/references. An account given by a
+// name no account has is created only with "create_account": true.
 func (h *Handler) createReference(w http.ResponseWriter, r *http.Request) {
 	var in referenceInput
 	if err := decode(r, &in); err != nil {
 		writeError(w, err)
 		return
 	}
-	var v vouch.Validation
-	if in.Version.Set {
-		v.Add("version", "is given by the server; leave it out when creating")
-	}
-	c, err := h.resolveReference(r.Context(), &in, nil, &v)
+	saved, err := h.refs.CreateReference(r.Context(), in.input())
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, fieldsOf(err, in.fieldNames()))
 		return
 	}
-	ref := &vouch.Reference{}
-	c.apply(ref)
-	if c.status != nil {
-		checkNewStatus(&v, c.status)
-		ref.Status, ref.StatusReason = c.status.To, c.status.Reason
-		if c.status.To == vouch.StatusResting {
-			ref.RestingUntil = c.status.Until
-		}
-	}
-	if err := mergeInvalid(&v, ref.Validate(), c.names); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if err := v.Err(); err != nil {
-		writeError(w, err)
-		return
-	}
-	if err := h.db.CreateReference(r.Context(), ref); err != nil {
-		h.fail(w, r, fieldsOf(err, c.names))
-		return
-	}
-	item, err := h.freshItem(r.Context(), ref.ID, ref.Version)
+	item, err := h.freshItem(r.Context(), saved.Reference.ID, saved.Reference.Version)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -1029,58 +748,12 @@ func (h *Handler) updateReference(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	cur, err := h.db.Reference(r.Context(), id)
+	saved, err := h.refs.UpdateReference(r.Context(), id, in.input())
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, fieldsOf(err, in.fieldNames()))
 		return
 	}
-	var v vouch.Validation
-	if !in.Version.Set || in.Version.Value <= 0 {
-		v.Add("version", "is required: the version you read, so that nobody's change is overwritten")
-	}
-	c, err := h.resolveReference(r.Context(), &in, cur, &v)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	preview := *cur
-	c.apply(&preview)
-	if err := mergeInvalid(&v, preview.Validate(), c.names); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if err := v.Err(); err != nil {
-		writeError(w, err)
-		return
-	}
-	version := 0
-	err = h.db.Batch(r.Context(), func(b *store.Batch) error {
-		ref, err := b.Reference(id)
-		if err != nil {
-			return err
-		}
-		c.apply(ref)
-		ref.Version = in.Version.Value
-		if err := b.UpdateReference(ref); err != nil { // checks the version, even when nothing else changes
-			return err
-		}
-		version = ref.Version
-		if c.status != nil {
-			// At the version just checked or written: the version check above
-			// locks nothing when no field changed.
-			moved, err := b.ChangeStatusAt(id, version, *c.status)
-			if err != nil {
-				return err
-			}
-			version = moved.Version
-		}
-		return nil
-	})
-	if err != nil {
-		h.fail(w, r, fieldsOf(err, c.names))
-		return
-	}
-	item, err := h.freshItem(r.Context(), id, version)
+	item, err := h.freshItem(r.Context(), id, saved.Reference.Version)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -1095,7 +768,7 @@ func (h *Handler) deleteReference(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	if err := h.db.DeleteReference(r.Context(), id); err != nil {
+	if err := h.refs.DeleteReference(r.Context(), id); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -1229,24 +902,9 @@ func (h *Handler) logActivity(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	var v vouch.Validation
-	typeID, problem := h.valueOf(vouch.TaxActivityType, body.Type, nil)
-	switch {
-	case problem != "":
-		v.Add("type", problem)
-	case typeID == 0:
-		v.Add("type", "is required")
-	}
-	on := dateField(&v, "occurred_on", body.OccurredOn)
-	if on.IsZero() {
-		v.Add("occurred_on", "is required")
-	}
-	if err := v.Err(); err != nil {
-		writeError(w, err)
-		return
-	}
-	a := &vouch.Activity{ReferenceID: id, TypeID: typeID, OccurredOn: on, Notes: strings.TrimSpace(body.Notes)}
-	if err := h.db.LogActivity(r.Context(), a); err != nil {
+	a, err := h.refs.LogActivity(r.Context(), vouch.ActivityLog{ReferenceID: id, Type: body.Type,
+		OccurredOn: body.OccurredOn, Notes: body.Notes})
+	if err != nil {
 		h.fail(w, r, fieldsOf(err, map[string]string{"activity_type": "type"}))
 		return
 	}
@@ -1264,9 +922,6 @@ type bulkResult struct {
 	Changed []int64    `json:"changed"`
 	Skipped []bulkSkip `json:"skipped"`
 }
-
-// maxBulk is the most references one bulk action takes.
-const maxBulk = 5000
 
 // bulkReferences serves POST /api/v1/references/bulk: one action on a
 // selection. References the action does not fit (a move the lifecycle does
@@ -1286,30 +941,19 @@ func (h *Handler) bulkReferences(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v vouch.Validation
-	switch {
-	case len(body.IDs) == 0:
-		v.Add("ids", "is required: the references to change")
-	case len(body.IDs) > maxBulk:
-		v.Add("ids", fmt.Sprintf("may name at most %d references", maxBulk))
-	case slices.ContainsFunc(body.IDs, func(id int64) bool { return id <= 0 }):
-		v.Add("ids", "must be positive whole numbers")
-	}
 	// Each action takes its own fields; a field of another action is a mistake.
 	uses := map[string][]string{"status": {"status", "reason", "until"}, "owner": {"owner_email"}, "verified": {"date"}}
 	given := map[string]bool{"status": body.Status.Set, "reason": body.Reason.Set, "until": body.Until.Set,
 		"owner_email": body.OwnerEmail.Set, "date": body.Date.Set}
 	action := strings.ToLower(strings.TrimSpace(body.Action))
-	if _, ok := uses[action]; !ok {
-		v.Add("action", "must be status, owner or verified")
-	} else {
+	if _, ok := uses[action]; ok {
 		for _, f := range []string{"status", "reason", "until", "owner_email", "date"} {
 			if given[f] && !slices.Contains(uses[action], f) {
 				v.Add(f, "is not used by the "+action+" action")
 			}
 		}
 	}
-	ctx := r.Context()
-	var run func() (store.BulkResult, error)
+	a := vouch.BulkAction{IDs: body.IDs, Kind: action}
 	switch action {
 	case "status":
 		st, ok := vouch.ParseStatus(body.Status.Value)
@@ -1318,45 +962,29 @@ func (h *Handler) bulkReferences(w http.ResponseWriter, r *http.Request) {
 		} else if !ok {
 			v.Add("status", "must be one of "+statusNames())
 		}
-		c := vouch.StatusChange{To: st, Reason: body.Reason.Value, Until: dateField(&v, "until", body.Until.Value)}
-		run = func() (store.BulkResult, error) { return h.db.BulkChangeStatus(ctx, body.IDs, c) }
+		a.Status = vouch.StatusChange{To: st, Reason: body.Reason.Value, Until: dateField(&v, "until", body.Until.Value)}
 	case "owner":
 		if !body.OwnerEmail.Set {
 			v.Add("owner_email", `is required for the owner action ("" for nobody)`)
-			break
 		}
-		owner, err := h.ownerField(ctx, &v, body.OwnerEmail.Value)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		run = func() (store.BulkResult, error) { return h.db.BulkSetOwner(ctx, body.IDs, owner) }
+		a.OwnerEmail = &body.OwnerEmail.Value
 	case "verified":
-		day := dateField(&v, "date", body.Date.Value)
-		if day.IsZero() {
-			day = vouch.Today()
-		}
-		run = func() (store.BulkResult, error) { return h.db.BulkMarkVerified(ctx, body.IDs, day) }
+		a.Day = dateField(&v, "date", body.Date.Value)
 	}
 	if err := v.Err(); err != nil {
 		writeError(w, err)
 		return
 	}
-	res, err := run()
+	res, err := h.refs.Bulk(r.Context(), a)
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, fieldsOf(err, map[string]string{"owner": "owner_email"}))
 		return
 	}
-	out := bulkResult{Changed: res.Changed, Skipped: []bulkSkip{}}
-	if out.Changed == nil {
-		out.Changed = []int64{}
-	}
-	seen := map[int64]bool{}
-	for _, id := range body.IDs {
-		if reason, ok := res.Skipped[id]; ok && !seen[id] {
-			seen[id] = true
-			out.Skipped = append(out.Skipped, bulkSkip{ID: id, Reason: reason})
-		}
+	// References already in the status count as changed: they are as asked.
+	out := bulkResult{Changed: append(append([]int64{}, res.Changed...), res.Unchanged...), Skipped: []bulkSkip{}}
+	slices.Sort(out.Changed)
+	for _, f := range res.Failed {
+		out.Skipped = append(out.Skipped, bulkSkip{ID: f.ID, Reason: f.Reason})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

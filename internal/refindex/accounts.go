@@ -81,7 +81,7 @@ func (x *Accounts) Load(ctx context.Context) error {
 	var all []*vouch.Account
 	after := int64(0)
 	for {
-		page, _, err := x.db.ListAccounts(ctx, store.AccountFilter{AfterID: after, Limit: 1000})
+		page, _, err := x.db.ListAccounts(ctx, vouch.AccountFilter{AfterID: after, Limit: 1000})
 		if err != nil {
 			return err
 		}
@@ -214,7 +214,7 @@ func cmpID(a, b int64) int {
 // name or domain contains the query (LIKE's wildcards in it dropped), by id,
 // after f.AfterID, at most f.Limit (50 when unset, at most 1000), and how
 // many match in all. The accounts are copies the caller may change.
-func (x *Accounts) List(f store.AccountFilter) ([]*vouch.Account, int) {
+func (x *Accounts) List(f vouch.AccountFilter) ([]*vouch.Account, int) {
 	needle, filtered := "", false
 	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
 		needle, filtered = strings.NewReplacer("%", "", "_", "").Replace(q), true

@@ -71,12 +71,12 @@ func TestAccountListAnswersAsTheDatabase(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		var filters []store.AccountFilter
+		var filters []vouch.AccountFilter
 		for _, q := range []string{"", "acme", "ACME", " acme ", "acm", "bank", "globebank", ".example", "ärz", "ÄRZ",
 			"100%", "juice_co", "%", "_", "filler 01", "filler3", "zzz", "e"} {
 			for _, after := range []int64{0, 3, 60} {
 				for _, limit := range []int{0, 1, 7, 50, 2000} {
-					filters = append(filters, store.AccountFilter{Query: q, AfterID: after, Limit: limit})
+					filters = append(filters, vouch.AccountFilter{Query: q, AfterID: after, Limit: limit})
 				}
 			}
 		}
@@ -133,9 +133,9 @@ func generatedAccounts(n int) []*vouch.Account {
 // accountSearches are the searches the account benchmarks time: what a
 // person types into the Accounts page or an API client sends, a page of 50
 // (and one more, to know there is a next page) with the total.
-func accountSearches(all []*vouch.Account) []store.AccountFilter {
+func accountSearches(all []*vouch.Account) []vouch.AccountFilter {
 	prefix := strings.ToLower(all[100].Name[:3])
-	return []store.AccountFilter{
+	return []vouch.AccountFilter{
 		{Query: prefix, Limit: 51},                              // as you type
 		{Query: strings.ToLower(all[200].Name[2:6]), Limit: 51}, // contains
 		{Query: all[300].Domain, Limit: 51},                     // a domain

@@ -284,3 +284,49 @@ func TestImportAddsMissingValues(t *testing.T) {
 		}
 	})
 }
+
+// TestImportSharesTheSaveRules holds the importer to the rules the form and
+// the API share: a retired value is not newly given but stays on a reference
+// that has it, and the last verification is not in the future.
+func TestImportSharesTheSaveRules(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		first := "Account,Name,Email,Products\n" +
+			"Acme,Maya Okafor,maya@acme.example,Analytics; Mobile\n"
+		rep := apply(t, db, readText(t, first), refsheet.Options{})
+		wantErrors(t, rep)
+		vals, err := db.ListTaxonomy(ctx, vouch.TaxProduct)
+		if err != nil {
+			t.Fatal(err)
+		}
+		retired := true
+		for _, v := range vals {
+			if v.Name == "Mobile" {
+				if _, err := db.UpdateTaxonomyValue(ctx, v.ID, vouch.TaxonomyUpdate{Retired: &retired}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		industries, err := db.ListTaxonomy(ctx, vouch.TaxIndustry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range industries {
+			if v.Name == "Insurance" {
+				if _, err := db.UpdateTaxonomyValue(ctx, v.ID, vouch.TaxonomyUpdate{Retired: &retired}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		tomorrow := vouch.Today().AddDays(1).String()
+		second := "Account,Industry,Name,Email,Products,Title,Last Verified\n" +
+			"Acme,,Maya Okafor,maya@acme.example,Analytics; Mobile,CIO,\n" + // has Mobile already: stays
+			"Acme,,Jonas Lind,jonas@acme.example,Mobile,,\n" + // newly given: refused
+			"Acme,,Ana Lima,ana@acme.example,,," + tomorrow + "\n" +
+			"Orbit Insurance,Insurance,Bo Chen,bo@orbit.example,,,\n" // a new account does not get a retired value
+		rep = apply(t, db, readText(t, second), refsheet.Options{})
+		wantErrors(t, rep,
+			"row 3, column 'Products': 'Mobile' — Mobile is retired; choose another value or restore it in Admin → Taxonomies",
+			"row 4, column 'Last Verified': '"+tomorrow+"' — cannot be in the future",
+			"row 5, column 'Industry': 'Insurance' — Insurance is retired; choose another value or restore it in Admin → Taxonomies")
+	})
+}

@@ -613,6 +613,7 @@ func (p *planner) planReference(c *rowCtx, d *rowData) {
 	if r.AccountID == 0 {
 		r.AccountID = -1 // a new account, numbered when the row is recorded
 	}
+	p.checkShared(c, existing, r, d)
 	if err := validate(r); err != nil {
 		fields := vouch.ErrorFields(err)
 		for _, field := range slices.Sorted(maps.Keys(fields)) {
@@ -722,6 +723,10 @@ func (p *planner) accountChanges(c *rowCtx, st *accountState, d *rowData) []acco
 			continue
 		}
 		id, dst := f.id, f.dst
+		if v := p.values.retired[id]; v != nil && id != *dst(a) {
+			c.fail(f.key, c.cell(f.key), vouch.RetiredValue(v)) // a value the account has stays; a retired one is not newly given
+			continue
+		}
 		add(f.key, fmt.Sprint(id), id == *dst(a), func(a *vouch.Account) { *dst(a) = id })
 	}
 	return out
@@ -1000,4 +1005,37 @@ func validate(r *vouch.Reference) error {
 	err := r.Validate()
 	r.TimeZone = tz
 	return err
+}
+
+// checkShared holds the row to the rules every way of saving a reference
+// shares (docs/references.md): a retired value is not newly given, and the
+// day of the last verification is not in the future.
+func (p *planner) checkShared(c *rowCtx, existing, r *vouch.Reference, d *rowData) {
+	had := &vouch.Reference{}
+	if existing != nil {
+		had = existing
+	}
+	var hadActs, acts []int64
+	for _, a := range had.Activities {
+		hadActs = append(hadActs, a.TypeID)
+	}
+	for _, a := range r.Activities {
+		acts = append(acts, a.TypeID)
+	}
+	for _, f := range []struct {
+		key       string
+		ids, kept []int64
+	}{{"products", r.ProductIDs, had.ProductIDs}, {"use_cases", r.UseCaseIDs, had.UseCaseIDs},
+		{"competitors_replaced", r.CompetitorIDs, had.CompetitorIDs}, {"activities", acts, hadActs}} {
+		for _, id := range f.ids {
+			if v := p.values.retired[id]; v != nil && !slices.Contains(f.kept, id) {
+				c.fail(f.key, v.Name, vouch.RetiredValue(v))
+			}
+		}
+	}
+	if d.has["last_verified"] {
+		if reason := vouch.CheckVerifiedOn(r.LastVerified, p.today); reason != "" {
+			c.fail("last_verified", c.cell("last_verified"), reason)
+		}
+	}
 }

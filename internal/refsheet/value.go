@@ -181,47 +181,15 @@ func unknown(s string, options []string, otherwise string) string {
 	return otherwise
 }
 
-// closest returns the option within typo distance of s (ignoring case), or "".
+// closest returns the option s most likely misspells, by the one matcher
+// the API and the forms use too (vouch.ClosestName), or "".
 func closest(s string, options []string) string {
-	s = strings.ToLower(s)
-	limit := 1 + len([]rune(s))/5
-	if limit > 3 {
-		limit = 3
-	}
-	best, bestD := "", limit+1
-	for _, o := range options {
-		if d := vouch.EditDistance(s, strings.ToLower(o)); d < bestD {
-			best, bestD = o, d
-		}
-	}
-	return best
+	return vouch.ClosestName(s, options)
 }
 
-// valueKey is how taxonomy values are compared: case, spacing, dashes and
-// thousands separators do not matter ("1-50" is "1–50", "10001+" is "10,001+").
-func valueKey(s string) string {
-	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case strings.HasPrefix(s[i:], "–"), strings.HasPrefix(s[i:], "—"): // en and em dash: 3 bytes each
-			c, i = '-', i+2
-		case c == ',' && i > 0 && i+1 < len(s) && isDigit(s[i-1]) && isDigit(s[i+1]):
-			continue
-		}
-		if c == ' ' && (i+1 < len(s) && (s[i+1] == '-' || strings.HasPrefix(s[i+1:], "–") || strings.HasPrefix(s[i+1:], "—"))) {
-			continue // the space before a dash
-		}
-		if c == ' ' && len(b) > 0 && b[len(b)-1] == '-' {
-			continue // the space after one
-		}
-		b = append(b, c)
-	}
-	return string(b)
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+// valueKey is how taxonomy values are compared (vouch.ValueKey): case,
+// spacing, dashes and thousands separators do not matter.
+func valueKey(s string) string { return vouch.ValueKey(s) }
 
 // valueAliases are other names people use for default picklist values; an
 // alias applies only while its target value exists.
@@ -257,12 +225,17 @@ type picklists struct {
 	byKey map[vouch.TaxonomyKind]map[string]int64
 	names map[vouch.TaxonomyKind][]string // for suggestions
 	added []*vouch.TaxonomyValue          // values to create, ids -1, -2, …
+	// retired values may stay on the records that have them, but are not newly given.
+	retired map[int64]*vouch.TaxonomyValue
 }
 
 func newPicklists(values []*vouch.TaxonomyValue) *picklists {
 	p := &picklists{byKey: map[vouch.TaxonomyKind]map[string]int64{}, names: map[vouch.TaxonomyKind][]string{},
-		known: map[vouch.TaxonomyKind]map[string]int64{}}
+		known: map[vouch.TaxonomyKind]map[string]int64{}, retired: map[int64]*vouch.TaxonomyValue{}}
 	for _, v := range values {
+		if v.Retired {
+			p.retired[v.ID] = v
+		}
 		if p.byKey[v.Kind] == nil {
 			p.byKey[v.Kind] = map[string]int64{}
 		}

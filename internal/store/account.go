@@ -124,10 +124,7 @@ func (tx *Tx) validateAccountRefs(a *vouch.Account) error {
 	return v.Err()
 }
 
-func crmConflict(what string) error {
-	return &vouch.Error{Code: vouch.ECONFLICT, Message: "Another " + what + " already has that CRM id.",
-		Fields: map[string]string{"crm_id": "is already used"}}
-}
+func crmConflict(what string) error { return vouch.DuplicateCRMID(what) }
 
 // CreateAccount stores a new account.
 func (db *DB) CreateAccount(ctx context.Context, a *vouch.Account) error {
@@ -252,15 +249,8 @@ func (db *DB) AccountByName(ctx context.Context, name string) (*vouch.Account, e
 	return db.Account(ctx, id)
 }
 
-// AccountFilter selects accounts; zero values match everything.
-type AccountFilter struct {
-	Query   string // name or domain contains, case-insensitive
-	AfterID int64
-	Limit   int
-}
-
 // ListAccounts returns accounts ordered by id, and how many match in all.
-func (db *DB) ListAccounts(ctx context.Context, f AccountFilter) ([]*vouch.Account, int, error) {
+func (db *DB) ListAccounts(ctx context.Context, f vouch.AccountFilter) ([]*vouch.Account, int, error) {
 	cond, args := " WHERE 1=1", []any{}
 	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
 		cond += " AND (name_key LIKE ? OR domain LIKE ?)"
@@ -384,11 +374,7 @@ func (tx *Tx) ids(query string, args ...any) ([]int64, error) {
 	return out, rows.Err()
 }
 
-func staleVersion(what string, current int) error {
-	return &vouch.Error{Code: vouch.ECONFLICT,
-		Message: "Someone else saved this " + what + " after you opened it. Reload to see their changes, then make yours again.",
-		Fields:  map[string]string{"version": "is out of date"}}
-}
+func staleVersion(what string, current int) error { return vouch.StaleVersion(what) }
 
 // savedAt turns an UPDATE … WHERE id = ? AND version = ? that changed no row
 // into a conflict. Comparing the version read is not enough on PostgreSQL:
@@ -418,7 +404,7 @@ func (db *DB) DeleteAccount(ctx context.Context, id int64) error {
 			return err
 		}
 		if refs > 0 {
-			return vouch.Errorf(vouch.ECONFLICT, "%s still has %d reference(s); delete or move them first.", a.Name, refs)
+			return vouch.AccountHasReferences(a.Name, refs)
 		}
 		if _, err := tx.exec(`DELETE FROM accounts WHERE id = ?`, id); err != nil {
 			return err

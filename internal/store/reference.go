@@ -129,8 +129,7 @@ func referenceConflict(err error) error {
 		return err
 	}
 	if strings.Contains(err.Error(), "email") {
-		return &vouch.Error{Code: vouch.ECONFLICT, Message: "Another reference already has that email address.",
-			Fields: map[string]string{"email": "is already used by another reference"}}
+		return vouch.DuplicateReferenceEmail()
 	}
 	return crmConflict("reference")
 }
@@ -393,18 +392,19 @@ func (db *DB) DeleteReference(ctx context.Context, id int64) error {
 	})
 }
 
-// BulkResult says what a bulk action did: which references changed and why others did not.
-type BulkResult struct {
-	Changed []int64
-	Skipped map[int64]string // reference id → reason
-}
-
 // BulkChangeStatus moves each reference that may make the move; the others
-// are reported with the reason, and nothing about them changes.
-func (db *DB) BulkChangeStatus(ctx context.Context, ids []int64, c vouch.StatusChange) (BulkResult, error) {
-	res := BulkResult{Skipped: map[int64]string{}}
+// are reported with the reason, and nothing about them changes. References
+// already in the status are reported unchanged.
+func (db *DB) BulkChangeStatus(ctx context.Context, ids []int64, c vouch.StatusChange) (vouch.BulkResult, error) {
+	var res vouch.BulkResult
 	err := db.update(ctx, func(tx *Tx) error {
+		res = vouch.BulkResult{}
+		today := vouch.DateOf(tx.now)
 		for _, id := range uniqueIDs(ids) {
+			if r, err := tx.reference(id); err == nil && r.EffectiveStatus(today) == c.To && c.To != vouch.StatusResting {
+				res.Unchanged = append(res.Unchanged, id)
+				continue
+			}
 			_, err := tx.changeStatus(id, 0, c)
 			switch vouch.ErrorCode(err) {
 			case "":
@@ -413,7 +413,7 @@ func (db *DB) BulkChangeStatus(ctx context.Context, ids []int64, c vouch.StatusC
 				if f := vouch.ErrorFields(err); f["reason"] != "" || f["until"] != "" {
 					return err // the same for every reference: refuse the whole action
 				}
-				res.Skipped[id] = vouch.ErrorMessage(err)
+				res.Failed = append(res.Failed, vouch.BulkFailure{ID: id, Reason: vouch.ErrorMessage(err)})
 			default:
 				return err
 			}
@@ -424,7 +424,7 @@ func (db *DB) BulkChangeStatus(ctx context.Context, ids []int64, c vouch.StatusC
 }
 
 // BulkSetOwner makes ownerID (0: nobody) the owner of each reference.
-func (db *DB) BulkSetOwner(ctx context.Context, ids []int64, ownerID int64) (BulkResult, error) {
+func (db *DB) BulkSetOwner(ctx context.Context, ids []int64, ownerID int64) (vouch.BulkResult, error) {
 	return db.bulkUpdate(ctx, ids, func(tx *Tx, r *vouch.Reference) error {
 		var v vouch.Validation
 		if err := tx.checkUser(&v, "owner", ownerID); err != nil {
@@ -439,20 +439,21 @@ func (db *DB) BulkSetOwner(ctx context.Context, ids []int64, ownerID int64) (Bul
 }
 
 // BulkMarkVerified records that each reference's details were verified on day.
-func (db *DB) BulkMarkVerified(ctx context.Context, ids []int64, day vouch.Date) (BulkResult, error) {
+func (db *DB) BulkMarkVerified(ctx context.Context, ids []int64, day vouch.Date) (vouch.BulkResult, error) {
 	return db.bulkUpdate(ctx, ids, func(tx *Tx, r *vouch.Reference) error {
 		r.LastVerified = day
 		return nil
 	})
 }
 
-func (db *DB) bulkUpdate(ctx context.Context, ids []int64, change func(*Tx, *vouch.Reference) error) (BulkResult, error) {
-	res := BulkResult{Skipped: map[int64]string{}}
+func (db *DB) bulkUpdate(ctx context.Context, ids []int64, change func(*Tx, *vouch.Reference) error) (vouch.BulkResult, error) {
+	var res vouch.BulkResult
 	err := db.update(ctx, func(tx *Tx) error {
+		res = vouch.BulkResult{}
 		for _, id := range uniqueIDs(ids) {
 			r, err := tx.reference(id)
 			if vouch.ErrorCode(err) == vouch.ENOTFOUND {
-				res.Skipped[id] = "not found"
+				res.Failed = append(res.Failed, vouch.BulkFailure{ID: id, Reason: fmt.Sprintf("Reference %d not found.", id)})
 				continue
 			} else if err != nil {
 				return err

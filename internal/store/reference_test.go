@@ -173,7 +173,7 @@ func TestBulkStatusSkipsDisallowed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Changed) != 1 || res.Changed[0] != q.ID || res.Skipped[n.ID] == "" {
+		if len(res.Changed) != 1 || res.Changed[0] != q.ID || len(res.Failed) != 1 || res.Failed[0].ID != n.ID || res.Failed[0].Reason == "" {
 			t.Errorf("bulk result %+v", res)
 		}
 	})

@@ -86,3 +86,65 @@ func oneOf(s string, list []string) bool {
 	}
 	return false
 }
+
+// AccountFilter selects accounts; zero values match everything.
+type AccountFilter struct {
+	Query   string // name or domain contains, case-insensitive
+	AfterID int64
+	Limit   int
+}
+
+// AccountInput is one save of an account as an edge read it: every field
+// optional (nil is "leave as it is"), picklist values and the owner by name
+// as given, dates as typed. The references service resolves and checks it
+// in one pass.
+type AccountInput struct {
+	Version *int // the version read; required to update, refused to create
+
+	Name          *string
+	Domain        *string
+	CRMID         *string
+	CSM           *string
+	Health        *string
+	Notes         *string
+	NPS           **int
+	CustomerSince *string
+
+	// The single-valued picklists by name: industry, segment, region,
+	// country, company_size ("" is no value).
+	Values   map[string]string
+	Products *[]string
+
+	OwnerID    *int64  // 0 is nobody
+	OwnerEmail *string // "" is nobody
+
+	// Unreadable holds the fields the edge could not read, reported
+	// together with the service's own problems.
+	Unreadable map[string]string
+}
+
+// AccountPicklists are the account's single-valued picklist fields and their kinds.
+var AccountPicklists = []struct {
+	Field string
+	Kind  TaxonomyKind
+}{
+	{"industry", TaxIndustry}, {"segment", TaxSegment}, {"region", TaxRegion},
+	{"country", TaxCountry}, {"company_size", TaxCompanySize},
+}
+
+// PicklistID points at the field of a that holds the value of the picklist field.
+func (a *Account) PicklistID(field string) *int64 {
+	switch field {
+	case "industry":
+		return &a.IndustryID
+	case "segment":
+		return &a.SegmentID
+	case "region":
+		return &a.RegionID
+	case "country":
+		return &a.CountryID
+	case "company_size":
+		return &a.SizeID
+	}
+	return nil
+}

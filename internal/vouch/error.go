@@ -109,3 +109,29 @@ func (v *Validation) Err() error {
 	}
 	return &Error{Code: EINVALID, Message: msg, Fields: v.fields}
 }
+
+// StaleVersion is the conflict of a save made after someone else's: what
+// ("reference", "account" …) was read at a version that is no longer current.
+// Its field is version, so an edge can show what changed and offer to save again.
+func StaleVersion(what string) error {
+	return &Error{Code: ECONFLICT,
+		Message: "Someone else saved this " + what + " after you opened it. Reload to see their changes, then make yours again.",
+		Fields:  map[string]string{"version": "is out of date"}}
+}
+
+// DuplicateCRMID is the conflict of a CRM id another record of the kind has.
+func DuplicateCRMID(what string) error {
+	return &Error{Code: ECONFLICT, Message: "Another " + what + " already has that CRM id.",
+		Fields: map[string]string{"crm_id": "is already used"}}
+}
+
+// DuplicateReferenceEmail is the conflict of an email another reference has.
+func DuplicateReferenceEmail() error {
+	return &Error{Code: ECONFLICT, Message: "Another reference already has that email address.",
+		Fields: map[string]string{"email": "is already used by another reference"}}
+}
+
+// AccountHasReferences is why an account with references cannot be deleted.
+func AccountHasReferences(name string, n int) error {
+	return Errorf(ECONFLICT, "%s still has %d reference(s); delete or move them first.", name, n)
+}

@@ -73,40 +73,41 @@ func formOfAccount(a *vouch.Account) *acctForm {
 	return f
 }
 
-// readAccountForm reads the posted form: the form as typed, the account it
-// describes, and the problems found reading it.
-func readAccountForm(v url.Values) (*acctForm, *vouch.Account, map[string]string) {
-	errs := map[string]string{}
+// readAccountForm reads the posted form: the form as typed, to show again
+// when the save is refused, and the service's input, values by name.
+func (h *Handler) readAccountForm(v url.Values) (*acctForm, vouch.AccountInput) {
 	f := &acctForm{Name: v.Get("name"), Domain: v.Get("domain"), CRMID: v.Get("crm_id"), CSM: v.Get("csm"),
 		Health: v.Get("health"), NPS: strings.TrimSpace(v.Get("nps")), CustomerSince: v.Get("customer_since"),
 		Notes: v.Get("notes"), Values: map[string]int64{}, Products: map[int64]bool{}}
 	f.Version, _ = strconv.Atoi(v.Get("version"))
 	f.OwnerID, _ = strconv.ParseInt(v.Get("owner_id"), 10, 64)
+	in := vouch.AccountInput{Version: &f.Version, Name: &f.Name, Domain: &f.Domain, CRMID: &f.CRMID, CSM: &f.CSM,
+		Health: &f.Health, Notes: &f.Notes, CustomerSince: &f.CustomerSince, OwnerID: &f.OwnerID,
+		Values: map[string]string{}, Unreadable: map[string]string{}}
 	for _, p := range accountPickLists {
 		f.Values[p.Field], _ = strconv.ParseInt(v.Get(p.Field), 10, 64)
+		in.Values[p.Field] = ""
+		if id := f.Values[p.Field]; id > 0 {
+			in.Values[p.Field] = h.valueNameOf(id)
+		}
 	}
 	for _, s := range v["products"] {
 		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
 			f.Products[id] = true
 		}
 	}
-	a := &vouch.Account{Name: f.Name, Domain: f.Domain, CRMID: f.CRMID, OwnerID: f.OwnerID, CSM: f.CSM,
-		Health: f.Health, Notes: f.Notes, Version: f.Version, ProductIDs: setIDs(f.Products),
-		IndustryID: f.Values["industry"], SegmentID: f.Values["segment"], RegionID: f.Values["region"],
-		CountryID: f.Values["country"], SizeID: f.Values["company_size"]}
+	products := h.valueNames(f.Products)
+	in.Products = &products
+	var nps *int
 	if f.NPS != "" {
 		if n, err := strconv.Atoi(f.NPS); err != nil {
-			errs["nps"] = "NPS must be a whole number between -100 and 100."
+			in.Unreadable["nps"] = "must be a whole number between -100 and 100"
 		} else {
-			a.NPS = &n
+			nps = &n
 		}
 	}
-	d, err := vouch.ParseDate(f.CustomerSince)
-	if err != nil {
-		errs["customer_since"] = "Customer since must be a date like 2027-03-14."
-	}
-	a.CustomerSince = d
-	return f, a, errs
+	in.NPS = &nps
+	return f, in
 }
 
 // newAccount serves GET /accounts/new.
@@ -162,17 +163,15 @@ func (h *Handler) renderAccountForm(w http.ResponseWriter, r *http.Request, stat
 
 // createAccount serves POST /accounts/new.
 func (h *Handler) createAccount(w http.ResponseWriter, r *http.Request) {
-	f, a, errs := readAccountForm(r.PostForm)
-	if len(errs) > 0 {
-		h.refuseAccountForm(w, r, f, a.Validate(), errs)
-		return
-	}
-	if err := h.db.CreateAccount(r.Context(), a); err != nil {
+	f, in := h.readAccountForm(r.PostForm)
+	in.Version = nil
+	a, err := h.refs.CreateAccount(r.Context(), in)
+	if err != nil {
 		if !isFormError(err) {
 			h.serverError(w, r, err)
 			return
 		}
-		h.refuseAccountForm(w, r, f, err, nil)
+		h.refuseAccountForm(w, r, f, err)
 		return
 	}
 	redirect(w, r, fmt.Sprintf("/accounts/%d", a.ID), fmt.Sprintf("Added %s. Add the people who vouch for it as references.", a.Name))
@@ -186,13 +185,9 @@ func (h *Handler) updateAccount(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	f, a, errs := readAccountForm(r.PostForm)
-	f.ID, a.ID = id, id
-	if len(errs) > 0 {
-		h.refuseAccountForm(w, r, f, a.Validate(), errs)
-		return
-	}
-	err := h.db.UpdateAccount(r.Context(), a)
+	f, in := h.readAccountForm(r.PostForm)
+	f.ID = id
+	a, err := h.refs.UpdateAccount(r.Context(), id, in)
 	if err == nil {
 		redirect(w, r, fmt.Sprintf("/accounts/%d", id), "Saved "+a.Name+".")
 		return
@@ -201,22 +196,17 @@ func (h *Handler) updateAccount(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if _, stale := vouch.ErrorFields(err)["version"]; stale {
+	if _, stale := vouch.ErrorFields(err)["version"]; stale && vouch.ErrorCode(err) == vouch.ECONFLICT {
 		h.accountConflict(w, r, f)
 		return
 	}
-	h.refuseAccountForm(w, r, f, err, nil)
+	h.refuseAccountForm(w, r, f, err)
 }
 
-func (h *Handler) refuseAccountForm(w http.ResponseWriter, r *http.Request, f *acctForm, err error, errs map[string]string) {
+// refuseAccountForm shows the form again with the service's problems.
+func (h *Handler) refuseAccountForm(w http.ResponseWriter, r *http.Request, f *acctForm, err error) {
 	p := &page{Errors: map[string]string{}}
-	status := http.StatusBadRequest
-	if err != nil {
-		status = failForm(p, err, accountLabels)
-	}
-	for k, v := range errs {
-		p.Errors[k] = v
-	}
+	status := failForm(p, err, accountLabels)
 	delete(p.Errors, "version")
 	if len(p.Errors) > 0 && vouch.ErrorCode(err) != vouch.ECONFLICT {
 		p.Error = "Please correct the highlighted field."

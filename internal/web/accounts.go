@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/refindex"
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -51,7 +50,7 @@ func (h *Handler) usersByID(r *http.Request) (map[int64]*vouch.User, error) {
 func (h *Handler) accounts(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
-	list, total := h.opts.Accounts.List(store.AccountFilter{Query: q, AfterID: max(after, 0), Limit: accountsPageSize + 1})
+	list, total := h.opts.Accounts.List(vouch.AccountFilter{Query: q, AfterID: max(after, 0), Limit: accountsPageSize + 1})
 	users, err := h.usersByID(r)
 	if err != nil {
 		h.serverError(w, r, err)
@@ -153,7 +152,7 @@ func (h *Handler) deleteAccount(w http.ResponseWriter, r *http.Request) {
 		redirectError(w, r, back, "Nothing deleted: tick the box to confirm you want to delete "+a.Name+".")
 		return
 	}
-	if err := h.db.DeleteAccount(r.Context(), id); err != nil {
+	if err := h.refs.DeleteAccount(r.Context(), id); err != nil {
 		if vouch.ErrorCode(err) == vouch.ECONFLICT {
 			redirectError(w, r, back, "Not deleted: "+vouch.ErrorMessage(err))
 			return

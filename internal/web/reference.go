@@ -200,7 +200,7 @@ func (h *Handler) changeReferenceStatus(w http.ResponseWriter, r *http.Request) 
 		h.renderReference(w, r, http.StatusBadRequest, p, "status")
 		return
 	}
-	ref, err := h.db.ChangeStatus(r.Context(), id, version, c)
+	ref, err := h.refs.ChangeStatus(r.Context(), id, version, c)
 	if err != nil {
 		if !isFormError(err) {
 			h.fail(w, r, err)
@@ -226,40 +226,24 @@ func (h *Handler) logReferenceActivity(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	a := &vouch.Activity{ReferenceID: id, Notes: r.PostFormValue("notes")}
-	errs := map[string]string{}
+	in := vouch.ActivityLog{ReferenceID: id, OccurredOn: r.PostFormValue("occurred_on"), Notes: r.PostFormValue("notes"),
+		Unreadable: map[string]string{}}
 	if s := r.PostFormValue("activity_type"); s != "" {
-		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-			a.TypeID = n
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
+			in.TypeID = n
 		} else {
-			errs["activity_type"] = "Choose an activity type."
+			in.Unreadable["activity_type"] = "must be one of the activity types: choose one"
 		}
 	}
-	on, perr := vouch.ParseDate(r.PostFormValue("occurred_on"))
-	if perr != nil {
-		errs["occurred_on"] = "Date must be a date like 2027-03-14."
-	}
-	a.OccurredOn = on
-	if len(a.Notes) > 5000 {
-		errs["notes"] = "Notes must be at most 5,000 characters."
-	}
-	var err error
-	if len(errs) == 0 {
-		err = h.db.LogActivity(r.Context(), a)
-	}
-	if len(errs) > 0 || err != nil {
-		if err != nil && !isFormError(err) {
+	a, err := h.refs.LogActivity(r.Context(), in)
+	if err != nil {
+		if !isFormError(err) {
 			h.fail(w, r, err)
 			return
 		}
-		p := &page{Form: r.PostForm, Errors: errs, Error: "Nothing was logged. Please correct the highlighted fields."}
-		status := http.StatusBadRequest
-		if err != nil {
-			status = failForm(p, err, activityLabels)
-			for k, v := range errs {
-				p.Errors[k] = v
-			}
-		}
+		p := &page{Form: r.PostForm}
+		status := failForm(p, err, activityLabels)
+		p.Error = "Nothing was logged. Please correct the highlighted fields."
 		h.renderReference(w, r, status, p, "activity")
 		return
 	}
@@ -288,7 +272,7 @@ func (h *Handler) verifyReference(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	today := vouch.Today()
-	res, err := h.db.BulkMarkVerified(r.Context(), []int64{id}, today)
+	res, err := h.refs.Bulk(r.Context(), vouch.BulkAction{IDs: []int64{id}, Kind: vouch.BulkVerified, Day: today})
 	if err != nil {
 		h.fail(w, r, err)
 		return

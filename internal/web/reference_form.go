@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -19,6 +18,7 @@ var referenceLabels = map[string]string{
 	"use_cases": "Use cases", "competitors": "Competitors replaced", "activities": "Activities agreed",
 	"deployment": "Deployment", "go_live": "Go-live date", "story": "Story", "owner": "Owner",
 	"last_verified": "Last verified", "capacity": "Capacity", "crm_id": "CRM id", "status": "Status",
+	"reason": "Reason", "until": "Resting until",
 }
 
 // refForm is the reference form's state: what the person typed, kept as
@@ -71,9 +71,6 @@ type referenceFormPage struct {
 	Conflict      []conflictField
 }
 
-// initialStatuses are the statuses a reference may be added with by hand.
-var initialStatuses = []vouch.Status{vouch.StatusNominated, vouch.StatusQualifying, vouch.StatusActive}
-
 // commonTimeZones are suggested in the time zone field; any IANA zone is accepted.
 var commonTimeZones = []string{"America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York",
 	"America/Toronto", "America/Mexico_City", "America/Sao_Paulo", "Europe/London", "Europe/Dublin", "Europe/Paris",
@@ -118,11 +115,9 @@ func formOfReference(ref *vouch.Reference, accountName string) *refForm {
 	return f
 }
 
-// readReferenceForm reads the posted form. It returns the form as typed,
-// the reference it describes (without its account) and the problems found
-// in reading it, by field.
-func readReferenceForm(v url.Values) (*refForm, *vouch.Reference, map[string]string) {
-	errs := map[string]string{}
+// readReferenceForm reads the posted form: the form as typed, to show again
+// when the save is refused, and the service's input, values by name.
+func (h *Handler) readReferenceForm(v url.Values) (*refForm, vouch.ReferenceInput) {
 	ids := func(key string) map[int64]bool {
 		m := map[int64]bool{}
 		for _, s := range v[key] {
@@ -148,53 +143,58 @@ func readReferenceForm(v url.Values) (*refForm, *vouch.Reference, map[string]str
 			}
 		}
 	}
-	ref := &vouch.Reference{Name: f.Name, Title: f.Title, Seniority: f.Seniority, Email: f.Email, Phone: f.Phone,
-		TimeZone: f.TimeZone, Deployment: f.Deployment, Story: f.Story, OwnerID: f.OwnerID, CRMID: f.CRMID,
-		ProductIDs: setIDs(f.Products), UseCaseIDs: setIDs(f.UseCases), CompetitorIDs: setIDs(f.Competitors),
-		Version: f.Version, Languages: []string{}}
+	in := vouch.ReferenceInput{Version: &f.Version, Account: &f.Account, CreateAccount: f.CreateAccount,
+		Name: &f.Name, Title: &f.Title, Seniority: &f.Seniority, Email: &f.Email, Phone: &f.Phone,
+		TimeZone: &f.TimeZone, Deployment: &f.Deployment, Story: &f.Story, CRMID: &f.CRMID,
+		GoLive: &f.GoLive, LastVerified: &f.LastVerified, OwnerID: &f.OwnerID, Unreadable: map[string]string{}}
+	langs := []string{}
 	for _, l := range strings.FieldsFunc(f.Languages, func(r rune) bool { return r == ',' || r == ';' }) {
-		ref.Languages = append(ref.Languages, strings.TrimSpace(l))
+		langs = append(langs, strings.TrimSpace(l))
 	}
-	date := func(field, s string) vouch.Date {
-		d, err := vouch.ParseDate(s)
-		if err != nil {
-			errs[field] = referenceLabels[field] + " must be a date like 2027-03-14."
-		}
-		return d
-	}
-	ref.GoLive = date("go_live", f.GoLive)
-	ref.LastVerified = date("last_verified", f.LastVerified)
-	if !ref.LastVerified.IsZero() && ref.LastVerified.After(vouch.Today()) {
-		errs["last_verified"] = "Last verified cannot be in the future."
-	}
-	if f.Capacity != "" {
-		n, err := strconv.Atoi(f.Capacity)
-		if err != nil {
-			errs["capacity"] = "Capacity must be a whole number of activities, or empty for the default."
-		} else {
-			ref.CapacityOverride = &n
-		}
-	}
+	in.Languages = &langs
+	products, useCases, competitors := h.valueNames(f.Products), h.valueNames(f.UseCases), h.valueNames(f.Competitors)
+	in.Products, in.UseCases, in.Competitors = &products, &useCases, &competitors
+	acts := []vouch.ActivityInput{}
 	for _, id := range setIDs(f.Activities) {
-		d, err := vouch.ParseDate(f.Consent[id])
-		if err != nil {
-			errs["activities"] = "Consent dates must be dates like 2027-03-14."
-		}
-		ref.Activities = append(ref.Activities, vouch.AgreedActivity{TypeID: id, ConsentedOn: d})
+		acts = append(acts, vouch.ActivityInput{Type: h.valueNameOf(id), ConsentedOn: f.Consent[id]})
 	}
+	in.Activities = &acts
 	for id := range f.Consent {
-		if !f.Activities[id] && errs["activities"] == "" {
-			errs["activities"] = "A consent date is filled in for an activity that is not ticked: tick it, or clear the date."
+		if !f.Activities[id] {
+			in.Unreadable["activities"] = "has a consent date filled in for an activity that is not ticked: tick it, or clear the date"
 		}
 	}
+	var capacity *int
+	if f.Capacity != "" {
+		if n, err := strconv.Atoi(f.Capacity); err != nil {
+			in.Unreadable["capacity"] = "must be a whole number of activities, or empty for the default"
+		} else {
+			capacity = &n
+		}
+	}
+	in.CapacityOverride = &capacity
 	if f.Status != "" {
-		s, ok := vouch.ParseStatus(f.Status)
-		if !ok || !slices.Contains(initialStatuses, s) {
-			errs["status"] = "Status must be nominated, qualifying or active."
-		}
-		ref.Status = s
+		in.Status = &f.Status
 	}
-	return f, ref, errs
+	return f, in
+}
+
+// valueNames names the ticked values, as the service takes them.
+func (h *Handler) valueNames(ids map[int64]bool) []string {
+	out := []string{}
+	for _, id := range setIDs(ids) {
+		out = append(out, h.valueNameOf(id))
+	}
+	return out
+}
+
+// valueNameOf names a value posted by id; an id that names no value stays
+// visible as "#id", which the service refuses as unknown.
+func (h *Handler) valueNameOf(id int64) string {
+	if v := h.opts.Catalog.Value(id); v != nil {
+		return v.Name
+	}
+	return fmt.Sprintf("#%d", id)
 }
 
 // newReference serves GET /references/new. ?account= fills in the account.
@@ -231,13 +231,13 @@ func (h *Handler) renderReferenceForm(w http.ResponseWriter, r *http.Request, st
 		h.serverError(w, r, err)
 		return
 	}
-	accounts, _, err := h.db.ListAccounts(r.Context(), store.AccountFilter{Limit: 1000})
+	accounts, _, err := h.db.ListAccounts(r.Context(), vouch.AccountFilter{Limit: 1000})
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
 	d := &referenceFormPage{Form: f, New: f.ID == 0, Users: users, Seniorities: vouch.Seniorities,
-		Deployments: vouch.Deployments, Statuses: initialStatuses, TimeZones: commonTimeZones,
+		Deployments: vouch.Deployments, Statuses: vouch.InitialStatuses, TimeZones: commonTimeZones,
 		CapDefault: h.opts.Catalog.CapacityDefault(), Conflict: conflict}
 	for _, a := range accounts {
 		d.Accounts = append(d.Accounts, a.Name)
@@ -266,60 +266,24 @@ func (h *Handler) renderReferenceForm(w http.ResponseWriter, r *http.Request, st
 	h.render(w, r, status, "reference_form", p)
 }
 
-// resolveAccount finds the account named in the form. A name no account has
-// becomes a new account only when the person ticked "create": a typo should
-// not quietly create a second "Acme".
-func (h *Handler) resolveAccount(r *http.Request, f *refForm) (*vouch.Account, bool, string) {
-	if f.Account == "" {
-		return nil, false, "Account is required: pick one, or type a new account's name."
-	}
-	a, err := h.db.AccountByName(r.Context(), f.Account)
-	if err == nil {
-		return a, false, ""
-	}
-	if len(f.Account) > 200 {
-		return nil, false, "Account must be at most 200 characters."
-	}
-	if !f.CreateAccount {
-		return nil, false, fmt.Sprintf("No account is called “%s”. Check the spelling, or tick “Create this account” to add it.", f.Account)
-	}
-	return &vouch.Account{Name: f.Account}, true, ""
-}
-
-// createReference serves POST /references/new.
+// createReference serves POST /references/new. A name no account has
+// becomes a new account only when the person ticked "Create this account":
+// a typo should not quietly create a second "Acme".
 func (h *Handler) createReference(w http.ResponseWriter, r *http.Request) {
-	f, ref, errs := readReferenceForm(r.PostForm)
-	acct, isNew, acctErr := h.resolveAccount(r, f)
-	if acctErr != "" {
-		errs["account"] = acctErr
-	}
-	ref.AccountID = 1 // checked above; Validate only sees whether one is set
-	if ref.Status == "" {
-		ref.Status = vouch.StatusNominated
-	}
-	if len(errs) > 0 {
-		h.refuseReferenceForm(w, r, f, ref.Validate(), errs)
-		return
-	}
-	err := h.db.Batch(r.Context(), func(b *store.Batch) error {
-		if isNew {
-			if err := b.CreateAccount(acct); err != nil {
-				return err
-			}
-		}
-		ref.AccountID = acct.ID
-		return b.CreateReference(ref)
-	})
+	f, in := h.readReferenceForm(r.PostForm)
+	in.Version = nil
+	saved, err := h.refs.CreateReference(r.Context(), in)
 	if err != nil {
 		if !isFormError(err) {
 			h.serverError(w, r, err)
 			return
 		}
-		h.refuseReferenceForm(w, r, f, err, nil)
+		h.refuseReferenceForm(w, r, f, err)
 		return
 	}
+	ref, acct := saved.Reference, saved.Account
 	msg := fmt.Sprintf("Added %s at %s as %s.", ref.Name, acct.Name, strings.ToLower(ref.Status.Label()))
-	if isNew {
+	if saved.AccountCreated {
 		msg += fmt.Sprintf(" %s is a new account; fill in its industry and region on its page.", acct.Name)
 	}
 	redirect(w, r, fmt.Sprintf("/references/%d", ref.ID), msg)
@@ -335,53 +299,28 @@ func (h *Handler) updateReference(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	f, ref, errs := readReferenceForm(r.PostForm)
-	f.ID, ref.ID = id, id
-	f.Status = ""
-	acct, isNew, acctErr := h.resolveAccount(r, f)
-	if acctErr != "" {
-		errs["account"] = acctErr
-	}
-	ref.AccountID = 1
-	if len(errs) > 0 {
-		h.refuseReferenceForm(w, r, f, ref.Validate(), errs)
-		return
-	}
-	err := h.db.Batch(r.Context(), func(b *store.Batch) error {
-		if isNew {
-			if err := b.CreateAccount(acct); err != nil {
-				return err
-			}
-		}
-		ref.AccountID = acct.ID
-		return b.UpdateReference(ref)
-	})
+	f, in := h.readReferenceForm(r.PostForm)
+	f.ID, f.Status, in.Status = id, "", nil
+	saved, err := h.refs.UpdateReference(r.Context(), id, in)
 	if err == nil {
-		redirect(w, r, fmt.Sprintf("/references/%d", id), "Saved "+ref.Name+".")
+		redirect(w, r, fmt.Sprintf("/references/%d", id), "Saved "+saved.Reference.Name+".")
 		return
 	}
 	if !isFormError(err) {
 		h.fail(w, r, err)
 		return
 	}
-	if _, stale := vouch.ErrorFields(err)["version"]; stale {
+	if _, stale := vouch.ErrorFields(err)["version"]; stale && vouch.ErrorCode(err) == vouch.ECONFLICT {
 		h.referenceConflict(w, r, f)
 		return
 	}
-	h.refuseReferenceForm(w, r, f, err, nil)
+	h.refuseReferenceForm(w, r, f, err)
 }
 
-// refuseReferenceForm shows the form again with the problems: errs found
-// reading the form win over err's for the same field.
-func (h *Handler) refuseReferenceForm(w http.ResponseWriter, r *http.Request, f *refForm, err error, errs map[string]string) {
+// refuseReferenceForm shows the form again with the service's problems.
+func (h *Handler) refuseReferenceForm(w http.ResponseWriter, r *http.Request, f *refForm, err error) {
 	p := &page{Errors: map[string]string{}}
-	status := http.StatusBadRequest
-	if err != nil {
-		status = failForm(p, err, referenceLabels)
-	}
-	for k, v := range errs {
-		p.Errors[k] = v
-	}
+	status := failForm(p, err, referenceLabels)
 	delete(p.Errors, "version")
 	if len(p.Errors) > 0 && vouch.ErrorCode(err) != vouch.ECONFLICT {
 		p.Error = "Please correct the highlighted field."

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -37,11 +36,7 @@ func (h *Handler) bulkReferences(w http.ResponseWriter, r *http.Request) {
 		redirectError(w, r, back, "Nothing changed: tick the references to change first, or “All on this page”.")
 		return
 	}
-	ctx := r.Context()
-	var res store.BulkResult
-	var err error
-	already := 0
-	var done string
+	a := vouch.BulkAction{IDs: ids}
 	switch r.PostFormValue("action") {
 	case "status":
 		to, ok := vouch.ParseStatus(r.PostFormValue("status"))
@@ -54,28 +49,17 @@ func (h *Handler) bulkReferences(w http.ResponseWriter, r *http.Request) {
 			redirectError(w, r, back, "Nothing changed: Resting until must be a date like 2027-03-14.")
 			return
 		}
-		// A reference already in the status is left as it is; say so rather than count it as changed.
-		var todo []int64
-		for _, id := range ids {
-			if hit, ok := h.opts.Index.Get(id); ok && hit.Status == to && to != vouch.StatusResting {
-				already++
-				continue
-			}
-			todo = append(todo, id)
-		}
-		res, err = h.db.BulkChangeStatus(ctx, todo, vouch.StatusChange{To: to, Reason: r.PostFormValue("reason"), Until: until})
-		if err == nil && already > 0 {
-			done = fmt.Sprintf("%d already %s", already, strings.ToLower(to.Label()))
-		}
+		a.Kind, a.Status = vouch.BulkStatus, vouch.StatusChange{To: to, Reason: r.PostFormValue("reason"), Until: until}
 	case "owner":
-		owner, _ := strconv.ParseInt(r.PostFormValue("owner_id"), 10, 64)
-		res, err = h.db.BulkSetOwner(ctx, ids, owner)
+		a.Kind = vouch.BulkOwner
+		a.OwnerID, _ = strconv.ParseInt(r.PostFormValue("owner_id"), 10, 64)
 	case "verify":
-		res, err = h.db.BulkMarkVerified(ctx, ids, vouch.Today())
+		a.Kind = vouch.BulkVerified
 	default:
 		redirectError(w, r, back, "Nothing changed: choose an action.")
 		return
 	}
+	res, err := h.refs.Bulk(r.Context(), a)
 	if err != nil {
 		if !isFormError(err) {
 			h.serverError(w, r, err)
@@ -92,6 +76,10 @@ func (h *Handler) bulkReferences(w http.ResponseWriter, r *http.Request) {
 		redirectError(w, r, back, "Nothing changed: "+strings.Join(reasons, " "))
 		return
 	}
+	done := ""
+	if len(res.Unchanged) > 0 {
+		done = fmt.Sprintf("%d already %s", len(res.Unchanged), strings.ToLower(a.Status.To.Label()))
+	}
 	msg := h.bulkMessage(res, done)
 	if len(res.Changed) == 0 {
 		redirectError(w, r, back, msg)
@@ -102,23 +90,23 @@ func (h *Handler) bulkReferences(w http.ResponseWriter, r *http.Request) {
 
 // bulkMessage says what a bulk action did: "12 changed; 3 skipped: Maya
 // Okafor — A retired reference cannot become active…".
-func (h *Handler) bulkMessage(res store.BulkResult, extra string) string {
+func (h *Handler) bulkMessage(res vouch.BulkResult, extra string) string {
 	parts := []string{fmt.Sprintf("%d changed", len(res.Changed))}
 	if extra != "" {
 		parts = append(parts, extra)
 	}
 	msg := strings.Join(parts, "; ")
-	if len(res.Skipped) == 0 {
+	if len(res.Failed) == 0 {
 		return msg + "."
 	}
 	type skip struct{ name, why string }
 	var skips []skip
-	for id, why := range res.Skipped {
-		name := fmt.Sprintf("Reference #%d", id)
-		if hit, ok := h.opts.Index.Get(id); ok {
+	for _, f := range res.Failed {
+		name := fmt.Sprintf("Reference #%d", f.ID)
+		if hit, ok := h.opts.Index.Get(f.ID); ok {
 			name = hit.Reference.Name
 		}
-		skips = append(skips, skip{name, why})
+		skips = append(skips, skip{name, f.Reason})
 	}
 	sort.Slice(skips, func(i, j int) bool { return skips[i].name < skips[j].name })
 	var named []string

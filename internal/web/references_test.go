@@ -164,11 +164,11 @@ func TestReferenceFormShowsErrorsNextToFieldsAndKeepsInput(t *testing.T) {
 		})
 		expect(t, "invalid", resp, http.StatusBadRequest, "/references/new")
 		mustContain(t, "invalid", body,
-			`id="account-error">No account is called “Nobody Inc”. Check the spelling, or tick “Create this account” to add it.</p>`,
+			`id="account-error">Account “Nobody Inc” is not an account yet: check the spelling, or ask to create it (tick “Create this account”; create_account in the API).</p>`,
 			`id="name-error">Name is required.</p>`,
 			`id="email-error">Email must be an address like name@example.com.</p>`,
 			`id="time_zone-error">Time zone must be a time zone like Europe/Berlin or America/New_York.</p>`,
-			`id="go_live-error">Go-live date must be a date like 2027-03-14.</p>`,
+			`id="go_live-error">Go-live date must be a date like 2026-03-14.</p>`,
 			`id="capacity-error">Capacity must be a whole number`,
 			"Please correct the 6 highlighted fields.", `value="Keeps this"`, `value="not-an-email"`, `value="Nobody Inc"`)
 		if n, _ := s.DB.CountReferences(ctx); n != 0 {
@@ -267,7 +267,7 @@ func TestProfileShowsCapacityAfterLoggingActivities(t *testing.T) {
 
 		resp, body := pm.PostForm(path+"/activities", url.Values{"activity_type": {""}, "occurred_on": {"14 March"}})
 		expect(t, "bad activity", resp, http.StatusBadRequest, path+"/activities")
-		mustContain(t, "bad activity", body, `id="occurred_on-error">Date must be a date like 2027-03-14.</p>`, "Nothing was logged.")
+		mustContain(t, "bad activity", body, `id="occurred_on-error">Date must be a date like 2026-03-14.</p>`, "Nothing was logged.")
 		resp, body = pm.PostForm(path+"/activities", url.Values{"activity_type": {""}, "occurred_on": {vouch.Today().String()}})
 		expect(t, "no type", resp, http.StatusBadRequest, "")
 		mustContain(t, "no type", body, `id="activity_type-error">Activity type is required.</p>`)

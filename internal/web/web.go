@@ -17,6 +17,7 @@ import (
 
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/refsheet"
 	"github.com/vouchhq/vouch/internal/store"
@@ -37,6 +38,8 @@ type Options struct {
 	// Catalog names taxonomy values and holds the program settings; the
 	// server loads it and keeps it current, like Index and Accounts.
 	Catalog *catalog.Catalog
+	// References saves references and accounts: every rule about them is there.
+	References *references.Service
 	// Index answers reference searches.
 	Index *refindex.Index
 	// Accounts answers account searches.
@@ -58,6 +61,7 @@ type Handler struct {
 	pages   map[string]*template.Template
 	limiter *loginLimiter
 	imports *importer
+	refs    *references.Service // saves references and accounts
 }
 
 // New parses every template once, at start-up, so a broken template fails
@@ -67,7 +71,7 @@ func New(db *store.DB, opts Options) (*Handler, error) {
 		opts.Logger = slog.Default()
 	}
 	h := &Handler{db: db, opts: opts, log: opts.Logger, pages: map[string]*template.Template{},
-		limiter: &loginLimiter{db: db}, imports: newImporter()}
+		limiter: &loginLimiter{db: db}, imports: newImporter(), refs: opts.References}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err

@@ -381,6 +381,7 @@ type importStartPage struct {
 	Recent     []recentImport
 }
 
+// importStart serves GET /references/import: the first step, and the recent imports.
 func (h *Handler) importStart(w http.ResponseWriter, r *http.Request) {
 	h.renderImportStart(w, r, http.StatusOK, &page{Form: url.Values{}})
 }
@@ -431,7 +432,7 @@ func (h *Handler) renderImportStart(w http.ResponseWriter, r *http.Request, stat
 	h.render(w, r, status, "import", p)
 }
 
-// importTemplate serves an empty CSV with the canonical headers.
+// importTemplate serves GET /references/import/template.csv: an empty CSV with the canonical headers.
 func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF") // so Excel reads it as UTF-8
@@ -447,7 +448,7 @@ func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
-// uploadImport reads the uploaded file and, when it is a spreadsheet,
+// uploadImport serves POST /references/import: reads the uploaded file and, when it is a spreadsheet,
 // keeps it and goes on to the mapping step.
 func (h *Handler) uploadImport(w http.ResponseWriter, r *http.Request) {
 	p := &page{Form: r.PostForm, Errors: map[string]string{}}
@@ -656,6 +657,7 @@ func columnLetter(i int) string {
 	return s
 }
 
+// importMapping serves GET /references/import/{id}/mapping: the headers and the columns they feed.
 func (h *Handler) importMapping(w http.ResponseWriter, r *http.Request) {
 	up := h.importFor(w, r)
 	if up == nil {
@@ -722,7 +724,7 @@ func shorten(s string, n int) string {
 	return s
 }
 
-// checkImport takes the mapping step's choices and goes on to the report.
+// checkImport serves POST /references/import/{id}/check: takes the mapping step's choices and goes on to the report.
 // A form without column choices keeps the mapping and changes only "add
 // unknown values" (the report page's "check again").
 func (h *Handler) checkImport(w http.ResponseWriter, r *http.Request) {
@@ -817,6 +819,7 @@ type importReportPage struct {
 	Refresh  int       // seconds until the status page reloads itself; 0 when done
 }
 
+// importReport serves GET /references/import/{id}/report: the dry run of the chosen mapping.
 func (h *Handler) importReport(w http.ResponseWriter, r *http.Request) {
 	up := h.importFor(w, r)
 	if up == nil {
@@ -856,7 +859,7 @@ func (h *Handler) importReport(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "import_report", &page{Title: "Check " + up.Name, Nav: "references", Data: d})
 }
 
-// importProblems serves every problem of the import as a CSV, to fix the file by.
+// importProblems serves GET /references/import/{id}/problems.csv: every problem of the import as a CSV, to fix the file by.
 func (h *Handler) importProblems(w http.ResponseWriter, r *http.Request) {
 	up := h.importFor(w, r)
 	if up == nil {
@@ -920,7 +923,7 @@ func safeFileName(s string) string {
 	return b.String()
 }
 
-// applyImport starts the import as a background job and shows its status.
+// applyImport serves POST /references/import/{id}/apply: starts the import as a background job and shows its status.
 func (h *Handler) applyImport(w http.ResponseWriter, r *http.Request) {
 	up := h.importFor(w, r)
 	if up == nil {
@@ -987,7 +990,7 @@ func (h *Handler) runImport(ctx context.Context, p *jobs.Progress, up *importUpl
 	return rep, nil
 }
 
-// importStatus shows an import's progress, then its outcome. It needs only
+// importStatus serves GET /references/import/{id}/status: shows an import's progress, then its outcome. It needs only
 // the job: the upload may be gone (imported, failed, or lost in a restart).
 func (h *Handler) importStatus(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
@@ -1038,7 +1041,7 @@ func (h *Handler) importStatus(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "import_report", &page{Title: title, Nav: "references", Data: d})
 }
 
-// dismissImport forgets the outcome of the person's import: they have read it.
+// dismissImport serves POST /references/import/{id}/dismiss: the person has read what their import did.
 func (h *Handler) dismissImport(w http.ResponseWriter, r *http.Request) {
 	j, err := h.latestJob(r, r.PathValue("id"))
 	if err != nil {

@@ -30,6 +30,7 @@ const (
 type staticFile struct {
 	name   string // the plain name, style.css
 	hashed string // style.3f9a1c0b2d.css
+	etag   string
 	data   []byte
 }
 
@@ -51,8 +52,8 @@ func newStaticFiles(fsys fs.FS) (*staticFiles, error) {
 			return err
 		}
 		sum := sha256.Sum256(data)
-		ext := path.Ext(name)
-		f := &staticFile{name: name, hashed: strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext, data: data}
+		ext, hash := path.Ext(name), hex.EncodeToString(sum[:5])
+		f := &staticFile{name: name, hashed: strings.TrimSuffix(name, ext) + "." + hash + ext, etag: `"` + hash + `"`, data: data}
 		s.byName[f.name], s.byHashed[f.hashed] = f, f
 		return nil
 	})
@@ -87,6 +88,6 @@ func (s *staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", cache)
-	w.Header().Set("ETag", `"`+strings.TrimSuffix(strings.TrimPrefix(f.hashed, strings.TrimSuffix(f.name, path.Ext(f.name))+"."), path.Ext(f.name))+`"`)
+	w.Header().Set("ETag", f.etag) // so a plain name's copy is checked, not fetched again
 	http.ServeContent(w, r, f.name, time.Time{}, bytes.NewReader(f.data))
 }

@@ -124,11 +124,18 @@ func (p *Progress) read() (done, total int, phase string) {
 // background. The job's context keeps ctx's values (who acts) but not its
 // end: a request ends long before its import does. Only Close stops it.
 func (r *Runner) Start(ctx context.Context, owner int64, kind vouch.JobKind, subject, title string, fn Func) (*vouch.Job, error) {
+	// Counted before anything is written, under the lock Close takes, so
+	// that Close waits for every job it did not refuse.
+	r.mu.Lock()
 	if r.stop.Err() != nil {
+		r.mu.Unlock()
 		return nil, vouch.Errorf(vouch.ECONFLICT, "Vouch is shutting down; start it again in a minute.")
 	}
+	r.wg.Add(1)
+	r.mu.Unlock()
 	j := &vouch.Job{OwnerID: owner, Kind: kind, Subject: subject, Title: title}
 	if err := r.db.CreateJob(ctx, j); err != nil {
+		r.wg.Done()
 		return nil, err
 	}
 	p := &Progress{}
@@ -137,7 +144,6 @@ func (r *Runner) Start(ctx context.Context, owner int64, kind vouch.JobKind, sub
 	r.mu.Unlock()
 	jobCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	stopWithRunner := context.AfterFunc(r.stop, cancel)
-	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
 		defer cancel()
@@ -247,7 +253,9 @@ func (r *Runner) withProgress(j *vouch.Job) *vouch.Job {
 // them. Call it before closing the database.
 func (r *Runner) Close() {
 	r.closeOnce.Do(func() {
+		r.mu.Lock()
 		r.cancel()
+		r.mu.Unlock()
 		r.wg.Wait()
 	})
 }

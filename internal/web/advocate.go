@@ -29,20 +29,21 @@ import (
 // Only a POST changes anything. A GET shows the page and changes nothing,
 // which matters because mail scanners open links before people do.
 
-// publicTemplates are the pages of signed links, each parsed with the
-// public layout once at start-up: a broken template fails the start.
-var publicTemplates = parsePublicTemplates()
-
 // publicLayout is the document every public page is rendered in.
 const publicLayout = "advocate_layout.html"
 
-func parsePublicTemplates() map[string]*template.Template {
+// parsePublicTemplates parses the pages of signed links, each with the
+// public layout, once at start-up: a broken template fails the start.
+func parsePublicTemplates(funcs template.FuncMap) (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"advocate", "advocate_done", "feedback", "feedback_done", "link_problem"} {
-		pages[name] = template.Must(template.New(publicLayout).Funcs(funcs).
-			ParseFS(templateFS, "templates/"+publicLayout, "templates/"+name+".html"))
+		t, err := template.New(publicLayout).Funcs(funcs).ParseFS(templateFS, "templates/"+publicLayout, "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		pages[name] = t
 	}
-	return pages
+	return pages, nil
 }
 
 // publicPage is what every public template receives.
@@ -54,14 +55,6 @@ type publicPage struct {
 	Data   any
 }
 
-// advocateRoutes registers the public pages people reach by a signed link.
-func (h *Handler) advocateRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /a/{token}", h.advocatePage)
-	mux.HandleFunc("POST /a/{token}", h.advocateAnswer)
-	mux.HandleFunc("GET /f/{token}", h.feedbackPage)
-	mux.HandleFunc("POST /f/{token}", h.feedbackSubmit)
-}
-
 // renderPublic writes a public page. The token is in the address, so the
 // page is neither cached, nor indexed, nor named in the Referer header of
 // anything it links to or loads.
@@ -71,7 +64,7 @@ func (h *Handler) renderPublic(w http.ResponseWriter, status int, name string, p
 	hdr.Set("Referrer-Policy", "no-referrer")
 	hdr.Set("X-Robots-Tag", "noindex, nofollow")
 	var buf bytes.Buffer
-	t, ok := publicTemplates[name]
+	t, ok := h.public[name]
 	if !ok {
 		h.log.Error("render", "template", name, "err", "no such public template")
 		status = http.StatusInternalServerError

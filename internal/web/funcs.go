@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -11,51 +12,120 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-var funcs = template.FuncMap{
-	"date":     formatDate,
-	"datetime": formatDateTime,
-	"relative": relativeTime,
-	"roles":    func() []vouch.Role { return vouch.Roles },
-	"kinds":    func() []vouch.TaxonomyKind { return vouch.TaxonomyKinds },
-	"can": func(u *vouch.User, p string) bool {
-		return u.Can(vouch.Permission(p))
-	},
-	"value": func(form url.Values, key string, fallback any) string {
-		if form != nil {
-			if v, ok := form[key]; ok && len(v) > 0 {
-				return v[0]
+// funcMap is every function the templates call, registered once, in New.
+// Some need the handler: the static files' URLs, the bell's count.
+func funcMap(h *Handler) template.FuncMap {
+	return template.FuncMap{
+		"date":     formatDate,
+		"datetime": formatDateTime,
+		"relative": relativeTime,
+		"roles":    func() []vouch.Role { return vouch.Roles },
+		"kinds":    func() []vouch.TaxonomyKind { return vouch.TaxonomyKinds },
+		"can": func(u *vouch.User, p string) bool {
+			return u.Can(vouch.Permission(p))
+		},
+		"value": func(form url.Values, key string, fallback any) string {
+			if form != nil {
+				if v, ok := form[key]; ok && len(v) > 0 {
+					return v[0]
+				}
 			}
-		}
-		if fallback == nil {
-			return ""
-		}
-		return fmt.Sprint(fallback)
-	},
-	"lower":       strings.ToLower,
-	"auditValue":  auditValue,
-	"entity":      func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-	"json":        func(v any) string { return fmt.Sprintf("%v", v) },
-	"statusClass": statusClass,
-	"tel":         telURL,
-	"shortDate":   shortDate,
-	"relDate":     relativeDate,
-	"ucfirst":     capitalize,
-	"add":         func(a, b int) int { return a + b },
-	"sub":         func(a, b int) int { return a - b },
-	"dict": func(kv ...any) map[string]any {
-		m := make(map[string]any, len(kv)/2)
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[fmt.Sprint(kv[i])] = kv[i+1]
-		}
-		return m
-	},
-	"seq": func(n int) []int {
-		out := make([]int, n)
-		for i := range out {
-			out[i] = i
-		}
-		return out
-	},
+			if fallback == nil {
+				return ""
+			}
+			return fmt.Sprint(fallback)
+		},
+		"lower":             strings.ToLower,
+		"auditValue":        auditValue,
+		"entity":            func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+		"json":              func(v any) string { return fmt.Sprintf("%v", v) },
+		"statusClass":       statusClass,
+		"requestStateClass": requestStateClass,
+		"askStateClass":     askStateClass,
+		"tel":               telURL,
+		"shortDate":         shortDate,
+		"relDate":           relativeDate,
+		"ucfirst":           capitalize,
+		"linkify":           linkify,
+		"number":            formatNumber,
+		"percent":           percent,
+		"points":            formatPoints,
+		"static":            h.static.URL,
+		"unread":            h.unreadCount,
+		"add":               func(a, b int) int { return a + b },
+		"sub":               func(a, b int) int { return a - b },
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+		"seq": func(n int) []int {
+			out := make([]int, n)
+			for i := range out {
+				out[i] = i
+			}
+			return out
+		},
+	}
+}
+
+// unreadTimeout bounds the bell's count, so a slow database cannot hold up
+// every page.
+const unreadTimeout = 2 * time.Second
+
+// unreadCount is the signed-in user's unread notifications, for the bell
+// in the navigation.
+func (h *Handler) unreadCount(u *vouch.User) int {
+	if u == nil {
+		return 0
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), unreadTimeout)
+	defer cancel()
+	n, err := h.db.UnreadNotifications(ctx, u.ID)
+	if err != nil {
+		h.log.Warn("unread notifications", "user", u.ID, "err", err)
+		return 0
+	}
+	return n
+}
+
+// formatNumber is how every count and amount in the interface is written:
+// digits grouped by thousands, 12,345. Integers of any size are taken.
+func formatNumber(n any) string {
+	var v int64
+	switch x := n.(type) {
+	case int:
+		v = int64(x)
+	case int64:
+		v = x
+	case int32:
+		v = int64(x)
+	default:
+		return fmt.Sprint(n)
+	}
+	s := strconv.FormatInt(v, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "−" + s
+	}
+	return s
+}
+
+// percent writes a share out of 100: 42%.
+func percent(n int) string { return formatNumber(n) + "%" }
+
+// formatPoints writes a match reason's points with their sign: +12, −3.
+func formatPoints(n int) string {
+	if n >= 0 {
+		return "+" + formatNumber(n)
+	}
+	return formatNumber(n)
 }
 
 // formatDate shows a date as people read it: "14 Mar 2027".

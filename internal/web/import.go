@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -21,6 +22,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/refsheet"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -42,6 +44,8 @@ const (
 	importShownProblems = 500
 	// importRefreshSeconds is how often the status page reloads itself while an import runs.
 	importRefreshSeconds = 1
+	// importRecentJobs is how many imports the first step lists to come back to.
+	importRecentJobs = 10
 )
 
 // uploadKey holds a parsed upload in a request's context.
@@ -49,21 +53,19 @@ const uploadKey ctxKey = 100
 
 var importIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
-// importer keeps uploads between the wizard's steps and runs imports in the
-// background, apart from the requests that start them.
+// importer keeps uploads between the wizard's steps, on this server's disk.
+// Imports themselves run as background jobs (internal/jobs), whose progress
+// and outcome are in the database, so their status page outlives the
+// upload and a restart.
 type importer struct {
 	mu      sync.Mutex
 	dir     string // created on first upload
 	uploads map[string]*importUpload
-
-	ctx    context.Context // the imports' context: not a request's, which ends first
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	jobs    *jobs.Runner
 }
 
-func newImporter() *importer {
-	ctx, cancel := context.WithCancel(context.Background())
-	return &importer{uploads: map[string]*importUpload{}, ctx: ctx, cancel: cancel}
+func newImporter(runner *jobs.Runner) *importer {
+	return &importer{uploads: map[string]*importUpload{}, jobs: runner}
 }
 
 // importUpload is one uploaded file and what the person chose for it.
@@ -83,58 +85,43 @@ type importUpload struct {
 	Checked    bool // the mapping step was submitted
 
 	path  string // the file on disk; "" once removed
-	job   *importJob
 	timer *time.Timer
 }
 
-// importJob is an import running, or run, in the background.
-type importJob struct {
-	mu        sync.Mutex
-	validOnly bool
-	started   time.Time
-	finished  time.Time
-	done      int
-	total     int
-	report    *refsheet.Report
-	err       error
-}
-
-// jobState is a job as a page shows it, copied under the job's lock.
+// jobState is an import job as the status page shows it.
 type jobState struct {
-	Running   bool
-	ValidOnly bool
-	Started   time.Time
-	Finished  time.Time
-	Done      int
-	Total     int
-	Percent   int
-	Report    *refsheet.Report
-	Failed    string
+	Running  bool
+	Started  time.Time
+	Finished time.Time
+	Done     int
+	Total    int
+	Percent  int
+	Phase    string
+	Report   *refsheet.Report
+	Failed   string
 }
 
-func (j *importJob) state() jobState {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	s := jobState{Running: j.finished.IsZero(), ValidOnly: j.validOnly, Started: j.started, Finished: j.finished,
-		Done: j.done, Total: j.total, Report: j.report}
-	if j.total > 0 {
-		s.Percent = j.done * 100 / j.total
+// importState reads an import job's outcome: its report, once it succeeded.
+func importState(j *vouch.Job) (*jobState, error) {
+	s := &jobState{Running: j.Running(), Started: j.StartedAt, Done: j.Done, Total: j.Total, Percent: j.Percent(),
+		Phase: j.Phase, Failed: j.Error}
+	if j.FinishedAt != nil {
+		s.Finished = *j.FinishedAt
 	}
-	if j.err != nil {
-		s.Failed = vouch.ErrorMessage(j.err)
-		if vouch.ErrorCode(j.err) == vouch.EINTERNAL {
-			s.Failed = "Vouch hit an unexpected problem while importing and has logged it."
+	if j.State == vouch.JobSucceeded {
+		s.Report = &refsheet.Report{}
+		if err := json.Unmarshal(j.Result, s.Report); err != nil {
+			return nil, fmt.Errorf("import job %d's report: %w", j.ID, err)
 		}
 	}
-	return s
+	return s, nil
 }
 
 // Close stops imports still running (their transactions roll back, so
-// nothing of them is written), waits for them, and removes the uploads.
-// Call it before closing the database.
+// nothing of them is written, and their jobs say so), waits for them, and
+// removes the uploads. Call it before closing the database.
 func (h *Handler) Close() {
-	h.imports.cancel()
-	h.imports.wg.Wait()
+	h.jobs.Close()
 	h.imports.mu.Lock()
 	defer h.imports.mu.Unlock()
 	for _, up := range h.imports.uploads {
@@ -184,7 +171,7 @@ func (im *importer) expire(id string) {
 	if up == nil {
 		return
 	}
-	if up.job != nil && up.job.state().Running {
+	if j, err := im.jobs.Latest(context.Background(), up.UserID, vouch.JobImport, up.ID); err == nil && j.Running() {
 		up.timer = time.AfterFunc(10*time.Minute, func() { im.expire(id) })
 		return
 	}
@@ -230,10 +217,26 @@ func (im *importer) recent(u *vouch.User) []*importUpload {
 }
 
 // choices returns what the mapping step last chose, and the upload's file.
-func (im *importer) choices(up *importUpload) (mapping refsheet.Mapping, addMissing, checked bool, path string, job *importJob) {
+func (im *importer) choices(up *importUpload) (mapping refsheet.Mapping, addMissing, checked bool, path string) {
 	im.mu.Lock()
 	defer im.mu.Unlock()
-	return slices.Clone(up.Mapping), up.AddMissing, up.Checked, up.path, up.job
+	return slices.Clone(up.Mapping), up.AddMissing, up.Checked, up.path
+}
+
+// removeUpload deletes an upload's file: its import is done with it.
+func (im *importer) removeUpload(up *importUpload) {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	im.removeFile(up)
+}
+
+// latestJob returns the newest import job of the upload id, or nil.
+func (h *Handler) latestJob(r *http.Request, id string) (*vouch.Job, error) {
+	j, err := h.jobs.Latest(r.Context(), userFrom(r.Context()).ID, vouch.JobImport, id)
+	if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+		return nil, nil
+	}
+	return j, err
 }
 
 func (im *importer) setChoices(up *importUpload, m refsheet.Mapping, addMissing bool) {
@@ -367,6 +370,7 @@ type recentImport struct {
 	State   string
 	Class   string // the state's pill
 	URL     string
+	Dismiss string // where to post to dismiss a finished import's outcome
 }
 
 // importStartPage is what import.html shows.
@@ -377,6 +381,7 @@ type importStartPage struct {
 	Recent     []recentImport
 }
 
+// importStart serves GET /references/import: the first step, and the recent imports.
 func (h *Handler) importStart(w http.ResponseWriter, r *http.Request) {
 	h.renderImportStart(w, r, http.StatusOK, &page{Form: url.Values{}})
 }
@@ -384,36 +389,50 @@ func (h *Handler) importStart(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) renderImportStart(w http.ResponseWriter, r *http.Request, status int, p *page) {
 	u := userFrom(r.Context())
 	d := &importStartPage{MaxMB: maxUploadSize >> 20, Columns: importColumns(), AddMissing: p.Form.Get("add_missing") != ""}
-	for _, up := range h.imports.recent(u) {
-		ri := recentImport{Name: up.Name, Created: up.Created, State: "Columns to map", Class: "pill-muted",
-			URL: "/references/import/" + up.ID + "/mapping"}
-		_, _, checked, path, job := h.imports.choices(up)
-		if checked {
-			ri.State, ri.URL = "Checked, not imported", "/references/import/"+up.ID+"/report"
+	// Imports started, from the database (they outlive their uploads and
+	// restarts), then uploads not imported yet.
+	started := map[string]bool{}
+	list, err := h.jobs.Recent(r.Context(), u.ID, vouch.JobImport, importRecentJobs)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	for _, j := range list {
+		started[j.Subject] = true
+		ri := recentImport{Name: j.Title, Created: j.StartedAt, URL: "/references/import/" + j.Subject + "/status"}
+		if !j.Running() {
+			ri.Dismiss = "/references/import/" + j.Subject + "/dismiss"
 		}
-		if job != nil {
-			s := job.state()
-			ri.URL = "/references/import/" + up.ID + "/status"
-			switch {
-			case s.Running:
-				ri.State, ri.Class = fmt.Sprintf("Importing, %d%%", s.Percent), "pill-accent"
-			case s.Failed != "":
-				ri.State, ri.Class = "Failed", "pill-bad"
-			case s.Report != nil && s.Report.Written:
-				ri.State, ri.Class = "Imported", "pill-ok"
-			default:
-				ri.State, ri.Class = "Nothing written", "pill-warn"
-			}
-		} else if path == "" {
-			continue
+		switch st, err := importState(j); {
+		case err != nil || j.State == vouch.JobFailed:
+			ri.State, ri.Class = "Failed", "pill-bad"
+		case st.Running:
+			ri.State, ri.Class = "Importing, "+percent(st.Percent), "pill-accent"
+		case st.Report.Written:
+			ri.State, ri.Class = "Imported", "pill-ok"
+		default:
+			ri.State, ri.Class = "Nothing written", "pill-warn"
 		}
 		d.Recent = append(d.Recent, ri)
 	}
+	for _, up := range h.imports.recent(u) {
+		_, _, checked, path := h.imports.choices(up)
+		if started[up.ID] || path == "" {
+			continue
+		}
+		ri := recentImport{Name: up.Name, Created: up.Created, State: "Columns to map", Class: "pill-muted",
+			URL: "/references/import/" + up.ID + "/mapping"}
+		if checked {
+			ri.State, ri.URL = "Checked, not imported", "/references/import/"+up.ID+"/report"
+		}
+		d.Recent = append(d.Recent, ri)
+	}
+	slices.SortStableFunc(d.Recent, func(a, b recentImport) int { return b.Created.Compare(a.Created) })
 	p.Title, p.Nav, p.Data = "Import references", "references", d
 	h.render(w, r, status, "import", p)
 }
 
-// importTemplate serves an empty CSV with the canonical headers.
+// importTemplate serves GET /references/import/template.csv: an empty CSV with the canonical headers.
 func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF") // so Excel reads it as UTF-8
@@ -429,7 +448,7 @@ func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
-// uploadImport reads the uploaded file and, when it is a spreadsheet,
+// uploadImport serves POST /references/import: reads the uploaded file and, when it is a spreadsheet,
 // keeps it and goes on to the mapping step.
 func (h *Handler) uploadImport(w http.ResponseWriter, r *http.Request) {
 	p := &page{Form: r.PostForm, Errors: map[string]string{}}
@@ -469,13 +488,29 @@ func (h *Handler) uploadImport(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/references/import/"+up.ID+"/mapping", http.StatusSeeOther)
 }
 
-// importFor returns the upload the path names, or shows why there is none.
+// importFor returns the upload the path names, or shows why there is none:
+// an upload gone after its import (or a restart) leads to that import's
+// outcome.
 func (h *Handler) importFor(w http.ResponseWriter, r *http.Request) *importUpload {
-	up := h.imports.get(r.PathValue("id"), userFrom(r.Context()))
+	id := r.PathValue("id")
+	up := h.imports.get(id, userFrom(r.Context()))
 	if up == nil {
-		h.render(w, r, http.StatusNotFound, "import_gone", &page{Title: "Import not found", Nav: "references"})
+		if importIDPattern.MatchString(id) {
+			if j, err := h.latestJob(r, id); err != nil {
+				h.serverError(w, r, err)
+				return nil
+			} else if j != nil {
+				http.Redirect(w, r, "/references/import/"+id+"/status", http.StatusSeeOther)
+				return nil
+			}
+		}
+		h.importGone(w, r)
 	}
 	return up
+}
+
+func (h *Handler) importGone(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusNotFound, "import_gone", &page{Title: "Import not found", Nav: "references"})
 }
 
 // readSheet reads an upload's file again, as it was read when uploaded.
@@ -493,8 +528,9 @@ func (h *Handler) readSheet(up *importUpload, path string) (*refsheet.Sheet, err
 
 // sheetFor reads the upload's sheet, or shows the problem and returns nil.
 func (h *Handler) sheetFor(w http.ResponseWriter, r *http.Request, up *importUpload) (*refsheet.Sheet, refsheet.Mapping, bool) {
-	m, addMissing, _, path, job := h.imports.choices(up)
-	if path == "" && job != nil {
+	m, addMissing, _, path := h.imports.choices(up)
+	if path == "" {
+		// Removed once imported, or once its import failed: the outcome is what is left.
 		http.Redirect(w, r, "/references/import/"+up.ID+"/status", http.StatusSeeOther)
 		return nil, nil, false
 	}
@@ -621,6 +657,7 @@ func columnLetter(i int) string {
 	return s
 }
 
+// importMapping serves GET /references/import/{id}/mapping: the headers and the columns they feed.
 func (h *Handler) importMapping(w http.ResponseWriter, r *http.Request) {
 	up := h.importFor(w, r)
 	if up == nil {
@@ -687,7 +724,7 @@ func shorten(s string, n int) string {
 	return s
 }
 
-// checkImport takes the mapping step's choices and goes on to the report.
+// checkImport serves POST /references/import/{id}/check: takes the mapping step's choices and goes on to the report.
 // A form without column choices keeps the mapping and changes only "add
 // unknown values" (the report page's "check again").
 func (h *Handler) checkImport(w http.ResponseWriter, r *http.Request) {
@@ -782,12 +819,13 @@ type importReportPage struct {
 	Refresh  int       // seconds until the status page reloads itself; 0 when done
 }
 
+// importReport serves GET /references/import/{id}/report: the dry run of the chosen mapping.
 func (h *Handler) importReport(w http.ResponseWriter, r *http.Request) {
 	up := h.importFor(w, r)
 	if up == nil {
 		return
 	}
-	_, _, checked, _, _ := h.imports.choices(up)
+	_, _, checked, _ := h.imports.choices(up)
 	if !checked {
 		http.Redirect(w, r, "/references/import/"+up.ID+"/mapping", http.StatusSeeOther)
 		return
@@ -821,17 +859,23 @@ func (h *Handler) importReport(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "import_report", &page{Title: "Check " + up.Name, Nav: "references", Data: d})
 }
 
-// importProblems serves every problem of the import as a CSV, to fix the file by.
+// importProblems serves GET /references/import/{id}/problems.csv: every problem of the import as a CSV, to fix the file by.
 func (h *Handler) importProblems(w http.ResponseWriter, r *http.Request) {
 	up := h.importFor(w, r)
 	if up == nil {
 		return
 	}
 	var rep *refsheet.Report
-	if _, _, _, _, job := h.imports.choices(up); job != nil {
-		if s := job.state(); !s.Running && s.Report != nil {
-			rep = s.Report
+	if j, err := h.latestJob(r, up.ID); err != nil {
+		h.serverError(w, r, err)
+		return
+	} else if j != nil && j.State == vouch.JobSucceeded {
+		s, err := importState(j)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
 		}
+		rep = s.Report
 	}
 	if rep == nil {
 		sheet, m, addMissing := h.sheetFor(w, r, up)
@@ -879,7 +923,7 @@ func safeFileName(s string) string {
 	return b.String()
 }
 
-// applyImport starts the import in the background and shows its status.
+// applyImport serves POST /references/import/{id}/apply: starts the import as a background job and shows its status.
 func (h *Handler) applyImport(w http.ResponseWriter, r *http.Request) {
 	up := h.importFor(w, r)
 	if up == nil {
@@ -888,84 +932,99 @@ func (h *Handler) applyImport(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	validOnly := r.PostFormValue("valid_only") != ""
 	im := h.imports
+	// Under the lock, so that two clicks start one import.
 	im.mu.Lock()
-	if up.job != nil {
-		s := up.job.state()
-		if s.Running || (s.Report != nil && s.Report.Written) || up.path == "" {
-			// A second click, or the back button: the import is under way or done.
-			im.mu.Unlock()
-			http.Redirect(w, r, "/references/import/"+up.ID+"/status", http.StatusSeeOther)
-			return
-		}
+	defer im.mu.Unlock()
+	last, err := h.latestJob(r, up.ID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if last != nil && (last.Running() || up.path == "") {
+		// A second click, or the back button: the import is under way or done.
+		http.Redirect(w, r, "/references/import/"+up.ID+"/status", http.StatusSeeOther)
+		return
 	}
 	if !up.Checked {
-		im.mu.Unlock()
 		http.Redirect(w, r, "/references/import/"+up.ID+"/mapping", http.StatusSeeOther)
 		return
 	}
-	job := &importJob{validOnly: validOnly, started: time.Now()}
-	up.job = job
 	path, m, opts := up.path, slices.Clone(up.Mapping), refsheet.Options{AddMissing: up.AddMissing, ValidOnly: validOnly}
-	im.wg.Add(1)
-	im.mu.Unlock()
-
-	// The request ends long before a large import does: the import runs on
-	// the importer's context, as the person who started it.
-	ctx := vouch.WithActor(im.ctx, vouch.UserActor(u))
-	go func() {
-		defer im.wg.Done()
-		h.runImport(ctx, up, job, path, m, opts)
-	}()
+	// The job runs as the person who started it.
+	ctx := vouch.WithActor(r.Context(), vouch.UserActor(u))
+	_, err = h.jobs.Start(ctx, u.ID, vouch.JobImport, up.ID, up.Name, func(ctx context.Context, p *jobs.Progress) (any, error) {
+		return h.runImport(ctx, p, up, path, m, opts)
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	http.Redirect(w, r, "/references/import/"+up.ID+"/status", http.StatusSeeOther)
 }
 
-// runImport imports an upload and records how it went in job.
-func (h *Handler) runImport(ctx context.Context, up *importUpload, job *importJob, path string, m refsheet.Mapping, opts refsheet.Options) {
-	var rep *refsheet.Report
+// runImport imports an upload: the work of its job. The file is removed
+// once it was imported or the import failed; it stays when bad rows stopped
+// the import, so the valid rows can be imported next.
+func (h *Handler) runImport(ctx context.Context, p *jobs.Progress, up *importUpload, path string, m refsheet.Mapping, opts refsheet.Options) (*refsheet.Report, error) {
+	p.Phase("Checking rows")
 	sheet, err := h.readSheet(up, path)
-	if err == nil {
-		if len(m) != len(sheet.Headers) {
-			m = nil // AutoMap's
-		}
-		rep, err = refsheet.Apply(ctx, h.db, sheet, m, opts, func(done, total int) {
-			job.mu.Lock()
-			job.done, job.total = done, total
-			job.mu.Unlock()
-		})
+	if err != nil {
+		return nil, err
 	}
-	if err != nil && ctx.Err() != nil {
-		err = vouch.Errorf(vouch.EINVALID, "The import was stopped because Vouch shut down; nothing was written. Import the file again.")
+	if len(m) != len(sheet.Headers) {
+		m = nil // AutoMap's
 	}
-	if err != nil && vouch.ErrorCode(err) == vouch.EINTERNAL {
-		h.log.Error("import failed", "file", up.Name, "err", err)
+	rep, err := refsheet.Apply(ctx, h.db, sheet, m, opts, func(done, total int) {
+		p.Phase("Writing references")
+		p.Set(done, total)
+	})
+	if err != nil || rep.Written {
+		h.imports.removeUpload(up)
 	}
-	if rep != nil && rep.Written {
+	if err != nil {
+		return nil, err
+	}
+	if rep.Written {
 		h.log.Info("import", "file", up.Name, "created", rep.Created, "updated", rep.Updated, "rejected", rep.Rejected)
-		// Done with the file: nothing is left to do with it but import it twice.
-		h.imports.mu.Lock()
-		h.imports.removeFile(up)
-		h.imports.mu.Unlock()
 	}
-	job.mu.Lock()
-	job.report, job.err, job.finished = rep, err, time.Now()
-	if rep != nil && rep.Written && job.total == 0 {
-		job.total = job.done
-	}
-	job.mu.Unlock()
+	return rep, nil
 }
 
+// importStatus serves GET /references/import/{id}/status: shows an import's progress, then its outcome. It needs only
+// the job: the upload may be gone (imported, failed, or lost in a restart).
 func (h *Handler) importStatus(w http.ResponseWriter, r *http.Request) {
-	up := h.importFor(w, r)
-	if up == nil {
+	id := r.PathValue("id")
+	u := userFrom(r.Context())
+	up := h.imports.get(id, u)
+	var j *vouch.Job
+	if importIDPattern.MatchString(id) {
+		var err error
+		if j, err = h.latestJob(r, id); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
+	switch {
+	case j == nil && up == nil:
+		h.importGone(w, r)
+		return
+	case j == nil:
+		http.Redirect(w, r, "/references/import/"+id+"/report", http.StatusSeeOther)
 		return
 	}
-	_, _, _, path, job := h.imports.choices(up)
-	if job == nil {
-		http.Redirect(w, r, "/references/import/"+up.ID+"/report", http.StatusSeeOther)
+	st, err := importState(j)
+	if err != nil {
+		h.serverError(w, r, err)
 		return
 	}
-	st := job.state()
-	d := &importReportPage{Upload: up, Job: &st, Report: st.Report, CanRetry: path != ""}
+	canRetry := false
+	if up != nil {
+		_, _, _, path := h.imports.choices(up)
+		canRetry = path != ""
+	} else {
+		up = &importUpload{ID: id, Name: j.Title}
+	}
+	d := &importReportPage{Upload: up, Job: st, Report: st.Report, CanRetry: canRetry}
 	if st.Running {
 		d.Refresh = importRefreshSeconds
 		// The HTML standard's Refresh header: the page reloads itself with no script.
@@ -982,20 +1041,20 @@ func (h *Handler) importStatus(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "import_report", &page{Title: title, Nav: "references", Data: d})
 }
 
-func init() {
-	funcs["groupDigits"] = groupDigits
-}
-
-// groupDigits writes n with thousands separators: 12,345.
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
+// dismissImport serves POST /references/import/{id}/dismiss: the person has read what their import did.
+func (h *Handler) dismissImport(w http.ResponseWriter, r *http.Request) {
+	j, err := h.latestJob(r, r.PathValue("id"))
+	if err != nil {
+		h.serverError(w, r, err)
+		return
 	}
-	if neg {
-		return "-" + s
+	if j == nil {
+		h.importGone(w, r)
+		return
 	}
-	return s
+	if err := h.jobs.Dismiss(r.Context(), userFrom(r.Context()).ID, j.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	redirect(w, r, "/references/import", "Dismissed the import of "+j.Title+".")
 }

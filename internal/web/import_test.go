@@ -16,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -507,5 +508,54 @@ func TestImportStatusShowsProgress(t *testing.T) {
 		// Once imported, the file is gone; the mapping step leads to the outcome.
 		resp, _ = pm.Get("/references/import/" + id + "/mapping")
 		importID(t, resp, "status")
+	})
+}
+
+func TestImportInterruptedByARestartSaysSo(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		pam := testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
+		pm := testutil.Login(t, s, "pam@example.com")
+		// A server died while importing: its upload is gone with it, its job
+		// is "running" in the database.
+		id := strings.Repeat("ab", 16)
+		left := &vouch.Job{OwnerID: pam.ID, Kind: vouch.JobImport, Subject: id, Title: "people.csv"}
+		if err := s.DB.CreateJob(ctx, left); err != nil {
+			t.Fatal(err)
+		}
+		resp, body := pm.Get("/references/import/" + id + "/status")
+		expect(t, "status while running", resp, http.StatusOK, "/references/import/"+id+"/status")
+		mustContain(t, "running import", body, "Importing people.csv", "<progress")
+
+		// The next server to start marks it failed.
+		time.Sleep(30 * time.Millisecond)
+		r, err := jobs.New(ctx, s.DB, jobs.Options{StaleAfter: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		resp, body = pm.Get("/references/import/" + id + "/status")
+		expect(t, "status after the restart", resp, http.StatusOK, "/references/import/"+id+"/status")
+		if resp.Header.Get("Refresh") != "" {
+			t.Error("an interrupted import's page still reloads itself")
+		}
+		mustContain(t, "interrupted import", body, "The import did not finish",
+			"Vouch restarted while this import was running; nothing was imported — start it again.")
+		if strings.Contains(body, "<progress") {
+			t.Error("an interrupted import still shows progress")
+		}
+
+		// Its outcome is listed until dismissed.
+		_, body = pm.Get("/references/import")
+		mustContain(t, "recent imports", body, "people.csv", "Failed", `action="/references/import/`+id+`/dismiss"`)
+		resp, body = pm.PostForm("/references/import/"+id+"/dismiss", url.Values{})
+		expect(t, "dismiss", resp, http.StatusOK, "/references/import")
+		mustContain(t, "dismissed", body, "Dismissed the import of people.csv.")
+		if strings.Contains(body, `action="/references/import/`+id+`/dismiss"`) {
+			t.Error("a dismissed import is still listed")
+		}
+		resp, _ = pm.Get("/references/import/" + id + "/status")
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("a dismissed import's page: %d, want 404", resp.StatusCode)
+		}
 	})
 }

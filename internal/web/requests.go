@@ -3,51 +3,12 @@ package web
 import (
 	"context"
 	"fmt"
-	"html/template"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
-
-// requestRoutes registers the pages of request fulfillment.
-func (h *Handler) requestRoutes(mux *http.ServeMux) {
-	mux.Handle("GET /requests", h.can(vouch.PermRequestReference, h.queue))
-	// Links that end in a slash (a notification's) land on the same page.
-	mux.Handle("GET /requests/{$}", h.can(vouch.PermRequestReference, h.queue))
-	mux.Handle("GET /requests/mine", h.can(vouch.PermRequestReference, h.myRequests))
-	mux.Handle("GET /requests/new", h.can(vouch.PermRequestReference, h.newRequest))
-	mux.Handle("POST /requests/new", h.can(vouch.PermRequestReference, h.createRequest))
-	mux.Handle("GET /requests/{id}", h.signedIn(h.requestPage))
-	mux.Handle("POST /requests/{id}/asks", h.can(vouch.PermRequestReference, h.askReference))
-	mux.Handle("POST /requests/{id}/asks/{ask}/approve", h.signedIn(h.approveAsk))
-	mux.Handle("POST /requests/{id}/asks/{ask}/withdraw", h.can(vouch.PermRequestReference, h.withdrawAsk))
-	mux.Handle("POST /requests/{id}/asks/{ask}/schedule", h.can(vouch.PermRequestReference, h.scheduleAsk))
-	mux.Handle("POST /requests/{id}/asks/{ask}/complete", h.can(vouch.PermRequestReference, h.completeAsk))
-	mux.Handle("POST /requests/{id}/asks/{ask}/feedback", h.can(vouch.PermRequestReference, h.sellerFeedback))
-	mux.Handle("POST /requests/{id}/messages", h.signedIn(h.requestMessage))
-	mux.Handle("POST /requests/{id}/state", h.can(vouch.PermRequestReference, h.changeRequestState))
-	mux.Handle("POST /requests/{id}/assign", h.can(vouch.PermManageProgram, h.assignRequest))
-
-	mux.Handle("GET /notifications", h.signedIn(h.notifications))
-	mux.Handle("POST /notifications/read", h.signedIn(h.readNotifications))
-
-	mux.Handle("GET /admin/outbox", h.can(vouch.PermManageProgram, h.outbox))
-	mux.Handle("GET /admin/outbox/{id}", h.can(vouch.PermManageProgram, h.outboxMail))
-	mux.Handle("POST /admin/outbox/{id}/retry", h.can(vouch.PermManageProgram, h.retryMail))
-
-	mux.Handle("GET /admin/activity-types", h.can(vouch.PermManageProgram, h.activityTypes))
-	mux.Handle("POST /admin/activity-types", h.can(vouch.PermManageProgram, h.saveActivityType))
-	mux.Handle("GET /admin/settings", h.can(vouch.PermManageProgram, h.settings))
-	mux.Handle("POST /admin/settings", h.can(vouch.PermManageProgram, h.saveSettings))
-
-	mux.Handle("POST /references/{id}/activities/{activity}/thank-you", h.can(vouch.PermManageProgram, h.markThankYouSent))
-
-	h.bindUnreadCount()
-}
 
 // requestStateClass is the pill colour of a request state; the pill always
 // carries the state's name too.
@@ -76,47 +37,6 @@ func askStateClass(s vouch.AskState) string {
 		return "pill-bad"
 	}
 	return "pill-muted"
-}
-
-func init() {
-	funcs["requestStateClass"] = requestStateClass
-	funcs["askStateClass"] = askStateClass
-	funcs["thousands"] = thousands
-	funcs["points"] = func(n int) string {
-		if n >= 0 {
-			return fmt.Sprintf("+%d", n)
-		}
-		return fmt.Sprintf("−%d", -n)
-	}
-	funcs["linkify"] = linkify
-	// unread is bound to each handler's database in bindUnreadCount; this
-	// placeholder lets the templates parse before that.
-	funcs["unread"] = func(*vouch.User) int { return 0 }
-}
-
-// unreadTimeout bounds the bell's count, so a slow database cannot hold up
-// every page.
-const unreadTimeout = 2 * time.Second
-
-// bindUnreadCount gives every page the signed-in user's unread
-// notification count for the bell in the navigation.
-func (h *Handler) bindUnreadCount() {
-	count := template.FuncMap{"unread": func(u *vouch.User) int {
-		if u == nil {
-			return 0
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), unreadTimeout)
-		defer cancel()
-		n, err := h.db.UnreadNotifications(ctx, u.ID)
-		if err != nil {
-			h.log.Warn("unread notifications", "user", u.ID, "err", err)
-			return 0
-		}
-		return n
-	}}
-	for _, t := range h.pages {
-		t.Funcs(count)
-	}
 }
 
 // teamUsers lists the enabled people who fulfill requests, for assigning.
@@ -279,22 +199,4 @@ func sortedKeys(m map[string]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// thousands writes n with thousands separators: 250,000.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }

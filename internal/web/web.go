@@ -4,6 +4,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -17,9 +18,9 @@ import (
 
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
-	"github.com/vouchhq/vouch/internal/refsheet"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -62,6 +63,9 @@ type Handler struct {
 	limiter *loginLimiter
 	imports *importer
 	refs    *references.Service // saves references and accounts
+	jobs    *jobs.Runner
+	static  *staticFiles
+	public  map[string]*template.Template // the pages of signed links, in their own layout
 }
 
 // New parses every template once, at start-up, so a broken template fails
@@ -71,7 +75,15 @@ func New(db *store.DB, opts Options) (*Handler, error) {
 		opts.Logger = slog.Default()
 	}
 	h := &Handler{db: db, opts: opts, log: opts.Logger, pages: map[string]*template.Template{},
-		limiter: &loginLimiter{db: db}, imports: newImporter(), refs: opts.References}
+		limiter: &loginLimiter{db: db}, refs: opts.References}
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	if h.static, err = newStaticFiles(static); err != nil {
+		return nil, err
+	}
+	funcs := funcMap(h)
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err
@@ -91,73 +103,15 @@ func New(db *store.DB, opts Options) (*Handler, error) {
 		}
 		h.pages[base] = t
 	}
+	if h.public, err = parsePublicTemplates(funcs); err != nil {
+		return nil, err
+	}
+	// Jobs an earlier run left running are marked failed before any page shows them.
+	if h.jobs, err = jobs.New(context.Background(), db, jobs.Options{Logger: opts.Logger}); err != nil {
+		return nil, err
+	}
+	h.imports = newImporter(h.jobs)
 	return h, nil
-}
-
-// Routes registers the pages on mux.
-func (h *Handler) Routes(mux *http.ServeMux) {
-	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler()))
-	mux.HandleFunc("GET /login", h.loginPage)
-	mux.HandleFunc("POST /login", h.login)
-	mux.HandleFunc("POST /logout", h.logout)
-
-	mux.Handle("GET /{$}", h.signedIn(h.dashboard))
-
-	mux.Handle("GET /admin/users", h.can(vouch.PermManageUsers, h.users))
-	mux.Handle("POST /admin/users", h.can(vouch.PermManageUsers, h.createUser))
-	mux.Handle("GET /admin/users/{id}", h.can(vouch.PermManageUsers, h.user))
-	mux.Handle("POST /admin/users/{id}", h.can(vouch.PermManageUsers, h.updateUser))
-	mux.Handle("POST /admin/users/{id}/password", h.can(vouch.PermManageUsers, h.resetPassword))
-
-	mux.Handle("GET /admin/taxonomies", h.can(vouch.PermManageTaxonomies, h.taxonomies))
-	mux.Handle("GET /admin/taxonomies/{kind}", h.can(vouch.PermManageTaxonomies, h.taxonomy))
-	mux.Handle("POST /admin/taxonomies/{kind}", h.can(vouch.PermManageTaxonomies, h.createTaxonomyValue))
-	mux.Handle("POST /admin/taxonomies/{kind}/{id}", h.can(vouch.PermManageTaxonomies, h.updateTaxonomyValue))
-	mux.Handle("POST /admin/taxonomies/{kind}/{id}/delete", h.can(vouch.PermManageTaxonomies, h.deleteTaxonomyValue))
-
-	mux.Handle("GET /admin/audit", h.can(vouch.PermReadAudit, h.audit))
-
-	mux.Handle("GET /admin/tokens", h.can(vouch.PermManageUsers, h.tokens))
-	mux.Handle("POST /admin/tokens", h.can(vouch.PermManageUsers, h.createToken))
-	mux.Handle("POST /admin/tokens/{id}/revoke", h.can(vouch.PermManageUsers, h.revokeToken))
-
-	mux.Handle("GET /references", h.can(vouch.PermReadReferences, h.references))
-	mux.Handle("POST /references/bulk", h.can(vouch.PermManageProgram, h.bulkReferences))
-	mux.Handle("GET /references/export.csv", h.can(vouch.PermReadReferences, h.exportReferences(refsheet.FormatCSV)))
-	mux.Handle("GET /references/export.xlsx", h.can(vouch.PermReadReferences, h.exportReferences(refsheet.FormatXLSX)))
-	mux.Handle("GET /references/new", h.can(vouch.PermManageProgram, h.newReference))
-	mux.Handle("POST /references/new", h.can(vouch.PermManageProgram, h.createReference))
-	mux.Handle("GET /references/import", h.can(vouch.PermManageProgram, h.importStart))
-	mux.Handle("POST /references/import", h.readUpload(h.can(vouch.PermManageProgram, h.uploadImport)))
-	mux.Handle("GET /references/import/template.csv", h.can(vouch.PermManageProgram, h.importTemplate))
-	mux.Handle("GET /references/import/{id}/mapping", h.can(vouch.PermManageProgram, h.importMapping))
-	mux.Handle("POST /references/import/{id}/check", h.can(vouch.PermManageProgram, h.checkImport))
-	mux.Handle("GET /references/import/{id}/report", h.can(vouch.PermManageProgram, h.importReport))
-	mux.Handle("GET /references/import/{id}/problems.csv", h.can(vouch.PermManageProgram, h.importProblems))
-	mux.Handle("POST /references/import/{id}/apply", h.can(vouch.PermManageProgram, h.applyImport))
-	mux.Handle("GET /references/import/{id}/status", h.can(vouch.PermManageProgram, h.importStatus))
-	mux.Handle("GET /references/{id}", h.can(vouch.PermReadReferences, h.reference))
-	mux.Handle("GET /references/{id}/edit", h.can(vouch.PermManageProgram, h.editReference))
-	mux.Handle("POST /references/{id}/edit", h.can(vouch.PermManageProgram, h.updateReference))
-	mux.Handle("POST /references/{id}/status", h.can(vouch.PermManageProgram, h.changeReferenceStatus))
-	mux.Handle("POST /references/{id}/activities", h.can(vouch.PermManageProgram, h.logReferenceActivity))
-	mux.Handle("POST /references/{id}/verify", h.can(vouch.PermManageProgram, h.verifyReference))
-
-	mux.Handle("GET /accounts", h.can(vouch.PermReadReferences, h.accounts))
-	mux.Handle("GET /accounts/new", h.can(vouch.PermManageProgram, h.newAccount))
-	mux.Handle("POST /accounts/new", h.can(vouch.PermManageProgram, h.createAccount))
-	mux.Handle("GET /accounts/{id}", h.can(vouch.PermReadReferences, h.accountPage))
-	mux.Handle("GET /accounts/{id}/edit", h.can(vouch.PermManageProgram, h.editAccount))
-	mux.Handle("POST /accounts/{id}/edit", h.can(vouch.PermManageProgram, h.updateAccount))
-	mux.Handle("POST /accounts/{id}/delete", h.can(vouch.PermManageProgram, h.deleteAccount))
-
-	mux.Handle("GET /account", h.signedIn(h.account))
-	mux.Handle("POST /account/password", h.signedIn(h.changePassword))
-
-	h.requestRoutes(mux)
-	h.advocateRoutes(mux)
-
-	mux.Handle("/", h.optionalUser(h.notFound))
 }
 
 // page is what every template receives.
@@ -253,18 +207,6 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 func isFormError(err error) bool {
 	c := vouch.ErrorCode(err)
 	return c == vouch.EINVALID || c == vouch.ECONFLICT
-}
-
-func staticHandler() http.Handler {
-	sub, err := fs.Sub(staticFS, "static")
-	if err != nil {
-		panic(err)
-	}
-	fsrv := http.FileServerFS(sub)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		fsrv.ServeHTTP(w, r)
-	})
 }
 
 var errBadID = errors.New("bad id")

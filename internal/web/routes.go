@@ -1,0 +1,122 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/vouchhq/vouch/internal/refsheet"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// Routes registers every page of the HTML interface on mux: this table is
+// the one place a route is added. Each line says who may use the route:
+// anyone (public pages, signed links), any signed-in user (h.signedIn), or
+// the holders of a permission (h.can).
+func (h *Handler) Routes(mux *http.ServeMux) {
+	// Static files, under hashed names (static.go) and plain ones.
+	mux.Handle("GET /static/", h.static)
+
+	// Signing in and out.
+	mux.HandleFunc("GET /login", h.loginPage)
+	mux.HandleFunc("POST /login", h.login)
+	mux.HandleFunc("POST /logout", h.logout)
+
+	mux.Handle("GET /{$}", h.signedIn(h.dashboard))
+
+	// Admin: users, picklists, audit log, API tokens.
+	mux.Handle("GET /admin/users", h.can(vouch.PermManageUsers, h.users))
+	mux.Handle("POST /admin/users", h.can(vouch.PermManageUsers, h.createUser))
+	mux.Handle("GET /admin/users/{id}", h.can(vouch.PermManageUsers, h.user))
+	mux.Handle("POST /admin/users/{id}", h.can(vouch.PermManageUsers, h.updateUser))
+	mux.Handle("POST /admin/users/{id}/password", h.can(vouch.PermManageUsers, h.resetPassword))
+
+	mux.Handle("GET /admin/taxonomies", h.can(vouch.PermManageTaxonomies, h.taxonomies))
+	mux.Handle("GET /admin/taxonomies/{kind}", h.can(vouch.PermManageTaxonomies, h.taxonomy))
+	mux.Handle("POST /admin/taxonomies/{kind}", h.can(vouch.PermManageTaxonomies, h.createTaxonomyValue))
+	mux.Handle("POST /admin/taxonomies/{kind}/{id}", h.can(vouch.PermManageTaxonomies, h.updateTaxonomyValue))
+	mux.Handle("POST /admin/taxonomies/{kind}/{id}/delete", h.can(vouch.PermManageTaxonomies, h.deleteTaxonomyValue))
+
+	mux.Handle("GET /admin/audit", h.can(vouch.PermReadAudit, h.audit))
+
+	mux.Handle("GET /admin/tokens", h.can(vouch.PermManageUsers, h.tokens))
+	mux.Handle("POST /admin/tokens", h.can(vouch.PermManageUsers, h.createToken))
+	mux.Handle("POST /admin/tokens/{id}/revoke", h.can(vouch.PermManageUsers, h.revokeToken))
+
+	// Admin: the request loop's mail and rules, and the program's settings.
+	mux.Handle("GET /admin/outbox", h.can(vouch.PermManageProgram, h.outbox))
+	mux.Handle("GET /admin/outbox/{id}", h.can(vouch.PermManageProgram, h.outboxMail))
+	mux.Handle("POST /admin/outbox/{id}/retry", h.can(vouch.PermManageProgram, h.retryMail))
+	mux.Handle("GET /admin/activity-types", h.can(vouch.PermManageProgram, h.activityTypes))
+	mux.Handle("POST /admin/activity-types", h.can(vouch.PermManageProgram, h.saveActivityType))
+	mux.Handle("GET /admin/settings", h.can(vouch.PermManageProgram, h.settings))
+	mux.Handle("POST /admin/settings", h.can(vouch.PermManageProgram, h.saveSettings))
+
+	// References.
+	mux.Handle("GET /references", h.can(vouch.PermReadReferences, h.references))
+	mux.Handle("POST /references/bulk", h.can(vouch.PermManageProgram, h.bulkReferences))
+	mux.Handle("GET /references/export.csv", h.can(vouch.PermReadReferences, h.exportReferences(refsheet.FormatCSV)))
+	mux.Handle("GET /references/export.xlsx", h.can(vouch.PermReadReferences, h.exportReferences(refsheet.FormatXLSX)))
+	mux.Handle("GET /references/new", h.can(vouch.PermManageProgram, h.newReference))
+	mux.Handle("POST /references/new", h.can(vouch.PermManageProgram, h.createReference))
+	mux.Handle("GET /references/{id}", h.can(vouch.PermReadReferences, h.reference))
+	mux.Handle("GET /references/{id}/edit", h.can(vouch.PermManageProgram, h.editReference))
+	mux.Handle("POST /references/{id}/edit", h.can(vouch.PermManageProgram, h.updateReference))
+	mux.Handle("POST /references/{id}/status", h.can(vouch.PermManageProgram, h.changeReferenceStatus))
+	mux.Handle("POST /references/{id}/activities", h.can(vouch.PermManageProgram, h.logReferenceActivity))
+	mux.Handle("POST /references/{id}/activities/{activity}/thank-you", h.can(vouch.PermManageProgram, h.markThankYouSent))
+	mux.Handle("POST /references/{id}/verify", h.can(vouch.PermManageProgram, h.verifyReference))
+
+	// The import wizard (import.go): the upload's body is read before the
+	// session checks, within the upload limit.
+	mux.Handle("GET /references/import", h.can(vouch.PermManageProgram, h.importStart))
+	mux.Handle("POST /references/import", h.readUpload(h.can(vouch.PermManageProgram, h.uploadImport)))
+	mux.Handle("GET /references/import/template.csv", h.can(vouch.PermManageProgram, h.importTemplate))
+	mux.Handle("GET /references/import/{id}/mapping", h.can(vouch.PermManageProgram, h.importMapping))
+	mux.Handle("POST /references/import/{id}/check", h.can(vouch.PermManageProgram, h.checkImport))
+	mux.Handle("GET /references/import/{id}/report", h.can(vouch.PermManageProgram, h.importReport))
+	mux.Handle("GET /references/import/{id}/problems.csv", h.can(vouch.PermManageProgram, h.importProblems))
+	mux.Handle("POST /references/import/{id}/apply", h.can(vouch.PermManageProgram, h.applyImport))
+	mux.Handle("GET /references/import/{id}/status", h.can(vouch.PermManageProgram, h.importStatus))
+	mux.Handle("POST /references/import/{id}/dismiss", h.can(vouch.PermManageProgram, h.dismissImport))
+
+	// Accounts.
+	mux.Handle("GET /accounts", h.can(vouch.PermReadReferences, h.accounts))
+	mux.Handle("GET /accounts/new", h.can(vouch.PermManageProgram, h.newAccount))
+	mux.Handle("POST /accounts/new", h.can(vouch.PermManageProgram, h.createAccount))
+	mux.Handle("GET /accounts/{id}", h.can(vouch.PermReadReferences, h.accountPage))
+	mux.Handle("GET /accounts/{id}/edit", h.can(vouch.PermManageProgram, h.editAccount))
+	mux.Handle("POST /accounts/{id}/edit", h.can(vouch.PermManageProgram, h.updateAccount))
+	mux.Handle("POST /accounts/{id}/delete", h.can(vouch.PermManageProgram, h.deleteAccount))
+
+	// The signed-in user's own account.
+	mux.Handle("GET /account", h.signedIn(h.account))
+	mux.Handle("POST /account/password", h.signedIn(h.changePassword))
+
+	// Requests for references, and the notifications they send.
+	mux.Handle("GET /requests", h.can(vouch.PermRequestReference, h.queue))
+	// Links that end in a slash (a notification's) land on the same page.
+	mux.Handle("GET /requests/{$}", h.can(vouch.PermRequestReference, h.queue))
+	mux.Handle("GET /requests/mine", h.can(vouch.PermRequestReference, h.myRequests))
+	mux.Handle("GET /requests/new", h.can(vouch.PermRequestReference, h.newRequest))
+	mux.Handle("POST /requests/new", h.can(vouch.PermRequestReference, h.createRequest))
+	mux.Handle("GET /requests/{id}", h.signedIn(h.requestPage))
+	mux.Handle("POST /requests/{id}/asks", h.can(vouch.PermRequestReference, h.askReference))
+	mux.Handle("POST /requests/{id}/asks/{ask}/approve", h.signedIn(h.approveAsk))
+	mux.Handle("POST /requests/{id}/asks/{ask}/withdraw", h.can(vouch.PermRequestReference, h.withdrawAsk))
+	mux.Handle("POST /requests/{id}/asks/{ask}/schedule", h.can(vouch.PermRequestReference, h.scheduleAsk))
+	mux.Handle("POST /requests/{id}/asks/{ask}/complete", h.can(vouch.PermRequestReference, h.completeAsk))
+	mux.Handle("POST /requests/{id}/asks/{ask}/feedback", h.can(vouch.PermRequestReference, h.sellerFeedback))
+	mux.Handle("POST /requests/{id}/messages", h.signedIn(h.requestMessage))
+	mux.Handle("POST /requests/{id}/state", h.can(vouch.PermRequestReference, h.changeRequestState))
+	mux.Handle("POST /requests/{id}/assign", h.can(vouch.PermManageProgram, h.assignRequest))
+	mux.Handle("GET /notifications", h.signedIn(h.notifications))
+	mux.Handle("POST /notifications/read", h.signedIn(h.readNotifications))
+
+	// Public pages reached by a signed link from an email (advocate.go):
+	// no account, no session; the token is the credential.
+	mux.HandleFunc("GET /a/{token}", h.advocatePage)
+	mux.HandleFunc("POST /a/{token}", h.advocateAnswer)
+	mux.HandleFunc("GET /f/{token}", h.feedbackPage)
+	mux.HandleFunc("POST /f/{token}", h.feedbackSubmit)
+
+	mux.Handle("/", h.optionalUser(h.notFound))
+}

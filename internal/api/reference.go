@@ -224,7 +224,7 @@ func (h *Handler) referenceItem(hit refindex.Hit, users map[int64]*vouch.User) r
 func (h *Handler) freshItem(ctx context.Context, id int64, minVersion int) (referenceItem, error) {
 	hit, ok := h.ix.Get(id)
 	if !ok || hit.Reference.Version < minVersion {
-		today := vouch.Today()
+		today := h.db.Today()
 		recs, err := h.db.LoadReferenceRecords(ctx, []int64{id}, today)
 		if err != nil {
 			return referenceItem{}, err

@@ -36,7 +36,7 @@ func (h *Handler) exportReferences(w http.ResponseWriter, r *http.Request, s ref
 		// CSV streams row by row: a large export never sits in memory whole.
 		// A failure mid-way can only cut the file short; it is logged.
 		w.Header().Set("Content-Type", ctype)
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, vouch.Today(), format))
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, h.db.Today(), format))
 		if err := refsheet.Write(w, format, res.Hits, names); err != nil {
 			h.log.Error("export cut short", "err", err)
 		}
@@ -50,7 +50,7 @@ func (h *Handler) exportReferences(w http.ResponseWriter, r *http.Request, s ref
 		return
 	}
 	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, vouch.Today(), format))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, h.db.Today(), format))
 	w.Write(buf.Bytes())
 }
 

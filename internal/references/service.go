@@ -163,7 +163,7 @@ func (s *Service) resolve(ctx context.Context, in *vouch.ReferenceInput, cur *vo
 	}
 	c := &referenceChange{}
 	set := func(f func(*vouch.Reference)) { c.set = append(c.set, f) }
-	today := vouch.Today()
+	today := s.db.Today()
 
 	switch {
 	case in.AccountID != nil && in.Account != nil:
@@ -468,9 +468,9 @@ func (s *Service) Bulk(ctx context.Context, a vouch.BulkAction) (vouch.BulkResul
 		a.OwnerID = id
 	case vouch.BulkVerified:
 		if a.Day.IsZero() {
-			a.Day = vouch.Today()
+			a.Day = s.db.Today()
 		}
-		if reason := vouch.CheckVerifiedOn(a.Day, vouch.Today()); reason != "" {
+		if reason := vouch.CheckVerifiedOn(a.Day, s.db.Today()); reason != "" {
 			v.Add("date", reason)
 		}
 	default:

@@ -55,9 +55,10 @@ var Kinds = []vouch.EntityKind{vouch.EntityReference, vouch.EntityAccount, vouch
 
 // Index answers reference searches from memory.
 type Index struct {
-	db  *store.DB
-	cat *catalog.Catalog
-	log *slog.Logger
+	db    *store.DB
+	cat   *catalog.Catalog
+	log   *slog.Logger
+	clock *vouch.Clock // the database's: capacity, status and staleness are as of its today
 
 	// reloading orders reloads, each a read from the database and then a
 	// put: unordered, a poll's read from before a local commit could be put
@@ -109,7 +110,11 @@ func New(db *store.DB, cat *catalog.Catalog, log *slog.Logger) *Index {
 	if cat == nil {
 		cat = catalog.New(db)
 	}
-	ix := &Index{db: db, cat: cat, log: log}
+	clock := vouch.NewClock(nil)
+	if db != nil {
+		clock = db.Clock
+	}
+	ix := &Index{db: db, cat: cat, log: log, clock: clock}
 	ix.reset()
 	return ix
 }
@@ -162,7 +167,7 @@ func (ix *Index) loadAll(ctx context.Context) error {
 	// garbage once indexed, and the default would let the heap reach twice
 	// the index's size before collecting.
 	defer debug.SetGCPercent(debug.SetGCPercent(25))
-	recs, err := ix.db.LoadReferenceRecords(ctx, nil, vouch.Today())
+	recs, err := ix.db.LoadReferenceRecords(ctx, nil, ix.clock.Today())
 	if err != nil {
 		return err
 	}
@@ -218,7 +223,7 @@ func (ix *Index) reload(ctx context.Context, ids []int64) error {
 	if len(ids) > 2000 || (size > 0 && len(ids) > size/4 && len(ids) > 200) {
 		return ix.loadAll(ctx)
 	}
-	recs, err := ix.db.LoadReferenceRecords(ctx, ids, vouch.Today())
+	recs, err := ix.db.LoadReferenceRecords(ctx, ids, ix.clock.Today())
 	if err != nil {
 		return err
 	}
@@ -400,7 +405,7 @@ func (ix *Index) Get(id int64) (Hit, bool) {
 	if !ok {
 		return Hit{}, false
 	}
-	return ix.hit(ix.slots[slot], vouch.Today(), 0), true
+	return ix.hit(ix.slots[slot], ix.clock.Today(), 0), true
 }
 
 func (ix *Index) hit(e *entry, today vouch.Date, score int) Hit {

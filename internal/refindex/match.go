@@ -17,7 +17,7 @@ type MatchQuery struct {
 	ActivityTypeID int64          // the activity the reference must have agreed to; 0 = any
 	Criteria       vouch.Criteria // zero fields = any
 	DueDate        vouch.Date     // capacity must be free on some day from Today to DueDate
-	Today          vouch.Date     // zero = vouch.Today()
+	Today          vouch.Date     // zero = the index's today
 	Exclude        map[int64]bool // reference ids never to return (already asked for this opportunity / on this request)
 	Limit          int            // 0 = 20; -1 = every candidate
 }
@@ -144,7 +144,7 @@ var candPool = sync.Pool{New: func() any { return new([]cand) }}
 func (ix *Index) Match(q MatchQuery) MatchResult {
 	today := q.Today
 	if today.IsZero() {
-		today = vouch.Today()
+		today = ix.clock.Today()
 	}
 	limit := q.Limit
 	if limit == 0 {
@@ -277,7 +277,7 @@ func (ix *Index) newMatcher(q MatchQuery, today vouch.Date) *matcher {
 	cols := &ix.cols
 	m := &matcher{today: dayNum(today), typeID: int32(q.ActivityTypeID), capDefault: int32(ix.capacityDefault)}
 	m.last = max(m.today, dayNum(q.DueDate))
-	if m.today == dayNum(vouch.Today()) {
+	if m.today == dayNum(ix.clock.Today()) {
 		m.days = ix.daysFor(m.today)
 	} else {
 		// Another day (tests, "as of" questions): computed, not kept, so

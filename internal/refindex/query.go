@@ -97,7 +97,7 @@ func SeniorityKey(s string) int64 { return int64(slices.Index(vouch.Seniorities,
 // Search answers q. Counts for a facet are computed as if that facet had no
 // selection, so a person can see what choosing another value would give.
 func (ix *Index) Search(q Query) Result {
-	today := vouch.Today()
+	today := ix.clock.Today()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	sc := newScan(ix, q, today)

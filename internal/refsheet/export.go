@@ -90,9 +90,9 @@ func exportRow(h refindex.Hit, n Names) []string {
 	if r.CapacityOverride != nil {
 		capacity = strconv.Itoa(*r.CapacityOverride)
 	}
-	// The status as of today (a rest that ended is active), so the file
-	// says what Vouch shows; the rest's end only while it lasts.
-	status := r.EffectiveStatus(vouch.Today())
+	// The status as of today (a rest that ended is active), as the index
+	// gives it, so the file says what Vouch shows; the rest's end only while it lasts.
+	status := h.Status
 	resting := ""
 	if status == vouch.StatusResting {
 		resting = r.RestingUntil.String()

@@ -43,8 +43,8 @@ func funcMap(h *Handler) template.FuncMap {
 		"requestStateClass": requestStateClass,
 		"askStateClass":     askStateClass,
 		"tel":               telURL,
-		"shortDate":         shortDate,
-		"relDate":           relativeDate,
+		"shortDate":         h.shortDate,
+		"relDate":           h.relativeDate,
 		"ucfirst":           capitalize,
 		"linkify":           linkify,
 		"number":            formatNumber,
@@ -151,11 +151,11 @@ func formatDate(t any) string {
 }
 
 // shortDate shows a day near now without its year ("14 Mar"), others in full.
-func shortDate(d vouch.Date) string {
+func (h *Handler) shortDate(d vouch.Date) string {
 	if d.IsZero() {
 		return ""
 	}
-	if d.Time().Year() == time.Now().UTC().Year() {
+	if d.Time().Year() == h.clock.Today().Time().Year() {
 		return d.Time().Format("2 Jan")
 	}
 	return d.Time().Format("2 Jan 2006")
@@ -163,11 +163,11 @@ func shortDate(d vouch.Date) string {
 
 // relativeDate says how far a day is from today: "today", "in 3 days",
 // "5 days ago"; further than a month away it is the date itself.
-func relativeDate(d vouch.Date) string {
+func (h *Handler) relativeDate(d vouch.Date) string {
 	if d.IsZero() {
 		return ""
 	}
-	n := vouch.Today().DaysUntil(d)
+	n := h.clock.Today().DaysUntil(d)
 	switch {
 	case n == 0:
 		return "today"

@@ -57,6 +57,8 @@ type referenceProfile struct {
 	Today         string
 	CanManage     bool
 	Failed        string // the form the errors belong to: "status" or "activity"
+
+	today vouch.Date
 }
 
 var statusLabels = map[string]string{"status": "New status", "reason": "Reason", "until": "Resting until"}
@@ -95,9 +97,9 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 		return
 	}
 	ix := h.opts.Index
-	today := vouch.Today()
+	today := h.clock.Today()
 	d := &referenceProfile{Ref: ref, Account: acct, Industry: h.opts.Catalog.ValueName(acct.IndustryID), Region: h.opts.Catalog.ValueName(acct.RegionID),
-		Today: today.String(), CanManage: userFrom(ctx).Can(vouch.PermManageProgram), Failed: failed}
+		Today: today.String(), CanManage: userFrom(ctx).Can(vouch.PermManageProgram), Failed: failed, today: today}
 	if hit, ok := ix.Get(id); ok && hit.Reference.Version == ref.Version {
 		d.Status, d.Capacity, d.Stale = hit.Status, hit.Capacity, hit.Stale
 	} else {
@@ -168,7 +170,7 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 	d.ActivityTypes = types
 	if ref.TimeZone != "" {
 		if loc, err := time.LoadLocation(ref.TimeZone); err == nil {
-			d.LocalTime = time.Now().In(loc).Format("Mon 15:04")
+			d.LocalTime = h.clock.Now().In(loc).Format("Mon 15:04")
 		}
 	}
 	p.Title, p.Nav, p.Data = ref.Name, "references", d
@@ -250,16 +252,16 @@ func (h *Handler) logReferenceActivity(w http.ResponseWriter, r *http.Request) {
 	ix := h.opts.Index
 	msg := fmt.Sprintf("%s logged for %s.", h.opts.Catalog.ValueName(a.TypeID), formatDate(a.OccurredOn))
 	if hit, ok := ix.Get(id); ok {
-		msg += " " + capacitySentence(hit.Capacity)
+		msg += " " + h.capacitySentence(hit.Capacity)
 	}
 	redirect(w, r, fmt.Sprintf("/references/%d#activity", id), msg)
 }
 
 // capacitySentence says how much a reference may still be asked to do.
-func capacitySentence(c vouch.Capacity) string {
+func (h *Handler) capacitySentence(c vouch.Capacity) string {
 	s := fmt.Sprintf("%d of %d used in the last %d days", c.Used, c.Max, vouch.CapacityWindowDays)
 	if !c.Free() && !c.NextFree.IsZero() {
-		s += "; next free on " + shortDate(c.NextFree)
+		s += "; next free on " + h.shortDate(c.NextFree)
 	}
 	return s + "."
 }
@@ -271,7 +273,7 @@ func (h *Handler) verifyReference(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	today := vouch.Today()
+	today := h.clock.Today()
 	res, err := h.refs.Bulk(r.Context(), vouch.BulkAction{IDs: []int64{id}, Kind: vouch.BulkVerified, Day: today})
 	if err != nil {
 		h.fail(w, r, err)
@@ -291,7 +293,7 @@ func (h *Handler) verifyReference(w http.ResponseWriter, r *http.Request) {
 // ThankRecent reports whether an activity on day is recent enough (within
 // the capacity window) that a missing thank-you deserves attention.
 func (d *referenceProfile) ThankRecent(day vouch.Date) bool {
-	return !day.Before(vouch.Today().AddDays(-vouch.CapacityWindowDays))
+	return !day.Before(d.today.AddDays(-vouch.CapacityWindowDays))
 }
 
 // referenceAsks lists the asks a reference received, newest first, with
@@ -341,11 +343,11 @@ func (h *Handler) markThankYouSent(w http.ResponseWriter, r *http.Request) {
 	}
 	day, err := vouch.ParseDate(r.PostFormValue("sent_on"))
 	if err != nil {
-		redirectError(w, r, back, "Nothing was recorded: the date must be a date like "+vouch.Today().String()+".")
+		redirectError(w, r, back, "Nothing was recorded: the date must be a date like "+h.clock.Today().String()+".")
 		return
 	}
 	if day.IsZero() {
-		day = vouch.Today()
+		day = h.clock.Today()
 	}
 	kind := r.PostFormValue("thank_you")
 	if err := h.db.MarkThankYouSent(ctx, actID, kind, day); err != nil {

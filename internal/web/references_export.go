@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/vouchhq/vouch/internal/refsheet"
-	"github.com/vouchhq/vouch/internal/vouch"
 )
 
 // exportReferences serves GET /references/export.csv and /references/export.xlsx:
@@ -35,7 +34,7 @@ func (h *Handler) exportReferences(format string) http.HandlerFunc {
 			// CSV streams row by row: a large export never sits in memory whole.
 			// A failure mid-way can only cut the file short; it is logged.
 			w.Header().Set("Content-Type", ctype)
-			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, vouch.Today(), format))
+			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, h.clock.Today(), format))
 			if err := refsheet.Write(w, format, res.Hits, refsheet.Names{Values: h.opts.Catalog, Users: emails}); err != nil {
 				h.log.Error("export cut short", "err", err)
 			}
@@ -49,7 +48,7 @@ func (h *Handler) exportReferences(format string) http.HandlerFunc {
 			return
 		}
 		w.Header().Set("Content-Type", ctype)
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, vouch.Today(), format))
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, h.clock.Today(), format))
 		w.Write(buf.Bytes())
 	}
 }

@@ -63,6 +63,7 @@ type Handler struct {
 	limiter *loginLimiter
 	imports *importer
 	refs    *references.Service // saves references and accounts
+	clock   *vouch.Clock        // the program's now and today (the database's clock)
 	jobs    *jobs.Runner
 	static  *staticFiles
 	public  map[string]*template.Template // the pages of signed links, in their own layout
@@ -75,7 +76,7 @@ func New(db *store.DB, opts Options) (*Handler, error) {
 		opts.Logger = slog.Default()
 	}
 	h := &Handler{db: db, opts: opts, log: opts.Logger, pages: map[string]*template.Template{},
-		limiter: &loginLimiter{db: db}, refs: opts.References}
+		limiter: &loginLimiter{db: db}, refs: opts.References, clock: db.Clock}
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
 		return nil, err
@@ -145,7 +146,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if p.Flash == nil {
 		p.Flash = takeFlash(w, r)
 	}
-	p.Now = time.Now()
+	p.Now = h.clock.Now()
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		h.log.Error("render", "template", name, "err", err)

@@ -638,6 +638,18 @@ func (s *Service) Assign(ctx context.Context, by *vouch.User, id int64, version 
 	if !by.Can(vouch.PermManageProgram) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team assigns requests.")
 	}
+	if assigneeID != 0 {
+		a, err := s.db.User(ctx, assigneeID)
+		if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+			return nil, &vouch.Error{Code: vouch.EINVALID, Message: "Requests are assigned to members of the program team only.",
+				Fields: map[string]string{"assignee": "is not a known user"}}
+		} else if err != nil {
+			return nil, err
+		}
+		if err := vouch.CheckAssignee(a); err != nil {
+			return nil, err
+		}
+	}
 	var out vouch.Outgoing
 	if assigneeID != 0 && assigneeID != by.ID {
 		out.Notifications = append(out.Notifications, vouch.Notification{UserID: assigneeID,

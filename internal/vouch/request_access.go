@@ -54,6 +54,16 @@ func CanPick(u *User, r *Request) bool {
 	return u.Can(PermManageProgram) || (r.Workflow == WorkflowSelfServe && r.RequesterID == u.ID)
 }
 
+// CheckAssignee refuses giving a request to u unless they are on the
+// program team (and not disabled).
+func CheckAssignee(u *User) error {
+	if u.Disabled || !u.Can(PermManageProgram) {
+		return &Error{Code: EINVALID, Message: "Requests are assigned to members of the program team only.",
+			Fields: map[string]string{"assignee": u.Email + " is not on the program team; requests go to admins, program managers and team members"}}
+	}
+	return nil
+}
+
 // CanApprove reports whether u may decide on an ask awaiting approval whose
 // reference's account is owned by owner: that owner, or the program team.
 func CanApprove(u *User, owner int64) bool {

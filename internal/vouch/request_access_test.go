@@ -1,6 +1,9 @@
 package vouch
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSightOf(t *testing.T) {
 	pam := &User{ID: 1, Role: RoleProgramManager}
@@ -48,5 +51,23 @@ func TestSightOf(t *testing.T) {
 	}
 	if !CanApprove(olga, olga.ID) || !CanApprove(pam, olga.ID) || CanApprove(sam, olga.ID) || CanApprove(sam, 0) {
 		t.Error("approval is for the account owner and the program team")
+	}
+}
+
+func TestCheckAssignee(t *testing.T) {
+	for _, c := range []struct {
+		u  *User
+		ok bool
+	}{
+		{&User{Email: "pam@example.com", Role: RoleProgramManager}, true},
+		{&User{Email: "tom@example.com", Role: RoleTeamMember}, true},
+		{&User{Email: "ada@example.com", Role: RoleAdmin}, true},
+		{&User{Email: "tom@example.com", Role: RoleTeamMember, Disabled: true}, false},
+		{&User{Email: "sam@example.com", Role: RoleSeller}, false},
+	} {
+		err := CheckAssignee(c.u)
+		if (err == nil) != c.ok || (err != nil && !strings.Contains(ErrorFields(err)["assignee"], c.u.Email)) {
+			t.Errorf("%s (%s, disabled %v): %v", c.u.Email, c.u.Role, c.u.Disabled, err)
+		}
 	}
 }

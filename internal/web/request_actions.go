@@ -272,20 +272,23 @@ func (h *Handler) assignRequest(w http.ResponseWriter, r *http.Request) {
 		redirectError(w, r, back, "Choose who the request is for.")
 		return
 	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	req, err := h.opts.Fulfillment.Assign(ctx, u, id, version, to)
+	if vouch.ErrorFields(err)["assignee"] != "" {
+		redirectError(w, r, back, vouch.ErrorMessage(err))
+		return
+	} else if err != nil {
+		h.actionFailed(w, r, back, err)
+		return
+	}
 	name := ""
-	if to != 0 {
+	if to != 0 && to != u.ID {
 		a, err := h.db.User(ctx, to)
-		if err != nil || !a.Can(vouch.PermManageProgram) {
-			redirectError(w, r, back, "Requests are assigned to members of the program team only.")
+		if err != nil {
+			h.serverError(w, r, err)
 			return
 		}
 		name = a.Name
-	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	req, err := h.opts.Fulfillment.Assign(ctx, u, id, version, to)
-	if err != nil {
-		h.actionFailed(w, r, back, err)
-		return
 	}
 	msg := fmt.Sprintf("Request #%d is unassigned.", req.ID)
 	switch to {

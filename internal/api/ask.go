@@ -108,7 +108,7 @@ func (h *Handler) askItem(ctx context.Context, a *vouch.Ask, feedback []vouch.Fe
 // writeAsk answers with ask id as it is stored now.
 func (h *Handler) writeAsk(w http.ResponseWriter, r *http.Request, status int, id int64) {
 	ctx := r.Context()
-	a, err := h.db.Ask(ctx, id)
+	a, err := h.ful.AskByID(ctx, id)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -136,7 +136,7 @@ func (h *Handler) visibleAsk(r *http.Request, ownerToo bool) (*vouch.Ask, error)
 	if err != nil {
 		return nil, err
 	}
-	a, err := h.db.Ask(ctx, id)
+	a, err := h.ful.AskByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -118,7 +118,7 @@ func (h *Handler) requestItems(ctx context.Context, reqs []*vouch.Request) ([]re
 	for i, q := range reqs {
 		oppIDs[i] = q.OpportunityID
 	}
-	opps, err := h.db.OpportunitiesByID(ctx, oppIDs)
+	opps, err := h.ful.OpportunitiesByID(ctx, oppIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +208,8 @@ func requestStateValues() string {
 }
 
 // listRequests serves GET /api/v1/requests: soonest due first. The program
-// team sees every request; anyone else only those they made. Filters:
+// team sees every request; anyone else only those they made
+// (fulfillment.ListRequests decides). Filters:
 // state (alternatives), mine=requested|assigned, unassigned, due_before.
 func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -242,15 +243,12 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request) {
 	if s := q.Get("due_before"); s != "" {
 		f.DueBefore = dateField(&v, "due_before", s)
 	}
-	if !u.Can(vouch.PermManageProgram) {
-		f.RequesterID = u.ID
-	}
 	f.Offset, f.Limit = pageParams(r, &v, 50, 500)
 	if err := v.Err(); err != nil {
 		writeError(w, paramError(err))
 		return
 	}
-	reqs, total, err := h.db.ListRequests(r.Context(), f)
+	reqs, total, err := h.ful.ListRequests(r.Context(), u, f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -513,7 +511,7 @@ func (h *Handler) postRequestMessage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	events, err := h.db.RequestEvents(ctx, req.ID)
+	events, err := h.ful.Events(ctx, view)
 	if err != nil {
 		h.fail(w, r, err)
 		return

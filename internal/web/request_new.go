@@ -81,7 +81,7 @@ func (h *Handler) newRequest(w http.ResponseWriter, r *http.Request) {
 // requestFormData reads the picklists and the seller's open opportunities.
 func (h *Handler) requestFormData(r *http.Request, values url.Values) (*requestFormPage, error) {
 	u := userFrom(r.Context())
-	opps, _, err := h.db.ListOpportunities(r.Context(), vouch.OpportunityFilter{OwnerID: u.ID, Status: vouch.OpportunityOpen, Limit: 200})
+	opps, _, err := h.opts.Fulfillment.ListOpportunities(r.Context(), vouch.OpportunityFilter{OwnerID: u.ID, Status: vouch.OpportunityOpen, Limit: 200})
 	if err != nil {
 		return nil, err
 	}

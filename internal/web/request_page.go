@@ -124,7 +124,7 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 	req, asks := v.Request, v.Asks
 	ix := h.opts.Index
 	today := vouch.Today()
-	opp, err := h.db.Opportunity(ctx, req.OpportunityID)
+	opp, err := h.opts.Fulfillment.Opportunity(ctx, req.OpportunityID)
 	if err != nil {
 		return nil, err
 	}

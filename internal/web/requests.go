@@ -108,7 +108,7 @@ func (h *Handler) bindUnreadCount() {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), unreadTimeout)
 		defer cancel()
-		n, err := h.db.UnreadNotifications(ctx, u.ID)
+		n, err := h.opts.Fulfillment.UnreadNotifications(ctx, u)
 		if err != nil {
 			h.log.Warn("unread notifications", "user", u.ID, "err", err)
 			return 0
@@ -164,7 +164,7 @@ func (h *Handler) requestRows(ctx context.Context, reqs []*vouch.Request, users 
 	for i, r := range reqs {
 		ids[i] = r.OpportunityID
 	}
-	opps, err := h.db.OpportunitiesByID(ctx, ids)
+	opps, err := h.opts.Fulfillment.OpportunitiesByID(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +218,7 @@ func (h *Handler) visibleRequest(ctx context.Context, u *vouch.User, id int64) (
 // approvalsFor returns the open requests with an ask awaiting u's approval
 // as the owner of the reference's account.
 func (h *Handler) approvalsFor(ctx context.Context, u *vouch.User) ([]*vouch.Request, error) {
-	return h.db.RequestsAwaitingApproval(ctx, u.ID)
+	return h.opts.Fulfillment.RequestsAwaitingApproval(ctx, u)
 }
 
 // backTo is where an action returns: the page it was posted from when

@@ -26,7 +26,9 @@ func (s *Service) RequestsAwaitingApproval(ctx context.Context, u *vouch.User) (
 }
 
 // AskByID reads one ask.
-func (s *Service) AskByID(ctx context.Context, id int64) (*vouch.Ask, error) { return s.db.Ask(ctx, id) }
+func (s *Service) AskByID(ctx context.Context, id int64) (*vouch.Ask, error) {
+	return s.db.Ask(ctx, id)
+}
 
 // Opportunity reads one opportunity.
 func (s *Service) Opportunity(ctx context.Context, id int64) (*vouch.Opportunity, error) {

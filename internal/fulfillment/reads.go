@@ -79,3 +79,14 @@ func (s *Service) OutboxMail(ctx context.Context, id int64) (*vouch.OutboxMail, 
 
 // RetryMail sends a mail that failed again, from its first attempt.
 func (s *Service) RetryMail(ctx context.Context, id int64) error { return s.db.RetryMail(ctx, id) }
+
+// ActivityTypeRules returns the configured rule of each activity type.
+func (s *Service) ActivityTypeRules(ctx context.Context) (map[int64]vouch.ActivityTypeRule, error) {
+	return s.db.ActivityTypeRules(ctx)
+}
+
+// SetActivityTypeRule saves how requests of one activity type are
+// fulfilled (vouch.ActivityTypeRule.Validate checks it).
+func (s *Service) SetActivityTypeRule(ctx context.Context, r vouch.ActivityTypeRule) error {
+	return s.db.SetActivityTypeRule(ctx, r)
+}

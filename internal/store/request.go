@@ -494,14 +494,7 @@ func (db *DB) ActivityTypeRules(ctx context.Context) (map[int64]vouch.ActivityTy
 
 // SetActivityTypeRule configures an activity type.
 func (db *DB) SetActivityTypeRule(ctx context.Context, r vouch.ActivityTypeRule) error {
-	var v vouch.Validation
-	if r.Workflow != vouch.WorkflowProgramManaged && r.Workflow != vouch.WorkflowSelfServe {
-		v.Add("workflow", "must be program_managed or self_serve")
-	}
-	if r.Points < 0 || r.Points > 10000 {
-		v.Add("points", "must be between 0 and 10,000")
-	}
-	if err := v.Err(); err != nil {
+	if err := r.Validate(); err != nil {
 		return err
 	}
 	return db.update(ctx, func(tx *Tx) error {

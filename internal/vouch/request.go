@@ -126,6 +126,18 @@ type ActivityTypeRule struct {
 	Points   int      `json:"points"`
 }
 
+// Validate checks the rule's workflow and points.
+func (r ActivityTypeRule) Validate() error {
+	var v Validation
+	if r.Workflow != WorkflowProgramManaged && r.Workflow != WorkflowSelfServe {
+		v.Add("workflow", "must be program_managed or self_serve")
+	}
+	if r.Points < 0 || r.Points > 10000 {
+		v.Add("points", "must be between 0 and 10,000")
+	}
+	return v.Err()
+}
+
 // DefaultActivityTypeRule is the rule of an activity type nobody configured.
 func DefaultActivityTypeRule(typeID int64) ActivityTypeRule {
 	return ActivityTypeRule{TypeID: typeID, Workflow: WorkflowProgramManaged, Points: 10}

@@ -71,3 +71,26 @@ func TestCheckAssignee(t *testing.T) {
 		}
 	}
 }
+
+func TestActivityTypeRuleValidate(t *testing.T) {
+	for _, c := range []struct {
+		rule   ActivityTypeRule
+		fields []string
+	}{
+		{ActivityTypeRule{Workflow: WorkflowSelfServe, Points: 0}, nil},
+		{ActivityTypeRule{Workflow: WorkflowProgramManaged, Points: 10000}, nil},
+		{ActivityTypeRule{Workflow: "magic", Points: 10}, []string{"workflow"}},
+		{ActivityTypeRule{Workflow: WorkflowSelfServe, Points: -1}, []string{"points"}},
+		{ActivityTypeRule{Points: 10001}, []string{"workflow", "points"}},
+	} {
+		err := c.rule.Validate()
+		if len(ErrorFields(err)) != len(c.fields) {
+			t.Errorf("%+v: %v, want %v", c.rule, err, c.fields)
+		}
+		for _, f := range c.fields {
+			if ErrorFields(err)[f] == "" {
+				t.Errorf("%+v: %s not named in %v", c.rule, f, err)
+			}
+		}
+	}
+}

@@ -267,7 +267,7 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 	}
 	if r.rng.IntN(4) > 0 {
 		r.at(r.clock.Add(72 * time.Hour))
-		got, err := r.db.Ask(r.ctx, ask.ID)
+		got, err := r.svc.AskByID(r.ctx, ask.ID)
 		if err != nil {
 			return err
 		}

@@ -71,6 +71,13 @@ func CheckAskStep(from AskState, step AskStep) (AskState, error) {
 	return from, Errorf(ECONFLICT, "This ask is %s already.", state)
 }
 
+// CanTakeStep reports whether step may be taken on an ask in state from:
+// the pages offer only the actions the state machine allows.
+func CanTakeStep(from AskState, step AskStep) bool {
+	_, err := CheckAskStep(from, step)
+	return err == nil
+}
+
 // ReleasesBooking reports whether step gives back the capacity the ask
 // booked: an ask that ends without the activity frees its slot.
 func ReleasesBooking(step AskStep) bool { return step == StepWithdraw || step == StepNoShow }

@@ -39,6 +39,9 @@ func TestCheckAskStep(t *testing.T) {
 			}
 		}
 	}
+	if !CanTakeStep(AskAccepted, StepSchedule) || CanTakeStep(AskCompleted, StepWithdraw) {
+		t.Error("CanTakeStep disagrees with CheckAskStep")
+	}
 	if _, err := CheckAskStep(AskPending, "dance"); err == nil {
 		t.Error("an unknown step was allowed")
 	}

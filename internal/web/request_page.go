@@ -267,10 +267,10 @@ func (h *Handler) askView(ctx context.Context, u *vouch.User, req *vouch.Request
 	}
 	pick := vouch.CanPick(u, req)
 	v := askView{Ask: a, Reference: ref, Account: acct,
-		CanApprove:  a.State == vouch.AskAwaitingApproval && vouch.CanApprove(u, acct.OwnerID),
-		CanWithdraw: a.State.Open() && pick,
-		CanSchedule: (a.State == vouch.AskAccepted || a.State == vouch.AskScheduled) && pick,
-		CanComplete: (a.State == vouch.AskAccepted || a.State == vouch.AskScheduled) && pick}
+		CanApprove:  vouch.CanTakeStep(a.State, vouch.StepApprove) && vouch.CanApprove(u, acct.OwnerID),
+		CanWithdraw: vouch.CanTakeStep(a.State, vouch.StepWithdraw) && pick,
+		CanSchedule: vouch.CanTakeStep(a.State, vouch.StepSchedule) && pick,
+		CanComplete: vouch.CanTakeStep(a.State, vouch.StepComplete) && pick}
 	sellerRated := false
 	for _, f := range feedback {
 		if f.AskID == a.ID {
@@ -278,7 +278,7 @@ func (h *Handler) askView(ctx context.Context, u *vouch.User, req *vouch.Request
 			sellerRated = sellerRated || f.Source == vouch.FeedbackSeller
 		}
 	}
-	v.CanFeedback = a.State == vouch.AskCompleted && req.RequesterID == u.ID && !sellerRated
+	v.CanFeedback = vouch.CheckFeedbackOn(a.State) == nil && req.RequesterID == u.ID && !sellerRated
 	v.TimeZones = []string{"UTC"}
 	if ref.TimeZone != "" && ref.TimeZone != "UTC" {
 		if _, err := time.LoadLocation(ref.TimeZone); err == nil {

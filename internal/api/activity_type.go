@@ -26,7 +26,7 @@ func activityTypeOf(v *vouch.TaxonomyValue, rule vouch.ActivityTypeRule) activit
 // in display order with its workflow, whether the account owner approves
 // each ask, and the points an advocate earns for it.
 func (h *Handler) listActivityTypes(w http.ResponseWriter, r *http.Request) {
-	rules, err := h.db.ActivityTypeRules(r.Context())
+	rules, err := h.ful.ActivityTypeRules(r.Context())
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -68,7 +68,7 @@ func (h *Handler) updateActivityType(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	rules, err := h.db.ActivityTypeRules(r.Context())
+	rules, err := h.ful.ActivityTypeRules(r.Context())
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -86,11 +86,11 @@ func (h *Handler) updateActivityType(w http.ResponseWriter, r *http.Request) {
 	if body.Points.Set {
 		rule.Points = body.Points.Value
 	}
-	if err := h.db.SetActivityTypeRule(r.Context(), rule); err != nil {
+	if err := h.ful.SetActivityTypeRule(r.Context(), rule); err != nil {
 		h.fail(w, r, paramError(err))
 		return
 	}
-	rules, err = h.db.ActivityTypeRules(r.Context())
+	rules, err = h.ful.ActivityTypeRules(r.Context())
 	if err != nil {
 		h.fail(w, r, err)
 		return

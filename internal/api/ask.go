@@ -3,11 +3,10 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/vouchhq/vouch/internal/fulfillment"
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -109,7 +108,7 @@ func (h *Handler) askItem(ctx context.Context, a *vouch.Ask, feedback []vouch.Fe
 // writeAsk answers with ask id as it is stored now.
 func (h *Handler) writeAsk(w http.ResponseWriter, r *http.Request, status int, id int64) {
 	ctx := r.Context()
-	a, err := h.db.Ask(ctx, id)
+	a, err := h.ful.AskByID(ctx, id)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -137,26 +136,18 @@ func (h *Handler) visibleAsk(r *http.Request, ownerToo bool) (*vouch.Ask, error)
 	if err != nil {
 		return nil, err
 	}
-	a, err := h.db.Ask(ctx, id)
+	a, err := h.ful.AskByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	req, err := h.db.Request(ctx, a.RequestID)
-	if err != nil {
+	v, err := h.ful.ViewRequest(ctx, userFrom(ctx), a.RequestID)
+	if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+		return nil, vouch.Errorf(vouch.ENOTFOUND, "Ask %d not found.", id)
+	} else if err != nil {
 		return nil, err
 	}
-	u := userFrom(ctx)
-	if fulfillment.CanSee(u, req) {
+	if v.Sight == vouch.SeesAll || (ownerToo && slices.ContainsFunc(v.Asks, func(x *vouch.Ask) bool { return x.ID == a.ID })) {
 		return a, nil
-	}
-	if ownerToo {
-		_, acct, err := h.referenceOf(ctx, a.ReferenceID)
-		if err != nil {
-			return nil, err
-		}
-		if acct.OwnerID == u.ID {
-			return a, nil
-		}
 	}
 	return nil, vouch.Errorf(vouch.ENOTFOUND, "Ask %d not found.", id)
 }
@@ -166,11 +157,12 @@ func (h *Handler) visibleAsk(r *http.Request, ownerToo bool) (*vouch.Ask, error)
 // account owner is asked to approve first when the activity type says so.
 // The program team picks; the requester too when the request is self-serve.
 func (h *Handler) createAsk(w http.ResponseWriter, r *http.Request) {
-	req, err := h.visibleRequest(r)
+	v, err := h.visibleRequest(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	req := v.Request
 	var body struct {
 		ReferenceID int64 `json:"reference_id"`
 	}
@@ -305,7 +297,7 @@ func (h *Handler) completeAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	var v vouch.Validation
 	outcome := strings.ToLower(strings.TrimSpace(body.Outcome))
-	if outcome != store.OutcomeCompleted && outcome != store.OutcomeNoShow {
+	if outcome != vouch.OutcomeCompleted && outcome != vouch.OutcomeNoShow {
 		v.Add("outcome", "must be completed or no_show")
 	}
 	day := dateField(&v, "occurred_on", body.OccurredOn)

@@ -36,7 +36,7 @@ func (h *Handler) listNotifications(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := userFrom(r.Context())
-	ns, unread, err := h.db.Notifications(r.Context(), u.ID, limit)
+	ns, unread, err := h.ful.Notifications(r.Context(), u, limit)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -78,15 +78,15 @@ func (h *Handler) markNotificationsRead(w http.ResponseWriter, r *http.Request) 
 	u := userFrom(ctx)
 	var err error
 	if body.All {
-		err = h.db.MarkAllNotificationsRead(ctx, u.ID)
+		err = h.ful.MarkAllNotificationsRead(ctx, u)
 	} else {
-		err = h.db.MarkNotificationsRead(ctx, u.ID, body.IDs)
+		err = h.ful.MarkNotificationsRead(ctx, u, body.IDs)
 	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	unread, err := h.db.UnreadNotifications(ctx, u.ID)
+	unread, err := h.ful.UnreadNotifications(ctx, u)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -72,7 +71,7 @@ var opportunityStatuses = []vouch.OpportunityStatus{vouch.OpportunityOpen, vouch
 func (h *Handler) listOpportunities(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v vouch.Validation
-	f := store.OpportunityFilter{Text: q.Get("q")}
+	f := vouch.OpportunityFilter{Text: q.Get("q")}
 	if s := strings.ToLower(strings.TrimSpace(q.Get("status"))); s != "" {
 		f.Status = vouch.OpportunityStatus(s)
 		if !slices.Contains(opportunityStatuses, f.Status) {

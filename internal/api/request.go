@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -118,7 +118,7 @@ func (h *Handler) requestItems(ctx context.Context, reqs []*vouch.Request) ([]re
 	for i, q := range reqs {
 		oppIDs[i] = q.OpportunityID
 	}
-	opps, err := h.db.OpportunitiesByID(ctx, oppIDs)
+	opps, err := h.ful.OpportunitiesByID(ctx, oppIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -139,29 +139,25 @@ func (h *Handler) requestItems(ctx context.Context, reqs []*vouch.Request) ([]re
 	return items, nil
 }
 
-// requestDetail reads everything the request's page shows.
-func (h *Handler) requestDetail(ctx context.Context, req *vouch.Request) (requestDetail, error) {
-	items, err := h.requestItems(ctx, []*vouch.Request{req})
+// requestDetail reads everything the request's page shows to the viewer of v.
+func (h *Handler) requestDetail(ctx context.Context, v *fulfillment.RequestView) (requestDetail, error) {
+	items, err := h.requestItems(ctx, []*vouch.Request{v.Request})
 	if err != nil {
 		return requestDetail{}, err
 	}
-	asks, err := h.db.Asks(ctx, req.ID)
+	feedback, err := h.ful.RequestFeedback(ctx, v)
 	if err != nil {
 		return requestDetail{}, err
 	}
-	feedback, err := h.db.Feedback(ctx, req.ID)
-	if err != nil {
-		return requestDetail{}, err
-	}
-	d := requestDetail{requestItem: items[0], Asks: make([]askItem, 0, len(asks))}
-	for _, a := range asks {
+	d := requestDetail{requestItem: items[0], Asks: make([]askItem, 0, len(v.Asks))}
+	for _, a := range v.Asks {
 		item, err := h.askItem(ctx, a, feedback)
 		if err != nil {
 			return requestDetail{}, err
 		}
 		d.Asks = append(d.Asks, item)
 	}
-	events, err := h.db.RequestEvents(ctx, req.ID)
+	events, err := h.ful.Events(ctx, v)
 	if err != nil {
 		return requestDetail{}, err
 	}
@@ -172,14 +168,14 @@ func (h *Handler) requestDetail(ctx context.Context, req *vouch.Request) (reques
 	return d, nil
 }
 
-// writeRequest answers with request id as it is stored now.
+// writeRequest answers with request id as it is stored now, as the caller sees it.
 func (h *Handler) writeRequest(w http.ResponseWriter, r *http.Request, status int, id int64) {
-	req, err := h.db.Request(r.Context(), id)
+	v, err := h.ful.ViewRequest(r.Context(), userFrom(r.Context()), id)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	d, err := h.requestDetail(r.Context(), req)
+	d, err := h.requestDetail(r.Context(), v)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -187,24 +183,15 @@ func (h *Handler) writeRequest(w http.ResponseWriter, r *http.Request, status in
 	writeJSON(w, status, d)
 }
 
-// visibleRequest reads the request of the {id} path parameter for the
-// caller. Someone who may not see it is told it does not exist, in the
-// words of a missing one, so that sellers cannot probe each other's ids.
-func (h *Handler) visibleRequest(r *http.Request) (*vouch.Request, error) {
+// visibleRequest reads the request of the {id} path parameter as the
+// caller sees it (fulfillment.ViewRequest: someone who may not see it is
+// told it does not exist).
+func (h *Handler) visibleRequest(r *http.Request) (*fulfillment.RequestView, error) {
 	id, err := pathID(r, "request")
 	if err != nil {
 		return nil, err
 	}
-	req, err := h.db.Request(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if ok, err := h.ful.Visible(r.Context(), userFrom(r.Context()), req); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, vouch.Errorf(vouch.ENOTFOUND, "Request %d not found.", id)
-	}
-	return req, nil
+	return h.ful.ViewRequest(r.Context(), userFrom(r.Context()), id)
 }
 
 // parseRequestState reads a state by value or label: "in_progress", "In progress".
@@ -221,13 +208,14 @@ func requestStateValues() string {
 }
 
 // listRequests serves GET /api/v1/requests: soonest due first. The program
-// team sees every request; anyone else only those they made. Filters:
+// team sees every request; anyone else only those they made
+// (fulfillment.ListRequests decides). Filters:
 // state (alternatives), mine=requested|assigned, unassigned, due_before.
 func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	u := userFrom(r.Context())
 	var v vouch.Validation
-	var f store.RequestFilter
+	var f vouch.RequestFilter
 	for _, s := range listParam(q, "state") {
 		st := parseRequestState(s)
 		if !st.Valid() {
@@ -255,15 +243,12 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request) {
 	if s := q.Get("due_before"); s != "" {
 		f.DueBefore = dateField(&v, "due_before", s)
 	}
-	if !u.Can(vouch.PermManageProgram) {
-		f.RequesterID = u.ID
-	}
 	f.Offset, f.Limit = pageParams(r, &v, 50, 500)
 	if err := v.Err(); err != nil {
 		writeError(w, paramError(err))
 		return
 	}
-	reqs, total, err := h.db.ListRequests(r.Context(), f)
+	reqs, total, err := h.ful.ListRequests(r.Context(), u, f)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -279,12 +264,12 @@ func (h *Handler) listRequests(w http.ResponseWriter, r *http.Request) {
 // getRequest serves GET /api/v1/requests/{id}: the request with its asks
 // and its timeline (events, oldest first).
 func (h *Handler) getRequest(w http.ResponseWriter, r *http.Request) {
-	req, err := h.visibleRequest(r)
+	v, err := h.visibleRequest(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	d, err := h.requestDetail(r.Context(), req)
+	d, err := h.requestDetail(r.Context(), v)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -326,9 +311,10 @@ var requestFields = map[string]string{"opportunity": "opportunity_id",
 
 // createRequest serves POST /api/v1/requests: a request for references for
 // an opportunity, given by id or inline (then created with the request and
-// owned by the caller unless it names an owner). The program team is told.
-// Every problem, of the request and of an inline opportunity, is named in
-// one 400 before anything is written.
+// owned by the caller unless it names an owner). A seller requests for
+// their own opportunities; the program team for any. The program team is
+// told. Every problem, of the request and of an inline opportunity, is
+// named in one 400 before anything is written.
 func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 	var in requestInput
 	if err := decode(r, &in); err != nil {
@@ -353,12 +339,6 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 		}
 	case in.OpportunityID.Set:
 		req.OpportunityID = in.OpportunityID.Value
-		if _, err := h.db.Opportunity(ctx, req.OpportunityID); vouch.ErrorCode(err) == vouch.ENOTFOUND {
-			v.Add("opportunity_id", "is not a known opportunity")
-		} else if err != nil {
-			h.fail(w, r, err)
-			return
-		}
 	default:
 		v.Add("opportunity_id", "is required (or give opportunity: a new opportunity's fields)")
 	}
@@ -393,21 +373,24 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 	req.Criteria.Language, req.Criteria.Seniority = c.Language, c.Seniority
 	req.DueDate = dateField(&v, "due_date", in.DueDate)
 
-	// The request's own rules, as if its opportunity existed already when
-	// it is created inline: both sets of problems are reported together.
-	probe := *req
-	if opp != nil {
-		probe.OpportunityID = -1
-	}
-	if err := probe.Validate(vouch.DateOf(h.db.Now())); err != nil {
-		if req.OpportunityID == 0 && opp == nil {
-			// Already named above, in the body's words.
-			delete(vouch.ErrorFields(err), "opportunity")
+	// Problems reading the body are told with the service's, all at once;
+	// without any, the service checks and stores in one go.
+	if v.Err() != nil {
+		var rules vouch.Validation
+		if err := h.ful.CheckRequest(ctx, userFrom(ctx), req, opp, &rules); err != nil {
+			h.fail(w, r, err)
+			return
 		}
-		addPrefixed(&v, "", err, requestFields)
-	}
-	if err := v.Err(); err != nil {
-		writeError(w, err)
+		for field, reason := range vouch.ErrorFields(rules.Err()) {
+			if field == "opportunity" && req.OpportunityID == 0 && opp == nil {
+				continue // already named above, in the body's words
+			}
+			if name, ok := requestFields[field]; ok {
+				field = name
+			}
+			v.Add(field, reason)
+		}
+		writeError(w, v.Err())
 		return
 	}
 	if err := h.ful.CreateRequest(ctx, userFrom(ctx), req, opp); err != nil {
@@ -423,11 +406,12 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 // cancelling and giving up need a reason (400). The requester may cancel
 // their own request; every other move is the program team's.
 func (h *Handler) changeRequestState(w http.ResponseWriter, r *http.Request) {
-	req, err := h.visibleRequest(r)
+	view, err := h.visibleRequest(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	req := view.Request
 	var body struct {
 		State   string `json:"state"`
 		Reason  string `json:"reason"`
@@ -490,16 +474,6 @@ func (h *Handler) assignRequest(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
-		if assignee != 0 {
-			u, err := h.db.User(ctx, assignee)
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			if u.Disabled || !u.Can(vouch.PermManageProgram) {
-				v.Add("assignee", fmt.Sprintf("%s is not on the program team; requests go to admins, program managers and team members", u.Email))
-			}
-		}
 	}
 	if body.Version < 0 {
 		v.Add("version", "must be the version you read, or left out")
@@ -518,11 +492,12 @@ func (h *Handler) assignRequest(w http.ResponseWriter, r *http.Request) {
 // postRequestMessage serves POST /api/v1/requests/{id}/messages: add a
 // message to the request's timeline; the requester and the assignee are told.
 func (h *Handler) postRequestMessage(w http.ResponseWriter, r *http.Request) {
-	req, err := h.visibleRequest(r)
+	view, err := h.visibleRequest(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	req := view.Request
 	var body struct {
 		Body string `json:"body"`
 	}
@@ -536,7 +511,7 @@ func (h *Handler) postRequestMessage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	events, err := h.db.RequestEvents(ctx, req.ID)
+	events, err := h.ful.Events(ctx, view)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -576,9 +551,10 @@ type matchList struct {
 
 // requestMatches serves GET /api/v1/requests/{id}/matches: the best
 // candidates (limit, 20 unless given, at most 100), leaving out references
-// already asked for the request's opportunity.
+// already asked for the request's opportunity. The list is for the
+// requester and the program team (403 for the owner of an asked account).
 func (h *Handler) requestMatches(w http.ResponseWriter, r *http.Request) {
-	req, err := h.visibleRequest(r)
+	v, err := h.visibleRequest(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -588,7 +564,7 @@ func (h *Handler) requestMatches(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	res, err := h.ful.Matches(r.Context(), req, limit)
+	res, err := h.ful.MatchesFor(r.Context(), v, limit)
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/vouchhq/vouch/internal/fulfillment"
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -154,7 +153,7 @@ var answerLink = regexp.MustCompile(`/a/([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)`)
 func answer(t *testing.T, f *fixture, email, action string) {
 	t.Helper()
 	ctx := context.Background()
-	mails, _, err := f.srv.DB.ListOutbox(ctx, store.OutboxFilter{Limit: 500})
+	mails, _, err := f.srv.DB.ListOutbox(ctx, vouch.OutboxFilter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -445,7 +444,7 @@ func TestRequestFulfillment(t *testing.T) {
 			{name: "so is the request", method: "GET", path: path, as: "seller", status: 200, want: []string{`"state":"scheduled"`}},
 			{name: "both are mailed an invitation", method: "GET", path: path, as: "seller", status: 200,
 				check: func(t *testing.T, r response) {
-					mails, _, err := f.srv.DB.ListOutbox(context.Background(), store.OutboxFilter{Limit: 500})
+					mails, _, err := f.srv.DB.ListOutbox(context.Background(), vouch.OutboxFilter{Limit: 500})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -580,6 +579,12 @@ func TestAskApproval(t *testing.T) {
 			// about, as on the web page their notification links to.
 			{name: "and can read the request", method: "GET", path: path, as: "other_seller", status: 200,
 				want: []string{`"state":"awaiting_advocate"`}},
+			// The ranked candidate list is the requester's and the team's:
+			// the owner sees the ask about their customer, not the others.
+			{name: "but not its ranked matches", method: "GET", path: path + "/matches", as: "other_seller", status: 403,
+				want: []string{"are for its requester and the program team"}},
+			{name: "which the requester reads", method: "GET", path: path + "/matches", as: "seller", status: 200,
+				want: []string{`"items":[`}},
 			{name: "approved once", method: "POST", path: askPath + "/approve", as: "program_manager",
 				body: `{"approve": false}`, status: 409, want: []string{"not awaiting approval"}},
 			{name: "the advocate is asked", method: "GET", path: path, as: "seller", status: 200,

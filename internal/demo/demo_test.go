@@ -21,7 +21,7 @@ func TestDemoHasRequestsInEveryStateWithHistory(t *testing.T) {
 			t.Fatalf("demo is too thin: %+v", res)
 		}
 		seen := map[vouch.RequestState]int{}
-		reqs, _, err := db.ListRequests(ctx, store.RequestFilter{Limit: 1000})
+		reqs, _, err := db.ListRequests(ctx, vouch.RequestFilter{Limit: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}

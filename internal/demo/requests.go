@@ -200,8 +200,8 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 		if r.rng.IntN(6) == 0 && attempt < 2 {
 			ans = vouch.Answer{Action: vouch.AnswerDecline, Note: "Busy with our quarter-end close; ask me again next month."}
 		}
-		a, err = r.svc.Answer(r.ctx, r.tokens[store.LinkAnswer], ans)
-		if errors.Is(err, store.ErrNoLongerAvailable) {
+		a, err = r.svc.Answer(r.ctx, r.tokens[vouch.LinkAnswer], ans)
+		if errors.Is(err, vouch.ErrNoLongerAvailable) {
 			continue
 		} else if err != nil {
 			return fmt.Errorf("demo answer: %w", err)
@@ -250,7 +250,7 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 		return nil
 	}
 	r.at(when.Add(2 * time.Hour))
-	if _, err := r.svc.Complete(r.as(member), member, ask.ID, store.OutcomeCompleted, r.day(when)); err != nil {
+	if _, err := r.svc.Complete(r.as(member), member, ask.ID, vouch.OutcomeCompleted, r.day(when)); err != nil {
 		return fmt.Errorf("demo complete: %w", err)
 	}
 	r.res.ActivitiesAdded++
@@ -262,7 +262,7 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 		infl := r.rng.IntN(3) > 0
 		f := &vouch.Feedback{Rating: 3 + r.rng.IntN(3), Influenced: &infl, Impact: vouch.DealImpacts[r.rng.IntN(2)],
 			Comment: sellerComments[r.rng.IntN(len(sellerComments))]}
-		if err := r.svc.Feedback(r.ctx, r.tokens[store.LinkSellerFeedback], f); err != nil {
+		if err := r.svc.Feedback(r.ctx, r.tokens[vouch.LinkSellerFeedback], f); err != nil {
 			return fmt.Errorf("demo seller feedback: %w", err)
 		}
 		r.res.FeedbackAdded++
@@ -270,14 +270,14 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 	if r.rng.IntN(5) > 1 {
 		f := &vouch.Feedback{Rating: 3 + r.rng.IntN(3), ThankYou: vouch.ThankYous[r.rng.IntN(len(vouch.ThankYous))],
 			Comment: advocateComments[r.rng.IntN(len(advocateComments))]}
-		if err := r.svc.Feedback(r.ctx, r.tokens[store.LinkAdvocateFeedback], f); err != nil {
+		if err := r.svc.Feedback(r.ctx, r.tokens[vouch.LinkAdvocateFeedback], f); err != nil {
 			return fmt.Errorf("demo advocate feedback: %w", err)
 		}
 		r.res.FeedbackAdded++
 	}
 	if r.rng.IntN(4) > 0 {
 		r.at(r.clock.Add(72 * time.Hour))
-		got, err := r.db.Ask(r.ctx, ask.ID)
+		got, err := r.svc.AskByID(r.ctx, ask.ID)
 		if err != nil {
 			return err
 		}
@@ -313,7 +313,7 @@ func (r *replay) accountOwner(a *vouch.Account) (*vouch.User, error) {
 // activities with feedback and the activity type rules, unless the
 // database already has requests.
 func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) (err error) {
-	if _, n, err := db.ListRequests(ctx, store.RequestFilter{Limit: 1}); err != nil || n > 0 {
+	if _, n, err := db.ListRequests(ctx, vouch.RequestFilter{Limit: 1}); err != nil || n > 0 {
 		return err
 	}
 	users, err := db.ListUsers(ctx)

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -19,15 +18,15 @@ import (
 // installation's secret) lets a tampered or made-up link be refused before
 // the database is asked, and ties the nonce to its purpose.
 var purposeLetters = map[string]byte{
-	store.LinkAnswer:           'a',
-	store.LinkSellerFeedback:   's',
-	store.LinkAdvocateFeedback: 'v',
+	vouch.LinkAnswer:           'a',
+	vouch.LinkSellerFeedback:   's',
+	vouch.LinkAdvocateFeedback: 'v',
 }
 
 // ErrBadLink is the answer to a link that was altered or never issued.
 var ErrBadLink = vouch.Errorf(vouch.ENOTFOUND, "This link is not valid. Check that it was copied whole from the email.")
 
-func (s *Service) newLink(purpose string, ttl time.Duration) (token string, l store.NewLink) {
+func (s *Service) newLink(purpose string, ttl time.Duration) (token string, l vouch.NewLink) {
 	nonce := make([]byte, 18)
 	rand.Read(nonce)
 	n := base64.RawURLEncoding.EncodeToString(nonce)
@@ -36,7 +35,7 @@ func (s *Service) newLink(purpose string, ttl time.Duration) (token string, l st
 	if s.onLink != nil {
 		s.onLink(purpose, token)
 	}
-	return token, store.NewLink{Purpose: purpose, NonceHash: hashNonce(n), ExpiresAt: s.now().Add(ttl)}
+	return token, vouch.NewLink{Purpose: purpose, NonceHash: hashNonce(n), ExpiresAt: s.now().Add(ttl)}
 }
 
 func (s *Service) sign(body string) string {

@@ -126,10 +126,55 @@ func (s *Service) team(ctx context.Context) ([]*vouch.User, error) {
 	return out, nil
 }
 
+// CheckRequest records in v every problem of a new request from by, and
+// of the new opportunity opp it comes with (nil when it names one): the
+// request's and the opportunity's own rules (vouch.CheckNewRequest), the
+// taxonomy values it names, and whose opportunity it is
+// (vouch.MayRequestFor). The pages and the API call it when they found
+// problems of their own reading the input, so that all are told at once;
+// CreateRequest calls it otherwise. Only an error reading the data is returned.
+func (s *Service) CheckRequest(ctx context.Context, by *vouch.User, r *vouch.Request, opp *vouch.Opportunity, v *vouch.Validation) error {
+	vouch.CheckNewRequest(v, r, opp, vouch.DateOf(s.now()))
+	c := r.Criteria
+	for _, x := range []struct {
+		field string
+		kind  vouch.TaxonomyKind
+		id    int64
+	}{{"activity_type", vouch.TaxActivityType, r.ActivityTypeID}, {"industry", vouch.TaxIndustry, c.IndustryID},
+		{"region", vouch.TaxRegion, c.RegionID}, {"country", vouch.TaxCountry, c.CountryID},
+		{"company_size", vouch.TaxCompanySize, c.SizeID}, {"product", vouch.TaxProduct, c.ProductID},
+		{"use_case", vouch.TaxUseCase, c.UseCaseID}, {"competitor", vouch.TaxCompetitor, c.CompetitorID}} {
+		if x.id != 0 {
+			if val := s.ix.Catalog().Value(x.id); val == nil || val.Kind != x.kind {
+				v.Add(x.field, "is not a known "+strings.TrimSuffix(strings.ToLower(x.kind.Label()), "s"))
+			}
+		}
+	}
+	if opp != nil || r.OpportunityID == 0 {
+		return nil
+	}
+	o, err := s.db.Opportunity(ctx, r.OpportunityID)
+	switch {
+	case vouch.ErrorCode(err) == vouch.ENOTFOUND:
+		v.Add("opportunity", "is not a known opportunity")
+	case err != nil:
+		return err
+	case !vouch.MayRequestFor(by, o):
+		v.Add("opportunity", vouch.NotYourOpportunity)
+	}
+	return nil
+}
+
 // CreateRequest stores a seller's request, creating its opportunity first
-// when opp is given, and tells the program team.
+// when opp is given (owned by the requester unless it names an owner), and
+// tells the program team. Every problem is named in one error, and
+// nothing is written until there are none.
 func (s *Service) CreateRequest(ctx context.Context, by *vouch.User, r *vouch.Request, opp *vouch.Opportunity) error {
-	if err := r.Validate(vouch.DateOf(s.now())); err != nil && opp == nil {
+	var v vouch.Validation
+	if err := s.CheckRequest(ctx, by, r, opp, &v); err != nil {
+		return err
+	}
+	if err := v.Err(); err != nil {
 		return err
 	}
 	if opp != nil && opp.OwnerID == 0 {
@@ -150,8 +195,8 @@ func (s *Service) CreateRequest(ctx context.Context, by *vouch.User, r *vouch.Re
 		}) // no link: the store points it at the new request
 	}
 	if opp != nil {
-		// One transaction: a request the database refuses (an unknown
-		// activity type or criterion) leaves no orphan opportunity behind.
+		// One transaction: a request the database refuses leaves no orphan
+		// opportunity behind.
 		return s.db.CreateRequestWithOpportunity(ctx, r, opp, out)
 	}
 	return s.db.CreateRequest(ctx, r, out)
@@ -168,28 +213,6 @@ func (s *Service) Matches(ctx context.Context, r *vouch.Request, limit int) (ref
 		Today: vouch.DateOf(s.now()), Exclude: asked, Limit: limit}), nil
 }
 
-// CanPick reports whether u may pick references for r: the program team
-// always; the requester when the request is self-serve.
-func CanPick(u *vouch.User, r *vouch.Request) bool {
-	return u.Can(vouch.PermManageProgram) || (r.Workflow == vouch.WorkflowSelfServe && r.RequesterID == u.ID)
-}
-
-// CanSee reports whether u may see r by role alone: the program team, and
-// its requester. Service.Visible adds the account owners asked about it.
-func CanSee(u *vouch.User, r *vouch.Request) bool {
-	return u.Can(vouch.PermManageProgram) || r.RequesterID == u.ID
-}
-
-// Visible reports whether u may see r: CanSee, or u owns the account of a
-// reference asked for it (they approve asks and are told about them).
-func (s *Service) Visible(ctx context.Context, u *vouch.User, r *vouch.Request) (bool, error) {
-	if CanSee(u, r) {
-		return true, nil
-	}
-	owners, err := s.db.AskedAccountOwners(ctx, r.ID)
-	return slices.Contains(owners, u.ID), err
-}
-
 // Ask picks a reference for a request. The reference must be among the
 // request's matches (the hard rules hold). The advocate is mailed a signed
 // link, or the account owner is asked to approve first when the activity
@@ -199,7 +222,7 @@ func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int6
 	if err != nil {
 		return nil, err
 	}
-	if !CanPick(by, req) {
+	if !vouch.CanPick(by, req) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team picks references for this request.")
 	}
 	res, err := s.Matches(ctx, req, -1) // every eligible candidate: the one picked may rank anywhere
@@ -227,7 +250,7 @@ func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int6
 	ask := &vouch.Ask{RequestID: req.ID, ReferenceID: ref.ID, Score: m.Score, Reasons: m.Reasons, State: vouch.AskPending}
 	needApproval := rule.Approval && acct.OwnerID != 0 && acct.OwnerID != by.ID
 	var out vouch.Outgoing
-	var link store.NewLink
+	var link vouch.NewLink
 	ownerName, ownerEmail := s.userName(ctx, acct.OwnerID)
 	if needApproval {
 		ask.State = vouch.AskAwaitingApproval
@@ -244,7 +267,7 @@ func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int6
 		if err != nil {
 			return nil, err
 		}
-		token, link = s.newLink(store.LinkAnswer, tm.askTTL)
+		token, link = s.newLink(vouch.LinkAnswer, tm.askTTL)
 		out.Mails = append(out.Mails, s.askMail(ctx, req, opp, ref, token, link.ExpiresAt, false))
 		if acct.OwnerID != 0 && acct.OwnerID != by.ID {
 			out.Notifications = append(out.Notifications, vouch.Notification{UserID: acct.OwnerID,
@@ -323,18 +346,18 @@ func (s *Service) Approve(ctx context.Context, by *vouch.User, askID int64, appr
 		return nil, err
 	}
 	req, ref, opp := sc.req, sc.ref, sc.opp
-	if by.ID != sc.acct.OwnerID && !by.Can(vouch.PermManageProgram) {
+	if !vouch.CanApprove(by, sc.acct.OwnerID) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the account owner or the program team can approve this ask.")
 	}
 	var out vouch.Outgoing
-	var link store.NewLink
+	var link vouch.NewLink
 	if approve {
 		var token string
 		tm, err := s.timing(ctx)
 		if err != nil {
 			return nil, err
 		}
-		token, link = s.newLink(store.LinkAnswer, tm.askTTL)
+		token, link = s.newLink(vouch.LinkAnswer, tm.askTTL)
 		out.Mails = append(out.Mails, s.askMail(ctx, req, opp, ref, token, link.ExpiresAt, false))
 	}
 	for _, id := range distinct(req.RequesterID, req.AssigneeID) {
@@ -384,7 +407,7 @@ func (s *Service) Withdraw(ctx context.Context, by *vouch.User, askID int64, rea
 	if err != nil {
 		return nil, err
 	}
-	if !CanPick(by, sc.req) {
+	if !vouch.CanPick(by, sc.req) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team (or the requester, on a self-serve request) can withdraw this ask.")
 	}
 	return s.db.WithdrawAsk(ctx, askID, reason, vouch.Outgoing{})
@@ -416,17 +439,17 @@ func (s *Service) OpenLink(ctx context.Context, token string) (*LinkView, error)
 		return nil, ErrBadLink
 	}
 	if l.UsedAt != nil {
-		return nil, store.ErrLinkUsed
+		return nil, vouch.ErrLinkUsed
 	}
 	if !s.now().Before(l.ExpiresAt) {
-		return nil, store.ErrLinkExpired
+		return nil, vouch.ErrLinkExpired
 	}
 	v := &LinkView{Purpose: purpose, ExpiresAt: l.ExpiresAt}
 	if v.Ask, err = s.db.Ask(ctx, l.AskID); err != nil {
 		return nil, err
 	}
-	if purpose == store.LinkAnswer && v.Ask.State != vouch.AskPending {
-		return nil, store.AskNotOpen(v.Ask.State)
+	if purpose == vouch.LinkAnswer && v.Ask.State != vouch.AskPending {
+		return nil, vouch.AskNotOpen(v.Ask.State)
 	}
 	if v.Request, err = s.db.Request(ctx, v.Ask.RequestID); err != nil {
 		return nil, err
@@ -452,13 +475,13 @@ func advocateActor(ctx context.Context, v *LinkView) context.Context {
 
 // Answer records the advocate's answer given through a link. Accepting
 // books capacity; when it is gone meanwhile the answer is
-// store.ErrNoLongerAvailable and nothing changes.
+// vouch.ErrNoLongerAvailable and nothing changes.
 func (s *Service) Answer(ctx context.Context, token string, ans vouch.Answer) (*vouch.Ask, error) {
 	v, err := s.OpenLink(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	if v.Purpose != store.LinkAnswer {
+	if v.Purpose != vouch.LinkAnswer {
 		return nil, ErrBadLink
 	}
 	_, hash, _ := s.checkLink(token)
@@ -487,7 +510,7 @@ func (s *Service) Schedule(ctx context.Context, by *vouch.User, askID int64, sch
 		return nil, err
 	}
 	a, req, ref, acct, opp := sc.ask, sc.req, sc.ref, sc.acct, sc.opp
-	if !CanPick(by, req) {
+	if !vouch.CanPick(by, req) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team schedules this request.")
 	}
 	if err := sched.Validate(); err != nil {
@@ -533,17 +556,17 @@ func (s *Service) Complete(ctx context.Context, by *vouch.User, askID int64, out
 		return nil, err
 	}
 	req, ref := sc.req, sc.ref
-	if !CanPick(by, req) {
+	if !vouch.CanPick(by, req) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team completes this request.")
 	}
 	var out vouch.Outgoing
-	var links []store.NewLink
-	if outcome == store.OutcomeCompleted {
+	var links []vouch.NewLink
+	if outcome == vouch.OutcomeCompleted {
 		sellerName, sellerEmail := s.userName(ctx, req.RequesterID)
 		kind := strings.ToLower(s.typeName(req.ActivityTypeID))
-		sellerToken, sl := s.newLink(store.LinkSellerFeedback, FeedbackTTL)
-		advocateToken, al := s.newLink(store.LinkAdvocateFeedback, FeedbackTTL)
-		links = []store.NewLink{sl, al}
+		sellerToken, sl := s.newLink(vouch.LinkSellerFeedback, FeedbackTTL)
+		advocateToken, al := s.newLink(vouch.LinkAdvocateFeedback, FeedbackTTL)
+		links = []vouch.NewLink{sl, al}
 		out.Mails = []vouch.Mail{
 			{To: sellerEmail, Subject: fmt.Sprintf("How was the %s with %s?", kind, ref.Name), RequestID: req.ID,
 				Body: fmt.Sprintf("Hello %s,\n\nHow helpful was the %s with %s? Did it influence the deal? Two questions, one minute:\n%s\n",
@@ -565,10 +588,10 @@ func (s *Service) Feedback(ctx context.Context, token string, f *vouch.Feedback)
 		return err
 	}
 	switch v.Purpose {
-	case store.LinkSellerFeedback:
+	case vouch.LinkSellerFeedback:
 		f.Source = vouch.FeedbackSeller
 		ctx = vouch.WithActor(ctx, vouch.Actor{UserID: v.Request.RequesterID, Label: "seller feedback link"})
-	case store.LinkAdvocateFeedback:
+	case vouch.LinkAdvocateFeedback:
 		f.Source = vouch.FeedbackAdvocate
 		ctx = advocateActor(ctx, v)
 	default:
@@ -615,6 +638,18 @@ func (s *Service) Assign(ctx context.Context, by *vouch.User, id int64, version 
 	if !by.Can(vouch.PermManageProgram) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team assigns requests.")
 	}
+	if assigneeID != 0 {
+		a, err := s.db.User(ctx, assigneeID)
+		if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+			return nil, &vouch.Error{Code: vouch.EINVALID, Message: "Requests are assigned to members of the program team only.",
+				Fields: map[string]string{"assignee": "is not a known user"}}
+		} else if err != nil {
+			return nil, err
+		}
+		if err := vouch.CheckAssignee(a); err != nil {
+			return nil, err
+		}
+	}
 	var out vouch.Outgoing
 	if assigneeID != 0 && assigneeID != by.ID {
 		out.Notifications = append(out.Notifications, vouch.Notification{UserID: assigneeID,
@@ -629,7 +664,7 @@ func (s *Service) Message(ctx context.Context, by *vouch.User, id int64, body st
 	if err != nil {
 		return err
 	}
-	if !CanSee(by, req) {
+	if !vouch.CanSeeRequest(by, req) {
 		return vouch.Errorf(vouch.EFORBIDDEN, "This request is not yours.")
 	}
 	var out vouch.Outgoing
@@ -696,7 +731,7 @@ func (s *Service) remind(ctx context.Context, a *vouch.Ask, since time.Time, ask
 	if a.SentAt != nil {
 		ttl = a.SentAt.Add(askTTL).Sub(s.now())
 	}
-	token, link := s.newLink(store.LinkAnswer, ttl)
+	token, link := s.newLink(vouch.LinkAnswer, ttl)
 	out := vouch.Outgoing{Mails: []vouch.Mail{s.askMail(ctx, req, opp, ref, token, link.ExpiresAt, true)}}
 	return s.db.RemindAsk(ctx, a.ID, since, link, out)
 }

@@ -107,9 +107,9 @@ func (l *loop) request(t *testing.T, prospect string) *vouch.Request {
 }
 
 // mails returns the outbox, oldest first.
-func (l *loop) mails(t *testing.T) []store.OutboxMail {
+func (l *loop) mails(t *testing.T) []vouch.OutboxMail {
 	t.Helper()
-	list, _, err := l.db.ListOutbox(context.Background(), store.OutboxFilter{Limit: 500})
+	list, _, err := l.db.ListOutbox(context.Background(), vouch.OutboxFilter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,9 +120,9 @@ func (l *loop) mails(t *testing.T) []store.OutboxMail {
 }
 
 // mailsTo returns the mails to addr queued after the first skip mails.
-func (l *loop) mailsTo(t *testing.T, addr string, skip int) []store.OutboxMail {
+func (l *loop) mailsTo(t *testing.T, addr string, skip int) []vouch.OutboxMail {
 	t.Helper()
-	var out []store.OutboxMail
+	var out []vouch.OutboxMail
 	for _, m := range l.mails(t)[skip:] {
 		if m.To == addr {
 			out = append(out, m)
@@ -134,7 +134,7 @@ func (l *loop) mailsTo(t *testing.T, addr string, skip int) []store.OutboxMail {
 var linkRE = regexp.MustCompile(regexp.QuoteMeta(base) + `/([af])/([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)`)
 
 // token returns the token of the one link of kind ("a" or "f") in a mail.
-func token(t *testing.T, m store.OutboxMail, kind string) string {
+func token(t *testing.T, m vouch.OutboxMail, kind string) string {
 	t.Helper()
 	found := linkRE.FindAllStringSubmatch(m.Body, -1)
 	if len(found) != 1 || found[0][1] != kind {
@@ -210,7 +210,7 @@ func TestAskMailsASignedSingleUseLink(t *testing.T) {
 		if _, err := other.OpenLink(context.Background(), tok); err != nil {
 			t.Errorf("another instance opens the link: %v", err)
 		}
-		if v.Purpose != store.LinkAnswer || v.Ask.ID != ask.ID || v.Reference.ID != maya.ID || v.Opportunity.Prospect != "Contoso" ||
+		if v.Purpose != vouch.LinkAnswer || v.Ask.ID != ask.ID || v.Reference.ID != maya.ID || v.Opportunity.Prospect != "Contoso" ||
 			v.Seller != l.seller.Name || v.Activity != "Call" || v.Account.ID != l.acct.ID {
 			t.Errorf("link view %+v", v)
 		}
@@ -268,10 +268,10 @@ func TestAskMailsASignedSingleUseLink(t *testing.T) {
 			t.Errorf("audit of the answer %+v", entries)
 		}
 		// Used: the page and the answer say so; nothing changes.
-		if _, err := l.s.OpenLink(context.Background(), tok); !errors.Is(err, store.ErrLinkUsed) {
+		if _, err := l.s.OpenLink(context.Background(), tok); !errors.Is(err, vouch.ErrLinkUsed) {
 			t.Errorf("opening a used link: %v", err)
 		}
-		if _, err := l.s.Answer(context.Background(), tok, vouch.Answer{Action: vouch.AnswerOptOut}); !errors.Is(err, store.ErrLinkUsed) {
+		if _, err := l.s.Answer(context.Background(), tok, vouch.Answer{Action: vouch.AnswerOptOut}); !errors.Is(err, vouch.ErrLinkUsed) {
 			t.Errorf("answering through a used link: %v", err)
 		}
 		if r, _ := db.Reference(context.Background(), maya.ID); r.Status != vouch.StatusActive {
@@ -297,10 +297,10 @@ func TestAskMailsASignedSingleUseLink(t *testing.T) {
 		}
 		tok2 := token(t, l.mailsTo(t, eli.Email, 0)[0], "a")
 		l.now = l.now.Add(fulfillment.AskTTL)
-		if _, err := l.s.OpenLink(context.Background(), tok2); !errors.Is(err, store.ErrLinkExpired) {
+		if _, err := l.s.OpenLink(context.Background(), tok2); !errors.Is(err, vouch.ErrLinkExpired) {
 			t.Errorf("opening an expired link: %v", err)
 		}
-		if _, err := l.s.Answer(context.Background(), tok2, vouch.Answer{Action: vouch.AnswerAccept}); !errors.Is(err, store.ErrLinkExpired) {
+		if _, err := l.s.Answer(context.Background(), tok2, vouch.Answer{Action: vouch.AnswerAccept}); !errors.Is(err, vouch.ErrLinkExpired) {
 			t.Errorf("answering through an expired link: %v", err)
 		}
 		if got, _ := db.Ask(context.Background(), ask2.ID); got.State != vouch.AskPending {
@@ -351,7 +351,7 @@ func TestAcceptAfterTheSlotWasTaken(t *testing.T) {
 		if _, err := l.s.Answer(context.Background(), toks[0], vouch.Answer{Action: vouch.AnswerAccept}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := l.s.Answer(context.Background(), toks[1], vouch.Answer{Action: vouch.AnswerAccept}); !errors.Is(err, store.ErrNoLongerAvailable) {
+		if _, err := l.s.Answer(context.Background(), toks[1], vouch.Answer{Action: vouch.AnswerAccept}); !errors.Is(err, vouch.ErrNoLongerAvailable) {
 			t.Errorf("the second accept: %v, want ErrNoLongerAvailable", err)
 		}
 		// Nothing changed: the advocate may still decline through the same link.
@@ -474,7 +474,7 @@ func TestCompleteAsksForFeedback(t *testing.T) {
 
 		l.now = at.Add(2 * time.Hour)
 		before = len(l.mails(t))
-		done, err := l.s.Complete(l.ctx(l.pm), l.pm, ask.ID, store.OutcomeCompleted, vouch.Date{})
+		done, err := l.s.Complete(l.ctx(l.pm), l.pm, ask.ID, vouch.OutcomeCompleted, vouch.Date{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -501,11 +501,11 @@ func TestCompleteAsksForFeedback(t *testing.T) {
 			t.Fatal("seller and advocate got the same link")
 		}
 		sv, err := l.s.OpenLink(context.Background(), sellerTok)
-		if err != nil || sv.Purpose != store.LinkSellerFeedback {
+		if err != nil || sv.Purpose != vouch.LinkSellerFeedback {
 			t.Fatalf("seller's feedback link: %+v %v", sv, err)
 		}
 		av, err := l.s.OpenLink(context.Background(), advocateTok)
-		if err != nil || av.Purpose != store.LinkAdvocateFeedback {
+		if err != nil || av.Purpose != vouch.LinkAdvocateFeedback {
 			t.Fatalf("advocate's feedback link: %+v %v", av, err)
 		}
 		// A feedback link answers no ask.
@@ -527,7 +527,7 @@ func TestCompleteAsksForFeedback(t *testing.T) {
 			t.Errorf("feedback %+v %v", fb, err)
 		}
 		for _, tok := range []string{sellerTok, advocateTok} {
-			if err := l.s.Feedback(context.Background(), tok, &vouch.Feedback{Rating: 1, Influenced: &yes}); !errors.Is(err, store.ErrLinkUsed) {
+			if err := l.s.Feedback(context.Background(), tok, &vouch.Feedback{Rating: 1, Influenced: &yes}); !errors.Is(err, vouch.ErrLinkUsed) {
 				t.Errorf("feedback twice through one link: %v", err)
 			}
 		}
@@ -542,12 +542,12 @@ func TestCompleteAsksForFeedback(t *testing.T) {
 			t.Fatal(err)
 		}
 		before = len(l.mails(t))
-		if _, err := l.s.Complete(l.ctx(l.pm), l.pm, a2.ID, store.OutcomeCompleted, vouch.DateOf(l.now)); err != nil {
+		if _, err := l.s.Complete(l.ctx(l.pm), l.pm, a2.ID, vouch.OutcomeCompleted, vouch.DateOf(l.now)); err != nil {
 			t.Fatal(err)
 		}
 		late := token(t, l.mailsTo(t, ivy.Email, before)[0], "f")
 		l.now = l.now.Add(fulfillment.FeedbackTTL)
-		if err := l.s.Feedback(context.Background(), late, &vouch.Feedback{Rating: 3}); !errors.Is(err, store.ErrLinkExpired) {
+		if err := l.s.Feedback(context.Background(), late, &vouch.Feedback{Rating: 3}); !errors.Is(err, vouch.ErrLinkExpired) {
 			t.Errorf("feedback through an expired link: %v", err)
 		}
 	})
@@ -566,11 +566,11 @@ func TestNoShowAsksForNoFeedback(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := len(l.mails(t))
-		got, err := l.s.Complete(l.ctx(l.pm), l.pm, ask.ID, store.OutcomeNoShow, vouch.Date{})
+		got, err := l.s.Complete(l.ctx(l.pm), l.pm, ask.ID, vouch.OutcomeNoShow, vouch.Date{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Outcome != store.OutcomeNoShow || len(l.mails(t)) != before {
+		if got.Outcome != vouch.OutcomeNoShow || len(l.mails(t)) != before {
 			t.Errorf("no-show: ask %+v, %d new mails", got, len(l.mails(t))-before)
 		}
 		if r, _ := db.Request(context.Background(), req.ID); r.State != vouch.RequestInProgress {
@@ -592,7 +592,7 @@ func TestRemindThenExpire(t *testing.T) {
 		sent := l.now
 		first := token(t, l.mailsTo(t, maya.Email, 0)[0], "a")
 
-		remind := func() []store.OutboxMail {
+		remind := func() []vouch.OutboxMail {
 			t.Helper()
 			n := len(l.mails(t))
 			if err := l.s.Remind(ctx); err != nil {
@@ -690,13 +690,13 @@ func TestRefusedRequestLeavesNoOpportunity(t *testing.T) {
 		}
 		// A bad opportunity is refused as well, and creates no request.
 		r := vouch.Request{ActivityTypeID: l.call, DueDate: vouch.DateOf(l.now).AddDays(5)}
-		if err := l.s.CreateRequest(l.ctx(l.seller), l.seller, &r, &vouch.Opportunity{Name: "Deal", Currency: "dollars"}); vouch.ErrorFields(err)["currency"] == "" {
+		if err := l.s.CreateRequest(l.ctx(l.seller), l.seller, &r, &vouch.Opportunity{Name: "Deal", Currency: "dollars"}); vouch.ErrorFields(err)["opportunity.currency"] == "" {
 			t.Errorf("request with a bad opportunity: %v", err)
 		}
-		if _, n, _ := db.ListOpportunities(context.Background(), store.OpportunityFilter{}); n != 0 {
+		if _, n, _ := db.ListOpportunities(context.Background(), vouch.OpportunityFilter{}); n != 0 {
 			t.Errorf("refused requests left %d opportunities", n)
 		}
-		if _, n, _ := db.ListRequests(context.Background(), store.RequestFilter{}); n != 0 {
+		if _, n, _ := db.ListRequests(context.Background(), vouch.RequestFilter{}); n != 0 {
 			t.Errorf("refused requests left %d requests", n)
 		}
 		// Fixed, it is stored with its opportunity, owned by the seller.

@@ -253,7 +253,7 @@ func (s *Sender) client() (*mail.Client, error) {
 
 // message builds the mail as it is sent: every attempt the same, with the
 // Message-ID fixed when it was queued.
-func (s *Sender) message(m store.OutboxMail) (*mail.Msg, error) {
+func (s *Sender) message(m vouch.OutboxMail) (*mail.Msg, error) {
 	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	if err := msg.From(s.cfg.From); err != nil {
 		return nil, fmt.Errorf("sender address %q: %w", s.cfg.From, err)
@@ -290,7 +290,7 @@ func permanent(err error) bool {
 	return false
 }
 
-func (s *Sender) failed(ctx context.Context, m store.OutboxMail, err error, giveUp bool) {
+func (s *Sender) failed(ctx context.Context, m vouch.OutboxMail, err error, giveUp bool) {
 	msg := err.Error()
 	if giveUp {
 		if err := s.db.GiveUpMail(ctx, m.ID, msg); err != nil {
@@ -304,14 +304,14 @@ func (s *Sender) failed(ctx context.Context, m store.OutboxMail, err error, give
 	if err := s.db.MarkMailFailed(ctx, m.ID, msg, next); err != nil {
 		s.log.Error("recording a mail failure", "id", m.ID, "err", err)
 	}
-	if attempt >= store.MailMaxAttempts {
+	if attempt >= vouch.MailMaxAttempts {
 		s.log.Warn("mail failed: giving up", "id", m.ID, "to", m.To, "attempts", attempt, "err", msg)
 		return
 	}
 	s.log.Warn("mail not sent: will retry", "id", m.ID, "to", m.To, "attempt", attempt, "next", next, "err", msg)
 }
 
-func (s *Sender) release(ctx context.Context, m store.OutboxMail) {
+func (s *Sender) release(ctx context.Context, m vouch.OutboxMail) {
 	if err := s.db.ReleaseMail(ctx, m.ID); err != nil {
 		s.log.Error("releasing a mail", "id", m.ID, "err", err)
 	}

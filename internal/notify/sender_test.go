@@ -52,9 +52,9 @@ func queue(t *testing.T, db *store.DB, mails ...vouch.Mail) {
 }
 
 // outbox returns every mail of the outbox, oldest first.
-func outbox(t *testing.T, db *store.DB) []store.OutboxMail {
+func outbox(t *testing.T, db *store.DB) []vouch.OutboxMail {
 	t.Helper()
-	list, _, err := db.ListOutbox(ctx, store.OutboxFilter{Limit: 500})
+	list, _, err := db.ListOutbox(ctx, vouch.OutboxFilter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestSenderDeliversOnce(t *testing.T) {
 			t.Errorf("the sink has %d mails, want 2: each once", n)
 		}
 		for _, m := range outbox(t, db) {
-			if m.Status != store.MailSent || m.Attempts != 1 || m.SentAt == nil || m.LastError != "" {
+			if m.Status != vouch.MailSent || m.Attempts != 1 || m.SentAt == nil || m.LastError != "" {
 				t.Errorf("outbox row after sending: %+v", m)
 			}
 		}
@@ -142,7 +142,7 @@ func TestSenderBacksOffAfterTemporaryFailure(t *testing.T) {
 		t.Fatalf("SendDue = %d, %v", n, err)
 	}
 	m := outbox(t, db)[0]
-	if m.Status != store.MailPending || m.Attempts != 1 || !strings.Contains(m.LastError, "451") || !strings.Contains(m.LastError, "try again later") {
+	if m.Status != vouch.MailPending || m.Attempts != 1 || !strings.Contains(m.LastError, "451") || !strings.Contains(m.LastError, "try again later") {
 		t.Errorf("after a 451: %+v", m)
 	}
 	if wait := m.NextAttemptAt.Sub(clk.Now()); wait < 50*time.Second || wait > 70*time.Second {
@@ -161,7 +161,7 @@ func TestSenderBacksOffAfterTemporaryFailure(t *testing.T) {
 		t.Fatalf("SendDue after the backoff = %d, %v", n, err)
 	}
 	m = outbox(t, db)[0]
-	if m.Status != store.MailSent || m.Attempts != 2 || len(sink.Messages()) != 1 {
+	if m.Status != vouch.MailSent || m.Attempts != 2 || len(sink.Messages()) != 1 {
 		t.Errorf("after the retry: %+v; sink has %d", m, len(sink.Messages()))
 	}
 }
@@ -179,7 +179,7 @@ func TestSenderRetriesUntilDelivered(t *testing.T) {
 		for sink.Attempts() < 3 && time.Now().Before(deadline) {
 			time.Sleep(10 * time.Millisecond)
 		}
-		if m := outbox(t, db)[0]; m.Attempts < 2 || !strings.Contains(m.LastError, "greylisted") || m.Status != store.MailPending {
+		if m := outbox(t, db)[0]; m.Attempts < 2 || !strings.Contains(m.LastError, "greylisted") || m.Status != vouch.MailPending {
 			t.Errorf("while refused: %+v", m)
 		}
 		sink.Reject(0, "")
@@ -188,7 +188,7 @@ func TestSenderRetriesUntilDelivered(t *testing.T) {
 		if n := len(sink.Messages()); n != 1 {
 			t.Errorf("delivered %d times, want once", n)
 		}
-		if m := outbox(t, db)[0]; m.Status != store.MailSent || m.Attempts < 3 {
+		if m := outbox(t, db)[0]; m.Status != vouch.MailSent || m.Attempts < 3 {
 			t.Errorf("after delivery: %+v", m)
 		}
 	})
@@ -208,13 +208,13 @@ func TestSenderGivesUpOnRefusedRecipient(t *testing.T) {
 		t.Fatalf("SendDue = %d, %v", n, err)
 	}
 	rows := outbox(t, db)
-	if rows[0].Status != store.MailFailed || rows[0].Attempts != 1 || !strings.Contains(rows[0].LastError, "550") {
+	if rows[0].Status != vouch.MailFailed || rows[0].Attempts != 1 || !strings.Contains(rows[0].LastError, "550") {
 		t.Errorf("refused recipient: %+v", rows[0])
 	}
-	if rows[1].Status != store.MailFailed || !strings.Contains(rows[1].LastError, "not an address") {
+	if rows[1].Status != vouch.MailFailed || !strings.Contains(rows[1].LastError, "not an address") {
 		t.Errorf("bad address: %+v", rows[1])
 	}
-	if rows[2].Status != store.MailSent || len(sink.Messages()) != 1 || sink.Messages()[0].Subject != "Fine" {
+	if rows[2].Status != vouch.MailSent || len(sink.Messages()) != 1 || sink.Messages()[0].Subject != "Fine" {
 		t.Errorf("the good mail after two refusals: %+v; sink %d", rows[2], len(sink.Messages()))
 	}
 }
@@ -233,7 +233,7 @@ func TestSenderRecordsUnreachableServer(t *testing.T) {
 		t.Fatalf("SendDue = %d, %v", n, err)
 	}
 	for _, m := range outbox(t, db) {
-		if m.Status != store.MailPending || m.Attempts != 1 || !strings.Contains(m.LastError, "connecting to 127.0.0.1") {
+		if m.Status != vouch.MailPending || m.Attempts != 1 || !strings.Contains(m.LastError, "connecting to 127.0.0.1") {
 			t.Errorf("after a refused connection: %+v", m)
 		}
 	}
@@ -250,7 +250,7 @@ func TestSenderStartTLSAndAuth(t *testing.T) {
 	bad := notify.NewSender(db, cfg, quiet)
 	bad.TLSConfig, bad.Clock = sink.ClientTLS(), clk
 	bad.SendDue(ctx)
-	if m := outbox(t, db)[0]; m.Status != store.MailPending || m.Attempts != 1 || m.LastError == "" {
+	if m := outbox(t, db)[0]; m.Status != vouch.MailPending || m.Attempts != 1 || m.LastError == "" {
 		t.Errorf("with a wrong password: %+v", m)
 	}
 
@@ -261,7 +261,7 @@ func TestSenderStartTLSAndAuth(t *testing.T) {
 	if n, err := good.SendDue(ctx); n != 1 || err != nil {
 		t.Fatalf("SendDue = %d, %v", n, err)
 	}
-	if m := outbox(t, db)[0]; m.Status != store.MailSent || len(sink.Messages()) != 1 {
+	if m := outbox(t, db)[0]; m.Status != vouch.MailSent || len(sink.Messages()) != 1 {
 		t.Errorf("over STARTTLS with the password: %+v", m)
 	}
 
@@ -271,7 +271,7 @@ func TestSenderStartTLSAndAuth(t *testing.T) {
 	s.Clock = clk
 	queue(t, db, vouch.Mail{To: "bob@example.com", Subject: "Not in clear", Body: "b"})
 	s.SendDue(ctx)
-	if m := outbox(t, db)[1]; m.Status != store.MailPending || m.Attempts != 1 || !strings.Contains(strings.ToLower(m.LastError), "starttls") {
+	if m := outbox(t, db)[1]; m.Status != vouch.MailPending || m.Attempts != 1 || !strings.Contains(strings.ToLower(m.LastError), "starttls") {
 		t.Errorf("to a server without STARTTLS: %+v", m)
 	}
 	if len(plain.Messages()) != 0 {
@@ -318,7 +318,7 @@ func TestTwoSendersNeverDeliverTwice(t *testing.T) {
 			}
 		}
 		for _, m := range outbox(t, db) {
-			if m.Status != store.MailSent || m.Attempts != 1 {
+			if m.Status != vouch.MailSent || m.Attempts != 1 {
 				t.Errorf("outbox row: %+v", m)
 			}
 		}
@@ -373,7 +373,7 @@ func TestSenderWithoutSMTPKeepsMail(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run without an SMTP host did not return")
 	}
-	if m := outbox(t, db)[0]; m.Status != store.MailPending || m.Attempts != 0 {
+	if m := outbox(t, db)[0]; m.Status != vouch.MailPending || m.Attempts != 0 {
 		t.Errorf("mail without SMTP: %+v", m)
 	}
 }

@@ -416,7 +416,7 @@ func TestMatchReadsAsksFromTheDatabase(t *testing.T) {
 				t.Fatal(err)
 			}
 			if err := db.CreateAsk(ctx, &vouch.Ask{RequestID: req.ID, ReferenceID: f.ids[ref], State: vouch.AskAwaitingApproval},
-				store.NewLink{}, vouch.Outgoing{}); err != nil {
+				vouch.NewLink{}, vouch.Outgoing{}); err != nil {
 				t.Fatal(err)
 			}
 		}

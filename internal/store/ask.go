@@ -6,37 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
-
-// Link purposes: what a signed link lets its holder do.
-const (
-	LinkAnswer           = "answer"            // the advocate answers an ask
-	LinkSellerFeedback   = "seller_feedback"   // the seller rates a completed ask
-	LinkAdvocateFeedback = "advocate_feedback" // the advocate rates a completed ask
-)
-
-// NewLink is a signed link to store with a change: only the hash of its
-// secret part is kept, so a copy of the database cannot be used to answer.
-type NewLink struct {
-	Purpose   string
-	NonceHash string
-	ExpiresAt time.Time
-}
-
-// Link is a stored signed link.
-type Link struct {
-	ID        int64
-	Purpose   string
-	AskID     int64
-	CreatedAt time.Time
-	ExpiresAt time.Time
-	UsedAt    *time.Time
-}
 
 const askColumns = `id, request_id, ref_id, state, score, reasons, created_at, sent_at, answered_at, reminded_at, reminders,
 	answer_note, proposed_times, scheduled_at, duration_minutes, meeting_url, outcome, COALESCE(activity_id, 0), version`
@@ -120,9 +94,6 @@ func stateIn(states []vouch.AskState) (string, []any) {
 	return "state IN (" + placeholders(len(states)) + ")", args
 }
 
-// openAskStates are the states in which an ask holds or may hold its reference.
-var openAskStates = []vouch.AskState{vouch.AskAwaitingApproval, vouch.AskPending, vouch.AskAccepted, vouch.AskScheduled}
-
 // AskedForOpportunity returns the references already asked for any request
 // of the opportunity: a customer is not asked twice for one deal.
 func (db *DB) AskedForOpportunity(ctx context.Context, opportunityID int64) (map[int64]bool, error) {
@@ -135,7 +106,7 @@ func (db *DB) AskedForOpportunity(ctx context.Context, opportunityID int64) (map
 	return out, err
 }
 
-func (tx *Tx) addLink(askID int64, l NewLink) error {
+func (tx *Tx) addLink(askID int64, l vouch.NewLink) error {
 	if l.NonceHash == "" {
 		return nil
 	}
@@ -145,41 +116,33 @@ func (tx *Tx) addLink(askID int64, l NewLink) error {
 }
 
 // LinkByHash reads the link whose secret hashes to hash.
-func (db *DB) LinkByHash(ctx context.Context, hash string) (*Link, error) {
-	l := &Link{}
+func (db *DB) LinkByHash(ctx context.Context, hash string) (*vouch.Link, error) {
+	l := &vouch.Link{}
 	var used sql.NullTime
 	err := db.queryRow(ctx, `SELECT id, purpose, ask_id, created_at, expires_at, used_at FROM links WHERE nonce_hash = ?`, hash).
 		Scan(&l.ID, &l.Purpose, &l.AskID, &l.CreatedAt, &l.ExpiresAt, &used)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, vouch.Errorf(vouch.ENOTFOUND, "This link is not valid.")
+		return nil, vouch.ErrLinkInvalid
 	}
 	l.CreatedAt, l.ExpiresAt, l.UsedAt = l.CreatedAt.UTC(), l.ExpiresAt.UTC(), nullTime(used)
 	return l, err
 }
 
-// Link errors people see on the public pages.
-var (
-	ErrLinkUsed    = vouch.Errorf(vouch.ECONFLICT, "This link has already been used.")
-	ErrLinkExpired = vouch.Errorf(vouch.ECONFLICT, "This link has expired.")
-)
-
 // useLink marks the link used, once: a second use, or a use after it
 // expired, changes nothing and says why.
-func (tx *Tx) useLink(hash, purpose string) (*Link, error) {
-	l := &Link{}
+func (tx *Tx) useLink(hash, purpose string) (*vouch.Link, error) {
+	l := &vouch.Link{}
 	var used sql.NullTime
 	err := tx.queryRow(`SELECT id, purpose, ask_id, expires_at, used_at FROM links WHERE nonce_hash = ?`, hash).
 		Scan(&l.ID, &l.Purpose, &l.AskID, &l.ExpiresAt, &used)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && l.Purpose != purpose) {
-		return nil, vouch.Errorf(vouch.ENOTFOUND, "This link is not valid.")
+		return nil, vouch.ErrLinkInvalid
 	} else if err != nil {
 		return nil, err
 	}
-	if used.Valid {
-		return nil, ErrLinkUsed
-	}
-	if !tx.now.Before(l.ExpiresAt) {
-		return nil, ErrLinkExpired
+	l.UsedAt = nullTime(used)
+	if err := vouch.CheckLinkUse(l, tx.now); err != nil {
+		return nil, err
 	}
 	res, err := tx.exec(`UPDATE links SET used_at = ? WHERE id = ? AND used_at IS NULL`, tx.now, l.ID)
 	if err != nil {
@@ -188,7 +151,7 @@ func (tx *Tx) useLink(hash, purpose string) (*Link, error) {
 	if n, err := res.RowsAffected(); err != nil {
 		return nil, err
 	} else if n == 0 {
-		return nil, ErrLinkUsed
+		return nil, vouch.ErrLinkUsed
 	}
 	return l, nil
 }
@@ -196,7 +159,7 @@ func (tx *Tx) useLink(hash, purpose string) (*Link, error) {
 // CreateAsk records that a reference is asked for a request: a.State is
 // pending (the advocate is mailed the link) or awaiting_approval (the
 // account owner approves first). The request moves on accordingly.
-func (db *DB) CreateAsk(ctx context.Context, a *vouch.Ask, link NewLink, out vouch.Outgoing) error {
+func (db *DB) CreateAsk(ctx context.Context, a *vouch.Ask, link vouch.NewLink, out vouch.Outgoing) error {
 	if a.State != vouch.AskPending && a.State != vouch.AskAwaitingApproval {
 		return fmt.Errorf("create ask: state %q", a.State)
 	}
@@ -205,14 +168,14 @@ func (db *DB) CreateAsk(ctx context.Context, a *vouch.Ask, link NewLink, out vou
 		if err != nil {
 			return err
 		}
-		if req.State.Closed() {
-			return vouch.Errorf(vouch.ECONFLICT, "This request is %s; nobody can be asked for it any more.", strings.ToLower(req.State.Label()))
+		if err := vouch.CheckRequestTakesAsks(req); err != nil {
+			return err
 		}
 		ref, err := tx.reference(a.ReferenceID)
 		if err != nil {
 			return err
 		}
-		if err := askable(ref, req, tx.today()); err != nil {
+		if err := vouch.CheckAskable(ref, req, tx.today()); err != nil {
 			return err
 		}
 		var n int
@@ -221,7 +184,7 @@ func (db *DB) CreateAsk(ctx context.Context, a *vouch.Ask, link NewLink, out vou
 			return err
 		}
 		if n > 0 {
-			return vouch.Errorf(vouch.ECONFLICT, "%s has already been asked for this opportunity.", ref.Name)
+			return vouch.ErrAskedBefore(ref.Name)
 		}
 		if a.Reasons == nil {
 			a.Reasons = []vouch.Reason{}
@@ -247,25 +210,11 @@ func (db *DB) CreateAsk(ctx context.Context, a *vouch.Ask, link NewLink, out vou
 				return err
 			}
 		}
-		body := "Asked " + ref.Name
-		if a.State == vouch.AskAwaitingApproval {
-			body = ref.Name + " picked; waiting for the account owner's approval"
-		}
-		if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventAsk, ReferenceID: a.ReferenceID, Body: body}); err != nil {
+		if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventAsk, ReferenceID: a.ReferenceID,
+			Body: vouch.AskedEvent(ref.Name, a.State)}); err != nil {
 			return err
 		}
-		next := vouch.RequestAwaitingAdvocate
-		if a.State == vouch.AskAwaitingApproval {
-			// Only a submitted request moves on to in progress. One that
-			// already waits on another advocate (or is scheduled) stays:
-			// sent back to in progress it could never become scheduled or
-			// completed when that advocate's call happens.
-			next = req.State
-			if req.State == vouch.RequestSubmitted {
-				next = vouch.RequestInProgress
-			}
-		}
-		if err := tx.moveRequest(a.RequestID, next, ""); err != nil {
+		if err := tx.moveRequest(a.RequestID, vouch.RequestStateAfterAsk(req.State, a.State), ""); err != nil {
 			return err
 		}
 		if err := tx.send(fillRequestID(out, a.RequestID)); err != nil {
@@ -278,29 +227,22 @@ func (db *DB) CreateAsk(ctx context.Context, a *vouch.Ask, link NewLink, out vou
 	})
 }
 
-// askable checks the hard rules that do not depend on capacity: a
-// reference must be active and have agreed to the activity type.
-func askable(ref *vouch.Reference, req *vouch.Request, today vouch.Date) error {
-	if st := ref.EffectiveStatus(today); st != vouch.StatusActive {
-		return vouch.Errorf(vouch.ECONFLICT, "%s is %s, not active, and cannot be asked.", ref.Name, strings.ToLower(st.Label()))
-	}
-	if !slices.ContainsFunc(ref.Activities, func(x vouch.AgreedActivity) bool { return x.TypeID == req.ActivityTypeID }) {
-		return vouch.Errorf(vouch.ECONFLICT, "%s has not agreed to this kind of activity.", ref.Name)
-	}
-	return nil
-}
-
 // ApproveAsk records the account owner's decision on an ask awaiting
 // approval: approved, the ask is sent (with link); rejected, it ends.
-func (db *DB) ApproveAsk(ctx context.Context, askID int64, approve bool, note string, link NewLink, out vouch.Outgoing) (*vouch.Ask, error) {
+func (db *DB) ApproveAsk(ctx context.Context, askID int64, approve bool, note string, link vouch.NewLink, out vouch.Outgoing) (*vouch.Ask, error) {
 	var a *vouch.Ask
 	err := db.update(ctx, func(tx *Tx) error {
 		var err error
 		if a, err = tx.ask(askID); err != nil {
 			return err
 		}
-		if a.State != vouch.AskAwaitingApproval {
-			return vouch.Errorf(vouch.ECONFLICT, "This ask is %s, not awaiting approval.", strings.ToLower(a.State.Label()))
+		step := vouch.StepReject
+		if approve {
+			step = vouch.StepApprove
+		}
+		to, err := vouch.CheckAskStep(a.State, step)
+		if err != nil {
+			return err
 		}
 		if approve {
 			// The reference may have changed since it was picked (opted out,
@@ -313,17 +255,12 @@ func (db *DB) ApproveAsk(ctx context.Context, askID int64, approve bool, note st
 			if err != nil {
 				return err
 			}
-			if err := askable(ref, req, tx.today()); err != nil {
+			if err := vouch.CheckAskable(ref, req, tx.today()); err != nil {
 				return err
 			}
 		}
-		to, body := vouch.AskRejected, "Account owner did not approve asking"
-		if approve {
-			to, body = vouch.AskPending, "Account owner approved; advocate asked"
-		}
-		if note = strings.TrimSpace(note); note != "" {
-			body += ": " + note
-		}
+		body := vouch.ApprovalEvent(approve, note)
+		note = strings.TrimSpace(note)
 		if approve {
 			if _, err := tx.exec(`UPDATE asks SET state = ?, sent_at = ?, version = version + 1 WHERE id = ?`, string(to), tx.now, askID); err != nil {
 				return err
@@ -343,7 +280,7 @@ func (db *DB) ApproveAsk(ctx context.Context, askID int64, approve bool, note st
 			if err := tx.moveRequest(a.RequestID, vouch.RequestAwaitingAdvocate, ""); err != nil {
 				return err
 			}
-		} else if err := tx.backToPicking(a.RequestID, "the account owner did not approve"); err != nil {
+		} else if err := tx.backToPicking(a.RequestID, vouch.PickAgainReason(step)); err != nil {
 			// Not approved, the ask no longer holds the request: when it was
 			// the last open one, the request goes back to picking.
 			return err
@@ -358,32 +295,13 @@ func (db *DB) ApproveAsk(ctx context.Context, askID int64, approve bool, note st
 	return a, err
 }
 
-// AskNotOpen says why the answer link of an ask in state s answers nothing
-// any more. Only an advocate who answered is told so: an ask that expired
-// unanswered is an expired link, and one the team withdrew (or the account
-// owner did not approve) is a request no longer open.
-func AskNotOpen(s vouch.AskState) error {
-	switch s {
-	case vouch.AskExpired:
-		return ErrLinkExpired
-	case vouch.AskWithdrawn, vouch.AskRejected, vouch.AskAwaitingApproval:
-		return vouch.Errorf(vouch.ECONFLICT, "This request is no longer open: the team has closed it. Thank you all the same.")
-	}
-	return vouch.Errorf(vouch.ECONFLICT, "This request was already answered (%s). Thank you!", strings.ToLower(s.Label()))
-}
-
-// ErrNoLongerAvailable is the answer to an accept that finds the
-// reference's capacity taken meanwhile.
-var ErrNoLongerAvailable = vouch.Errorf(vouch.ECONFLICT,
-	"Thank you — this reference is no longer available: the slots for this period were just taken. Nothing was booked.")
-
 // AnswerAsk records the advocate's answer given through the signed link
 // whose secret hashes to linkHash. Accepting books capacity in the same
 // transaction, so concurrent accepts can never book a reference past it.
 func (db *DB) AnswerAsk(ctx context.Context, linkHash string, ans vouch.Answer, out vouch.Outgoing) (*vouch.Ask, error) {
 	var a *vouch.Ask
 	err := db.update(ctx, func(tx *Tx) error {
-		l, err := tx.useLink(linkHash, LinkAnswer)
+		l, err := tx.useLink(linkHash, vouch.LinkAnswer)
 		if err != nil {
 			return err
 		}
@@ -391,77 +309,54 @@ func (db *DB) AnswerAsk(ctx context.Context, linkHash string, ans vouch.Answer, 
 			return err
 		}
 		if a.State != vouch.AskPending {
-			return AskNotOpen(a.State)
+			return vouch.AskNotOpen(a.State)
 		}
 		req, err := tx.request(a.RequestID)
 		if err != nil {
 			return err
 		}
-		if req.State.Closed() {
-			return vouch.Errorf(vouch.ECONFLICT, "This request is no longer open: it was %s. Thank you all the same.", strings.ToLower(req.State.Label()))
+		if err := vouch.CheckRequestTakesAnswers(req); err != nil {
+			return err
 		}
 		ans.Note, ans.ProposedTimes = strings.TrimSpace(ans.Note), strings.TrimSpace(ans.ProposedTimes)
+		effect, err := ans.Effect(tx.today())
+		if err != nil {
+			return err
+		}
 		before := a.State
-		switch ans.Action {
-		case vouch.AnswerAccept:
+		to, err := vouch.CheckAskStep(a.State, effect.Step)
+		if err != nil {
+			return err
+		}
+		if effect.Step == vouch.StepAccept {
 			actID, err := tx.book(a, req)
 			if err != nil {
 				return err
 			}
-			a.State, a.ActivityID = vouch.AskAccepted, actID
-		case vouch.AnswerDecline, vouch.AnswerPause, vouch.AnswerOptOut:
-			a.State = vouch.AskDeclined
-		default:
-			return &vouch.Error{Code: vouch.EINVALID, Message: "Choose an answer.", Fields: map[string]string{"action": "must be accept, decline, pause or opt_out"}}
+			a.ActivityID = actID
 		}
+		a.State = to
 		if _, err := tx.exec(`UPDATE asks SET state = ?, answered_at = ?, answer_note = ?, proposed_times = ?, activity_id = ?,
 			version = version + 1 WHERE id = ?`, string(a.State), tx.now, ans.Note, ans.ProposedTimes, nullID(a.ActivityID), a.ID); err != nil {
 			return err
 		}
 		t := tx.now
 		a.AnsweredAt, a.AnswerNote, a.ProposedTimes, a.Version = &t, ans.Note, ans.ProposedTimes, a.Version+1
-		body := "Advocate accepted"
-		switch ans.Action {
-		case vouch.AnswerDecline:
-			body = "Advocate declined"
-		case vouch.AnswerPause:
-			if ans.NotBefore.IsZero() || !ans.NotBefore.After(tx.today()) {
-				return &vouch.Error{Code: vouch.EINVALID, Message: "Choose the first day we may ask again.",
-					Fields: map[string]string{"not_before": "must be a day after today"}}
-			}
-			body = "Advocate declined and asked not to be contacted before " + ans.NotBefore.String()
-			if _, err := tx.changeStatus(a.ReferenceID, 0, vouch.StatusChange{To: vouch.StatusResting, Until: ans.NotBefore,
-				Reason: "Asked through a request link not to be contacted before " + ans.NotBefore.String()}); err != nil {
-				return err
-			}
-			// Other asks still waiting on them end too: they asked for a pause.
-			if err := tx.withdrawOtherAsks(a, "the advocate asked not to be contacted before "+ans.NotBefore.String(),
-				vouch.AskPending, vouch.AskAwaitingApproval); err != nil {
-				return err
-			}
-		case vouch.AnswerOptOut:
-			body = "Advocate opted out of the reference program"
-			if _, err := tx.changeStatus(a.ReferenceID, 0, vouch.StatusChange{To: vouch.StatusDoNotContact,
-				Reason: "Opted out through a request link"}); err != nil {
-				return err
-			}
-			// Every other ask of theirs ends, and bookings are given back.
-			if err := tx.withdrawOtherAsks(a, "the advocate opted out of the reference program",
-				vouch.AskPending, vouch.AskAwaitingApproval, vouch.AskAccepted, vouch.AskScheduled); err != nil {
+		if effect.Status != nil {
+			if _, err := tx.changeStatus(a.ReferenceID, 0, *effect.Status); err != nil {
 				return err
 			}
 		}
-		if ans.ProposedTimes != "" {
-			body += "; proposed times: " + ans.ProposedTimes
+		if len(effect.EndOthers) > 0 {
+			if err := tx.withdrawOtherAsks(a, effect.EndReason, effect.EndOthers...); err != nil {
+				return err
+			}
 		}
-		if ans.Note != "" {
-			body += "; note: " + ans.Note
-		}
-		if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventAnswer, ReferenceID: a.ReferenceID, Body: body}); err != nil {
+		if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventAnswer, ReferenceID: a.ReferenceID, Body: effect.Event}); err != nil {
 			return err
 		}
-		if a.State == vouch.AskDeclined {
-			if err := tx.backToPicking(a.RequestID, "the advocate declined"); err != nil {
+		if reason := vouch.PickAgainReason(effect.Step); reason != "" {
+			if err := tx.backToPicking(a.RequestID, reason); err != nil {
 				return err
 			}
 		}
@@ -479,7 +374,7 @@ func (db *DB) AnswerAsk(ctx context.Context, linkHash string, ans vouch.Answer, 
 // when none of its asks is still open.
 func (tx *Tx) backToPicking(requestID int64, why string) error {
 	var open int
-	cond, args := stateIn(openAskStates)
+	cond, args := stateIn(vouch.OpenAskStates)
 	if err := tx.queryRow(`SELECT COUNT(*) FROM asks WHERE request_id = ? AND `+cond, append([]any{requestID}, args...)...).Scan(&open); err != nil {
 		return err
 	}
@@ -502,7 +397,7 @@ func (tx *Tx) book(a *vouch.Ask, req *vouch.Request) (int64, error) {
 	}
 	today := tx.today()
 	if ref.EffectiveStatus(today) != vouch.StatusActive {
-		return 0, ErrNoLongerAvailable
+		return 0, vouch.ErrNoLongerAvailable
 	}
 	max, err := tx.capacityOf(ref)
 	if err != nil {
@@ -516,15 +411,9 @@ func (tx *Tx) book(a *vouch.Ask, req *vouch.Request) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	day := vouch.Date{}
-	for d := today; !d.After(last); d = d.AddDays(1) {
-		if vouch.CanBook(max, dates, d) {
-			day = d
-			break
-		}
-	}
-	if day.IsZero() {
-		return 0, ErrNoLongerAvailable
+	day, ok := vouch.FirstFreeDay(max, dates, today, last)
+	if !ok {
+		return 0, vouch.ErrNoLongerAvailable
 	}
 	id, err := tx.insert(`INSERT INTO activities (ref_id, type_id, occurred_on, notes, created_at, state, request_id, opportunity_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ReferenceID, req.ActivityTypeID, day.String(), "", tx.now, vouch.ActivityBooked, req.ID, req.OpportunityID)
@@ -605,12 +494,13 @@ func (db *DB) ScheduleAsk(ctx context.Context, askID int64, s vouch.Schedule, ou
 		if a, err = tx.ask(askID); err != nil {
 			return err
 		}
-		if a.State != vouch.AskAccepted && a.State != vouch.AskScheduled {
-			return vouch.Errorf(vouch.ECONFLICT, "Only an accepted ask can be scheduled; this one is %s.", strings.ToLower(a.State.Label()))
+		to, err := vouch.CheckAskStep(a.State, vouch.StepSchedule)
+		if err != nil {
+			return err
 		}
 		at := s.At.UTC()
 		if _, err := tx.exec(`UPDATE asks SET state = ?, scheduled_at = ?, duration_minutes = ?, meeting_url = ?, version = version + 1
-			WHERE id = ?`, string(vouch.AskScheduled), at, s.DurationMinutes, s.MeetingURL, askID); err != nil {
+			WHERE id = ?`, string(to), at, s.DurationMinutes, s.MeetingURL, askID); err != nil {
 			return err
 		}
 		if a.ActivityID != 0 {
@@ -633,10 +523,7 @@ func (db *DB) ScheduleAsk(ctx context.Context, askID int64, s vouch.Schedule, ou
 				return err
 			}
 			if !vouch.CanBook(max, others, day) {
-				return &vouch.Error{Code: vouch.ECONFLICT,
-					Message: fmt.Sprintf("%s has no free slot around %s: %d activities per 90 days are already booked or done then. Choose another day.",
-						ref.Name, day.Time().Format("2 Jan 2006"), max),
-					Fields: map[string]string{"scheduled_at": "has no free capacity on that day"}}
+				return vouch.ErrNoFreeSlot(ref.Name, day, max)
 			}
 			if _, err := tx.exec(`UPDATE activities SET occurred_on = ? WHERE id = ?`, day.String(), a.ActivityID); err != nil {
 				return err
@@ -645,12 +532,9 @@ func (db *DB) ScheduleAsk(ctx context.Context, askID int64, s vouch.Schedule, ou
 				return err
 			}
 		}
-		body := "Scheduled for " + at.Format("2 Jan 2006 15:04 UTC")
-		if a.State == vouch.AskScheduled {
-			body = "Rescheduled to " + at.Format("2 Jan 2006 15:04 UTC")
-		}
+		body := vouch.ScheduledEvent(at, a.State == vouch.AskScheduled)
 		before := a.State
-		a.State, a.ScheduledAt, a.DurationMinutes, a.MeetingURL, a.Version = vouch.AskScheduled, &at, s.DurationMinutes, s.MeetingURL, a.Version+1
+		a.State, a.ScheduledAt, a.DurationMinutes, a.MeetingURL, a.Version = to, &at, s.DurationMinutes, s.MeetingURL, a.Version+1
 		if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventSchedule, ReferenceID: a.ReferenceID, Body: body}); err != nil {
 			return err
 		}
@@ -663,7 +547,7 @@ func (db *DB) ScheduleAsk(ctx context.Context, askID int64, s vouch.Schedule, ou
 			string(vouch.AskScheduled), string(vouch.AskCompleted)).Scan(&n); err != nil {
 			return err
 		}
-		if n >= req.ReferencesNeeded {
+		if vouch.Enough(n, req.ReferencesNeeded) {
 			if err := tx.moveRequest(a.RequestID, vouch.RequestScheduled, ""); err != nil {
 				return err
 			}
@@ -677,63 +561,52 @@ func (db *DB) ScheduleAsk(ctx context.Context, askID int64, s vouch.Schedule, ou
 	return a, err
 }
 
-// Ask outcomes.
-const (
-	OutcomeCompleted = "completed"
-	OutcomeNoShow    = "no_show"
-)
-
 // CompleteAsk records how a scheduled ask went. Completed: its activity is
 // done on day with the points of its type, and feedback links are stored.
 // No-show: the booking is released and the request goes back to picking.
 // The request completes when enough of its asks have.
-func (db *DB) CompleteAsk(ctx context.Context, askID int64, outcome string, day vouch.Date, links []NewLink, out vouch.Outgoing) (*vouch.Ask, error) {
-	if outcome != OutcomeCompleted && outcome != OutcomeNoShow {
-		return nil, &vouch.Error{Code: vouch.EINVALID, Message: "Say how it went.", Fields: map[string]string{"outcome": "must be completed or no_show"}}
+func (db *DB) CompleteAsk(ctx context.Context, askID int64, outcome string, day vouch.Date, links []vouch.NewLink, out vouch.Outgoing) (*vouch.Ask, error) {
+	step, err := vouch.OutcomeStep(outcome)
+	if err != nil {
+		return nil, err
 	}
 	var a *vouch.Ask
-	err := db.update(ctx, func(tx *Tx) error {
+	err = db.update(ctx, func(tx *Tx) error {
 		var err error
 		if a, err = tx.ask(askID); err != nil {
 			return err
 		}
-		if a.State != vouch.AskScheduled && a.State != vouch.AskAccepted {
-			return vouch.Errorf(vouch.ECONFLICT, "Only an accepted or scheduled ask can be completed; this one is %s.", strings.ToLower(a.State.Label()))
+		to, err := vouch.CheckAskStep(a.State, step)
+		if err != nil {
+			return err
 		}
 		// Days are the reference's: where the activity happened for them.
 		ref, err := tx.reference(a.ReferenceID)
 		if err != nil {
 			return err
 		}
-		today := tx.db.Clock.DayIn(tx.now, ref.TimeZone)
-		if day.IsZero() {
-			day = today
-			if a.ScheduledAt != nil && a.ScheduledAt.Before(tx.now) {
-				day = tx.db.Clock.DayIn(*a.ScheduledAt, ref.TimeZone)
-			}
-		}
-		if day.After(today) {
-			return &vouch.Error{Code: vouch.EINVALID, Message: "An activity cannot be completed in the future.",
-				Fields: map[string]string{"occurred_on": "must be today or earlier"}}
+		if day, err = vouch.CompletionDay(day, a.ScheduledAt, tx.now, tx.db.Clock.ZoneFor(ref.TimeZone)); err != nil {
+			return err
 		}
 		req, err := tx.request(a.RequestID)
 		if err != nil {
 			return err
 		}
 		before := a.State
-		if outcome == OutcomeNoShow {
+		if vouch.ReleasesBooking(step) {
 			if err := tx.release(a); err != nil {
 				return err
 			}
 			if _, err := tx.exec(`UPDATE asks SET state = ?, outcome = ?, activity_id = NULL, version = version + 1 WHERE id = ?`,
-				string(vouch.AskWithdrawn), OutcomeNoShow, askID); err != nil {
+				string(to), outcome, askID); err != nil {
 				return err
 			}
-			a.State, a.Outcome, a.ActivityID = vouch.AskWithdrawn, OutcomeNoShow, 0
-			if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventComplete, ReferenceID: a.ReferenceID, Body: "No-show"}); err != nil {
+			a.State, a.Outcome, a.ActivityID = to, outcome, 0
+			if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventComplete, ReferenceID: a.ReferenceID,
+				Body: vouch.CompletedEvent(outcome, day)}); err != nil {
 				return err
 			}
-			if err := tx.backToPicking(a.RequestID, "no-show"); err != nil {
+			if err := tx.backToPicking(a.RequestID, vouch.PickAgainReason(step)); err != nil {
 				return err
 			}
 		} else {
@@ -759,24 +632,24 @@ func (db *DB) CompleteAsk(ctx context.Context, askID int64, outcome string, day 
 				return err
 			}
 			if _, err := tx.exec(`UPDATE asks SET state = ?, outcome = ?, activity_id = ?, version = version + 1 WHERE id = ?`,
-				string(vouch.AskCompleted), OutcomeCompleted, a.ActivityID, askID); err != nil {
+				string(to), outcome, a.ActivityID, askID); err != nil {
 				return err
 			}
-			a.State, a.Outcome = vouch.AskCompleted, OutcomeCompleted
+			a.State, a.Outcome = to, outcome
 			for _, l := range links {
 				if err := tx.addLink(askID, l); err != nil {
 					return err
 				}
 			}
 			if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventComplete, ReferenceID: a.ReferenceID,
-				Body: "Completed on " + day.String()}); err != nil {
+				Body: vouch.CompletedEvent(outcome, day)}); err != nil {
 				return err
 			}
 			var n int
 			if err := tx.queryRow(`SELECT COUNT(*) FROM asks WHERE request_id = ? AND state = ?`, a.RequestID, string(vouch.AskCompleted)).Scan(&n); err != nil {
 				return err
 			}
-			if n >= req.ReferencesNeeded {
+			if vouch.Enough(n, req.ReferencesNeeded) {
 				if err := tx.moveRequest(a.RequestID, vouch.RequestScheduled, ""); err != nil {
 					return err
 				}
@@ -805,13 +678,13 @@ func (db *DB) WithdrawAsk(ctx context.Context, askID int64, reason string, out v
 		if a, err = tx.ask(askID); err != nil {
 			return err
 		}
-		if !a.State.Open() {
-			return vouch.Errorf(vouch.ECONFLICT, "This ask is %s already.", strings.ToLower(a.State.Label()))
+		if _, err := vouch.CheckAskStep(a.State, vouch.StepWithdraw); err != nil {
+			return err
 		}
 		if err := tx.withdraw(a, reason); err != nil {
 			return err
 		}
-		if err := tx.backToPicking(a.RequestID, "ask withdrawn"); err != nil {
+		if err := tx.backToPicking(a.RequestID, vouch.PickAgainReason(vouch.StepWithdraw)); err != nil {
 			return err
 		}
 		return tx.send(fillRequestID(out, a.RequestID))
@@ -838,29 +711,33 @@ func (tx *Tx) withdrawOtherAsks(a *vouch.Ask, why string, states ...vouch.AskSta
 	return nil
 }
 
+// withdraw ends the open ask a for reason, giving back what it booked.
 func (tx *Tx) withdraw(a *vouch.Ask, reason string) error {
-	if err := tx.release(a); err != nil {
+	to, err := vouch.CheckAskStep(a.State, vouch.StepWithdraw)
+	if err != nil {
 		return err
+	}
+	if vouch.ReleasesBooking(vouch.StepWithdraw) {
+		if err := tx.release(a); err != nil {
+			return err
+		}
 	}
 	reason = strings.TrimSpace(reason)
 	if _, err := tx.exec(`UPDATE asks SET state = ?, answer_note = ?, activity_id = NULL, version = version + 1 WHERE id = ?`,
-		string(vouch.AskWithdrawn), reason, a.ID); err != nil {
+		string(to), reason, a.ID); err != nil {
 		return err
 	}
 	before := a.State
-	a.State, a.ActivityID, a.Version = vouch.AskWithdrawn, 0, a.Version+1
-	body := "Ask withdrawn"
-	if reason != "" {
-		body += ": " + reason
-	}
-	if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventAnswer, ReferenceID: a.ReferenceID, Body: body}); err != nil {
+	a.State, a.ActivityID, a.Version = to, 0, a.Version+1
+	if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventAnswer, ReferenceID: a.ReferenceID,
+		Body: vouch.WithdrawnEvent(reason)}); err != nil {
 		return err
 	}
 	return tx.audit("withdraw", "ask", a.ID, []vouch.Change{{Field: "state", Before: string(before), After: string(a.State)}})
 }
 
 func (tx *Tx) withdrawOpenAsks(requestID int64, why string) error {
-	cond, args := stateIn(openAskStates)
+	cond, args := stateIn(vouch.OpenAskStates)
 	open, err := tx.asks(`WHERE request_id = ? AND `+cond, append([]any{requestID}, args...)...)
 	if err != nil {
 		return err
@@ -878,9 +755,9 @@ func (tx *Tx) withdrawOpenAsks(requestID int64, why string) error {
 // advocate's preferred thank-you is kept on the activity.
 func (db *DB) SaveFeedback(ctx context.Context, linkHash string, f *vouch.Feedback, out vouch.Outgoing) error {
 	return db.update(ctx, func(tx *Tx) error {
-		purpose := LinkSellerFeedback
+		purpose := vouch.LinkSellerFeedback
 		if f.Source == vouch.FeedbackAdvocate {
-			purpose = LinkAdvocateFeedback
+			purpose = vouch.LinkAdvocateFeedback
 		}
 		l, err := tx.useLink(linkHash, purpose)
 		if err != nil {
@@ -905,13 +782,13 @@ func (tx *Tx) saveFeedback(f *vouch.Feedback, out vouch.Outgoing) error {
 	if err != nil {
 		return err
 	}
-	if a.State != vouch.AskCompleted {
-		return vouch.Errorf(vouch.ECONFLICT, "Feedback is for completed activities; this one is %s.", strings.ToLower(a.State.Label()))
+	if err := vouch.CheckFeedbackOn(a.State); err != nil {
+		return err
 	}
 	id, err := tx.insert(`INSERT INTO feedback (ask_id, source, rating, influenced, impact, thank_you, comment, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.AskID, f.Source, f.Rating, f.Influenced, f.Impact, f.ThankYou, f.Comment, tx.now)
 	if isUnique(err) {
-		return vouch.Errorf(vouch.ECONFLICT, "Feedback for this activity was already given. Thank you!")
+		return vouch.ErrFeedbackGiven
 	} else if err != nil {
 		return err
 	}
@@ -921,14 +798,8 @@ func (tx *Tx) saveFeedback(f *vouch.Feedback, out vouch.Outgoing) error {
 			return err
 		}
 	}
-	body := fmt.Sprintf("%s feedback: %d/5", strings.ToUpper(f.Source[:1])+f.Source[1:], f.Rating)
-	if f.Influenced != nil {
-		body += map[bool]string{true: ", influenced the deal", false: ", did not influence the deal"}[*f.Influenced]
-	}
-	if f.Comment != "" {
-		body += " — " + f.Comment
-	}
-	if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventFeedback, ReferenceID: a.ReferenceID, Body: body}); err != nil {
+	if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventFeedback, ReferenceID: a.ReferenceID,
+		Body: vouch.FeedbackEvent(f)}); err != nil {
 		return err
 	}
 	if err := tx.send(fillRequestID(out, a.RequestID)); err != nil {
@@ -965,8 +836,8 @@ func (db *DB) Feedback(ctx context.Context, requestID int64) ([]vouch.Feedback, 
 
 // MarkThankYouSent records that the advocate was thanked for an activity.
 func (db *DB) MarkThankYouSent(ctx context.Context, activityID int64, kind string, day vouch.Date) error {
-	if kind != "" && !slices.Contains(vouch.ThankYous, kind) {
-		return &vouch.Error{Code: vouch.EINVALID, Message: "Unknown thank-you.", Fields: map[string]string{"thank_you": "must be gift, donation, swag or none"}}
+	if err := vouch.CheckThankYou(kind); err != nil {
+		return err
 	}
 	return db.update(ctx, func(tx *Tx) error {
 		var before, sent, state string
@@ -976,8 +847,8 @@ func (db *DB) MarkThankYouSent(ctx context.Context, activityID int64, kind strin
 		} else if err != nil {
 			return err
 		}
-		if state != vouch.ActivityDone {
-			return vouch.Errorf(vouch.ECONFLICT, "Thank the advocate once the activity is done.")
+		if err := vouch.CheckThankable(state); err != nil {
+			return err
 		}
 		if kind == "" {
 			kind = before
@@ -1003,7 +874,7 @@ func (db *DB) AsksToRemind(ctx context.Context, since time.Time, max int) ([]*vo
 
 // RemindAsk records a reminder with its new link, and queues out — unless
 // the ask was answered or reminded (by another instance) after since.
-func (db *DB) RemindAsk(ctx context.Context, askID int64, since time.Time, link NewLink, out vouch.Outgoing) error {
+func (db *DB) RemindAsk(ctx context.Context, askID int64, since time.Time, link vouch.NewLink, out vouch.Outgoing) error {
 	return db.update(ctx, func(tx *Tx) error {
 		a, err := tx.ask(askID)
 		if err != nil {
@@ -1030,7 +901,7 @@ func (db *DB) RemindAsk(ctx context.Context, askID int64, since time.Time, link 
 			return err
 		}
 		if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventReminder, ReferenceID: a.ReferenceID,
-			Body: fmt.Sprintf("Reminder %d sent", a.Reminders+1)}); err != nil {
+			Body: vouch.ReminderEvent(a.Reminders + 1)}); err != nil {
 			return err
 		}
 		if err := tx.send(fillRequestID(out, a.RequestID)); err != nil {
@@ -1054,23 +925,24 @@ func (db *DB) ExpireAsks(ctx context.Context, cutoff time.Time) ([]*vouch.Ask, e
 			if err != nil {
 				return err
 			}
-			if a.State != vouch.AskPending {
-				continue
+			to, err := vouch.CheckAskStep(a.State, vouch.StepExpire)
+			if err != nil {
+				continue // answered meanwhile
 			}
-			if _, err := tx.exec(`UPDATE asks SET state = ?, version = version + 1 WHERE id = ?`, string(vouch.AskExpired), a.ID); err != nil {
+			if _, err := tx.exec(`UPDATE asks SET state = ?, version = version + 1 WHERE id = ?`, string(to), a.ID); err != nil {
 				return err
 			}
 			if err := tx.event(a.RequestID, vouch.RequestEvent{Kind: vouch.EventAnswer, ReferenceID: a.ReferenceID,
-				Body: "No answer from the advocate; the ask expired"}); err != nil {
+				Body: vouch.ExpiredEvent}); err != nil {
 				return err
 			}
-			if err := tx.backToPicking(a.RequestID, "the ask expired"); err != nil {
+			if err := tx.backToPicking(a.RequestID, vouch.PickAgainReason(vouch.StepExpire)); err != nil {
 				return err
 			}
-			if err := tx.audit("expire", "ask", a.ID, []vouch.Change{{Field: "state", Before: string(vouch.AskPending), After: string(vouch.AskExpired)}}); err != nil {
+			if err := tx.audit("expire", "ask", a.ID, []vouch.Change{{Field: "state", Before: string(a.State), After: string(to)}}); err != nil {
 				return err
 			}
-			a.State = vouch.AskExpired
+			a.State = to
 			out = append(out, a)
 		}
 		return nil

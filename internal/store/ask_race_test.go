@@ -69,7 +69,7 @@ func testConcurrentAccepts(t *testing.T, db *store.DB, capacity int) {
 		switch {
 		case err == nil:
 			booked++
-		case errors.Is(err, store.ErrNoLongerAvailable):
+		case errors.Is(err, vouch.ErrNoLongerAvailable):
 			refused++
 		default:
 			t.Errorf("accept %d: %v", i, err)

@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -112,7 +114,7 @@ func TestRequestMovedBackByHandStillCompletes(t *testing.T) {
 		}
 		rqWantState(t, f, req.ID, vouch.RequestScheduled)
 		f.advance(2 * rqDay)
-		if _, err := db.CompleteAsk(ctx, a.ID, store.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); err != nil {
+		if _, err := db.CompleteAsk(ctx, a.ID, vouch.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		rqWantState(t, f, req.ID, vouch.RequestCompleted)
@@ -127,13 +129,13 @@ func TestApprovalRechecksTheReference(t *testing.T) {
 		ref := f.ref(t, "Dora Dnc", nil)
 		req := f.request(t, nil, nil)
 		a := &vouch.Ask{RequestID: req.ID, ReferenceID: ref.ID, State: vouch.AskAwaitingApproval}
-		if err := db.CreateAsk(ctx, a, store.NewLink{}, vouch.Outgoing{}); err != nil {
+		if err := db.CreateAsk(ctx, a, vouch.NewLink{}, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.ChangeStatus(ctx, ref.ID, 0, vouch.StatusChange{To: vouch.StatusDoNotContact, Reason: "asked by phone"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.ApproveAsk(ctx, a.ID, true, "", f.link(store.LinkAnswer), vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.ECONFLICT {
+		if _, err := db.ApproveAsk(ctx, a.ID, true, "", f.link(vouch.LinkAnswer), vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.ECONFLICT {
 			t.Fatalf("approving an ask to a do-not-contact reference: %v, want a conflict", err)
 		}
 		rqWantAskState(t, f, a.ID, vouch.AskAwaitingApproval)
@@ -154,7 +156,7 @@ func TestRequestsAwaitingApproval(t *testing.T) {
 		other := f.ref(t, "Ben Pending", nil)
 		waiting := f.request(t, nil, nil)
 		a := &vouch.Ask{RequestID: waiting.ID, ReferenceID: ref.ID, State: vouch.AskAwaitingApproval}
-		if err := db.CreateAsk(ctx, a, store.NewLink{}, vouch.Outgoing{}); err != nil {
+		if err := db.CreateAsk(ctx, a, vouch.NewLink{}, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		asked := f.request(t, nil, nil)
@@ -169,11 +171,11 @@ func TestRequestsAwaitingApproval(t *testing.T) {
 			t.Errorf("someone who owns no account has %d to approve", len(none))
 		}
 		for _, req := range []*vouch.Request{waiting, asked} {
-			if owners, err := db.AskedAccountOwners(ctx, req.ID); err != nil || len(owners) != 1 || owners[0] != owner.ID {
+			if owners, err := db.AskAccountOwners(ctx, req.ID); err != nil || len(owners) != 1 || slices.Collect(maps.Values(owners))[0] != owner.ID {
 				t.Errorf("owners asked for request %d: %v (%v)", req.ID, owners, err)
 			}
 		}
-		if _, err := db.ApproveAsk(ctx, a.ID, false, "not now", store.NewLink{}, vouch.Outgoing{}); err != nil {
+		if _, err := db.ApproveAsk(ctx, a.ID, false, "not now", vouch.NewLink{}, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		if got, _ := db.RequestsAwaitingApproval(ctx, owner.ID); len(got) != 0 {
@@ -204,7 +206,7 @@ func TestActivityDayIsTheAdvocatesDay(t *testing.T) {
 			}
 		}
 		f.now = at.Add(time.Hour).UTC()
-		if _, err := db.CompleteAsk(ctx, a.ID, store.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); err != nil {
+		if _, err := db.CompleteAsk(ctx, a.ID, vouch.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		if acts := f.activities(t, ref.ID); len(acts) != 1 || acts[0].OccurredOn != want || acts[0].State != vouch.ActivityDone {

@@ -51,8 +51,8 @@ func TestAcceptBooksTheFirstFreeDay(t *testing.T) {
 		soon := f.request(t, nil, func(r *vouch.Request) { r.DueDate = today.AddDays(5) })
 		soonAsk, soonLink := f.ask(t, soon, ref)
 		_, err := db.AnswerAsk(ctx, soonLink, vouch.Answer{Action: vouch.AnswerAccept}, vouch.Outgoing{})
-		if !errors.Is(err, store.ErrNoLongerAvailable) {
-			t.Errorf("accepting with no free day before the due date: %v, want ErrNoLongerAvailable", err)
+		if !errors.Is(err, vouch.ErrNoLongerAvailable) {
+			t.Errorf("accepting with no free day before the due date: %v, want vouch.ErrNoLongerAvailable", err)
 		}
 		if got := f.mustAsk(t, soonAsk.ID); got.State != vouch.AskPending || got.AnsweredAt != nil || got.Version != 1 {
 			t.Errorf("after a refused accept the ask is %+v", got)
@@ -179,7 +179,7 @@ func TestDeclinePauseOptOut(t *testing.T) {
 		// And neither can be asked again elsewhere.
 		other := f.request(t, nil, nil)
 		for _, r := range []*vouch.Reference{paul, otto} {
-			err := db.CreateAsk(ctx, &vouch.Ask{RequestID: other.ID, ReferenceID: r.ID, State: vouch.AskPending}, f.link(store.LinkAnswer), vouch.Outgoing{})
+			err := db.CreateAsk(ctx, &vouch.Ask{RequestID: other.ID, ReferenceID: r.ID, State: vouch.AskPending}, f.link(vouch.LinkAnswer), vouch.Outgoing{})
 			if vouch.ErrorCode(err) != vouch.ECONFLICT {
 				t.Errorf("asking %s after the answer: %v", r.Name, err)
 			}
@@ -209,8 +209,8 @@ func TestAnswerLinks(t *testing.T) {
 		// Used once: a second use says so and changes nothing, whatever it answers.
 		for _, ans := range []vouch.Answer{{Action: vouch.AnswerAccept}, {Action: vouch.AnswerDecline}, {Action: vouch.AnswerOptOut}} {
 			_, err := db.AnswerAsk(ctx, link, ans, vouch.Outgoing{Mails: []vouch.Mail{{To: "x@example.com", Subject: "again"}}})
-			if !errors.Is(err, store.ErrLinkUsed) {
-				t.Errorf("second use (%s): %v, want ErrLinkUsed", ans.Action, err)
+			if !errors.Is(err, vouch.ErrLinkUsed) {
+				t.Errorf("second use (%s): %v, want vouch.ErrLinkUsed", ans.Action, err)
 			}
 		}
 		after := f.mustAsk(t, a.ID)
@@ -223,7 +223,7 @@ func TestAnswerLinks(t *testing.T) {
 		if got, _ := db.Reference(ctx, ref.ID); got.Status != vouch.StatusActive {
 			t.Errorf("a reused opt-out link made the reference %s", got.Status)
 		}
-		if _, n, _ := db.ListOutbox(ctx, store.OutboxFilter{}); n != 0 {
+		if _, n, _ := db.ListOutbox(ctx, vouch.OutboxFilter{}); n != 0 {
 			t.Errorf("a reused link queued %d mails", n)
 		}
 
@@ -232,8 +232,8 @@ func TestAnswerLinks(t *testing.T) {
 		a2, link2 := f.ask(t, req2, f.ref(t, "Eli Expired", nil))
 		f.advance(14 * rqDay)
 		_, err = db.AnswerAsk(ctx, link2, vouch.Answer{Action: vouch.AnswerAccept}, vouch.Outgoing{})
-		if !errors.Is(err, store.ErrLinkExpired) {
-			t.Errorf("link at its expiry: %v, want ErrLinkExpired", err)
+		if !errors.Is(err, vouch.ErrLinkExpired) {
+			t.Errorf("link at its expiry: %v, want vouch.ErrLinkExpired", err)
 		}
 		if got := f.mustAsk(t, a2.ID); got.State != vouch.AskPending || got.Version != 1 {
 			t.Errorf("an expired link changed the ask: %+v", got)
@@ -259,7 +259,7 @@ func TestScheduleCompleteFeedback(t *testing.T) {
 		if _, err := db.ScheduleAsk(ctx, a.ID, vouch.Schedule{At: f.now.Add(rqDay)}, vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.ECONFLICT {
 			t.Errorf("scheduling a pending ask: %v", err)
 		}
-		if _, err := db.CompleteAsk(ctx, a.ID, store.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.ECONFLICT {
+		if _, err := db.CompleteAsk(ctx, a.ID, vouch.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.ECONFLICT {
 			t.Errorf("completing a pending ask: %v", err)
 		}
 		accepted := rqAccept(t, f, link)
@@ -281,7 +281,7 @@ func TestScheduleCompleteFeedback(t *testing.T) {
 		if len(acts) != 1 || acts[0].ID != accepted.ActivityID || acts[0].OccurredOn != f.today().AddDays(5) || acts[0].State != vouch.ActivityBooked {
 			t.Errorf("after scheduling the activity is %+v, want booked on %s", acts, f.today().AddDays(5))
 		}
-		if mails, _, _ := db.ListOutbox(ctx, store.OutboxFilter{}); len(mails) != 1 || mails[0].ICS == "" || mails[0].RequestID != req.ID {
+		if mails, _, _ := db.ListOutbox(ctx, vouch.OutboxFilter{}); len(mails) != 1 || mails[0].ICS == "" || mails[0].RequestID != req.ID {
 			t.Errorf("outbox after scheduling %+v", mails)
 		}
 		// Rescheduled: the activity moves again.
@@ -297,7 +297,7 @@ func TestScheduleCompleteFeedback(t *testing.T) {
 		}
 
 		// Not in the future.
-		if _, err := db.CompleteAsk(ctx, a.ID, store.OutcomeCompleted, f.today().AddDays(1), nil, vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.EINVALID {
+		if _, err := db.CompleteAsk(ctx, a.ID, vouch.OutcomeCompleted, f.today().AddDays(1), nil, vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.EINVALID {
 			t.Errorf("completing tomorrow: %v", err)
 		}
 		if _, err := db.CompleteAsk(ctx, a.ID, "great", vouch.Date{}, nil, vouch.Outgoing{}); vouch.ErrorFields(err)["outcome"] == "" {
@@ -305,12 +305,12 @@ func TestScheduleCompleteFeedback(t *testing.T) {
 		}
 		// After the call: done on the scheduled day, with the type's points.
 		f.advance(7 * rqDay)
-		sellerLink, advocateLink := f.link(store.LinkSellerFeedback), f.link(store.LinkAdvocateFeedback)
-		c, err := db.CompleteAsk(ctx, a.ID, store.OutcomeCompleted, vouch.Date{}, []store.NewLink{sellerLink, advocateLink}, vouch.Outgoing{})
+		sellerLink, advocateLink := f.link(vouch.LinkSellerFeedback), f.link(vouch.LinkAdvocateFeedback)
+		c, err := db.CompleteAsk(ctx, a.ID, vouch.OutcomeCompleted, vouch.Date{}, []vouch.NewLink{sellerLink, advocateLink}, vouch.Outgoing{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.State != vouch.AskCompleted || c.Outcome != store.OutcomeCompleted {
+		if c.State != vouch.AskCompleted || c.Outcome != vouch.OutcomeCompleted {
 			t.Errorf("completed ask %+v", c)
 		}
 		acts = f.activities(t, ref.ID)
@@ -321,7 +321,7 @@ func TestScheduleCompleteFeedback(t *testing.T) {
 		if got.State != vouch.RequestCompleted || got.ClosedAt == nil {
 			t.Errorf("after completion the request is %s (closed %v)", got.State, got.ClosedAt)
 		}
-		if _, err := db.CompleteAsk(ctx, a.ID, store.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.ECONFLICT {
+		if _, err := db.CompleteAsk(ctx, a.ID, vouch.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.ECONFLICT {
 			t.Errorf("completing twice: %v", err)
 		}
 
@@ -343,7 +343,7 @@ func TestScheduleCompleteFeedback(t *testing.T) {
 			t.Errorf("saved feedback %+v", sf)
 		}
 		err = db.SaveFeedback(ctx, sellerLink.NonceHash, &vouch.Feedback{Source: vouch.FeedbackSeller, Rating: 1, Influenced: &yes}, vouch.Outgoing{})
-		if !errors.Is(err, store.ErrLinkUsed) {
+		if !errors.Is(err, vouch.ErrLinkUsed) {
 			t.Errorf("seller link twice: %v", err)
 		}
 		err = db.SaveSellerFeedback(ctx, a.ID, &vouch.Feedback{Rating: 1, Influenced: &yes}, vouch.Outgoing{})
@@ -390,11 +390,11 @@ func TestNoShowReleasesTheBooking(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.advance(3 * rqDay)
-		got, err := db.CompleteAsk(ctx, a.ID, store.OutcomeNoShow, vouch.Date{}, nil, vouch.Outgoing{})
+		got, err := db.CompleteAsk(ctx, a.ID, vouch.OutcomeNoShow, vouch.Date{}, nil, vouch.Outgoing{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.State != vouch.AskWithdrawn || got.Outcome != store.OutcomeNoShow || got.ActivityID != 0 {
+		if got.State != vouch.AskWithdrawn || got.Outcome != vouch.OutcomeNoShow || got.ActivityID != 0 {
 			t.Errorf("after a no-show the ask is %+v", got)
 		}
 		if acts := f.activities(t, ref.ID); len(acts) != 0 {
@@ -453,11 +453,11 @@ func TestSeveralReferencesNeeded(t *testing.T) {
 		}
 		rqWantState(t, f, req.ID, vouch.RequestScheduled)
 		f.advance(2 * rqDay)
-		if _, err := db.CompleteAsk(ctx, asks[0].ID, store.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); err != nil {
+		if _, err := db.CompleteAsk(ctx, asks[0].ID, vouch.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		rqWantState(t, f, req.ID, vouch.RequestScheduled)
-		if _, err := db.CompleteAsk(ctx, asks[1].ID, store.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); err != nil {
+		if _, err := db.CompleteAsk(ctx, asks[1].ID, vouch.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		rqWantState(t, f, req.ID, vouch.RequestCompleted)
@@ -477,7 +477,7 @@ func TestApproval(t *testing.T) {
 		req := f.request(t, nil, nil)
 		ref := f.ref(t, "Alma Approved", nil)
 		a := &vouch.Ask{RequestID: req.ID, ReferenceID: ref.ID, State: vouch.AskAwaitingApproval}
-		if err := db.CreateAsk(ctx, a, store.NewLink{}, vouch.Outgoing{}); err != nil {
+		if err := db.CreateAsk(ctx, a, vouch.NewLink{}, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.mustAsk(t, a.ID); got.State != vouch.AskAwaitingApproval || got.SentAt != nil {
@@ -489,7 +489,7 @@ func TestApproval(t *testing.T) {
 			t.Errorf("%d asks awaiting approval are due a reminder (%v)", len(asks), err)
 		}
 		f.advance(time.Hour)
-		l := f.link(store.LinkAnswer)
+		l := f.link(vouch.LinkAnswer)
 		got, err := db.ApproveAsk(ctx, a.ID, true, " fine by me ", l, vouch.Outgoing{})
 		if err != nil {
 			t.Fatal(err)
@@ -501,7 +501,7 @@ func TestApproval(t *testing.T) {
 		if !rqHasEvent(f.events(t, req.ID), vouch.EventAnswer, "approved; advocate asked: fine by me") {
 			t.Errorf("timeline %+v", f.events(t, req.ID))
 		}
-		if _, err := db.ApproveAsk(ctx, a.ID, true, "", f.link(store.LinkAnswer), vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.ECONFLICT {
+		if _, err := db.ApproveAsk(ctx, a.ID, true, "", f.link(vouch.LinkAnswer), vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.ECONFLICT {
 			t.Errorf("approving twice: %v", err)
 		}
 		rqAccept(t, f, l.NonceHash)
@@ -509,10 +509,10 @@ func TestApproval(t *testing.T) {
 		// Rejected: the ask ends; nobody is mailed a link.
 		req2 := f.request(t, nil, nil)
 		b := &vouch.Ask{RequestID: req2.ID, ReferenceID: f.ref(t, "Rex Rejected", nil).ID, State: vouch.AskAwaitingApproval}
-		if err := db.CreateAsk(ctx, b, store.NewLink{}, vouch.Outgoing{}); err != nil {
+		if err := db.CreateAsk(ctx, b, vouch.NewLink{}, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.ApproveAsk(ctx, b.ID, false, "renewal talks under way", store.NewLink{}, vouch.Outgoing{}); err != nil {
+		if _, err := db.ApproveAsk(ctx, b.ID, false, "renewal talks under way", vouch.NewLink{}, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.mustAsk(t, b.ID); got.State != vouch.AskRejected || got.AnswerNote != "renewal talks under way" || got.SentAt != nil {
@@ -532,7 +532,7 @@ func TestAskAwaitingApprovalKeepsTheRequestMoving(t *testing.T) {
 		first, link := f.ask(t, req, f.ref(t, "Fred First", nil))
 		rqWantState(t, f, req.ID, vouch.RequestAwaitingAdvocate)
 		second := &vouch.Ask{RequestID: req.ID, ReferenceID: f.ref(t, "Sue Second", nil).ID, State: vouch.AskAwaitingApproval}
-		if err := db.CreateAsk(ctx, second, store.NewLink{}, vouch.Outgoing{}); err != nil {
+		if err := db.CreateAsk(ctx, second, vouch.NewLink{}, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		rqWantState(t, f, req.ID, vouch.RequestAwaitingAdvocate)
@@ -543,7 +543,7 @@ func TestAskAwaitingApprovalKeepsTheRequestMoving(t *testing.T) {
 		}
 		rqWantState(t, f, req.ID, vouch.RequestScheduled)
 		f.advance(2 * rqDay)
-		if _, err := db.CompleteAsk(ctx, first.ID, store.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); err != nil {
+		if _, err := db.CompleteAsk(ctx, first.ID, vouch.OutcomeCompleted, vouch.Date{}, nil, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		rqWantState(t, f, req.ID, vouch.RequestCompleted)
@@ -554,14 +554,14 @@ func TestAskAwaitingApprovalKeepsTheRequestMoving(t *testing.T) {
 		req = f.request(t, nil, nil)
 		_, link = f.ask(t, req, f.ref(t, "Tia Third", nil))
 		fourth := &vouch.Ask{RequestID: req.ID, ReferenceID: f.ref(t, "Fay Fourth", nil).ID, State: vouch.AskAwaitingApproval}
-		if err := db.CreateAsk(ctx, fourth, store.NewLink{}, vouch.Outgoing{}); err != nil {
+		if err := db.CreateAsk(ctx, fourth, vouch.NewLink{}, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.AnswerAsk(ctx, link, vouch.Answer{Action: vouch.AnswerDecline}, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		rqWantState(t, f, req.ID, vouch.RequestAwaitingAdvocate)
-		if _, err := db.ApproveAsk(ctx, fourth.ID, false, "not now", store.NewLink{}, vouch.Outgoing{}); err != nil {
+		if _, err := db.ApproveAsk(ctx, fourth.ID, false, "not now", vouch.NewLink{}, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
 		rqWantState(t, f, req.ID, vouch.RequestInProgress)
@@ -598,8 +598,8 @@ func TestExpireAsks(t *testing.T) {
 		}
 		// Its link answers nothing now (the clock is set back so the link itself is still valid).
 		f.advance(-14 * rqDay)
-		if _, err := db.AnswerAsk(ctx, link, vouch.Answer{Action: vouch.AnswerAccept}, vouch.Outgoing{}); !errors.Is(err, store.ErrLinkExpired) {
-			t.Errorf("accepting an expired ask: %v, want ErrLinkExpired", err)
+		if _, err := db.AnswerAsk(ctx, link, vouch.Answer{Action: vouch.AnswerAccept}, vouch.Outgoing{}); !errors.Is(err, vouch.ErrLinkExpired) {
+			t.Errorf("accepting an expired ask: %v, want vouch.ErrLinkExpired", err)
 		}
 	})
 }
@@ -625,7 +625,7 @@ func TestReminders(t *testing.T) {
 		if d := due(); len(d) != 1 || d[0].ID != a.ID {
 			t.Fatalf("due after 3 days: %+v", d)
 		}
-		second := f.link(store.LinkAnswer)
+		second := f.link(vouch.LinkAnswer)
 		if err := db.RemindAsk(ctx, a.ID, f.now.Add(-remindAfter), second, vouch.Outgoing{Mails: []vouch.Mail{{To: "rory@example.com", Subject: "Reminder"}}}); err != nil {
 			t.Fatal(err)
 		}
@@ -643,7 +643,7 @@ func TestReminders(t *testing.T) {
 		if len(due()) != 1 {
 			t.Fatal("no second reminder due")
 		}
-		third := f.link(store.LinkAnswer)
+		third := f.link(vouch.LinkAnswer)
 		if err := db.RemindAsk(ctx, a.ID, f.now.Add(-remindAfter), third, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
@@ -661,10 +661,10 @@ func TestReminders(t *testing.T) {
 		}
 		rqWantAskState(t, f, a.ID, vouch.AskAccepted)
 		// An answered ask gets no reminder.
-		if err := db.RemindAsk(ctx, a.ID, f.now, f.link(store.LinkAnswer), vouch.Outgoing{Mails: []vouch.Mail{{To: "rory@example.com", Subject: "Late"}}}); err != nil {
+		if err := db.RemindAsk(ctx, a.ID, f.now, f.link(vouch.LinkAnswer), vouch.Outgoing{Mails: []vouch.Mail{{To: "rory@example.com", Subject: "Late"}}}); err != nil {
 			t.Fatal(err)
 		}
-		if mails, _, _ := db.ListOutbox(ctx, store.OutboxFilter{}); len(mails) != 1 {
+		if mails, _, _ := db.ListOutbox(ctx, vouch.OutboxFilter{}); len(mails) != 1 {
 			t.Errorf("%d mails queued, want the first reminder only", len(mails))
 		}
 
@@ -681,13 +681,13 @@ func TestReminders(t *testing.T) {
 				t.Error("an ask of a do-not-contact reference is due a reminder")
 			}
 		}
-		if err := db.RemindAsk(ctx, d.ID, f.now.Add(-remindAfter), f.link(store.LinkAnswer), vouch.Outgoing{Mails: []vouch.Mail{{To: dora.Email, Subject: "Reminder"}}}); err != nil {
+		if err := db.RemindAsk(ctx, d.ID, f.now.Add(-remindAfter), f.link(vouch.LinkAnswer), vouch.Outgoing{Mails: []vouch.Mail{{To: dora.Email, Subject: "Reminder"}}}); err != nil {
 			t.Fatal(err)
 		}
 		if got := f.mustAsk(t, d.ID); got.Reminders != 0 {
 			t.Errorf("a do-not-contact reference was reminded: %+v", got)
 		}
-		if mails, _, _ := db.ListOutbox(ctx, store.OutboxFilter{}); len(mails) != 1 {
+		if mails, _, _ := db.ListOutbox(ctx, vouch.OutboxFilter{}); len(mails) != 1 {
 			t.Errorf("%d mails queued, want no mail to the do-not-contact reference", len(mails))
 		}
 	})

@@ -201,17 +201,8 @@ func (db *DB) OpportunitiesByID(ctx context.Context, ids []int64) (map[int64]*vo
 	return out, rows.Err()
 }
 
-// OpportunityFilter selects opportunities; zero fields select all.
-type OpportunityFilter struct {
-	OwnerID int64
-	Status  vouch.OpportunityStatus
-	Text    string // in the name or prospect, case-insensitive
-	Offset  int
-	Limit   int // 0 = 50
-}
-
 // ListOpportunities returns a page of opportunities, newest first, and how many match.
-func (db *DB) ListOpportunities(ctx context.Context, f OpportunityFilter) ([]*vouch.Opportunity, int, error) {
+func (db *DB) ListOpportunities(ctx context.Context, f vouch.OpportunityFilter) ([]*vouch.Opportunity, int, error) {
 	var where []string
 	var args []any
 	if f.OwnerID != 0 {

@@ -54,17 +54,6 @@ func newMessageID() string {
 	return hex.EncodeToString(b) + "@vouch"
 }
 
-// MailMaxAttempts is how many times a mail is tried before it stays failed
-// (until someone retries it from the outbox).
-const MailMaxAttempts = 10
-
-// Statuses of a mail in the outbox.
-const (
-	MailPending = "pending" // not sent yet: waiting for its first or next attempt
-	MailSent    = "sent"
-	MailFailed  = "failed" // gave up: MailMaxAttempts failures, or the server refused it for good
-)
-
 // mailNever is the next attempt of a mail that was given up on: claims only
 // take mail due by now, so it is never sent again unless retried.
 var mailNever = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
@@ -72,31 +61,11 @@ var mailNever = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 // maxMailError bounds the stored text of a send error.
 const maxMailError = 1000
 
-// OutboxMail is a mail in the outbox: queued, sent, or failed.
-type OutboxMail struct {
-	ID        int64      `json:"id"`
-	MessageID string     `json:"message_id"` // the Message-ID header, without angle brackets
-	To        string     `json:"to"`
-	Subject   string     `json:"subject"`
-	Body      string     `json:"body"`
-	ICS       string     `json:"ics,omitempty"`
-	RequestID int64      `json:"request_id,omitempty"`
-	Status    string     `json:"status"` // MailPending, MailSent or MailFailed
-	CreatedAt time.Time  `json:"created_at"`
-	Attempts  int        `json:"attempts"`   // tries so far, the successful one included
-	LastError string     `json:"last_error"` // why the last failed try failed
-	SentAt    *time.Time `json:"sent_at"`
-	// NextAttemptAt is when a pending mail is tried next; zero once sent or failed.
-	NextAttemptAt time.Time `json:"next_attempt_at"`
-	// ClaimedUntil is set while a sender holds the mail.
-	ClaimedUntil *time.Time `json:"claimed_until,omitempty"`
-}
-
 const outboxColumns = `id, message_id, to_addr, subject, body, ics, COALESCE(request_id, 0), created_at,
 	attempts, last_error, sent_at, next_attempt_at, claimed_until`
 
-func scanOutboxMail(row interface{ Scan(...any) error }) (*OutboxMail, error) {
-	m := &OutboxMail{}
+func scanOutboxMail(row interface{ Scan(...any) error }) (*vouch.OutboxMail, error) {
+	m := &vouch.OutboxMail{}
 	var sent, claimed sql.NullTime
 	if err := row.Scan(&m.ID, &m.MessageID, &m.To, &m.Subject, &m.Body, &m.ICS, &m.RequestID, &m.CreatedAt,
 		&m.Attempts, &m.LastError, &sent, &m.NextAttemptAt, &claimed); err != nil {
@@ -106,11 +75,11 @@ func scanOutboxMail(row interface{ Scan(...any) error }) (*OutboxMail, error) {
 	m.SentAt, m.ClaimedUntil = nullTime(sent), nullTime(claimed)
 	switch {
 	case m.SentAt != nil:
-		m.Status, m.NextAttemptAt = MailSent, time.Time{}
+		m.Status, m.NextAttemptAt = vouch.MailSent, time.Time{}
 	case !m.NextAttemptAt.Before(mailNever):
-		m.Status, m.NextAttemptAt = MailFailed, time.Time{}
+		m.Status, m.NextAttemptAt = vouch.MailFailed, time.Time{}
 	default:
-		m.Status = MailPending
+		m.Status = vouch.MailPending
 	}
 	return m, nil
 }
@@ -126,7 +95,7 @@ func (db *DB) QueueMail(ctx context.Context, out vouch.Outgoing) error {
 // claimed by no one else until the lease ends, also by another instance on
 // the same PostgreSQL database: the claim is one UPDATE that re-checks each
 // row, so of two claimers racing for a row only one changes it.
-func (db *DB) ClaimMail(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]OutboxMail, error) {
+func (db *DB) ClaimMail(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]vouch.OutboxMail, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -138,7 +107,7 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, limit int, lease tim
 		// Rows another claimer has locked are skipped rather than waited for.
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	var out []OutboxMail
+	var out []vouch.OutboxMail
 	err := db.update(ctx, func(tx *Tx) error {
 		// The outer WHERE repeats the conditions: PostgreSQL re-evaluates
 		// them on a row another transaction changed meanwhile, so a row
@@ -189,7 +158,7 @@ func (db *DB) MarkMailSent(ctx context.Context, id int64) error {
 }
 
 // MarkMailFailed records a failed try and when to try again, and releases
-// the claim. The MailMaxAttempts-th failure leaves the mail failed.
+// the claim. The vouch.MailMaxAttempts-th failure leaves the mail failed.
 func (db *DB) MarkMailFailed(ctx context.Context, id int64, errMsg string, next time.Time) error {
 	return db.update(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(`UPDATE outbox SET attempts = attempts + 1, last_error = ?, claimed_until = NULL, next_attempt_at = ?
@@ -197,7 +166,7 @@ func (db *DB) MarkMailFailed(ctx context.Context, id int64, errMsg string, next 
 			return err
 		}
 		_, err := tx.exec(`UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND sent_at IS NULL AND attempts >= ?`,
-			mailNever, id, MailMaxAttempts)
+			mailNever, id, vouch.MailMaxAttempts)
 		return err
 	})
 }
@@ -232,41 +201,34 @@ func (db *DB) RetryMail(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		if m.Status == MailSent {
-			return vouch.Errorf(vouch.ECONFLICT, "This mail was already sent.")
+		if err := vouch.CheckMailRetry(m.Status); err != nil {
+			return err
 		}
 		if _, err := tx.exec(`UPDATE outbox SET attempts = 0, next_attempt_at = ?, claimed_until = NULL WHERE id = ?`, tx.now, id); err != nil {
 			return err
 		}
 		return tx.audit("retry", "outbox", id, []vouch.Change{
-			{Field: "status", Before: m.Status, After: MailPending},
+			{Field: "status", Before: m.Status, After: vouch.MailPending},
 			{Field: "attempts", Before: strconv.Itoa(m.Attempts), After: "0"},
 		})
 	})
 }
 
-// OutboxFilter selects mails of the outbox.
-type OutboxFilter struct {
-	Status string // MailPending, MailSent, MailFailed, or "" for all
-	Limit  int    // 50 when 0; at most 500
-	Offset int
-}
-
 // ListOutbox returns the mails matching f, newest first, and how many match in all.
-func (db *DB) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMail, int, error) {
+func (db *DB) ListOutbox(ctx context.Context, f vouch.OutboxFilter) ([]vouch.OutboxMail, int, error) {
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
 	var cond string
 	var args []any
 	switch f.Status {
 	case "":
-	case MailSent:
+	case vouch.MailSent:
 		cond = ` WHERE sent_at IS NOT NULL`
-	case MailFailed:
+	case vouch.MailFailed:
 		cond, args = ` WHERE sent_at IS NULL AND next_attempt_at >= ?`, []any{mailNever}
-	case MailPending:
+	case vouch.MailPending:
 		cond, args = ` WHERE sent_at IS NULL AND next_attempt_at < ?`, []any{mailNever}
-	default:
-		return nil, 0, &vouch.Error{Code: vouch.EINVALID, Message: "Unknown mail status.",
-			Fields: map[string]string{"status": "must be pending, sent or failed"}}
 	}
 	var total int
 	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM outbox`+cond, args...).Scan(&total); err != nil {
@@ -283,7 +245,7 @@ func (db *DB) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMail, int
 		return nil, 0, err
 	}
 	defer rows.Close()
-	var out []OutboxMail
+	var out []vouch.OutboxMail
 	for rows.Next() {
 		m, err := scanOutboxMail(rows)
 		if err != nil {
@@ -295,7 +257,7 @@ func (db *DB) ListOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMail, int
 }
 
 // OutboxMail returns one mail of the outbox.
-func (db *DB) OutboxMail(ctx context.Context, id int64) (*OutboxMail, error) {
+func (db *DB) OutboxMail(ctx context.Context, id int64) (*vouch.OutboxMail, error) {
 	m, err := scanOutboxMail(db.queryRow(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Mail", id)
@@ -313,4 +275,21 @@ func clipError(s string) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// DiscardMailBefore deletes unsent mail queued before t. The demo loader
+// replays two years of requests, and their mail must never go out.
+func (db *DB) DiscardMailBefore(ctx context.Context, t time.Time) (int, error) {
+	var n int64
+	err := db.update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(`DELETE FROM outbox WHERE sent_at IS NULL AND created_at < ?`, t.UTC())
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return tx.audit("discard", "outbox", 0, []vouch.Change{{Field: "unsent_mails", Before: n, After: 0}})
+	})
+	return int(n), err
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-func outboxStatus(t *testing.T, db *store.DB, id int64) *store.OutboxMail {
+func outboxStatus(t *testing.T, db *store.DB, id int64) *vouch.OutboxMail {
 	t.Helper()
 	m, err := db.OutboxMail(ctx, id)
 	if err != nil {
@@ -24,7 +24,7 @@ func outboxStatus(t *testing.T, db *store.DB, id int64) *store.OutboxMail {
 
 func outboxCount(t *testing.T, db *store.DB, status string) int {
 	t.Helper()
-	_, n, err := db.ListOutbox(ctx, store.OutboxFilter{Status: status})
+	_, n, err := db.ListOutbox(ctx, vouch.OutboxFilter{Status: status})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestOutboxLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, total, err := db.ListOutbox(ctx, store.OutboxFilter{})
+		list, total, err := db.ListOutbox(ctx, vouch.OutboxFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +49,7 @@ func TestOutboxLifecycle(t *testing.T) {
 			t.Fatalf("outbox has %d mails (%d listed), want 2", total, len(list))
 		}
 		bob, ada := list[0], list[1] // newest first
-		if ada.To != "ada@example.com" || ada.ICS == "" || bob.To != "bob@example.com" || ada.Status != store.MailPending {
+		if ada.To != "ada@example.com" || ada.ICS == "" || bob.To != "bob@example.com" || ada.Status != vouch.MailPending {
 			t.Fatalf("listed %+v, %+v", ada, bob)
 		}
 		if ada.MessageID == bob.MessageID || !strings.HasSuffix(ada.MessageID, "@vouch") {
@@ -77,20 +77,20 @@ func TestOutboxLifecycle(t *testing.T) {
 		if err := db.MarkMailSent(ctx, ada.ID); err != nil {
 			t.Fatal(err)
 		}
-		if m := outboxStatus(t, db, ada.ID); m.Status != store.MailSent || m.SentAt == nil || m.Attempts != 1 || m.ClaimedUntil != nil {
+		if m := outboxStatus(t, db, ada.ID); m.Status != vouch.MailSent || m.SentAt == nil || m.Attempts != 1 || m.ClaimedUntil != nil {
 			t.Errorf("sent mail: %+v", m)
 		}
 		if err := db.RetryMail(ctx, ada.ID); vouch.ErrorCode(err) != vouch.ECONFLICT {
 			t.Errorf("retrying a sent mail: %v, want a conflict", err)
 		}
 
-		// Failures back off, then give up after MailMaxAttempts.
+		// Failures back off, then give up after vouch.MailMaxAttempts.
 		next := now.Add(time.Minute)
 		if err := db.MarkMailFailed(ctx, bob.ID, "451 4.3.0 try later", next); err != nil {
 			t.Fatal(err)
 		}
 		m := outboxStatus(t, db, bob.ID)
-		if m.Status != store.MailPending || m.Attempts != 1 || m.LastError != "451 4.3.0 try later" || !m.NextAttemptAt.Equal(next) || m.ClaimedUntil != nil {
+		if m.Status != vouch.MailPending || m.Attempts != 1 || m.LastError != "451 4.3.0 try later" || !m.NextAttemptAt.Equal(next) || m.ClaimedUntil != nil {
 			t.Errorf("failed once: %+v", m)
 		}
 		if c, _ := db.ClaimMail(ctx, now.Add(30*time.Second), 10, time.Minute); len(c) != 0 {
@@ -99,22 +99,22 @@ func TestOutboxLifecycle(t *testing.T) {
 		if c, _ := db.ClaimMail(ctx, next, 10, time.Minute); len(c) != 1 {
 			t.Errorf("claimed %d mails at the next attempt, want 1", len(c))
 		}
-		for i := 1; i < store.MailMaxAttempts; i++ {
+		for i := 1; i < vouch.MailMaxAttempts; i++ {
 			if err := db.MarkMailFailed(ctx, bob.ID, "451 again", next); err != nil {
 				t.Fatal(err)
 			}
 		}
 		m = outboxStatus(t, db, bob.ID)
-		if m.Status != store.MailFailed || m.Attempts != store.MailMaxAttempts || !m.NextAttemptAt.IsZero() {
-			t.Errorf("after %d failures: %+v, want failed", store.MailMaxAttempts, m)
+		if m.Status != vouch.MailFailed || m.Attempts != vouch.MailMaxAttempts || !m.NextAttemptAt.IsZero() {
+			t.Errorf("after %d failures: %+v, want failed", vouch.MailMaxAttempts, m)
 		}
 		if c, _ := db.ClaimMail(ctx, now.Add(24*365*time.Hour), 10, time.Minute); len(c) != 0 {
 			t.Errorf("claimed a failed mail")
 		}
-		if p, s, f := outboxCount(t, db, store.MailPending), outboxCount(t, db, store.MailSent), outboxCount(t, db, store.MailFailed); p != 0 || s != 1 || f != 1 {
+		if p, s, f := outboxCount(t, db, vouch.MailPending), outboxCount(t, db, vouch.MailSent), outboxCount(t, db, vouch.MailFailed); p != 0 || s != 1 || f != 1 {
 			t.Errorf("pending/sent/failed = %d/%d/%d, want 0/1/1", p, s, f)
 		}
-		if _, _, err := db.ListOutbox(ctx, store.OutboxFilter{Status: "lost"}); vouch.ErrorCode(err) != vouch.EINVALID {
+		if _, _, err := db.ListOutbox(ctx, vouch.OutboxFilter{Status: "lost"}); vouch.ErrorCode(err) != vouch.EINVALID {
 			t.Errorf("unknown status filter: %v", err)
 		}
 
@@ -123,7 +123,7 @@ func TestOutboxLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		m = outboxStatus(t, db, bob.ID)
-		if m.Status != store.MailPending || m.Attempts != 0 || m.LastError != "451 again" {
+		if m.Status != vouch.MailPending || m.Attempts != 0 || m.LastError != "451 again" {
 			t.Errorf("retried: %+v", m)
 		}
 		entries, _, err := db.ListAudit(ctx, vouch.AuditFilter{EntityType: "outbox", EntityID: bob.ID})
@@ -148,7 +148,7 @@ func TestOutboxLifecycle(t *testing.T) {
 		if err := db.GiveUpMail(ctx, bob.ID, "550 5.1.1 no such user"); err != nil {
 			t.Fatal(err)
 		}
-		if m := outboxStatus(t, db, bob.ID); m.Status != store.MailFailed || m.Attempts != 1 || m.LastError != "550 5.1.1 no such user" {
+		if m := outboxStatus(t, db, bob.ID); m.Status != vouch.MailFailed || m.Attempts != 1 || m.LastError != "550 5.1.1 no such user" {
 			t.Errorf("given up: %+v", m)
 		}
 		if _, err := db.OutboxMail(ctx, 987654); vouch.ErrorCode(err) != vouch.ENOTFOUND {

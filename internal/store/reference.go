@@ -399,7 +399,7 @@ func (db *DB) BulkChangeStatus(ctx context.Context, ids []int64, c vouch.StatusC
 	var res vouch.BulkResult
 	err := db.update(ctx, func(tx *Tx) error {
 		res = vouch.BulkResult{}
-		today := vouch.DateOf(tx.now)
+		today := tx.today()
 		for _, id := range uniqueIDs(ids) {
 			if r, err := tx.reference(id); err == nil && r.EffectiveStatus(today) == c.To && c.To != vouch.StatusResting {
 				res.Unchanged = append(res.Unchanged, id)

@@ -70,11 +70,10 @@ func (tx *Tx) event(requestID int64, e vouch.RequestEvent) error {
 }
 
 // CreateRequest stores a new request, in state submitted (or in progress
-// when an assignee is given), and queues out.
+// when an assignee is given), and queues out. The request's rules are the
+// caller's (fulfillment.Service.CreateRequest checks them all at once);
+// the store refuses ids that name nothing, or values of the wrong kind.
 func (db *DB) CreateRequest(ctx context.Context, r *vouch.Request, out vouch.Outgoing) error {
-	if err := r.Validate(db.Today()); err != nil {
-		return err
-	}
 	return db.update(ctx, func(tx *Tx) error { return tx.createRequest(r, out) })
 }
 
@@ -82,23 +81,12 @@ func (db *DB) CreateRequest(ctx context.Context, r *vouch.Request, out vouch.Out
 // it in one transaction: a request the database refuses (an unknown
 // activity type or criterion) leaves no orphan opportunity behind.
 func (db *DB) CreateRequestWithOpportunity(ctx context.Context, r *vouch.Request, o *vouch.Opportunity, out vouch.Outgoing) error {
-	if err := o.Validate(); err != nil {
-		return err
-	}
-	probe := *r
-	probe.OpportunityID = -1 // not known yet
-	if err := probe.Validate(db.Today()); err != nil {
-		return err
-	}
 	saved := *o
 	err := db.update(ctx, func(tx *Tx) error {
 		if err := tx.createOpportunity(o); err != nil {
 			return err
 		}
 		r.OpportunityID = o.ID
-		if err := r.Validate(tx.today()); err != nil {
-			return err
-		}
 		return tx.createRequest(r, out)
 	})
 	if err != nil {
@@ -134,7 +122,7 @@ func (tx *Tx) createRequest(r *vouch.Request, out vouch.Outgoing) error {
 		return err
 	}
 	r.ID, r.Version, r.CreatedAt, r.UpdatedAt = id, 1, tx.now, tx.now
-	if err := tx.event(id, vouch.RequestEvent{Kind: vouch.EventState, To: r.State, Body: "Request submitted"}); err != nil {
+	if err := tx.event(id, vouch.RequestEvent{Kind: vouch.EventState, To: r.State, Body: vouch.SubmittedEvent}); err != nil {
 		return err
 	}
 	if err := tx.send(fillRequestID(out, id)); err != nil {
@@ -185,20 +173,8 @@ func (tx *Tx) request(id int64) (*vouch.Request, error) {
 	return r, err
 }
 
-// RequestFilter selects requests; zero fields select all.
-type RequestFilter struct {
-	RequesterID int64
-	AssigneeID  int64
-	Unassigned  bool
-	States      []vouch.RequestState
-	Open        bool       // not completed, declined, cancelled or unfulfilled
-	DueBefore   vouch.Date // due on or before this day
-	Offset      int
-	Limit       int // 0 = 100
-}
-
 // ListRequests returns requests by due date (soonest first) and how many match.
-func (db *DB) ListRequests(ctx context.Context, f RequestFilter) ([]*vouch.Request, int, error) {
+func (db *DB) ListRequests(ctx context.Context, f vouch.RequestFilter) ([]*vouch.Request, int, error) {
 	var where []string
 	var args []any
 	if f.RequesterID != 0 {
@@ -361,8 +337,8 @@ func (db *DB) AssignRequest(ctx context.Context, id int64, version int, assignee
 		if version != 0 && version != r.Version {
 			return staleVersion("request", r.Version)
 		}
-		if r.State.Closed() {
-			return vouch.Errorf(vouch.ECONFLICT, "This request is %s; it cannot be assigned any more.", strings.ToLower(r.State.Label()))
+		if err := vouch.CheckRequestAssignable(r); err != nil {
+			return err
 		}
 		var v vouch.Validation
 		if err := tx.checkUser(&v, "assignee", assigneeID); err != nil {
@@ -384,13 +360,13 @@ func (db *DB) AssignRequest(ctx context.Context, id int64, version int, assignee
 		}
 		before := r.AssigneeID
 		r.AssigneeID, r.Version, r.UpdatedAt = assigneeID, r.Version+1, tx.now
-		name := "nobody"
+		name := ""
 		if assigneeID != 0 {
 			if err := tx.queryRow(`SELECT name FROM users WHERE id = ?`, assigneeID).Scan(&name); err != nil {
 				return err
 			}
 		}
-		if err := tx.event(id, vouch.RequestEvent{Kind: vouch.EventMessage, Body: "Assigned to " + name}); err != nil {
+		if err := tx.event(id, vouch.RequestEvent{Kind: vouch.EventMessage, Body: vouch.AssignedEvent(name)}); err != nil {
 			return err
 		}
 		if err := tx.audit("update", "request", id, []vouch.Change{{Field: "assignee_id", Before: before, After: assigneeID}}); err != nil {
@@ -408,12 +384,9 @@ func (db *DB) AssignRequest(ctx context.Context, id int64, version int, assignee
 
 // AddRequestMessage adds a message to a request's timeline.
 func (db *DB) AddRequestMessage(ctx context.Context, id int64, body string, out vouch.Outgoing) error {
-	body = strings.TrimSpace(body)
-	if body == "" {
-		return &vouch.Error{Code: vouch.EINVALID, Message: "Write a message first.", Fields: map[string]string{"body": "is required"}}
-	}
-	if len(body) > 10000 {
-		return &vouch.Error{Code: vouch.EINVALID, Message: "That message is too long.", Fields: map[string]string{"body": "must be at most 10,000 characters"}}
+	body, err := vouch.CheckRequestMessage(body)
+	if err != nil {
+		return err
 	}
 	return db.update(ctx, func(tx *Tx) error {
 		if _, err := tx.request(id); err != nil {
@@ -521,14 +494,7 @@ func (db *DB) ActivityTypeRules(ctx context.Context) (map[int64]vouch.ActivityTy
 
 // SetActivityTypeRule configures an activity type.
 func (db *DB) SetActivityTypeRule(ctx context.Context, r vouch.ActivityTypeRule) error {
-	var v vouch.Validation
-	if r.Workflow != vouch.WorkflowProgramManaged && r.Workflow != vouch.WorkflowSelfServe {
-		v.Add("workflow", "must be program_managed or self_serve")
-	}
-	if r.Points < 0 || r.Points > 10000 {
-		v.Add("points", "must be between 0 and 10,000")
-	}
-	if err := v.Err(); err != nil {
+	if err := r.Validate(); err != nil {
 		return err
 	}
 	return db.update(ctx, func(tx *Tx) error {
@@ -562,11 +528,24 @@ func (db *DB) SetActivityTypeRule(ctx context.Context, r vouch.ActivityTypeRule)
 	})
 }
 
-// AskedAccountOwners returns the owners of the accounts whose references
-// were asked for a request: they may see the request they are asked about.
-func (db *DB) AskedAccountOwners(ctx context.Context, requestID int64) ([]int64, error) {
-	return db.ids(ctx, `SELECT DISTINCT ac.owner_id FROM asks a JOIN refs r ON r.id = a.ref_id
-		JOIN accounts ac ON ac.id = r.account_id WHERE a.request_id = ? AND ac.owner_id IS NOT NULL`, requestID)
+// AskAccountOwners maps each ask of a request to the owner of its
+// reference's account (0: nobody): owners see the asks of their customers.
+func (db *DB) AskAccountOwners(ctx context.Context, requestID int64) (map[int64]int64, error) {
+	rows, err := db.query(ctx, `SELECT a.id, COALESCE(ac.owner_id, 0) FROM asks a JOIN refs r ON r.id = a.ref_id
+		JOIN accounts ac ON ac.id = r.account_id WHERE a.request_id = ?`, requestID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var ask, owner int64
+		if err := rows.Scan(&ask, &owner); err != nil {
+			return nil, err
+		}
+		out[ask] = owner
+	}
+	return out, rows.Err()
 }
 
 // RequestsAwaitingApproval returns the open requests with an ask awaiting

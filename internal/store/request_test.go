@@ -74,7 +74,7 @@ func (f *rqFixture) request(t *testing.T, opp *vouch.Opportunity, edit func(*vou
 		opp = f.opportunity(t)
 	}
 	r := &vouch.Request{RequesterID: f.seller.ID, OpportunityID: opp.ID, ActivityTypeID: f.call, DueDate: f.today().AddDays(30),
-		Context: "Needs a peer in healthcare."}
+		Context: "Needs a peer in healthcare.", ReferencesNeeded: 1}
 	if edit != nil {
 		edit(r)
 	}
@@ -85,14 +85,14 @@ func (f *rqFixture) request(t *testing.T, opp *vouch.Opportunity, edit func(*vou
 }
 
 // link is a fresh answer link (its hash stands for the hash of a secret).
-func (f *rqFixture) link(purpose string) store.NewLink {
-	return store.NewLink{Purpose: purpose, NonceHash: fmt.Sprintf("hash-%s-%d", purpose, f.n.Add(1)), ExpiresAt: f.now.Add(14 * 24 * time.Hour)}
+func (f *rqFixture) link(purpose string) vouch.NewLink {
+	return vouch.NewLink{Purpose: purpose, NonceHash: fmt.Sprintf("hash-%s-%d", purpose, f.n.Add(1)), ExpiresAt: f.now.Add(14 * 24 * time.Hour)}
 }
 
 // ask asks ref for req (pending, mailed) and returns the ask and its link's hash.
 func (f *rqFixture) ask(t *testing.T, req *vouch.Request, ref *vouch.Reference) (*vouch.Ask, string) {
 	t.Helper()
-	l := f.link(store.LinkAnswer)
+	l := f.link(vouch.LinkAnswer)
 	a := &vouch.Ask{RequestID: req.ID, ReferenceID: ref.ID, State: vouch.AskPending, Score: 40,
 		Reasons: []vouch.Reason{{Label: "industry: Healthcare", Points: 40}}}
 	if err := f.db.CreateAsk(ctx, a, l, vouch.Outgoing{}); err != nil {
@@ -234,11 +234,11 @@ func TestOpportunities(t *testing.T) {
 		if vouch.ErrorCode(err) != vouch.ECONFLICT {
 			t.Errorf("second opportunity with CRM id 006A1: %v, want conflict", err)
 		}
-		list, total, err := db.ListOpportunities(ctx, store.OpportunityFilter{Text: "fabri"})
+		list, total, err := db.ListOpportunities(ctx, vouch.OpportunityFilter{Text: "fabri"})
 		if err != nil || total != 1 || len(list) != 1 || list[0].ID != crm.ID {
 			t.Errorf("search 'fabri': %d found, %v", total, err)
 		}
-		if _, total, _ := db.ListOpportunities(ctx, store.OpportunityFilter{Status: vouch.OpportunityOpen}); total != 1 {
+		if _, total, _ := db.ListOpportunities(ctx, vouch.OpportunityFilter{Status: vouch.OpportunityOpen}); total != 1 {
 			t.Errorf("%d open opportunities, want 1", total)
 		}
 	})
@@ -248,8 +248,10 @@ func TestRequestLifecycle(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		f := newRQFixture(t, db)
 		opp := f.opportunity(t)
+		// One reference unless said otherwise is the service's default
+		// (fulfillment's TestCreateRequestChecksEverythingAtOnce).
 		req := &vouch.Request{RequesterID: f.seller.ID, OpportunityID: opp.ID, ActivityTypeID: f.call, DueDate: f.today().AddDays(14),
-			Criteria: vouch.Criteria{IndustryID: valueID(t, db, vouch.TaxIndustry, "Healthcare"), Language: "German"}}
+			Criteria: vouch.Criteria{IndustryID: valueID(t, db, vouch.TaxIndustry, "Healthcare"), Language: "German"}, ReferencesNeeded: 1}
 		out := vouch.Outgoing{Mails: []vouch.Mail{{To: "team@example.com", Subject: "New request"}},
 			Notifications: []vouch.Notification{{UserID: f.team.ID, Body: "New request"}}}
 		if err := db.CreateRequest(ctx, req, out); err != nil {
@@ -268,14 +270,14 @@ func TestRequestLifecycle(t *testing.T) {
 			t.Errorf("audit after create: %+v", a)
 		}
 		// What the change tells is stored with it, linked to the request.
-		mails, _, _ := db.ListOutbox(ctx, store.OutboxFilter{})
+		mails, _, _ := db.ListOutbox(ctx, vouch.OutboxFilter{})
 		if len(mails) != 1 || mails[0].RequestID != req.ID {
 			t.Errorf("outbox after create: %+v", mails)
 		}
 		if _, n, _ := db.Notifications(ctx, f.team.ID, 10); n != 1 {
 			t.Errorf("team member has %d notifications, want 1", n)
 		}
-		if list, total, _ := db.ListRequests(ctx, store.RequestFilter{Unassigned: true, Open: true}); total != 1 || list[0].ID != req.ID {
+		if list, total, _ := db.ListRequests(ctx, vouch.RequestFilter{Unassigned: true, Open: true}); total != 1 || list[0].ID != req.ID {
 			t.Errorf("unassigned open requests: %d", total)
 		}
 
@@ -291,7 +293,7 @@ func TestRequestLifecycle(t *testing.T) {
 		if got.State != vouch.RequestInProgress || got.AssigneeID != f.team.ID || got.Version != r.Version {
 			t.Errorf("read back after assign: state %s assignee %d version %d (returned %d)", got.State, got.AssigneeID, got.Version, r.Version)
 		}
-		if list, total, _ := db.ListRequests(ctx, store.RequestFilter{AssigneeID: f.team.ID}); total != 1 || list[0].ID != req.ID {
+		if list, total, _ := db.ListRequests(ctx, vouch.RequestFilter{AssigneeID: f.team.ID}); total != 1 || list[0].ID != req.ID {
 			t.Errorf("requests assigned to the team member: %d", total)
 		}
 		// A stale version is a conflict.
@@ -352,7 +354,7 @@ func TestRequestLifecycle(t *testing.T) {
 		if _, err := db.AssignRequest(ctx, req.ID, 0, 0, vouch.Outgoing{}); vouch.ErrorCode(err) != vouch.ECONFLICT {
 			t.Errorf("assigning a closed request: %v", err)
 		}
-		if _, total, _ := db.ListRequests(ctx, store.RequestFilter{Open: true}); total != 0 {
+		if _, total, _ := db.ListRequests(ctx, vouch.RequestFilter{Open: true}); total != 0 {
 			t.Errorf("%d open requests, want 0", total)
 		}
 		if err := db.AddRequestMessage(ctx, req.ID, "  Thanks anyway  ", vouch.Outgoing{}); err != nil {
@@ -378,8 +380,9 @@ func TestCreateRequestRefusesBadInput(t *testing.T) {
 				DueDate: f.today()}, "activity_type"},
 			{"a region as industry", vouch.Request{OpportunityID: opp.ID, ActivityTypeID: f.call, DueDate: f.today(),
 				Criteria: vouch.Criteria{IndustryID: valueID(t, db, vouch.TaxRegion, "EMEA")}}, "industry"},
-			{"due yesterday", vouch.Request{OpportunityID: opp.ID, ActivityTypeID: f.call, DueDate: f.today().AddDays(-1)}, "due_date"},
 		}
+		// The request's own rules (a due date in the past …) are the
+		// service's: fulfillment's TestCreateRequestChecksEverythingAtOnce.
 		for _, c := range cases {
 			c.r.RequesterID = f.seller.ID
 			err := db.CreateRequest(ctx, &c.r, vouch.Outgoing{})
@@ -387,7 +390,7 @@ func TestCreateRequestRefusesBadInput(t *testing.T) {
 				t.Errorf("%s: %v, want a %s field error", c.name, err, c.field)
 			}
 		}
-		if _, total, _ := db.ListRequests(ctx, store.RequestFilter{}); total != 0 {
+		if _, total, _ := db.ListRequests(ctx, vouch.RequestFilter{}); total != 0 {
 			t.Errorf("refused requests left %d requests", total)
 		}
 		// Created with an assignee, a request starts in progress; the
@@ -426,7 +429,7 @@ func TestCreateAskHardRules(t *testing.T) {
 		}
 		for _, c := range cases {
 			a := &vouch.Ask{RequestID: req.ID, ReferenceID: c.ref.ID, State: vouch.AskPending}
-			err := db.CreateAsk(ctx, a, f.link(store.LinkAnswer), vouch.Outgoing{Mails: []vouch.Mail{{To: c.ref.Email, Subject: "Would you?"}}})
+			err := db.CreateAsk(ctx, a, f.link(vouch.LinkAnswer), vouch.Outgoing{Mails: []vouch.Mail{{To: c.ref.Email, Subject: "Would you?"}}})
 			if vouch.ErrorCode(err) != vouch.ECONFLICT || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("%s: %v, want a conflict saying %q", c.name, err, c.want)
 			}
@@ -439,7 +442,7 @@ func TestCreateAskHardRules(t *testing.T) {
 		if asks, _ := db.Asks(ctx, req.ID); len(asks) != 0 {
 			t.Errorf("refused asks left %d asks", len(asks))
 		}
-		if _, n, _ := db.ListOutbox(ctx, store.OutboxFilter{}); n != 0 {
+		if _, n, _ := db.ListOutbox(ctx, vouch.OutboxFilter{}); n != 0 {
 			t.Errorf("refused asks queued %d mails", n)
 		}
 
@@ -459,7 +462,7 @@ func TestCreateAskHardRules(t *testing.T) {
 
 		// Nobody is asked twice for one opportunity, even by another request.
 		other := f.request(t, opp, nil)
-		err := db.CreateAsk(ctx, &vouch.Ask{RequestID: other.ID, ReferenceID: woke.ID, State: vouch.AskPending}, f.link(store.LinkAnswer), vouch.Outgoing{})
+		err := db.CreateAsk(ctx, &vouch.Ask{RequestID: other.ID, ReferenceID: woke.ID, State: vouch.AskPending}, f.link(vouch.LinkAnswer), vouch.Outgoing{})
 		if vouch.ErrorCode(err) != vouch.ECONFLICT || !strings.Contains(err.Error(), "already been asked") {
 			t.Errorf("asking again for the same opportunity: %v", err)
 		}
@@ -476,11 +479,11 @@ func TestCreateAskHardRules(t *testing.T) {
 		if _, err := db.ChangeRequestState(ctx, other.ID, 0, vouch.RequestChange{To: vouch.RequestCancelled, Reason: "deal lost"}, vouch.Outgoing{}); err != nil {
 			t.Fatal(err)
 		}
-		err = db.CreateAsk(ctx, &vouch.Ask{RequestID: other.ID, ReferenceID: fresh.ID, State: vouch.AskPending}, f.link(store.LinkAnswer), vouch.Outgoing{})
+		err = db.CreateAsk(ctx, &vouch.Ask{RequestID: other.ID, ReferenceID: fresh.ID, State: vouch.AskPending}, f.link(vouch.LinkAnswer), vouch.Outgoing{})
 		if vouch.ErrorCode(err) != vouch.ECONFLICT || !strings.Contains(err.Error(), "cancelled") {
 			t.Errorf("asking for a cancelled request: %v", err)
 		}
-		if err := db.CreateAsk(ctx, &vouch.Ask{RequestID: req.ID, ReferenceID: fresh.ID, State: vouch.AskAccepted}, store.NewLink{}, vouch.Outgoing{}); err == nil {
+		if err := db.CreateAsk(ctx, &vouch.Ask{RequestID: req.ID, ReferenceID: fresh.ID, State: vouch.AskAccepted}, vouch.NewLink{}, vouch.Outgoing{}); err == nil {
 			t.Error("created an ask that is accepted from the start")
 		}
 	})

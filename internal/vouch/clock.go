@@ -68,6 +68,15 @@ func (c *Clock) DayIn(t time.Time, zone string) Date {
 	return c.DayOf(t)
 }
 
+// ZoneFor is the time zone in which someone in zone counts their days:
+// zone itself when known, else the program's.
+func (c *Clock) ZoneFor(zone string) string {
+	if zone != "" && KnownTimeZone(zone) {
+		return zone
+	}
+	return c.Zone().String()
+}
+
 // Zone is the program's time zone.
 func (c *Clock) Zone() *time.Location {
 	if z := c.zone.Load(); z != nil {

@@ -72,3 +72,12 @@ func (o *Opportunity) Validate() error {
 	}
 	return v.Err()
 }
+
+// OpportunityFilter selects opportunities; zero fields select all.
+type OpportunityFilter struct {
+	OwnerID int64
+	Status  OpportunityStatus
+	Text    string // in the name or prospect, case-insensitive
+	Offset  int
+	Limit   int // 0 = 50
+}

@@ -6,14 +6,6 @@ import (
 	"time"
 )
 
-func day(s string) Date {
-	d, err := ParseDate(s)
-	if err != nil {
-		panic(err)
-	}
-	return d
-}
-
 func TestPeriodOf(t *testing.T) {
 	for _, c := range []struct {
 		kind        PeriodKind

@@ -126,6 +126,18 @@ type ActivityTypeRule struct {
 	Points   int      `json:"points"`
 }
 
+// Validate checks the rule's workflow and points.
+func (r ActivityTypeRule) Validate() error {
+	var v Validation
+	if r.Workflow != WorkflowProgramManaged && r.Workflow != WorkflowSelfServe {
+		v.Add("workflow", "must be program_managed or self_serve")
+	}
+	if r.Points < 0 || r.Points > 10000 {
+		v.Add("points", "must be between 0 and 10,000")
+	}
+	return v.Err()
+}
+
 // DefaultActivityTypeRule is the rule of an activity type nobody configured.
 func DefaultActivityTypeRule(typeID int64) ActivityTypeRule {
 	return ActivityTypeRule{TypeID: typeID, Workflow: WorkflowProgramManaged, Points: 10}
@@ -167,10 +179,41 @@ type Request struct {
 // Validate normalises and checks a request as submitted on day today.
 func (r *Request) Validate(today Date) error {
 	var v Validation
+	r.check(&v, today, false)
+	return v.Err()
+}
+
+// CheckNewRequest normalises and checks a new request submitted on day
+// today and, when it comes with one, the new opportunity to create with
+// it, recording every problem in v: the request's fields by their names,
+// the opportunity's as "opportunity.<field>". One pass: a seller sees
+// every mistake at once.
+func CheckNewRequest(v *Validation, r *Request, opp *Opportunity, today Date) {
+	r.check(v, today, opp != nil)
+	if opp != nil {
+		for f, reason := range ErrorFields(opp.Validate()) {
+			v.Add("opportunity."+f, reason)
+		}
+	}
+}
+
+// MayRequestFor reports whether u may request references for opp: a
+// seller for the opportunities they own; the program team for any.
+func MayRequestFor(u *User, opp *Opportunity) bool {
+	return u.Can(PermManageProgram) || (opp.OwnerID != 0 && opp.OwnerID == u.ID)
+}
+
+// NotYourOpportunity is the problem with an opportunity_id the requester
+// may not request for (see MayRequestFor).
+const NotYourOpportunity = "is not one of your opportunities: choose one you own, or describe a new one"
+
+// check records the request's problems in v; newOpportunity says the
+// opportunity comes with the request and has no id yet.
+func (r *Request) check(v *Validation, today Date, newOpportunity bool) {
 	r.Context = strings.TrimSpace(r.Context)
 	r.Criteria.Language = strings.TrimSpace(r.Criteria.Language)
 	r.Criteria.Seniority = strings.ToLower(strings.TrimSpace(r.Criteria.Seniority))
-	if r.OpportunityID == 0 {
+	if r.OpportunityID == 0 && !newOpportunity {
 		v.Add("opportunity", "is required")
 	}
 	if r.ActivityTypeID == 0 {
@@ -193,7 +236,18 @@ func (r *Request) Validate(today Date) error {
 	if len(r.Context) > 10000 {
 		v.Add("context", "must be at most 10,000 characters")
 	}
-	return v.Err()
+}
+
+// RequestFilter selects requests; zero fields select all.
+type RequestFilter struct {
+	RequesterID int64
+	AssigneeID  int64
+	Unassigned  bool
+	States      []RequestState
+	Open        bool // not completed, declined, cancelled or unfulfilled
+	DueBefore   Date // due on or before this day
+	Offset      int
+	Limit       int // 0 = 100
 }
 
 // RequestEvent is one entry of a request's timeline.
@@ -220,175 +274,6 @@ const (
 	EventComplete = "complete"
 )
 
-// AskState is where one ask of one reference stands.
-type AskState string
-
-// Ask states: waiting for the account owner's approval, sent and waiting
-// for the advocate, accepted (capacity booked), scheduled, completed; or
-// declined by the advocate, rejected by the owner, withdrawn by the team, expired.
-const (
-	AskAwaitingApproval AskState = "awaiting_approval"
-	AskPending          AskState = "pending"
-	AskAccepted         AskState = "accepted"
-	AskScheduled        AskState = "scheduled"
-	AskCompleted        AskState = "completed"
-	AskDeclined         AskState = "declined"
-	AskRejected         AskState = "rejected"
-	AskWithdrawn        AskState = "withdrawn"
-	AskExpired          AskState = "expired"
-)
-
-// Open reports whether the ask still holds or may hold the reference.
-func (s AskState) Open() bool {
-	return s == AskAwaitingApproval || s == AskPending || s == AskAccepted || s == AskScheduled
-}
-
-// Label is the ask state for people.
-func (s AskState) Label() string {
-	switch s {
-	case AskAwaitingApproval:
-		return "Awaiting approval"
-	case AskPending:
-		return "Asked"
-	case AskAccepted:
-		return "Accepted"
-	case AskScheduled:
-		return "Scheduled"
-	case AskCompleted:
-		return "Completed"
-	case AskDeclined:
-		return "Declined"
-	case AskRejected:
-		return "Not approved"
-	case AskWithdrawn:
-		return "Withdrawn"
-	case AskExpired:
-		return "Expired"
-	}
-	return string(s)
-}
-
-// Reason is one contribution to a match's fit score.
-type Reason struct {
-	Label  string `json:"label"`
-	Points int    `json:"points"`
-}
-
-// Ask is one reference asked to help with one request.
-type Ask struct {
-	ID              int64      `json:"id"`
-	RequestID       int64      `json:"request_id"`
-	ReferenceID     int64      `json:"reference_id"`
-	State           AskState   `json:"state"`
-	Score           int        `json:"score"`
-	Reasons         []Reason   `json:"reasons"`
-	CreatedAt       time.Time  `json:"created_at"`
-	SentAt          *time.Time `json:"sent_at"`
-	AnsweredAt      *time.Time `json:"answered_at"`
-	RemindedAt      *time.Time `json:"reminded_at"`
-	Reminders       int        `json:"reminders"`
-	AnswerNote      string     `json:"answer_note"`
-	ProposedTimes   string     `json:"proposed_times"`
-	ScheduledAt     *time.Time `json:"scheduled_at"`
-	DurationMinutes int        `json:"duration_minutes"`
-	MeetingURL      string     `json:"meeting_url"`
-	Outcome         string     `json:"outcome"` // completed, no_show
-	ActivityID      int64      `json:"activity_id,omitempty"`
-	Version         int        `json:"version"`
-}
-
-// Schedule is the agreed time of an accepted ask.
-type Schedule struct {
-	At              time.Time `json:"scheduled_at"`
-	DurationMinutes int       `json:"duration_minutes"`
-	MeetingURL      string    `json:"meeting_url"`
-}
-
-// Validate checks the schedule.
-func (s *Schedule) Validate() error {
-	var v Validation
-	s.MeetingURL = strings.TrimSpace(s.MeetingURL)
-	if s.At.IsZero() {
-		v.Add("scheduled_at", "is required")
-	}
-	if s.DurationMinutes == 0 {
-		s.DurationMinutes = 30
-	}
-	if s.DurationMinutes < 5 || s.DurationMinutes > 480 {
-		v.Add("duration_minutes", "must be between 5 and 480")
-	}
-	if s.MeetingURL != "" && !strings.HasPrefix(s.MeetingURL, "https://") && !strings.HasPrefix(s.MeetingURL, "http://") {
-		v.Add("meeting_url", "must be a web address starting with https://")
-	}
-	return v.Err()
-}
-
-// Answer is what an advocate says through the signed link.
-type Answer struct {
-	Action        string `json:"action"` // accept, decline, pause, opt_out
-	ProposedTimes string `json:"proposed_times"`
-	Note          string `json:"note"`
-	NotBefore     Date   `json:"not_before"` // for pause
-}
-
-// Advocate answers.
-const (
-	AnswerAccept  = "accept"
-	AnswerDecline = "decline"
-	AnswerPause   = "pause"
-	AnswerOptOut  = "opt_out"
-)
-
-// Feedback sources.
-const (
-	FeedbackSeller   = "seller"
-	FeedbackAdvocate = "advocate"
-)
-
-// Deal impacts a seller can report.
-var DealImpacts = []string{"accelerated", "no_change", "delayed"}
-
-// ThankYous are the thank-yous an advocate can prefer.
-var ThankYous = []string{"gift", "donation", "swag", "none"}
-
-// Feedback is a rating of one completed ask, by the seller or the advocate.
-type Feedback struct {
-	ID         int64     `json:"id"`
-	AskID      int64     `json:"ask_id"`
-	Source     string    `json:"source"`
-	Rating     int       `json:"rating"`     // 1–5: helpfulness (seller), experience (advocate)
-	Influenced *bool     `json:"influenced"` // seller: did it influence the deal
-	Impact     string    `json:"impact"`     // seller: accelerated, no_change, delayed
-	ThankYou   string    `json:"thank_you"`  // advocate: preferred thank-you
-	Comment    string    `json:"comment"`
-	CreatedAt  time.Time `json:"created_at"`
-}
-
-// Validate checks feedback.
-func (f *Feedback) Validate() error {
-	var v Validation
-	f.Comment = strings.TrimSpace(f.Comment)
-	if f.Source != FeedbackSeller && f.Source != FeedbackAdvocate {
-		v.Add("source", "must be seller or advocate")
-	}
-	if f.Rating < 1 || f.Rating > 5 {
-		v.Add("rating", "must be between 1 and 5")
-	}
-	if f.Source == FeedbackSeller && f.Influenced == nil {
-		v.Add("influenced", "say whether the reference influenced the deal")
-	}
-	if f.Impact != "" && !oneOf(f.Impact, DealImpacts) {
-		v.Add("impact", "must be accelerated, no_change or delayed")
-	}
-	if f.ThankYou != "" && !oneOf(f.ThankYou, ThankYous) {
-		v.Add("thank_you", "must be gift, donation, swag or none")
-	}
-	if len(f.Comment) > 5000 {
-		v.Add("comment", "must be at most 5,000 characters")
-	}
-	return v.Err()
-}
-
 // Notification is an in-app message to a user.
 type Notification struct {
 	ID        int64      `json:"id"`
@@ -399,47 +284,6 @@ type Notification struct {
 	ReadAt    *time.Time `json:"read_at"`
 }
 
-// CanBook reports whether one more activity on day d keeps every rolling
-// window that contains d within max. dates are the reference's activities
-// (done and booked), in any order.
-func CanBook(max int, dates []Date, d Date) bool {
-	if max <= 0 {
-		return false
-	}
-	// Every window [s, s+89] with s in [d-89, d] contains d; it is full when
-	// it already holds max activities.
-	for s := d.AddDays(-CapacityWindowDays + 1); !s.After(d); s = s.AddDays(1) {
-		end := s.AddDays(CapacityWindowDays - 1)
-		n := 0
-		for _, x := range dates {
-			if !x.Before(s) && !x.After(end) {
-				n++
-			}
-		}
-		if n >= max {
-			return false
-		}
-	}
-	return true
-}
-
-// Mail is one email to send; it is stored in the outbox in the same
-// transaction as the change it tells about, and sent from there.
-type Mail struct {
-	To        string `json:"to"`
-	Subject   string `json:"subject"`
-	Body      string `json:"body"`          // plain text
-	ICS       string `json:"ics,omitempty"` // an iCalendar invitation to attach
-	RequestID int64  `json:"request_id,omitempty"`
-}
-
-// Outgoing is what a change tells people: mails and in-app notifications,
-// written with the change so none is lost or sent for a change rolled back.
-type Outgoing struct {
-	Mails         []Mail
-	Notifications []Notification
-}
-
 // LoggablePath is a request path fit for logs: the secret token of a
 // signed link (/a/…, /f/…) is cut off, since anyone reading the log could
 // otherwise answer for the advocate.
@@ -448,4 +292,35 @@ func LoggablePath(p string) string {
 		return p[:3] + "…"
 	}
 	return p
+}
+
+// CheckRequestAssignable refuses assigning a closed request.
+func CheckRequestAssignable(r *Request) error {
+	if r.State.Closed() {
+		return Errorf(ECONFLICT, "This request is %s; it cannot be assigned any more.", strings.ToLower(r.State.Label()))
+	}
+	return nil
+}
+
+// CheckRequestMessage normalises and checks a message for a request's timeline.
+func CheckRequestMessage(body string) (string, error) {
+	body = strings.TrimSpace(body)
+	if body == "" {
+		return body, &Error{Code: EINVALID, Message: "Write a message first.", Fields: map[string]string{"body": "is required"}}
+	}
+	if len(body) > 10000 {
+		return body, &Error{Code: EINVALID, Message: "That message is too long.", Fields: map[string]string{"body": "must be at most 10,000 characters"}}
+	}
+	return body, nil
+}
+
+// SubmittedEvent is the first entry of a request's timeline.
+const SubmittedEvent = "Request submitted"
+
+// AssignedEvent is the entry of a request given to name ("" is nobody).
+func AssignedEvent(name string) string {
+	if name == "" {
+		name = "nobody"
+	}
+	return "Assigned to " + name
 }

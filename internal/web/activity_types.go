@@ -27,7 +27,7 @@ func (h *Handler) activityTypes(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderActivityTypes(w http.ResponseWriter, r *http.Request, status int, failed *activityTypeRow) {
-	rules, err := h.db.ActivityTypeRules(r.Context())
+	rules, err := h.opts.Fulfillment.ActivityTypeRules(r.Context())
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -66,7 +66,7 @@ func (h *Handler) saveActivityType(w http.ResponseWriter, r *http.Request) {
 		h.renderActivityTypes(w, r, http.StatusBadRequest, failed)
 		return
 	}
-	if err := h.db.SetActivityTypeRule(r.Context(), rule); err != nil {
+	if err := h.opts.Fulfillment.SetActivityTypeRule(r.Context(), rule); err != nil {
 		if !isFormError(err) {
 			h.serverError(w, r, err)
 			return

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -98,13 +97,13 @@ func (h *Handler) showLinkProblem(w http.ResponseWriter, r *http.Request, err er
 	status := http.StatusGone
 	var title string
 	switch {
-	case errors.Is(err, store.ErrLinkUsed):
+	case errors.Is(err, vouch.ErrLinkUsed):
 		p.Kind, title = "used", "This link has already been used"
 		p.Message = "Each link in our emails works once, and this one has already been used. Nothing was changed."
-	case errors.Is(err, store.ErrLinkExpired):
+	case errors.Is(err, vouch.ErrLinkExpired):
 		p.Kind, title = "expired", "This link has expired"
 		p.Message = "Links in our emails work for a limited time, and this one has run out. Nothing was recorded."
-	case errors.Is(err, store.ErrNoLongerAvailable):
+	case errors.Is(err, vouch.ErrNoLongerAvailable):
 		status, p.Kind, title = http.StatusConflict, "unavailable", "No longer available"
 		p.Message = "Thank you for saying yes! Meanwhile the slots for this period were taken by another request, " +
 			"so nothing was booked and there is nothing more you need to do. We will ask again when you are free."

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/vouchhq/vouch/internal/fulfillment"
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -60,7 +59,7 @@ func orIfBlank(s, def string) string {
 // answers the advocate can give.
 func (h *Handler) advocatePage(w http.ResponseWriter, r *http.Request) {
 	v, err := h.opts.Fulfillment.OpenLink(r.Context(), r.PathValue("token"))
-	if err == nil && v.Purpose != store.LinkAnswer {
+	if err == nil && v.Purpose != vouch.LinkAnswer {
 		err = fulfillment.ErrBadLink // a feedback link under /a/
 	}
 	if err != nil {
@@ -76,7 +75,7 @@ func (h *Handler) advocatePage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) advocateAnswer(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	v, err := h.opts.Fulfillment.OpenLink(r.Context(), token)
-	if err == nil && v.Purpose != store.LinkAnswer {
+	if err == nil && v.Purpose != vouch.LinkAnswer {
 		err = fulfillment.ErrBadLink
 	}
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/fulfillment"
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -41,7 +40,7 @@ type feedbackForm struct {
 func feedbackFormOf(r *http.Request, v *fulfillment.LinkView) *feedbackForm {
 	f := &feedbackForm{
 		Token:     r.PathValue("token"),
-		Seller:    v.Purpose == store.LinkSellerFeedback,
+		Seller:    v.Purpose == vouch.LinkSellerFeedback,
 		Reference: v.Reference.Name,
 		Account:   v.Account.Name,
 		Activity:  strings.ToLower(v.Activity),
@@ -73,7 +72,7 @@ func feedbackFormOf(r *http.Request, v *fulfillment.LinkView) *feedbackForm {
 // openFeedbackLink opens a feedback link; an answer link is not one.
 func (h *Handler) openFeedbackLink(r *http.Request) (*fulfillment.LinkView, error) {
 	v, err := h.opts.Fulfillment.OpenLink(r.Context(), r.PathValue("token"))
-	if err == nil && v.Purpose != store.LinkSellerFeedback && v.Purpose != store.LinkAdvocateFeedback {
+	if err == nil && v.Purpose != vouch.LinkSellerFeedback && v.Purpose != vouch.LinkAdvocateFeedback {
 		return nil, fulfillment.ErrBadLink
 	}
 	return v, err

@@ -93,7 +93,7 @@ func (l *advocateLoop) complete(t *testing.T, a *vouch.Ask, ref *vouch.Reference
 	if _, err := l.svc.Schedule(ctx, l.team, a.ID, vouch.Schedule{At: time.Now().Add(-time.Hour), DurationMinutes: 30}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.svc.Complete(ctx, l.team, a.ID, store.OutcomeCompleted, vouch.Date{}); err != nil {
+	if _, err := l.svc.Complete(ctx, l.team, a.ID, vouch.OutcomeCompleted, vouch.Date{}); err != nil {
 		t.Fatal(err)
 	}
 	return latestLink(t, l.s.DB, l.seller.Email, "/f/"), latestLink(t, l.s.DB, ref.Email, "/f/")
@@ -105,7 +105,7 @@ var mailLink = regexp.MustCompile(`/[af]/([A-Za-z0-9_.-]+)`)
 // queued for to, as the person would find it in their inbox.
 func latestLink(t *testing.T, db *store.DB, to, prefix string) string {
 	t.Helper()
-	mails, _, err := db.ListOutbox(ctx, store.OutboxFilter{Limit: 500})
+	mails, _, err := db.ListOutbox(ctx, vouch.OutboxFilter{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}

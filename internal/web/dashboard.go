@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/vouchhq/vouch/internal/refindex"
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -63,7 +62,7 @@ type requestTiles struct {
 // countRequests computes the request tiles.
 func (h *Handler) countRequests(ctx context.Context, u *vouch.User) (requestTiles, error) {
 	t := requestTiles{Team: u.Can(vouch.PermManageProgram)}
-	_, n, err := h.db.ListRequests(ctx, store.RequestFilter{RequesterID: u.ID, Open: true, Limit: 1})
+	_, n, err := h.db.ListRequests(ctx, vouch.RequestFilter{RequesterID: u.ID, Open: true, Limit: 1})
 	if err != nil {
 		return t, err
 	}

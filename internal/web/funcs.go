@@ -83,7 +83,7 @@ func (h *Handler) unreadCount(u *vouch.User) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), unreadTimeout)
 	defer cancel()
-	n, err := h.db.UnreadNotifications(ctx, u.ID)
+	n, err := h.opts.Fulfillment.UnreadNotifications(ctx, u)
 	if err != nil {
 		h.log.Warn("unread notifications", "user", u.ID, "err", err)
 		return 0

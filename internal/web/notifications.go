@@ -11,7 +11,7 @@ const notificationsShown = 100
 // notifications serves GET /notifications: the user's newest notifications.
 func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
-	list, unread, err := h.db.Notifications(r.Context(), u.ID, notificationsShown)
+	list, unread, err := h.opts.Fulfillment.Notifications(r.Context(), u, notificationsShown)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -29,7 +29,7 @@ func (h *Handler) readNotifications(w http.ResponseWriter, r *http.Request) {
 	var err error
 	msg := ""
 	if r.PostFormValue("all") != "" {
-		err = h.db.MarkAllNotificationsRead(ctx, u.ID)
+		err = h.opts.Fulfillment.MarkAllNotificationsRead(ctx, u)
 		msg = "All notifications are marked read."
 	} else {
 		var ids []int64
@@ -38,7 +38,7 @@ func (h *Handler) readNotifications(w http.ResponseWriter, r *http.Request) {
 				ids = append(ids, id)
 			}
 		}
-		err = h.db.MarkNotificationsRead(ctx, u.ID, ids)
+		err = h.opts.Fulfillment.MarkNotificationsRead(ctx, u, ids)
 	}
 	if err != nil {
 		h.serverError(w, r, err)

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/vouch"
 )
 
 // outboxPageSize is how many mails one outbox page lists.
@@ -17,7 +17,7 @@ const outboxPageSize = 50
 
 // outboxPage is what outbox.html shows.
 type outboxPage struct {
-	Mails          []store.OutboxMail
+	Mails          []vouch.OutboxMail
 	Status         string
 	Statuses       []queueTab
 	Total          int
@@ -49,15 +49,15 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 	d := &outboxPage{Status: q.Get("status"), MailConfigured: h.opts.MailConfigured}
 	offset, _ := strconv.Atoi(q.Get("offset"))
 	offset = max(offset, 0)
-	for _, s := range []struct{ Key, Label string }{{"", "All"}, {store.MailPending, "Pending"}, {store.MailSent, "Sent"}, {store.MailFailed, "Failed"}} {
-		_, n, err := h.db.ListOutbox(ctx, store.OutboxFilter{Status: s.Key, Limit: 1})
+	for _, s := range []struct{ Key, Label string }{{"", "All"}, {vouch.MailPending, "Pending"}, {vouch.MailSent, "Sent"}, {vouch.MailFailed, "Failed"}} {
+		_, n, err := h.opts.Fulfillment.Outbox(ctx, vouch.OutboxFilter{Status: s.Key, Limit: 1})
 		if err != nil {
 			h.serverError(w, r, err)
 			return
 		}
 		d.Statuses = append(d.Statuses, queueTab{Key: s.Key, Label: s.Label, Count: n, URL: outboxURL(s.Key, 0), Current: s.Key == d.Status})
 	}
-	mails, total, err := h.db.ListOutbox(ctx, store.OutboxFilter{Status: d.Status, Limit: outboxPageSize, Offset: offset})
+	mails, total, err := h.opts.Fulfillment.Outbox(ctx, vouch.OutboxFilter{Status: d.Status, Limit: outboxPageSize, Offset: offset})
 	if err != nil {
 		if isFormError(err) {
 			h.errorPage(w, r, http.StatusNotFound, "The outbox has no status “"+d.Status+"”. Try pending, sent or failed.")
@@ -86,7 +86,7 @@ func (h *Handler) outboxMail(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	m, err := h.db.OutboxMail(r.Context(), id)
+	m, err := h.opts.Fulfillment.OutboxMail(r.Context(), id)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -104,7 +104,7 @@ func (h *Handler) retryMail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back := backTo(r, fmt.Sprintf("/admin/outbox/%d", id))
-	if err := h.db.RetryMail(r.Context(), id); err != nil {
+	if err := h.opts.Fulfillment.RetryMail(r.Context(), id); err != nil {
 		h.actionFailed(w, r, back, err)
 		return
 	}

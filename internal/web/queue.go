@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -165,7 +164,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 // queueRequests lists a tab's requests from offset, and how many it has.
 func (h *Handler) queueRequests(ctx context.Context, u *vouch.User, tab string, offset, limit int) ([]*vouch.Request, int, error) {
 	today := vouch.Today()
-	f := store.RequestFilter{Open: true, Offset: offset, Limit: limit}
+	f := vouch.RequestFilter{Open: true, Offset: offset, Limit: limit}
 	switch tab {
 	case "unassigned":
 		f.Unassigned = true
@@ -176,12 +175,12 @@ func (h *Handler) queueRequests(ctx context.Context, u *vouch.User, tab string, 
 	case "due":
 		// Due from today to three days ahead. Requests come by due date,
 		// so the overdue ones are the first ones; the tab starts after them.
-		_, overdue, err := h.db.ListRequests(ctx, store.RequestFilter{Open: true, DueBefore: today.AddDays(-1), Limit: 1})
+		_, overdue, err := h.opts.Fulfillment.ListRequests(ctx, u, vouch.RequestFilter{Open: true, DueBefore: today.AddDays(-1), Limit: 1})
 		if err != nil {
 			return nil, 0, err
 		}
 		f.DueBefore, f.Offset = today.AddDays(3), overdue+offset
-		reqs, n, err := h.db.ListRequests(ctx, f)
+		reqs, n, err := h.opts.Fulfillment.ListRequests(ctx, u, f)
 		return reqs, n - overdue, err
 	case "approvals":
 		reqs, err := h.approvalsFor(ctx, u)
@@ -199,7 +198,7 @@ func (h *Handler) queueRequests(ctx context.Context, u *vouch.User, tab string, 
 			}
 		}
 	}
-	return h.db.ListRequests(ctx, f)
+	return h.opts.Fulfillment.ListRequests(ctx, u, f)
 }
 
 // myRequestsPage is what request_mine.html shows.
@@ -215,18 +214,18 @@ type myRequestsPage struct {
 func (h *Handler) myRequests(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := userFrom(ctx)
-	open, _, err := h.db.ListRequests(ctx, store.RequestFilter{RequesterID: u.ID, Open: true, Limit: 200})
+	open, _, err := h.opts.Fulfillment.ListRequests(ctx, u, vouch.RequestFilter{RequesterID: u.ID, Open: true, Limit: 200})
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	cf := store.RequestFilter{RequesterID: u.ID, Limit: 200}
+	cf := vouch.RequestFilter{RequesterID: u.ID, Limit: 200}
 	for _, s := range vouch.RequestStates {
 		if s.Closed() {
 			cf.States = append(cf.States, s)
 		}
 	}
-	closed, _, err := h.db.ListRequests(ctx, cf)
+	closed, _, err := h.opts.Fulfillment.ListRequests(ctx, u, cf)
 	if err != nil {
 		h.serverError(w, r, err)
 		return

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -311,7 +310,7 @@ func (h *Handler) referenceAsks(ctx context.Context, refID int64) ([]referenceAs
 		if err != nil {
 			return nil, err
 		}
-		if fulfillment.CanSee(u, req) {
+		if vouch.CanSeeRequest(u, req) {
 			opp, err := h.db.Opportunity(ctx, req.OpportunityID)
 			if err != nil {
 				return nil, err

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -15,20 +15,20 @@ import (
 // came from with a flash saying what happened; a refused action changes
 // nothing and says why in an error flash.
 
-// pathRequest reads the request the path's {id} names, with its asks, for
-// a user allowed to see it; ok is false once an answer was written.
-func (h *Handler) pathRequest(w http.ResponseWriter, r *http.Request) (*vouch.Request, []*vouch.Ask, bool) {
+// pathRequest reads the request the path's {id} names as the user sees
+// it, with the asks they see; ok is false once an answer was written.
+func (h *Handler) pathRequest(w http.ResponseWriter, r *http.Request) (*fulfillment.RequestView, bool) {
 	id, ok := pathID(r, "id")
 	if !ok {
 		h.notFound(w, r)
-		return nil, nil, false
+		return nil, false
 	}
-	req, asks, err := h.visibleRequest(r.Context(), userFrom(r.Context()), id)
+	v, err := h.visibleRequest(r.Context(), userFrom(r.Context()), id)
 	if err != nil {
 		h.fail(w, r, err)
-		return nil, nil, false
+		return nil, false
 	}
-	return req, asks, true
+	return v, true
 }
 
 // requestAsk reads the request and ask a path names, checking the ask
@@ -40,11 +40,12 @@ func (h *Handler) requestAsk(w http.ResponseWriter, r *http.Request) (*vouch.Req
 		h.notFound(w, r)
 		return nil, nil, false
 	}
-	req, asks, ok := h.pathRequest(w, r)
+	v, ok := h.pathRequest(w, r)
 	if !ok {
 		return nil, nil, false
 	}
-	for _, a := range asks {
+	req := v.Request
+	for _, a := range v.Asks {
 		if a.ID == askID {
 			return req, a, true
 		}
@@ -63,10 +64,11 @@ func (h *Handler) referenceName(id int64) string {
 
 // askReference serves POST /requests/{id}/asks: ask a matching reference.
 func (h *Handler) askReference(w http.ResponseWriter, r *http.Request) {
-	req, _, ok := h.pathRequest(w, r)
+	v, ok := h.pathRequest(w, r)
 	if !ok {
 		return
 	}
+	req := v.Request
 	ctx, u, id := r.Context(), userFrom(r.Context()), req.ID
 	back := requestURL(id, "matches")
 	refID, err := strconv.ParseInt(r.PostFormValue("ref_id"), 10, 64)
@@ -174,7 +176,7 @@ func (h *Handler) completeAsk(w http.ResponseWriter, r *http.Request) {
 		redirectError(w, r, back, "Nothing was recorded: the date must be a date like "+vouch.Today().String()+".")
 		return
 	}
-	if outcome == store.OutcomeNoShow {
+	if outcome == vouch.OutcomeNoShow {
 		day = vouch.Date{}
 	}
 	if _, err := h.opts.Fulfillment.Complete(r.Context(), userFrom(r.Context()), a.ID, outcome, day); err != nil {
@@ -183,7 +185,7 @@ func (h *Handler) completeAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	name := h.referenceName(a.ReferenceID)
 	msg := fmt.Sprintf("Completed: the activity is on %s's profile, and the seller and %s were asked for feedback.", name, name)
-	if outcome == store.OutcomeNoShow {
+	if outcome == vouch.OutcomeNoShow {
 		msg = fmt.Sprintf("Recorded as a no-show; %s's booking is released and the request is back to picking.", name)
 	}
 	redirect(w, r, back, msg)
@@ -216,10 +218,11 @@ func (h *Handler) sellerFeedback(w http.ResponseWriter, r *http.Request) {
 
 // requestMessage serves POST /requests/{id}/messages.
 func (h *Handler) requestMessage(w http.ResponseWriter, r *http.Request) {
-	req, _, ok := h.pathRequest(w, r)
+	v, ok := h.pathRequest(w, r)
 	if !ok {
 		return
 	}
+	req := v.Request
 	ctx, u, id := r.Context(), userFrom(r.Context()), req.ID
 	back := requestURL(id, "timeline")
 	if err := h.opts.Fulfillment.Message(ctx, u, id, r.PostFormValue("body")); err != nil {
@@ -232,10 +235,11 @@ func (h *Handler) requestMessage(w http.ResponseWriter, r *http.Request) {
 // changeRequestState serves POST /requests/{id}/state: declined, cancelled
 // or unfulfilled with a reason, or a one-click move on the board.
 func (h *Handler) changeRequestState(w http.ResponseWriter, r *http.Request) {
-	req, _, ok := h.pathRequest(w, r)
+	v, ok := h.pathRequest(w, r)
 	if !ok {
 		return
 	}
+	req := v.Request
 	ctx, u, id := r.Context(), userFrom(r.Context()), req.ID
 	back := backTo(r, requestURL(id, ""))
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
@@ -268,20 +272,23 @@ func (h *Handler) assignRequest(w http.ResponseWriter, r *http.Request) {
 		redirectError(w, r, back, "Choose who the request is for.")
 		return
 	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	req, err := h.opts.Fulfillment.Assign(ctx, u, id, version, to)
+	if vouch.ErrorFields(err)["assignee"] != "" {
+		redirectError(w, r, back, vouch.ErrorMessage(err))
+		return
+	} else if err != nil {
+		h.actionFailed(w, r, back, err)
+		return
+	}
 	name := ""
-	if to != 0 {
+	if to != 0 && to != u.ID {
 		a, err := h.db.User(ctx, to)
-		if err != nil || !a.Can(vouch.PermManageProgram) {
-			redirectError(w, r, back, "Requests are assigned to members of the program team only.")
+		if err != nil {
+			h.serverError(w, r, err)
 			return
 		}
 		name = a.Name
-	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	req, err := h.opts.Fulfillment.Assign(ctx, u, id, version, to)
-	if err != nil {
-		h.actionFailed(w, r, back, err)
-		return
 	}
 	msg := fmt.Sprintf("Request #%d is unassigned.", req.ID)
 	switch to {

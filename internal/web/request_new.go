@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -82,7 +81,7 @@ func (h *Handler) newRequest(w http.ResponseWriter, r *http.Request) {
 // requestFormData reads the picklists and the seller's open opportunities.
 func (h *Handler) requestFormData(r *http.Request, values url.Values) (*requestFormPage, error) {
 	u := userFrom(r.Context())
-	opps, _, err := h.db.ListOpportunities(r.Context(), store.OpportunityFilter{OwnerID: u.ID, Status: vouch.OpportunityOpen, Limit: 200})
+	opps, _, err := h.opts.Fulfillment.ListOpportunities(r.Context(), vouch.OpportunityFilter{OwnerID: u.ID, Status: vouch.OpportunityOpen, Limit: 200})
 	if err != nil {
 		return nil, err
 	}
@@ -198,42 +197,22 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 		if opp.CloseDate, err = vouch.ParseDate(f.Get("opp_close_date")); err != nil {
 			errs["opp_close_date"] = "Close date must be a date like " + vouch.Today().AddDays(60).String() + "."
 		}
-		// The opportunity's own rules, checked now so every mistake shows at once.
-		for field, reason := range vouch.ErrorFields(opp.Validate()) {
-			name := opportunityFields[field]
-			if name == "" {
-				name = "opp_name"
-			}
-			if errs[name] == "" {
-				errs[name] = requestLabels[name] + " " + reason + "."
-			}
-		}
 	} else {
 		req.OpportunityID = id("opportunity_id")
-		if req.OpportunityID != 0 {
-			o, err := h.db.Opportunity(ctx, req.OpportunityID)
-			if err != nil || o.OwnerID != u.ID {
-				errs["opportunity_id"] = "Choose one of your open opportunities, or a new one."
-			}
-		}
 	}
-	// The request's rules, on a copy, for the same reason.
-	probe := *req
-	if opp != nil {
-		probe.OpportunityID = -1
-	}
-	for field, reason := range vouch.ErrorFields(probe.Validate(vouch.Today())) {
-		name := field
-		if field == "opportunity" {
-			name = "opportunity_id"
+	// Problems reading the form are told with the service's, all at once;
+	// without any, the service checks and stores in one go.
+	var saveErr error
+	if len(errs) > 0 {
+		var rules vouch.Validation
+		if err := h.opts.Fulfillment.CheckRequest(ctx, u, req, opp, &rules); err != nil {
+			h.serverError(w, r, err)
+			return
 		}
-		if errs[name] == "" {
-			errs[name] = requestLabels[name] + " " + reason + "."
-		}
-	}
-	if len(errs) == 0 {
-		err = h.opts.Fulfillment.CreateRequest(ctx, u, req, opp)
-		if err == nil {
+		addRequestErrors(errs, rules.Err(), false)
+	} else {
+		saveErr = h.opts.Fulfillment.CreateRequest(ctx, u, req, opp)
+		if saveErr == nil {
 			msg := "Request submitted. The program team has been told and will pick a reference."
 			if req.Workflow == vouch.WorkflowSelfServe {
 				msg = "Request submitted. Pick a reference from the matches below and ask them."
@@ -241,20 +220,11 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 			redirect(w, r, requestURL(req.ID, ""), msg)
 			return
 		}
-		if !isFormError(err) {
-			h.serverError(w, r, err)
+		if !isFormError(saveErr) {
+			h.serverError(w, r, saveErr)
 			return
 		}
-		for field, reason := range vouch.ErrorFields(err) {
-			name := field
-			if field == "opportunity" {
-				name = "opportunity_id"
-			}
-			if requestLabels[name] == "" {
-				name = "opportunity_id"
-			}
-			errs[name] = requestLabels[name] + " " + reason + "."
-		}
+		addRequestErrors(errs, saveErr, true)
 	}
 	d, ferr := h.requestFormData(r, f)
 	if ferr != nil {
@@ -269,15 +239,34 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &page{Title: "Request a reference", Nav: "requests", Data: d, Errors: errs}
 	status := http.StatusBadRequest
-	if err != nil {
-		p.Error = vouch.ErrorMessage(err)
-		status = formStatus(err)
+	if saveErr != nil {
+		p.Error = vouch.ErrorMessage(saveErr)
+		status = formStatus(saveErr)
 	} else if len(errs) == 1 {
 		p.Error = "Nothing was submitted. Please correct the highlighted field."
 	} else {
 		p.Error = fmt.Sprintf("Nothing was submitted. Please correct the %d highlighted fields.", len(errs))
 	}
 	h.render(w, r, status, "request_new", p)
+}
+
+// addRequestErrors names the service's problems with a request in the
+// form's words; replace says they win over a problem already noted.
+func addRequestErrors(errs map[string]string, err error, replace bool) {
+	for field, reason := range vouch.ErrorFields(err) {
+		name := field
+		if f, ok := strings.CutPrefix(field, "opportunity."); ok {
+			name = opportunityFields[f]
+		} else if field == "opportunity" {
+			name = "opportunity_id"
+		}
+		if requestLabels[name] == "" {
+			name = "opportunity_id"
+		}
+		if errs[name] == "" || replace {
+			errs[name] = requestLabels[name] + " " + reason + "."
+		}
+	}
 }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }

@@ -106,12 +106,12 @@ type requestPageData struct {
 
 // requestPage serves GET /requests/{id}.
 func (h *Handler) requestPage(w http.ResponseWriter, r *http.Request) {
-	req, asks, ok := h.pathRequest(w, r)
+	v, ok := h.pathRequest(w, r)
 	if !ok {
 		return
 	}
 	ctx, u := r.Context(), userFrom(r.Context())
-	d, err := h.requestPageData(ctx, u, req, asks, r.URL.Query().Get("matches") == "more")
+	d, err := h.requestPageData(ctx, u, v, r.URL.Query().Get("matches") == "more")
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -120,10 +120,11 @@ func (h *Handler) requestPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "request", &page{Title: title, Nav: "requests", Data: d})
 }
 
-func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, req *vouch.Request, asks []*vouch.Ask, more bool) (*requestPageData, error) {
+func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfillment.RequestView, more bool) (*requestPageData, error) {
+	req, asks := v.Request, v.Asks
 	ix := h.opts.Index
 	today := vouch.Today()
-	opp, err := h.db.Opportunity(ctx, req.OpportunityID)
+	opp, err := h.opts.Fulfillment.Opportunity(ctx, req.OpportunityID)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +134,7 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, req *vouch
 	}
 	d := &requestPageData{Req: req, Opportunity: opp, Type: h.opts.Catalog.ValueName(req.ActivityTypeID),
 		Requester: userName(users, req.RequesterID), Assignee: userName(users, req.AssigneeID),
-		Overdue: !req.State.Closed() && req.DueDate.Before(today), CanPick: fulfillment.CanPick(u, req),
+		Overdue: !req.State.Closed() && req.DueDate.Before(today), CanPick: vouch.CanPick(u, req),
 		CanManage: u.Can(vouch.PermManageProgram), IsRequester: req.RequesterID == u.ID, Me: u.ID, Team: team,
 		Impacts: vouch.DealImpacts, Today: today.String()}
 	d.Criteria = h.criteriaLabels(req.Criteria)
@@ -144,7 +145,7 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, req *vouch
 		}
 	}
 
-	events, err := h.db.RequestEvents(ctx, req.ID)
+	events, err := h.opts.Fulfillment.Events(ctx, v)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +159,7 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, req *vouch
 		d.Events = append(d.Events, ev)
 	}
 
-	feedback, err := h.db.Feedback(ctx, req.ID)
+	feedback, err := h.opts.Fulfillment.RequestFeedback(ctx, v)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +186,10 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, req *vouch
 		}
 	}
 
-	if req.State == vouch.RequestSubmitted || req.State == vouch.RequestInProgress || req.State == vouch.RequestAwaitingAdvocate {
+	// The ranked list is for the requester and the program team; the owner
+	// of an asked account sees the asks about their customers only.
+	open := req.State == vouch.RequestSubmitted || req.State == vouch.RequestInProgress || req.State == vouch.RequestAwaitingAdvocate
+	if open && v.Sight.SeesMatches() {
 		d.ShowMatches = true
 		d.MatchesFolded = active >= req.ReferencesNeeded
 		limit := matchesShown
@@ -194,7 +198,7 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, req *vouch
 		} else {
 			d.MoreMatchesURL = requestURL(req.ID, "") + "?matches=more#matches"
 		}
-		res, err := h.opts.Fulfillment.Matches(ctx, req, limit)
+		res, err := h.opts.Fulfillment.MatchesFor(ctx, v, limit)
 		if err != nil {
 			return nil, err
 		}
@@ -261,12 +265,12 @@ func (h *Handler) askView(ctx context.Context, u *vouch.User, req *vouch.Request
 	if err != nil {
 		return askView{}, err
 	}
-	pick := fulfillment.CanPick(u, req)
+	pick := vouch.CanPick(u, req)
 	v := askView{Ask: a, Reference: ref, Account: acct,
-		CanApprove:  a.State == vouch.AskAwaitingApproval && (acct.OwnerID == u.ID || u.Can(vouch.PermManageProgram)),
-		CanWithdraw: a.State.Open() && pick,
-		CanSchedule: (a.State == vouch.AskAccepted || a.State == vouch.AskScheduled) && pick,
-		CanComplete: (a.State == vouch.AskAccepted || a.State == vouch.AskScheduled) && pick}
+		CanApprove:  vouch.CanTakeStep(a.State, vouch.StepApprove) && vouch.CanApprove(u, acct.OwnerID),
+		CanWithdraw: vouch.CanTakeStep(a.State, vouch.StepWithdraw) && pick,
+		CanSchedule: vouch.CanTakeStep(a.State, vouch.StepSchedule) && pick,
+		CanComplete: vouch.CanTakeStep(a.State, vouch.StepComplete) && pick}
 	sellerRated := false
 	for _, f := range feedback {
 		if f.AskID == a.ID {
@@ -274,7 +278,7 @@ func (h *Handler) askView(ctx context.Context, u *vouch.User, req *vouch.Request
 			sellerRated = sellerRated || f.Source == vouch.FeedbackSeller
 		}
 	}
-	v.CanFeedback = a.State == vouch.AskCompleted && req.RequesterID == u.ID && !sellerRated
+	v.CanFeedback = vouch.CheckFeedbackOn(a.State) == nil && req.RequesterID == u.ID && !sellerRated
 	v.TimeZones = []string{"UTC"}
 	if ref.TimeZone != "" && ref.TimeZone != "UTC" {
 		if _, err := time.LoadLocation(ref.TimeZone); err == nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -83,7 +84,7 @@ func (h *Handler) requestRows(ctx context.Context, reqs []*vouch.Request, users 
 	for i, r := range reqs {
 		ids[i] = r.OpportunityID
 	}
-	opps, err := h.db.OpportunitiesByID(ctx, ids)
+	opps, err := h.opts.Fulfillment.OpportunitiesByID(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -122,31 +123,22 @@ func forwardStates(s vouch.RequestState) []vouch.RequestState {
 	return out
 }
 
-// visibleRequest reads request id for u, who must be allowed to see it:
-// its requester, the program team, or the owner of an account one of its
-// asks is for (who may be asked to approve). Others get ENOTFOUND, as if
+// visibleRequest reads request id as u sees it (fulfillment.ViewRequest):
+// its requester and the program team see all of it, the owner of an asked
+// account the asks about their customers. Others get ENOTFOUND, as if
 // there were no such request.
-func (h *Handler) visibleRequest(ctx context.Context, u *vouch.User, id int64) (*vouch.Request, []*vouch.Ask, error) {
-	req, err := h.db.Request(ctx, id)
-	if err != nil {
-		return nil, nil, err
+func (h *Handler) visibleRequest(ctx context.Context, u *vouch.User, id int64) (*fulfillment.RequestView, error) {
+	v, err := h.opts.Fulfillment.ViewRequest(ctx, u, id)
+	if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+		return nil, vouch.Errorf(vouch.ENOTFOUND, "There is no request %d, or it is not yours to see.", id)
 	}
-	asks, err := h.db.Asks(ctx, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if ok, err := h.opts.Fulfillment.Visible(ctx, u, req); err != nil {
-		return nil, nil, err
-	} else if ok {
-		return req, asks, nil
-	}
-	return nil, nil, vouch.Errorf(vouch.ENOTFOUND, "There is no request %d, or it is not yours to see.", id)
+	return v, err
 }
 
 // approvalsFor returns the open requests with an ask awaiting u's approval
 // as the owner of the reference's account.
 func (h *Handler) approvalsFor(ctx context.Context, u *vouch.User) ([]*vouch.Request, error) {
-	return h.db.RequestsAwaitingApproval(ctx, u.ID)
+	return h.opts.Fulfillment.RequestsAwaitingApproval(ctx, u)
 }
 
 // backTo is where an action returns: the page it was posted from when

@@ -77,7 +77,8 @@ func (p *rqProgram) request(t *testing.T, db *store.DB, by *vouch.User, name str
 	if err := db.CreateOpportunity(ctx, o); err != nil {
 		t.Fatal(err)
 	}
-	r := &vouch.Request{RequesterID: by.ID, OpportunityID: o.ID, ActivityTypeID: p.call, DueDate: due, AssigneeID: assignee, Criteria: c}
+	r := &vouch.Request{RequesterID: by.ID, OpportunityID: o.ID, ActivityTypeID: p.call, DueDate: due, AssigneeID: assignee, Criteria: c,
+		ReferencesNeeded: 1}
 	if err := db.CreateRequest(ctx, r, vouch.Outgoing{}); err != nil {
 		t.Fatal(err)
 	}
@@ -174,10 +175,10 @@ func TestRequestFormShowsErrorsNextToFieldsAndKeepsInput(t *testing.T) {
 		mustContain(t, "past due date, no name", body, `id="due_date-error">Due date must not be in the past.</p>`,
 			`id="opp_name-error">Opportunity name is required.</p>`, "Please correct the 2 highlighted fields.")
 
-		if _, n, _ := s.DB.ListOpportunities(ctx, store.OpportunityFilter{}); n != 0 {
+		if _, n, _ := s.DB.ListOpportunities(ctx, vouch.OpportunityFilter{}); n != 0 {
 			t.Errorf("%d opportunities after refused forms", n)
 		}
-		if _, n, _ := s.DB.ListRequests(ctx, store.RequestFilter{}); n != 0 {
+		if _, n, _ := s.DB.ListRequests(ctx, vouch.RequestFilter{}); n != 0 {
 			t.Errorf("%d requests after refused forms", n)
 		}
 	})
@@ -425,7 +426,7 @@ func TestRequestPageExplainsMatchesAndAsks(t *testing.T) {
 		expect(t, "outbox", resp, http.StatusOK, "/admin/outbox")
 		mustContain(t, "outbox", body, "maya.okafor@example.org", "Would you do a call with Prospect of Globex expansion?",
 			"Not sent — SMTP not configured", "No SMTP server is configured")
-		mails, _, err := s.DB.ListOutbox(ctx, store.OutboxFilter{})
+		mails, _, err := s.DB.ListOutbox(ctx, vouch.OutboxFilter{})
 		if err != nil || len(mails) != 1 {
 			t.Fatalf("outbox: %v, %v", mails, err)
 		}
@@ -564,7 +565,7 @@ func TestNotificationsCountAndMarkRead(t *testing.T) {
 // answerLink reads the newest answer link mailed to email from the outbox.
 func answerLink(t *testing.T, db *store.DB, email string) string {
 	t.Helper()
-	mails, _, err := db.ListOutbox(ctx, store.OutboxFilter{})
+	mails, _, err := db.ListOutbox(ctx, vouch.OutboxFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -612,6 +613,16 @@ func TestRequestLoopFromApprovalToThankYou(t *testing.T) {
 		resp, body := sue.Get(page)
 		expect(t, "owner's view", resp, http.StatusOK, page)
 		mustContain(t, "owner's view", body, "Approve and ask", "Do not approve")
+		// The ranked candidate list is the requester's and the team's: the
+		// owner sees the ask about their customer, not the list.
+		for _, path := range []string{page, page + "?matches=more"} {
+			if _, body := sue.Get(path); strings.Contains(body, `id="matches"`) {
+				t.Errorf("the owner of an asked account sees the ranked matches at %s", path)
+			}
+		}
+		if _, body := testutil.Login(t, s, "sam@example.com").Get(page); !strings.Contains(body, `id="matches"`) {
+			t.Error("the requester does not see the ranked matches")
+		}
 		asks, _ := s.DB.Asks(ctx, req.ID)
 		if len(asks) != 1 || asks[0].State != vouch.AskAwaitingApproval {
 			t.Fatalf("asks = %+v", asks)

@@ -1,0 +1,92 @@
+package fulfillment
+
+import (
+	"context"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// The reads the pages and the API show of the request loop. They go
+// through the service so that what a user may list is decided once.
+
+// ListRequests returns the requests matching f that u may list, soonest
+// due first, and how many match: the program team lists every request,
+// anyone else only those they made.
+func (s *Service) ListRequests(ctx context.Context, u *vouch.User, f vouch.RequestFilter) ([]*vouch.Request, int, error) {
+	if !u.Can(vouch.PermManageProgram) {
+		f.RequesterID = u.ID
+	}
+	return s.db.ListRequests(ctx, f)
+}
+
+// RequestsAwaitingApproval returns the open requests with an ask awaiting
+// u's approval as the owner of the reference's account.
+func (s *Service) RequestsAwaitingApproval(ctx context.Context, u *vouch.User) ([]*vouch.Request, error) {
+	return s.db.RequestsAwaitingApproval(ctx, u.ID)
+}
+
+// AskByID reads one ask.
+func (s *Service) AskByID(ctx context.Context, id int64) (*vouch.Ask, error) {
+	return s.db.Ask(ctx, id)
+}
+
+// Opportunity reads one opportunity.
+func (s *Service) Opportunity(ctx context.Context, id int64) (*vouch.Opportunity, error) {
+	return s.db.Opportunity(ctx, id)
+}
+
+// OpportunitiesByID reads opportunities by id, in one query.
+func (s *Service) OpportunitiesByID(ctx context.Context, ids []int64) (map[int64]*vouch.Opportunity, error) {
+	return s.db.OpportunitiesByID(ctx, ids)
+}
+
+// ListOpportunities returns a page of opportunities matching f, newest
+// first, and how many match.
+func (s *Service) ListOpportunities(ctx context.Context, f vouch.OpportunityFilter) ([]*vouch.Opportunity, int, error) {
+	return s.db.ListOpportunities(ctx, f)
+}
+
+// Notifications returns u's newest notifications (at most limit) and how
+// many are unread.
+func (s *Service) Notifications(ctx context.Context, u *vouch.User, limit int) ([]vouch.Notification, int, error) {
+	return s.db.Notifications(ctx, u.ID, limit)
+}
+
+// UnreadNotifications counts u's unread notifications.
+func (s *Service) UnreadNotifications(ctx context.Context, u *vouch.User) (int, error) {
+	return s.db.UnreadNotifications(ctx, u.ID)
+}
+
+// MarkNotificationsRead marks u's notifications ids read.
+func (s *Service) MarkNotificationsRead(ctx context.Context, u *vouch.User, ids []int64) error {
+	return s.db.MarkNotificationsRead(ctx, u.ID, ids)
+}
+
+// MarkAllNotificationsRead marks every notification of u read.
+func (s *Service) MarkAllNotificationsRead(ctx context.Context, u *vouch.User) error {
+	return s.db.MarkAllNotificationsRead(ctx, u.ID)
+}
+
+// Outbox returns the mails matching f, newest first, and how many match.
+func (s *Service) Outbox(ctx context.Context, f vouch.OutboxFilter) ([]vouch.OutboxMail, int, error) {
+	return s.db.ListOutbox(ctx, f)
+}
+
+// OutboxMail reads one mail of the outbox.
+func (s *Service) OutboxMail(ctx context.Context, id int64) (*vouch.OutboxMail, error) {
+	return s.db.OutboxMail(ctx, id)
+}
+
+// RetryMail sends a mail that failed again, from its first attempt.
+func (s *Service) RetryMail(ctx context.Context, id int64) error { return s.db.RetryMail(ctx, id) }
+
+// ActivityTypeRules returns the configured rule of each activity type.
+func (s *Service) ActivityTypeRules(ctx context.Context) (map[int64]vouch.ActivityTypeRule, error) {
+	return s.db.ActivityTypeRules(ctx)
+}
+
+// SetActivityTypeRule saves how requests of one activity type are
+// fulfilled (vouch.ActivityTypeRule.Validate checks it).
+func (s *Service) SetActivityTypeRule(ctx context.Context, r vouch.ActivityTypeRule) error {
+	return s.db.SetActivityTypeRule(ctx, r)
+}

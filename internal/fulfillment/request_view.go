@@ -1,0 +1,111 @@
+package fulfillment
+
+import (
+	"context"
+
+	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// RequestView is what one user sees of a request: the request, the asks
+// they may see, and how much they see (vouch.SightOf decides).
+type RequestView struct {
+	Request *vouch.Request
+	Asks    []*vouch.Ask
+	Sight   vouch.RequestSight
+	// AskOwners maps each ask to the owner of its reference's account.
+	AskOwners map[int64]int64
+}
+
+// SeesReference reports whether the view shows anything about reference
+// refID: always when it shows the whole request, else only the references
+// of the asks shown (a timeline entry about another account's customer is
+// left out).
+func (v *RequestView) SeesReference(refID int64) bool {
+	if v.Sight == vouch.SeesAll || refID == 0 {
+		return true
+	}
+	for _, a := range v.Asks {
+		if a.ReferenceID == refID {
+			return true
+		}
+	}
+	return false
+}
+
+// ViewRequest reads request id as u may see it. Someone who may not see it
+// is told it does not exist, in the words of a missing one, so that
+// sellers cannot probe each other's ids.
+func (s *Service) ViewRequest(ctx context.Context, u *vouch.User, id int64) (*RequestView, error) {
+	req, err := s.db.Request(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.viewOf(ctx, u, req)
+}
+
+func (s *Service) viewOf(ctx context.Context, u *vouch.User, req *vouch.Request) (*RequestView, error) {
+	owners, err := s.db.AskAccountOwners(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	sight := vouch.SightOf(u, req, owners)
+	if sight == vouch.SeesNothing {
+		return nil, vouch.Errorf(vouch.ENOTFOUND, "Request %d not found.", req.ID)
+	}
+	asks, err := s.db.Asks(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := &RequestView{Request: req, Sight: sight, AskOwners: owners, Asks: []*vouch.Ask{}}
+	for _, a := range asks {
+		if sight.SeesAsk(u, owners[a.ID]) {
+			v.Asks = append(v.Asks, a)
+		}
+	}
+	return v, nil
+}
+
+// Events returns the timeline of the request in v, oldest first, without
+// the entries about references the viewer does not see.
+func (s *Service) Events(ctx context.Context, v *RequestView) ([]vouch.RequestEvent, error) {
+	events, err := s.db.RequestEvents(ctx, v.Request.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := events[:0]
+	for _, e := range events {
+		if v.SeesReference(e.ReferenceID) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// RequestFeedback returns the feedback given on the asks in v.
+func (s *Service) RequestFeedback(ctx context.Context, v *RequestView) ([]vouch.Feedback, error) {
+	all, err := s.db.Feedback(ctx, v.Request.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, f := range all {
+		for _, a := range v.Asks {
+			if a.ID == f.AskID {
+				out = append(out, f)
+			}
+		}
+	}
+	return out, nil
+}
+
+// MatchesFor ranks the references for the request in v, for a viewer who
+// may see the ranked list: its requester and the program team. The owner
+// of an asked account sees the ask about their customer, not the list.
+func (s *Service) MatchesFor(ctx context.Context, v *RequestView, limit int) (refindex.MatchResult, error) {
+	if !v.Sight.SeesMatches() {
+		return refindex.MatchResult{}, vouch.Errorf(vouch.EFORBIDDEN,
+			"The ranked matches of request %d are for its requester and the program team.", v.Request.ID)
+	}
+	return s.Matches(ctx, v.Request, limit)
+}

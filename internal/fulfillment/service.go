@@ -134,7 +134,7 @@ func (s *Service) team(ctx context.Context) ([]*vouch.User, error) {
 // problems of their own reading the input, so that all are told at once;
 // CreateRequest calls it otherwise. Only an error reading the data is returned.
 func (s *Service) CheckRequest(ctx context.Context, by *vouch.User, r *vouch.Request, opp *vouch.Opportunity, v *vouch.Validation) error {
-	vouch.CheckNewRequest(v, r, opp, vouch.DateOf(s.now()))
+	vouch.CheckNewRequest(v, r, opp, s.db.Today())
 	c := r.Criteria
 	for _, x := range []struct {
 		field string
@@ -210,7 +210,7 @@ func (s *Service) Matches(ctx context.Context, r *vouch.Request, limit int) (ref
 		return refindex.MatchResult{}, err
 	}
 	return s.ix.Match(refindex.MatchQuery{ActivityTypeID: r.ActivityTypeID, Criteria: r.Criteria, DueDate: r.DueDate,
-		Today: vouch.DateOf(s.now()), Exclude: asked, Limit: limit}), nil
+		Today: s.db.Today(), Exclude: asked, Limit: limit}), nil
 }
 
 // Ask picks a reference for a request. The reference must be among the

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -395,16 +394,16 @@ func (tx *Tx) referencesByID(ids []int64) (map[int64]*vouch.Reference, error) {
 // appendRefValues adds r's ref_values rows, each (kind, value) once; the first
 // consent date of a repeated activity type wins, as in setReferenceValues.
 func appendRefValues(out []any, r *vouch.Reference) []any {
-	type key struct {
-		kind vouch.TaxonomyKind
-		id   int64
-	}
-	seen := map[key]bool{}
+	// A reference has a handful of values: a scan of the rows added so far
+	// finds a repeat without allocating a set per reference.
+	first := len(out)
 	add := func(kind vouch.TaxonomyKind, id int64, consented string) {
-		if k := (key{kind, id}); !seen[k] {
-			seen[k] = true
-			out = append(out, r.ID, string(kind), id, consented)
+		for i := first; i < len(out); i += 4 {
+			if out[i+2].(int64) == id && out[i+1].(string) == string(kind) {
+				return
+			}
 		}
+		out = append(out, r.ID, string(kind), id, consented)
 	}
 	for _, id := range r.ProductIDs {
 		add(vouch.TaxProduct, id, "")
@@ -518,15 +517,13 @@ func (b *Batch) auditMany(entries []auditRow) error {
 		actorID = a.UserID
 	}
 	rows := make([]any, 0, len(entries)*7)
+	var buf []byte
 	for _, e := range entries {
-		if e.changes == nil {
-			e.changes = []vouch.Change{}
-		}
-		js, err := json.Marshal(e.changes)
-		if err != nil {
+		var err error
+		if buf, err = appendChanges(buf[:0], e.changes); err != nil {
 			return err
 		}
-		rows = append(rows, b.tx.now, actorID, a.Label, e.action, e.entityType, e.entityID, string(js))
+		rows = append(rows, b.tx.now, actorID, a.Label, e.action, e.entityType, e.entityID, string(buf))
 	}
 	if err := b.insertMany(`INSERT INTO audit_log (at, actor_id, actor, action, entity_type, entity_id, changes) VALUES `,
 		"(?, ?, ?, ?, ?, ?, ?)", 7, rows); err != nil {

@@ -244,7 +244,7 @@ func (b *Batch) CreateReferences(refs []*vouch.Reference) error {
 	actor := vouch.ActorFrom(tx.ctx).Label
 	rows := make([]any, 0, len(refs)*21)
 	events := make([]any, 0, len(refs)*7)
-	var values []any
+	values := make([]any, 0, 4*countRefValues(refs))
 	audits := make([]auditRow, 0, len(refs))
 	for i, r := range refs {
 		r.ID, r.Version, r.CreatedAt, r.UpdatedAt = ids[i], 1, tx.now, tx.now
@@ -395,29 +395,52 @@ func (tx *Tx) referencesByID(ids []int64) (map[int64]*vouch.Reference, error) {
 // consent date of a repeated activity type wins, as in setReferenceValues.
 func appendRefValues(out []any, r *vouch.Reference) []any {
 	// A reference has a handful of values: a scan of the rows added so far
-	// finds a repeat without allocating a set per reference.
-	first := len(out)
-	add := func(kind vouch.TaxonomyKind, id int64, consented string) {
+	// finds a repeat without allocating a set per reference. The reference's
+	// id and the kinds are boxed once, not once per row.
+	first, rid := len(out), any(r.ID)
+	add := func(kind any, id int64, consented any) {
 		for i := first; i < len(out); i += 4 {
-			if out[i+2].(int64) == id && out[i+1].(string) == string(kind) {
+			if out[i+2].(int64) == id && out[i+1] == kind {
 				return
 			}
 		}
-		out = append(out, r.ID, string(kind), id, consented)
+		out = append(out, rid, kind, id, consented)
 	}
 	for _, id := range r.ProductIDs {
-		add(vouch.TaxProduct, id, "")
+		add(kindProduct, id, noConsent)
 	}
 	for _, id := range r.UseCaseIDs {
-		add(vouch.TaxUseCase, id, "")
+		add(kindUseCase, id, noConsent)
 	}
 	for _, id := range r.CompetitorIDs {
-		add(vouch.TaxCompetitor, id, "")
+		add(kindCompetitor, id, noConsent)
 	}
 	for _, a := range r.Activities {
-		add(vouch.TaxActivityType, a.TypeID, a.ConsentedOn.String())
+		consented := noConsent
+		if !a.ConsentedOn.IsZero() {
+			consented = a.ConsentedOn.String()
+		}
+		add(kindActivityType, a.TypeID, consented)
 	}
 	return out
+}
+
+// The ref_values kinds and the empty consent day as query arguments, made once.
+var (
+	kindProduct      any = string(vouch.TaxProduct)
+	kindUseCase      any = string(vouch.TaxUseCase)
+	kindCompetitor   any = string(vouch.TaxCompetitor)
+	kindActivityType any = string(vouch.TaxActivityType)
+	noConsent        any = ""
+)
+
+// countRefValues is how many ref_values rows refs have at most.
+func countRefValues(refs []*vouch.Reference) int {
+	n := 0
+	for _, r := range refs {
+		n += len(r.ProductIDs) + len(r.UseCaseIDs) + len(r.CompetitorIDs) + len(r.Activities)
+	}
+	return n
 }
 
 // existingAccounts returns which of ids are accounts, in a few queries.
@@ -540,8 +563,28 @@ const maxParams = 999
 
 // insertMany inserts the rows in args (width values each) with multi-row
 // INSERT statements of up to maxParams parameters, each shape prepared once per batch.
+//
+// On SQLite, from the first such insert on, the foreign keys of the batch
+// are checked when it commits (defer_foreign_keys; SQLite forgets rows not
+// yet checked if the setting is turned off before), and a broken UNIQUE or
+// NOT NULL constraint stops the statement without undoing its earlier rows
+// (OR FAIL). Either way the batch fails and rolls back as a whole, so SQLite
+// needs no statement journal to undo half a statement: about a tenth of the
+// CPU time of an import of new references.
 func (b *Batch) insertMany(head, row string, width int, args []any) error {
 	n := len(args) / width
+	if n == 0 {
+		return nil
+	}
+	if b.tx.db.Engine == SQLite {
+		head = strings.Replace(head, "INSERT INTO", "INSERT OR FAIL INTO", 1)
+		if !b.deferFKs {
+			if _, err := b.tx.exec(`PRAGMA defer_foreign_keys = ON`); err != nil {
+				return err
+			}
+			b.deferFKs = true
+		}
+	}
 	per := maxParams / width
 	for start := 0; start < n; start += per {
 		k := min(per, n-start)

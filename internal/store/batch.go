@@ -13,8 +13,6 @@ import (
 type Batch struct {
 	tx    *Tx
 	stmts map[string]*sql.Stmt // statements prepared for this batch, by query
-	// deferFKs: SQLite checks this batch's foreign keys at commit (see insertMany).
-	deferFKs bool
 }
 
 // Batch runs fn in one write transaction; an error from fn rolls everything back.

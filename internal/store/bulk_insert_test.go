@@ -7,9 +7,9 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-// TestBulkInsertsStayAllOrNothing checks the bulk inserts of a batch, which
-// on SQLite check their foreign keys at commit and stop at a broken unique
-// key, still refuse such rows and leave nothing of the batch behind.
+// TestBulkInsertsStayAllOrNothing checks the multi-row inserts of a batch
+// refuse rows that break a foreign key or a unique key, and that nothing of
+// the batch is left behind.
 func TestBulkInsertsStayAllOrNothing(t *testing.T) {
 	ctx := vouch.WithActor(context.Background(), vouch.Actor{Label: "test"})
 	db, err := Open(ctx, Config{DataDir: t.TempDir()})

@@ -563,28 +563,8 @@ const maxParams = 999
 
 // insertMany inserts the rows in args (width values each) with multi-row
 // INSERT statements of up to maxParams parameters, each shape prepared once per batch.
-//
-// On SQLite, from the first such insert on, the foreign keys of the batch
-// are checked when it commits (defer_foreign_keys; SQLite forgets rows not
-// yet checked if the setting is turned off before), and a broken UNIQUE or
-// NOT NULL constraint stops the statement without undoing its earlier rows
-// (OR FAIL). Either way the batch fails and rolls back as a whole, so SQLite
-// needs no statement journal to undo half a statement: about a tenth of the
-// CPU time of an import of new references.
 func (b *Batch) insertMany(head, row string, width int, args []any) error {
 	n := len(args) / width
-	if n == 0 {
-		return nil
-	}
-	if b.tx.db.Engine == SQLite {
-		head = strings.Replace(head, "INSERT INTO", "INSERT OR FAIL INTO", 1)
-		if !b.deferFKs {
-			if _, err := b.tx.exec(`PRAGMA defer_foreign_keys = ON`); err != nil {
-				return err
-			}
-			b.deferFKs = true
-		}
-	}
 	per := maxParams / width
 	for start := 0; start < n; start += per {
 		k := min(per, n-start)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -106,25 +107,40 @@ func (m *Main) importCommand(ctx context.Context, args []string) error {
 	return nil
 }
 
-// importProgress reports progress on a terminal every 10%, for files big
-// enough to take a while; elsewhere (a log, a pipe) the summary line is enough.
+// importProgress reports the progress of writing a file big enough to take a
+// while: on a terminal one line rewritten every 10%; elsewhere (a log, a
+// pipe, a job runner) a line of its own every 25%, so a log shows the import
+// is moving without filling up.
 func (m *Main) importProgress(rows int) func(done, total int) {
-	if rows < 5000 || !isTerminal(m.Stderr) {
+	if rows < 5000 {
 		return nil
+	}
+	return progressPrinter(m.Stderr, isTerminal(m.Stderr))
+}
+
+func progressPrinter(w io.Writer, terminal bool) func(done, total int) {
+	step := 25
+	if terminal {
+		step = 10
 	}
 	last := -1
 	return func(done, total int) {
 		if total == 0 {
 			return
 		}
-		tenth := done * 10 / total
-		if tenth == last {
+		percent := done * 100 / total / step * step
+		if percent == last {
 			return
 		}
-		last = tenth
-		fmt.Fprintf(m.Stderr, "\rImporting … %d%% (%s of %s rows)", tenth*10, thousands(done), thousands(total))
-		if done == total {
-			fmt.Fprintln(m.Stderr)
+		last = percent
+		line := fmt.Sprintf("Importing … %d%% (%s of %s rows)", percent, thousands(done), thousands(total))
+		switch {
+		case !terminal:
+			fmt.Fprintln(w, line)
+		case done == total:
+			fmt.Fprintln(w, "\r"+line)
+		default:
+			fmt.Fprint(w, "\r"+line)
 		}
 	}
 }

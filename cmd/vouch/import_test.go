@@ -105,3 +105,33 @@ func TestImportExportUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestImportProgress checks a large import shows how far it is: one line
+// rewritten in place on a terminal, a line every quarter in a log or a pipe.
+func TestImportProgress(t *testing.T) {
+	for _, c := range []struct {
+		terminal bool
+		want     string
+	}{
+		{false, "Importing … 0% (2,000 of 12,000 rows)\nImporting … 25% (4,000 of 12,000 rows)\n" +
+			"Importing … 50% (6,000 of 12,000 rows)\nImporting … 75% (10,000 of 12,000 rows)\nImporting … 100% (12,000 of 12,000 rows)\n"},
+		{true, "\rImporting … 10% (2,000 of 12,000 rows)\rImporting … 30% (4,000 of 12,000 rows)\rImporting … 50% (6,000 of 12,000 rows)" +
+			"\rImporting … 60% (8,000 of 12,000 rows)\rImporting … 80% (10,000 of 12,000 rows)\rImporting … 100% (12,000 of 12,000 rows)\n"},
+	} {
+		var out strings.Builder
+		progress := progressPrinter(&out, c.terminal)
+		for done := 2000; done <= 12000; done += 2000 {
+			progress(done, 12000)
+		}
+		if out.String() != c.want {
+			t.Errorf("terminal %v:\n got %q\nwant %q", c.terminal, out.String(), c.want)
+		}
+	}
+	m := &Main{Stderr: &strings.Builder{}}
+	if m.importProgress(4999) != nil {
+		t.Error("a file of under 5,000 rows shows progress")
+	}
+	if m.importProgress(50000) == nil {
+		t.Error("a file of 50,000 rows written to a log shows no progress")
+	}
+}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -417,5 +417,14 @@ func (db *DB) DeleteAccount(ctx context.Context, id int64) error {
 func sortedIDs(ids []int64) string {
 	s := append([]int64(nil), uniqueIDs(ids)...)
 	slices.Sort(s)
-	return fmt.Sprint(s)
+	// As fmt.Sprint prints it ("[3 9]"), written directly: imports diff every reference.
+	buf := make([]byte, 0, 2+len(s)*6)
+	buf = append(buf, '[')
+	for i, id := range s {
+		if i > 0 {
+			buf = append(buf, ' ')
+		}
+		buf = strconv.AppendInt(buf, id, 10)
+	}
+	return string(append(buf, ']'))
 }

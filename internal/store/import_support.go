@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -245,7 +244,7 @@ func (b *Batch) CreateReferences(refs []*vouch.Reference) error {
 	actor := vouch.ActorFrom(tx.ctx).Label
 	rows := make([]any, 0, len(refs)*21)
 	events := make([]any, 0, len(refs)*7)
-	var values []any
+	values := make([]any, 0, 4*countRefValues(refs))
 	audits := make([]auditRow, 0, len(refs))
 	for i, r := range refs {
 		r.ID, r.Version, r.CreatedAt, r.UpdatedAt = ids[i], 1, tx.now, tx.now
@@ -395,30 +394,53 @@ func (tx *Tx) referencesByID(ids []int64) (map[int64]*vouch.Reference, error) {
 // appendRefValues adds r's ref_values rows, each (kind, value) once; the first
 // consent date of a repeated activity type wins, as in setReferenceValues.
 func appendRefValues(out []any, r *vouch.Reference) []any {
-	type key struct {
-		kind vouch.TaxonomyKind
-		id   int64
-	}
-	seen := map[key]bool{}
-	add := func(kind vouch.TaxonomyKind, id int64, consented string) {
-		if k := (key{kind, id}); !seen[k] {
-			seen[k] = true
-			out = append(out, r.ID, string(kind), id, consented)
+	// A reference has a handful of values: a scan of the rows added so far
+	// finds a repeat without allocating a set per reference. The reference's
+	// id and the kinds are boxed once, not once per row.
+	first, rid := len(out), any(r.ID)
+	add := func(kind any, id int64, consented any) {
+		for i := first; i < len(out); i += 4 {
+			if out[i+2].(int64) == id && out[i+1] == kind {
+				return
+			}
 		}
+		out = append(out, rid, kind, id, consented)
 	}
 	for _, id := range r.ProductIDs {
-		add(vouch.TaxProduct, id, "")
+		add(kindProduct, id, noConsent)
 	}
 	for _, id := range r.UseCaseIDs {
-		add(vouch.TaxUseCase, id, "")
+		add(kindUseCase, id, noConsent)
 	}
 	for _, id := range r.CompetitorIDs {
-		add(vouch.TaxCompetitor, id, "")
+		add(kindCompetitor, id, noConsent)
 	}
 	for _, a := range r.Activities {
-		add(vouch.TaxActivityType, a.TypeID, a.ConsentedOn.String())
+		consented := noConsent
+		if !a.ConsentedOn.IsZero() {
+			consented = a.ConsentedOn.String()
+		}
+		add(kindActivityType, a.TypeID, consented)
 	}
 	return out
+}
+
+// The ref_values kinds and the empty consent day as query arguments, made once.
+var (
+	kindProduct      any = string(vouch.TaxProduct)
+	kindUseCase      any = string(vouch.TaxUseCase)
+	kindCompetitor   any = string(vouch.TaxCompetitor)
+	kindActivityType any = string(vouch.TaxActivityType)
+	noConsent        any = ""
+)
+
+// countRefValues is how many ref_values rows refs have at most.
+func countRefValues(refs []*vouch.Reference) int {
+	n := 0
+	for _, r := range refs {
+		n += len(r.ProductIDs) + len(r.UseCaseIDs) + len(r.CompetitorIDs) + len(r.Activities)
+	}
+	return n
 }
 
 // existingAccounts returns which of ids are accounts, in a few queries.
@@ -518,15 +540,13 @@ func (b *Batch) auditMany(entries []auditRow) error {
 		actorID = a.UserID
 	}
 	rows := make([]any, 0, len(entries)*7)
+	var buf []byte
 	for _, e := range entries {
-		if e.changes == nil {
-			e.changes = []vouch.Change{}
-		}
-		js, err := json.Marshal(e.changes)
-		if err != nil {
+		var err error
+		if buf, err = appendChanges(buf[:0], e.changes); err != nil {
 			return err
 		}
-		rows = append(rows, b.tx.now, actorID, a.Label, e.action, string(e.entityType), e.entityID, string(js))
+		rows = append(rows, b.tx.now, actorID, a.Label, e.action, string(e.entityType), e.entityID, string(buf))
 	}
 	if err := b.insertMany(`INSERT INTO audit_log (at, actor_id, actor, action, entity_type, entity_id, changes) VALUES `,
 		"(?, ?, ?, ?, ?, ?, ?)", 7, rows); err != nil {

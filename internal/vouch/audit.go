@@ -2,6 +2,7 @@ package vouch
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -26,7 +27,7 @@ type Change struct {
 
 // Diff appends a change for field when before and after differ.
 func Diff(changes []Change, field string, before, after any) []Change {
-	if fmt.Sprint(before) == fmt.Sprint(after) {
+	if sameValue(before, after) {
 		return changes
 	}
 	return append(changes, Change{Field: field, Before: before, After: after})
@@ -42,4 +43,26 @@ type AuditFilter struct {
 	Until      time.Time
 	BeforeID   int64 // cursor: entries with a smaller id
 	Limit      int
+}
+
+// sameValue reports whether before and after print the same, as fmt.Sprint
+// would show them. The common kinds are compared directly: an import diffs
+// some twenty fields of every reference, and printing each costs more than
+// the rest of the comparison.
+func sameValue(before, after any) bool {
+	switch b := before.(type) {
+	case string:
+		if a, ok := after.(string); ok {
+			return a == b
+		}
+	case int64:
+		if a, ok := after.(int64); ok {
+			return a == b
+		}
+	case []int64:
+		if a, ok := after.([]int64); ok {
+			return slices.Equal(a, b)
+		}
+	}
+	return fmt.Sprint(before) == fmt.Sprint(after)
 }

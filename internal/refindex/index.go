@@ -78,13 +78,22 @@ type Index struct {
 	langIDs         map[string]int32 // lower-cased language → the id the columns hold
 
 	feed feed
+
+	// shared, during a full load only, maps a text to the one copy of it
+	// every reference uses: titles, time zones, seniorities and the like
+	// repeat across thousands of references, and so do account names.
+	shared map[string]string
 }
 
-// posting says that a term occurs in a slot's field group.
-type posting struct {
-	slot  int32
-	field uint8 // fieldName, fieldTitle or fieldStory
-}
+// posting says that a term occurs in a slot's field group: the slot times
+// four plus the field. Packed in 4 bytes instead of a struct's 8, the
+// postings of 100,000 references take half the memory.
+type posting uint32
+
+func newPosting(slot int32, field uint8) posting { return posting(uint32(slot)<<2 | uint32(field)) }
+
+func (p posting) slot() int32  { return int32(p >> 2) }
+func (p posting) field() uint8 { return uint8(p & 3) } // fieldName, fieldTitle or fieldStory
 
 const (
 	fieldName  = 0 // the reference's and account's names
@@ -196,9 +205,21 @@ func (ix *Index) replace(recs []store.ReferenceRecord) {
 	fresh := &Index{}
 	fresh.reset()
 	fresh.bulk = true
+	fresh.shared = map[string]string{}
 	for _, rec := range recs {
+		// The records are fresh from the database (or a generator) and no
+		// one else holds them yet, so their repeated texts can be swapped
+		// for one shared copy before any reader sees them.
+		r := rec.Reference
+		r.Title, r.Seniority, r.TimeZone = fresh.share(r.Title), fresh.share(r.Seniority), fresh.share(r.TimeZone)
+		r.Deployment, r.StatusReason, r.Status = fresh.share(r.Deployment), fresh.share(r.StatusReason), vouch.Status(fresh.share(string(r.Status)))
+		for i, l := range r.Languages {
+			r.Languages[i] = fresh.share(l)
+		}
+		r.ProductIDs, r.UseCaseIDs, r.CompetitorIDs, r.Activities = fit(r.ProductIDs), fit(r.UseCaseIDs), fit(r.CompetitorIDs), fit(r.Activities)
 		fresh.put(rec)
 	}
+	fresh.shared = nil
 	fresh.sortVocab()
 	ix.mu.Lock()
 	ix.gen++
@@ -256,7 +277,7 @@ func (ix *Index) put(rec store.ReferenceRecord) {
 	ix.remove(rec.Reference.ID)
 	ix.gen++
 	r, a := rec.Reference, rec.Account
-	e := &entry{ref: r, acct: a, asked: rec.LastAsked, nameKey: strings.ToLower(r.Name), acctKey: strings.ToLower(a.Name)}
+	e := &entry{ref: r, acct: a, asked: rec.LastAsked, nameKey: strings.ToLower(r.Name), acctKey: ix.share(strings.ToLower(a.Name))}
 	e.acts = slices.Clone(rec.Activities)
 	slices.SortFunc(e.acts, func(x, y vouch.Date) int { return x.Time().Compare(y.Time()) })
 	cr := &row{nameHead: head8(e.nameKey)}
@@ -320,12 +341,24 @@ func (ix *Index) put(rec store.ReferenceRecord) {
 			if !known {
 				ix.addTerm(t)
 			}
-			ix.postings[t] = append(list, posting{slot: slot, field: field})
+			ix.postings[t] = append(list, newPosting(slot, field))
 		}
 	}
 	add(r.Name+" "+a.Name, fieldName)
 	add(r.Title, fieldTitle)
 	add(r.Story, fieldStory)
+}
+
+// share returns the shared copy of s during a full load, s itself otherwise.
+func (ix *Index) share(s string) string {
+	if ix.shared == nil {
+		return s
+	}
+	if c, ok := ix.shared[s]; ok {
+		return c
+	}
+	ix.shared[s] = s
+	return s
 }
 
 // remove drops a reference; its postings stay until compaction but point at a dead slot.
@@ -379,6 +412,21 @@ func (ix *Index) addTerm(t string) {
 func (ix *Index) sortVocab() {
 	slices.Sort(ix.vocab)
 	ix.bulk = false
+	// Lists filled by append keep up to a quarter of their room unused
+	// (more for short ones); at the end of a bulk load they are cut to size.
+	for t, list := range ix.postings {
+		ix.postings[t] = fit(list)
+	}
+	ix.vocab = fit(ix.vocab)
+	ix.cols.fit()
+}
+
+// fit returns s with no spare capacity, copying it when it has some.
+func fit[S ~[]E, E any](s S) S {
+	if cap(s) == len(s) {
+		return s
+	}
+	return append(make(S, 0, len(s)), s...)
 }
 
 // Len returns how many references the index holds.

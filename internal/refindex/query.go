@@ -542,11 +542,12 @@ func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 				w = 1 // prefix completions count less than the word itself
 			}
 			for _, p := range ix.postings[c] {
-				if ix.slots[p.slot] == nil {
+				slot := p.slot()
+				if ix.slots[slot] == nil {
 					continue
 				}
-				set[p.slot>>6] |= 1 << (uint(p.slot) & 63)
-				scores[p.slot] += uint16(fieldWeight[p.field] * w)
+				set[slot>>6] |= 1 << (uint(slot) & 63)
+				scores[slot] += uint16(fieldWeight[p.field()] * w)
 			}
 		}
 		if match == nil {

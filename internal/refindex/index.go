@@ -206,17 +206,8 @@ func (ix *Index) replace(recs []store.ReferenceRecord) {
 	fresh.reset()
 	fresh.bulk = true
 	fresh.shared = map[string]string{}
+	fresh.pack(recs)
 	for _, rec := range recs {
-		// The records are fresh from the database (or a generator) and no
-		// one else holds them yet, so their repeated texts can be swapped
-		// for one shared copy before any reader sees them.
-		r := rec.Reference
-		r.Title, r.Seniority, r.TimeZone = fresh.share(r.Title), fresh.share(r.Seniority), fresh.share(r.TimeZone)
-		r.Deployment, r.StatusReason, r.Status = fresh.share(r.Deployment), fresh.share(r.StatusReason), vouch.Status(fresh.share(string(r.Status)))
-		for i, l := range r.Languages {
-			r.Languages[i] = fresh.share(l)
-		}
-		r.ProductIDs, r.UseCaseIDs, r.CompetitorIDs, r.Activities = fit(r.ProductIDs), fit(r.UseCaseIDs), fit(r.CompetitorIDs), fit(r.Activities)
 		fresh.put(rec)
 	}
 	fresh.shared = nil
@@ -347,18 +338,6 @@ func (ix *Index) put(rec store.ReferenceRecord) {
 	add(r.Name+" "+a.Name, fieldName)
 	add(r.Title, fieldTitle)
 	add(r.Story, fieldStory)
-}
-
-// share returns the shared copy of s during a full load, s itself otherwise.
-func (ix *Index) share(s string) string {
-	if ix.shared == nil {
-		return s
-	}
-	if c, ok := ix.shared[s]; ok {
-		return c
-	}
-	ix.shared[s] = s
-	return s
 }
 
 // remove drops a reference; its postings stay until compaction but point at a dead slot.

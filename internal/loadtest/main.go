@@ -95,8 +95,13 @@ func run() error {
 		d.totalRefs, len(d.requestIDs), c.conns, c.runs, c.duration)
 	d.memory("before")
 	for i := 1; i <= c.runs; i++ {
+		cpu := d.cpuSeconds()
 		stats := d.load(c)
 		stats.print(os.Stdout, fmt.Sprintf("run %d", i))
+		if used := d.cpuSeconds() - cpu; cpu > 0 && stats.served() > 0 {
+			// Server CPU per request is steadier than latency on a busy machine.
+			fmt.Printf("server CPU %.1f s, %.2f ms per request\n", used, used*1000/float64(stats.served()))
+		}
 		d.memory(fmt.Sprintf("after run %d", i))
 		time.Sleep(c.settle)
 		d.memory(fmt.Sprintf("after run %d + %s", i, c.settle))
@@ -338,6 +343,15 @@ func (d *driver) load(c config) *runStats {
 	return st
 }
 
+// served is how many requests succeeded.
+func (st *runStats) served() int {
+	n := 0
+	for _, ls := range st.latencies {
+		n += len(ls)
+	}
+	return n
+}
+
 func (st *runStats) print(w io.Writer, title string) {
 	all := 0
 	fmt.Fprintf(w, "\n%s (%s)\n| kind | requests | failed | p50 | p95 |\n| --- | --- | --- | --- | --- |\n", title, st.elapsed.Round(time.Millisecond))
@@ -384,21 +398,33 @@ func (d *driver) memory(moment string) {
 
 // heap reads the Go runtime's heap figures from /metrics, in MB.
 func (d *driver) heap() (string, error) {
+	want := []string{"go_memstats_heap_inuse_bytes", "go_memstats_heap_idle_bytes", "go_memstats_heap_released_bytes", "go_memstats_next_gc_bytes"}
+	got, err := d.metrics(want...)
+	mb := func(name string) string { return fmt.Sprintf("%.0f", got[name]/(1<<20)) }
+	return fmt.Sprintf("heap-inuse %s MB, idle %s MB, released %s MB, next-gc %s MB",
+		mb(want[0]), mb(want[1]), mb(want[2]), mb(want[3])), err
+}
+
+// cpuSeconds is the server's CPU time so far (0 when unknown).
+func (d *driver) cpuSeconds() float64 {
+	got, _ := d.metrics("process_cpu_seconds_total")
+	return got["process_cpu_seconds_total"]
+}
+
+// metrics reads the named values from the server's /metrics.
+func (d *driver) metrics(names ...string) (map[string]float64, error) {
 	resp, err := d.client.Get(d.url("/metrics"))
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer resp.Body.Close()
-	want := []string{"go_memstats_heap_inuse_bytes", "go_memstats_heap_idle_bytes", "go_memstats_heap_released_bytes", "go_memstats_next_gc_bytes"}
-	got := map[string]string{}
+	got := map[string]float64{}
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
 		name, val, ok := strings.Cut(sc.Text(), " ")
-		if ok && slices.Contains(want, name) {
-			f, _ := strconv.ParseFloat(val, 64)
-			got[name] = fmt.Sprintf("%.0f", f/(1<<20))
+		if ok && slices.Contains(names, name) {
+			got[name], _ = strconv.ParseFloat(val, 64)
 		}
 	}
-	return fmt.Sprintf("heap-inuse %s MB, idle %s MB, released %s MB, next-gc %s MB",
-		got[want[0]], got[want[1]], got[want[2]], got[want[3]]), sc.Err()
+	return got, sc.Err()
 }

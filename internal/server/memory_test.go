@@ -1,10 +1,15 @@
 package server_test
 
 import (
+	"context"
+	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vouchhq/vouch/internal/server"
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/testutil"
 )
 
 func TestParseMemoryLimit(t *testing.T) {
@@ -55,5 +60,36 @@ func TestAutoMemoryLimit(t *testing.T) {
 		if got := server.AutoMemoryLimit(c.live); got != c.want {
 			t.Errorf("AutoMemoryLimit(%d MiB) = %d MiB, want %d MiB", c.live>>20, got>>20, c.want>>20)
 		}
+	}
+}
+
+// A fixed limit holds while the server serves and is put back after, so a
+// server started in another program leaves that program's limit as it was.
+func TestServeSetsAndRestoresTheMemoryLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	srv, err := server.New(testutil.OpenDB(t, store.SQLite), server.Config{Addr: "127.0.0.1:0", Logger: quiet,
+		MemoryLimit: server.MemoryLimit{Bytes: 3 << 30}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for debug.SetMemoryLimit(-1) != 3<<30 {
+		if time.Now().After(deadline) {
+			t.Fatalf("memory limit while serving = %d, want 3 GiB", debug.SetMemoryLimit(-1))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("memory limit after serving = %d, want %d as before", got, before)
 	}
 }

@@ -178,6 +178,9 @@ func (s *Server) Serve(ctx context.Context) error {
 	var background sync.WaitGroup
 	background.Go(func() { s.index.Poll(bg, ChangePollInterval) })
 	background.Go(func() { s.wakeResting(bg) })
+	// The limit is the process's; it is put back when Serve returns, so a
+	// server started inside another program (tests) leaves no trace.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	switch {
 	case s.cfg.MemoryLimit.Auto:
 		background.Go(func() { followLiveHeap(bg, memoryFollowInterval) })

@@ -83,6 +83,10 @@ type Index struct {
 	// every reference uses: titles, time zones, seniorities and the like
 	// repeat across thousands of references, and so do account names.
 	shared map[string]string
+	// entryBlock and dayBlock, during a full load only, are where new
+	// entries and their activity days go, many to an allocation.
+	entryBlock []entry
+	dayBlock   []vouch.Date
 }
 
 // posting says that a term occurs in a slot's field group: the slot times
@@ -210,7 +214,7 @@ func (ix *Index) replace(recs []store.ReferenceRecord) {
 	for _, rec := range recs {
 		fresh.put(rec)
 	}
-	fresh.shared = nil
+	fresh.shared, fresh.entryBlock, fresh.dayBlock = nil, nil, nil
 	fresh.sortVocab()
 	ix.mu.Lock()
 	ix.gen++
@@ -268,8 +272,9 @@ func (ix *Index) put(rec store.ReferenceRecord) {
 	ix.remove(rec.Reference.ID)
 	ix.gen++
 	r, a := rec.Reference, rec.Account
-	e := &entry{ref: r, acct: a, asked: rec.LastAsked, nameKey: strings.ToLower(r.Name), acctKey: ix.share(strings.ToLower(a.Name))}
-	e.acts = slices.Clone(rec.Activities)
+	e := ix.newEntry()
+	*e = entry{ref: r, acct: a, asked: rec.LastAsked, nameKey: strings.ToLower(r.Name), acctKey: ix.share(strings.ToLower(a.Name))}
+	e.acts = ix.copyDays(rec.Activities)
 	slices.SortFunc(e.acts, func(x, y vouch.Date) int { return x.Time().Compare(y.Time()) })
 	cr := &row{nameHead: head8(e.nameKey)}
 	for _, d := range e.acts {

@@ -1,6 +1,7 @@
 package refindex
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/store"
@@ -115,4 +116,29 @@ func moveInto[E any](block *[]E, s []E) []E {
 	at := len(*block)
 	*block = append(*block, s...)
 	return (*block)[at:len(*block):len(*block)]
+}
+
+// newEntry returns room for an entry: during a full load, the next of a
+// block of packGroup entries; otherwise an allocation of its own.
+func (ix *Index) newEntry() *entry {
+	if ix.shared == nil {
+		return new(entry)
+	}
+	if len(ix.entryBlock) == cap(ix.entryBlock) {
+		ix.entryBlock = make([]entry, 0, packGroup)
+	}
+	ix.entryBlock = ix.entryBlock[:len(ix.entryBlock)+1]
+	return &ix.entryBlock[len(ix.entryBlock)-1]
+}
+
+// copyDays returns a copy of days that the index may sort: during a full
+// load, a part of a shared block; otherwise a slice of its own.
+func (ix *Index) copyDays(days []vouch.Date) []vouch.Date {
+	if ix.shared == nil || days == nil {
+		return slices.Clone(days)
+	}
+	if cap(ix.dayBlock)-len(ix.dayBlock) < len(days) {
+		ix.dayBlock = make([]vouch.Date, 0, max(4*packGroup, len(days)))
+	}
+	return moveInto(&ix.dayBlock, days)
 }

@@ -52,14 +52,14 @@ func ParseMemoryLimit(s string) (MemoryLimit, error) {
 const minMemoryLimit = 64 << 20
 
 // AutoMemoryLimit is the soft limit for a live heap of live bytes: a
-// quarter more, and 32 MiB for what requests allocate between two
+// quarter more, and 24 MiB for what requests allocate between two
 // collections. The reference index is most of the live heap and changes
 // slowly, so this keeps resident memory near what the index really holds:
 // without a limit the runtime keeps the pages freed after each burst of
 // requests, and at 100,000 references resident memory grew from about
 // 250 MB at rest to 350 MB under load (docs/performance.md).
 func AutoMemoryLimit(live uint64) int64 {
-	return max(int64(live)+int64(live)/4+32<<20, minMemoryLimit)
+	return max(int64(live)+int64(live)/4+24<<20, minMemoryLimit)
 }
 
 // followLiveHeap sets the soft memory limit from the live heap now, and

@@ -51,11 +51,11 @@ func TestAutoMemoryLimit(t *testing.T) {
 		live uint64
 		want int64
 	}{
-		{0, 64 << 20},                // a fresh server: the floor
-		{16 << 20, 64 << 20},         // 16 + 4 + 32 = 52 MiB: still the floor
-		{100 << 20, 157 << 20},       // 100 + 25 + 32
-		{150 << 20, 219<<20 + 1<<19}, // 150 + 37.5 + 32: 100,000 references
-		{2 << 30, 2<<30 + 512<<20 + 32<<20},
+		{0, 64 << 20},                       // a fresh server: the floor
+		{16 << 20, 64 << 20},                // 16 + 4 + 24 = 44 MiB: still the floor
+		{100 << 20, 149 << 20},              // 100 + 25 + 24
+		{150 << 20, 211<<20 + 1<<19},        // 150 + 37.5 + 24: 100,000 references
+		{2 << 30, 2<<30 + 512<<20 + 24<<20}, // an index 13 times as large
 	} {
 		if got := server.AutoMemoryLimit(c.live); got != c.want {
 			t.Errorf("AutoMemoryLimit(%d MiB) = %d MiB, want %d MiB", c.live>>20, got>>20, c.want>>20)

@@ -23,6 +23,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	withDemo := fs.boolean("demo", false, "load the demo dataset (and create a demo admin on an empty database)")
 	logLevel := fs.str("log-level", "info", "log level: debug, info, warn or error")
 	logFormat := fs.str("log-format", "text", "log format: text or json")
+	memLimit := fs.str("memory-limit", "auto", "soft memory limit for the Go runtime: auto (follows the live heap), off, or a size such as 300MiB (GOMEMLIMIT, when set, rules)")
 	dbf := fs.database()
 	smtpf := fs.smtp()
 	if err := fs.parse(args); err != nil {
@@ -41,6 +42,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	smtp, err := smtpf.config(fs)
 	if err != nil {
 		return err
+	}
+	memoryLimit, err := server.ParseMemoryLimit(*memLimit)
+	if err != nil {
+		return usageError{"--memory-limit " + err.Error()}
+	}
+	if os.Getenv("GOMEMLIMIT") != "" {
+		memoryLimit = server.MemoryLimit{} // the runtime has it already
 	}
 	// The reference index is most of the heap and lives for the whole run, so
 	// the default GOGC=100 would let garbage grow as large as the index
@@ -61,7 +69,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	srv, err := server.New(db, server.Config{Addr: *addr, BaseURL: *baseURL, Version: version, Logger: log, SMTP: smtp})
+	srv, err := server.New(db, server.Config{Addr: *addr, BaseURL: *baseURL, Version: version, Logger: log, SMTP: smtp,
+		MemoryLimit: memoryLimit})
 	if err != nil {
 		return err
 	}

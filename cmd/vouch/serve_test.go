@@ -172,6 +172,11 @@ func TestServeErrors(t *testing.T) {
 		r := runVouch(t, opts{}, "serve", "--log-level", "loud", "--data-dir", t.TempDir())
 		wantFailure(t, r, 2, `--log-level "loud" must be debug, info, warn or error`)
 	})
+	t.Run("bad memory limit", func(t *testing.T) {
+		t.Parallel()
+		r := runVouch(t, opts{}, "serve", "--memory-limit", "300MB", "--data-dir", t.TempDir())
+		wantFailure(t, r, 2, `--memory-limit "300MB" is not auto, off or a size such as 300MiB or 2GiB`)
+	})
 	t.Run("bad base URL", func(t *testing.T) {
 		t.Parallel()
 		r := runVouch(t, opts{}, "serve", "--base-url", "vouch.example.com", "--data-dir", t.TempDir())

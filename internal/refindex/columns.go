@@ -86,6 +86,23 @@ func (c *columns) add(r *row) {
 	c.langPool = append(c.langPool, r.langs[:min(len(r.langs), 255)]...)
 }
 
+// fit cuts every column to its length, after a bulk load.
+func (c *columns) fit() {
+	for d := range numStoredDims {
+		c.single[d], c.start[d], c.count[d], c.pool[d] = fit(c.single[d]), fit(c.start[d]), fit(c.count[d]), fit(c.pool[d])
+		for v, b := range c.valueBits[d] {
+			c.valueBits[d][v] = fit(b)
+		}
+	}
+	for v, b := range c.langBits {
+		c.langBits[v] = fit(b)
+	}
+	c.status, c.capMax, c.restDay, c.verDay = fit(c.status), fit(c.capMax), fit(c.restDay), fit(c.verDay)
+	c.actStart, c.actCount, c.actPool = fit(c.actStart), fit(c.actCount), fit(c.actPool)
+	c.nameHead, c.askDay = fit(c.nameHead), fit(c.askDay)
+	c.langStart, c.langCount, c.langPool = fit(c.langStart), fit(c.langCount), fit(c.langPool)
+}
+
 // setBit marks slot in the bitset of value v.
 func setBit(sets *[][]uint64, v, slot int32) {
 	if v < 0 {

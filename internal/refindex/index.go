@@ -81,13 +81,26 @@ type Index struct {
 	maxValueID      int64
 	capacityDefault int
 	langIDs         map[string]int32 // lower-cased language → the id the columns hold
+
+	// shared, during a full load only, maps a text to the one copy of it
+	// every reference uses: titles, time zones, seniorities and the like
+	// repeat across thousands of references, and so do account names.
+	shared map[string]string
+	// entryBlock and dayBlock, during a full load only, are where new
+	// entries and their activity days go, many to an allocation.
+	entryBlock []entry
+	dayBlock   []vouch.Date
 }
 
-// posting says that a term occurs in a slot's field group.
-type posting struct {
-	slot  int32
-	field uint8 // fieldName, fieldTitle or fieldStory
-}
+// posting says that a term occurs in a slot's field group: the slot times
+// four plus the field. Packed in 4 bytes instead of a struct's 8, the
+// postings of 100,000 references take half the memory.
+type posting uint32
+
+func newPosting(slot int32, field uint8) posting { return posting(uint32(slot)<<2 | uint32(field)) }
+
+func (p posting) slot() int32  { return int32(p >> 2) }
+func (p posting) field() uint8 { return uint8(p & 3) } // fieldName, fieldTitle or fieldStory
 
 const (
 	fieldName  = 0 // the reference's and account's names
@@ -196,9 +209,12 @@ func (ix *Index) replace(recs []store.ReferenceRecord) {
 	fresh := &Index{}
 	fresh.reset()
 	fresh.bulk = true
+	fresh.shared = map[string]string{}
+	fresh.pack(recs)
 	for _, rec := range recs {
 		fresh.put(rec)
 	}
+	fresh.shared, fresh.entryBlock, fresh.dayBlock = nil, nil, nil
 	fresh.sortVocab()
 	ix.mu.Lock()
 	ix.gen++
@@ -256,8 +272,9 @@ func (ix *Index) put(rec store.ReferenceRecord) {
 	ix.remove(rec.Reference.ID)
 	ix.gen++
 	r, a := rec.Reference, rec.Account
-	e := &entry{ref: r, acct: a, asked: rec.LastAsked, nameKey: strings.ToLower(r.Name), acctKey: strings.ToLower(a.Name)}
-	e.acts = slices.Clone(rec.Activities)
+	e := ix.newEntry()
+	*e = entry{ref: r, acct: a, asked: rec.LastAsked, nameKey: strings.ToLower(r.Name), acctKey: ix.share(strings.ToLower(a.Name))}
+	e.acts = ix.copyDays(rec.Activities)
 	slices.SortFunc(e.acts, func(x, y vouch.Date) int { return x.Time().Compare(y.Time()) })
 	cr := &row{nameHead: head8(e.nameKey)}
 	for _, d := range e.acts {
@@ -320,7 +337,7 @@ func (ix *Index) put(rec store.ReferenceRecord) {
 			if !known {
 				ix.addTerm(t)
 			}
-			ix.postings[t] = append(list, posting{slot: slot, field: field})
+			ix.postings[t] = append(list, newPosting(slot, field))
 		}
 	}
 	add(r.Name+" "+a.Name, fieldName)
@@ -379,6 +396,21 @@ func (ix *Index) addTerm(t string) {
 func (ix *Index) sortVocab() {
 	slices.Sort(ix.vocab)
 	ix.bulk = false
+	// Lists filled by append keep up to a quarter of their room unused
+	// (more for short ones); at the end of a bulk load they are cut to size.
+	for t, list := range ix.postings {
+		ix.postings[t] = fit(list)
+	}
+	ix.vocab = fit(ix.vocab)
+	ix.cols.fit()
+}
+
+// fit returns s with no spare capacity, copying it when it has some.
+func fit[S ~[]E, E any](s S) S {
+	if cap(s) == len(s) {
+		return s
+	}
+	return append(make(S, 0, len(s)), s...)
 }
 
 // Len returns how many references the index holds.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -40,6 +41,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// SMTP is the mail server; without a Host mail stays in the outbox, unsent.
 	SMTP notify.Config
+	// MemoryLimit is the Go runtime's soft memory limit while serving; the
+	// zero value sets none (the command line's default is automatic).
+	MemoryLimit MemoryLimit
 }
 
 // Server is a configured, not yet listening, Vouch server.
@@ -197,6 +201,15 @@ func (s *Server) Serve(ctx context.Context) error {
 	var background sync.WaitGroup
 	background.Go(func() { s.feed.Run(bg, ChangePollInterval) })
 	background.Go(func() { s.wakeResting(bg) })
+	// The limit is the process's; it is put back when Serve returns, so a
+	// server started inside another program (tests) leaves no trace.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	switch {
+	case s.cfg.MemoryLimit.Auto:
+		background.Go(func() { followLiveHeap(bg, memoryFollowInterval) })
+	case s.cfg.MemoryLimit.Bytes > 0:
+		debug.SetMemoryLimit(s.cfg.MemoryLimit.Bytes)
+	}
 	if s.cfg.SMTP.Enabled() {
 		// Mail stops being sent as soon as shutdown starts (a send under way
 		// finishes), not after the drain: the outbox keeps the rest.

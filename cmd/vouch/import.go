@@ -97,7 +97,8 @@ func (m *Main) importCommand(ctx context.Context, args []string) error {
 			}
 		}
 	}
-	if rep.Rejected > 0 && !rep.Written && !(*dryRun && *validOnly) {
+	checkOnly := *dryRun && *validOnly // a dry run of --valid-only is not refused over rejected rows
+	if rep.Rejected > 0 && !rep.Written && !checkOnly {
 		return errors.New(plural(rep.Rejected, "row") + " rejected (listed above); nothing was imported. Fix them, or import the other rows with --valid-only")
 	}
 	fmt.Fprintln(m.Stdout, importSummary(sheet, rep, *dryRun))
@@ -191,7 +192,7 @@ func parseInterleaved(fs *flagSet, args []string) ([]string, error) {
 	for fs.NArg() > 0 {
 		rest := fs.Args()
 		positional = append(positional, rest[0])
-		if err := fs.FlagSet.Parse(rest[1:]); err != nil {
+		if err := fs.Parse(rest[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, err
 			}

@@ -40,7 +40,9 @@ func TestMain(m *testing.M) {
 	explicit := false
 	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
 	if !explicit && runtime.GOMAXPROCS(0) < 4 {
-		flag.Set("test.parallel", "4")
+		if err := flag.Set("test.parallel", "4"); err != nil {
+			panic(err) // every test binary has -test.parallel
+		}
 	}
 	os.Exit(runTests(m))
 }
@@ -112,7 +114,7 @@ func runVouch(t testing.TB, o opts, args ...string) result {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	timer := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
+	timer := time.AfterFunc(time.Minute, func() { _ = cmd.Process.Kill() }) // fails only once it has exited
 	defer timer.Stop()
 	err := cmd.Wait()
 	r := result{stdout: stdout.String(), stderr: stderr.String()}
@@ -222,7 +224,7 @@ func startServe(t testing.TB, o opts, args ...string) *proc {
 				urls <- m[1]
 			}
 		}
-		io.Copy(io.Discard, out)
+		_, _ = io.Copy(io.Discard, out) // if Scan stopped early, so the child never blocks on a full pipe
 		p.err = p.cmd.Wait()
 		close(p.done)
 	}()
@@ -230,11 +232,11 @@ func startServe(t testing.TB, o opts, args ...string) *proc {
 		if p.exited() {
 			return
 		}
-		p.cmd.Process.Signal(syscall.SIGTERM)
+		_ = p.cmd.Process.Signal(syscall.SIGTERM) // fails only once it has exited, and then done is closed
 		select {
 		case <-p.done:
 		case <-time.After(10 * time.Second):
-			p.cmd.Process.Kill()
+			_ = p.cmd.Process.Kill() // as above
 			<-p.done
 			t.Errorf("vouch serve ignored SIGTERM for 10s\n--- stderr:\n%s", p.stderr.String())
 		}

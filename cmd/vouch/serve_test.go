@@ -72,7 +72,9 @@ func TestServeDrainsInFlightRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(20 * time.Second))
+	if err := conn.SetDeadline(time.Now().Add(20 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
 	form := "email=nobody%40example.com&password=not+the+password"
 	if _, err := io.WriteString(conn, "POST /login HTTP/1.1\r\nHost: vouch\r\n"+
 		"Content-Type: application/x-www-form-urlencoded\r\nExpect: 100-continue\r\n"+

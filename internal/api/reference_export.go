@@ -51,7 +51,7 @@ func (h *Handler) exportReferences(w http.ResponseWriter, r *http.Request, s ref
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, h.db.Today(), format))
-	w.Write(buf.Bytes())
+	_, _ = w.Write(buf.Bytes())
 }
 
 // exportNames resolves value and owner ids for an export.

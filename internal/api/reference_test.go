@@ -455,7 +455,7 @@ func TestReferenceWrites(t *testing.T) {
 			{name: "reason without status", method: "PATCH", path: path, as: "team_member",
 				body: `{"version": 2, "reason": "why not"}`, status: 400, fields: []string{"reason"}},
 			{name: "misspelt product", method: "PATCH", path: path, as: "team_member",
-				body: `{"version": 2, "products": ["Secruity"]}`, status: 400, fields: []string{"products"},
+				body: `{"version": 2, "products": ["Secruity"]}`, status: 400, fields: []string{"products"}, //nolint:misspell // the typo is the input under test
 				want: []string{`did you mean \"Security\"?`}},
 			{name: "qualify", method: "PATCH", path: path, as: "team_member", body: `{"version": 2, "status": "qualifying"}`,
 				status: 200, want: []string{`"status":"qualifying"`, `"version":3`}},

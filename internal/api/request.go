@@ -519,7 +519,7 @@ func (h *Handler) postRequestMessage(w http.ResponseWriter, r *http.Request) {
 	// The newest message with this text by this caller is the one just added.
 	text, actor := strings.TrimSpace(body.Body), vouch.UserActor(u).Label
 	i := len(events) - 1
-	for i >= 0 && !(events[i].Kind == vouch.EventMessage && events[i].Body == text && events[i].Actor == actor) {
+	for i >= 0 && (events[i].Kind != vouch.EventMessage || events[i].Body != text || events[i].Actor != actor) {
 		i--
 	}
 	if i < 0 {

@@ -221,7 +221,7 @@ func TestFeedAppliesLateCommitsOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer tx.Rollback()
+		defer func() { _ = tx.Rollback() }() // ends the transaction if the test stops before Commit
 		var lateID int64
 		if err := tx.QueryRowContext(ctx, `INSERT INTO audit_log (at, actor, action, entity_type, entity_id, changes)
 			VALUES (now(), 'test', 'update', 'account', $1, '[]') RETURNING id`, slow.ID).Scan(&lateID); err != nil {

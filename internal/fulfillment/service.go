@@ -614,7 +614,8 @@ func (s *Service) ChangeState(ctx context.Context, by *vouch.User, id int64, ver
 		return nil, err
 	}
 	// The requester may cancel their own request; everything else is the team's.
-	if !by.Can(vouch.PermManageProgram) && !(req.RequesterID == by.ID && c.To == vouch.RequestCancelled) {
+	ownCancel := req.RequesterID == by.ID && c.To == vouch.RequestCancelled
+	if !by.Can(vouch.PermManageProgram) && !ownCancel {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team can move this request; you may cancel your own.")
 	}
 	var out vouch.Outgoing

@@ -136,7 +136,7 @@ func newDriver(c config) (*driver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("signing in: %w", err)
 	}
-	io.Copy(io.Discard, resp.Body)
+	_, _ = io.Copy(io.Discard, resp.Body) // drained so the connection is reused; the status decides
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther && resp.StatusCode != http.StatusFound {
 		return nil, fmt.Errorf("signing in as %s: %s (wrong password?)", c.email, resp.Status)

@@ -64,8 +64,6 @@ func outbox(t *testing.T, db *store.DB) []vouch.OutboxMail {
 	return list
 }
 
-const invite = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
-
 func TestSenderDeliversOnce(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		sink := testutil.NewSMTPSink(t)
@@ -249,7 +247,9 @@ func TestSenderStartTLSAndAuth(t *testing.T) {
 	clk := vouch.FixedClock(time.Now().UTC())
 	bad := notify.NewSender(db, cfg, quiet)
 	bad.TLSConfig, bad.Clock = sink.ClientTLS(), clk
-	bad.SendDue(ctx)
+	if n, err := bad.SendDue(ctx); n != 1 || err != nil { // the mail's failure is recorded on it, not returned
+		t.Fatalf("SendDue = %d, %v", n, err)
+	}
 	if m := outbox(t, db)[0]; m.Status != vouch.MailPending || m.Attempts != 1 || m.LastError == "" {
 		t.Errorf("with a wrong password: %+v", m)
 	}
@@ -270,7 +270,9 @@ func TestSenderStartTLSAndAuth(t *testing.T) {
 	s := notify.NewSender(db, notify.Config{Host: plain.Host, Port: plain.Port, From: "vouch@example.com"}, quiet)
 	s.Clock = clk
 	queue(t, db, vouch.Mail{To: "bob@example.com", Subject: "Not in clear", Body: "b"})
-	s.SendDue(ctx)
+	if n, err := s.SendDue(ctx); n != 1 || err != nil {
+		t.Fatalf("SendDue = %d, %v", n, err)
+	}
 	if m := outbox(t, db)[1]; m.Status != vouch.MailPending || m.Attempts != 1 || !strings.Contains(strings.ToLower(m.LastError), "starttls") {
 		t.Errorf("to a server without STARTTLS: %+v", m)
 	}

@@ -153,12 +153,12 @@ func TestBulkSaysWhichReferenceFailedAndWhy(t *testing.T) {
 func TestAccountValuesByName(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		s := newService(t, db)
-		a, err := s.CreateAccount(ctx, vouch.AccountInput{Name: str("Acme"),
+		_, err := s.CreateAccount(ctx, vouch.AccountInput{Name: str("Acme"),
 			Values: map[string]string{"industry": "health care", "company_size": "1001-5000"}})
 		if vouch.ErrorFields(err)["industry"] == "" {
 			t.Fatalf("an alias that is no value: %v", err)
 		}
-		a, err = s.CreateAccount(ctx, vouch.AccountInput{Name: str("Acme"),
+		a, err := s.CreateAccount(ctx, vouch.AccountInput{Name: str("Acme"),
 			Values: map[string]string{"industry": "healthcare", "company_size": "1001-5000"}})
 		if err != nil {
 			t.Fatal(err)

@@ -193,7 +193,6 @@ func matchBench() (*refindex.Index, []refindex.MatchQuery) {
 	}
 	ix := refindex.New(nil, nil, nil)
 	ix.Replace(values, 3, recs)
-	recs = nil
 	runtime.GC()
 	v := func(kind vouch.TaxonomyKind, name string) int64 { return ix.Catalog().ValueID(kind, name) }
 	call, study := v(vouch.TaxActivityType, "Call"), v(vouch.TaxActivityType, "Case study")

@@ -23,7 +23,6 @@ func TestFullLoadKeepsFewObjectsPerReference(t *testing.T) {
 	recs := demo.Records(1, n, values, []int64{1, 2, 3}, vouch.Today())
 	ix := refindex.New(nil, nil, nil)
 	ix.Replace(values, 3, recs)
-	recs = nil
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	perRef := float64(int64(after.HeapObjects)-int64(before.HeapObjects)) / n

@@ -344,12 +344,11 @@ func newScan(ix *Index, q Query, today vouch.Date) *scan {
 	return sc
 }
 
-// dayValues computes an entry's status, capacity and verified keys for today.
 // dayValues computes a slot's status, capacity and verified keys for a day.
 func dayValues(c *columns, slot int32, today, capDefault int32, out *[3]int32) {
 	st := int32(c.status[slot])
 	if st == statusResting && c.restDay[slot] != 0 && today >= c.restDay[slot] {
-		st = int32(statusActive)
+		st = statusActive
 	}
 	out[0] = st
 	limit := c.capMax[slot]

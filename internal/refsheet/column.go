@@ -281,7 +281,7 @@ func (m Mapping) Check(headers []string) error {
 	if _, ok := first["account"]; !ok {
 		missing = append(missing, "account")
 	}
-	if !hasName && !(hasFirst && hasLast) {
+	if splitName := hasFirst && hasLast; !hasName && !splitName {
 		missing = append(missing, "name")
 	}
 	if len(missing) > 0 {

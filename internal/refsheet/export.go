@@ -108,7 +108,7 @@ func exportRow(h refindex.Hit, n Names) []string {
 
 func writeCSV(w io.Writer, hits []refindex.Hit, names Names) error {
 	bw := bufio.NewWriter(w)
-	bw.WriteString("\uFEFF")
+	_, _ = bw.WriteString("\uFEFF") // a bufio.Writer keeps its first error: the Flush below returns it
 	cw := csv.NewWriter(bw)
 	cw.UseCRLF = true // what spreadsheet programs write, and RFC 4180
 	if err := cw.Write(headers()); err != nil {

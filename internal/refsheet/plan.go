@@ -152,8 +152,6 @@ type refUpdate struct {
 	ref    *vouch.Reference    // all fields as they should be; Version as read
 	fields bool                // whether fields (not only the status) change
 	status *vouch.StatusChange // nil: the status stays
-	before *vouch.Reference    // as read
-	acct   *accountState       // the account it belongs to
 }
 
 // planner decides, row by row, what an import does. It reads nothing but

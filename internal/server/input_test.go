@@ -87,9 +87,11 @@ func postEndless(target string, body *endlessForm, declared bool) (*http.Respons
 		if !declared {
 			w = httputil.NewChunkedWriter(conn)
 		}
-		io.Copy(w, body) // ends with an error once the server hangs up
+		_, _ = io.Copy(w, body) // ends with an error once the server hangs up
 	}()
-	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	if err := conn.SetReadDeadline(time.Now().Add(30 * time.Second)); err != nil {
+		return nil, err
+	}
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		return nil, err
@@ -180,7 +182,9 @@ func apiDo(t *testing.T, method, target, token, contentType string, body io.Read
 	}
 	defer resp.Body.Close()
 	var e errorBody
-	json.NewDecoder(resp.Body).Decode(&e)
+	if err := json.NewDecoder(resp.Body).Decode(&e); err != nil {
+		t.Fatalf("%s %s: %d with a body that is not JSON: %v", method, target, resp.StatusCode, err)
+	}
 	return resp.StatusCode, e
 }
 

@@ -86,7 +86,9 @@ func TestNewRequestSameAnswerOnBothEdges(t *testing.T) {
 							Fields map[string]string `json:"fields"`
 						} `json:"error"`
 					}
-					json.Unmarshal(raw, &answer)
+					if err := json.Unmarshal(raw, &answer); err != nil {
+						t.Fatalf("API answer %d %s: %v", resp.StatusCode, raw, err)
+					}
 					apiFields := slices.Sorted(maps.Keys(answer.Error.Fields))
 					apiStatus := resp.StatusCode
 					apiStored := apiStatus == http.StatusCreated

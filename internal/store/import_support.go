@@ -31,7 +31,7 @@ func (db *DB) Snapshot(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // read only: ending it is all there is to do
 	return loadSnapshot(func(query string, args ...any) (*sql.Rows, error) {
 		return tx.QueryContext(ctx, db.q(query), args...)
 	})

@@ -167,8 +167,11 @@ func TestBulkStatusSkipsDisallowed(t *testing.T) {
 		a := mustAccount(t, db, "Contoso")
 		q := &vouch.Reference{AccountID: a.ID, Name: "Q", Status: vouch.StatusQualifying}
 		n := &vouch.Reference{AccountID: a.ID, Name: "N"}
-		db.CreateReference(ctx, q)
-		db.CreateReference(ctx, n)
+		for _, r := range []*vouch.Reference{q, n} {
+			if err := db.CreateReference(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
 		res, err := db.BulkChangeStatus(ctx, []int64{q.ID, n.ID}, vouch.StatusChange{To: vouch.StatusActive})
 		if err != nil {
 			t.Fatal(err)
@@ -185,7 +188,9 @@ func TestSubscribersSeeCommits(t *testing.T) {
 	var seen []vouch.Touched
 	db.Subscribe(func(t []vouch.Touched) { mu.Lock(); seen = append(seen, t...); mu.Unlock() })
 	a := mustAccount(t, db, "Contoso")
-	db.CreateAccount(context.Background(), &vouch.Account{Name: ""}) // invalid: no commit, no notice
+	if err := db.CreateAccount(context.Background(), &vouch.Account{Name: ""}); err == nil { // invalid: no commit, no notice
+		t.Fatal("an account without a name was created")
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(seen) != 1 || seen[0] != (vouch.Touched{Kind: vouch.EntityAccount, ID: a.ID}) {

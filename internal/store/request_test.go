@@ -319,7 +319,7 @@ func TestRequestLifecycle(t *testing.T) {
 		}
 
 		f.advance(time.Hour)
-		r, err = db.ChangeRequestState(ctx, req.ID, r.Version, vouch.RequestChange{To: vouch.RequestUnfulfilled, Reason: "  nobody in EMEA  "}, vouch.Outgoing{})
+		_, err = db.ChangeRequestState(ctx, req.ID, r.Version, vouch.RequestChange{To: vouch.RequestUnfulfilled, Reason: "  nobody in EMEA  "}, vouch.Outgoing{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -345,7 +345,7 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	tx := &Tx{tx: sqlTx, db: db, ctx: ctx, now: db.Now()}
 	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
+		_ = sqlTx.Rollback() // fn's error is the one to report; a failed rollback closes the connection, which aborts the transaction too
 		return mapError(err)
 	}
 	if err := sqlTx.Commit(); err != nil {

@@ -244,7 +244,9 @@ func TestAuditRecordsEveryChange(t *testing.T) {
 		}
 		// A failed write leaves no audit entry.
 		before, _, _ := db.ListAudit(ctx, vouch.AuditFilter{})
-		db.CreateUser(actx, &vouch.User{Email: "bob@example.com", Name: "Dup", Role: vouch.RoleSeller}, "correct horse battery")
+		if err := db.CreateUser(actx, &vouch.User{Email: "bob@example.com", Name: "Dup", Role: vouch.RoleSeller}, "correct horse battery"); err == nil {
+			t.Fatal("a second user with the same email was created")
+		}
 		after, _, _ := db.ListAudit(ctx, vouch.AuditFilter{})
 		if len(after) != len(before) {
 			t.Errorf("a failed create was audited")
@@ -297,7 +299,9 @@ func TestConcurrentWriters(t *testing.T) {
 
 func TestOpenErrors(t *testing.T) {
 	ro := filepath.Join(t.TempDir(), "ro")
-	os.Mkdir(ro, 0o500)
+	if err := os.Mkdir(ro, 0o500); err != nil {
+		t.Fatal(err)
+	}
 	if os.Geteuid() != 0 { // root writes anywhere
 		_, err := store.Open(ctx, store.Config{DataDir: ro})
 		if err == nil || !strings.Contains(err.Error(), "is not writable") {
@@ -305,7 +309,9 @@ func TestOpenErrors(t *testing.T) {
 		}
 	}
 	file := filepath.Join(t.TempDir(), "file")
-	os.WriteFile(file, nil, 0o600)
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	_, err := store.Open(ctx, store.Config{DataDir: filepath.Join(file, "sub")})
 	if err == nil || !strings.Contains(err.Error(), "cannot create data directory") {
 		t.Errorf("data dir under a file: %v", err)
@@ -328,8 +334,13 @@ func TestBackupWhileInUse(t *testing.T) {
 		t.Fatal(err)
 	}
 	copyDir := t.TempDir()
-	data, _ := os.ReadFile(file)
-	os.WriteFile(filepath.Join(copyDir, store.DBFileName), data, 0o600)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(copyDir, store.DBFileName), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	restored, err := store.Open(ctx, store.Config{DataDir: copyDir})
 	if err != nil {
 		t.Fatal(err)

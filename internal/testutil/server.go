@@ -16,6 +16,8 @@ import (
 	"github.com/vouchhq/vouch/internal/server"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/language"
 )
 
 // Password is the password of every user the helpers create.
@@ -81,7 +83,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 // CreateUser adds a user with Password.
 func CreateUser(t testing.TB, db *store.DB, email string, role vouch.Role) *vouch.User {
 	t.Helper()
-	u := &vouch.User{Email: email, Name: strings.Title(strings.Split(email, "@")[0]), Role: role}
+	u := &vouch.User{Email: email, Name: cases.Title(language.Und, cases.NoLower).String(strings.Split(email, "@")[0]), Role: role}
 	if err := db.CreateUser(vouch.WithActor(context.Background(), vouch.Actor{Label: "test"}), u, Password); err != nil {
 		t.Fatal(err)
 	}

@@ -108,7 +108,7 @@ func StartSMTPSink(t testing.TB, opts SMTPSinkOptions) *SMTPSink {
 		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
 		k.clientTLS = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
 	}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }() // returns once the Close below stops it
 	t.Cleanup(func() { srv.Close() })
 	return k
 }
@@ -306,7 +306,7 @@ func walkPart(m *Message, h partHeader, body io.Reader) error {
 			}
 		}
 	}
-	var content io.Reader = body
+	content := body
 	switch strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding"))) {
 	case "quoted-printable":
 		content = quotedprintable.NewReader(body)

@@ -79,7 +79,8 @@ func TextProblem(value string, multiline bool) string {
 				return "is not valid UTF-8 text"
 			}
 		}
-		if isControl(r) && !(multiline && (r == '\t' || r == '\n' || r == '\r')) {
+		lineBreakOrTab := r == '\t' || r == '\n' || r == '\r'
+		if isControl(r) && (!multiline || !lineBreakOrTab) {
 			return fmt.Sprintf("contains a control character (U+%04X)", r)
 		}
 	}

@@ -222,8 +222,8 @@ func TestFeedbackValidate(t *testing.T) {
 		}
 	}
 	f := Feedback{Source: FeedbackAdvocate, Rating: 4, Comment: "  fine \n"}
-	if f.Validate(); f.Comment != "fine" {
-		t.Errorf("comment kept as %q", f.Comment)
+	if err := f.Validate(); err != nil || f.Comment != "fine" {
+		t.Errorf("comment kept as %q (%v)", f.Comment, err)
 	}
 	bad := []struct {
 		name  string

@@ -79,7 +79,7 @@ func (h *Handler) renderPublic(w http.ResponseWriter, status int, name string, p
 		hdr.Set("Content-Type", "text/html; charset=utf-8")
 	}
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	_, _ = w.Write(buf.Bytes())
 }
 
 // linkProblem is what link_problem.html shows.

@@ -51,7 +51,9 @@ func postWithoutCSRF(t *testing.T, b *testutil.Browser, path string, form url.Va
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Fatal(err)
+	}
 	resp.Body.Close()
 	return resp
 }

@@ -27,17 +27,23 @@ func uploadFile(t *testing.T, b *testutil.Browser, name string, data []byte, fie
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	mw.WriteField("csrf", b.CSRF)
+	if err := mw.WriteField("csrf", b.CSRF); err != nil {
+		t.Fatal(err)
+	}
 	for k, vs := range fields {
 		for _, v := range vs {
-			mw.WriteField(k, v)
+			if err := mw.WriteField(k, v); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	fw, err := mw.CreateFormFile("file", name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fw.Write(data)
+	if _, err := fw.Write(data); err != nil {
+		t.Fatal(err)
+	}
 	mw.Close()
 	req, _ := http.NewRequest(http.MethodPost, b.Base+"/references/import", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
@@ -135,6 +141,7 @@ func TestImportReportListsBadRowsAndWritesNothing(t *testing.T) {
 		pm := testutil.Login(t, s, "pam@example.com")
 
 		resp, body := pm.Get("/references")
+		expect(t, "references list", resp, http.StatusOK, "/references")
 		mustContain(t, "references list", body, `href="/references/import"`)
 		resp, body = pm.Get("/references/import")
 		expect(t, "import page", resp, http.StatusOK, "/references/import")
@@ -183,7 +190,7 @@ func TestImportReportListsBadRowsAndWritesNothing(t *testing.T) {
 		}
 
 		// Import without choosing the valid rows only: all or nothing, so nothing.
-		resp, body = pm.PostForm("/references/import/"+id+"/apply", url.Values{})
+		resp, _ = pm.PostForm("/references/import/"+id+"/apply", url.Values{})
 		importID(t, resp, "status")
 		body = waitForImport(t, pm, id)
 		mustContain(t, "refused import", body, "Nothing was written", "Heathcare", "tom@cedar", "Import the valid rows only")
@@ -304,16 +311,24 @@ func TestImportCleanCSVAndXLSX(t *testing.T) {
 
 		// An XLSX workbook whose second sheet holds the references.
 		f := excelize.NewFile()
-		f.SetSheetName("Sheet1", "Notes")
-		f.SetCellValue("Notes", "A1", "Exported from the CRM")
-		f.NewSheet("People")
+		if err := f.SetSheetName("Sheet1", "Notes"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellValue("Notes", "A1", "Exported from the CRM"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.NewSheet("People"); err != nil {
+			t.Fatal(err)
+		}
 		for i, r := range [][]any{
 			{"Customer Name", "Contact", "Email Address", "Case Study (Y/N)", "Go-Live Date"},
 			{"Umbra Retail", "Kai Moreau", "kai@umbra.example", "Y", "2025-04-01"},
 			{"Umbra Retail", "Noor Haddad", "noor@umbra.example", "N", ""},
 		} {
 			cell, _ := excelize.CoordinatesToCellName(1, i+1)
-			f.SetSheetRow("People", cell, &r)
+			if err := f.SetSheetRow("People", cell, &r); err != nil {
+				t.Fatal(err)
+			}
 		}
 		var buf bytes.Buffer
 		if err := f.Write(&buf); err != nil {

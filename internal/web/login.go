@@ -117,7 +117,9 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 	}
 	// Drop any session the browser had: the new one gets a fresh id (no fixation).
 	if c, err := r.Cookie(SessionCookie); err == nil {
-		h.db.DeleteSession(r.Context(), c.Value)
+		if err := h.db.DeleteSession(r.Context(), c.Value); err != nil {
+			h.log.Warn("dropping the previous session failed", "err", err) // the new session is fresh either way
+		}
 	}
 	token, _, err := h.db.CreateSession(vouch.WithActor(r.Context(), vouch.UserActor(u)), u.ID)
 	if err != nil {

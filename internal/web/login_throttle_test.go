@@ -32,7 +32,9 @@ func signInAll(t *testing.T, s *testutil.Server, n int, email func(i int) string
 				t.Error(err)
 				return
 			}
-			io.Copy(io.Discard, resp.Body)
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				t.Error(err)
+			}
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
 				t.Error("429 without Retry-After")

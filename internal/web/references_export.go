@@ -49,6 +49,6 @@ func (h *Handler) exportReferences(format string) http.HandlerFunc {
 		}
 		w.Header().Set("Content-Type", ctype)
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="references-%s.%s"`, h.clock.Today(), format))
-		w.Write(buf.Bytes())
+		_, _ = w.Write(buf.Bytes())
 	}
 }

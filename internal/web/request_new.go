@@ -94,7 +94,7 @@ func (h *Handler) requestFormData(r *http.Request, values url.Values) (*requestF
 		d.Pickers = append(d.Pickers, criterionPicker{Name: c.Name, Label: c.Label, Values: h.opts.Catalog.Values(c.Kind, false)})
 	}
 	for _, k := range []string{"references_needed", "language", "seniority", "context"} {
-		if d.Values.Get(k) != "" && !(k == "references_needed" && d.Values.Get(k) == "1") {
+		if d.Values.Get(k) != "" && (k != "references_needed" || d.Values.Get(k) != "1") {
 			d.ShowMore = true
 		}
 	}

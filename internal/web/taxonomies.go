@@ -130,7 +130,7 @@ func (h *Handler) updateTaxonomyValue(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	r.ParseForm() // already parsed by the CSRF check; PostForm is read directly below
+	_ = r.ParseForm() // already parsed (and any error answered) by the CSRF check; PostForm is read directly below
 	var upd vouch.TaxonomyUpdate
 	if _, sent := r.PostForm["name"]; sent {
 		name := r.PostFormValue("name")

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -160,7 +159,7 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	_, _ = w.Write(buf.Bytes())
 }
 
 // errorPage shows a friendly page for status.
@@ -209,5 +208,3 @@ func isFormError(err error) bool {
 	c := vouch.ErrorCode(err)
 	return c == vouch.EINVALID || c == vouch.ECONFLICT
 }
-
-var errBadID = errors.New("bad id")

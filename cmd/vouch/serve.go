@@ -58,7 +58,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(50)
 	}
-	start := time.Now()
+	start := time.Now() // how long starting took, in real time: not the program's clock
 	db, err := dbf.open(ctx)
 	if err != nil {
 		return err

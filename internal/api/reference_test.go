@@ -112,7 +112,7 @@ func seedReferences(t *testing.T, f *fixture) *seed {
 	t.Helper()
 	db := f.srv.DB
 	val := func(kind vouch.TaxonomyKind, name string) int64 { return findValue(t, db, kind, name).ID }
-	today := vouch.Today()
+	today := db.Today()
 	s := &seed{accounts: map[string]*vouch.Account{}, refs: map[string]*vouch.Reference{}}
 	for _, a := range []*vouch.Account{
 		{Name: "Acme Health", IndustryID: val(vouch.TaxIndustry, "Healthcare"), RegionID: val(vouch.TaxRegion, "EMEA"),
@@ -318,7 +318,7 @@ func TestReferenceSearch(t *testing.T) {
 				check: func(t *testing.T, r response) {
 					var it refItem
 					r.decode(t, &it)
-					next := vouch.Today().AddDays(vouch.CapacityWindowDays).String()
+					next := f.srv.DB.Today().AddDays(vouch.CapacityWindowDays).String()
 					if it.Capacity.Max != 1 || it.Capacity.Used != 1 || it.Capacity.NextFree == nil || *it.Capacity.NextFree != next ||
 						!it.Stale || it.Owner != nil || !slices.Equal(it.Products, []string{"Analytics", "Automation"}) {
 						t.Errorf("Jonas: %+v, want at capacity (1 of 1, free on %s), stale, no owner, products in display order", it, next)
@@ -328,14 +328,14 @@ func TestReferenceSearch(t *testing.T) {
 					}
 				}},
 			{name: "a resting reference", method: "GET", path: s.path("Aisha"), as: "seller", status: 200,
-				want: []string{`"status":"resting"`, `"resting_until":"` + vouch.Today().AddDays(30).String() + `"`}},
+				want: []string{`"status":"resting"`, `"resting_until":"` + f.srv.DB.Today().AddDays(30).String() + `"`}},
 			{name: "missing reference", method: "GET", path: "/api/v1/references/999999", as: "seller", status: 404,
 				want: []string{`"code":"not_found"`}},
 			{name: "not an id", method: "GET", path: "/api/v1/references/abc", as: "seller", offSpec: true, status: 404},
 			{name: "history", method: "GET", path: s.path("Diego", "/history"), as: "seller", status: 200,
 				want: []string{`"from":null,"to":"do_not_contact","reason":"Asked not to be contacted"`, `"actor":"test"`}},
 			{name: "activities", method: "GET", path: s.path("Jonas", "/activities"), as: "seller", status: 200,
-				want: []string{`"type":"Call","occurred_on":"` + vouch.Today().String() + `"`, `"total":1`}},
+				want: []string{`"type":"Call","occurred_on":"` + f.srv.DB.Today().String() + `"`, `"total":1`}},
 
 			{name: "viewer may not search", method: "GET", path: refsPath(), as: "viewer", status: 403},
 			{name: "viewer may not read one", method: "GET", path: s.path("Maya"), as: "viewer", status: 403},
@@ -358,7 +358,7 @@ func item(check func(t *testing.T, it refItem)) func(t *testing.T, r response) {
 func TestReferenceWrites(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, f *fixture) {
 		s := seedReferences(t, f)
-		today := vouch.Today()
+		today := f.srv.DB.Today()
 		var grace refItem
 		f.run(t, []scenario{
 			{name: "seller may not create", method: "POST", path: "/api/v1/references", as: "seller",
@@ -637,7 +637,7 @@ func TestReferencePaging(t *testing.T) {
 		}
 
 		// Count what the facets should say, from the database.
-		today := vouch.Today()
+		today := f.srv.DB.Today()
 		recs, err := db.LoadReferenceRecords(seedCtx, nil, today)
 		if err != nil {
 			t.Fatal(err)

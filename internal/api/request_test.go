@@ -134,7 +134,7 @@ func seedFulfillment(t *testing.T, f *fixture) (*seed, int64) {
 	sam := &vouch.Reference{AccountID: s.accounts["Mercy Clinics"].ID, Name: "Sam Ortiz", Title: "CIO", Seniority: "executive",
 		Status: vouch.StatusActive, Email: "sam@mercy.example", ProductIDs: []int64{val(vouch.TaxProduct, "Security")},
 		Activities:   []vouch.AgreedActivity{{TypeID: val(vouch.TaxActivityType, "Call")}, {TypeID: val(vouch.TaxActivityType, "Case study")}},
-		LastVerified: vouch.Today().AddDays(-730)}
+		LastVerified: f.srv.DB.Today().AddDays(-730)}
 	if err := db.CreateReference(seedCtx, sam); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestRequestCreate(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, f *fixture) {
 		addSeller(t, f)
 		_, oppID := seedFulfillment(t, f)
-		due := vouch.Today().AddDays(30).String()
+		due := f.srv.DB.Today().AddDays(30).String()
 		var inline requestJSON
 		f.run(t, []scenario{
 			{name: "by names, with a new opportunity", method: "POST", path: "/api/v1/requests", as: "seller",
@@ -279,7 +279,7 @@ func TestRequestCreate(t *testing.T) {
 func TestRequestMatches(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, f *fixture) {
 		_, oppID := seedFulfillment(t, f)
-		due := vouch.Today().AddDays(30).String()
+		due := f.srv.DB.Today().AddDays(30).String()
 		create := func(criteria string) string {
 			r := f.call(t, "seller", "POST", "/api/v1/requests",
 				fmt.Sprintf(`{"opportunity_id": %d, "activity_type": "Call", "due_date": %q, "criteria": %s}`, oppID, due, criteria), 201)
@@ -366,7 +366,7 @@ func TestRequestFulfillment(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, f *fixture) {
 		addSeller(t, f)
 		s, oppID := seedFulfillment(t, f)
-		due := vouch.Today().AddDays(30).String()
+		due := f.srv.DB.Today().AddDays(30).String()
 		r := f.call(t, "seller", "POST", "/api/v1/requests",
 			fmt.Sprintf(`{"opportunity_id": %d, "activity_type": "Call", "due_date": %q, "criteria": {"industry": "Healthcare"}}`, oppID, due), 201)
 		var req requestJSON
@@ -546,7 +546,7 @@ func TestAskApproval(t *testing.T) {
 				}},
 		})
 
-		due := vouch.Today().AddDays(30).String()
+		due := f.srv.DB.Today().AddDays(30).String()
 		r := f.call(t, "seller", "POST", "/api/v1/requests",
 			fmt.Sprintf(`{"opportunity_id": %d, "activity_type": "Call", "due_date": %q, "criteria": {"region": "EMEA"}}`, oppID, due), 201)
 		var req requestJSON
@@ -615,7 +615,7 @@ func TestRequestStates(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, f *fixture) {
 		addSeller(t, f)
 		_, oppID := seedFulfillment(t, f)
-		today := vouch.Today()
+		today := f.srv.DB.Today()
 		var ids []int64
 		for i, days := range []int{3, 10, 40} {
 			r := f.call(t, "seller", "POST", "/api/v1/requests",
@@ -737,7 +737,7 @@ func requestIDs(ids ...int64) func(t *testing.T, r response) {
 func TestNotifications(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, f *fixture) {
 		_, oppID := seedFulfillment(t, f)
-		due := vouch.Today().AddDays(30).String()
+		due := f.srv.DB.Today().AddDays(30).String()
 		for range 3 {
 			f.call(t, "seller", "POST", "/api/v1/requests",
 				fmt.Sprintf(`{"opportunity_id": %d, "activity_type": "Call", "due_date": %q}`, oppID, due), 201)

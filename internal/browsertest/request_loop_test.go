@@ -96,7 +96,7 @@ func requestLoop(t *testing.T, e store.Engine) {
 	}
 	maya := addReference(t, s.DB, "Acme Hospitals", "Healthcare", &vouch.Reference{Name: "Maya Okafor", Title: "Chief Information Officer",
 		Email: "maya@acme.example", ProductIDs: []int64{analytics.ID}, Activities: []vouch.AgreedActivity{{TypeID: call}},
-		LastVerified: vouch.Today()})
+		LastVerified: s.DB.Today()})
 	profile := fmt.Sprintf("%s/references/%d", s.URL, maya.ID)
 
 	// The program team member looks at Maya's profile: nothing used yet.
@@ -112,7 +112,7 @@ func requestLoop(t *testing.T, e store.Engine) {
 	seller.Fill("#opp_name", "Globex expansion")
 	seller.Fill("#opp_prospect", "Globex")
 	seller.Select("#activity_type", "Call")
-	setValue(seller, "#due_date", vouch.Today().AddDays(14).String())
+	setValue(seller, "#due_date", s.DB.Today().AddDays(14).String())
 	seller.Click(".more-details > summary")
 	seller.Select("#product", "Patient Analytics")
 	seller.Fill("#context", "Globex weighs us against their current vendor; they worry about the migration.")

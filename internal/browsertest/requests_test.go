@@ -33,7 +33,7 @@ func TestRequestFormAndBoardOnAPhone(t *testing.T) {
 		testutil.CreateUser(t, s.DB, "sam@example.com", vouch.RoleSeller)
 		call := taxID(t, s.DB, vouch.TaxActivityType, "Call")
 		addReference(t, s.DB, "Acme Hospitals", "Healthcare", &vouch.Reference{Name: "Maya Okafor", Title: "Chief Information Officer",
-			Email: "maya@acme.example", Activities: []vouch.AgreedActivity{{TypeID: call}}, LastVerified: vouch.Today()})
+			Email: "maya@acme.example", Activities: []vouch.AgreedActivity{{TypeID: call}}, LastVerified: s.DB.Today()})
 
 		// The seller, with no opportunity yet, describes a new one.
 		c.Phone()
@@ -59,7 +59,7 @@ func TestRequestFormAndBoardOnAPhone(t *testing.T) {
 		c.Fill("#opp_prospect", "Globex")
 		c.Select("#activity_type", "Call")
 		c.Select("#industry", "Healthcare")
-		due := vouch.Today().AddDays(3)
+		due := s.DB.Today().AddDays(3)
 		testutil.Eval[bool](c, fmt.Sprintf(`(document.querySelector("#due_date").value = %q, true)`, due.String()))
 		c.Submit(".form-actions button.primary")
 		m := requestPath.FindStringSubmatch(c.URL())

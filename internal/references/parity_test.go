@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -40,7 +41,11 @@ var fieldError = regexp.MustCompile(`id="([a-z_]+)-error"`)
 // and to the reference form, and expects the same answer: the same fields
 // refused, or both saved. It holds the rules where the two edges disagreed.
 func TestOneRuleOnBothEdges(t *testing.T) {
-	tomorrow := vouch.Today().AddDays(1).String()
+	// Both engines' clocks stand at the same moment, so "today" is one day
+	// for the cases and for the servers.
+	at := time.Now()
+	today := vouch.FixedClock(at).Today()
+	tomorrow := today.AddDays(1).String()
 	cases := []struct {
 		name    string
 		in      save
@@ -50,7 +55,7 @@ func TestOneRuleOnBothEdges(t *testing.T) {
 		{"a retired value already had stays", save{account: "Acme Health", name: "Ana", products: []string{"Analytics", "Legacy Suite"}, existing: true}, nil},
 		{"a retired value already had stays while another is added", save{account: "Acme Health", name: "Ana", products: []string{"Legacy Suite", "Automation"}, existing: true}, nil},
 		{"last verified in the future", save{account: "Acme Health", name: "Ana", lastVerified: tomorrow}, []string{"last_verified"}},
-		{"last verified today", save{account: "Acme Health", name: "Ana", lastVerified: vouch.Today().String()}, nil},
+		{"last verified today", save{account: "Acme Health", name: "Ana", lastVerified: today.String()}, nil},
 		{"a new reference may start active", save{account: "Acme Health", name: "Ana", status: "active"}, nil},
 		{"a new reference may start qualifying", save{account: "Acme Health", name: "Ana", status: "qualifying"}, nil},
 		{"a new reference does not start retired", save{account: "Acme Health", name: "Ana", status: "retired"}, []string{"status"}},
@@ -63,6 +68,7 @@ func TestOneRuleOnBothEdges(t *testing.T) {
 	for _, e := range testutil.Engines(t) {
 		t.Run(string(e), func(t *testing.T) {
 			srv := testutil.StartServer(t, e)
+			srv.DB.Clock.Set(at)
 			ctx := vouch.WithActor(context.Background(), vouch.Actor{Label: "test"})
 			pm := testutil.CreateUser(t, srv.DB, "pam@vouch.example", vouch.RoleProgramManager)
 			token := testutil.Token(t, srv.DB, pm)
@@ -166,7 +172,7 @@ func viaAPI(t *testing.T, srv *testutil.Server, token string, in save, cur *vouc
 		case "retired":
 			body["reason"] = "moved on"
 		case "resting":
-			body["until"] = vouch.Today().AddDays(30).String()
+			body["until"] = srv.DB.Today().AddDays(30).String()
 		}
 	}
 	method, path, want := http.MethodPost, "/api/v1/references", http.StatusCreated

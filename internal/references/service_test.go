@@ -139,7 +139,7 @@ func TestBulkSaysWhichReferenceFailedAndWhy(t *testing.T) {
 			t.Errorf("failed %+v", res.Failed)
 		}
 		// A problem with the action itself refuses all of it.
-		_, err = s.Bulk(ctx, vouch.BulkAction{IDs: []int64{q}, Kind: vouch.BulkVerified, Day: vouch.Today().AddDays(2)})
+		_, err = s.Bulk(ctx, vouch.BulkAction{IDs: []int64{q}, Kind: vouch.BulkVerified, Day: db.Today().AddDays(2)})
 		if vouch.ErrorFields(err)["date"] == "" {
 			t.Errorf("verified in the future: %v", err)
 		}
@@ -182,7 +182,7 @@ func TestLogActivityReportsEveryProblemAtOnce(t *testing.T) {
 		if !strings.Contains(got["activity_type"], `did you mean "Call"?`) || got["occurred_on"] == "" || got["notes"] == "" {
 			t.Errorf("problems %v", got)
 		}
-		a, err := s.LogActivity(ctx, vouch.ActivityLog{ReferenceID: id, Type: "call", OccurredOn: vouch.Today().String()})
+		a, err := s.LogActivity(ctx, vouch.ActivityLog{ReferenceID: id, Type: "call", OccurredOn: db.Today().String()})
 		if err != nil || a.ID == 0 {
 			t.Fatalf("log: %v", err)
 		}
@@ -191,7 +191,7 @@ func TestLogActivityReportsEveryProblemAtOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		s = newService(t, db) // picklists as loaded after the change
-		_, err = s.LogActivity(ctx, vouch.ActivityLog{ReferenceID: id, TypeID: a.TypeID, OccurredOn: vouch.Today().String()})
+		_, err = s.LogActivity(ctx, vouch.ActivityLog{ReferenceID: id, TypeID: a.TypeID, OccurredOn: db.Today().String()})
 		if !strings.Contains(vouch.ErrorFields(err)["activity_type"], "Call is retired") {
 			t.Errorf("a retired type: %v", err)
 		}

@@ -121,7 +121,7 @@ func generatedAccounts(n int) []*vouch.Account {
 	for _, v := range values {
 		byKind[v.Kind] = append(byKind[v.Kind], v)
 	}
-	g := demo.NewGenerator(1, byKind, []int64{1, 2, 3}, vouch.Today())
+	g := demo.NewGenerator(1, byKind, []int64{1, 2, 3}, wallDay())
 	out := make([]*vouch.Account, n)
 	for i := range out {
 		out[i] = g.Account(i + 1)

@@ -13,6 +13,10 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
+// wallDay is today as an index without a database counts it: by the wall
+// clock, in UTC. Generated records are dated from it.
+func wallDay() vouch.Date { return vouch.NewClock(nil).Today() }
+
 // generated builds n references in memory with the demo generator over the
 // default taxonomies, the way they would load from the database.
 func generated(n int) (*refindex.Index, []*vouch.TaxonomyValue) {
@@ -25,7 +29,7 @@ func generated(n int) (*refindex.Index, []*vouch.TaxonomyValue) {
 		}
 	}
 	ix := refindex.New(nil, nil, nil)
-	ix.Replace(values, 3, demo.Records(1, n, values, []int64{1, 2, 3, 4, 5}, vouch.Today()))
+	ix.Replace(values, 3, demo.Records(1, n, values, []int64{1, 2, 3, 4, 5}, wallDay()))
 	return ix, values
 }
 
@@ -113,7 +117,7 @@ func TestGeneratedQueriesFindThings(t *testing.T) {
 func TestLargeScanAgreesWithBruteForce(t *testing.T) {
 	const n = 30_000
 	ix, values := generated(n)
-	recs := demo.Records(1, n, values, []int64{1, 2, 3, 4, 5}, vouch.Today())
+	recs := demo.Records(1, n, values, []int64{1, 2, 3, 4, 5}, wallDay())
 	healthcare := ix.Catalog().ValueID(vouch.TaxIndustry, "Healthcare")
 	total, byRegion := 0, map[string]int{}
 	var names []string
@@ -183,7 +187,7 @@ func BenchmarkEachMatch(b *testing.B) {
 // larger page.
 func matchBench() (*refindex.Index, []refindex.MatchQuery) {
 	const n = 100_000
-	today := vouch.Today()
+	today := wallDay()
 	_, values := generated(0)
 	recs := demo.Records(1, n, values, []int64{1, 2, 3, 4, 5}, today)
 	for i := range recs {

@@ -47,7 +47,7 @@ func setup(t *testing.T, db *store.DB) *fixture {
 	refs := []*vouch.Reference{
 		{AccountID: f.acme.ID, Name: "Maya Okafor", Title: "Chief Information Officer", Status: vouch.StatusActive,
 			Story: "Migrated patient scheduling to the cloud and cut waiting times.", Activities: []vouch.AgreedActivity{{TypeID: call}},
-			ProductIDs: []int64{f.value(vouch.TaxProduct, "Analytics")}, LastVerified: vouch.Today()},
+			ProductIDs: []int64{f.value(vouch.TaxProduct, "Analytics")}, LastVerified: db.Today()},
 		{AccountID: f.acme.ID, Name: "Jonas Lindqvist", Title: "Data Engineer", Status: vouch.StatusActive,
 			Story: "Built the analytics pipeline.", Activities: []vouch.AgreedActivity{{TypeID: call}, {TypeID: study}}},
 		{AccountID: bank.ID, Name: "Priya Raman", Title: "VP Engineering", Status: vouch.StatusNominated,
@@ -144,12 +144,12 @@ func TestIndexFollowsWrites(t *testing.T) {
 		// Capacity: logging activities fills the slots.
 		call := f.value(vouch.TaxActivityType, "Call")
 		for i := 0; i < 3; i++ {
-			if err := db.LogActivity(ctx, &vouch.Activity{ReferenceID: r.ID, TypeID: call, OccurredOn: vouch.Today().AddDays(-i * 10)}); err != nil {
+			if err := db.LogActivity(ctx, &vouch.Activity{ReferenceID: r.ID, TypeID: call, OccurredOn: db.Today().AddDays(-i * 10)}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		h, _ := f.ix.Get(r.ID)
-		if h.Capacity.Used != 3 || h.Capacity.Free() || h.Capacity.NextFree != vouch.Today().AddDays(-20+90) {
+		if h.Capacity.Used != 3 || h.Capacity.Free() || h.Capacity.NextFree != db.Today().AddDays(-20+90) {
 			t.Errorf("capacity %+v", h.Capacity)
 		}
 		if got := names(f.ix.Search(refindex.Query{Filters: map[string][]int64{"capacity": {1}}})); got != "Jonas,Priya" {

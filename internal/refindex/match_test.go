@@ -55,7 +55,7 @@ func (f *matchFixture) reference(a *vouch.Account, r vouch.Reference) *vouch.Ref
 		r.Activities = []vouch.AgreedActivity{{TypeID: f.value(vouch.TaxActivityType, "Call")}}
 	}
 	if r.LastVerified.IsZero() {
-		r.LastVerified = vouch.Today()
+		r.LastVerified = f.db.Today()
 	}
 	if err := f.db.CreateReference(ctx, &r); err != nil {
 		f.t.Fatal(err)
@@ -67,7 +67,7 @@ func (f *matchFixture) reference(a *vouch.Account, r vouch.Reference) *vouch.Ref
 // activity logs a call days ago.
 func (f *matchFixture) activity(ref string, daysAgo int) {
 	if err := f.db.LogActivity(ctx, &vouch.Activity{ReferenceID: f.ids[ref], TypeID: f.value(vouch.TaxActivityType, "Call"),
-		OccurredOn: vouch.Today().AddDays(-daysAgo)}); err != nil {
+		OccurredOn: f.db.Today().AddDays(-daysAgo)}); err != nil {
 		f.t.Fatal(err)
 	}
 }
@@ -77,7 +77,7 @@ func (f *matchFixture) match(q refindex.MatchQuery) refindex.MatchResult {
 		q.ActivityTypeID = f.value(vouch.TaxActivityType, "Call")
 	}
 	if q.DueDate.IsZero() {
-		q.DueDate = vouch.Today().AddDays(14)
+		q.DueDate = f.db.Today().AddDays(14)
 	}
 	return f.ix.Match(q)
 }
@@ -123,7 +123,7 @@ func TestMatchHardRules(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		f := newMatchFixture(t, db)
 		a := f.account("Acme Hospitals", "Healthcare", "EMEA")
-		today := vouch.Today()
+		today := f.db.Today()
 		f.reference(a, vouch.Reference{Name: "Ada Active"})
 		f.reference(a, vouch.Reference{Name: "Nina Nominated", Status: vouch.StatusNominated})
 		f.reference(a, vouch.Reference{Name: "Quinn Qualifying", Status: vouch.StatusQualifying})
@@ -411,7 +411,7 @@ func TestMatchReadsAsksFromTheDatabase(t *testing.T) {
 				t.Fatal(err)
 			}
 			req := &vouch.Request{RequesterID: seller.ID, OpportunityID: opp.ID, ActivityTypeID: call,
-				DueDate: vouch.Today().AddDays(30)}
+				DueDate: clock.Today().AddDays(30)}
 			if err := db.CreateRequest(ctx, req, vouch.Outgoing{}); err != nil {
 				t.Fatal(err)
 			}
@@ -568,7 +568,7 @@ func TestMatchCapacityAgreesWithCanBook(t *testing.T) {
 func TestLargeMatchAgreesWithBruteForce(t *testing.T) {
 	const n = 30_000
 	ix, values := generated(n)
-	today := vouch.Today()
+	today := wallDay()
 	recs := demo.Records(1, n, values, []int64{1, 2, 3, 4, 5}, today)
 	call := ix.Catalog().ValueID(vouch.TaxActivityType, "Call")
 	healthcare := ix.Catalog().ValueID(vouch.TaxIndustry, "Healthcare")
@@ -640,7 +640,7 @@ func TestMatchWhileWriting(t *testing.T) {
 				done <- err
 				return
 			}
-			if err := db.LogActivity(ctx, &vouch.Activity{ReferenceID: ann.ID, TypeID: call, OccurredOn: vouch.Today().AddDays(-i)}); err != nil {
+			if err := db.LogActivity(ctx, &vouch.Activity{ReferenceID: ann.ID, TypeID: call, OccurredOn: f.db.Today().AddDays(-i)}); err != nil {
 				done <- err
 				return
 			}

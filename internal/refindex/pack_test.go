@@ -7,7 +7,6 @@ import (
 
 	"github.com/vouchhq/vouch/internal/demo"
 	"github.com/vouchhq/vouch/internal/refindex"
-	"github.com/vouchhq/vouch/internal/vouch"
 )
 
 // A full load keeps references in few, packed objects: at 100,000 references
@@ -20,7 +19,7 @@ func TestFullLoadKeepsFewObjectsPerReference(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	recs := demo.Records(1, n, values, []int64{1, 2, 3}, vouch.Today())
+	recs := demo.Records(1, n, values, []int64{1, 2, 3}, wallDay())
 	ix := refindex.New(nil, nil, nil)
 	ix.Replace(values, 3, recs)
 	runtime.GC()
@@ -43,7 +42,7 @@ func TestFullLoadKeepsFewObjectsPerReference(t *testing.T) {
 // empty (an API client sees [] and not null).
 func TestPackedReferencesStayApart(t *testing.T) {
 	_, values := generated(1)
-	recs := demo.Records(1, 3, values, []int64{1}, vouch.Today())
+	recs := demo.Records(1, 3, values, []int64{1}, wallDay())
 	recs[1].Reference.ProductIDs = []int64{}
 	recs[1].Reference.Languages = nil
 	want := make([][]int64, len(recs))

@@ -36,7 +36,7 @@ func generatedCSV(b *testing.B, n int) []byte {
 	for _, v := range values[vouch.TaxRegion] {
 		regions[v.ID] = v.Name
 	}
-	g := demo.NewGenerator(1, values, nil, vouch.Today())
+	g := demo.NewGenerator(1, values, nil, db.Today())
 	var hits []refindex.Hit
 	var a *vouch.Account
 	for i := 1; i <= n; i++ {

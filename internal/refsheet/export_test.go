@@ -40,7 +40,7 @@ func export(t *testing.T, db *store.DB, format string) []byte {
 func described(t *testing.T, db *store.DB) map[string]string {
 	t.Helper()
 	w := load(t, db)
-	today := vouch.Today()
+	today := db.Today()
 	out := map[string]string{}
 	for _, r := range w.snap.References {
 		a := w.accts[r.AccountID]

@@ -317,7 +317,7 @@ func TestImportSharesTheSaveRules(t *testing.T) {
 				}
 			}
 		}
-		tomorrow := vouch.Today().AddDays(1).String()
+		tomorrow := db.Today().AddDays(1).String()
 		second := "Account,Industry,Name,Email,Products,Title,Last Verified\n" +
 			"Acme,,Maya Okafor,maya@acme.example,Analytics; Mobile,CIO,\n" + // has Mobile already: stays
 			"Acme,,Jonas Lind,jonas@acme.example,Mobile,,\n" + // newly given: refused

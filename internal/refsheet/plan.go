@@ -74,7 +74,7 @@ func Plan(ctx context.Context, db *store.DB, sheet *Sheet, mapping Mapping, opts
 	if err != nil {
 		return nil, err
 	}
-	p := newPlanner(sheet, mapping, opts, snap, vouch.DateOf(db.Now()))
+	p := newPlanner(sheet, mapping, opts, snap, db.Today())
 	p.run()
 	return p.report, nil
 }
@@ -97,7 +97,7 @@ func Apply(ctx context.Context, db *store.DB, sheet *Sheet, mapping Mapping, opt
 		if err != nil {
 			return err
 		}
-		p := newPlanner(sheet, mapping, opts, snap, vouch.DateOf(db.Now()))
+		p := newPlanner(sheet, mapping, opts, snap, db.Today())
 		p.run()
 		report = p.report
 		if len(report.Errors) > 0 && !opts.ValidOnly {

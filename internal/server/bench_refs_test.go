@@ -38,7 +38,7 @@ func BenchmarkReferencesPage100k(b *testing.B) {
 	runtime.ReadMemStats(&before)
 	// The database holds no references: the index is filled in memory, as
 	// a load of 100,000 would fill it, to measure the page at that scale.
-	srv.Index().Replace(values, 3, demo.Records(1, 100_000, values, []int64{u.ID}, vouch.Today()))
+	srv.Index().Replace(values, 3, demo.Records(1, 100_000, values, []int64{u.ID}, db.Today()))
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	// A parent benchmark's metrics are not printed when it has sub-benchmarks: log them.

@@ -48,8 +48,8 @@ func TestNewRequestSameAnswerOnBothEdges(t *testing.T) {
 			for _, u := range []*vouch.User{sam, pam} {
 				tokens[u.Email] = testutil.Token(t, s.DB, u)
 			}
-			due := vouch.Today().AddDays(20).String()
-			past := vouch.Today().AddDays(-1).String()
+			due := s.DB.Today().AddDays(20).String()
+			past := s.DB.Today().AddDays(-1).String()
 
 			for _, c := range []struct {
 				name        string

@@ -26,7 +26,7 @@ func TestBatchBulkCreatesMatchSingleCreates(t *testing.T) {
 				Seniority: "Director", TimeZone: "Europe/Berlin", Languages: []string{"English", "english", "German"},
 				ProductIDs: []int64{valueID(t, db, vouch.TaxProduct, "Analytics"), valueID(t, db, vouch.TaxProduct, "Analytics")},
 				Activities: []vouch.AgreedActivity{{TypeID: call, ConsentedOn: vouch.NewDate(2026, 1, 5)}, {TypeID: call}},
-				OwnerID:    owner.ID, Status: vouch.StatusResting, RestingUntil: vouch.Today().AddDays(30),
+				OwnerID:    owner.ID, Status: vouch.StatusResting, RestingUntil: db.Today().AddDays(30),
 				StatusReason: "busy", CapacityOverride: &five, CRMID: "CON-" + name, Story: "Went live in a week."}
 		}
 

@@ -104,7 +104,7 @@ func (db *DB) LoadReferenceRecords(ctx context.Context, ids []int64, today vouch
 			rows.Close()
 			return nil, err
 		}
-		if d, ok := dayOfTimestamp(at); ok {
+		if d, ok := db.dayOfTimestamp(at); ok {
 			asked[rid] = d
 		}
 	}
@@ -129,20 +129,20 @@ func (db *DB) LoadReferenceRecords(ctx context.Context, ids []int64, today vouch
 	return out, nil
 }
 
-// dayOfTimestamp reads the UTC day of a timestamp column passed through an
-// aggregate: PostgreSQL returns a time, SQLite (which loses the column's
-// type in MAX) the text it stored.
-func dayOfTimestamp(v any) (vouch.Date, bool) {
+// dayOfTimestamp reads the day, in the program's time zone, of a timestamp
+// column passed through an aggregate: PostgreSQL returns a time, SQLite
+// (which loses the column's type in MAX) the text it stored.
+func (db *DB) dayOfTimestamp(v any) (vouch.Date, bool) {
 	switch t := v.(type) {
 	case time.Time:
-		return vouch.DateOf(t), true
+		return db.Clock.DayOf(t), true
 	case []byte:
-		return dayOfTimestamp(string(t))
+		return db.dayOfTimestamp(string(t))
 	case string:
 		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano,
 			"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
 			if ts, err := time.Parse(layout, t); err == nil {
-				return vouch.DateOf(ts), true
+				return db.Clock.DayOf(ts), true
 			}
 		}
 		if len(t) >= 10 {

@@ -66,7 +66,7 @@ func TestReferenceLifecycle(t *testing.T) {
 			t.Errorf("nominated → active: %v", err)
 		}
 		for _, c := range []vouch.StatusChange{{To: vouch.StatusQualifying}, {To: vouch.StatusActive},
-			{To: vouch.StatusResting, Until: vouch.Today().AddDays(30)}} {
+			{To: vouch.StatusResting, Until: db.Today().AddDays(30)}} {
 			if _, err := db.ChangeStatus(ctx, r.ID, 0, c); err != nil {
 				t.Fatalf("→ %s: %v", c.To, err)
 			}
@@ -144,14 +144,14 @@ func TestReferenceUniqueAndInUse(t *testing.T) {
 func TestWakeResting(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		a := mustAccount(t, db, "Contoso")
-		r := &vouch.Reference{AccountID: a.ID, Name: "A", Status: vouch.StatusResting, RestingUntil: vouch.Today().AddDays(3)}
+		r := &vouch.Reference{AccountID: a.ID, Name: "A", Status: vouch.StatusResting, RestingUntil: db.Today().AddDays(3)}
 		if err := db.CreateReference(ctx, r); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := db.WakeRestingReferences(ctx, vouch.Today()); n != 0 {
+		if n, _ := db.WakeRestingReferences(ctx, db.Today()); n != 0 {
 			t.Errorf("woke %d before the day", n)
 		}
-		if n, err := db.WakeRestingReferences(ctx, vouch.Today().AddDays(3)); n != 1 || err != nil {
+		if n, err := db.WakeRestingReferences(ctx, db.Today().AddDays(3)); n != 1 || err != nil {
 			t.Fatalf("woke %d, %v", n, err)
 		}
 		got, _ := db.Reference(ctx, r.ID)

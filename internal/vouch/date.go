@@ -33,12 +33,6 @@ func DateIn(t time.Time, zone string) Date {
 // NewDate returns the given day.
 func NewDate(y int, m time.Month, d int) Date { return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
 
-// Today is the current UTC day by the wall clock.
-//
-// Deprecated: use the program's Clock (Clock.Today), which tests can set and
-// which counts days in the program's time zone.
-func Today() Date { return DateOf(time.Now()) }
-
 // ParseDate reads "2006-01-02"; the empty string is the zero Date.
 func ParseDate(s string) (Date, error) {
 	s = strings.TrimSpace(s)

@@ -39,7 +39,7 @@ func (h *Handler) askPageOf(r *http.Request, v *fulfillment.LinkView) *askPage {
 		Context:  v.Request.Context,
 		Due:      publicDate(v.Request.DueDate.Time()),
 		Expires:  v.ExpiresAt.UTC().Format("2 January 2006"),
-		Tomorrow: vouch.DateOf(h.db.Now()).AddDays(1).String(),
+		Tomorrow: h.clock.Today().AddDays(1).String(),
 	}
 	if u, err := h.db.User(r.Context(), v.Request.RequesterID); err == nil {
 		p.SellerEmail = u.Email

@@ -18,7 +18,7 @@ func funcMap(h *Handler) template.FuncMap {
 	return template.FuncMap{
 		"date":     formatDate,
 		"datetime": formatDateTime,
-		"relative": relativeTime,
+		"relative": h.relativeTime,
 		"roles":    func() []vouch.Role { return vouch.Roles },
 		"kinds":    func() []vouch.TaxonomyKind { return vouch.TaxonomyKinds },
 		"can": func(u *vouch.User, p string) bool {
@@ -227,8 +227,9 @@ func formatDateTime(t any) string {
 	return ""
 }
 
-// relativeTime says "3 days ago" or "in 2 hours" for times near now.
-func relativeTime(t any) string {
+// relativeTime says "3 days ago" or "in 2 hours" for times near the
+// program's now.
+func (h *Handler) relativeTime(t any) string {
 	var v time.Time
 	switch x := t.(type) {
 	case time.Time:
@@ -241,7 +242,7 @@ func relativeTime(t any) string {
 	default:
 		return ""
 	}
-	d := time.Until(v)
+	d := v.Sub(h.clock.Now())
 	future := d > 0
 	if !future {
 		d = -d

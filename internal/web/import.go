@@ -62,10 +62,11 @@ type importer struct {
 	dir     string // created on first upload
 	uploads map[string]*importUpload
 	jobs    *jobs.Runner
+	clock   *vouch.Clock // when an upload was made, as the pages show it
 }
 
-func newImporter(runner *jobs.Runner) *importer {
-	return &importer{uploads: map[string]*importUpload{}, jobs: runner}
+func newImporter(runner *jobs.Runner, clock *vouch.Clock) *importer {
+	return &importer{uploads: map[string]*importUpload{}, jobs: runner, clock: clock}
 }
 
 // importUpload is one uploaded file and what the person chose for it.
@@ -156,8 +157,10 @@ func (im *importer) save(u *vouch.User, name string, sheet *refsheet.Sheet, data
 		return nil, fmt.Errorf("saving the upload: %w", err)
 	}
 	up := &importUpload{ID: id, Name: name, SheetName: sheet.SheetName, Format: sheet.Format, Size: len(data),
-		Rows: len(sheet.Rows), UserID: u.ID, Created: time.Now(), AddMissing: addMissing, path: path}
+		Rows: len(sheet.Rows), UserID: u.ID, Created: im.clock.Now(), AddMissing: addMissing, path: path}
 	im.uploads[id] = up
+	// The upload is removed after importTTL of real time: the file on disk
+	// is what expires, whatever the program's clock says.
 	up.timer = time.AfterFunc(importTTL, func() { im.expire(id) })
 	return up, nil
 }

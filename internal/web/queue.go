@@ -163,7 +163,7 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 
 // queueRequests lists a tab's requests from offset, and how many it has.
 func (h *Handler) queueRequests(ctx context.Context, u *vouch.User, tab string, offset, limit int) ([]*vouch.Request, int, error) {
-	today := vouch.Today()
+	today := h.clock.Today()
 	f := vouch.RequestFilter{Open: true, Offset: offset, Limit: limit}
 	switch tab {
 	case "unassigned":

@@ -110,7 +110,7 @@ func TestReferenceCreatedThroughTheFormIsFoundBySearchAndFacet(t *testing.T) {
 			"seniority": {"executive"}, "email": {"Maya@Acme.example"}, "time_zone": {"Europe/Berlin"}, "languages": {"English, German"},
 			"products": {idOf(analytics)}, "activities": {idOf(call)}, "consent_" + idOf(call): {"2026-01-10"},
 			"story": {"Migrated patient scheduling to the cloud and cut waiting times by half."}, "status": {"active"},
-			"last_verified": {vouch.Today().String()}, "capacity": {""}, "owner_id": {"0"},
+			"last_verified": {s.DB.Today().String()}, "capacity": {""}, "owner_id": {"0"},
 		})
 		expect(t, "create", resp, http.StatusOK, "")
 		id := pathID(t, resp)
@@ -202,7 +202,7 @@ func TestReferencesFacetCountsAndPagination(t *testing.T) {
 		if _, err := demo.Load(ctx, s.DB, demo.Options{Seed: 7, References: 120, ReferencesOnly: true}); err != nil {
 			t.Fatal(err)
 		}
-		recs, err := s.DB.LoadReferenceRecords(ctx, nil, vouch.Today())
+		recs, err := s.DB.LoadReferenceRecords(ctx, nil, s.DB.Today())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,7 +210,7 @@ func TestReferencesFacetCountsAndPagination(t *testing.T) {
 		byStatus := map[vouch.Status]int{}
 		activeHealthcare := 0
 		for _, r := range recs {
-			st := r.Reference.EffectiveStatus(vouch.Today())
+			st := r.Reference.EffectiveStatus(s.DB.Today())
 			byStatus[st]++
 			if st == vouch.StatusActive && r.Account.IndustryID == healthcare {
 				activeHealthcare++
@@ -268,11 +268,11 @@ func TestProfileShowsCapacityAfterLoggingActivities(t *testing.T) {
 		resp, body := pm.PostForm(path+"/activities", url.Values{"activity_type": {""}, "occurred_on": {"14 March"}})
 		expect(t, "bad activity", resp, http.StatusBadRequest, path+"/activities")
 		mustContain(t, "bad activity", body, `id="occurred_on-error">Date must be a date like 2026-03-14.</p>`, "Nothing was logged.")
-		resp, body = pm.PostForm(path+"/activities", url.Values{"activity_type": {""}, "occurred_on": {vouch.Today().String()}})
+		resp, body = pm.PostForm(path+"/activities", url.Values{"activity_type": {""}, "occurred_on": {s.DB.Today().String()}})
 		expect(t, "no type", resp, http.StatusBadRequest, "")
 		mustContain(t, "no type", body, `id="activity_type-error">Activity type is required.</p>`)
 
-		today := vouch.Today()
+		today := s.DB.Today()
 		for i, ago := range []int{20, 10, 0} {
 			resp, body = pm.PostForm(path+"/activities", url.Values{"activity_type": {idOf(p.call)},
 				"occurred_on": {today.AddDays(-ago).String()}, "notes": {fmt.Sprintf("Call number %d", i+1)}})
@@ -409,7 +409,7 @@ func TestBulkStatusChangeSkipsWhatCannotMove(t *testing.T) {
 			"back": {"https://evil.example/"}})
 		expect(t, "verify all", resp, http.StatusOK, "/references")
 		mustContain(t, "verify all", body, "4 changed.")
-		if r, _ := s.DB.Reference(ctx, p.refs["Maya Okafor"].ID); r.LastVerified != vouch.Today() {
+		if r, _ := s.DB.Reference(ctx, p.refs["Maya Okafor"].ID); r.LastVerified != s.DB.Today() {
 			t.Errorf("last verified %s, want today", r.LastVerified)
 		}
 		pam := userByEmail(t, s.DB, p.pmEmail)
@@ -473,7 +473,7 @@ func TestDashboardReferenceTiles(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *testutil.Server) {
 		p := newProgram(t, s, map[string]vouch.Status{"Maya Okafor": vouch.StatusActive, "Jonas Lindqvist": vouch.StatusActive,
 			"Priya Raman": vouch.StatusNominated})
-		if _, err := s.DB.BulkMarkVerified(ctx, []int64{p.refs["Maya Okafor"].ID}, vouch.Today()); err != nil {
+		if _, err := s.DB.BulkMarkVerified(ctx, []int64{p.refs["Maya Okafor"].ID}, s.DB.Today()); err != nil {
 			t.Fatal(err)
 		}
 		pm := testutil.Login(t, s, p.pmEmail)
@@ -509,7 +509,7 @@ func TestReferenceWithNoCapacityIsListed(t *testing.T) {
 		if err := s.DB.UpdateReference(ctx, maya); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DB.LogActivity(ctx, &vouch.Activity{ReferenceID: maya.ID, TypeID: p.call, OccurredOn: vouch.Today()}); err != nil {
+		if err := s.DB.LogActivity(ctx, &vouch.Activity{ReferenceID: maya.ID, TypeID: p.call, OccurredOn: s.DB.Today()}); err != nil {
 			t.Fatal(err)
 		}
 		pm := testutil.Login(t, s, p.pmEmail)

@@ -144,7 +144,7 @@ func (h *Handler) scheduleAsk(w http.ResponseWriter, r *http.Request) {
 	raw := strings.TrimSpace(r.PostFormValue("scheduled_at"))
 	at, err := time.ParseInLocation(dateTimeLocal, raw, loc)
 	if err != nil {
-		redirectError(w, r, back, "Nothing was scheduled: give the date and time, like "+time.Now().AddDate(0, 0, 7).Format("2006-01-02")+" 15:00.")
+		redirectError(w, r, back, "Nothing was scheduled: give the date and time, like "+h.clock.Today().AddDays(7).String()+" 15:00.")
 		return
 	}
 	s := vouch.Schedule{At: at, MeetingURL: r.PostFormValue("meeting_url")}
@@ -173,7 +173,7 @@ func (h *Handler) completeAsk(w http.ResponseWriter, r *http.Request) {
 	outcome := r.PostFormValue("outcome")
 	day, err := vouch.ParseDate(r.PostFormValue("occurred_on"))
 	if err != nil {
-		redirectError(w, r, back, "Nothing was recorded: the date must be a date like "+vouch.Today().String()+".")
+		redirectError(w, r, back, "Nothing was recorded: the date must be a date like "+h.clock.Today().String()+".")
 		return
 	}
 	if outcome == vouch.OutcomeNoShow {

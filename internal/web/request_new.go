@@ -86,7 +86,7 @@ func (h *Handler) requestFormData(r *http.Request, values url.Values) (*requestF
 		return nil, err
 	}
 	d := &requestFormPage{Opportunities: opps, Types: h.opts.Catalog.Values(vouch.TaxActivityType, false), Seniorities: vouch.Seniorities,
-		Values: url.Values{}, Today: vouch.Today().String()}
+		Values: url.Values{}, Today: h.clock.Today().String()}
 	for k, v := range values {
 		d.Values[k] = v
 	}
@@ -179,7 +179,7 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	due, err := vouch.ParseDate(f.Get("due_date"))
 	if err != nil {
-		errs["due_date"] = "Due date must be a date like " + vouch.Today().AddDays(14).String() + "."
+		errs["due_date"] = "Due date must be a date like " + h.clock.Today().AddDays(14).String() + "."
 	}
 	req.DueDate = due
 
@@ -195,7 +195,7 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 			opp.Amount = n
 		}
 		if opp.CloseDate, err = vouch.ParseDate(f.Get("opp_close_date")); err != nil {
-			errs["opp_close_date"] = "Close date must be a date like " + vouch.Today().AddDays(60).String() + "."
+			errs["opp_close_date"] = "Close date must be a date like " + h.clock.Today().AddDays(60).String() + "."
 		}
 	} else {
 		req.OpportunityID = id("opportunity_id")

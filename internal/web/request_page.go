@@ -40,6 +40,7 @@ type askView struct {
 	TimeZones   []string
 	ScheduleAt  string // the datetime-local value of the current schedule, in TimeZones[0]
 	DoneOn      string // the default day for completing
+	DoneMax     string // the latest day it can have happened: the advocate's today
 }
 
 // feedbackLine is feedback given on an ask, in words.
@@ -100,7 +101,6 @@ type requestPageData struct {
 	Team           []*vouch.User
 	CloseStates    []vouch.RequestState
 	Impacts        []string
-	Today          string
 	MessageHint    string // who a message reaches
 }
 
@@ -123,7 +123,7 @@ func (h *Handler) requestPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfillment.RequestView, more bool) (*requestPageData, error) {
 	req, asks := v.Request, v.Asks
 	ix := h.opts.Index
-	today := vouch.Today()
+	today := h.clock.Today()
 	opp, err := h.opts.Fulfillment.Opportunity(ctx, req.OpportunityID)
 	if err != nil {
 		return nil, err
@@ -136,7 +136,7 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 		Requester: userName(users, req.RequesterID), Assignee: userName(users, req.AssigneeID),
 		Overdue: !req.State.Closed() && req.DueDate.Before(today), CanPick: vouch.CanPick(u, req),
 		CanManage: u.Can(vouch.PermManageProgram), IsRequester: req.RequesterID == u.ID, Me: u.ID, Team: team,
-		Impacts: vouch.DealImpacts, Today: today.String()}
+		Impacts: vouch.DealImpacts}
 	d.Criteria = h.criteriaLabels(req.Criteria)
 	d.MessageHint = messageHint(u, req, users)
 	for _, s := range req.State.NextStates() {
@@ -289,11 +289,11 @@ func (h *Handler) askView(ctx context.Context, u *vouch.User, req *vouch.Request
 		loc, _ := time.LoadLocation(v.TimeZones[0])
 		v.ScheduleAt = a.ScheduledAt.In(loc).Format(dateTimeLocal)
 	}
-	done := vouch.Today()
-	if a.ScheduledAt != nil && a.ScheduledAt.Before(time.Now()) {
-		done = vouch.DateOf(*a.ScheduledAt)
-	}
-	v.DoneOn = done.String()
+	// The advocate's day, as the store counts it when the form is sent:
+	// the scheduled day once it passed, else today where they are.
+	now, zone := h.clock.Now(), h.clock.ZoneFor(ref.TimeZone)
+	done, _ := vouch.CompletionDay(vouch.Date{}, a.ScheduledAt, now, zone)
+	v.DoneOn, v.DoneMax = done.String(), h.clock.TodayIn(ref.TimeZone).String()
 	return v, nil
 }
 

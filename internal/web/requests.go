@@ -79,7 +79,7 @@ type requestRow struct {
 
 // requestRows reads what the list pages show about each request.
 func (h *Handler) requestRows(ctx context.Context, reqs []*vouch.Request, users map[int64]*vouch.User) ([]requestRow, error) {
-	today := vouch.Today()
+	today := h.clock.Today()
 	ids := make([]int64, len(reqs))
 	for i, r := range reqs {
 		ids[i] = r.OpportunityID

@@ -61,7 +61,7 @@ func newRQProgram(t *testing.T, s *testutil.Server) *rqProgram {
 func (p *rqProgram) reference(t *testing.T, acct *vouch.Account, name string) *vouch.Reference {
 	t.Helper()
 	r := &vouch.Reference{AccountID: acct.ID, Name: name, Title: "CIO", Status: vouch.StatusActive,
-		Email: strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.org", LastVerified: vouch.Today(),
+		Email: strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.org", LastVerified: p.s.DB.Today(),
 		Activities: []vouch.AgreedActivity{{TypeID: p.call}}}
 	if err := p.s.DB.CreateReference(ctx, r); err != nil {
 		t.Fatal(err)
@@ -118,9 +118,9 @@ func TestSellerRequestsAReferenceWithANewOpportunity(t *testing.T) {
 			t.Error("the due date does not come before the optional criteria")
 		}
 
-		due := vouch.Today().AddDays(10)
+		due := s.DB.Today().AddDays(10)
 		resp, body = sam.PostForm("/requests/new", url.Values{"opportunity_id": {"new"}, "opp_name": {"Globex  expansion"},
-			"opp_prospect": {"Globex"}, "opp_amount": {"250,000"}, "opp_close_date": {vouch.Today().AddDays(60).String()},
+			"opp_prospect": {"Globex"}, "opp_amount": {"250,000"}, "opp_close_date": {s.DB.Today().AddDays(60).String()},
 			"activity_type": {idOf(p.call)}, "due_date": {due.String()}, "industry": {idOf(p.healthcare)},
 			"context": {"They worry about the migration weekend."}})
 		expect(t, "submit", resp, http.StatusOK, "")
@@ -168,7 +168,7 @@ func TestRequestFormShowsErrorsNextToFieldsAndKeepsInput(t *testing.T) {
 			`value="next friday"`, `value="Initech pilot"`, `value="Initech"`, "Keep this note",
 			fmt.Sprintf(`<option value="%d" selected>Call</option>`, p.call), "Nothing was submitted.")
 
-		form.Set("due_date", vouch.Today().AddDays(-1).String())
+		form.Set("due_date", s.DB.Today().AddDays(-1).String())
 		form.Set("opp_name", " ")
 		resp, body = sam.PostForm("/requests/new", form)
 		expect(t, "past due date, no name", resp, http.StatusBadRequest, "/requests/new")
@@ -196,7 +196,7 @@ func queueRows(body string) []string {
 func TestQueueTabsListTheRightRequests(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *testutil.Server) {
 		p := newRQProgram(t, s)
-		today := vouch.Today()
+		today := s.DB.Today()
 		p.request(t, s.DB, p.sam, "Alpha deal", today.AddDays(10), 0, vouch.Criteria{})
 		bravo := p.request(t, s.DB, p.sam, "Bravo deal", today.AddDays(2), p.pam.ID, vouch.Criteria{})
 		p.request(t, earlierDB(t, s, 5), p.sue, "Charlie deal", today.AddDays(-2), 0, vouch.Criteria{})
@@ -257,8 +257,8 @@ func TestQueueTabsListTheRightRequests(t *testing.T) {
 func TestSellersSeeOnlyTheirOwnRequests(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *testutil.Server) {
 		p := newRQProgram(t, s)
-		mine := p.request(t, s.DB, p.sam, "Sam's deal", vouch.Today().AddDays(7), 0, vouch.Criteria{})
-		theirs := p.request(t, s.DB, p.sue, "Sue's deal", vouch.Today().AddDays(7), 0, vouch.Criteria{})
+		mine := p.request(t, s.DB, p.sam, "Sam's deal", s.DB.Today().AddDays(7), 0, vouch.Criteria{})
+		theirs := p.request(t, s.DB, p.sue, "Sue's deal", s.DB.Today().AddDays(7), 0, vouch.Criteria{})
 
 		sam := testutil.Login(t, s, "sam@example.com")
 		for _, path := range []string{"/requests", "/requests/mine"} {
@@ -333,14 +333,14 @@ func matchScores(t *testing.T, body string) map[int64][2]int {
 func TestRequestPageExplainsMatchesAndAsks(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *testutil.Server) {
 		p := newRQProgram(t, s)
-		req := p.request(t, s.DB, p.sam, "Globex expansion", vouch.Today().AddDays(14), 0,
+		req := p.request(t, s.DB, p.sam, "Globex expansion", s.DB.Today().AddDays(14), 0,
 			vouch.Criteria{IndustryID: p.healthcare, RegionID: p.northAmerica})
 
 		// With no criteria both are candidates; Ola's recent call counts against her.
-		if err := s.DB.LogActivity(ctx, &vouch.Activity{ReferenceID: p.ola.ID, TypeID: p.call, OccurredOn: vouch.Today().AddDays(-10)}); err != nil {
+		if err := s.DB.LogActivity(ctx, &vouch.Activity{ReferenceID: p.ola.ID, TypeID: p.call, OccurredOn: s.DB.Today().AddDays(-10)}); err != nil {
 			t.Fatal(err)
 		}
-		open := p.request(t, s.DB, p.sue, "Initech pilot", vouch.Today().AddDays(14), 0, vouch.Criteria{})
+		open := p.request(t, s.DB, p.sue, "Initech pilot", s.DB.Today().AddDays(14), 0, vouch.Criteria{})
 		pam := testutil.Login(t, s, "pam@example.com")
 		_, body := pam.Get(fmt.Sprintf("/requests/%d", open.ID))
 		mustContain(t, "no criteria", body, "2 references pass the rules", `<span class="pts">&#43;5</span> under-used this quarter`,
@@ -481,7 +481,7 @@ func TestActivityTypeRuleIsSavedFromTheForm(t *testing.T) {
 		}
 
 		// Self-serve: the seller now picks from the matches of a new request.
-		req := p.request(t, s.DB, p.sam, "Umbrella deal", vouch.Today().AddDays(5), 0, vouch.Criteria{})
+		req := p.request(t, s.DB, p.sam, "Umbrella deal", s.DB.Today().AddDays(5), 0, vouch.Criteria{})
 		sam := testutil.Login(t, s, "sam@example.com")
 		_, body = sam.Get(fmt.Sprintf("/requests/%d", req.ID))
 		mustContain(t, "self-serve", body, "Self-serve", `aria-label="Ask Maya Okafor"`)
@@ -515,7 +515,7 @@ func TestNotificationsCountAndMarkRead(t *testing.T) {
 		sam.Get("/requests/new")
 		for i, name := range []string{"First deal", "Second deal"} {
 			resp, _ := sam.PostForm("/requests/new", url.Values{"opportunity_id": {"new"}, "opp_name": {name},
-				"activity_type": {idOf(p.call)}, "due_date": {vouch.Today().AddDays(7 + i).String()}})
+				"activity_type": {idOf(p.call)}, "due_date": {s.DB.Today().AddDays(7 + i).String()}})
 			expect(t, "request "+name, resp, http.StatusOK, "")
 		}
 
@@ -525,7 +525,7 @@ func TestNotificationsCountAndMarkRead(t *testing.T) {
 		}
 		resp, body := pam.Get("/notifications")
 		expect(t, "notifications", resp, http.StatusOK, "/notifications")
-		mustContain(t, "notifications", body, "Sam requested a call (due "+vouch.Today().AddDays(7).String()+")", "2 unread", "Mark all read")
+		mustContain(t, "notifications", body, "Sam requested a call (due "+s.DB.Today().AddDays(7).String()+")", "2 unread", "Mark all read")
 		ids := regexp.MustCompile(`name="id" value="(\d+)"`).FindAllStringSubmatch(body, -1)
 		if len(ids) != 2 {
 			t.Fatalf("%d unread notifications to open, want 2", len(ids))
@@ -596,7 +596,7 @@ func TestRequestLoopFromApprovalToThankYou(t *testing.T) {
 		if err := s.DB.UpdateAccount(ctx, acme); err != nil {
 			t.Fatal(err)
 		}
-		req := p.request(t, s.DB, p.sam, "Globex expansion", vouch.Today().AddDays(14), 0, vouch.Criteria{IndustryID: p.healthcare})
+		req := p.request(t, s.DB, p.sam, "Globex expansion", s.DB.Today().AddDays(14), 0, vouch.Criteria{IndustryID: p.healthcare})
 		page := fmt.Sprintf("/requests/%d", req.ID)
 
 		pam := testutil.Login(t, s, "pam@example.com")
@@ -665,7 +665,7 @@ func TestRequestLoopFromApprovalToThankYou(t *testing.T) {
 		_, body = pam.PostForm(askPath+"/schedule", url.Values{"scheduled_at": {"soon"}})
 		mustContain(t, "bad schedule", body, "flash-error", "Nothing was scheduled: give the date and time")
 
-		_, body = pam.PostForm(askPath+"/complete", url.Values{"outcome": {"completed"}, "occurred_on": {vouch.Today().String()}})
+		_, body = pam.PostForm(askPath+"/complete", url.Values{"outcome": {"completed"}, "occurred_on": {s.DB.Today().String()}})
 		mustContain(t, "complete", body, "Completed: the activity is on Maya Okafor&#39;s profile", `<span class="pill pill-ok">Completed</span>`)
 		if r, _ := s.DB.Request(ctx, req.ID); r.State != vouch.RequestCompleted {
 			t.Errorf("request is %s, want completed", r.State)
@@ -695,7 +695,7 @@ func TestRequestLoopFromApprovalToThankYou(t *testing.T) {
 			t.Fatalf("activities: %v, %v", acts, err)
 		}
 		_, body = pam.PostForm(fmt.Sprintf("/references/%d/activities/%d/thank-you", p.maya.ID, acts[0].ID),
-			url.Values{"thank_you": {"gift"}, "sent_on": {vouch.Today().String()}})
+			url.Values{"thank_you": {"gift"}, "sent_on": {s.DB.Today().String()}})
 		mustContain(t, "thanked", body, "A thank-you (gift) is recorded as sent on", `<span class="pill pill-ok">Sent `)
 		// An activity of another reference is not reachable through this one.
 		resp, _ = pam.PostForm(fmt.Sprintf("/references/%d/activities/%d/thank-you", p.ola.ID, acts[0].ID), url.Values{"thank_you": {"gift"}})

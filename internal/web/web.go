@@ -110,7 +110,7 @@ func New(db *store.DB, opts Options) (*Handler, error) {
 	if h.jobs, err = jobs.New(context.Background(), db, jobs.Options{Logger: opts.Logger}); err != nil {
 		return nil, err
 	}
-	h.imports = newImporter(h.jobs)
+	h.imports = newImporter(h.jobs, h.clock)
 	return h, nil
 }
 

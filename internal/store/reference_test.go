@@ -185,7 +185,7 @@ func TestSubscribersSeeCommits(t *testing.T) {
 	var seen []vouch.Touched
 	db.Subscribe(func(t []vouch.Touched) { mu.Lock(); seen = append(seen, t...); mu.Unlock() })
 	a := mustAccount(t, db, "Contoso")
-	db.CreateAccount(context.Background(), &vouch.Account{Name: ""}) // invalid: no commit, no notice
+	db.CreateAccount(context.Background(), &vouch.Account{Name: "Nobody's", OwnerID: 999999}) // refused: no commit, no notice
 	mu.Lock()
 	defer mu.Unlock()
 	if len(seen) != 1 || seen[0] != (vouch.Touched{Kind: vouch.EntityAccount, ID: a.ID}) {

@@ -55,6 +55,16 @@ func TestImportReferences(t *testing.T) {
 		t.Errorf("valid only: %s", r)
 	}
 
+	// A cell with a terminal escape is a row error, printed with the escape
+	// written out so it cannot rewrite the terminal; nothing is imported.
+	esc := writeTemp(t, dir, "esc.csv", "Account,Name,Email,Story\n"+
+		"Cedar Labs,Tom\x1b[2J Becker,tom@cedar.example,"+strings.Repeat("Moved off a homegrown system. ", 5)+"\n")
+	r = runVouch(t, opts{}, "import", "references", esc, "--data-dir", data)
+	if r.code != 1 || r.stdout != "" || r.stderr != `row 2, column 'Name': 'Tom\x1b[2J Becker' — contains a control character (U+001B) in column B (the Name field); remove it and import again`+"\n"+
+		"vouch import: 1 row rejected (listed above); nothing was imported. Fix them, or import the other rows with --valid-only.\n" {
+		t.Errorf("escape in a cell: %s", r)
+	}
+
 	// Export, then import the export: every reference is unchanged.
 	out := filepath.Join(dir, "export.csv")
 	r = mustVouch(t, opts{}, "export", "references", "--output", out, "--data-dir", data)

@@ -252,7 +252,7 @@ func (h *Handler) createOpportunity(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	if err := h.db.CreateOpportunity(r.Context(), o); err != nil {
+	if err := h.ful.CreateOpportunity(r.Context(), o); err != nil {
 		h.fail(w, r, fieldsOf(err, opportunityFields))
 		return
 	}

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"strings"
 
+	"github.com/vouchhq/vouch/internal/catalog"
+	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -154,37 +156,39 @@ func loadReferences(ctx context.Context, db *store.DB, opts Options, res *Result
 	for _, v := range values[vouch.TaxRegion] {
 		regionName[v.ID] = v.Name
 	}
-	return db.Batch(ctx, func(b *store.Batch) error {
-		var accounts []*vouch.Account
-		for i := 0; len(accounts) == 0 || i < nRefs; {
-			a := g.Account(len(accounts) + 1)
-			if err := b.CreateAccount(a); err != nil {
-				return fmt.Errorf("demo account %s: %w", a.Name, err)
+	p := references.Program{Activities: map[int][]vouch.Activity{}}
+	for i := 0; len(p.Accounts) == 0 || i < nRefs; {
+		a := g.Account(len(p.Accounts) + 1)
+		p.Accounts = append(p.Accounts, a)
+		// One to five references per account.
+		for k := 1 + g.Intn(5); k > 0 && i < nRefs; k-- {
+			i++
+			r := g.Reference(i, a, regionName[a.RegionID])
+			p.Refs, p.AccountOf = append(p.Refs, r), append(p.AccountOf, len(p.Accounts)-1)
+			if len(r.Activities) == 0 || r.Status == vouch.StatusNominated || r.Status == vouch.StatusQualifying {
+				continue
 			}
-			accounts = append(accounts, a)
-			res.AccountsAdded++
-			// One to five references per account.
-			for k := 1 + g.Intn(5); k > 0 && i < nRefs; k-- {
-				i++
-				r := g.Reference(i, a, regionName[a.RegionID])
-				if err := b.CreateReference(r); err != nil {
-					return fmt.Errorf("demo reference %s: %w", r.Name, err)
-				}
-				res.ReferencesAdded++
-				if len(r.Activities) == 0 || r.Status == vouch.StatusNominated || r.Status == vouch.StatusQualifying {
-					continue
-				}
-				for _, day := range g.ActivityDays() {
-					act := &vouch.Activity{ReferenceID: r.ID, TypeID: r.Activities[g.Intn(len(r.Activities))].TypeID, OccurredOn: day}
-					if err := b.LogActivity(act); err != nil {
-						return err
-					}
-					res.ActivitiesAdded++
-				}
+			for _, day := range g.ActivityDays() {
+				p.Activities[len(p.Refs)-1] = append(p.Activities[len(p.Refs)-1],
+					vouch.Activity{TypeID: r.Activities[g.Intn(len(r.Activities))].TypeID, OccurredOn: day})
 			}
 		}
-		return nil
-	})
+	}
+	// Saved as a program team would: through the service, which holds each
+	// record to the rules of a save and moves the resting and retired ones
+	// to their status after creating them.
+	cat := catalog.New(db)
+	if err := cat.Load(ctx); err != nil {
+		return err
+	}
+	if err := references.New(db, cat).CreateProgram(ctx, p); err != nil {
+		return fmt.Errorf("demo references: %w", err)
+	}
+	res.AccountsAdded, res.ReferencesAdded = len(p.Accounts), len(p.Refs)
+	for _, acts := range p.Activities {
+		res.ActivitiesAdded += len(acts)
+	}
+	return nil
 }
 
 // activeValues reads every picklist's values that are not retired.

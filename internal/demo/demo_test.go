@@ -83,3 +83,51 @@ func TestDemoHasRequestsInEveryStateWithHistory(t *testing.T) {
 		}
 	})
 }
+
+// The demo saves its references as the program team would: each starts
+// nominated, qualifying or active, and a resting, retired or do-not-contact
+// one got there by a status change with its reason, in its history.
+func TestDemoReferencesMoveThroughTheLifecycle(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := vouch.WithActor(context.Background(), vouch.Actor{Label: "demo"})
+		res, err := demo.Load(ctx, db, demo.Options{Seed: 1, References: 120, ReferencesOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.ReferencesAdded != 120 || res.AccountsAdded == 0 || res.ActivitiesAdded == 0 {
+			t.Fatalf("demo: %+v", res)
+		}
+		snap, err := db.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved := map[vouch.Status]int{}
+		for _, r := range snap.References {
+			hist, err := db.StatusHistory(ctx, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(hist) == 0 {
+				t.Fatalf("%s has no status history", r.Name)
+			}
+			first := hist[0]
+			for _, e := range hist {
+				if e.ID < first.ID {
+					first = e
+				}
+			}
+			if vouch.CheckInitialStatus(first.To) != "" {
+				t.Errorf("%s started %s", r.Name, first.To)
+			}
+			if vouch.CheckInitialStatus(r.Status) != "" {
+				if len(hist) < 2 {
+					t.Errorf("%s is %s without a status change: %+v", r.Name, r.Status, hist)
+				}
+				moved[r.Status]++
+			}
+		}
+		if moved[vouch.StatusResting] == 0 || moved[vouch.StatusRetired] == 0 {
+			t.Errorf("the demo has no resting or retired references: %v", moved)
+		}
+	})
+}

@@ -107,7 +107,7 @@ func (r *replay) opportunity(seller *vouch.User, created time.Time, winRate int)
 		OwnerID: seller.ID, IndustryID: r.pick(vouch.TaxIndustry), RegionID: r.pick(vouch.TaxRegion),
 		ProductID: r.pick(vouch.TaxProduct), CompetitorID: r.pick(vouch.TaxCompetitor), CRMID: fmt.Sprintf("OPP-%06d", r.oppN)}
 	r.at(created)
-	if err := r.db.CreateOpportunity(r.as(seller), o); err != nil {
+	if err := r.svc.CreateOpportunity(r.as(seller), o); err != nil {
 		return nil, fmt.Errorf("demo opportunity: %w", err)
 	}
 	r.res.OpportunitiesAdded++
@@ -281,7 +281,7 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 		if err != nil {
 			return err
 		}
-		if err := r.db.MarkThankYouSent(r.as(member), got.ActivityID, "", r.day(r.clock)); err != nil {
+		if err := r.svc.MarkThankYouSent(r.as(member), got.ActivityID, "", r.day(r.clock)); err != nil {
 			return fmt.Errorf("demo thank-you: %w", err)
 		}
 	}
@@ -290,7 +290,7 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 
 // bookedDay is the day an accepted ask's booking holds.
 func (r *replay) bookedDay(a *vouch.Ask) (vouch.Date, error) {
-	acts, err := r.db.Activities(r.ctx, a.ReferenceID)
+	acts, err := r.svc.Activities(r.ctx, a.ReferenceID)
 	if err != nil {
 		return vouch.Date{}, err
 	}
@@ -306,7 +306,7 @@ func (r *replay) accountOwner(a *vouch.Account) (*vouch.User, error) {
 	if a.OwnerID == 0 {
 		return r.team[0], nil
 	}
-	return r.db.User(r.ctx, a.OwnerID)
+	return r.svc.User(r.ctx, a.OwnerID)
 }
 
 // loadRequests adds two years of opportunities, requests in every state,

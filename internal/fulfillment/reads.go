@@ -90,3 +90,25 @@ func (s *Service) ActivityTypeRules(ctx context.Context) (map[int64]vouch.Activi
 func (s *Service) SetActivityTypeRule(ctx context.Context, r vouch.ActivityTypeRule) error {
 	return s.db.SetActivityTypeRule(ctx, r)
 }
+
+// CreateOpportunity adds a deal a seller works on; the store checks its
+// fields and that its values and owner exist.
+func (s *Service) CreateOpportunity(ctx context.Context, o *vouch.Opportunity) error {
+	return s.db.CreateOpportunity(ctx, o)
+}
+
+// MarkThankYouSent records that the advocate was thanked, on day, for a done
+// activity; kind "" keeps the thank-you the advocate chose.
+func (s *Service) MarkThankYouSent(ctx context.Context, activityID int64, kind string, day vouch.Date) error {
+	return s.db.MarkThankYouSent(ctx, activityID, kind, day)
+}
+
+// Activities reads a reference's activities, newest first.
+func (s *Service) Activities(ctx context.Context, refID int64) ([]vouch.Activity, error) {
+	return s.db.Activities(ctx, refID)
+}
+
+// User reads one user, such as an account's owner who approves an ask.
+func (s *Service) User(ctx context.Context, id int64) (*vouch.User, error) {
+	return s.db.User(ctx, id)
+}

@@ -388,21 +388,18 @@ func (s *Service) UpdateReference(ctx context.Context, id int64, in vouch.Refere
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	// The preview, validated above, is what is written: the store writes it
+	// only if the reference is still at the version read, so still cur.
+	ref := &preview
+	ref.Version = *in.Version
 	var saved *vouch.Reference
 	err = s.db.Batch(ctx, func(b *store.Batch) error {
 		if c.newAccount != nil {
 			if err := b.CreateAccount(c.newAccount); err != nil {
 				return err
 			}
-			acct := c.newAccount.ID
-			c.set = append(c.set, func(r *vouch.Reference) { r.AccountID = acct })
+			ref.AccountID = c.newAccount.ID
 		}
-		ref, err := b.Reference(id)
-		if err != nil {
-			return err
-		}
-		c.apply(ref)
-		ref.Version = *in.Version
 		if err := b.UpdateReference(ref); err != nil { // checks the version, even when nothing else changes
 			return err
 		}

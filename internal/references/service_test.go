@@ -197,3 +197,35 @@ func TestLogActivityReportsEveryProblemAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// A generated program is held to the rules of a single save: the first bad
+// record refuses it all, named; a good one moves later statuses by a change.
+func TestCreateProgramHoldsEachRecordToTheRules(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		s := newService(t, db)
+		today := db.Today()
+		p := references.Program{
+			Accounts:  []*vouch.Account{{Name: " Cedar  Labs "}},
+			Refs:      []*vouch.Reference{{Name: "Tom Becker"}, {Name: "Ana Ruiz", LastVerified: today.AddDays(3)}},
+			AccountOf: []int{0, 0},
+		}
+		err := s.CreateProgram(ctx, p)
+		if vouch.ErrorFields(err)["last_verified"] == "" || !strings.Contains(err.Error(), `reference "Ana Ruiz"`) {
+			t.Fatalf("verified in the future: %v", err)
+		}
+		if n, _ := db.CountReferences(ctx); n != 0 {
+			t.Fatalf("a refused program wrote %d references", n)
+		}
+		p.Refs[1] = &vouch.Reference{Name: "Ana Ruiz", Status: vouch.StatusRetired, StatusReason: "Left the company"}
+		if err := s.CreateProgram(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if p.Accounts[0].Name != "Cedar Labs" || p.Refs[1].Status != vouch.StatusRetired {
+			t.Errorf("account %q, Ana %s", p.Accounts[0].Name, p.Refs[1].Status)
+		}
+		hist, err := db.StatusHistory(ctx, p.Refs[1].ID)
+		if err != nil || len(hist) != 2 {
+			t.Errorf("Ana's history: %+v %v", hist, err)
+		}
+	})
+}

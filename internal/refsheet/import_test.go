@@ -330,3 +330,39 @@ func TestImportSharesTheSaveRules(t *testing.T) {
 			"row 5, column 'Industry': 'Insurance' — Insurance is retired; choose another value or restore it in Admin → Taxonomies")
 	})
 }
+
+// A cell with NUL or ESC would break PostgreSQL or a terminal: it is a row
+// error naming the row, the column and the field, and nothing is written.
+// The story may span lines and hold tabs.
+func TestImportRefusesControlCharacters(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		// A NUL in the first 64 KiB marks a binary file; the long notes (a
+		// column the import ignores) put the NULs past that.
+		text := "Account,Email,Contact,Story,Internal Notes\n" +
+			"Northwind Health,maya@northwind.example,Maya Okafor,\"Went live.\n\tCut costs.\"," + strings.Repeat("n", 70<<10) + "\n" +
+			"Blue Harbor Bank,grace@blueharbor.example,Grace\x00O'Neill,Fine,\n" +
+			"Cedar Labs,tom@cedar.example,Tom\x1b[2J Becker,Moved off \x00Globex,\n"
+		before := auditCount(t, db)
+		rep := apply(t, db, readText(t, text), refsheet.Options{})
+		wantErrors(t, rep,
+			`row 3, column 'Contact': 'Grace\x00O'Neill' — contains a control character (U+0000) in column C (the Name field); remove it and import again`,
+			`row 4, column 'Contact': 'Tom\x1b[2J Becker' — contains a control character (U+001B) in column C (the Name field); remove it and import again`,
+			`row 4, column 'Story': 'Moved off \x00Globex' — contains a control character (U+0000) in column D (the Story field); remove it and import again`,
+		)
+		if rep.Written || rep.Rejected != 2 || rep.Created != 1 {
+			t.Errorf("report %+v", rep)
+		}
+		if n, _ := db.CountReferences(ctx); n != 0 || auditCount(t, db) != before {
+			t.Fatalf("control characters, yet %d references and %d audit entries were written", n, auditCount(t, db)-before)
+		}
+
+		// Importing the valid rows stores the good one, story lines and tab kept.
+		rep = apply(t, db, readText(t, text), refsheet.Options{ValidOnly: true})
+		if !rep.Written || rep.Created != 1 || rep.Rejected != 2 {
+			t.Errorf("valid only: %+v", rep)
+		}
+		if got := load(t, db).ref(t, "maya@northwind.example").Story; got != "Went live.\n\tCut costs." {
+			t.Errorf("story %q", got)
+		}
+	})
+}

@@ -269,9 +269,10 @@ func kindName(k vouch.TaxonomyKind) string {
 
 // rowCtx collects one row's cells and problems.
 type rowCtx struct {
-	p    *planner
-	row  Row
-	errs []RowError
+	p       *planner
+	row     Row
+	errs    []RowError
+	cleaned bool // row.Cells is a copy without control characters
 }
 
 // cell returns the value of a column ("" when the sheet lacks the column).
@@ -337,6 +338,71 @@ func (p *planner) planRow(row Row) {
 	}
 }
 
+// checkText refuses the mapped cells Vouch could not store or show: invalid
+// UTF-8 and control characters (NUL, ESC, …), the same rule the forms and
+// the API apply (vouch.TextProblem); the long-text columns (story, status
+// reason) may hold tabs and line breaks. Each such cell is one row error
+// naming the column by letter and field, with the cell written with
+// escapes; the rest of the row is read with those characters left out, so
+// its other problems are listed too.
+func (c *rowCtx) checkText() {
+	check := func(i int, key, field string) {
+		problem := vouch.TextProblem(c.row.Cells[i], vouch.LongText(key))
+		if problem == "" {
+			return
+		}
+		c.errs = append(c.errs, RowError{Row: c.row.Number, Column: c.p.sheet.Headers[i], Value: vouch.Printable(c.row.Cells[i]), col: i,
+			Reason: fmt.Sprintf("%s in column %s (the %s field); remove it and import again", problem, columnLetter(i), field)})
+		if !c.cleaned {
+			// The sheet is planned again by Apply: clean a copy of the row.
+			c.row.Cells, c.cleaned = slices.Clone(c.row.Cells), true
+		}
+		c.row.Cells[i] = withoutControls(c.row.Cells[i], vouch.LongText(key))
+	}
+	for key, i := range c.p.col {
+		check(i, key, fieldName(key))
+	}
+	for _, a := range c.p.activities {
+		check(a.index, "", fmt.Sprintf("activity type '%s'", a.name))
+	}
+}
+
+// fieldName is the Vouch field a column key fills, as the export heads it.
+func fieldName(key string) string {
+	switch key {
+	case colFirstName:
+		return "First name"
+	case colLastName:
+		return "Last name"
+	}
+	for _, col := range Columns {
+		if col.Key == key {
+			return col.Header
+		}
+	}
+	return key
+}
+
+// columnLetter is a spreadsheet's name of the column at index i: A, B, …, Z, AA.
+func columnLetter(i int) string {
+	s := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		s = string(rune('A'+(i-1)%26)) + s
+	}
+	return s
+}
+
+// withoutControls is s without invalid bytes and control characters (but
+// tab and line breaks in long text).
+func withoutControls(s string, multiline bool) string {
+	return strings.Map(func(r rune) rune {
+		if vouch.TextProblem(string(r), multiline) != "" {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+}
+
 // parse reads every mapped cell of the row, collecting problems.
 func (c *rowCtx) parse() *rowData {
 	p := c.p
@@ -350,6 +416,7 @@ func (c *rowCtx) parse() *rowData {
 			"%s to the right of the last header (%s); put cells that contain the separator in quotes",
 			what, quoteList(c.row.Extra))})
 	}
+	c.checkText()
 	for key := range p.col {
 		if c.cell(key) != "" {
 			d.has[key] = true

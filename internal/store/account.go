@@ -126,15 +126,14 @@ func (tx *Tx) validateAccountRefs(a *vouch.Account) error {
 
 func crmConflict(what string) error { return vouch.DuplicateCRMID(what) }
 
-// CreateAccount stores a new account.
+// CreateAccount stores a new account, validated by the caller (see
+// Batch.CreateAccount).
 func (db *DB) CreateAccount(ctx context.Context, a *vouch.Account) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
 	return db.update(ctx, func(tx *Tx) error { return tx.createAccount(a) })
 }
 
 func (tx *Tx) createAccount(a *vouch.Account) error {
+	a.Normalize()
 	if err := tx.validateAccountRefs(a); err != nil {
 		return err
 	}
@@ -309,13 +308,11 @@ func (db *DB) ListAccounts(ctx context.Context, f vouch.AccountFilter) ([]*vouch
 // UpdateAccount saves a, which must carry the version it was read at; if
 // someone saved in between, nothing is written and a conflict is returned.
 func (db *DB) UpdateAccount(ctx context.Context, a *vouch.Account) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
 	return db.update(ctx, func(tx *Tx) error { return tx.updateAccount(a) })
 }
 
 func (tx *Tx) updateAccount(a *vouch.Account) error {
+	a.Normalize()
 	before, err := scanAccount(tx.queryRow(`SELECT `+accountColumns+` FROM accounts WHERE id = ?`, a.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound("Account", a.ID)

@@ -59,31 +59,26 @@ func (tx *Tx) cacheLookups() error {
 	return nil
 }
 
-// CreateAccount adds an account.
+// CreateAccount adds an account the caller validated (references.Service,
+// the import plan); the store checks only what the database holds: the
+// values and the owner exist, the CRM id is unique.
 func (b *Batch) CreateAccount(a *vouch.Account) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
 	return b.tx.createAccount(a)
 }
 
-// UpdateAccount saves an account read at a.Version.
+// UpdateAccount saves a validated account read at a.Version.
 func (b *Batch) UpdateAccount(a *vouch.Account) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
 	return b.tx.updateAccount(a)
 }
 
-// CreateReference adds a reference.
+// CreateReference adds a reference the caller validated (references.Service,
+// the import plan); the store checks only what the database holds: the
+// account, values and owner exist, the email and CRM id are unique.
 func (b *Batch) CreateReference(r *vouch.Reference) error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
 	return b.tx.createReference(r)
 }
 
-// UpdateReference saves a reference read at r.Version.
+// UpdateReference saves a validated reference read at r.Version.
 func (b *Batch) UpdateReference(r *vouch.Reference) error {
 	return b.tx.updateReference(r)
 }

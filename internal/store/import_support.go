@@ -164,16 +164,15 @@ func (b *Batch) CreateTaxonomyValue(t *vouch.TaxonomyValue) error {
 		{Field: "kind", After: t.Kind}, {Field: "name", After: t.Name}, {Field: "position", After: t.Position}})
 }
 
-// CreateAccounts adds many accounts, each validated and audited as
-// CreateAccount does. An error names the account it is about.
+// CreateAccounts adds many accounts the import plan validated, each checked
+// against the database and audited as CreateAccount does. An error names
+// the account it is about.
 func (b *Batch) CreateAccounts(accounts []*vouch.Account) error {
 	if len(accounts) == 0 {
 		return nil
 	}
 	for _, a := range accounts {
-		if err := a.Validate(); err != nil {
-			return fmt.Errorf("account %q: %w", a.Name, err)
-		}
+		a.Normalize()
 		if err := b.tx.validateAccountRefs(a); err != nil {
 			return fmt.Errorf("account %q: %w", a.Name, err)
 		}
@@ -211,7 +210,8 @@ func (b *Batch) CreateAccounts(accounts []*vouch.Account) error {
 }
 
 // CreateReferences adds many references with the first entry of each one's
-// status history, each validated and audited as CreateReference does.
+// status history, validated by the import plan, each checked against the
+// database and audited as CreateReference does.
 func (b *Batch) CreateReferences(refs []*vouch.Reference) error {
 	if len(refs) == 0 {
 		return nil
@@ -226,9 +226,7 @@ func (b *Batch) CreateReferences(refs []*vouch.Reference) error {
 		return err
 	}
 	for _, r := range refs {
-		if err := r.Validate(); err != nil {
-			return fmt.Errorf("reference %q: %w", r.Name, err)
-		}
+		r.Normalize()
 		if err := tx.checkReferenceRefs(r, known); err != nil {
 			return fmt.Errorf("reference %q: %w", r.Name, err)
 		}
@@ -272,9 +270,10 @@ func (b *Batch) CreateReferences(refs []*vouch.Reference) error {
 	return b.auditMany(audits)
 }
 
-// UpdateReferences saves many references, each read at r.Version, as
-// UpdateReference does: validated, compared with what is stored (a reference
-// without changes is not written), audited. The status is not changed here.
+// UpdateReferences saves many references the import plan validated, each
+// read at r.Version, as UpdateReference does: checked against the database,
+// compared with what is stored (a reference without changes is not
+// written), audited. The status is not changed here.
 func (b *Batch) UpdateReferences(refs []*vouch.Reference) error {
 	if len(refs) == 0 {
 		return nil
@@ -305,9 +304,7 @@ func (b *Batch) UpdateReferences(refs []*vouch.Reference) error {
 			return staleVersion("reference", before.Version)
 		}
 		r.Status, r.StatusReason, r.RestingUntil = before.Status, before.StatusReason, before.RestingUntil
-		if err := r.Validate(); err != nil {
-			return fmt.Errorf("reference %q: %w", r.Name, err)
-		}
+		r.Normalize()
 		if err := tx.checkReferenceRefs(r, known); err != nil {
 			return fmt.Errorf("reference %q: %w", r.Name, err)
 		}

@@ -134,15 +134,14 @@ func referenceConflict(err error) error {
 	return crmConflict("reference")
 }
 
-// CreateReference stores a new reference and the first entry of its status history.
+// CreateReference stores a new reference, validated by the caller (see
+// Batch.CreateReference), and the first entry of its status history.
 func (db *DB) CreateReference(ctx context.Context, r *vouch.Reference) error {
-	if err := r.Validate(); err != nil {
-		return err
-	}
 	return db.update(ctx, func(tx *Tx) error { return tx.createReference(r) })
 }
 
 func (tx *Tx) createReference(r *vouch.Reference) error {
+	r.Normalize()
 	if err := tx.validateReferenceRefs(r); err != nil {
 		return err
 	}
@@ -258,7 +257,8 @@ func addValues(rows *sql.Rows, refs map[int64]*vouch.Reference) error {
 	return rows.Err()
 }
 
-// UpdateReference saves r's fields. r must carry the version it was read at:
+// UpdateReference saves r's fields, validated by the caller (see
+// Batch.CreateReference). r must carry the version it was read at:
 // if someone saved in between, nothing is written and a conflict is returned.
 // The status is changed only through ChangeStatus, which keeps its history.
 func (db *DB) UpdateReference(ctx context.Context, r *vouch.Reference) error {
@@ -274,9 +274,7 @@ func (tx *Tx) updateReference(r *vouch.Reference) error {
 		return staleVersion("reference", before.Version)
 	}
 	r.Status, r.StatusReason, r.RestingUntil = before.Status, before.StatusReason, before.RestingUntil
-	if err := r.Validate(); err != nil {
-		return err
-	}
+	r.Normalize()
 	if err := tx.validateReferenceRefs(r); err != nil {
 		return err
 	}

@@ -188,8 +188,8 @@ func TestSubscribersSeeCommits(t *testing.T) {
 	var seen []vouch.Touched
 	db.Subscribe(func(t []vouch.Touched) { mu.Lock(); seen = append(seen, t...); mu.Unlock() })
 	a := mustAccount(t, db, "Contoso")
-	if err := db.CreateAccount(context.Background(), &vouch.Account{Name: ""}); err == nil { // invalid: no commit, no notice
-		t.Fatal("an account without a name was created")
+	if err := db.CreateAccount(context.Background(), &vouch.Account{Name: "Nobody's", OwnerID: 999999}); err == nil { // refused: no commit, no notice
+		t.Fatal("an account with an unknown owner was created")
 	}
 	mu.Lock()
 	defer mu.Unlock()

@@ -32,14 +32,22 @@ type Account struct {
 // AccountHealth values, best first.
 var AccountHealth = []string{"good", "fair", "poor"}
 
-// Validate normalises and checks the account.
-func (a *Account) Validate() error {
-	var v Validation
+// Normalize writes the account's typed fields in their stored form (spaces
+// trimmed, the domain bare, health in lower case). It checks nothing; the
+// store applies it to every save, so names and CRM ids compare alike.
+func (a *Account) Normalize() {
 	a.Name = strings.Join(strings.Fields(a.Name), " ")
 	a.Domain = NormalizeDomain(a.Domain)
 	a.CRMID = strings.TrimSpace(a.CRMID)
 	a.CSM = strings.TrimSpace(a.CSM)
 	a.Health = strings.ToLower(strings.TrimSpace(a.Health))
+}
+
+// Validate normalises and checks the account. The services and the import
+// plan run it once per save; the store does not repeat it.
+func (a *Account) Validate() error {
+	var v Validation
+	a.Normalize()
 	if a.Name == "" {
 		v.Add("name", "is required")
 	} else if len(a.Name) > 200 {

@@ -195,9 +195,11 @@ func (r *Reference) EffectiveStatus(today Date) Status {
 	return r.Status
 }
 
-// Validate normalises and checks the fields a person types.
-func (r *Reference) Validate() error {
-	var v Validation
+// Normalize writes the fields a person types in their stored form: spaces
+// trimmed, email and choices in lower case, languages without repeats, a
+// missing status nominated. It checks nothing; the store applies it to
+// every save, so unique emails and CRM ids compare alike.
+func (r *Reference) Normalize() {
 	r.Name = strings.Join(strings.Fields(r.Name), " ")
 	r.Title = strings.TrimSpace(r.Title)
 	r.Email = NormalizeEmail(r.Email)
@@ -206,6 +208,26 @@ func (r *Reference) Validate() error {
 	r.Seniority = strings.ToLower(strings.TrimSpace(r.Seniority))
 	r.Deployment = strings.ToLower(strings.TrimSpace(r.Deployment))
 	r.CRMID = strings.TrimSpace(r.CRMID)
+	if r.Status == "" {
+		r.Status = StatusNominated
+	}
+	langs := r.Languages[:0]
+	seen := map[string]bool{}
+	for _, l := range r.Languages {
+		l = strings.TrimSpace(l)
+		if l != "" && !seen[strings.ToLower(l)] {
+			seen[strings.ToLower(l)] = true
+			langs = append(langs, l)
+		}
+	}
+	r.Languages = langs
+}
+
+// Validate normalises and checks the fields a person types. The services
+// and the import plan run it once per save; the store does not repeat it.
+func (r *Reference) Validate() error {
+	var v Validation
+	r.Normalize()
 	if r.Name == "" {
 		v.Add("name", "is required")
 	} else if len(r.Name) > 200 {
@@ -230,9 +252,6 @@ func (r *Reference) Validate() error {
 			v.Add("time_zone", "must be a time zone like Europe/Berlin or America/New_York")
 		}
 	}
-	if r.Status == "" {
-		r.Status = StatusNominated
-	}
 	if !r.Status.Valid() {
 		v.Add("status", "must be one of nominated, qualifying, active, resting, retired, do_not_contact")
 	}
@@ -242,16 +261,6 @@ func (r *Reference) Validate() error {
 	if len(r.Story) > 20000 {
 		v.Add("story", "must be at most 20,000 characters")
 	}
-	langs := r.Languages[:0]
-	seen := map[string]bool{}
-	for _, l := range r.Languages {
-		l = strings.TrimSpace(l)
-		if l != "" && !seen[strings.ToLower(l)] {
-			seen[strings.ToLower(l)] = true
-			langs = append(langs, l)
-		}
-	}
-	r.Languages = langs
 	return v.Err()
 }
 

@@ -574,3 +574,32 @@ func TestImportInterruptedByARestartSaysSo(t *testing.T) {
 		}
 	})
 }
+
+// A cell with a control character (NUL, ESC) is a problem of its row, shown
+// with the column's letter and field; the valid rows still import.
+func TestImportReportsControlCharacters(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
+		pm := testutil.Login(t, s, "pam@example.com")
+		// The long ignored notes put the NUL past the first 64 KiB, where a
+		// NUL would mark a binary file.
+		file := "Account,Email,Name,Internal notes\n" +
+			"Northwind Health,maya@northwind.example,Maya Okafor," + strings.Repeat("n", 70<<10) + "\n" +
+			"Blue Harbor Bank,grace@blueharbor.example,Grace\x00O'Neill,\n"
+		resp, body := uploadFile(t, pm, "people.csv", []byte(file), nil)
+		id := importID(t, resp, "mapping")
+		before := referenceCount(t, s)
+		resp, body = pm.PostForm("/references/import/"+id+"/check", selectedColumns(t, body))
+		importID(t, resp, "report")
+		mustContain(t, "report", body, `<td data-label="Row" class="num">3</td>`, `<td data-label="Column">Name</td>`,
+			`<code class="cell-value">Grace\x00O&#39;Neill</code>`,
+			"contains a control character (U&#43;0000) in column C (the Name field); remove it and import again")
+		resp, _ = pm.PostForm("/references/import/"+id+"/apply", url.Values{"valid_only": {"1"}})
+		importID(t, resp, "status")
+		body = waitForImport(t, pm, id)
+		mustContain(t, "valid rows imported", body, "Done: 1 new reference", "Grace")
+		if n := referenceCount(t, s); n != before+1 {
+			t.Fatalf("%d references after importing the valid rows, want %d", n, before+1)
+		}
+	})
+}

@@ -71,7 +71,7 @@ func queueURL(tab string, board bool, offset int) string {
 	return "/requests?" + v.Encode()
 }
 
-// queue serves GET /requests: the program team's queue as a list or a
+// queue serves GET /requests and GET /requests/{$}: the program team's queue as a list or a
 // board, filtered by the tab in the URL. Sellers see their own requests.
 func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()

@@ -349,7 +349,7 @@ func (h *Handler) markThankYouSent(w http.ResponseWriter, r *http.Request) {
 		day = h.clock.Today()
 	}
 	kind := r.PostFormValue("thank_you")
-	if err := h.db.MarkThankYouSent(ctx, actID, kind, day); err != nil {
+	if err := h.opts.Fulfillment.MarkThankYouSent(ctx, actID, kind, day); err != nil {
 		h.actionFailed(w, r, back, err)
 		return
 	}

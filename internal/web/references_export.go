@@ -8,7 +8,7 @@ import (
 	"github.com/vouchhq/vouch/internal/refsheet"
 )
 
-// exportReferences serves GET /references/export.csv and /references/export.xlsx:
+// exportReferences serves GET /references/export.csv and GET /references/export.xlsx:
 // every reference of the list's current view (its search, filters and sort,
 // all pages), in the columns an import reads back.
 func (h *Handler) exportReferences(format string) http.HandlerFunc {

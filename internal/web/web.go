@@ -176,6 +176,7 @@ func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, status int, 
 	h.render(w, r, status, "error", &page{Title: title, Data: map[string]any{"Status": status, "Message": msg}})
 }
 
+// notFound serves / (every path no other route matches): the 404 page.
 func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 	h.errorPage(w, r, http.StatusNotFound, "There is no page at "+r.URL.Path+". It may have moved, or the link may be mistyped.")
 }

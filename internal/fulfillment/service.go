@@ -135,18 +135,10 @@ func (s *Service) team(ctx context.Context) ([]*vouch.User, error) {
 // CreateRequest calls it otherwise. Only an error reading the data is returned.
 func (s *Service) CheckRequest(ctx context.Context, by *vouch.User, r *vouch.Request, opp *vouch.Opportunity, v *vouch.Validation) error {
 	vouch.CheckNewRequest(v, r, opp, s.db.Today())
-	c := r.Criteria
-	for _, x := range []struct {
-		field string
-		kind  vouch.TaxonomyKind
-		id    int64
-	}{{"activity_type", vouch.TaxActivityType, r.ActivityTypeID}, {"industry", vouch.TaxIndustry, c.IndustryID},
-		{"region", vouch.TaxRegion, c.RegionID}, {"country", vouch.TaxCountry, c.CountryID},
-		{"company_size", vouch.TaxCompanySize, c.SizeID}, {"product", vouch.TaxProduct, c.ProductID},
-		{"use_case", vouch.TaxUseCase, c.UseCaseID}, {"competitor", vouch.TaxCompetitor, c.CompetitorID}} {
-		if x.id != 0 {
-			if val := s.ix.Catalog().Value(x.id); val == nil || val.Kind != x.kind {
-				v.Add(x.field, "is not a known "+strings.TrimSuffix(strings.ToLower(x.kind.Label()), "s"))
+	for _, x := range r.Values() {
+		if x.ID != 0 {
+			if val := s.ix.Catalog().Value(x.ID); val == nil || val.Kind != x.Kind {
+				v.Add(x.Field, "is not a known "+strings.TrimSuffix(strings.ToLower(x.Kind.Label()), "s"))
 			}
 		}
 	}

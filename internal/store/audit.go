@@ -128,26 +128,18 @@ func (db *DB) ListAudit(ctx context.Context, f vouch.AuditFilter) ([]*vouch.Audi
 
 // AuditEntityTypes lists the entity types present in the log, for the filter menu.
 func (db *DB) AuditEntityTypes(ctx context.Context) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT DISTINCT entity_type FROM audit_log ORDER BY entity_type`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return db.distinctAudit(ctx, `SELECT DISTINCT entity_type FROM audit_log ORDER BY entity_type`)
 }
 
 // AuditActions lists the actions present in the log (create, update, login, …),
 // for the audit page's filter menu.
 func (db *DB) AuditActions(ctx context.Context) ([]string, error) {
-	rows, err := db.query(ctx, `SELECT DISTINCT action FROM audit_log ORDER BY action`)
+	return db.distinctAudit(ctx, `SELECT DISTINCT action FROM audit_log ORDER BY action`)
+}
+
+// distinctAudit reads the one text column of query's rows.
+func (db *DB) distinctAudit(ctx context.Context, query string) ([]string, error) {
+	rows, err := db.query(ctx, query)
 	if err != nil {
 		return nil, err
 	}

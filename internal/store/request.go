@@ -35,16 +35,8 @@ func scanRequest(row interface{ Scan(...any) error }) (*vouch.Request, error) {
 
 func (tx *Tx) validateRequestRefs(r *vouch.Request) error {
 	var v vouch.Validation
-	c := r.Criteria
-	for _, x := range []struct {
-		field string
-		kind  vouch.TaxonomyKind
-		id    int64
-	}{{"activity_type", vouch.TaxActivityType, r.ActivityTypeID}, {"industry", vouch.TaxIndustry, c.IndustryID},
-		{"region", vouch.TaxRegion, c.RegionID}, {"country", vouch.TaxCountry, c.CountryID},
-		{"company_size", vouch.TaxCompanySize, c.SizeID}, {"product", vouch.TaxProduct, c.ProductID},
-		{"use_case", vouch.TaxUseCase, c.UseCaseID}, {"competitor", vouch.TaxCompetitor, c.CompetitorID}} {
-		if err := tx.checkValue(&v, x.field, x.kind, x.id); err != nil {
+	for _, x := range r.Values() {
+		if err := tx.checkValue(&v, x.Field, x.Kind, x.ID); err != nil {
 			return err
 		}
 	}

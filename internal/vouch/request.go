@@ -156,6 +156,24 @@ type Criteria struct {
 	Seniority    string `json:"seniority,omitempty"`
 }
 
+// RequestValue is one picklist value a request names: its field, the kind
+// of value it must be, and the value (0 when not given).
+type RequestValue struct {
+	Field string
+	Kind  TaxonomyKind
+	ID    int64
+}
+
+// Values lists the picklist values a request names — its activity type and
+// criteria — so every check of them walks one list.
+func (r *Request) Values() []RequestValue {
+	c := r.Criteria
+	return []RequestValue{{"activity_type", TaxActivityType, r.ActivityTypeID}, {"industry", TaxIndustry, c.IndustryID},
+		{"region", TaxRegion, c.RegionID}, {"country", TaxCountry, c.CountryID},
+		{"company_size", TaxCompanySize, c.SizeID}, {"product", TaxProduct, c.ProductID},
+		{"use_case", TaxUseCase, c.UseCaseID}, {"competitor", TaxCompetitor, c.CompetitorID}}
+}
+
 // Request is a seller's request for references for an opportunity.
 type Request struct {
 	ID               int64        `json:"id"`

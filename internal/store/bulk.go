@@ -9,12 +9,14 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-// This file holds what a spreadsheet import needs beyond single-record
-// writes: one consistent read of everything an import compares with, and
-// creates of many records in few statements. A record made here is stored,
-// validated and audited exactly as CreateAccount and CreateReference would;
-// only the number of round trips differs (an import of 50,000 rows cannot
-// afford a dozen prepared-on-the-fly statements per row).
+// This file holds snapshots and bulk writes: what a spreadsheet import and
+// the demo need beyond single-record writes — one consistent read of
+// everything an import compares with, and creates of many records in few
+// statements. A record made here is normalised, checked by the database and
+// audited exactly as CreateAccount and CreateReference would; its callers
+// (the import plan, references.Service) have validated it. Only the number
+// of round trips differs (an import of 50,000 rows cannot afford a dozen
+// prepared-on-the-fly statements per row).
 
 // Snapshot is everything an import compares a spreadsheet with.
 type Snapshot struct {

@@ -520,7 +520,7 @@ func (s *Service) Schedule(ctx context.Context, by *vouch.User, askID int64, sch
 		Attendees: []notify.Person{{Name: ref.Name, Email: ref.Email}, {Name: sellerName, Email: sellerEmail}}})
 	when := sched.At.UTC().Format("Monday 2 January 2006, 15:04 UTC")
 	if ref.TimeZone != "" {
-		if loc, err := time.LoadLocation(ref.TimeZone); err == nil {
+		if loc, ok := vouch.Zone(ref.TimeZone); ok {
 			when = sched.At.In(loc).Format("Monday 2 January 2006, 15:04 MST")
 		}
 	}

@@ -21,11 +21,9 @@ func DateOf(t time.Time) Date {
 // zone, e.g. "America/Los_Angeles"); in UTC when zone is empty or unknown.
 // A call at 8 pm in California is that day's activity, not the next's.
 func DateIn(t time.Time, zone string) Date {
-	if zone != "" && KnownTimeZone(zone) {
-		if loc, err := time.LoadLocation(zone); err == nil {
-			y, m, d := t.In(loc).Date()
-			return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
-		}
+	if loc, ok := Zone(zone); ok {
+		y, m, d := t.In(loc).Date()
+		return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
 	}
 	return DateOf(t)
 }

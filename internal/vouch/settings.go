@@ -24,11 +24,11 @@ const DefaultTimeZone = "UTC"
 // Zone is the program's time zone; UTC when TimeZone is empty or not a zone.
 func (s ProgramSettings) Zone() *time.Location {
 	name := strings.TrimSpace(s.TimeZone)
-	if name == "" || name == DefaultTimeZone || !KnownTimeZone(name) {
+	if name == "" || name == DefaultTimeZone {
 		return time.UTC
 	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
+	loc, ok := Zone(name)
+	if !ok {
 		return time.UTC
 	}
 	return loc

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -168,7 +167,7 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 	})
 	d.ActivityTypes = types
 	if ref.TimeZone != "" {
-		if loc, err := time.LoadLocation(ref.TimeZone); err == nil {
+		if loc, ok := vouch.Zone(ref.TimeZone); ok {
 			d.LocalTime = h.clock.Now().In(loc).Format("Mon 15:04")
 		}
 	}

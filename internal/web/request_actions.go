@@ -136,8 +136,8 @@ func (h *Handler) scheduleAsk(w http.ResponseWriter, r *http.Request) {
 	if tz == "" {
 		tz = "UTC"
 	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
+	loc, ok := vouch.Zone(tz)
+	if !ok {
 		redirectError(w, r, back, "Nothing was scheduled: choose a time zone from the list.")
 		return
 	}

@@ -281,12 +281,15 @@ func (h *Handler) askView(ctx context.Context, u *vouch.User, req *vouch.Request
 	v.CanFeedback = vouch.CheckFeedbackOn(a.State) == nil && req.RequesterID == u.ID && !sellerRated
 	v.TimeZones = []string{"UTC"}
 	if ref.TimeZone != "" && ref.TimeZone != "UTC" {
-		if _, err := time.LoadLocation(ref.TimeZone); err == nil {
+		if vouch.KnownTimeZone(ref.TimeZone) {
 			v.TimeZones = []string{ref.TimeZone, "UTC"}
 		}
 	}
 	if a.ScheduledAt != nil {
-		loc, _ := time.LoadLocation(v.TimeZones[0])
+		loc, ok := vouch.Zone(v.TimeZones[0])
+		if !ok {
+			loc = time.UTC
+		}
 		v.ScheduleAt = a.ScheduledAt.In(loc).Format(dateTimeLocal)
 	}
 	// The advocate's day, as the store counts it when the form is sent:

@@ -147,23 +147,11 @@ func (b *Batch) CreateTaxonomyValue(t *vouch.TaxonomyValue) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	tx := b.tx
-	if t.Position == 0 {
-		if err := tx.queryRow(`SELECT COALESCE(MAX(position), 0) + 10 FROM taxonomy_values WHERE kind = ?`, string(t.Kind)).Scan(&t.Position); err != nil {
-			return err
-		}
-	}
-	id, err := tx.insert(`INSERT INTO taxonomy_values (kind, name, name_key, position, retired, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, string(t.Kind), t.Name, strings.ToLower(t.Name), t.Position, t.Retired, tx.now, tx.now)
-	if isUnique(err) {
-		return duplicateValue(t)
-	} else if err != nil {
+	if err := b.tx.createTaxonomyValue(t); err != nil {
 		return err
 	}
-	t.ID, t.CreatedAt, t.UpdatedAt = id, tx.now, tx.now
-	tx.valueKinds[id] = string(t.Kind)
-	return tx.audit("create", "taxonomy_value", id, []vouch.Change{
-		{Field: "kind", After: t.Kind}, {Field: "name", After: t.Name}, {Field: "position", After: t.Position}})
+	b.tx.valueKinds[t.ID] = string(t.Kind)
+	return nil
 }
 
 // CreateAccounts adds many accounts the import plan validated, each checked

@@ -63,38 +63,14 @@ func addValue(r *vouch.Reference, kind string, id int64, consented string) {
 	}
 }
 
+// validateReferenceRefs checks that what r points to exists: its account,
+// picklist values and owner (the bulk path looks the accounts up in advance).
 func (tx *Tx) validateReferenceRefs(r *vouch.Reference) error {
-	var v vouch.Validation
-	var n int
-	if r.AccountID != 0 {
-		if err := tx.queryRow(`SELECT COUNT(*) FROM accounts WHERE id = ?`, r.AccountID).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			v.Add("account", "is not a known account")
-		}
-	}
-	for _, c := range []struct {
-		field string
-		kind  vouch.TaxonomyKind
-		ids   []int64
-	}{{"products", vouch.TaxProduct, r.ProductIDs}, {"use_cases", vouch.TaxUseCase, r.UseCaseIDs},
-		{"competitors", vouch.TaxCompetitor, r.CompetitorIDs}} {
-		for _, id := range c.ids {
-			if err := tx.checkValue(&v, c.field, c.kind, id); err != nil {
-				return err
-			}
-		}
-	}
-	for _, a := range r.Activities {
-		if err := tx.checkValue(&v, "activities", vouch.TaxActivityType, a.TypeID); err != nil {
-			return err
-		}
-	}
-	if err := tx.checkUser(&v, "owner", r.OwnerID); err != nil {
+	known, err := tx.existingAccounts(map[int64]bool{r.AccountID: true})
+	if err != nil {
 		return err
 	}
-	return v.Err()
+	return tx.checkReferenceRefs(r, known)
 }
 
 func (tx *Tx) setReferenceValues(r *vouch.Reference) error {

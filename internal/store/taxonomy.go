@@ -92,23 +92,27 @@ func (db *DB) CreateTaxonomyValue(ctx context.Context, t *vouch.TaxonomyValue) e
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *Tx) error {
-		if t.Position == 0 {
-			if err := tx.queryRow(`SELECT COALESCE(MAX(position), 0) + 10 FROM taxonomy_values WHERE kind = ?`, string(t.Kind)).Scan(&t.Position); err != nil {
-				return err
-			}
-		}
-		id, err := tx.insert(`INSERT INTO taxonomy_values (kind, name, name_key, position, retired, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, string(t.Kind), t.Name, strings.ToLower(t.Name), t.Position, t.Retired, tx.now, tx.now)
-		if isUnique(err) {
-			return duplicateValue(t)
-		} else if err != nil {
+	return db.update(ctx, func(tx *Tx) error { return tx.createTaxonomyValue(t) })
+}
+
+// createTaxonomyValue inserts a validated value (at the end of its picklist
+// when it has no position) and audits it.
+func (tx *Tx) createTaxonomyValue(t *vouch.TaxonomyValue) error {
+	if t.Position == 0 {
+		if err := tx.queryRow(`SELECT COALESCE(MAX(position), 0) + 10 FROM taxonomy_values WHERE kind = ?`, string(t.Kind)).Scan(&t.Position); err != nil {
 			return err
 		}
-		t.ID, t.CreatedAt, t.UpdatedAt = id, tx.now, tx.now
-		return tx.audit("create", "taxonomy_value", id, []vouch.Change{
-			{Field: "kind", After: t.Kind}, {Field: "name", After: t.Name}, {Field: "position", After: t.Position}})
-	})
+	}
+	id, err := tx.insert(`INSERT INTO taxonomy_values (kind, name, name_key, position, retired, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, string(t.Kind), t.Name, strings.ToLower(t.Name), t.Position, t.Retired, tx.now, tx.now)
+	if isUnique(err) {
+		return duplicateValue(t)
+	} else if err != nil {
+		return err
+	}
+	t.ID, t.CreatedAt, t.UpdatedAt = id, tx.now, tx.now
+	return tx.audit("create", "taxonomy_value", id, []vouch.Change{
+		{Field: "kind", After: t.Kind}, {Field: "name", After: t.Name}, {Field: "position", After: t.Position}})
 }
 
 // UpdateTaxonomyValue renames, moves, retires or restores a value. Records

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -79,15 +80,17 @@ func (r result) String() string {
 // opts are the environment variables (NAME=value) and standard input of a run.
 type opts struct {
 	env   []string
+	unset []string // variables taken out of the environment
 	stdin string
 }
 
 // environ is the test's environment without any VOUCH_* variable (so a
 // developer's settings cannot leak in), plus extra.
-func environ(extra ...string) []string {
+func environ(unset []string, extra ...string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "VOUCH_") {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(kv, "VOUCH_") && !slices.Contains(unset, name) {
 			env = append(env, kv)
 		}
 	}
@@ -100,7 +103,7 @@ func vouchCmd(t testing.TB, o opts, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(vouchBin, args...)
 	cmd.Dir = t.TempDir()
-	cmd.Env = environ(o.env...)
+	cmd.Env = environ(o.unset, o.env...)
 	cmd.Stdin = strings.NewReader(o.stdin)
 	return cmd
 }

@@ -91,8 +91,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	return nil
 }
 
-// loadDemo fills the database with the demo dataset and, on a database
-// without users, creates the demo admin and prints how to sign in.
+// loadDemo fills the database with the demo dataset and says how to sign
+// in: the demo logins (admin, program manager, seller) that still have the
+// demo password, every time, so a second start is as clear as the first.
 func (m *Main) loadDemo(ctx context.Context, db *store.DB, opts demo.Options) error {
 	ctx = vouch.WithActor(ctx, vouch.Actor{Label: "demo"})
 	res, err := demo.Load(ctx, db, opts)
@@ -100,9 +101,15 @@ func (m *Main) loadDemo(ctx context.Context, db *store.DB, opts demo.Options) er
 		return fmt.Errorf("loading demo data: %w", err)
 	}
 	fmt.Fprintln(m.Stdout, res.Summary())
-	if res.AdminCreated {
-		fmt.Fprintf(m.Stdout, "Sign in as %s with password %q (demo only: change it on the Account page).\n",
-			demo.AdminEmail, demo.Password)
+	logins, err := demo.SignIns(ctx, db)
+	if err != nil {
+		return fmt.Errorf("reading the demo logins: %w", err)
+	}
+	if len(logins) > 0 {
+		fmt.Fprintf(m.Stdout, "Sign in with password %q (demo only: change it on the Account page) as:\n", demo.Password)
+		for _, l := range logins {
+			fmt.Fprintf(m.Stdout, "  %-16s %s (%s)\n", l.Role.Label(), l.Email, l.Name)
+		}
 	}
 	return nil
 }

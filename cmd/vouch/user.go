@@ -7,7 +7,9 @@ import (
 	"io"
 	"maps"
 	"os"
+	"os/user"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -17,13 +19,25 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-// cliActor is who the audit log names for changes made from the command line.
+// cliActor is who the audit log names for changes made from the command
+// line: "cli:" and the operating-system user.
 func (m *Main) cliActor(ctx context.Context) context.Context {
-	name := m.Getenv("USER")
-	if name == "" {
-		name = "unknown"
+	return vouch.WithActor(ctx, vouch.Actor{Label: "cli:" + m.osUser()})
+}
+
+// osUser names the operating-system user running the command: $USER or
+// $LOGNAME as a shell sets them, else the account of the process's user id
+// (services, cron and containers often set neither variable).
+func (m *Main) osUser() string {
+	for _, v := range []string{"USER", "LOGNAME"} {
+		if name := m.Getenv(v); name != "" {
+			return name
+		}
 	}
-	return vouch.WithActor(ctx, vouch.Actor{Label: "cli:" + name})
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "uid " + strconv.Itoa(os.Getuid())
 }
 
 // user manages users: vouch user add|list|set-role|set-password|disable|enable.

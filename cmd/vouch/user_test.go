@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os/user"
 	"regexp"
 	"strings"
 	"testing"
@@ -210,5 +211,36 @@ func TestUserListEscapesControlCharacters(t *testing.T) {
 	out := mustVouch(t, opts{}, append([]string{"user", "list"}, db...)...).stdout
 	if strings.ContainsRune(out, 0x1b) || !strings.Contains(out, `\x1b[2J\x1b[HEve`) {
 		t.Errorf("user list prints the escape sequence raw:\n%q", out)
+	}
+}
+
+// The audit log names who ran a command by their operating-system user,
+// also where no shell set $USER (a service, cron, a container).
+func TestCLIActorIsTheOSUser(t *testing.T) {
+	t.Parallel()
+	me, err := user.Current()
+	if err != nil {
+		t.Skipf("no current user: %v", err)
+	}
+	for _, tc := range []struct {
+		name string
+		o    opts
+		want string
+	}{
+		{"from $USER", opts{env: []string{"USER=ada"}, stdin: "first password\n"}, "cli:ada"},
+		{"without $USER or $LOGNAME", opts{unset: []string{"USER", "LOGNAME"}, stdin: "first password\n"}, "cli:" + me.Username},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			mustVouch(t, tc.o, "user", "add", "--email", "a@example.com", "--name", "A", "--role", "admin", "--data-dir", dir)
+			entries, _, err := openStore(t, dir).ListAudit(context.Background(), vouch.AuditFilter{Limit: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) == 0 || entries[0].Actor != tc.want {
+				t.Fatalf("audit entries %v: want the newest by %q", entries, tc.want)
+			}
+		})
 	}
 }

@@ -121,6 +121,10 @@ func Load(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if err := loadRequests(ctx, db, opts, &res); err != nil {
 		return res, fmt.Errorf("demo requests: %w", err)
 	}
+	// The home page offers a demo's first things to try.
+	if err := db.SetSetting(ctx, store.SettingDemo, "loaded"); err != nil {
+		return res, err
+	}
 	return res, nil
 }
 

@@ -293,3 +293,18 @@ func (db *DB) DiscardMailBefore(ctx context.Context, t time.Time) (int, error) {
 	})
 	return int(n), err
 }
+
+// NewestOpenAskMail is the id of the newest mail that asked an advocate who
+// has not answered yet (an ask pending), or 0 when there is none: its link
+// still opens the answer page, where older mails' links have been used.
+func (db *DB) NewestOpenAskMail(ctx context.Context) (int64, error) {
+	var id int64
+	err := db.queryRow(ctx, `SELECT o.id FROM outbox o
+		JOIN asks a ON a.request_id = o.request_id AND a.state = ?
+		JOIN refs r ON r.id = a.ref_id AND r.email = o.to_addr
+		ORDER BY o.id DESC LIMIT 1`, string(vouch.AskPending)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}

@@ -17,6 +17,7 @@ const (
 	SettingMaxReminders    = "ask_max_reminders"
 	SettingAskExpiryDays   = "ask_expiry_days"
 	SettingTimeZone        = "time_zone" // IANA name; decides what day it is for the whole program
+	SettingDemo            = "demo"      // "loaded" once the demo dataset was loaded: the home page offers first things to try
 )
 
 // Setting returns the value of key, or def when unset.

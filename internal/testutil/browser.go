@@ -465,9 +465,24 @@ func (c *Chrome) Desktop() { c.t.Helper(); c.Resize(DesktopWidth, DesktopHeight)
 // checks that the dashboard came back.
 func (c *Chrome) LoginAs(srv *Server, email string) {
 	c.t.Helper()
+	c.LoginWith(srv, email, Password)
+}
+
+// SignOut ends the session through the page's own Sign out form — also at
+// phone width, where the menu hides it — and waits for the sign-in page.
+func (c *Chrome) SignOut() {
+	c.t.Helper()
+	Eval[bool](c, `document.querySelector('.whoami form[action="/logout"]').requestSubmit(); true`)
+	c.WaitFor(`location.pathname === "/login" && document.readyState === "complete" && !!document.querySelector("#email")`)
+}
+
+// LoginWith signs in through the real /login form as email with password
+// (a demo user's, say) and checks that the dashboard came back.
+func (c *Chrome) LoginWith(srv *Server, email, password string) {
+	c.t.Helper()
 	c.Open(srv.URL + "/login")
 	c.Fill("#email", email)
-	c.Fill("#password", Password)
+	c.Fill("#password", password)
 	resp := c.Submit(`form[action="/login"] button[type=submit]`)
 	if c.Has("#login-error") || resp == nil || resp.Status != 200 || !c.Has("header.topbar") {
 		msg := "(no error shown)"

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -86,6 +87,19 @@ func (h *Handler) countRequests(ctx context.Context, u *vouch.User) (requestTile
 func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	data := map[string]any{}
+	demo, err := h.db.Setting(r.Context(), store.SettingDemo, "")
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	data["Demo"] = demo != ""
+	if demo != "" && u.Can(vouch.PermManageProgram) {
+		// "Answer as the advocate" opens a mail whose link still works.
+		if data["OpenAskMail"], err = h.db.NewestOpenAskMail(r.Context()); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
 	if u.Can(vouch.PermManageUsers) {
 		users, err := h.db.ListUsers(r.Context())
 		if err != nil {

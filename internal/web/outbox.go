@@ -76,7 +76,7 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 			d.NextURL = outboxURL(d.Status, offset+outboxPageSize)
 		}
 	}
-	h.render(w, r, http.StatusOK, "outbox", &page{Title: "Outbox", Nav: "requests", Data: d})
+	h.render(w, r, http.StatusOK, "outbox", &page{Title: "Outbox", Nav: "outbox", Data: d})
 }
 
 // outboxMail serves GET /admin/outbox/{id}: one mail as it is (or was) sent.
@@ -91,7 +91,7 @@ func (h *Handler) outboxMail(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "outbox_mail", &page{Title: m.Subject, Nav: "requests",
+	h.render(w, r, http.StatusOK, "outbox_mail", &page{Title: m.Subject, Nav: "outbox",
 		Data: map[string]any{"Mail": m, "MailConfigured": h.opts.MailConfigured}})
 }
 

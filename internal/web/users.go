@@ -67,8 +67,8 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) {
 
 // userPage is what user.html shows.
 type userPage struct {
-	Target *vouch.User
-	Audit  []*vouch.AuditEntry
+	Target    *vouch.User
+	Audit     []*vouch.AuditEntry
 	Self      bool   // the admin is editing their own account
 	Failed    string // which form the errors belong to: "edit" or "password"
 	Program   string // the program's zone, the user's when theirs is empty

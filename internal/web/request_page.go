@@ -190,9 +190,9 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 		if e.ReferenceID != 0 {
 			if hit, ok := ix.Get(e.ReferenceID); ok {
 				ev.Reference = hit.Reference.Name
-				// A call's time reads in the advocate's zone and the viewer's.
-				ev.Body = vouch.EventFor(e.Body, h.clock.LocationFor(hit.Reference.TimeZone), h.readerZone(u))
 			}
+			// A call's time reads in the advocate's zone and the viewer's.
+			ev.Body = vouch.EventFor(e.Body, h.advocateZone(e.ReferenceID), h.readerZone(u))
 		}
 		d.Events = append(d.Events, ev)
 	}

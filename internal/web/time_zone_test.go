@@ -35,7 +35,7 @@ func mustZone(t *testing.T, name string) *time.Location {
 // unknown zone is refused on the field, and every change is audited.
 func TestUserTimeZonePages(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *testutil.Server) {
-		testutil.CreateUser(t, s.DB, "ada@example.com", vouch.RoleAdmin)
+		ada := testutil.CreateUser(t, s.DB, "ada@example.com", vouch.RoleAdmin)
 		sam := testutil.CreateUser(t, s.DB, "sam@example.com", vouch.RoleSeller)
 
 		b := testutil.Login(t, s, "sam@example.com")
@@ -90,6 +90,14 @@ func TestUserTimeZonePages(t *testing.T) {
 		}
 		if len(zones) != 2 {
 			t.Errorf("time zone changes audited: %v, want the user's and the admin's", zones)
+		}
+
+		// The admin in Tokyo reads the user's history in Tokyo time.
+		setZone(t, s.DB, ada, "Asia/Tokyo")
+		_, body = admin.Get(path)
+		mustContain(t, "the history in the admin's zone", body, ` JST</span>`)
+		if strings.Contains(body, ` UTC</span>`) {
+			t.Error("the history shows a time in UTC to an admin in Tokyo")
 		}
 	})
 }

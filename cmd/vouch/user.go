@@ -99,6 +99,7 @@ func (m *Main) userAdd(ctx context.Context, args []string) error {
 	email := fs.String("email", "", "email address (the login)")
 	name := fs.String("name", "", "full name")
 	role := fs.String("role", "", "admin, program_manager, team_member, seller or viewer")
+	zone := fs.String("time-zone", "", "where they read times, like Europe/Berlin (default: the program's zone)")
 	dbf := fs.database()
 	if err := fs.parse(args); err != nil {
 		return err
@@ -107,10 +108,10 @@ func (m *Main) userAdd(ctx context.Context, args []string) error {
 		fs.Usage()
 		return usageError{"--email, --name and --role are required"}
 	}
-	if err := checkFlagText(map[string]string{"email": *email, "name": *name, "role": *role}); err != nil {
+	if err := checkFlagText(map[string]string{"email": *email, "name": *name, "role": *role, "time-zone": *zone}); err != nil {
 		return err
 	}
-	u := &vouch.User{Email: *email, Name: *name, Role: vouch.Role(*role)}
+	u := &vouch.User{Email: *email, Name: *name, Role: vouch.Role(*role), TimeZone: *zone}
 	if err := u.Validate(); err != nil { // before asking for a password
 		return err
 	}

@@ -46,6 +46,9 @@ func TestUserCommands(t *testing.T) {
 			append([]string{"user", "add", "--email", "x@example.com", "--name", "X", "--role", "boss"}, db...)...)
 		wantFailure(t, r, 1, "role: must be one of admin, program_manager, team_member, seller, viewer")
 		r = runVouch(t, opts{stdin: "first password\n"},
+			append([]string{"user", "add", "--email", "z@example.com", "--name", "Z", "--role", "seller", "--time-zone", "Mars/Olympus"}, db...)...)
+		wantFailure(t, r, 1, "time_zone: must be a time zone like Europe/Berlin")
+		r = runVouch(t, opts{stdin: "first password\n"},
 			append([]string{"user", "add", "--email", "A@example.com", "--name", "Other", "--role", "viewer"}, db...)...)
 		wantFailure(t, r, 1, "already exists")
 		r = runVouch(t, opts{stdin: "short\n"},
@@ -95,7 +98,7 @@ func TestUserCommands(t *testing.T) {
 	}
 
 	mustVouch(t, opts{stdin: "second password\n"},
-		append([]string{"user", "add", "--email", "b@example.com", "--name", "B", "--role", "admin"}, db...)...)
+		append([]string{"user", "add", "--email", "b@example.com", "--name", "B", "--role", "admin", "--time-zone", "Europe/Berlin"}, db...)...)
 	r = mustVouch(t, opts{}, append([]string{"user", "set-role", "--email", "a@example.com", "--role", "seller"}, db...)...)
 	if r.stdout != "a@example.com is now Seller.\n" {
 		t.Errorf("set-role said %s", r)

@@ -63,12 +63,13 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) {
 		Name     string     `json:"name"`
 		Role     vouch.Role `json:"role"`
 		Password string     `json:"password"`
+		TimeZone string     `json:"time_zone"`
 	}
 	if err := decode(r, &body); err != nil {
 		writeError(w, err)
 		return
 	}
-	u := &vouch.User{Email: body.Email, Name: body.Name, Role: body.Role}
+	u := &vouch.User{Email: body.Email, Name: body.Name, Role: body.Role, TimeZone: body.TimeZone}
 	// The store checks the user before the password; checking both here
 	// reports every field that needs fixing in one response.
 	var v vouch.Validation
@@ -89,8 +90,8 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, u)
 }
 
-// updateUser serves PATCH /api/v1/users/{id}: rename, change role, disable or
-// enable. The store refuses to demote or disable the last enabled admin.
+// updateUser serves PATCH /api/v1/users/{id}: rename, change role or time
+// zone, disable or enable. The store refuses to demote or disable the last enabled admin.
 func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "user")
 	if err != nil {
@@ -101,12 +102,14 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) {
 		Name     *string     `json:"name"`
 		Role     *vouch.Role `json:"role"`
 		Disabled *bool       `json:"disabled"`
+		TimeZone *string     `json:"time_zone"`
 	}
 	if err := decode(r, &body); err != nil {
 		writeError(w, err)
 		return
 	}
-	u, err := h.db.UpdateUser(r.Context(), id, vouch.UserUpdate{Name: body.Name, Role: body.Role, Disabled: body.Disabled})
+	u, err := h.db.UpdateUser(r.Context(), id, vouch.UserUpdate{Name: body.Name, Role: body.Role, Disabled: body.Disabled,
+		TimeZone: body.TimeZone})
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -518,12 +518,7 @@ func (s *Service) Schedule(ctx context.Context, by *vouch.User, askID int64, sch
 		Description: fmt.Sprintf("Reference %s for the opportunity %s.\n%s", strings.ToLower(kind), opp.Name, req.Context),
 		Location:    sched.MeetingURL, Organizer: notify.Person{Name: sellerName, Email: sellerEmail},
 		Attendees: []notify.Person{{Name: ref.Name, Email: ref.Email}, {Name: sellerName, Email: sellerEmail}}})
-	when := sched.At.UTC().Format("Monday 2 January 2006, 15:04 UTC")
-	if ref.TimeZone != "" {
-		if loc, ok := vouch.Zone(ref.TimeZone); ok {
-			when = sched.At.In(loc).Format("Monday 2 January 2006, 15:04 MST")
-		}
-	}
+	when, sellerWhen := s.callTimes(ctx, sched.At, ref, req.RequesterID)
 	meeting := ""
 	if sched.MeetingURL != "" {
 		meeting = "\nJoin: " + sched.MeetingURL + "\n"
@@ -534,7 +529,7 @@ func (s *Service) Schedule(ctx context.Context, by *vouch.User, askID int64, sch
 				ref.Name, strings.ToLower(kind), when, sched.DurationMinutes, meeting)},
 		{To: sellerEmail, Subject: "Scheduled: " + summary, ICS: ics, RequestID: req.ID,
 			Body: fmt.Sprintf("Hello %s,\n\nYour %s with %s (%s, %s) is set for %s (%d minutes).\n%s\nBefore the call, read the reference's story: %s\n",
-				sellerName, strings.ToLower(kind), ref.Name, ref.Title, acct.Name, sched.At.UTC().Format("Monday 2 January 2006, 15:04 UTC"),
+				sellerName, strings.ToLower(kind), ref.Name, ref.Title, acct.Name, sellerWhen,
 				sched.DurationMinutes, meeting, s.url(fmt.Sprintf("/references/%d", ref.ID)))},
 	}}
 	return s.db.ScheduleAsk(ctx, askID, sched, out)

@@ -585,11 +585,12 @@ func (db *DB) CompleteAsk(ctx context.Context, askID int64, outcome string, day 
 		if err != nil {
 			return err
 		}
-		if day, err = vouch.CompletionDay(day, a.ScheduledAt, tx.now, tx.db.Clock.ZoneFor(ref.TimeZone)); err != nil {
-			return err
-		}
 		req, err := tx.request(a.RequestID)
 		if err != nil {
+			return err
+		}
+		zone := tx.db.Clock.ZoneFor(ref.TimeZone)
+		if day, err = vouch.CompletionDay(day, a.ScheduledAt, tx.now, zone, vouch.DateIn(req.CreatedAt, zone)); err != nil {
 			return err
 		}
 		before := a.State

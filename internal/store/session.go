@@ -65,7 +65,7 @@ func (db *DB) SessionUser(ctx context.Context, token string) (*vouch.User, *vouc
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`, id)
 	u := &vouch.User{}
 	var role string
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Disabled, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt,
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Disabled, &u.TimeZone, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt,
 		&s.CSRFToken, &s.CreatedAt, &s.ExpiresAt, &lastSeen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, vouch.Errorf(vouch.EUNAUTHORIZED, "Your session has ended. Please sign in again.")

@@ -97,7 +97,7 @@ func (db *DB) TokenUser(ctx context.Context, secret string) (*vouch.User, error)
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, h)
 	u := &vouch.User{}
 	var role string
-	err := row.Scan(&tokenID, &used, &revoked, &u.ID, &u.Email, &u.Name, &role, &u.Disabled, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
+	err := row.Scan(&tokenID, &used, &revoked, &u.ID, &u.Email, &u.Name, &role, &u.Disabled, &u.TimeZone, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, bad
 	} else if err != nil {

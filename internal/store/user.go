@@ -9,12 +9,12 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-const userColumns = `id, email, name, role, disabled, password_hash, created_at, updated_at`
+const userColumns = `id, email, name, role, disabled, time_zone, password_hash, created_at, updated_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*vouch.User, error) {
 	u := &vouch.User{}
 	var role string
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Disabled, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Disabled, &u.TimeZone, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt); err != nil {
 		return nil, err
 	}
 	u.Role = vouch.Role(role)
@@ -35,8 +35,8 @@ func (db *DB) CreateUser(ctx context.Context, u *vouch.User, pw string) error {
 		return err
 	}
 	err = db.update(ctx, func(tx *Tx) error {
-		id, err := tx.insert(`INSERT INTO users (email, name, role, disabled, password_hash, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.Email, u.Name, string(u.Role), u.Disabled, hash, tx.now, tx.now)
+		id, err := tx.insert(`INSERT INTO users (email, name, role, disabled, time_zone, password_hash, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.Email, u.Name, string(u.Role), u.Disabled, u.TimeZone, hash, tx.now, tx.now)
 		if err != nil {
 			if isUnique(err) {
 				return &vouch.Error{Code: vouch.ECONFLICT, Message: "A user with that email already exists.",
@@ -45,9 +45,13 @@ func (db *DB) CreateUser(ctx context.Context, u *vouch.User, pw string) error {
 			return err
 		}
 		u.ID, u.PasswordHash, u.CreatedAt, u.UpdatedAt = id, hash, tx.now, tx.now
-		return tx.audit("create", "user", id, []vouch.Change{
+		changes := []vouch.Change{
 			{Field: "email", After: u.Email}, {Field: "name", After: u.Name}, {Field: "role", After: u.Role},
-			{Field: "disabled", After: u.Disabled}})
+			{Field: "disabled", After: u.Disabled}}
+		if u.TimeZone != "" {
+			changes = append(changes, vouch.Change{Field: "time_zone", After: u.TimeZone})
+		}
+		return tx.audit("create", "user", id, changes)
 	})
 	return err
 }
@@ -117,6 +121,9 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd vouch.UserUpdate) (*
 		if upd.Disabled != nil {
 			u.Disabled = *upd.Disabled
 		}
+		if upd.TimeZone != nil {
+			u.TimeZone = *upd.TimeZone
+		}
 		if err := u.Validate(); err != nil {
 			return err
 		}
@@ -133,13 +140,14 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd vouch.UserUpdate) (*
 		changes = vouch.Diff(changes, "name", before.Name, u.Name)
 		changes = vouch.Diff(changes, "role", before.Role, u.Role)
 		changes = vouch.Diff(changes, "disabled", before.Disabled, u.Disabled)
+		changes = vouch.Diff(changes, "time_zone", before.TimeZone, u.TimeZone)
 		out = u
 		if len(changes) == 0 {
 			return nil
 		}
 		u.UpdatedAt = tx.now
-		if _, err := tx.exec(`UPDATE users SET name = ?, role = ?, disabled = ?, updated_at = ? WHERE id = ?`,
-			u.Name, string(u.Role), u.Disabled, u.UpdatedAt, id); err != nil {
+		if _, err := tx.exec(`UPDATE users SET name = ?, role = ?, disabled = ?, time_zone = ?, updated_at = ? WHERE id = ?`,
+			u.Name, string(u.Role), u.Disabled, u.TimeZone, u.UpdatedAt, id); err != nil {
 			return err
 		}
 		if u.Disabled || u.Role != before.Role {

@@ -42,12 +42,13 @@ func WithdrawnEvent(reason string) string {
 const ExpiredEvent = "No answer from the advocate; the ask expired"
 
 // ScheduledEvent is the entry of an ask scheduled at at; rescheduled when
-// it was scheduled before.
+// it was scheduled before. The time is kept in UTC: EventFor writes it in
+// each reader's zone.
 func ScheduledEvent(at time.Time, rescheduled bool) string {
 	if rescheduled {
-		return "Rescheduled to " + at.UTC().Format("2 Jan 2006 15:04 UTC")
+		return rescheduledPrefix + at.UTC().Format(eventTimeLayout)
 	}
-	return "Scheduled for " + at.UTC().Format("2 Jan 2006 15:04 UTC")
+	return scheduledPrefix + at.UTC().Format(eventTimeLayout)
 }
 
 // CompletedEvent is the entry of an ask's outcome.

@@ -177,8 +177,11 @@ func OutcomeStep(outcome string) (AskStep, error) {
 
 // CompletionDay is the day an activity counts on when it is completed at
 // now: the day given, or the scheduled day once it passed, or today — all
-// in the advocate's time zone. A day in the future is refused.
-func CompletionDay(given Date, scheduledAt *time.Time, now time.Time, tz string) (Date, error) {
+// in the advocate's time zone. Completed before its scheduled time, it took
+// place earlier than planned: the page asks for that day, today unless
+// told. A day in the future, or before the request was made (made, in the
+// same zone), is refused.
+func CompletionDay(given Date, scheduledAt *time.Time, now time.Time, tz string, made Date) (Date, error) {
 	today := DateIn(now, tz)
 	day := given
 	if day.IsZero() {
@@ -190,6 +193,10 @@ func CompletionDay(given Date, scheduledAt *time.Time, now time.Time, tz string)
 	if day.After(today) {
 		return day, &Error{Code: EINVALID, Message: "An activity cannot be completed in the future.",
 			Fields: map[string]string{"occurred_on": "must be today or earlier"}}
+	}
+	if !made.IsZero() && day.Before(made) {
+		return day, &Error{Code: EINVALID, Message: "The activity cannot have taken place before the request was made.",
+			Fields: map[string]string{"occurred_on": "must be on or after " + made.Time().Format("2 Jan 2006") + ", the day the request was made"}}
 	}
 	return day, nil
 }

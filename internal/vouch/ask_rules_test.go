@@ -161,6 +161,7 @@ func TestCompletionDay(t *testing.T) {
 		given     Date
 		scheduled *time.Time
 		tz        string
+		made      Date // the request's day; zero for no limit
 		want      string
 		refused   bool
 	}{
@@ -170,8 +171,13 @@ func TestCompletionDay(t *testing.T) {
 		{name: "today when scheduled ahead", scheduled: &future, want: "2026-03-10"},
 		{name: "a day given", given: day("2026-03-01"), want: "2026-03-01"},
 		{name: "a day in the future", given: day("2026-03-11"), refused: true},
+		{name: "early: the day it actually took place", given: day("2026-03-08"), scheduled: &future, want: "2026-03-08"},
+		{name: "early: in the future", given: day("2026-03-12"), scheduled: &future, refused: true},
+		{name: "the day the request was made", given: day("2026-03-02"), made: day("2026-03-02"), want: "2026-03-02"},
+		{name: "before the request was made", given: day("2026-03-01"), made: day("2026-03-02"), refused: true},
+		{name: "the request's day where the advocate is", tz: "America/Los_Angeles", given: day("2026-03-09"), made: day("2026-03-09"), want: "2026-03-09"},
 	} {
-		day, err := CompletionDay(c.given, c.scheduled, now, c.tz)
+		day, err := CompletionDay(c.given, c.scheduled, now, c.tz, c.made)
 		if c.refused {
 			if ErrorFields(err)["occurred_on"] == "" {
 				t.Errorf("%s: %s, %v; want it refused on occurred_on", c.name, day, err)

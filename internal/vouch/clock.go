@@ -77,6 +77,15 @@ func (c *Clock) ZoneFor(zone string) string {
 	return c.Zone().String()
 }
 
+// LocationFor is the time zone someone in zone reads times in (a user's,
+// an advocate's): zone itself when known, else the program's.
+func (c *Clock) LocationFor(zone string) *time.Location {
+	if loc, ok := Zone(zone); ok {
+		return loc
+	}
+	return c.Zone()
+}
+
 // Zone is the program's time zone.
 func (c *Clock) Zone() *time.Location {
 	if z := c.zone.Load(); z != nil {

@@ -100,11 +100,14 @@ func (r Role) Can(p Permission) bool {
 
 // User is a person who signs in to Vouch.
 type User struct {
-	ID           int64     `json:"id"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
-	Role         Role      `json:"role"`
-	Disabled     bool      `json:"disabled"`
+	ID       int64  `json:"id"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     Role   `json:"role"`
+	Disabled bool   `json:"disabled"`
+	// TimeZone is where the user reads times, an IANA zone such as
+	// "Europe/Berlin"; empty is the program's zone, and follows it.
+	TimeZone     string    `json:"time_zone"`
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
@@ -162,6 +165,10 @@ func (u *User) Validate() error {
 	if !u.Role.Valid() {
 		v.Add("role", "must be one of admin, program_manager, team_member, seller, viewer")
 	}
+	u.TimeZone = strings.TrimSpace(u.TimeZone)
+	if u.TimeZone != "" && !KnownTimeZone(u.TimeZone) {
+		v.Add("time_zone", "must be a time zone like Europe/Berlin or America/New_York, or empty for the program's")
+	}
 	return v.Err()
 }
 
@@ -170,6 +177,7 @@ type UserUpdate struct {
 	Name     *string
 	Role     *Role
 	Disabled *bool
+	TimeZone *string // "" is the program's zone
 }
 
 // APIToken is a bearer token for the JSON API. The secret is shown once and stored hashed.

@@ -4,13 +4,49 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strings"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-// account serves GET /account: who you are and a form to change your password.
+// account serves GET /account: who you are, your time zone, and a form to
+// change your password.
 func (h *Handler) account(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "account", &page{Title: "Your account", Nav: "account"})
+	h.renderAccount(w, r, http.StatusOK, &page{Title: "Your account", Nav: "account"}, "")
+}
+
+// accountPage is what account.html shows besides the user.
+type accountPage struct {
+	Failed    string   // which form the errors belong to: "zone" or "password"
+	Program   string   // the program's zone, the default
+	TimeZones []string // suggested zones
+}
+
+func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status int, p *page, failed string) {
+	p.Data = &accountPage{Failed: failed, Program: h.clock.Zone().String(), TimeZones: commonTimeZones}
+	h.render(w, r, status, "account", p)
+}
+
+// saveTimeZone serves POST /account/time-zone: the zone the signed-in
+// user reads times in; empty is the program's.
+func (h *Handler) saveTimeZone(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	tz := strings.TrimSpace(r.PostFormValue("time_zone"))
+	saved, err := h.db.UpdateUser(r.Context(), u.ID, vouch.UserUpdate{TimeZone: &tz})
+	if err != nil {
+		if !isFormError(err) {
+			h.serverError(w, r, err)
+			return
+		}
+		p := &page{Title: "Your account", Nav: "account", Form: r.PostForm}
+		h.renderAccount(w, r, failForm(p, err, userLabels), p, "zone")
+		return
+	}
+	msg := "Times are shown in the program's zone, " + h.clock.Zone().String() + "."
+	if saved.TimeZone != "" {
+		msg = "Times are shown in " + saved.TimeZone + "."
+	}
+	redirect(w, r, "/account", msg)
 }
 
 // changePassword serves POST /account/password.
@@ -31,7 +67,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(p.Errors) > 0 {
 		p.Error = "Your password is unchanged. Please correct the highlighted fields."
-		h.render(w, r, http.StatusBadRequest, "account", p)
+		h.renderAccount(w, r, http.StatusBadRequest, p, "password")
 		return
 	}
 
@@ -45,7 +81,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	if wait > 0 {
 		p.Error = fmt.Sprintf("Too many wrong passwords. Try again in %s.", plural(int(math.Ceil(wait.Minutes())), "minute"))
-		h.render(w, r, http.StatusTooManyRequests, "account", p)
+		h.renderAccount(w, r, http.StatusTooManyRequests, p, "password")
 		return
 	}
 	if _, err := h.db.Authenticate(r.Context(), u.Email, current); err != nil {
@@ -55,7 +91,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Errors["current_password"] = "This is not your current password."
 		p.Error = "Your password is unchanged."
-		h.render(w, r, http.StatusBadRequest, "account", p)
+		h.renderAccount(w, r, http.StatusBadRequest, p, "password")
 		return
 	}
 
@@ -73,7 +109,7 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 		if msg, ok := p.Errors["password"]; ok {
 			p.Errors["new_password"] = msg
 		}
-		h.render(w, r, formStatus(err), "account", p)
+		h.renderAccount(w, r, formStatus(err), p, "password")
 		return
 	}
 	// SetPassword ended every session, this one included, so that a stolen

@@ -38,7 +38,8 @@ func (h *Handler) askPageOf(r *http.Request, v *fulfillment.LinkView) *askPage {
 		Prospect: orIfBlank(v.Opportunity.Prospect, "a prospective customer"),
 		Context:  v.Request.Context,
 		Due:      publicDate(v.Request.DueDate.Time()),
-		Expires:  v.ExpiresAt.UTC().Format("2 January 2006"),
+		// The advocate has no account: they read in their own zone.
+		Expires:  v.ExpiresAt.In(h.clock.LocationFor(v.Reference.TimeZone)).Format("2 January 2006"),
 		Tomorrow: h.clock.Today().AddDays(1).String(),
 	}
 	if u, err := h.db.User(r.Context(), v.Request.RequesterID); err == nil {

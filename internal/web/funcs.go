@@ -17,7 +17,7 @@ import (
 func funcMap(h *Handler) template.FuncMap {
 	return template.FuncMap{
 		"date":     formatDate,
-		"datetime": formatDateTime,
+		"datetime": h.dateTime,
 		"relative": h.relativeTime,
 		"roles":    func() []vouch.Role { return vouch.Roles },
 		"kinds":    func() []vouch.TaxonomyKind { return vouch.TaxonomyKinds },
@@ -211,20 +211,33 @@ func statusClass(s vouch.Status) string {
 	return "pill-muted"
 }
 
-func formatDateTime(t any) string {
-	switch v := t.(type) {
+// dateTime writes an instant as its reader reads it: "2 Mar 2026 18:00
+// CET", in the viewer's zone (given as {{datetime .At $.User}}), or in the
+// program's when no viewer is given.
+func (h *Handler) dateTime(t any, viewer ...*vouch.User) string {
+	var v time.Time
+	switch x := t.(type) {
 	case time.Time:
-		if v.IsZero() {
-			return ""
-		}
-		return v.UTC().Format("2 Jan 2006 15:04 UTC")
+		v = x
 	case *time.Time:
-		if v == nil {
+		if x == nil {
 			return ""
 		}
-		return v.UTC().Format("2 Jan 2006 15:04 UTC")
+		v = *x
 	}
-	return ""
+	if v.IsZero() {
+		return ""
+	}
+	return v.In(h.readerZone(viewer...)).Format("2 Jan 2006 15:04 MST")
+}
+
+// readerZone is the zone a signed-in user reads times in: theirs, else the
+// program's (also for no user at all).
+func (h *Handler) readerZone(viewer ...*vouch.User) *time.Location {
+	if len(viewer) > 0 && viewer[0] != nil {
+		return h.clock.LocationFor(viewer[0].TimeZone)
+	}
+	return h.clock.Zone()
 }
 
 // relativeTime says "3 days ago" or "in 2 hours" for times near the

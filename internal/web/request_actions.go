@@ -132,9 +132,10 @@ func (h *Handler) scheduleAsk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back := requestURL(req.ID, fmt.Sprintf("ask-%d", a.ID))
+	advocate := h.advocateZone(a.ReferenceID)
 	tz := r.PostFormValue("time_zone")
 	if tz == "" {
-		tz = "UTC"
+		tz = advocate.String()
 	}
 	loc, ok := vouch.Zone(tz)
 	if !ok {
@@ -159,7 +160,16 @@ func (h *Handler) scheduleAsk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(w, r, back, fmt.Sprintf("Scheduled for %s. The invitation was mailed to %s and the seller.",
-		at.Format("Mon 2 Jan 2006, 15:04 MST"), h.referenceName(a.ReferenceID)))
+		vouch.TimeFor(at, advocate, h.readerZone(userFrom(r.Context()))), h.referenceName(a.ReferenceID)))
+}
+
+// advocateZone is the zone a reference reads times in: theirs, else the
+// program's.
+func (h *Handler) advocateZone(refID int64) *time.Location {
+	if hit, ok := h.opts.Index.Get(refID); ok {
+		return h.clock.LocationFor(hit.Reference.TimeZone)
+	}
+	return h.clock.Zone()
 }
 
 // completeAsk serves POST /requests/{id}/asks/{ask}/complete: it happened

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"time"
+	"strings"
 
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/refindex"
@@ -37,10 +37,45 @@ type askView struct {
 	CanComplete bool
 	CanFeedback bool   // the requester may still rate it
 	Primary     string // the action that is the page's primary one: approve, schedule, complete or feedback
-	TimeZones   []string
+	TimeZones   []zoneChoice
 	ScheduleAt  string // the datetime-local value of the current schedule, in TimeZones[0]
+	When        string // the scheduled time in the advocate's zone, and the viewer's beside it
+	Early       bool   // the scheduled time is still ahead: completing asks on which day it took place
 	DoneOn      string // the default day for completing
+	DoneMin     string // the earliest day it can have happened: the day the request was made
 	DoneMax     string // the latest day it can have happened: the advocate's today
+}
+
+// zoneChoice is a time zone the scheduling form offers, with whose it is.
+type zoneChoice struct {
+	Name  string // the IANA name
+	Label string // "America/Denver (Dana Ruiz's)"
+}
+
+// scheduleZones are the zones a call can be entered in: the advocate's
+// first (the default), then the scheduler's own, the program's and UTC,
+// each once.
+func scheduleZones(advocate, advocateName, mine, program string) []zoneChoice {
+	var out []zoneChoice
+	var whose [][]string
+	for _, z := range []struct{ name, whose string }{{advocate, advocateName + "'s"}, {mine, "yours"},
+		{program, "the program's"}, {"UTC", ""}} {
+		i := slices.IndexFunc(out, func(c zoneChoice) bool { return c.Name == z.name })
+		if i < 0 {
+			out, whose = append(out, zoneChoice{Name: z.name}), append(whose, nil)
+			i = len(out) - 1
+		}
+		if z.whose != "" {
+			whose[i] = append(whose[i], z.whose)
+		}
+	}
+	for i := range out {
+		out[i].Label = out[i].Name
+		if len(whose[i]) > 0 {
+			out[i].Label += " (" + strings.Join(whose[i], ", ") + ")"
+		}
+	}
+	return out
 }
 
 // feedbackLine is feedback given on an ask, in words.
@@ -98,6 +133,7 @@ type requestPageData struct {
 	CanManage      bool
 	IsRequester    bool
 	Me             int64
+	Viewer         *vouch.User // whose zone times are written in
 	Team           []*vouch.User
 	CloseStates    []vouch.RequestState
 	Impacts        []string
@@ -135,7 +171,7 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 	d := &requestPageData{Req: req, Opportunity: opp, Type: h.opts.Catalog.ValueName(req.ActivityTypeID),
 		Requester: userName(users, req.RequesterID), Assignee: userName(users, req.AssigneeID),
 		Overdue: !req.State.Closed() && req.DueDate.Before(today), CanPick: vouch.CanPick(u, req),
-		CanManage: u.Can(vouch.PermManageProgram), IsRequester: req.RequesterID == u.ID, Me: u.ID, Team: team,
+		CanManage: u.Can(vouch.PermManageProgram), IsRequester: req.RequesterID == u.ID, Me: u.ID, Viewer: u, Team: team,
 		Impacts: vouch.DealImpacts}
 	d.Criteria = h.criteriaLabels(req.Criteria)
 	d.MessageHint = messageHint(u, req, users)
@@ -155,6 +191,8 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 			if hit, ok := ix.Get(e.ReferenceID); ok {
 				ev.Reference = hit.Reference.Name
 			}
+			// A call's time reads in the advocate's zone and the viewer's.
+			ev.Body = vouch.EventFor(e.Body, h.advocateZone(e.ReferenceID), h.readerZone(u))
 		}
 		d.Events = append(d.Events, ev)
 	}
@@ -279,24 +317,24 @@ func (h *Handler) askView(ctx context.Context, u *vouch.User, req *vouch.Request
 		}
 	}
 	v.CanFeedback = vouch.CheckFeedbackOn(a.State) == nil && req.RequesterID == u.ID && !sellerRated
-	v.TimeZones = []string{"UTC"}
-	if ref.TimeZone != "" && ref.TimeZone != "UTC" {
-		if vouch.KnownTimeZone(ref.TimeZone) {
-			v.TimeZones = []string{ref.TimeZone, "UTC"}
-		}
-	}
+	// The advocate reads in their zone (the program's when theirs is not
+	// known); the form enters a time there unless the scheduler picks
+	// another, and the card shows it there with the viewer's time beside.
+	advocate := h.clock.ZoneFor(ref.TimeZone)
+	advLoc := h.clock.LocationFor(advocate)
+	v.TimeZones = scheduleZones(advocate, ref.Name, h.clock.ZoneFor(u.TimeZone), h.clock.Zone().String())
+	now := h.clock.Now()
 	if a.ScheduledAt != nil {
-		loc, ok := vouch.Zone(v.TimeZones[0])
-		if !ok {
-			loc = time.UTC
-		}
-		v.ScheduleAt = a.ScheduledAt.In(loc).Format(dateTimeLocal)
+		v.ScheduleAt = a.ScheduledAt.In(advLoc).Format(dateTimeLocal)
+		v.When = vouch.TimeFor(*a.ScheduledAt, advLoc, h.readerZone(u))
+		v.Early = a.ScheduledAt.After(now)
 	}
 	// The advocate's day, as the store counts it when the form is sent:
-	// the scheduled day once it passed, else today where they are.
-	now, zone := h.clock.Now(), h.clock.ZoneFor(ref.TimeZone)
-	done, _ := vouch.CompletionDay(vouch.Date{}, a.ScheduledAt, now, zone)
+	// the scheduled day once it passed, else today where they are; never
+	// before the request was made.
+	done, _ := vouch.CompletionDay(vouch.Date{}, a.ScheduledAt, now, advocate, vouch.Date{})
 	v.DoneOn, v.DoneMax = done.String(), h.clock.TodayIn(ref.TimeZone).String()
+	v.DoneMin = vouch.DateIn(req.CreatedAt, advocate).String()
 	return v, nil
 }
 

@@ -90,6 +90,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	// The signed-in user's own account.
 	mux.Handle("GET /account", h.signedIn(h.account))
 	mux.Handle("POST /account/password", h.signedIn(h.changePassword))
+	mux.Handle("POST /account/time-zone", h.signedIn(h.saveTimeZone))
 
 	// Requests for references, and the notifications they send.
 	mux.Handle("GET /requests", h.can(vouch.PermRequestReference, h.queue))

@@ -9,7 +9,7 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-var userLabels = map[string]string{"email": "Email", "name": "Name", "role": "Role", "password": "Password"}
+var userLabels = map[string]string{"email": "Email", "name": "Name", "role": "Role", "password": "Password", "time_zone": "Time zone"}
 
 // users serves GET /admin/users: everyone who can sign in, and a form to add someone.
 func (h *Handler) users(w http.ResponseWriter, r *http.Request) {
@@ -22,8 +22,16 @@ func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, status int
 		h.serverError(w, r, err)
 		return
 	}
-	p.Title, p.Nav, p.Data = "Users", "users", users
+	p.Title, p.Nav = "Users", "users"
+	p.Data = &usersPage{Users: users, Program: h.clock.Zone().String(), TimeZones: commonTimeZones}
 	h.render(w, r, status, "users", p)
+}
+
+// usersPage is what users.html shows.
+type usersPage struct {
+	Users     []*vouch.User
+	Program   string   // the program's zone, a new user's unless another is given
+	TimeZones []string // suggested zones
 }
 
 // createUser serves POST /admin/users.
@@ -32,6 +40,8 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) {
 		Email: r.PostFormValue("email"),
 		Name:  r.PostFormValue("name"),
 		Role:  vouch.Role(r.PostFormValue("role")),
+		// Empty: they read times in the program's zone.
+		TimeZone: r.PostFormValue("time_zone"),
 	}
 	pw := r.PostFormValue("password")
 	err := h.db.CreateUser(r.Context(), u, pw)
@@ -57,10 +67,12 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) {
 
 // userPage is what user.html shows.
 type userPage struct {
-	Target *vouch.User
-	Audit  []*vouch.AuditEntry
-	Self   bool   // the admin is editing their own account
-	Failed string // which form the errors belong to: "edit" or "password"
+	Target    *vouch.User
+	Audit     []*vouch.AuditEntry
+	Self      bool   // the admin is editing their own account
+	Failed    string // which form the errors belong to: "edit" or "password"
+	Program   string // the program's zone, the user's when theirs is empty
+	TimeZones []string
 }
 
 // user serves GET /admin/users/{id}.
@@ -85,7 +97,8 @@ func (h *Handler) renderUser(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	p.Title, p.Nav = target.Name, "users"
-	p.Data = &userPage{Target: target, Audit: entries, Self: target.ID == userFrom(r.Context()).ID, Failed: failed}
+	p.Data = &userPage{Target: target, Audit: entries, Self: target.ID == userFrom(r.Context()).ID, Failed: failed,
+		Program: h.clock.Zone().String(), TimeZones: commonTimeZones}
 	h.render(w, r, status, "user", p)
 }
 
@@ -99,7 +112,12 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) {
 	name := r.PostFormValue("name")
 	role := vouch.Role(r.PostFormValue("role"))
 	disabled := r.PostFormValue("disabled") != ""
-	u, err := h.db.UpdateUser(r.Context(), id, vouch.UserUpdate{Name: &name, Role: &role, Disabled: &disabled})
+	upd := vouch.UserUpdate{Name: &name, Role: &role, Disabled: &disabled}
+	if _, sent := r.PostForm["time_zone"]; sent {
+		tz := r.PostFormValue("time_zone")
+		upd.TimeZone = &tz
+	}
+	u, err := h.db.UpdateUser(r.Context(), id, upd)
 	if err != nil {
 		if !isFormError(err) {
 			h.fail(w, r, err)

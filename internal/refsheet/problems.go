@@ -150,7 +150,7 @@ type Choice struct {
 }
 
 // Choices checks the sheet (a dry run, as Plan) and works out the ways to
-// import it, the one importing most rows first: all rows; when values are
+// import it, the primary one first, then by the rows they import: all rows; when values are
 // missing from picklists, adding them and importing the rows that then
 // pass; and the rows without problems only. A sheet with nothing to write
 // has no choices.
@@ -199,6 +199,8 @@ func choose(rep *Report, opts Options, added *Report) []Choice {
 	}
 	if primary >= 0 {
 		out[primary].Primary = true
+		// The primary choice comes first; the others keep their order.
+		out = append(append([]Choice{out[primary]}, out[:primary]...), out[primary+1:]...)
 	}
 	return out
 }

@@ -33,14 +33,14 @@ type problemRow struct {
 
 // problemGroup is one cause of problems as the report shows it.
 type problemGroup struct {
-	Heading   string // "3 unknown Product values", "Email: not an email address like name@example.com"
-	Where     string // "column D ‘E-mail’ (the Email field)"
-	Rows      string // "4 rows: 2, 9, 14, 51"
-	Unknown   bool   // a group of values missing from a picklist
-	Values    []unknownValue
-	Problems  []problemRow
-	More      int  // problems of the group not listed (they are in the CSV)
-	Open      bool // listed open: a short report shows every problem at once
+	Heading  string // "3 unknown Product values", "Email: not an email address like name@example.com"
+	Where    string // "column D ‘E-mail’ (the Email field)"
+	Rows     string // "4 rows: 2, 9, 14, 51"
+	Unknown  bool   // a group of values missing from a picklist
+	Values   []unknownValue
+	Problems []problemRow
+	More     int  // problems of the group not listed (they are in the CSV)
+	Open     bool // listed open: a short report shows every problem at once
 }
 
 // unknownValue is a value missing from a picklist, with its rows.

@@ -36,6 +36,7 @@ type problemGroup struct {
 	Heading  string // "3 unknown Product values", "Email: not an email address like name@example.com"
 	Where    string // "column D ‘E-mail’ (the Email field)"
 	Rows     string // "4 rows: 2, 9, 14, 51"
+	Count    string // "4 rows"
 	Unknown  bool   // a group of values missing from a picklist
 	Values   []unknownValue
 	Problems []problemRow
@@ -59,7 +60,7 @@ func problemGroups(errs []refsheet.RowError, shown int) []problemGroup {
 	var out []problemGroup
 	for _, g := range refsheet.GroupProblems(errs) {
 		v := problemGroup{Where: where(g.Letter, g.Column, g.Field), Open: len(g.Problems) <= 5 && len(errs) <= 20,
-			Rows: countOf(len(g.Rows), "row") + ": " + rowNumbers(g.Rows, importFirstRows)}
+			Count: countOf(len(g.Rows), "row"), Rows: countOf(len(g.Rows), "row") + ": " + rowNumbers(g.Rows, importFirstRows)}
 		if g.Picklist != "" {
 			v.Unknown = true
 			v.Heading = fmt.Sprintf("%s unknown %s %s", formatNumber(len(g.Values)), g.Picklist, pluralWord(len(g.Values), "value"))

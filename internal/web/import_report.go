@@ -18,6 +18,8 @@ const (
 	importFirstRows = 6
 	// importAllRows caps the row numbers a value lists when opened.
 	importAllRows = 1000
+	// importGroupValues caps the unknown values a group lists.
+	importGroupValues = 50
 	// importShownRepeats caps the notes about repeated rows.
 	importShownRepeats = 20
 )
@@ -33,15 +35,17 @@ type problemRow struct {
 
 // problemGroup is one cause of problems as the report shows it.
 type problemGroup struct {
-	Heading  string // "3 unknown Product values", "Email: not an email address like name@example.com"
-	Where    string // "column D ‘E-mail’ (the Email field)"
-	Rows     string // "4 rows: 2, 9, 14, 51"
-	Count    string // "4 rows"
-	Unknown  bool   // a group of values missing from a picklist
-	Values   []unknownValue
-	Problems []problemRow
-	More     int  // problems of the group not listed (they are in the CSV)
-	Open     bool // listed open: a short report shows every problem at once
+	Heading string // "3 unknown Product values", "Email: not an email address like name@example.com"
+	Where   string // "column D ‘E-mail’ (the Email field)"
+	Rows    string // "4 rows: 2, 9, 14, 51"
+	Count   string // "4 rows"
+	Unknown bool   // a group of values missing from a picklist
+	Values  []unknownValue
+	// MoreValues is how many unknown values are not listed (the CSV has them).
+	MoreValues int
+	Problems   []problemRow
+	More       int  // problems of the group not listed (they are in the CSV)
+	Open       bool // listed open: a short report shows every problem at once
 }
 
 // unknownValue is a value missing from a picklist, with its rows.
@@ -64,7 +68,8 @@ func problemGroups(errs []refsheet.RowError, shown int) []problemGroup {
 		if g.Picklist != "" {
 			v.Unknown = true
 			v.Heading = fmt.Sprintf("%s unknown %s %s", formatNumber(len(g.Values)), g.Picklist, pluralWord(len(g.Values), "value"))
-			for _, u := range g.Values {
+			v.MoreValues = max(len(g.Values)-importGroupValues, 0)
+			for _, u := range g.Values[:len(g.Values)-v.MoreValues] {
 				v.Values = append(v.Values, unknownValue{Name: shorten(u.Name, 80), Suggestion: u.Suggestion,
 					Rows: countOf(len(u.Rows), "row"), FirstRows: rowNumbers(u.Rows, importFirstRows),
 					AllRows: rowNumbers(u.Rows, importAllRows), Many: len(u.Rows) > importFirstRows})

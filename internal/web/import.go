@@ -842,7 +842,11 @@ func (d *importReportPage) show(rep *refsheet.Report, choices []refsheet.Choice)
 	d.Report, d.Valid = rep, rep.Rows-rep.Rejected
 	d.Groups = problemGroups(rep.Errors, importShownProblems)
 	d.Repeats, d.MoreRepeats = repeatNotes(rep)
-	d.Choices = importChoices(choices, rep)
+	listed := 0
+	for _, g := range d.Groups {
+		listed += len(g.Values) + g.MoreValues
+	}
+	d.Choices = importChoices(choices, rep, listed)
 }
 
 // importProblems serves GET /references/import/{id}/problems.csv: every problem of the import as a CSV, to fix the file by.

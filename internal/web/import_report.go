@@ -154,8 +154,10 @@ type importChoice struct {
 	Primary    bool
 }
 
-// importChoices words refsheet's choices for the report's buttons.
-func importChoices(choices []refsheet.Choice, rep *refsheet.Report) []importChoice {
+// importChoices words refsheet's choices for the report's buttons; listed
+// is how many unknown values the report lists above them, so that a choice
+// adding just those need not name them again.
+func importChoices(choices []refsheet.Choice, rep *refsheet.Report, listed int) []importChoice {
 	var out []importChoice
 	for _, c := range choices {
 		v := importChoice{AddMissing: c.Options.AddMissing, ValidOnly: c.Options.ValidOnly, Primary: c.Primary, Typos: c.Typos}
@@ -194,9 +196,14 @@ func importChoices(choices []refsheet.Choice, rep *refsheet.Report) []importChoi
 				hint = append(hint, fmt.Sprintf("Leaves out the %s with problems.", countOf(c.LeavesOut, "row")))
 			}
 		}
-		if adding {
+		switch {
+		case adding && len(c.Adds) == listed && listed == 1:
+			hint = append(hint, "Adds the value listed above to its picklist, then writes the rows in one go.")
+		case adding && len(c.Adds) == listed:
+			hint = append(hint, "Adds the "+formatNumber(listed)+" values listed above to their picklists, then writes the rows in one go.")
+		case adding:
 			hint = append(hint, "Adds "+joinAnd(c.Adds)+" to the picklists, then writes the rows in one go.")
-		} else {
+		default:
 			hint = append(hint, "Writes the rows in one go; a large file takes a moment, and a page shows the progress.")
 		}
 		v.Hint = strings.Join(hint, " ")

@@ -20,23 +20,26 @@ func TestImportChoiceLabels(t *testing.T) {
 	for _, c := range []struct {
 		choice   refsheet.Choice
 		rejected int // rows with problems in the report
+		listed   int // unknown values the report lists
 		label    string
 		hint     string
 	}{
-		{refsheet.Choice{Imports: 60}, 0, "Import all 60 rows", "Leaves out none. Writes the rows in one go"},
-		{refsheet.Choice{Imports: 1}, 0, "Import the row", "Leaves out none."},
-		{refsheet.Choice{Imports: 1200, Options: refsheet.Options{AddMissing: true}, Adds: adds(2)}, 0,
+		{refsheet.Choice{Imports: 60}, 0, 0, "Import all 60 rows", "Leaves out none. Writes the rows in one go"},
+		{refsheet.Choice{Imports: 1}, 0, 0, "Import the row", "Leaves out none."},
+		{refsheet.Choice{Imports: 1200, Options: refsheet.Options{AddMissing: true}, Adds: adds(2)}, 0, 0,
 			"Add the 2 new values and import all 1,200 rows", "Leaves out none. Adds Product 'P0' and Product 'P1' to the picklists"},
-		{refsheet.Choice{Imports: 60, Options: refsheet.Options{AddMissing: true}, Adds: adds(3)}, 55,
+		{refsheet.Choice{Imports: 60, Options: refsheet.Options{AddMissing: true}, Adds: adds(3)}, 55, 3,
+			"Add the 3 unknown values and import all 60 rows", "Leaves out none. Adds the 3 values listed above to their picklists"},
+		{refsheet.Choice{Imports: 60, Options: refsheet.Options{AddMissing: true}, Adds: adds(3)}, 55, 4,
 			"Add the 3 unknown values and import all 60 rows", "Leaves out none. Adds Product 'P0', Product 'P1' and Product 'P2'"},
-		{refsheet.Choice{Imports: 57, LeavesOut: 3, Options: refsheet.Options{AddMissing: true, ValidOnly: true}, Adds: adds(1)}, 55,
+		{refsheet.Choice{Imports: 57, LeavesOut: 3, Options: refsheet.Options{AddMissing: true, ValidOnly: true}, Adds: adds(1)}, 55, 1,
 			"Add the unknown value and import 57 rows — leaves out 3", "Leaves out the 3 rows with problems that adding values does not fix."},
-		{refsheet.Choice{Imports: 5, LeavesOut: 55, Options: refsheet.Options{ValidOnly: true}}, 55,
+		{refsheet.Choice{Imports: 5, LeavesOut: 55, Options: refsheet.Options{ValidOnly: true}}, 55, 3,
 			"Import the 5 valid rows only — leaves out 55", "Leaves out the 55 rows with problems."},
-		{refsheet.Choice{Imports: 1, LeavesOut: 1, Options: refsheet.Options{ValidOnly: true}}, 1,
+		{refsheet.Choice{Imports: 1, LeavesOut: 1, Options: refsheet.Options{ValidOnly: true}}, 1, 0,
 			"Import the 1 valid row only — leaves out 1", "Leaves out the 1 row with problems."},
 	} {
-		got := importChoices([]refsheet.Choice{c.choice}, &refsheet.Report{Rejected: c.rejected})
+		got := importChoices([]refsheet.Choice{c.choice}, &refsheet.Report{Rejected: c.rejected}, c.listed)
 		if len(got) != 1 || got[0].Label != c.label || !strings.HasPrefix(got[0].Hint, c.hint) {
 			t.Errorf("%+v: %+v, want %q, hint %q…", c.choice, got, c.label, c.hint)
 		}

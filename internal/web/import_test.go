@@ -260,7 +260,7 @@ func TestImportAddsUnknownValuesWhenAsked(t *testing.T) {
 		importID(t, resp, "report")
 		mustContain(t, "report", body, "1 unknown Industry value", `<code class="cell-value">Agritech</code> — 1 row`,
 			`<button type="submit" class="primary" aria-describedby="choice-0-hint">Add the unknown value and import the row</button>`,
-			"Adds Industry &#39;Agritech&#39; to the picklists", "Check again, adding unknown values")
+			"Adds the value listed above to its picklist", "Check again, adding unknown values")
 
 		// The report's offer keeps the mapping and adds the value.
 		resp, body = pm.PostForm("/references/import/"+id+"/check", url.Values{"add_missing": {"1"}})
@@ -664,7 +664,7 @@ func TestImportReportLeadsToTheFix(t *testing.T) {
 			`<code class="cell-value">Kiosk</code> — 12 rows`,
 			`<code class="cell-value">Wearables</code> — 2 rows <span class="muted">(`+strings.Join(rowsOf["Wearables"], ", ")+`)</span>`,
 			`<button type="submit" class="primary" aria-describedby="choice-0-hint">Add the 3 unknown values and import all 60 rows</button>`,
-			"Leaves out none. Adds Product &#39;Voice&#39;, Product &#39;Kiosk&#39; and Product &#39;Wearables&#39; to the picklists",
+			"Leaves out none. Adds the 3 values listed above to their picklists",
 			`<button type="submit" aria-describedby="choice-1-hint">Import the 5 valid rows only — leaves out 55</button>`)
 		for _, v := range []string{"Voice", "Kiosk", "Wearables"} {
 			if n := strings.Count(body, `<code class="cell-value">`+v+`</code>`); n != 1 {

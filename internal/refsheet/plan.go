@@ -231,7 +231,7 @@ type planner struct {
 	// Rows repeating an earlier row exactly: found by a hash of the mapped
 	// cells (mapped), then compared cell by cell.
 	mapped   []int          // the sheet indexes of the mapped columns
-	rowSeed  maphash.Seed   //
+	rowSeed  maphash.Seed   // this import's, so no file can aim at collisions
 	rowsSeen map[uint64]int // hash → the index in sheet.Rows of the first row with those cells
 	rejected map[int][2]int // a rejected row's index → its problems in report.Errors, [from, to)
 	repeats  map[int][]int  // a row's index → the numbers of the rows repeating it

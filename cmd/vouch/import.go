@@ -163,6 +163,9 @@ func importSummary(sheet *refsheet.Sheet, rep *refsheet.Report, dryRun bool) str
 	s := fmt.Sprintf("%s: %s, %s updated, %s unchanged", head, plural(rep.Created, "new reference"),
 		thousands(rep.Updated), thousands(rep.Unchanged))
 	var more []string
+	if rep.Repeated > 0 {
+		more = append(more, plural(rep.Repeated, "repeated row")+" imported once")
+	}
 	if rep.AccountsCreated > 0 {
 		more = append(more, plural(rep.AccountsCreated, "new account"))
 	}

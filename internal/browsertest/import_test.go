@@ -107,46 +107,38 @@ func TestImportFileWithErrors(t *testing.T) {
 		if got := c.Text("#problems-heading"); got != "2 rows have problems" {
 			t.Errorf("problems heading = %q", got)
 		}
+		// By cause: the unknown value once, with its row; the bad email with its row, column and field.
+		if got := words(c.Text(".unknown-value")); got != "Heathcare — 1 row (2) did you mean ‘Healthcare’?" {
+			t.Errorf("the unknown value reads %q", got)
+		}
+		if got := words(c.Text(".problem-group .problem-where")); got != "In column D ‘Vertical’ (the Industry field)." {
+			t.Errorf("the unknown value's column reads %q", got)
+		}
 		problems := testutil.Eval[[][]string](c, `[...document.querySelectorAll(".problem-table tbody tr")].map(tr =>
-			[...tr.querySelectorAll("td")].map(td => td.innerText.trim()))`)
-		if len(problems) != 2 {
-			t.Fatalf("the problems table lists\n%s\nwant 2 problems", showRows(problems))
+			[...tr.querySelectorAll("td")].map(td => td.innerText.replace(/\s+/g, " ").trim()))`)
+		if len(problems) != 1 {
+			t.Fatalf("the problems table lists\n%s\nwant the bad email", showRows(problems))
 		}
-		typo, email := problems[0], problems[1]
-		if len(typo) != 4 || typo[0] != "2" || typo[1] != "Vertical" || typo[2] != "Heathcare" ||
-			!strings.Contains(typo[3], "did you mean 'Healthcare'?") {
-			t.Errorf("first problem = %q, want row 2, Vertical, Heathcare, did you mean 'Healthcare'?", typo)
-		}
-		if len(email) != 4 || email[0] != "3" || email[1] != "E-mail" || email[2] != "not-an-email" ||
+		if email := problems[0]; len(email) != 4 || email[0] != "3" || email[1] != "C ‘E-mail’ (Email)" || email[2] != "not-an-email" ||
 			!strings.Contains(email[3], "not an email address") {
-			t.Errorf("second problem = %q, want row 3, E-mail, not-an-email, not an email address", email)
+			t.Errorf("the email problem = %q, want row 3, C ‘E-mail’ (Email), not-an-email, not an email address", email)
 		}
-		if got := words(c.Text(".problems .notice")); !strings.Contains(got, "1 of these rows fails only because of values Vouch does not know yet: Industry 'Heathcare'") {
-			t.Errorf("the notice about unknown values says %q", got)
+		if !c.Visible(".problem-table") {
+			t.Error("a short report's problems are not shown open")
 		}
 
-		// Importing everything is refused, with the reason next to the button.
-		all := `.import-actions button[type=submit]:not([name])`
-		if got := c.Text(all); got != "Import" {
-			t.Errorf("the first import button reads %q", got)
+		// The choices: adding the typo would import most, but is not primary.
+		choices := testutil.Eval[[]string](c, `[...document.querySelectorAll(".import-choice button")].map(b => b.innerText.trim())`)
+		if want := []string{"Import the 1 valid row only — leaves out 2", "Add the unknown value and import 2 rows — leaves out 1"}; !slices.Equal(choices, want) {
+			t.Errorf("the choices are %q, want %q", choices, want)
 		}
-		if !testutil.Eval[bool](c, fmt.Sprintf(`document.querySelector(%q).disabled`, all)) {
-			t.Errorf("the Import button is enabled although rows have problems")
+		if got := c.Text(".import-choice-primary button"); got != choices[0] || !c.Has(".import-choice-primary button.primary") {
+			t.Errorf("the primary choice is %q", got)
 		}
-		why := testutil.Eval[string](c, fmt.Sprintf(`(b => {
-			const e = document.getElementById(b.getAttribute("aria-describedby"));
-			return e ? e.innerText.trim() : "";
-		})(document.querySelector(%q))`, all))
-		if why != "2 rows have problems — fix the file or import the valid rows only." {
-			t.Errorf("the disabled Import button is explained by %q", why)
+		if got := words(c.Text("#choice-1-hint")); !strings.Contains(got, "Check first: 'Heathcare' — did you mean 'Healthcare'?") {
+			t.Errorf("the choice adding a likely typo says %q", got)
 		}
-		validOnly := `.import-actions button[name="valid_only"]`
-		if got := c.Text(validOnly); got != "Import the valid rows only" {
-			t.Errorf("the second import button reads %q", got)
-		}
-		if got := c.Text("#valid-only-hint"); got != "Imports the 1 row without problems and skips the 2 listed above." {
-			t.Errorf("the valid-only hint = %q", got)
-		}
+		validOnly := `.import-choice-primary button`
 		if n, err := s.DB.CountReferences(context.Background()); err != nil || n != 0 {
 			t.Fatalf("after the dry run the database has %d references (%v), want 0", n, err)
 		}
@@ -166,8 +158,8 @@ func TestImportFileWithErrors(t *testing.T) {
 		if got := words(c.Text(".problems p.small")); !strings.Contains(got, "These rows were skipped.") {
 			t.Errorf("the skipped rows' note says %q", got)
 		}
-		if got := testutil.Eval[int](c, `document.querySelectorAll(".problem-table tbody tr").length`); got != 2 {
-			t.Errorf("the status page lists %d problems, want the 2 skipped", got)
+		if got := testutil.Eval[int](c, `document.querySelectorAll(".problem-group").length`); got != 2 {
+			t.Errorf("the status page lists %d causes of problems, want the 2 of the skipped rows", got)
 		}
 		if n, err := s.DB.CountReferences(context.Background()); err != nil || n != 1 {
 			t.Errorf("after the import the database has %d references (%v), want 1", n, err)
@@ -196,4 +188,99 @@ func showRows(rows [][]string) string {
 		lines = append(lines, "  "+strings.Join(r, " | "))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// The report of a 60-row file whose rows fail over three unknown products
+// leads to the fix: each value once, with its rows; the primary button adds
+// them and imports every row; each choice says what it leaves out; and the
+// report fits about one screen. Its screenshots are kept as test artifacts.
+func TestImportReportLeadsToTheFix(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server, c *testutil.Chrome) {
+		testutil.CreateUser(t, s.DB, "paula@example.com", vouch.RoleProgramManager)
+		var csv strings.Builder
+		csv.WriteString("Company,Full Name,E-mail,Products\n")
+		unknown := slices.Concat(slices.Repeat([]string{"Voice"}, 41), slices.Repeat([]string{"Kiosk"}, 12), []string{"Wearables", "Wearables"})
+		products := slices.Repeat([]string{"Analytics"}, 5)
+		for i := range unknown {
+			products = append(products, unknown[i*17%len(unknown)]) // each once, mixed
+		}
+		for i, p := range products {
+			fmt.Fprintf(&csv, "Account %d,Person %d,person%d@example.com,%s\n", i%9, i, i, p)
+		}
+		file := filepath.Join(t.TempDir(), "products.csv")
+		if err := os.WriteFile(file, []byte(csv.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+
+		c.LoginAs(s, "paula@example.com")
+		c.Desktop()
+		c.Open(s.URL + "/references/import")
+		c.Do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}))
+		c.Submit(`form.upload-form button[type=submit]`)
+		importStep(t, c, "mapping")
+		c.Submit(`form.mapping-form button[type=submit]`)
+		importStep(t, c, "report")
+
+		if got := c.Text("#problems-heading"); got != "55 rows have problems" {
+			t.Errorf("problems heading = %q", got)
+		}
+		if got := words(c.Text(".problem-cause")); got != "3 unknown Product values · 55 rows" {
+			t.Errorf("the unknown values' heading = %q", got)
+		}
+		values := testutil.Eval[[]string](c, `[...document.querySelectorAll(".unknown-value")].map(e => e.innerText.replace(/\s+/g, " ").trim())`)
+		if len(values) != 3 || !strings.HasPrefix(values[0], "Voice — 41 rows (") || !strings.HasPrefix(values[1], "Kiosk — 12 rows (") ||
+			!strings.HasPrefix(values[2], "Wearables — 2 rows (") {
+			t.Errorf("the unknown values read %q, want Voice (41 rows), Kiosk (12), Wearables (2)", values)
+		}
+		main := c.Text("main")
+		for _, v := range []string{"Voice", "Kiosk", "Wearables"} {
+			if n := strings.Count(main, v); n != 1 {
+				t.Errorf("the report shows %s %d times, want once", v, n)
+			}
+		}
+		// A value opens to all its rows.
+		c.Click(".unknown-value details summary")
+		if got := c.Text(".unknown-value .all-rows"); strings.Count(got, ",") != 40 {
+			t.Errorf("Voice opened lists %q, want its 41 rows", got)
+		}
+		c.Click(".unknown-value details summary")
+
+		// The fix is the primary button; each choice says what it leaves out.
+		if got := c.Text("button.primary"); got != "Add the 3 unknown values and import all 60 rows" {
+			t.Errorf("the primary button reads %q", got)
+		}
+		if n := testutil.Eval[int](c, `document.querySelectorAll("main button.primary").length`); n != 1 {
+			t.Errorf("%d primary buttons, want 1", n)
+		}
+		choices := testutil.Eval[[]string](c, `[...document.querySelectorAll(".import-choice")].map(e => e.innerText.replace(/\s+/g, " ").trim())`)
+		if len(choices) != 2 || !strings.Contains(choices[0], "Leaves out none.") ||
+			!strings.HasPrefix(choices[1], "Import the 5 valid rows only — leaves out 55") {
+			t.Errorf("the choices read %q", choices)
+		}
+		if h := testutil.Eval[int](c, `document.documentElement.scrollHeight`); h > 1500 {
+			t.Errorf("the report is %d px high at %d px wide, want at most 1,500", h, testutil.DesktopWidth)
+		}
+		c.Screenshot("import-report-desktop")
+
+		c.Phone()
+		c.Open(c.URL())
+		checkNoHorizontalScroll(t, c, "the import report")
+		if got := c.Text("button.primary"); got != "Add the 3 unknown values and import all 60 rows" {
+			t.Errorf("on a phone the primary button reads %q", got)
+		}
+		c.Screenshot("import-report-phone")
+
+		// The primary choice imports every row.
+		c.Desktop()
+		c.Submit("button.primary")
+		importStep(t, c, "status")
+		c.WaitText(".flash-success", "Done:")
+		if got := c.Text(".flash-success"); got != "Done: 60 new references, 0 updated, 0 unchanged." {
+			t.Errorf("the result says %q", got)
+		}
+		if n, err := s.DB.CountReferences(context.Background()); err != nil || n != 60 {
+			t.Errorf("after the import the database has %d references (%v), want 60", n, err)
+		}
+		noPageErrors(t, c)
+	})
 }

@@ -16,6 +16,10 @@
 // spreadsheet, a required column missing) and are *vouch.Error with a
 // message fit to show. Problems with rows are not errors: they are listed in
 // Report.Errors, one per cell, with the spreadsheet's row number and header.
+// GroupProblems groups them by cause (each unknown picklist value once,
+// with its rows), and Choices lists the ways to go on from a dry run — all
+// rows, adding the unknown values, the valid rows only — with the rows each
+// imports and leaves out, the one importing most first.
 //
 // Rules an import follows:
 //   - A reference is matched by CRM ID, else by email (case-insensitive),
@@ -29,6 +33,9 @@
 //     disallowed move fails the row.
 //   - Everything is written in one transaction (store.DB.Batch): all valid
 //     rows or, when a row is bad and Options.ValidOnly is not set, nothing.
+//   - A row whose every mapped cell repeats an earlier row is imported
+//     once, as that row (Report.Repeats), or has that row's problems.
+//     Rows that name the same person but differ stay problems.
 //   - A reference the file matches exactly is not written at all, so
 //     importing the same file twice leaves no trace in the audit log.
 //

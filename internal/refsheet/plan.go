@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"strings"
@@ -29,12 +30,31 @@ type Report struct {
 	Updated         int        // references whose fields or status changed
 	Unchanged       int        // references the file matches exactly
 	Rejected        int        // rows with at least one problem
+	Repeated        int        // rows that repeat an imported row exactly, imported once as that row
 	AccountsCreated int        // new accounts
 	AccountsUpdated int        // accounts whose fields changed
 	ValuesCreated   []string   // picklist values added, e.g. "Industry 'Agritech'"
 	Ignored         []string   // headers that feed no column
 	Errors          []RowError // every problem, in row order
+	Repeats         []Repeat   // the rows Repeated counts, by the row they repeat
 	Written         bool       // whether the import was carried out: false for a dry run, or when bad rows stopped it
+}
+
+// Repeat is a row and the later rows whose every mapped cell is the same:
+// the person is imported once. (A repeat of a row with problems has the
+// same problems, under its own row number, and is not listed here.)
+type Repeat struct {
+	Row  int   // the row imported
+	Rows []int // the rows that repeat it, in order
+}
+
+// String is the note a person reads: "Rows 12 and 40 repeat row 7 exactly; imported once."
+func (r Repeat) String() string {
+	verb := "repeats"
+	if len(r.Rows) > 1 {
+		verb = "repeat"
+	}
+	return fmt.Sprintf("%s %s row %d exactly; imported once.", ucfirst(rowList(r.Rows, 10)), verb, r.Row)
 }
 
 // RowError is one problem with one cell (or a whole row, when Column is "").
@@ -43,8 +63,29 @@ type RowError struct {
 	Column string // the sheet's own header
 	Value  string // the cell as read
 	Reason string
+	// Letter is the sheet's column, "D" ("" for the whole row, or a column
+	// the sheet lacks); Field is the Vouch field it fills, "Products".
+	Letter string `json:",omitempty"`
+	Field  string `json:",omitempty"`
+	// Cause is Reason in words alike for every row it hits, when Reason
+	// names other rows or records ("the same email as an earlier row");
+	// problems are grouped by it (GroupProblems). Empty: Reason.
+	Cause string `json:",omitempty"`
+	// Picklist and Missing say, for a value missing from a picklist, which
+	// one ("Product") and the value as typed: adding it (Options.AddMissing)
+	// fixes the problem.
+	Picklist string `json:",omitempty"`
+	Missing  string `json:",omitempty"`
 
 	col int // the column's index in the sheet (-1 for the row), to list a row's problems left to right
+}
+
+// CauseText is what the problem is, alike for every row it hits.
+func (e RowError) CauseText() string {
+	if e.Cause != "" {
+		return e.Cause
+	}
+	return e.Reason
 }
 
 // String is the line a person reads: "row 14, column 'Industry': 'Heathcare' — did you mean 'Healthcare'?".
@@ -186,6 +227,14 @@ type planner struct {
 
 	creates []*vouch.Reference
 	updates []refUpdate
+
+	// Rows repeating an earlier row exactly: found by a hash of the mapped
+	// cells (mapped), then compared cell by cell.
+	mapped   []int          // the sheet indexes of the mapped columns
+	rowSeed  maphash.Seed   // this import's, so no file can aim at collisions
+	rowsSeen map[uint64]int // hash → the index in sheet.Rows of the first row with those cells
+	rejected map[int][2]int // a rejected row's index → its problems in report.Errors, [from, to)
+	repeats  map[int][]int  // a row's index → the numbers of the rows repeating it
 }
 
 type activityColumn struct {
@@ -200,15 +249,18 @@ func newPlanner(sheet *Sheet, m Mapping, opts Options, snap *store.Snapshot, tod
 		accountsByCRM: map[string]*accountState{}, accountsByName: map[string][]*accountState{},
 		refsByCRM: map[string]*vouch.Reference{}, refsByEmail: map[string]*vouch.Reference{},
 		refsByName: map[int64]map[string][]*vouch.Reference{},
-		seenCRM:    map[string]int{}, seenEmail: map[string]int{}, seenName: map[string]int{}, claimed: map[int64]int{}}
+		seenCRM:    map[string]int{}, seenEmail: map[string]int{}, seenName: map[string]int{}, claimed: map[int64]int{},
+		rowSeed: maphash.MakeSeed(), rowsSeen: make(map[uint64]int, len(sheet.Rows)), rejected: map[int][2]int{}, repeats: map[int][]int{}}
 	for i, c := range m {
 		switch {
 		case c == "":
+			continue
 		case strings.HasPrefix(c, activityPrefix):
 			p.activities = append(p.activities, activityColumn{i, c[len(activityPrefix):]})
 		default:
 			p.col[c] = i
 		}
+		p.mapped = append(p.mapped, i)
 	}
 	for id, email := range snap.Users {
 		p.users[vouch.NormalizeEmail(email)] = id
@@ -242,8 +294,15 @@ func newPlanner(sheet *Sheet, m Mapping, opts Options, snap *store.Snapshot, tod
 func nameKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
 func (p *planner) run() {
-	for _, row := range p.sheet.Rows {
-		p.planRow(row)
+	for i, row := range p.sheet.Rows {
+		if first, ok := p.repeatOf(i, row); ok {
+			p.planRepeat(first, row)
+			continue
+		}
+		p.planRow(i, row)
+	}
+	for _, i := range slices.Sorted(maps.Keys(p.repeats)) {
+		p.report.Repeats = append(p.report.Repeats, Repeat{Row: p.sheet.Rows[i].Number, Rows: p.repeats[i]})
 	}
 	for _, v := range p.values.added {
 		if p.valueUsed(v.ID) {
@@ -299,7 +358,11 @@ func (c *rowCtx) header(key string) string {
 	return key
 }
 
-func (c *rowCtx) fail(key, value, reason string) {
+func (c *rowCtx) fail(key, value, reason string) { c.failBecause(key, value, reason, "") }
+
+// failBecause records a problem whose reason names other rows or records;
+// cause says it in words alike for every row, to group the problems by.
+func (c *rowCtx) failBecause(key, value, reason, cause string) {
 	if _, ok := c.p.col[key]; !ok && key == "name" {
 		key = colFirstName
 	}
@@ -307,10 +370,34 @@ func (c *rowCtx) fail(key, value, reason string) {
 	if !ok {
 		i = len(c.p.sheet.Headers)
 	}
+	e := RowError{Row: c.row.Number, Column: c.header(key), Value: value, Reason: reason, Cause: cause, col: i}
 	if key == "" {
-		i = -1
+		e.col, e.Column = -1, ""
+	} else {
+		e.Field = fieldName(key)
+		if ok {
+			e.Letter = columnLetter(i)
+		}
 	}
-	c.errs = append(c.errs, RowError{Row: c.row.Number, Column: c.header(key), Value: value, Reason: reason, col: i})
+	c.errs = append(c.errs, e)
+}
+
+// failValue records a picklist value the lookup refused: unknown (a value
+// adding would fix, unless values are added already and it is too long)
+// or retired.
+func (c *rowCtx) failValue(key, value, reason string, kind vouch.TaxonomyKind) {
+	c.fail(key, value, reason)
+	if !c.p.opts.AddMissing {
+		e := &c.errs[len(c.errs)-1]
+		e.Picklist, e.Missing, e.Cause = kindName(kind), value, "not a known "+strings.ToLower(kindName(kind))
+	}
+}
+
+// failAt records a problem with the cell in the sheet's column i.
+func (c *rowCtx) failAt(i int, field, value, reason string) *RowError {
+	c.errs = append(c.errs, RowError{Row: c.row.Number, Column: c.p.sheet.Headers[i], Letter: columnLetter(i), Field: field,
+		Value: value, Reason: reason, col: i})
+	return &c.errs[len(c.errs)-1]
 }
 
 // rowData is a row's cells, parsed. Empty cells are zero values.
@@ -324,7 +411,7 @@ type rowData struct {
 	status                             vouch.Status
 }
 
-func (p *planner) planRow(row Row) {
+func (p *planner) planRow(i int, row Row) {
 	c := &rowCtx{p: p, row: row}
 	d := c.parse()
 	p.checkDuplicates(c, d)
@@ -334,8 +421,53 @@ func (p *planner) planRow(row Row) {
 	if len(c.errs) > 0 {
 		slices.SortStableFunc(c.errs, func(a, b RowError) int { return a.col - b.col })
 		p.report.Rejected++
+		from := len(p.report.Errors)
 		p.report.Errors = append(p.report.Errors, c.errs...)
+		p.rejected[i] = [2]int{from, len(p.report.Errors)}
 	}
+}
+
+// repeatOf finds the earlier row whose every mapped cell (and every cell
+// beyond the last header) is the same as row's, the row at index i.
+func (p *planner) repeatOf(i int, row Row) (int, bool) {
+	var h maphash.Hash
+	h.SetSeed(p.rowSeed)
+	for _, j := range p.mapped {
+		h.WriteString(row.Cells[j])
+		h.WriteByte(0)
+	}
+	for _, x := range row.Extra {
+		h.WriteByte(1)
+		h.WriteString(x)
+	}
+	k := h.Sum64()
+	first, ok := p.rowsSeen[k]
+	if !ok {
+		p.rowsSeen[k] = i
+		return 0, false
+	}
+	prev := p.sheet.Rows[first]
+	for _, j := range p.mapped {
+		if prev.Cells[j] != row.Cells[j] {
+			return 0, false // another row with the same hash: planned as itself
+		}
+	}
+	return first, slices.Equal(prev.Extra, row.Extra)
+}
+
+// planRepeat plans a row that repeats the row at index first exactly: it
+// is imported once, as that row, or has that row's problems.
+func (p *planner) planRepeat(first int, row Row) {
+	if span, bad := p.rejected[first]; bad {
+		for _, e := range p.report.Errors[span[0]:span[1]] {
+			e.Row = row.Number
+			p.report.Errors = append(p.report.Errors, e)
+		}
+		p.report.Rejected++
+		return
+	}
+	p.report.Repeated++
+	p.repeats[first] = append(p.repeats[first], row.Number)
 }
 
 // checkText refuses the mapped cells Vouch could not store or show: invalid
@@ -351,8 +483,11 @@ func (c *rowCtx) checkText() {
 		if problem == "" {
 			return
 		}
-		c.errs = append(c.errs, RowError{Row: c.row.Number, Column: c.p.sheet.Headers[i], Value: vouch.Printable(c.row.Cells[i]), col: i,
-			Reason: fmt.Sprintf("%s in column %s (the %s field); remove it and import again", problem, columnLetter(i), field)})
+		e := c.failAt(i, field, vouch.Printable(c.row.Cells[i]),
+			fmt.Sprintf("%s in column %s (the %s field); remove it and import again", problem, columnLetter(i), field))
+		if strings.HasPrefix(problem, "contains a control character") {
+			e.Cause = "contains a control character; remove it and import again"
+		}
 		if !c.cleaned {
 			// The sheet is planned again by Apply: clean a copy of the row.
 			c.row.Cells, c.cleaned = slices.Clone(c.row.Cells), true
@@ -363,7 +498,7 @@ func (c *rowCtx) checkText() {
 		check(i, key, fieldName(key))
 	}
 	for _, a := range c.p.activities {
-		check(a.index, "", fmt.Sprintf("activity type '%s'", a.name))
+		check(a.index, "", activityField(a.name))
 	}
 }
 
@@ -382,6 +517,9 @@ func fieldName(key string) string {
 	}
 	return key
 }
+
+// activityField is the field of a yes/no column for one activity type.
+func activityField(name string) string { return fmt.Sprintf("activity type '%s'", name) }
 
 // columnLetter is a spreadsheet's name of the column at index i: A, B, …, Z, AA.
 func columnLetter(i int) string {
@@ -414,7 +552,7 @@ func (c *rowCtx) parse() *rowData {
 		}
 		c.errs = append(c.errs, RowError{Row: c.row.Number, col: -1, Reason: fmt.Sprintf(
 			"%s to the right of the last header (%s); put cells that contain the separator in quotes",
-			what, quoteList(c.row.Extra))})
+			what, quoteList(c.row.Extra)), Cause: "cells to the right of the last header; put cells that contain the separator in quotes"})
 	}
 	c.checkText()
 	for key := range p.col {
@@ -445,7 +583,7 @@ func (c *rowCtx) parse() *rowData {
 		if s := c.cell(f.key); s != "" {
 			id, reason := p.values.find(f.kind, s, p.opts.AddMissing)
 			if reason != "" {
-				c.fail(f.key, s, reason)
+				c.failValue(f.key, s, reason, f.kind)
 			}
 			*f.dst = id
 		}
@@ -532,13 +670,16 @@ func (c *rowCtx) parse() *rowData {
 		}
 		yes, reason := parseBool(s)
 		if reason != "" {
-			c.errs = append(c.errs, RowError{Row: c.row.Number, Column: p.sheet.Headers[a.index], Value: s, Reason: reason, col: a.index})
+			c.failAt(a.index, activityField(a.name), s, reason)
 			continue
 		}
 		id, reason := p.values.find(vouch.TaxActivityType, a.name, p.opts.AddMissing)
 		if reason != "" {
-			c.errs = append(c.errs, RowError{Row: c.row.Number, Column: p.sheet.Headers[a.index], Value: s, col: a.index,
-				Reason: fmt.Sprintf("the column is for the activity type '%s', which is %s", a.name, strings.TrimPrefix(reason, "not "))})
+			e := c.failAt(a.index, activityField(a.name), s,
+				fmt.Sprintf("the column is for the activity type '%s', which is %s", a.name, strings.TrimPrefix(reason, "not ")))
+			if !p.opts.AddMissing {
+				e.Picklist, e.Missing, e.Cause = kindName(vouch.TaxActivityType), a.name, "not a known activity type"
+			}
 			continue
 		}
 		if yes {
@@ -560,7 +701,7 @@ func (c *rowCtx) values(key string, kind vouch.TaxonomyKind) []int64 {
 	for _, item := range c.p.items(kind, s) {
 		id, reason := c.p.values.find(kind, item, c.p.opts.AddMissing)
 		if reason != "" {
-			c.fail(key, item, reason)
+			c.failValue(key, item, reason, kind)
 			continue
 		}
 		ids = append(ids, id)
@@ -602,7 +743,7 @@ func (c *rowCtx) agreedActivities() []vouch.AgreedActivity {
 		}
 		id, reason := c.p.values.find(vouch.TaxActivityType, name, c.p.opts.AddMissing)
 		if reason != "" {
-			c.fail("activities", name, reason)
+			c.failValue("activities", name, reason, vouch.TaxActivityType)
 			continue
 		}
 		if !slices.ContainsFunc(out, func(a vouch.AgreedActivity) bool { return a.TypeID == id }) {
@@ -624,14 +765,14 @@ func (p *planner) checkDuplicates(c *rowCtx, d *rowData) {
 	crm, email := d.ref.CRMID, d.ref.Email
 	if crm != "" {
 		if first, ok := p.seenCRM[crm]; ok {
-			c.fail("crm_id", crm, fmt.Sprintf("the same CRM ID as row %d", first))
+			c.failBecause("crm_id", crm, fmt.Sprintf("the same CRM ID as row %d", first), "the same CRM ID as an earlier row")
 		} else {
 			p.seenCRM[crm] = c.row.Number
 		}
 	}
 	if email != "" {
 		if first, ok := p.seenEmail[email]; ok {
-			c.fail("email", c.cell("email"), fmt.Sprintf("the same email as row %d", first))
+			c.failBecause("email", c.cell("email"), fmt.Sprintf("the same email as row %d", first), "the same email as an earlier row")
 		} else {
 			p.seenEmail[email] = c.row.Number
 		}
@@ -639,7 +780,8 @@ func (p *planner) checkDuplicates(c *rowCtx, d *rowData) {
 	if crm == "" && email == "" && d.account != "" && d.ref.Name != "" {
 		k := nameKey(d.accountCRM+"\x00"+d.account) + "\x00" + nameKey(d.ref.Name)
 		if first, ok := p.seenName[k]; ok {
-			c.fail("name", d.ref.Name, fmt.Sprintf("the same account and name as row %d, and neither row has an email or CRM ID to tell them apart", first))
+			c.failBecause("name", d.ref.Name, fmt.Sprintf("the same account and name as row %d, and neither row has an email or CRM ID to tell them apart", first),
+				"the same account and name as an earlier row, and neither row has an email or CRM ID to tell them apart")
 		} else {
 			p.seenName[k] = c.row.Number
 		}
@@ -755,7 +897,8 @@ func (p *planner) accountChanges(c *rowCtx, st *accountState, d *rowData) []acco
 	add := func(key, same string, stored bool, apply func(a *vouch.Account)) {
 		shown := c.cell(key)
 		if prev, ok := st.setBy[key]; ok && prev.value != same {
-			c.fail(key, shown, fmt.Sprintf("row %d gives %s the %s '%s'", prev.row, a.Name, strings.ToLower(c.header(key)), prev.shown))
+			c.failBecause(key, shown, fmt.Sprintf("row %d gives %s the %s '%s'", prev.row, a.Name, strings.ToLower(c.header(key)), prev.shown),
+				fmt.Sprintf("an earlier row gives the account another %s", strings.ToLower(c.header(key))))
 			return
 		}
 		if stored && st.orig != nil {
@@ -826,10 +969,12 @@ func (p *planner) matchReference(c *rowCtx, d *rowData, st *accountState) *vouch
 		if e := p.refsByEmail[email]; e != nil && e != r {
 			switch {
 			case r != nil:
-				c.fail("email", c.cell("email"), fmt.Sprintf("already the email of another reference in Vouch, %s", p.describe(e)))
+				c.failBecause("email", c.cell("email"), fmt.Sprintf("already the email of another reference in Vouch, %s", p.describe(e)),
+					"already the email of another reference in Vouch")
 				return nil
 			case crm != "" && e.CRMID != "":
-				c.fail("email", c.cell("email"), fmt.Sprintf("already the email of %s, whose CRM ID is '%s', not '%s'", p.describe(e), e.CRMID, crm))
+				c.failBecause("email", c.cell("email"), fmt.Sprintf("already the email of %s, whose CRM ID is '%s', not '%s'", p.describe(e), e.CRMID, crm),
+					"already the email of a reference in Vouch with another CRM ID")
 				return nil
 			}
 			r = e
@@ -838,7 +983,8 @@ func (p *planner) matchReference(c *rowCtx, d *rowData, st *accountState) *vouch
 	if r == nil && crm == "" && email == "" && st.orig != nil {
 		same := p.refsByName[st.orig.ID][nameKey(d.ref.Name)]
 		if len(same) > 1 {
-			c.fail("name", d.ref.Name, fmt.Sprintf("%d references at %s have this name; add an email or CRM ID column to tell them apart", len(same), st.orig.Name))
+			c.failBecause("name", d.ref.Name, fmt.Sprintf("%d references at %s have this name; add an email or CRM ID column to tell them apart", len(same), st.orig.Name),
+				"several references at the account have this name; add an email or CRM ID column to tell them apart")
 			return nil
 		}
 		if len(same) == 1 {
@@ -847,7 +993,7 @@ func (p *planner) matchReference(c *rowCtx, d *rowData, st *accountState) *vouch
 	}
 	if r != nil {
 		if first, ok := p.claimed[r.ID]; ok {
-			c.fail("", "", fmt.Sprintf("matches the same reference as row %d (%s)", first, p.describe(r)))
+			c.failBecause("", "", fmt.Sprintf("matches the same reference as row %d (%s)", first, p.describe(r)), "matches the same reference as an earlier row")
 			return nil
 		}
 	}

@@ -782,40 +782,21 @@ func (h *Handler) checkImport(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/references/import/"+up.ID+"/report", http.StatusSeeOther)
 }
 
-// problemRow is one problem as the report's table shows it.
-type problemRow struct {
-	Row    int
-	Column string
-	Value  string
-	Reason string
-}
-
-func problemRows(errs []refsheet.RowError) (rows []problemRow, more int) {
-	for i, e := range errs {
-		if i == importShownProblems {
-			return rows, len(errs) - i
-		}
-		rows = append(rows, problemRow{Row: e.Row, Column: e.Column, Value: shorten(e.Value, 80), Reason: e.Reason})
-	}
-	return rows, 0
-}
-
 // mappedPair is a header and the column it feeds, for the report's summary.
 type mappedPair struct{ Header, Column string }
 
 // importReportPage is what import_report.html shows: the check step's dry
 // run, or (with Job) the import's progress and outcome.
 type importReportPage struct {
-	Upload       *importUpload
-	Report       *refsheet.Report
-	Valid        int // rows without problems
-	Problems     []problemRow
-	MoreProblems int
-	AddMissing   bool
-	Mapped       []mappedPair
-	// With unknown values added, how many fewer rows would fail, and what would be added.
-	FixedByAdding int
-	WouldAdd      []string
+	Upload      *importUpload
+	Report      *refsheet.Report
+	Valid       int            // rows without problems
+	Groups      []problemGroup // the problems, by cause
+	Repeats     []string       // notes on rows that repeat others exactly
+	MoreRepeats int
+	Choices     []importChoice // the ways to import, the one importing most rows first
+	AddMissing  bool
+	Mapped      []mappedPair
 
 	Job      *jobState // nil on the check step
 	CanRetry bool      // the file is still here: nothing was written
@@ -837,7 +818,7 @@ func (h *Handler) importReport(w http.ResponseWriter, r *http.Request) {
 	if sheet == nil {
 		return
 	}
-	rep, err := refsheet.Plan(r.Context(), h.db, sheet, m, refsheet.Options{AddMissing: addMissing})
+	rep, choices, err := refsheet.Choices(r.Context(), h.db, sheet, m, refsheet.Options{AddMissing: addMissing})
 	if err != nil {
 		if isFormError(err) {
 			h.renderMapping(w, r, http.StatusBadRequest, &page{Error: vouch.ErrorMessage(err)}, up, sheet, m, addMissing)
@@ -846,20 +827,26 @@ func (h *Handler) importReport(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	d := &importReportPage{Upload: up, Report: rep, Valid: rep.Rows - rep.Rejected, AddMissing: addMissing}
-	d.Problems, d.MoreProblems = problemRows(rep.Errors)
+	d := &importReportPage{Upload: up, AddMissing: addMissing}
+	d.show(rep, choices)
 	for i, c := range m {
 		if c != "" {
 			d.Mapped = append(d.Mapped, mappedPair{sheet.Headers[i], columnLabel(c)})
 		}
 	}
-	if rep.Rejected > 0 && !addMissing {
-		// Would adding the unknown picklist values help? Ask the same dry run.
-		if alt, err := refsheet.Plan(r.Context(), h.db, sheet, m, refsheet.Options{AddMissing: true}); err == nil && alt.Rejected < rep.Rejected {
-			d.FixedByAdding, d.WouldAdd = rep.Rejected-alt.Rejected, alt.ValuesCreated
-		}
-	}
 	h.render(w, r, http.StatusOK, "import_report", &page{Title: "Check " + up.Name, Nav: "references", Data: d})
+}
+
+// show fills the page from a report and the choices it leaves.
+func (d *importReportPage) show(rep *refsheet.Report, choices []refsheet.Choice) {
+	d.Report, d.Valid = rep, rep.Rows-rep.Rejected
+	d.Groups = problemGroups(rep.Errors, importShownProblems)
+	d.Repeats, d.MoreRepeats = repeatNotes(rep)
+	listed := 0
+	for _, g := range d.Groups {
+		listed += len(g.Values) + g.MoreValues
+	}
+	d.Choices = importChoices(choices, rep, listed)
 }
 
 // importProblems serves GET /references/import/{id}/problems.csv: every problem of the import as a CSV, to fix the file by.
@@ -933,7 +920,9 @@ func (h *Handler) applyImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := userFrom(r.Context())
-	validOnly := r.PostFormValue("valid_only") != ""
+	// The report's choices say whether to add unknown values (as the
+	// upload may have asked already) and whether to import the valid rows only.
+	validOnly, addMissing := r.PostFormValue("valid_only") != "", r.PostFormValue("add_missing") != ""
 	im := h.imports
 	// Under the lock, so that two clicks start one import.
 	im.mu.Lock()
@@ -952,7 +941,7 @@ func (h *Handler) applyImport(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/references/import/"+up.ID+"/mapping", http.StatusSeeOther)
 		return
 	}
-	path, m, opts := up.path, slices.Clone(up.Mapping), refsheet.Options{AddMissing: up.AddMissing, ValidOnly: validOnly}
+	path, m, opts := up.path, slices.Clone(up.Mapping), refsheet.Options{AddMissing: up.AddMissing || addMissing, ValidOnly: validOnly}
 	// The job runs as the person who started it.
 	ctx := vouch.WithActor(r.Context(), vouch.UserActor(u))
 	_, err = h.jobs.Start(ctx, u.ID, vouch.JobImport, up.ID, up.Name, func(ctx context.Context, p *jobs.Progress) (any, error) {
@@ -1034,8 +1023,19 @@ func (h *Handler) importStatus(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Refresh", strconv.Itoa(d.Refresh))
 	}
 	if rep := st.Report; rep != nil {
-		d.Valid = rep.Rows - rep.Rejected
-		d.Problems, d.MoreProblems = problemRows(rep.Errors)
+		var choices []refsheet.Choice
+		if !rep.Written && canRetry {
+			// Bad rows stopped the import: offer the ways on, checked afresh.
+			sheet, m, addMissing := h.sheetFor(w, r, up)
+			if sheet == nil {
+				return
+			}
+			if _, choices, err = refsheet.Choices(r.Context(), h.db, sheet, m, refsheet.Options{AddMissing: addMissing}); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
+		d.show(rep, choices)
 	}
 	title := "Importing " + up.Name
 	if !st.Running {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -166,19 +167,22 @@ func TestImportReportListsBadRowsAndWritesNothing(t *testing.T) {
 		mustContain(t, "report", body, "Check before importing",
 			`<span class="count-n">2</span> new references`, `<span class="count-n">2</span> rows with problems`,
 			"2 rows have problems",
-			// row, column, value, reason
-			`<td data-label="Row" class="num">3</td>`, `<td data-label="Column">Vertical</td>`,
-			`<code class="cell-value">Heathcare</code>`, "did you mean &#39;Healthcare&#39;?",
-			`<td data-label="Row" class="num">4</td>`, `<td data-label="Column">E-mail Address</td>`,
+			// By cause: the unknown value once, with its rows, column and field.
+			"1 unknown Industry value", "In column D ‘Vertical’ (the Industry field).",
+			`<code class="cell-value">Heathcare</code> — 1 row <span class="muted">(3)</span>`, "did you mean ‘Healthcare’?",
+			// A short report lists each other problem open: row, column, value, reason.
+			"Email: not an email address like name@example.com", `<details open>`,
+			`<td data-label="Row" class="num">4</td>`, `<td data-label="Column">C ‘E-mail Address’ <span class="muted small">(Email)</span></td>`,
 			`<code class="cell-value">tom@cedar</code>`, "not an email address",
-			// Import is disabled, and says why; the valid rows can be imported.
-			`<button type="submit" disabled aria-describedby="import-all-why">Import</button>`,
-			"2 rows have problems — fix the file or import the valid rows only.",
-			`name="valid_only" value="1" class="primary"`, "Import the valid rows only",
+			// Each choice says what it leaves out; adding a likely typo is not the primary one.
+			`<button type="submit" class="primary" aria-describedby="choice-0-hint">Import the 2 valid rows only — leaves out 2</button>`,
+			`<button type="submit" aria-describedby="choice-1-hint">Add the unknown value and import 3 rows — leaves out 1</button>`,
+			"Check first:</strong> &#39;Heathcare&#39; — did you mean &#39;Healthcare&#39;? If it is a typo, fix the file instead.",
 			"Ignored headers:", "Internal notes",
-			// A typo could be a new value: the report says what adding it would do.
-			"1 of these rows fails only because of values Vouch does not know yet: Industry &#39;Heathcare&#39;",
 		)
+		if strings.Contains(body, "disabled") {
+			t.Error("the report shows a disabled button: every choice it shows can be taken")
+		}
 		if n := referenceCount(t, s); n != before {
 			t.Fatalf("the check wrote references: %d → %d", before, n)
 		}
@@ -193,7 +197,7 @@ func TestImportReportListsBadRowsAndWritesNothing(t *testing.T) {
 		resp, _ = pm.PostForm("/references/import/"+id+"/apply", url.Values{})
 		importID(t, resp, "status")
 		body = waitForImport(t, pm, id)
-		mustContain(t, "refused import", body, "Nothing was written", "Heathcare", "tom@cedar", "Import the valid rows only")
+		mustContain(t, "refused import", body, "Nothing was written", "Heathcare", "tom@cedar", "Import the 2 valid rows only — leaves out 2")
 		if n := referenceCount(t, s); n != before {
 			t.Fatalf("an import with bad rows wrote references: %d → %d", before, n)
 		}
@@ -254,14 +258,16 @@ func TestImportAddsUnknownValuesWhenAsked(t *testing.T) {
 		id := importID(t, resp, "mapping")
 		resp, body = pm.PostForm("/references/import/"+id+"/check", selectedColumns(t, body))
 		importID(t, resp, "report")
-		mustContain(t, "report", body, "not a known industry", "1 of these rows fails only because of values Vouch does not know yet",
-			"Industry &#39;Agritech&#39;", "Check again, adding unknown values")
+		mustContain(t, "report", body, "1 unknown Industry value", `<code class="cell-value">Agritech</code> — 1 row`,
+			`<button type="submit" class="primary" aria-describedby="choice-0-hint">Add the unknown value and import the row</button>`,
+			"Adds the value listed above to its picklist", "Check again, adding unknown values")
 
 		// The report's offer keeps the mapping and adds the value.
 		resp, body = pm.PostForm("/references/import/"+id+"/check", url.Values{"add_missing": {"1"}})
 		importID(t, resp, "report")
 		mustContain(t, "report with values added", body, `<span class="count-n">1</span> picklist value to add`,
-			"To be added to picklists:", "Industry &#39;Agritech&#39;", `<button type="submit" class="primary" aria-describedby="import-hint">Import</button>`)
+			"To be added to picklists:", "Industry &#39;Agritech&#39;",
+			`<button type="submit" class="primary" aria-describedby="choice-0-hint">Add the new value and import the row</button>`)
 		pm.PostForm("/references/import/"+id+"/apply", url.Values{})
 		body = waitForImport(t, pm, id)
 		mustContain(t, "import", body, "Done: 1 new reference,", "Added to picklists:")
@@ -295,7 +301,7 @@ func TestImportCleanCSVAndXLSX(t *testing.T) {
 		resp, body = pm.PostForm("/references/import/"+id+"/check", selectedColumns(t, body))
 		importID(t, resp, "report")
 		mustContain(t, "clean report", body, `<span class="count-n">1</span> new reference`, `<span class="count-n">0</span> rows with problems`,
-			`<button type="submit" class="primary" aria-describedby="import-hint">Import</button>`)
+			`<button type="submit" class="primary" aria-describedby="choice-0-hint">Import the row</button>`, "Leaves out none.")
 		if strings.Contains(body, "disabled") {
 			t.Error("a clean file's Import button is disabled")
 		}
@@ -591,7 +597,7 @@ func TestImportReportsControlCharacters(t *testing.T) {
 		before := referenceCount(t, s)
 		resp, body = pm.PostForm("/references/import/"+id+"/check", selectedColumns(t, body))
 		importID(t, resp, "report")
-		mustContain(t, "report", body, `<td data-label="Row" class="num">3</td>`, `<td data-label="Column">Name</td>`,
+		mustContain(t, "report", body, `<td data-label="Row" class="num">3</td>`, `<td data-label="Column">C ‘Name’</td>`,
 			`<code class="cell-value">Grace\x00O&#39;Neill</code>`,
 			"contains a control character (U&#43;0000) in column C (the Name field); remove it and import again")
 		resp, _ = pm.PostForm("/references/import/"+id+"/apply", url.Values{"valid_only": {"1"}})
@@ -600,6 +606,133 @@ func TestImportReportsControlCharacters(t *testing.T) {
 		mustContain(t, "valid rows imported", body, "Done: 1 new reference", "Grace")
 		if n := referenceCount(t, s); n != before+1 {
 			t.Fatalf("%d references after importing the valid rows, want %d", n, before+1)
+		}
+	})
+}
+
+// unknownProductsCSV is 60 rows, 55 of them with one of three products
+// Vouch does not know: Voice (41 rows), Kiosk (12) and Wearables (2).
+func unknownProductsCSV() string {
+	var b strings.Builder
+	b.WriteString("Account,Name,Email,Products\n")
+	unknown := slices.Concat(slices.Repeat([]string{"Voice"}, 41), slices.Repeat([]string{"Kiosk"}, 12), []string{"Wearables", "Wearables"})
+	products := slices.Repeat([]string{"Analytics"}, 5)
+	for i := range unknown {
+		products = append(products, unknown[i*17%len(unknown)]) // 17 and 55 are coprime: each once, mixed
+	}
+	for i, p := range products {
+		fmt.Fprintf(&b, "Account %d,Person %d,person%d@example.com,%s\n", i%9, i, i, p)
+	}
+	return b.String()
+}
+
+// The report of a file whose rows fail over three unknown products lists
+// each value once with its rows, and its primary choice adds them and
+// imports every row; each choice imports the rows it says.
+func TestImportReportLeadsToTheFix(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
+		pm := testutil.Login(t, s, "pam@example.com")
+		file := []byte(unknownProductsCSV())
+		counts := map[string]int{}
+		for _, p := range strings.Split(string(file), "\n")[1:] {
+			if f := strings.Split(p, ","); len(f) == 4 {
+				counts[f[3]]++
+			}
+		}
+		if counts["Voice"] != 41 || counts["Kiosk"] != 12 || counts["Wearables"] != 2 {
+			t.Fatalf("the file's products: %v", counts)
+		}
+		rowsOf := map[string][]string{}
+		for i, p := range strings.Split(string(file), "\n")[1:] {
+			if f := strings.Split(p, ","); len(f) == 4 {
+				rowsOf[f[3]] = append(rowsOf[f[3]], strconv.Itoa(i+2))
+			}
+		}
+		check := func() (string, string) {
+			t.Helper()
+			pm.Get("/references/import")
+			resp, body := uploadFile(t, pm, "products.csv", file, nil)
+			id := importID(t, resp, "mapping")
+			resp, body = pm.PostForm("/references/import/"+id+"/check", selectedColumns(t, body))
+			importID(t, resp, "report")
+			return id, body
+		}
+		id, body := check()
+		mustContain(t, "report", body, "55 rows have problems", "3 unknown Product values", "In column D ‘Products’.",
+			`<code class="cell-value">Voice</code> — 41 rows <span class="muted">(`+strings.Join(rowsOf["Voice"][:6], ", ")+` …)</span>`,
+			`<code class="cell-value">Kiosk</code> — 12 rows`,
+			`<code class="cell-value">Wearables</code> — 2 rows <span class="muted">(`+strings.Join(rowsOf["Wearables"], ", ")+`)</span>`,
+			`<button type="submit" class="primary" aria-describedby="choice-0-hint">Add the 3 unknown values and import all 60 rows</button>`,
+			"Leaves out none. Adds the 3 values listed above to their picklists",
+			`<button type="submit" aria-describedby="choice-1-hint">Import the 5 valid rows only — leaves out 55</button>`)
+		for _, v := range []string{"Voice", "Kiosk", "Wearables"} {
+			if n := strings.Count(body, `<code class="cell-value">`+v+`</code>`); n != 1 {
+				t.Errorf("the report shows %s %d times, want once", v, n)
+			}
+		}
+		if strings.Contains(body, "not a known product") {
+			t.Error("the report repeats the reason per row")
+		}
+		// Opened, a value lists all its rows.
+		if !strings.Contains(body, `<p class="small all-rows">Rows `+strings.Join(rowsOf["Voice"], ", ")+`</p>`) {
+			t.Error("the rows of Voice are not listed in full")
+		}
+
+		// The valid rows only: 5 references.
+		resp, _ := pm.PostForm("/references/import/"+id+"/apply", url.Values{"valid_only": {"1"}})
+		importID(t, resp, "status")
+		body = waitForImport(t, pm, id)
+		mustContain(t, "valid rows", body, "Done: 5 new references, 0 updated, 0 unchanged; 55 rows with problems skipped.")
+		if n := referenceCount(t, s); n != 5 {
+			t.Fatalf("%d references after importing the valid rows, want 5", n)
+		}
+
+		// The same file again: adding the values imports the 55 others.
+		id, body = check()
+		mustContain(t, "second report", body, `<span class="count-n">5</span> unchanged`,
+			`class="primary" aria-describedby="choice-0-hint">Add the 3 unknown values and import all 60 rows</button>`)
+		resp, _ = pm.PostForm("/references/import/"+id+"/apply", url.Values{"add_missing": {"1"}})
+		importID(t, resp, "status")
+		body = waitForImport(t, pm, id)
+		mustContain(t, "values added", body, "Done: 55 new references, 0 updated, 5 unchanged.", "Added to picklists:")
+		if n := referenceCount(t, s); n != 60 {
+			t.Fatalf("%d references after adding the values, want 60", n)
+		}
+		for _, v := range []string{"Voice", "Kiosk", "Wearables"} {
+			valueID(t, s.DB, vouch.TaxProduct, v)
+		}
+	})
+}
+
+// A row repeating another exactly is imported once, with a note; a row
+// sharing another's email but differing stays a problem naming both rows.
+func TestImportRepeatedRowsAreImportedOnce(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
+		pm := testutil.Login(t, s, "pam@example.com")
+		file := "Account,Name,Email,Title,Notes\n" +
+			"Acme,Maya Okafor,maya@acme.example,CTO,\n" + // row 2
+			"Acme,Tom Becker,tom@acme.example,CFO,\n" + // row 3
+			"Acme,Maya Okafor,maya@acme.example,CTO,called twice\n" + // row 4: repeats row 2 (notes are not imported)
+			"Acme,Tom Becker,tom@acme.example,Chief Financial Officer,\n" + // row 5: Tom's email, another title
+			"Acme,Maya Okafor,maya@acme.example,CTO,\n" // row 6: repeats row 2
+		pm.Get("/references/import")
+		resp, body := uploadFile(t, pm, "people.csv", []byte(file), nil)
+		id := importID(t, resp, "mapping")
+		resp, body = pm.PostForm("/references/import/"+id+"/check", selectedColumns(t, body))
+		importID(t, resp, "report")
+		mustContain(t, "report", body, "Rows 4 and 6 repeat row 2 exactly; imported once.", "1 row has problems",
+			"Email: the same email as an earlier row", `<td data-label="Row" class="num">5</td>`, "the same email as row 3",
+			`<span class="count-n">2</span> new references`,
+			`class="primary" aria-describedby="choice-0-hint">Import the 4 valid rows only — leaves out 1</button>`)
+		resp, _ = pm.PostForm("/references/import/"+id+"/apply", url.Values{"valid_only": {"1"}})
+		importID(t, resp, "status")
+		body = waitForImport(t, pm, id)
+		mustContain(t, "import", body, "Done: 2 new references, 0 updated, 0 unchanged; 2 repeated rows imported once; 1 row with problems skipped.",
+			"Rows 4 and 6 repeat row 2 exactly; imported once.")
+		if n := referenceCount(t, s); n != 2 {
+			t.Errorf("%d references, want Maya and Tom once each", n)
 		}
 	})
 }

@@ -551,6 +551,7 @@ type matchList struct {
 	Items      []matchItem `json:"items"`
 	NextCursor string      `json:"next_cursor"`
 	Total      int         `json:"total"`
+	Eligible   int         `json:"eligible"` // the same as Total, for older clients
 	MeetAll    int         `json:"meet_all"`
 	Summary    string      `json:"summary"`
 	Ineligible int         `json:"ineligible"`
@@ -579,7 +580,7 @@ func (h *Handler) requestMatches(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := matchList{Items: make([]matchItem, len(res.Items)), NextCursor: nextCursor(offset, len(res.Items), res.Eligible),
-		Total: res.Eligible, MeetAll: res.MeetAll, Summary: res.Summary(), Ineligible: res.Ineligible}
+		Total: res.Eligible, Eligible: res.Eligible, MeetAll: res.MeetAll, Summary: res.Summary(), Ineligible: res.Ineligible}
 	for i, m := range res.Items {
 		out.Items[i] = matchItem{ReferenceID: m.Reference.ID, Reference: m.Reference.Name, Title: m.Reference.Title,
 			AccountID: m.Account.ID, Account: m.Account.Name, Score: m.Score, Reasons: nonNil(m.Reasons),

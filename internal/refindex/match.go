@@ -100,9 +100,10 @@ const (
 	askedVeryRecentlyPoints = -15 // … costs this
 	askedRecentlyDays       = 90
 	askedRecentlyPoints     = -5
-	perActivityPoints       = -5 // each activity in the last 90 days or booked ahead
-	underUsedPoints         = 5  // none in the last 90 days and none booked
-	stalePoints             = -5 // not verified in the last 12 months
+	perActivityPoints       = -5              // each activity in the last 90 days or booked ahead
+	underUsedPoints         = 5               // none in the last 90 days and none booked
+	stalePoints             = -5              // not verified in the last 12 months
+	maxAdjustment           = underUsedPoints // the most the adjustments together add
 )
 
 // critPoints is the points of every set of met criteria.
@@ -141,13 +142,8 @@ type cand struct {
 type matchPart struct {
 	counts   [1 << numCriteria]int32 // references by the set of criteria they meet
 	eligible int
-	cands    *[]cand
 	top      rankHeap
 }
-
-// candPool recycles the candidate lists: at 100,000 references a match
-// notes tens of thousands of candidates.
-var candPool = sync.Pool{New: func() any { return new([]cand) }}
 
 // Match ranks the references that could fulfil a request and returns one
 // page of them. Hard rules decide who is a candidate at all: active (a rest
@@ -186,14 +182,8 @@ func (ix *Index) Match(q MatchQuery) MatchResult {
 	}
 	parts := make([]*matchPart, nparts)
 	for p := range parts {
-		parts[p] = &matchPart{cands: candPool.Get().(*[]cand), top: rankHeap{ix: ix}}
+		parts[p] = &matchPart{top: rankHeap{ix: ix}}
 	}
-	defer func() {
-		for _, part := range parts {
-			*part.cands = (*part.cands)[:0]
-			candPool.Put(part.cands)
-		}
-	}()
 	// Parts are ranges of whole bitset words.
 	words := (len(ix.slots) + 63) / 64
 	inParts := func(run func(p int, part *matchPart, from, to int)) {
@@ -208,10 +198,7 @@ func (ix *Index) Match(q MatchQuery) MatchResult {
 		}
 		wg.Wait()
 	}
-	inParts(func(_ int, part *matchPart, from, to int) {
-		ix.matchRange(m, part, from, to)
-		ix.rank(m, part, keep)
-	})
+	inParts(func(_ int, part *matchPart, from, to int) { ix.matchRange(m, part, from, to, keep) })
 
 	var counts [1 << numCriteria]int32
 	res := MatchResult{Criteria: bits.OnesCount16(m.asked)}
@@ -263,16 +250,14 @@ func (ix *Index) matchOf(m *matcher, c cand) Match {
 	return Match{Hit: ix.hit(ix.slots[c.slot], m.day, score), Score: score, Reasons: reasons, Criteria: criteria, Fatigue: fatigue}
 }
 
-// rank scores a part's candidates and keeps the best keep (-1: all).
-func (ix *Index) rank(m *matcher, part *matchPart, keep int) {
-	for _, c := range *part.cands {
-		r := ranked{cand: c, score: critPoints[c.mask] + m.days.adj[c.slot], load: m.days.load[c.slot]}
-		if top := part.top.items; keep > 0 && len(top) == keep &&
-			(r.score < top[0].score || r.score == top[0].score && r.load > top[0].load) {
-			continue // worse than the worst kept
-		}
-		part.top.offer(r, keep)
+// rank scores a candidate and keeps it when it is among the best keep (-1: all).
+func (ix *Index) rank(m *matcher, part *matchPart, c cand, keep int) {
+	r := ranked{cand: c, score: critPoints[c.mask] + m.days.adj[c.slot], load: m.days.load[c.slot]}
+	if top := part.top.items; keep > 0 && len(top) == keep &&
+		(r.score < top[0].score || r.score == top[0].score && r.load > top[0].load) {
+		return // worse than the worst kept
 	}
+	part.top.offer(r, keep)
 }
 
 // meeting counts the candidates that meet every criterion in need.
@@ -329,7 +314,8 @@ func (ix *Index) Ineligible(q MatchQuery) IneligibleResult {
 			continue
 		}
 		res.Total++
-		top.offer(ranked{cand: cand{slot: s, mask: m.meets(s)}, score: critPoints[m.meets(s)]}, keep)
+		mask := m.meets(s)
+		top.offer(ranked{cand: cand{slot: s, mask: mask}, score: critPoints[mask]}, keep)
 	}
 	best := top.items
 	slices.SortFunc(best, ix.order)
@@ -497,11 +483,12 @@ func (ix *Index) newMatcher(q MatchQuery, today vouch.Date) *matcher {
 	return m
 }
 
-// matchRange applies the hard rules to the slots of bitset words [from, to)
-// and notes each candidate with the criteria it meets. The rules kept as
+// matchRange applies the hard rules to the slots of bitset words [from, to),
+// counts each candidate by the criteria it meets and ranks it, keeping the
+// part's best keep. The rules kept as
 // bitsets (active that day, agreed to the type, not excluded) and the
 // criteria are read 64 slots at a time.
-func (ix *Index) matchRange(m *matcher, p *matchPart, from, to int) {
+func (ix *Index) matchRange(m *matcher, p *matchPart, from, to, keep int) {
 	c := &ix.cols
 	dc := m.days
 	var asked []int
@@ -545,7 +532,12 @@ func (ix *Index) matchRange(m *matcher, p *matchPart, from, to int) {
 			}
 			p.counts[mask]++
 			p.eligible++
-			*p.cands = append(*p.cands, cand{slot: slot, mask: mask})
+			// Most candidates of a request with criteria lose on their
+			// criteria alone: no adjustment adds more than maxAdjustment.
+			if top := p.top.items; keep > 0 && len(top) == keep && critPoints[mask]+maxAdjustment < top[0].score {
+				continue
+			}
+			ix.rank(m, p, cand{slot: slot, mask: mask}, keep)
 		}
 	}
 }

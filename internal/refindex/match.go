@@ -315,7 +315,11 @@ func (ix *Index) Ineligible(q MatchQuery) IneligibleResult {
 		}
 		res.Total++
 		mask := m.meets(s)
-		top.offer(ranked{cand: cand{slot: s, mask: mask}, score: critPoints[mask]}, keep)
+		score := critPoints[mask]
+		if keep > 0 && len(top.items) == keep && score < top.items[0].score {
+			continue // worse than the worst kept
+		}
+		top.offer(ranked{cand: cand{slot: s, mask: mask}, score: score}, keep)
 	}
 	best := top.items
 	slices.SortFunc(best, ix.order)

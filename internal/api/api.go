@@ -104,6 +104,7 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/requests/{id}/assign", h.auth(vouch.PermManageProgram, h.assignRequest)},
 		{"POST /api/v1/requests/{id}/messages", h.auth(vouch.PermRequestReference, h.postRequestMessage)},
 		{"GET /api/v1/requests/{id}/matches", h.auth(vouch.PermRequestReference, h.requestMatches)},
+		{"GET /api/v1/requests/{id}/ineligible", h.auth(vouch.PermRequestReference, h.requestIneligible)},
 		{"POST /api/v1/requests/{id}/asks", h.auth(vouch.PermRequestReference, h.createAsk)},
 
 		{"POST /api/v1/asks/{id}/approve", h.auth(vouch.PermRequestReference, h.approveAsk)},
@@ -207,6 +208,8 @@ type errorBody struct {
 		Code    string            `json:"code"`
 		Message string            `json:"message"`
 		Fields  map[string]string `json:"fields,omitempty"`
+		// Warnings are what an unconfirmed ask must be confirmed despite.
+		Warnings []string `json:"warnings,omitempty"`
 	} `json:"error"`
 }
 
@@ -219,6 +222,10 @@ func writeError(w http.ResponseWriter, err error) {
 	body.Error.Code = vouch.ErrorCode(err)
 	body.Error.Message = vouch.ErrorMessage(err)
 	body.Error.Fields = vouch.ErrorFields(err)
+	var unconfirmed *vouch.UnconfirmedAsk
+	if errors.As(err, &unconfirmed) {
+		body.Error.Warnings = unconfirmed.Warnings
+	}
 	writeJSON(w, statusOf[body.Error.Code], body)
 }
 

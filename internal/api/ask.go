@@ -152,10 +152,14 @@ func (h *Handler) visibleAsk(r *http.Request, ownerToo bool) (*vouch.Ask, error)
 	return nil, vouch.Errorf(vouch.ENOTFOUND, "Ask %d not found.", id)
 }
 
-// createAsk serves POST /api/v1/requests/{id}/asks: pick a reference from
-// the request's matches. The advocate is mailed a signed link, or the
-// account owner is asked to approve first when the activity type says so.
-// The program team picks; the requester too when the request is self-serve.
+// createAsk serves POST /api/v1/requests/{id}/asks: pick a reference for
+// the request — one of its matches or one found elsewhere. A reference that
+// fails a hard rule is refused (409, in words); one that misses a criterion
+// or was asked or used a lot lately is asked only with "confirm": true, else
+// the answer is 409 with the warnings and nothing is asked. The advocate is
+// mailed a signed link, or the account owner is asked to approve first when
+// the activity type says so. The program team picks; the requester too when
+// the request is self-serve.
 func (h *Handler) createAsk(w http.ResponseWriter, r *http.Request) {
 	v, err := h.visibleRequest(r)
 	if err != nil {
@@ -165,18 +169,19 @@ func (h *Handler) createAsk(w http.ResponseWriter, r *http.Request) {
 	req := v.Request
 	var body struct {
 		ReferenceID int64 `json:"reference_id"`
+		Confirm     bool  `json:"confirm"`
 	}
 	if err := decode(r, &body); err != nil {
 		writeError(w, err)
 		return
 	}
 	if body.ReferenceID <= 0 {
-		writeError(w, &vouch.Error{Code: vouch.EINVALID, Message: "reference_id is required: the id of a reference among the request's matches.",
+		writeError(w, &vouch.Error{Code: vouch.EINVALID, Message: "reference_id is required: the id of the reference to ask.",
 			Fields: map[string]string{"reference_id": "is required"}})
 		return
 	}
 	ctx := r.Context()
-	a, err := h.ful.Ask(ctx, userFrom(ctx), req.ID, body.ReferenceID)
+	a, err := h.ful.Ask(ctx, userFrom(ctx), req.ID, body.ReferenceID, body.Confirm)
 	if err != nil {
 		h.fail(w, r, err)
 		return

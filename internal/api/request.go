@@ -529,57 +529,113 @@ func (h *Handler) postRequestMessage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, eventOf(events[i]))
 }
 
-// matchItem is one candidate reference for a request, with its fit score
-// and every contribution to it.
+// matchItem is one candidate reference for a request, with its fit score,
+// every contribution to it, the criteria it meets and misses, and the signs
+// it was asked or used a lot lately.
 type matchItem struct {
-	ReferenceID int64          `json:"reference_id"`
-	Reference   string         `json:"reference"`
-	Title       string         `json:"title"`
-	AccountID   int64          `json:"account_id"`
-	Account     string         `json:"account"`
-	Score       int            `json:"score"`
-	Reasons     []vouch.Reason `json:"reasons"`
+	ReferenceID int64             `json:"reference_id"`
+	Reference   string            `json:"reference"`
+	Title       string            `json:"title"`
+	AccountID   int64             `json:"account_id"`
+	Account     string            `json:"account"`
+	Score       int               `json:"score"`
+	Reasons     []vouch.Reason    `json:"reasons"`
+	Criteria    []vouch.Criterion `json:"criteria"`
+	Fatigue     []string          `json:"fatigue"`
 }
 
-// matchList is the candidates best first, the criteria given up to find
-// any, and how many references pass the hard rules.
+// matchList is a page of the candidates, best first: every reference that
+// passes the hard rules is on some page (total), with how many meet every
+// criterion and how many fail a rule.
 type matchList struct {
-	Items       []matchItem `json:"items"`
-	Relaxations []string    `json:"relaxations"`
-	Eligible    int         `json:"eligible"`
+	Items      []matchItem `json:"items"`
+	NextCursor string      `json:"next_cursor"`
+	Total      int         `json:"total"`
+	Eligible   int         `json:"eligible"` // the same as Total, for older clients
+	MeetAll    int         `json:"meet_all"`
+	Summary    string      `json:"summary"`
+	Ineligible int         `json:"ineligible"`
 }
 
-// requestMatches serves GET /api/v1/requests/{id}/matches: the best
-// candidates (limit, 20 unless given, at most 100), leaving out references
-// already asked for the request's opportunity. The list is for the
-// requester and the program team (403 for the owner of an asked account).
+// requestMatches serves GET /api/v1/requests/{id}/matches: a page (limit,
+// 20 unless given, at most 100; cursor) of every reference that passes the
+// hard rules, best first, leaving out references already asked for the
+// request's opportunity. The list is for the requester and the program team
+// (403 for the owner of an asked account).
 func (h *Handler) requestMatches(w http.ResponseWriter, r *http.Request) {
 	v, err := h.visibleRequest(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	limit, err := limitParam(r, 20, 100)
-	if err != nil {
+	var val vouch.Validation
+	offset, limit := pageParams(r, &val, 20, 100)
+	if err := val.Err(); err != nil {
 		writeError(w, err)
 		return
 	}
-	res, err := h.ful.MatchesFor(r.Context(), v, limit)
+	res, err := h.ful.MatchesFor(r.Context(), v, offset, limit)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	out := matchList{Items: make([]matchItem, len(res.Items)), Relaxations: res.Relaxations, Eligible: res.Eligible}
-	if out.Relaxations == nil {
-		out.Relaxations = []string{}
-	}
+	out := matchList{Items: make([]matchItem, len(res.Items)), NextCursor: nextCursor(offset, len(res.Items), res.Eligible),
+		Total: res.Eligible, Eligible: res.Eligible, MeetAll: res.MeetAll, Summary: res.Summary(), Ineligible: res.Ineligible}
 	for i, m := range res.Items {
-		reasons := m.Reasons
-		if reasons == nil {
-			reasons = []vouch.Reason{}
-		}
 		out.Items[i] = matchItem{ReferenceID: m.Reference.ID, Reference: m.Reference.Name, Title: m.Reference.Title,
-			AccountID: m.Account.ID, Account: m.Account.Name, Score: m.Score, Reasons: reasons}
+			AccountID: m.Account.ID, Account: m.Account.Name, Score: m.Score, Reasons: nonNil(m.Reasons),
+			Criteria: nonNil(m.Criteria), Fatigue: nonNil(m.Fatigue)}
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// ineligibleItem is a reference that fails a hard rule of a request, with
+// the rules it fails in words and the criteria it would meet.
+type ineligibleItem struct {
+	ReferenceID int64               `json:"reference_id"`
+	Reference   string              `json:"reference"`
+	Title       string              `json:"title"`
+	AccountID   int64               `json:"account_id"`
+	Account     string              `json:"account"`
+	Status      vouch.Status        `json:"status"`
+	Failures    []vouch.RuleFailure `json:"failures"`
+	Criteria    []vouch.Criterion   `json:"criteria"`
+}
+
+// requestIneligible serves GET /api/v1/requests/{id}/ineligible: a page of
+// the references that fail a hard rule of the request ("at capacity until
+// 14 Mar", "not agreed to a call", "do not contact"), those meeting most
+// criteria first. For the program team only (403 for anyone else).
+func (h *Handler) requestIneligible(w http.ResponseWriter, r *http.Request) {
+	v, err := h.visibleRequest(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var val vouch.Validation
+	offset, limit := pageParams(r, &val, 20, 100)
+	if err := val.Err(); err != nil {
+		writeError(w, err)
+		return
+	}
+	ctx := r.Context()
+	res, err := h.ful.IneligibleFor(ctx, userFrom(ctx), v, offset, limit)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	items := make([]ineligibleItem, len(res.Items))
+	for i, m := range res.Items {
+		items[i] = ineligibleItem{ReferenceID: m.Reference.ID, Reference: m.Reference.Name, Title: m.Reference.Title,
+			AccountID: m.Account.ID, Account: m.Account.Name, Status: m.Status, Failures: nonNil(m.Failures), Criteria: nonNil(m.Criteria)}
+	}
+	writeJSON(w, http.StatusOK, newList(items, nextCursor(offset, len(items), res.Total), res.Total))
+}
+
+// nonNil is s, or an empty slice for nil, so JSON says [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -167,7 +167,7 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 	r.at(t0.Add(20 * time.Hour))
 	var ask *vouch.Ask
 	for attempt := 0; attempt < 3 && ask == nil; attempt++ {
-		res, err := r.svc.Matches(r.ctx, req, 3)
+		res, err := r.svc.Matches(r.ctx, req, 0, 3)
 		if err != nil {
 			return err
 		}
@@ -175,7 +175,7 @@ func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 			break
 		}
 		m := res.Items[r.rng.IntN(len(res.Items))]
-		a, err := r.svc.Ask(r.as(member), member, req.ID, m.Reference.ID)
+		a, err := r.svc.Ask(r.as(member), member, req.ID, m.Reference.ID, true)
 		if err != nil {
 			return fmt.Errorf("demo ask: %w", err)
 		}

@@ -99,13 +99,31 @@ func (s *Service) RequestFeedback(ctx context.Context, v *RequestView) ([]vouch.
 	return out, nil
 }
 
-// MatchesFor ranks the references for the request in v, for a viewer who
-// may see the ranked list: its requester and the program team. The owner
-// of an asked account sees the ask about their customer, not the list.
-func (s *Service) MatchesFor(ctx context.Context, v *RequestView, limit int) (refindex.MatchResult, error) {
+// MatchesFor ranks the references for the request in v and returns the
+// page of limit after offset, for a viewer who may see the ranked list: its
+// requester and the program team. The owner of an asked account sees the
+// ask about their customer, not the list.
+func (s *Service) MatchesFor(ctx context.Context, v *RequestView, offset, limit int) (refindex.MatchResult, error) {
 	if !v.Sight.SeesMatches() {
 		return refindex.MatchResult{}, vouch.Errorf(vouch.EFORBIDDEN,
 			"The ranked matches of request %d are for its requester and the program team.", v.Request.ID)
 	}
-	return s.Matches(ctx, v.Request, limit)
+	return s.Matches(ctx, v.Request, offset, limit)
+}
+
+// IneligibleFor lists a page of the references that fail a hard rule of the
+// request in v, each with the rules it fails. It is for the program team
+// only: the list names do-not-contact and retired customers, which sellers
+// must not be shown.
+func (s *Service) IneligibleFor(ctx context.Context, u *vouch.User, v *RequestView, offset, limit int) (refindex.IneligibleResult, error) {
+	if !u.Can(vouch.PermManageProgram) || !v.Sight.SeesMatches() {
+		return refindex.IneligibleResult{}, vouch.Errorf(vouch.EFORBIDDEN,
+			"The references that fail the rules of request %d are for the program team.", v.Request.ID)
+	}
+	q, err := s.matchQuery(ctx, v.Request)
+	if err != nil {
+		return refindex.IneligibleResult{}, err
+	}
+	q.Offset, q.Limit = offset, limit
+	return s.ix.Ineligible(q), nil
 }

@@ -25,7 +25,7 @@ func TestViewRequest(t *testing.T) {
 		hers := l.ref(t, "Carl Contoso", func(r *vouch.Reference) { r.AccountID = theirs.ID }) // at Olga's account
 		req := l.request(t, "Globex")
 		for _, ref := range []*vouch.Reference{mine, hers} {
-			if _, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, ref.ID); err != nil {
+			if _, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, ref.ID, true); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -62,7 +62,7 @@ func TestViewRequest(t *testing.T) {
 					t.Errorf("%s sees the entry %q about another account's customer", c.name, e.Body)
 				}
 			}
-			if _, err := l.s.MatchesFor(l.ctx(c.u), v, 10); (err == nil) != c.matches {
+			if _, err := l.s.MatchesFor(l.ctx(c.u), v, 0, 10); (err == nil) != c.matches {
 				t.Errorf("%s reads the ranked matches: %v, want %v", c.name, err == nil, c.matches)
 			} else if err != nil && vouch.ErrorCode(err) != vouch.EFORBIDDEN {
 				t.Errorf("%s: %v, want forbidden", c.name, err)

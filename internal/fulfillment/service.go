@@ -194,22 +194,46 @@ func (s *Service) CreateRequest(ctx context.Context, by *vouch.User, r *vouch.Re
 	return s.db.CreateRequest(ctx, r, out)
 }
 
-// Matches ranks the references for a request, leaving out anyone already
-// asked for its opportunity.
-func (s *Service) Matches(ctx context.Context, r *vouch.Request, limit int) (refindex.MatchResult, error) {
+// matchQuery is the match query of a request: its rules and criteria,
+// leaving out anyone already asked for its opportunity.
+func (s *Service) matchQuery(ctx context.Context, r *vouch.Request) (refindex.MatchQuery, error) {
 	asked, err := s.db.AskedForOpportunity(ctx, r.OpportunityID)
+	if err != nil {
+		return refindex.MatchQuery{}, err
+	}
+	return refindex.MatchQuery{ActivityTypeID: r.ActivityTypeID, Criteria: r.Criteria, DueDate: r.DueDate,
+		Today: s.db.Today(), Exclude: asked}, nil
+}
+
+// Matches ranks every reference that passes a request's hard rules, best
+// first, and returns the page of limit (-1: all) after offset; anyone
+// already asked for its opportunity is left out.
+func (s *Service) Matches(ctx context.Context, r *vouch.Request, offset, limit int) (refindex.MatchResult, error) {
+	q, err := s.matchQuery(ctx, r)
 	if err != nil {
 		return refindex.MatchResult{}, err
 	}
-	return s.ix.Match(refindex.MatchQuery{ActivityTypeID: r.ActivityTypeID, Criteria: r.Criteria, DueDate: r.DueDate,
-		Today: s.db.Today(), Exclude: asked, Limit: limit}), nil
+	q.Offset, q.Limit = offset, limit
+	return s.ix.Match(q), nil
 }
 
-// Ask picks a reference for a request. The reference must be among the
-// request's matches (the hard rules hold). The advocate is mailed a signed
-// link, or the account owner is asked to approve first when the activity
-// type says so; the owner is told either way.
-func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int64) (*vouch.Ask, error) {
+// AskCheck is what asking one reference for a request would mean: its fit,
+// and the warnings the team confirms before asking (each criterion missed,
+// each fatigue signal). A reference that fails a hard rule has no AskCheck:
+// CheckAsk refuses it.
+type AskCheck struct {
+	Request  *vouch.Request
+	Match    refindex.Match
+	Warnings []string
+}
+
+// CheckAsk holds a reference against a request before by asks it, wherever
+// the reference was found (the matches, a search, its profile). A hard rule
+// it fails — already asked for the opportunity, not active, not agreed to
+// the activity, no capacity before the due date, no email — refuses, in
+// words; the criteria it misses and the signs it was asked or used a lot
+// lately are warnings.
+func (s *Service) CheckAsk(ctx context.Context, by *vouch.User, requestID, refID int64) (*AskCheck, error) {
 	req, err := s.db.Request(ctx, requestID)
 	if err != nil {
 		return nil, err
@@ -217,19 +241,63 @@ func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int6
 	if !vouch.CanPick(by, req) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team picks references for this request.")
 	}
-	res, err := s.Matches(ctx, req, -1) // every eligible candidate: the one picked may rank anywhere
+	if req.State.Closed() {
+		return nil, vouch.Errorf(vouch.ECONFLICT, "Request #%d is %s; nobody more can be asked for it.", req.ID, strings.ToLower(req.State.Label()))
+	}
+	q, err := s.matchQuery(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(res.Items, func(m refindex.Match) bool { return m.Reference.ID == refID })
-	if i < 0 {
-		return nil, s.whyNotAMatch(ctx, req, refID)
+	m, failures, ok := s.ix.Judge(q, refID)
+	if !ok {
+		return nil, vouch.Errorf(vouch.ENOTFOUND, "Reference %d not found.", refID)
 	}
-	m := res.Items[i]
+	if len(failures) > 0 {
+		texts := make([]string, len(failures))
+		for i, f := range failures {
+			texts[i] = f.Text
+		}
+		return nil, vouch.Errorf(vouch.ECONFLICT, "%s cannot be asked for this request: %s.", m.Reference.Name, strings.Join(texts, "; "))
+	}
+	if m.Reference.Email == "" {
+		return nil, vouch.Errorf(vouch.EINVALID, "%s has no email address; add one to the reference before asking.", m.Reference.Name)
+	}
+	return &AskCheck{Request: req, Match: m, Warnings: vouch.AskWarnings(m.Criteria, m.Fatigue)}, nil
+}
+
+// OpenRequestsToPick are the open requests by may pick references for,
+// soonest due first: what the team chooses from to ask a reference it
+// found itself.
+func (s *Service) OpenRequestsToPick(ctx context.Context, by *vouch.User) ([]*vouch.Request, error) {
+	reqs, _, err := s.ListRequests(ctx, by, vouch.RequestFilter{Open: true, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	out := reqs[:0]
+	for _, r := range reqs {
+		if vouch.CanPick(by, r) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Ask picks a reference for a request. The hard rules must hold
+// (CheckAsk); when the reference misses a criterion or shows fatigue, the
+// ask is made only once confirmed, and is otherwise refused with a
+// *vouch.UnconfirmedAsk naming the warnings. The advocate is mailed a
+// signed link, or the account owner is asked to approve first when the
+// activity type says so; the owner is told either way.
+func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int64, confirmed bool) (*vouch.Ask, error) {
+	check, err := s.CheckAsk(ctx, by, requestID, refID)
+	if err != nil {
+		return nil, err
+	}
+	m, req := check.Match, check.Request
+	if len(check.Warnings) > 0 && !confirmed {
+		return nil, &vouch.UnconfirmedAsk{Reference: m.Reference.Name, Warnings: check.Warnings}
+	}
 	ref, acct := m.Reference, m.Account
-	if ref.Email == "" {
-		return nil, vouch.Errorf(vouch.EINVALID, "%s has no email address; add one to the reference before asking.", ref.Name)
-	}
 	rules, err := s.db.ActivityTypeRules(ctx)
 	if err != nil {
 		return nil, err
@@ -275,30 +343,6 @@ func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int6
 		return nil, err
 	}
 	return ask, nil
-}
-
-// whyNotAMatch explains why a reference cannot be asked for a request.
-func (s *Service) whyNotAMatch(ctx context.Context, req *vouch.Request, refID int64) error {
-	h, ok := s.ix.Get(refID)
-	if !ok {
-		return vouch.Errorf(vouch.ENOTFOUND, "Reference %d not found.", refID)
-	}
-	name := h.Reference.Name
-	asked, err := s.db.AskedForOpportunity(ctx, req.OpportunityID)
-	if err != nil {
-		return err
-	}
-	switch {
-	case asked[refID]:
-		return vouch.Errorf(vouch.ECONFLICT, "%s has already been asked for this opportunity.", name)
-	case h.Status != vouch.StatusActive:
-		return vouch.Errorf(vouch.ECONFLICT, "%s is %s, not active.", name, strings.ToLower(h.Status.Label()))
-	case !slices.ContainsFunc(h.Reference.Activities, func(a vouch.AgreedActivity) bool { return a.TypeID == req.ActivityTypeID }):
-		return vouch.Errorf(vouch.ECONFLICT, "%s has not agreed to a %s.", name, strings.ToLower(s.typeName(req.ActivityTypeID)))
-	case !h.Capacity.Free():
-		return vouch.Errorf(vouch.ECONFLICT, "%s is at capacity (%d of %d used) until %s.", name, h.Capacity.Used, h.Capacity.Max, h.Capacity.NextFree.String())
-	}
-	return vouch.Errorf(vouch.ECONFLICT, "%s has no free capacity before the due date.", name)
 }
 
 // askMail is the mail asking an advocate; it names the day the link in it

@@ -170,11 +170,11 @@ func TestAskMailsASignedSingleUseLink(t *testing.T) {
 			t.Error("the program manager was not told about the request")
 		}
 		// A seller cannot pick for a program-managed request.
-		if _, err := l.s.Ask(l.ctx(l.seller), l.seller, req.ID, maya.ID); vouch.ErrorCode(err) != vouch.EFORBIDDEN {
+		if _, err := l.s.Ask(l.ctx(l.seller), l.seller, req.ID, maya.ID, true); vouch.ErrorCode(err) != vouch.EFORBIDDEN {
 			t.Errorf("seller asks: %v", err)
 		}
 
-		ask, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID)
+		ask, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,20 +278,20 @@ func TestAskMailsASignedSingleUseLink(t *testing.T) {
 			t.Errorf("a used opt-out link made Maya %s", r.Status)
 		}
 		// Nobody is asked twice for one opportunity.
-		if _, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID); vouch.ErrorCode(err) != vouch.ECONFLICT ||
-			!strings.Contains(err.Error(), "already been asked") {
+		if _, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID, true); vouch.ErrorCode(err) != vouch.ECONFLICT ||
+			!strings.Contains(err.Error(), "already asked for this opportunity") {
 			t.Errorf("asking Maya again: %v", err)
 		}
 		// Nor anyone who is not active.
 		dnc := l.ref(t, "Dan Donot", func(r *vouch.Reference) { r.Status, r.StatusReason = vouch.StatusDoNotContact, "asked us to stop" })
-		if _, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, dnc.ID); vouch.ErrorCode(err) != vouch.ECONFLICT || !strings.Contains(err.Error(), "not active") {
+		if _, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, dnc.ID, true); vouch.ErrorCode(err) != vouch.ECONFLICT || !strings.Contains(err.Error(), "do not contact") {
 			t.Errorf("asking a do-not-contact reference: %v", err)
 		}
 
 		// Expired: the page says so, and an answer changes nothing.
 		req2 := l.request(t, "Fabrikam")
 		eli := l.ref(t, "Eli Late", nil)
-		ask2, err := l.s.Ask(l.ctx(l.pm), l.pm, req2.ID, eli.ID)
+		ask2, err := l.s.Ask(l.ctx(l.pm), l.pm, req2.ID, eli.ID, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -311,7 +311,7 @@ func TestAskMailsASignedSingleUseLink(t *testing.T) {
 		// open, not that the advocate answered.
 		req3 := l.request(t, "Tailspin")
 		wes := l.ref(t, "Wes Withdrawn", nil)
-		ask3, err := l.s.Ask(l.ctx(l.pm), l.pm, req3.ID, wes.ID)
+		ask3, err := l.s.Ask(l.ctx(l.pm), l.pm, req3.ID, wes.ID, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -341,7 +341,7 @@ func TestAcceptAfterTheSlotWasTaken(t *testing.T) {
 		var toks []string
 		for _, p := range []string{"Contoso", "Fabrikam"} {
 			req := l.request(t, p)
-			if _, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID); err != nil {
+			if _, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID, true); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -360,7 +360,7 @@ func TestAcceptAfterTheSlotWasTaken(t *testing.T) {
 		}
 		// Now full, she is no match for a third request.
 		req := l.request(t, "Tailspin")
-		if _, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID); vouch.ErrorCode(err) != vouch.ECONFLICT || !strings.Contains(err.Error(), "capacity") {
+		if _, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID, true); vouch.ErrorCode(err) != vouch.ECONFLICT || !strings.Contains(err.Error(), "capacity") {
 			t.Errorf("asking a reference at capacity: %v", err)
 		}
 	})
@@ -375,7 +375,7 @@ func TestApprovalByTheAccountOwner(t *testing.T) {
 		}
 		maya := l.ref(t, "Maya Okafor", nil)
 		req := l.request(t, "Contoso")
-		ask, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID)
+		ask, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -427,7 +427,7 @@ func TestApprovalByTheAccountOwner(t *testing.T) {
 		// The owner asking for their own account needs nobody's approval.
 		req2 := l.request(t, "Fabrikam")
 		ivy := l.ref(t, "Ivy Direct", nil)
-		a2, err := l.s.Ask(l.ctx(l.owner), l.owner, req2.ID, ivy.ID)
+		a2, err := l.s.Ask(l.ctx(l.owner), l.owner, req2.ID, ivy.ID, true)
 		if err != nil || a2.State != vouch.AskPending {
 			t.Errorf("the owner's own ask: %+v %v", a2, err)
 		}
@@ -442,7 +442,7 @@ func TestCompleteAsksForFeedback(t *testing.T) {
 		}
 		maya := l.ref(t, "Maya Okafor", func(r *vouch.Reference) { r.TimeZone = "Europe/Berlin" })
 		req := l.request(t, "Contoso")
-		ask, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID)
+		ask, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -534,7 +534,7 @@ func TestCompleteAsksForFeedback(t *testing.T) {
 		// Feedback links expire.
 		req2 := l.request(t, "Fabrikam")
 		ivy := l.ref(t, "Ivy Other", nil)
-		a2, err := l.s.Ask(l.ctx(l.pm), l.pm, req2.ID, ivy.ID)
+		a2, err := l.s.Ask(l.ctx(l.pm), l.pm, req2.ID, ivy.ID, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -558,7 +558,7 @@ func TestNoShowAsksForNoFeedback(t *testing.T) {
 		l := newLoop(t, db)
 		maya := l.ref(t, "Maya Okafor", nil)
 		req := l.request(t, "Contoso")
-		ask, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID)
+		ask, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -585,7 +585,7 @@ func TestRemindThenExpire(t *testing.T) {
 		ctx := context.Background()
 		maya := l.ref(t, "Maya Okafor", nil)
 		req := l.request(t, "Contoso")
-		ask, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID)
+		ask, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -723,7 +723,7 @@ func TestNoRemindersAfterOptingOut(t *testing.T) {
 		for _, p := range []string{"Contoso", "Fabrikam"} {
 			req := l.request(t, p)
 			for _, r := range []*vouch.Reference{otto, paula} {
-				if _, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, r.ID); err != nil {
+				if _, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, r.ID, true); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -761,20 +761,20 @@ func TestSelfServeAndManualStates(t *testing.T) {
 		if req.Workflow != vouch.WorkflowSelfServe {
 			t.Fatalf("request workflow %s", req.Workflow)
 		}
-		res, err := l.s.Matches(ctx, req, 10)
+		res, err := l.s.Matches(ctx, req, 0, 10)
 		if err != nil || len(res.Items) != 1 || res.Items[0].Reference.ID != maya.ID {
 			t.Fatalf("matches %+v %v", res.Items, err)
 		}
 		// Self-serve: the seller picks; another seller may not.
 		other := l.user(t, "otto@example.com", vouch.RoleSeller)
-		if _, err := l.s.Ask(l.ctx(other), other, req.ID, maya.ID); vouch.ErrorCode(err) != vouch.EFORBIDDEN {
+		if _, err := l.s.Ask(l.ctx(other), other, req.ID, maya.ID, true); vouch.ErrorCode(err) != vouch.EFORBIDDEN {
 			t.Errorf("another seller picks: %v", err)
 		}
-		ask, err := l.s.Ask(l.ctx(l.seller), l.seller, req.ID, maya.ID)
+		ask, err := l.s.Ask(l.ctx(l.seller), l.seller, req.ID, maya.ID, true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res, _ := l.s.Matches(ctx, req, 10); len(res.Items) != 0 {
+		if res, _ := l.s.Matches(ctx, req, 0, 10); len(res.Items) != 0 {
 			t.Errorf("a reference asked for the opportunity is still a match: %+v", res.Items)
 		}
 		if _, err := l.s.Answer(ctx, token(t, l.mailsTo(t, maya.Email, 0)[0], "a"), vouch.Answer{Action: vouch.AnswerAccept}); err != nil {
@@ -807,7 +807,7 @@ func TestSelfServeAndManualStates(t *testing.T) {
 		}
 		// Freed, Maya matches another request.
 		req2 := l.request(t, "Fabrikam")
-		if res, _ := l.s.Matches(ctx, req2, 10); len(res.Items) != 1 {
+		if res, _ := l.s.Matches(ctx, req2, 0, 10); len(res.Items) != 1 {
 			t.Errorf("after the cancellation Maya is no match: %+v", res)
 		}
 		if _, err := l.s.ChangeState(l.ctx(l.seller), l.seller, req2.ID, 0, vouch.RequestChange{To: vouch.RequestCancelled, Reason: "went with a competitor"}); err != nil {

@@ -22,7 +22,7 @@ func TestProgramSettingsTimeTheAsks(t *testing.T) {
 		}
 		maya := l.ref(t, "Maya Okafor", nil)
 		req := l.request(t, "Contoso")
-		ask, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID)
+		ask, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, maya.ID, true)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -19,27 +20,47 @@ type MatchQuery struct {
 	DueDate        vouch.Date     // capacity must be free on some day from Today to DueDate
 	Today          vouch.Date     // zero = the index's today
 	Exclude        map[int64]bool // reference ids never to return (already asked for this opportunity / on this request)
-	Limit          int            // 0 = 20; -1 = every candidate
+	Offset         int            // candidates to skip: the page starts after them
+	Limit          int            // the page's size: 0 = 20; -1 = every candidate
 }
 
 // Match is one candidate reference with its fit score and why: the points of
 // Reasons add up to Score exactly.
 type Match struct {
-	Hit     // reference, account, status, capacity (Hit.Score is the fit score too)
-	Score   int
-	Reasons []vouch.Reason
+	Hit      // reference, account, status, capacity (Hit.Score is the fit score too)
+	Score    int
+	Reasons  []vouch.Reason    // the criteria met, then the adjustments
+	Criteria []vouch.Criterion // every criterion asked, met or missed, most important first
+	Fatigue  []string          // signs it was asked or used a lot lately ("asked 9 days ago"): warnings when asked by hand
 }
 
-// MatchResult is the best candidates, best first.
-type MatchResult struct {
-	Items       []Match
-	Relaxations []string // one sentence per criterion no candidate could meet, e.g. "No exact match for region EMEA — showing references from other regions."
-	Eligible    int      // references that pass the hard rules
+// Adjustments are the reasons besides the criteria met: recent asks and
+// use, staleness.
+func (m Match) Adjustments() []vouch.Reason {
+	met := 0
+	for _, c := range m.Criteria {
+		if c.Met {
+			met++
+		}
+	}
+	return m.Reasons[min(met, len(m.Reasons)):]
 }
+
+// MatchResult is one page of the candidates, best first.
+type MatchResult struct {
+	Items      []Match
+	Eligible   int // references that pass the hard rules: every one is a candidate, on some page
+	MeetAll    int // of those, the ones that meet every criterion asked
+	Criteria   int // how many criteria the request asks for
+	Ineligible int // references that fail a hard rule (Index.Ineligible lists them)
+}
+
+// Summary is the sentence above the list ("No reference meets every
+// criterion; best first."), or "".
+func (r MatchResult) Summary() string { return vouch.MatchSummary(r.Eligible, r.MeetAll, r.Criteria) }
 
 // The criteria a request can ask for, most important first. Each one met
-// earns its points; when no candidate meets them all, criteria are given up
-// from the end of this table (seniority first, industry last).
+// earns its points; none is a filter.
 const (
 	critIndustry = iota
 	critRegion
@@ -54,19 +75,18 @@ const (
 )
 
 var matchCriteria = [numCriteria]struct {
-	name   string // in reasons ("industry: Healthcare") and relaxations
+	name   string // in reasons ("industry: Healthcare")
 	points int
-	others string // the end of the relaxation sentence
 }{
-	critIndustry:   {"industry", 40, "from other industries"},
-	critRegion:     {"region", 25, "from other regions"},
-	critProduct:    {"product", 20, "using other products"},
-	critCountry:    {"country", 15, "from other countries"},
-	critSize:       {"company size", 10, "from companies of other sizes"},
-	critUseCase:    {"use case", 15, "with other use cases"},
-	critCompetitor: {"competitor", 15, "that replaced other competitors or none"},
-	critLanguage:   {"language", 10, "speaking other languages"},
-	critSeniority:  {"seniority", 10, "of other seniorities"},
+	critIndustry:   {"industry", 40},
+	critRegion:     {"region", 25},
+	critProduct:    {"product", 20},
+	critCountry:    {"country", 15},
+	critSize:       {"company size", 10},
+	critUseCase:    {"use case", 15},
+	critCompetitor: {"competitor", 15},
+	critLanguage:   {"language", 10},
+	critSeniority:  {"seniority", 10},
 }
 
 // critDims is the dimension of each taxonomy criterion.
@@ -80,9 +100,10 @@ const (
 	askedVeryRecentlyPoints = -15 // … costs this
 	askedRecentlyDays       = 90
 	askedRecentlyPoints     = -5
-	perActivityPoints       = -5 // each activity in the last 90 days or booked ahead
-	underUsedPoints         = 5  // none in the last 90 days and none booked
-	stalePoints             = -5 // not verified in the last 12 months
+	perActivityPoints       = -5              // each activity in the last 90 days or booked ahead
+	underUsedPoints         = 5               // none in the last 90 days and none booked
+	stalePoints             = -5              // not verified in the last 12 months
+	maxAdjustment           = underUsedPoints // the most the adjustments together add
 )
 
 // critPoints is the points of every set of met criteria.
@@ -99,8 +120,9 @@ var critPoints = func() (p [1 << numCriteria]int32) {
 
 // matcher holds one match query, resolved against the index's columns.
 type matcher struct {
-	today, last int32 // capacity must be free on a day in [today, last]
-	typeID      int32 // 0 = any
+	today, last int32      // capacity must be free on a day in [today, last]
+	day         vouch.Date // today, as a date
+	typeID      int32      // 0 = any
 	capDefault  int32
 	typeBits    []uint64              // the slots agreed to the activity type
 	asked       uint16                // the criteria asked for, as bits
@@ -120,27 +142,22 @@ type cand struct {
 type matchPart struct {
 	counts   [1 << numCriteria]int32 // references by the set of criteria they meet
 	eligible int
-	cands    *[]cand
 	top      rankHeap
 }
 
-// candPool recycles the candidate lists: at 100,000 references a match
-// notes tens of thousands of candidates.
-var candPool = sync.Pool{New: func() any { return new([]cand) }}
-
-// Match ranks the references that could fulfil a request. Hard rules decide
-// who is a candidate at all: active (a rest that ended counts), agreed to the
-// activity type, a free capacity slot on some day from Today to DueDate, not
-// excluded. The criteria then filter and score; when nobody meets them all,
-// the least important ones are given up, each named in Relaxations. Scores
-// are adjusted for recent asks, recent use and stale verification, and every
-// contribution is a reason. Ties go to the less used reference, then the one
-// used longest ago, then by name, so work spreads instead of always falling
-// on the same favourites.
+// Match ranks the references that could fulfil a request and returns one
+// page of them. Hard rules decide who is a candidate at all: active (a rest
+// that ended counts), agreed to the activity type, a free capacity slot on
+// some day from Today to DueDate, not excluded. Every candidate is listed;
+// the criteria are points, not filters, and each candidate carries the
+// criteria it meets and misses. Scores are adjusted for recent asks, recent
+// use and stale verification, and every contribution is a reason. Ties go
+// to the less used reference, then the one used longest ago, then by name,
+// so work spreads instead of always falling on the same favourites.
 //
 // One scan applies the hard rules and notes which criteria each candidate
-// meets, counting candidates by that set; the counts decide what to relax;
-// then the candidates meeting what is kept are scored and the best kept.
+// meets; then every candidate is scored and the best Offset+Limit kept in a
+// heap per part, so a page costs what the top of the list costs.
 func (ix *Index) Match(q MatchQuery) MatchResult {
 	today := q.Today
 	if today.IsZero() {
@@ -149,6 +166,11 @@ func (ix *Index) Match(q MatchQuery) MatchResult {
 	limit := q.Limit
 	if limit == 0 {
 		limit = 20
+	}
+	offset := max(q.Offset, 0)
+	keep := -1 // the best kept: every one of the page and those before it
+	if limit > 0 {
+		keep = offset + limit
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -160,14 +182,8 @@ func (ix *Index) Match(q MatchQuery) MatchResult {
 	}
 	parts := make([]*matchPart, nparts)
 	for p := range parts {
-		parts[p] = &matchPart{cands: candPool.Get().(*[]cand), top: rankHeap{ix: ix}}
+		parts[p] = &matchPart{top: rankHeap{ix: ix}}
 	}
-	defer func() {
-		for _, part := range parts {
-			*part.cands = (*part.cands)[:0]
-			candPool.Put(part.cands)
-		}
-	}()
 	// Parts are ranges of whole bitset words.
 	words := (len(ix.slots) + 63) / 64
 	inParts := func(run func(p int, part *matchPart, from, to int)) {
@@ -182,84 +198,66 @@ func (ix *Index) Match(q MatchQuery) MatchResult {
 		}
 		wg.Wait()
 	}
-	inParts(func(_ int, part *matchPart, from, to int) { ix.matchRange(m, part, from, to) })
+	inParts(func(_ int, part *matchPart, from, to int) { ix.matchRange(m, part, from, to, keep) })
 
 	var counts [1 << numCriteria]int32
-	res := MatchResult{}
+	res := MatchResult{Criteria: bits.OnesCount16(m.asked)}
 	for _, part := range parts {
 		res.Eligible += part.eligible
 		for mask, n := range part.counts {
 			counts[mask] += n
 		}
 	}
-	need := m.asked
-	if res.Eligible > 0 && meeting(&counts, need) == 0 {
-		// Keep the most important criteria that some candidate meets
-		// together, and give up the others: a criterion is given up only
-		// when no candidate meets it along with the more important ones
-		// kept, so the least important go first and none needlessly.
-		need = 0
-		var dropped []int
-		for i := range numCriteria {
-			bit := uint16(1) << i
-			if m.asked&bit == 0 {
-				continue
-			}
-			if meeting(&counts, need|bit) > 0 {
-				need |= bit
-			} else {
-				dropped = append(dropped, i)
-			}
-		}
-		for j := len(dropped) - 1; j >= 0; j-- {
-			i := dropped[j]
-			res.Relaxations = append(res.Relaxations, fmt.Sprintf("No exact match for %s %s — showing references %s.",
-				matchCriteria[i].name, m.names[i], matchCriteria[i].others))
-		}
-	}
-
-	inParts(func(_ int, part *matchPart, _, _ int) { ix.rank(m, part, need, limit) })
+	res.MeetAll = meeting(&counts, m.asked)
+	res.Ineligible = len(ix.byID) - res.Eligible
 	top := &parts[0].top
 	for _, part := range parts[1:] {
 		for _, r := range part.top.items {
-			top.offer(r, limit)
+			top.offer(r, keep)
 		}
 	}
 	best := top.items
-	slices.SortFunc(best, func(a, b ranked) int {
-		if ix.better(a, b) {
-			return -1
-		}
-		if ix.better(b, a) {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(best, ix.order)
+	if offset >= len(best) {
+		return res
+	}
+	best = best[offset:]
 	res.Items = make([]Match, len(best))
 	for i, r := range best {
-		reasons := m.reasons(ix, r.cand)
-		score := 0
-		for _, rs := range reasons {
-			score += rs.Points
-		}
-		res.Items[i] = Match{Hit: ix.hit(ix.slots[r.slot], today, score), Score: score, Reasons: reasons}
+		res.Items[i] = ix.matchOf(m, r.cand)
 	}
 	return res
 }
 
-// rank scores a part's candidates that meet every criterion in need and keeps the best.
-func (ix *Index) rank(m *matcher, part *matchPart, need uint16, limit int) {
-	for _, c := range *part.cands {
-		if c.mask&need != need {
-			continue
-		}
-		r := ranked{cand: c, score: critPoints[c.mask] + m.days.adj[c.slot], load: m.days.load[c.slot]}
-		if top := part.top.items; limit > 0 && len(top) == limit &&
-			(r.score < top[0].score || r.score == top[0].score && r.load > top[0].load) {
-			continue // worse than the worst kept
-		}
-		part.top.offer(r, limit)
+// order sorts candidates best first.
+func (ix *Index) order(a, b ranked) int {
+	if ix.better(a, b) {
+		return -1
 	}
+	if ix.better(b, a) {
+		return 1
+	}
+	return 0
+}
+
+// matchOf is a candidate with its score, reasons, criteria and fatigue.
+func (ix *Index) matchOf(m *matcher, c cand) Match {
+	reasons, criteria, fatigue := m.reasons(ix, c)
+	score := 0
+	for _, rs := range reasons {
+		score += rs.Points
+	}
+	return Match{Hit: ix.hit(ix.slots[c.slot], m.day, score), Score: score, Reasons: reasons, Criteria: criteria, Fatigue: fatigue}
+}
+
+// rank scores a candidate and keeps it when it is among the best keep (-1: all).
+func (ix *Index) rank(m *matcher, part *matchPart, c cand, keep int) {
+	r := ranked{cand: c, score: critPoints[c.mask] + m.days.adj[c.slot], load: m.days.load[c.slot]}
+	if top := part.top.items; keep > 0 && len(top) == keep &&
+		(r.score < top[0].score || r.score == top[0].score && r.load > top[0].load) {
+		return // worse than the worst kept
+	}
+	part.top.offer(r, keep)
 }
 
 // meeting counts the candidates that meet every criterion in need.
@@ -273,9 +271,164 @@ func meeting(counts *[1 << numCriteria]int32, need uint16) int {
 	return n
 }
 
+// Ineligible is a reference that fails a hard rule for a request, with
+// every rule it fails in words and the criteria it would meet.
+type Ineligible struct {
+	Hit
+	Failures []vouch.RuleFailure
+	Criteria []vouch.Criterion
+}
+
+// IneligibleResult is one page of the references that fail a hard rule.
+type IneligibleResult struct {
+	Items []Ineligible
+	Total int
+}
+
+// Ineligible lists, a page at a time (q.Offset, q.Limit), the references
+// that fail a hard rule of the query, each with the rules it fails; those
+// meeting most criteria come first. It is asked for on demand, so one plain
+// pass over the references is enough.
+func (ix *Index) Ineligible(q MatchQuery) IneligibleResult {
+	today := q.Today
+	if today.IsZero() {
+		today = ix.clock.Today()
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = 20
+	}
+	offset := max(q.Offset, 0)
+	keep := -1
+	if limit > 0 {
+		keep = offset + limit
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	m := ix.newMatcher(q, today)
+	top := rankHeap{ix: ix}
+	res := IneligibleResult{}
+	for slot := range ix.slots {
+		s := int32(slot)
+		if ix.slots[s] == nil || ix.passes(m, s) {
+			continue
+		}
+		res.Total++
+		mask := m.meets(s)
+		score := critPoints[mask]
+		if keep > 0 && len(top.items) == keep && score < top.items[0].score {
+			continue // worse than the worst kept
+		}
+		top.offer(ranked{cand: cand{slot: s, mask: mask}, score: score}, keep)
+	}
+	best := top.items
+	slices.SortFunc(best, ix.order)
+	if offset >= len(best) {
+		return res
+	}
+	for _, r := range best[offset:] {
+		_, criteria, _ := m.reasons(ix, r.cand)
+		res.Items = append(res.Items, Ineligible{Hit: ix.hit(ix.slots[r.slot], today, 0), Failures: ix.failures(m, r.slot),
+			Criteria: criteria})
+	}
+	return res
+}
+
+// Judge holds one reference against a query, as when the team asks a
+// reference it found itself: its match (score, reasons, criteria met and
+// missed, fatigue) and the hard rules it fails (none: it may be asked).
+// ok is false for an unknown reference.
+func (ix *Index) Judge(q MatchQuery, id int64) (match Match, failures []vouch.RuleFailure, ok bool) {
+	today := q.Today
+	if today.IsZero() {
+		today = ix.clock.Today()
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	slot, ok := ix.byID[id]
+	if !ok || ix.slots[slot] == nil {
+		return Match{}, nil, false
+	}
+	m := ix.newMatcher(q, today)
+	return ix.matchOf(m, cand{slot: slot, mask: m.meets(slot)}), ix.failures(m, slot), true
+}
+
+// passes reports whether one slot passes every hard rule: what matchRange
+// decides 64 slots at a time.
+func (ix *Index) passes(m *matcher, slot int32) bool {
+	w, bit := int(slot>>6), uint64(1)<<(uint(slot)&63)
+	if m.days.active[w]&bit == 0 || m.typeID != 0 && word(m.typeBits, w)&bit == 0 ||
+		m.exclude != nil && m.exclude[w]&bit != 0 {
+		return false
+	}
+	return ix.free(m, slot)
+}
+
+// free reports whether a slot has a free capacity slot on some day from
+// today to the due date.
+func (ix *Index) free(m *matcher, slot int32) bool {
+	if m.days.bookable[slot] != 0 {
+		return true
+	}
+	if m.last > m.today {
+		_, ok := firstBookable(ix.cols.capLimit(slot, m.capDefault), ix.cols.actDays(slot), m.today+1, m.last)
+		return ok
+	}
+	return false
+}
+
+// meets is the set of asked criteria one slot meets.
+func (m *matcher) meets(slot int32) uint16 {
+	w, bit := int(slot>>6), uint64(1)<<(uint(slot)&63)
+	var mask uint16
+	for i := range numCriteria {
+		if m.asked&(1<<i) != 0 && word(m.crit[i], w)&bit != 0 {
+			mask |= 1 << i
+		}
+	}
+	return mask
+}
+
+// failures names every hard rule one slot fails, in the order a person
+// reads them: the deal, the status, the activity, the capacity.
+func (ix *Index) failures(m *matcher, slot int32) []vouch.RuleFailure {
+	var out []vouch.RuleFailure
+	w, bit := int(slot>>6), uint64(1)<<(uint(slot)&63)
+	e := ix.slots[slot]
+	if m.exclude != nil && m.exclude[w]&bit != 0 {
+		out = append(out, vouch.AskedForOpportunityFailure())
+	}
+	if m.days.active[w]&bit == 0 {
+		out = append(out, vouch.StatusFailure(e.ref, m.day))
+	}
+	if m.typeID != 0 && word(m.typeBits, w)&bit == 0 {
+		name := ""
+		if v := ix.values[int64(m.typeID)]; v != nil {
+			name = v.Name
+		}
+		out = append(out, vouch.ActivityFailure(name))
+	}
+	if !ix.free(m, slot) {
+		limit := ix.cols.capLimit(slot, m.capDefault)
+		var next vouch.Date
+		// Capacity frees at the latest 90 days after the last activity.
+		if d, ok := firstBookable(limit, ix.cols.actDays(slot), m.last+1, max(m.last, ix.cols.lastDay(slot))+vouch.CapacityWindowDays+1); ok {
+			next = dayDate(d)
+		}
+		out = append(out, vouch.CapacityFailure(int(limit), next, m.day))
+	}
+	return out
+}
+
+// dayDate is the date of a day number.
+func dayDate(n int32) vouch.Date {
+	t := time.Unix(int64(n)*86400, 0).UTC()
+	return vouch.NewDate(t.Year(), t.Month(), t.Day())
+}
+
 func (ix *Index) newMatcher(q MatchQuery, today vouch.Date) *matcher {
 	cols := &ix.cols
-	m := &matcher{today: dayNum(today), typeID: int32(q.ActivityTypeID), capDefault: int32(ix.capacityDefault)}
+	m := &matcher{day: today, today: dayNum(today), typeID: int32(q.ActivityTypeID), capDefault: int32(ix.capacityDefault)}
 	m.last = max(m.today, dayNum(q.DueDate))
 	if m.today == dayNum(ix.clock.Today()) {
 		m.days = ix.daysFor(m.today)
@@ -334,11 +487,12 @@ func (ix *Index) newMatcher(q MatchQuery, today vouch.Date) *matcher {
 	return m
 }
 
-// matchRange applies the hard rules to the slots of bitset words [from, to)
-// and notes each candidate with the criteria it meets. The rules kept as
+// matchRange applies the hard rules to the slots of bitset words [from, to),
+// counts each candidate by the criteria it meets and ranks it, keeping the
+// part's best keep. The rules kept as
 // bitsets (active that day, agreed to the type, not excluded) and the
 // criteria are read 64 slots at a time.
-func (ix *Index) matchRange(m *matcher, p *matchPart, from, to int) {
+func (ix *Index) matchRange(m *matcher, p *matchPart, from, to, keep int) {
 	c := &ix.cols
 	dc := m.days
 	var asked []int
@@ -382,7 +536,12 @@ func (ix *Index) matchRange(m *matcher, p *matchPart, from, to int) {
 			}
 			p.counts[mask]++
 			p.eligible++
-			*p.cands = append(*p.cands, cand{slot: slot, mask: mask})
+			// Most candidates of a request with criteria lose on their
+			// criteria alone: no adjustment adds more than maxAdjustment.
+			if top := p.top.items; keep > 0 && len(top) == keep && critPoints[mask]+maxAdjustment < top[0].score {
+				continue
+			}
+			ix.rank(m, p, cand{slot: slot, mask: mask}, keep)
 		}
 	}
 }
@@ -476,28 +635,39 @@ func (a adjustments) points() int32 {
 	return p
 }
 
-// reasons explains a candidate's score: the criteria it meets, then the adjustments.
-func (m *matcher) reasons(ix *Index, c cand) []vouch.Reason {
-	var out []vouch.Reason
+// reasons explains a candidate's score: the criteria it meets, then the
+// adjustments. criteria holds every criterion asked, met or missed;
+// fatigue the adjustments that say it was asked or used a lot lately, and
+// a capacity full today that frees before the due date.
+func (m *matcher) reasons(ix *Index, c cand) (out []vouch.Reason, criteria []vouch.Criterion, fatigue []string) {
 	for i := range numCriteria {
-		if c.mask&(1<<i) != 0 {
+		if m.asked&(1<<i) == 0 {
+			continue
+		}
+		met := c.mask&(1<<i) != 0
+		criteria = append(criteria, vouch.Criterion{Name: matchCriteria[i].name, Value: m.names[i], Points: matchCriteria[i].points, Met: met})
+		if met {
 			out = append(out, vouch.Reason{Label: matchCriteria[i].name + ": " + m.names[i], Points: matchCriteria[i].points})
 		}
 	}
 	a := adjustmentsOf(&ix.cols, c.slot, m.today)
+	add := func(r vouch.Reason) {
+		out = append(out, r)
+		fatigue = append(fatigue, r.Label)
+	}
 	switch {
 	case a.askedAgo < 0:
 	case a.askedAgo < askedVeryRecentlyDays:
-		out = append(out, vouch.Reason{Label: askedLabel(a.askedAgo), Points: askedVeryRecentlyPoints})
+		add(vouch.Reason{Label: askedLabel(a.askedAgo), Points: askedVeryRecentlyPoints})
 	case a.askedAgo < askedRecentlyDays:
-		out = append(out, vouch.Reason{Label: askedLabel(a.askedAgo), Points: askedRecentlyPoints})
+		add(vouch.Reason{Label: askedLabel(a.askedAgo), Points: askedRecentlyPoints})
 	}
 	if a.window > 0 {
-		out = append(out, vouch.Reason{Label: plural(a.window, "activity", "activities") + " in the last 90 days",
+		add(vouch.Reason{Label: plural(a.window, "activity", "activities") + " in the last 90 days",
 			Points: a.window * perActivityPoints})
 	}
 	if a.ahead > 0 {
-		out = append(out, vouch.Reason{Label: plural(a.ahead, "activity", "activities") + " booked ahead",
+		add(vouch.Reason{Label: plural(a.ahead, "activity", "activities") + " booked ahead",
 			Points: a.ahead * perActivityPoints})
 	}
 	if a.window+a.ahead == 0 {
@@ -510,7 +680,12 @@ func (m *matcher) reasons(ix *Index, c cand) []vouch.Reason {
 		}
 		out = append(out, vouch.Reason{Label: label, Points: stalePoints})
 	}
-	return out
+	if m.days.bookable[c.slot] == 0 && m.last > m.today {
+		if d, ok := firstBookable(ix.cols.capLimit(c.slot, m.capDefault), ix.cols.actDays(c.slot), m.today+1, m.last); ok {
+			fatigue = append(fatigue, "at capacity until "+vouch.ShortDate(dayDate(d), m.day))
+		}
+	}
+	return out, criteria, fatigue
 }
 
 // lastDay is the day of a slot's latest activity (0: none).

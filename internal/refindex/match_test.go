@@ -228,11 +228,11 @@ func TestMatchScoresAndReasons(t *testing.T) {
 		res := f.match(refindex.MatchQuery{Criteria: vouch.Criteria{
 			IndustryID: f.value(vouch.TaxIndustry, "Healthcare"), ProductID: analytics, Language: "german", Seniority: "Executive"}})
 		checkScores(t, res)
-		if len(res.Relaxations) != 0 {
-			t.Errorf("relaxed %q although Maya meets every criterion", res.Relaxations)
+		if res.MeetAll != 1 || res.Summary() != "1 meets every criterion; the others follow, best first." {
+			t.Errorf("meet all %d, summary %q; want Maya alone", res.MeetAll, res.Summary())
 		}
-		if got := matched(res); got != "Maya" {
-			t.Fatalf("matches %q, want only Maya (the criteria filter)", got)
+		if got := matched(res); got != "Maya,Priya,Jonas,Diego" {
+			t.Fatalf("matches %q, want Maya (every criterion) first and everyone eligible after (criteria are points, not filters)", got)
 		}
 		want := "industry: Healthcare +40; product: Analytics +20; language: german +10; seniority: executive +10; under-used this quarter +5"
 		if got := reasonsOf(res.Items[0]); got != want {
@@ -244,8 +244,8 @@ func TestMatchScoresAndReasons(t *testing.T) {
 
 		res = f.match(refindex.MatchQuery{Criteria: vouch.Criteria{IndustryID: f.value(vouch.TaxIndustry, "Healthcare"), ProductID: analytics}})
 		checkScores(t, res)
-		if got := matched(res); got != "Maya,Priya,Jonas" {
-			t.Errorf("order %q, want Maya,Priya,Jonas (Jonas is used and stale)", got)
+		if got := matched(res); got != "Maya,Priya,Jonas,Diego" {
+			t.Errorf("order %q, want Maya,Priya,Jonas (Jonas is used and stale), then Diego (neither criterion)", got)
 		}
 		jonas := res.Items[2]
 		want = "industry: Healthcare +40; product: Analytics +20; 2 activities in the last 90 days -10; not verified since 14 Mar 2020 -5"
@@ -268,68 +268,191 @@ func TestMatchScoresAndReasons(t *testing.T) {
 	})
 }
 
-// TestMatchRelaxes: when nobody meets every criterion the least important
-// ones are given up, visibly; with an exact match nothing is.
-func TestMatchRelaxes(t *testing.T) {
+// TestMatchCriteriaArePoints: a request for Insurance + Mobile lists every
+// reference that passes the hard rules, best first by points, each with
+// the criteria it meets and misses; no criterion filters anyone out.
+func TestMatchCriteriaArePoints(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		f := newMatchFixture(t, db)
-		healthcare := f.value(vouch.TaxIndustry, "Healthcare")
-		emea := f.value(vouch.TaxRegion, "EMEA")
-		us := f.account("Mercy Clinics", "Healthcare", "North America")
-		latam := f.account("Clinica Sol", "Healthcare", "Latin America")
-		bank := f.account("Globe Bank", "Financial Services", "North America")
-		f.reference(us, vouch.Reference{Name: "Priya Raman", Seniority: "executive"})
-		f.reference(latam, vouch.Reference{Name: "Diego Alvarez", Seniority: "manager"})
-		f.reference(bank, vouch.Reference{Name: "Omar Farouk", Seniority: "executive"})
+		insurance, mobile := f.value(vouch.TaxIndustry, "Insurance"), f.value(vouch.TaxProduct, "Mobile")
+		analytics := f.value(vouch.TaxProduct, "Analytics")
+		insurer := f.account("Shield Mutual", "Insurance", "EMEA")
+		bank := f.account("Globe Bank", "Financial Services", "EMEA")
+		clinic := f.account("Mercy Clinics", "Healthcare", "North America")
+		f.reference(insurer, vouch.Reference{Name: "Ines Insurer", ProductIDs: []int64{analytics}})
+		f.reference(bank, vouch.Reference{Name: "Milo Mobile", ProductIDs: []int64{mobile}})
+		f.reference(clinic, vouch.Reference{Name: "Nora Neither"})
+		f.reference(clinic, vouch.Reference{Name: "Rex Retired", Status: vouch.StatusRetired, StatusReason: "Left the company"})
+		f.reference(insurer, vouch.Reference{Name: "Ida Idle", ProductIDs: []int64{mobile}})
+		f.activity("Ida", 5) // the only one meeting both, used lately
 
-		res := f.match(refindex.MatchQuery{Criteria: vouch.Criteria{IndustryID: healthcare, RegionID: emea}})
+		q := refindex.MatchQuery{Criteria: vouch.Criteria{IndustryID: insurance, ProductID: mobile}, Limit: -1}
+		res := f.match(q)
 		checkScores(t, res)
-		want := []string{"No exact match for region EMEA — showing references from other regions."}
-		if !slices.Equal(res.Relaxations, want) {
-			t.Errorf("relaxations %q, want %q", res.Relaxations, want)
+		if res.Eligible != 4 || len(res.Items) != 4 {
+			t.Fatalf("eligible %d, listed %d; want every eligible reference (4) listed", res.Eligible, len(res.Items))
 		}
-		if got := matched(res); got != "Diego,Priya" {
-			t.Errorf("with the region relaxed: %q, want the Healthcare references elsewhere (Diego,Priya)", got)
+		if got := matched(res); got != "Ida,Ines,Milo,Nora" {
+			t.Errorf("order %q, want Ida (both, 55), Ines (industry, 45), Milo (product, 25), Nora (neither, 5)", got)
+		}
+		if res.MeetAll != 1 || res.Criteria != 2 || res.Ineligible != 1 {
+			t.Errorf("meet all %d, criteria %d, ineligible %d; want 1, 2, 1", res.MeetAll, res.Criteria, res.Ineligible)
+		}
+		criteria := func(m refindex.Match) string {
+			var out []string
+			for _, c := range m.Criteria {
+				out = append(out, c.String())
+			}
+			return strings.Join(out, " · ")
+		}
+		want := map[string]struct{ criteria, reasons string }{
+			"Ida":  {"✓ industry: Insurance · ✓ product: Mobile", "industry: Insurance +40; product: Mobile +20; 1 activity in the last 90 days -5"},
+			"Ines": {"✓ industry: Insurance · ✗ product: Mobile", "industry: Insurance +40; under-used this quarter +5"},
+			"Milo": {"✗ industry: Insurance · ✓ product: Mobile", "product: Mobile +20; under-used this quarter +5"},
+			"Nora": {"✗ industry: Insurance · ✗ product: Mobile", "under-used this quarter +5"},
 		}
 		for _, m := range res.Items {
-			if strings.Contains(reasonsOf(m), "region") {
-				t.Errorf("%s earns points for a region it is not in: %s", m.Reference.Name, reasonsOf(m))
+			name := strings.Fields(m.Reference.Name)[0]
+			if got := criteria(m); got != want[name].criteria {
+				t.Errorf("%s's criteria: %q, want %q", name, got, want[name].criteria)
+			}
+			if got := reasonsOf(m); got != want[name].reasons {
+				t.Errorf("%s's reasons: %q, want %q", name, got, want[name].reasons)
 			}
 		}
-
-		// Only what blocks is given up: Healthcare executives exist outside EMEA,
-		// so seniority is kept while the region goes.
-		res = f.match(refindex.MatchQuery{Criteria: vouch.Criteria{IndustryID: healthcare, RegionID: emea, Seniority: "executive"}})
-		if !slices.Equal(res.Relaxations, want) || matched(res) != "Priya" {
-			t.Errorf("Healthcare executives in EMEA: relaxations %q, matches %q; want only the region relaxed and Priya", res.Relaxations, matched(res))
+		if got := res.Items[0].Fatigue; !slices.Equal(got, []string{"1 activity in the last 90 days"}) {
+			t.Errorf("Ida's fatigue %q", got)
+		}
+		if adj := res.Items[1].Adjustments(); len(adj) != 1 || adj[0].Label != "under-used this quarter" {
+			t.Errorf("Ines's adjustments %+v, want only under-used", adj)
 		}
 
-		// Two criteria given up, least important first; a relaxed one still
-		// earns its points where met.
-		res = f.match(refindex.MatchQuery{Criteria: vouch.Criteria{IndustryID: healthcare, RegionID: emea,
-			Seniority: "practitioner", Language: "Klingon"}})
-		checkScores(t, res)
-		want2 := []string{"No exact match for seniority practitioner — showing references of other seniorities.",
-			"No exact match for language Klingon — showing references speaking other languages.",
-			"No exact match for region EMEA — showing references from other regions."}
-		if !slices.Equal(res.Relaxations, want2) {
-			t.Errorf("relaxations:\n got %q\nwant %q", res.Relaxations, want2)
+		// Nobody meets every criterion: still everyone is listed, and the summary says so.
+		res = f.match(refindex.MatchQuery{Criteria: vouch.Criteria{IndustryID: insurance, ProductID: mobile, Language: "Klingon"}})
+		if res.MeetAll != 0 || res.Summary() != "No reference meets every criterion; best first." || len(res.Items) != 4 {
+			t.Errorf("nobody speaks Klingon: meet all %d, summary %q, %d listed", res.MeetAll, res.Summary(), len(res.Items))
 		}
-
-		// An exact match exists: nothing is relaxed, and only it is returned.
-		res = f.match(refindex.MatchQuery{Criteria: vouch.Criteria{IndustryID: healthcare, RegionID: f.value(vouch.TaxRegion, "North America")}})
-		if len(res.Relaxations) != 0 || matched(res) != "Priya" {
-			t.Errorf("exact match: relaxations %q, matches %q; want none and Priya", res.Relaxations, matched(res))
+		// Without criteria there is nothing to summarize.
+		if res := f.match(refindex.MatchQuery{}); res.Summary() != "" || res.Criteria != 0 {
+			t.Errorf("no criteria: summary %q", res.Summary())
 		}
-		res = f.match(refindex.MatchQuery{Criteria: vouch.Criteria{Seniority: "executive"}})
-		if len(res.Relaxations) != 0 || matched(res) != "Omar,Priya" {
-			t.Errorf("executives: relaxations %q, matches %q; want none and Omar,Priya", res.Relaxations, matched(res))
-		}
-
-		// Nobody eligible at all: nothing to relax towards.
-		res = f.match(refindex.MatchQuery{ActivityTypeID: f.value(vouch.TaxActivityType, "Press"), Criteria: vouch.Criteria{RegionID: emea}})
-		if len(res.Items) != 0 || len(res.Relaxations) != 0 || res.Eligible != 0 {
+		// Nobody eligible at all.
+		res = f.match(refindex.MatchQuery{ActivityTypeID: f.value(vouch.TaxActivityType, "Press"), Criteria: vouch.Criteria{IndustryID: insurance}})
+		if len(res.Items) != 0 || res.Eligible != 0 || res.Summary() != "" || res.Ineligible != 5 {
 			t.Errorf("nobody agreed to press: %+v", res)
+		}
+	})
+}
+
+// TestMatchPages: pages of the ranked list cut it without gaps or repeats,
+// and the total is every eligible reference.
+func TestMatchPages(t *testing.T) {
+	today := vouch.NewDate(2026, 3, 1)
+	var recs []store.ReferenceRecord
+	for i := range 47 {
+		var acts []vouch.Date
+		for range i % 3 { // scores spread by use, ties broken by name
+			acts = append(acts, today.AddDays(-10-i))
+		}
+		recs = append(recs, record(int64(i+1), fmt.Sprintf("R%02d", i), acts, vouch.Date{}, nil, today))
+	}
+	ix := refindex.New(nil, nil, nil)
+	ix.Replace(taxonomy(), 3, recs)
+	q := refindex.MatchQuery{ActivityTypeID: 1, Criteria: vouch.Criteria{IndustryID: 2}, Today: today, DueDate: today.AddDays(10), Limit: -1}
+	all := ix.Match(q)
+	if len(all.Items) != 47 || all.Eligible != 47 {
+		t.Fatalf("%d listed of %d eligible, want 47", len(all.Items), all.Eligible)
+	}
+	for _, c := range []struct{ offset, limit, want int }{{0, 20, 20}, {20, 20, 20}, {40, 20, 7}, {47, 20, 0}, {60, 20, 0}, {5, 1, 1}} {
+		q.Offset, q.Limit = c.offset, c.limit
+		page := ix.Match(q)
+		if page.Eligible != 47 || len(page.Items) != c.want {
+			t.Errorf("offset %d limit %d: %d items of %d, want %d of 47", c.offset, c.limit, len(page.Items), page.Eligible, c.want)
+			continue
+		}
+		for i, m := range page.Items {
+			if m.Reference.ID != all.Items[c.offset+i].Reference.ID {
+				t.Errorf("offset %d: item %d is %s, the full list has %s", c.offset, i, m.Reference.Name, all.Items[c.offset+i].Reference.Name)
+			}
+		}
+	}
+}
+
+// TestMatchIneligible: the references failing a hard rule are listed on
+// demand with every rule they fail, in words; Judge says the same of one.
+func TestMatchIneligible(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newMatchFixture(t, db)
+		today := f.db.Today()
+		a := f.account("Shield Mutual", "Insurance", "EMEA")
+		f.reference(a, vouch.Reference{Name: "Ada Active"})
+		f.reference(a, vouch.Reference{Name: "Dora DoNotContact", Status: vouch.StatusDoNotContact, StatusReason: "asked not to be contacted during renewal"})
+		f.reference(a, vouch.Reference{Name: "Tom Retired", Status: vouch.StatusRetired})
+		f.reference(a, vouch.Reference{Name: "Rita Resting", Status: vouch.StatusResting, RestingUntil: today.AddDays(40)})
+		f.reference(a, vouch.Reference{Name: "Nina Nominated", Status: vouch.StatusNominated})
+		f.reference(a, vouch.Reference{Name: "Cass CaseStudyOnly", Activities: []vouch.AgreedActivity{{TypeID: f.value(vouch.TaxActivityType, "Case study")}}})
+		f.reference(a, vouch.Reference{Name: "Fay Full"})
+		for _, d := range []int{10, 20, 30} {
+			f.activity("Fay", d)
+		}
+		zero := 0
+		f.reference(a, vouch.Reference{Name: "Zed Zero", CapacityOverride: &zero})
+		f.reference(a, vouch.Reference{Name: "Xan Excluded"})
+		f.reference(a, vouch.Reference{Name: "Tess Twice", Status: vouch.StatusRetired,
+			Activities: []vouch.AgreedActivity{{TypeID: f.value(vouch.TaxActivityType, "Press")}}})
+
+		q := refindex.MatchQuery{Criteria: vouch.Criteria{IndustryID: f.value(vouch.TaxIndustry, "Insurance")},
+			Exclude: map[int64]bool{f.ids["Xan"]: true}, Limit: -1}
+		if q.ActivityTypeID == 0 {
+			q.ActivityTypeID = f.value(vouch.TaxActivityType, "Call")
+		}
+		q.DueDate = today.AddDays(14)
+		res := f.ix.Ineligible(q)
+		free := today.AddDays(60) // Fay's call 30 days ago leaves her 90 days then
+		want := map[string]string{
+			"Dora": "do not contact (“asked not to be contacted during renewal”)",
+			"Tom":  "retired",
+			"Rita": "resting until " + vouch.ShortDate(today.AddDays(40), today),
+			"Nina": "nominated, not active yet",
+			"Cass": "not agreed to a call",
+			"Fay":  "at capacity until " + vouch.ShortDate(free, today),
+			"Zed":  "takes no activities (capacity 0)",
+			"Xan":  "already asked for this opportunity",
+			"Tess": "retired; not agreed to a call",
+		}
+		if res.Total != len(want) || len(res.Items) != len(want) {
+			t.Fatalf("%d ineligible (%d listed), want %d", res.Total, len(res.Items), len(want))
+		}
+		for _, it := range res.Items {
+			name := strings.Fields(it.Reference.Name)[0]
+			var texts []string
+			for _, fl := range it.Failures {
+				texts = append(texts, fl.Text)
+			}
+			if got := strings.Join(texts, "; "); got != want[name] {
+				t.Errorf("%s fails %q, want %q", name, got, want[name])
+			}
+			if len(it.Criteria) != 1 || !it.Criteria[0].Met {
+				t.Errorf("%s's criteria %+v, want industry met", name, it.Criteria)
+			}
+		}
+		q.Offset, q.Limit = 5, 3
+		if page := f.ix.Ineligible(q); page.Total != len(want) || len(page.Items) != 3 || page.Items[0].Reference.ID != res.Items[5].Reference.ID {
+			t.Errorf("page 5+3: total %d, %d items", page.Total, len(page.Items))
+		}
+
+		// Judge: one reference, the same words.
+		q.Offset, q.Limit = 0, 0
+		m, failures, ok := f.ix.Judge(q, f.ids["Dora"])
+		if !ok || len(failures) != 1 || failures[0].Rule != vouch.RuleStatus || m.Reference.Name != "Dora DoNotContact" {
+			t.Errorf("judging Dora: %v %+v", ok, failures)
+		}
+		m, failures, ok = f.ix.Judge(q, f.ids["Ada"])
+		if !ok || len(failures) != 0 || m.Score != 45 || len(m.Criteria) != 1 || !m.Criteria[0].Met {
+			t.Errorf("judging Ada: %v %+v score %d criteria %+v", ok, failures, m.Score, m.Criteria)
+		}
+		if _, _, ok := f.ix.Judge(q, 999999); ok {
+			t.Error("judged an unknown reference")
 		}
 	})
 }
@@ -563,8 +686,9 @@ func TestMatchCapacityAgreesWithCanBook(t *testing.T) {
 }
 
 // TestLargeMatchAgreesWithBruteForce checks the parallel scan of a large
-// index: the candidates are exactly those passing the hard rules and the
-// criteria, checked one by one, and a limited list is the top of the full one.
+// index: the candidates are exactly those passing the hard rules, checked
+// one by one, those meeting the criterion first, and a page is its part of
+// the full list.
 func TestLargeMatchAgreesWithBruteForce(t *testing.T) {
 	const n = 30_000
 	ix, values := generated(n)
@@ -606,20 +730,30 @@ func TestLargeMatchAgreesWithBruteForce(t *testing.T) {
 	for _, m := range all.Items {
 		got[m.Reference.ID] = true
 	}
-	if len(got) != len(want) || len(all.Items) != len(want) {
-		t.Fatalf("%d candidates (%d distinct), want %d", len(all.Items), len(got), len(want))
+	if len(got) != eligible || len(all.Items) != eligible {
+		t.Fatalf("%d candidates (%d distinct), want every eligible one: %d", len(all.Items), len(got), eligible)
 	}
 	for id := range want {
 		if !got[id] {
 			t.Fatalf("reference %d is missing", id)
 		}
 	}
+	if all.MeetAll != len(want) {
+		t.Errorf("%d meet the industry, want %d", all.MeetAll, len(want))
+	}
+	for i, m := range all.Items[:len(want)] { // those meeting the criterion come first
+		if !m.Criteria[0].Met {
+			t.Fatalf("item %d (%d) misses the industry but ranks above some that meet it", i, m.Reference.ID)
+		}
+	}
 	checkScores(t, all)
-	q.Limit = 20
-	top := ix.Match(q)
-	for i, m := range top.Items {
-		if m.Reference.ID != all.Items[i].Reference.ID {
-			t.Fatalf("item %d of the top 20 is %d, the full list has %d", i, m.Reference.ID, all.Items[i].Reference.ID)
+	for _, offset := range []int{0, 20, 4000} {
+		q.Offset, q.Limit = offset, 20
+		page := ix.Match(q)
+		for i, m := range page.Items {
+			if m.Reference.ID != all.Items[offset+i].Reference.ID {
+				t.Fatalf("item %d of the page at %d is %d, the full list has %d", i, offset, m.Reference.ID, all.Items[offset+i].Reference.ID)
+			}
 		}
 	}
 }
@@ -654,8 +788,9 @@ func TestMatchWhileWriting(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := f.match(refindex.MatchQuery{Criteria: vouch.Criteria{Language: "german"}, Limit: -1})
-			if len(res.Items) != 20 {
-				t.Errorf("%d German speakers matched, want 20", len(res.Items))
+			// Ann, at capacity after her 20 calls, fails a rule.
+			if len(res.Items) != 20 || res.MeetAll != 20 || res.Ineligible != 1 {
+				t.Errorf("%d matched, %d German speakers, %d ineligible; want 20, 20, 1", len(res.Items), res.MeetAll, res.Ineligible)
 			}
 			return
 		default:

@@ -79,7 +79,7 @@ func (l *advocateLoop) ask(t *testing.T, ref *vouch.Reference) (*vouch.Ask, stri
 	if err := l.svc.CreateRequest(ctx, l.seller, req, nil); err != nil {
 		t.Fatal(err)
 	}
-	a, err := l.svc.Ask(ctx, l.team, req.ID, ref.ID)
+	a, err := l.svc.Ask(ctx, l.team, req.ID, ref.ID, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,8 @@ type referenceProfile struct {
 	LocalTime     string // the time now in the reference's time zone
 	Today         string
 	CanManage     bool
-	Failed        string // the form the errors belong to: "status" or "activity"
+	AskFor        []askForOption // the open requests the team may ask the reference for
+	Failed        string         // the form the errors belong to: "status" or "activity"
 
 	today vouch.Date
 }
@@ -169,6 +170,12 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 	if ref.TimeZone != "" {
 		if loc, ok := vouch.Zone(ref.TimeZone); ok {
 			d.LocalTime = h.clock.Now().In(loc).Format("Mon 15:04")
+		}
+	}
+	if d.CanManage && d.Status == vouch.StatusActive {
+		if d.AskFor, err = h.askForOptions(ctx, userFrom(ctx)); err != nil {
+			h.serverError(w, r, err)
+			return
 		}
 	}
 	p.Title, p.Nav, p.Data = ref.Name, "references", d

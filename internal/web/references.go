@@ -88,6 +88,7 @@ type referencesPage struct {
 	Users       []*vouch.User
 	Statuses    []vouch.Status
 	PageIDs     []int64
+	ForRequest  int64 // the request each row offers to ask for (?for_request=N); 0: none
 }
 
 // parsedQuery is a list URL understood: the index query and what the page needs to show it.
@@ -287,7 +288,15 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 	res := ix.Search(pq.q)
 
 	u := userFrom(r.Context())
-	data := &referencesPage{
+	// ?for_request=N: the team looks for a reference to ask for request N;
+	// every link of the list keeps it.
+	forRequest, _ := strconv.ParseInt(r.URL.Query().Get("for_request"), 10, 64)
+	if forRequest > 0 && u.Can(vouch.PermManageProgram) {
+		pq.params.Set("for_request", strconv.FormatInt(forRequest, 10))
+	} else {
+		forRequest = 0
+	}
+	data := &referencesPage{ForRequest: forRequest,
 		Query: pq.q.Text, Sort: pq.q.Sort, Sorts: referenceSorts, Total: res.Total, Facets: facetViews(pq, res.Facets),
 		Empty: ix.Len() == 0, Filtered: pq.q.Text != "" || len(pq.selected) > 0,
 		CanManage: u.Can(vouch.PermManageProgram), Statuses: vouch.Statuses, ExportQuery: pq.params.Encode(),

@@ -62,7 +62,10 @@ func (h *Handler) referenceName(id int64) string {
 	return "The reference"
 }
 
-// askReference serves POST /requests/{id}/asks: ask a matching reference.
+// askReference serves POST /requests/{id}/asks: ask a reference, from the
+// request's matches or found elsewhere (confirm=1 once its warnings were
+// shown; without it, a reference with warnings is sent to the page that
+// shows them).
 func (h *Handler) askReference(w http.ResponseWriter, r *http.Request) {
 	v, ok := h.pathRequest(w, r)
 	if !ok {
@@ -76,7 +79,16 @@ func (h *Handler) askReference(w http.ResponseWriter, r *http.Request) {
 		redirectError(w, r, back, "Choose a reference to ask.")
 		return
 	}
-	a, err := h.opts.Fulfillment.Ask(ctx, u, id, refID)
+	if r.PostFormValue("from") == "reference" {
+		back = fmt.Sprintf("/references/%d", refID)
+	}
+	// The matches list shows each candidate's criteria met and missed
+	// and its fatigue next to its Ask button, and the confirmation page
+	// its warnings: asking from either confirms them.
+	a, err := h.opts.Fulfillment.Ask(ctx, u, id, refID, r.PostFormValue("confirm") == "1")
+	if unconfirmedAsk(w, r, err, id, refID) {
+		return
+	}
 	if err != nil {
 		h.actionFailed(w, r, back, err)
 		return

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/fulfillment"
@@ -12,11 +14,9 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-// Matches the request page lists: a short list first, more on demand.
-const (
-	matchesShown = 10
-	matchesMore  = 50
-)
+// matchesPerPage is how many matches (and references failing a rule) the
+// request page lists at a time.
+const matchesPerPage = 20
 
 // matchView is one candidate on the request page.
 type matchView struct {
@@ -114,30 +114,31 @@ type eventView struct {
 
 // requestPageData is what request.html shows.
 type requestPageData struct {
-	Req            *vouch.Request
-	Opportunity    *vouch.Opportunity
-	Type           string
-	Requester      string
-	Assignee       string
-	Criteria       []string // "industry: Healthcare"
-	Overdue        bool
-	Events         []eventView
-	Asks           []askView
-	ShowMatches    bool
-	MatchesFolded  bool // enough references are asked; more candidates stay folded
-	Matches        []matchView
-	Relaxations    []string
-	Eligible       int
-	MoreMatchesURL string
-	CanPick        bool
-	CanManage      bool
-	IsRequester    bool
-	Me             int64
-	Viewer         *vouch.User // whose zone times are written in
-	Team           []*vouch.User
-	CloseStates    []vouch.RequestState
-	Impacts        []string
-	MessageHint    string // who a message reaches
+	Req           *vouch.Request
+	Opportunity   *vouch.Opportunity
+	Type          string
+	Requester     string
+	Assignee      string
+	Criteria      []string // "industry: Healthcare"
+	Overdue       bool
+	Events        []eventView
+	Asks          []askView
+	ShowMatches   bool
+	MatchesFolded bool // enough references are asked; more candidates stay folded
+	Matches       []matchView
+	MatchSummary  string // "No reference meets every criterion; best first."
+	Eligible      int
+	MatchPages    pager
+	Ineligible    ineligibleView
+	CanPick       bool
+	CanManage     bool
+	IsRequester   bool
+	Me            int64
+	Viewer        *vouch.User // whose zone times are written in
+	Team          []*vouch.User
+	CloseStates   []vouch.RequestState
+	Impacts       []string
+	MessageHint   string // who a message reaches
 }
 
 // requestPage serves GET /requests/{id}.
@@ -147,7 +148,7 @@ func (h *Handler) requestPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, u := r.Context(), userFrom(r.Context())
-	d, err := h.requestPageData(ctx, u, v, r.URL.Query().Get("matches") == "more")
+	d, err := h.requestPageData(ctx, u, v, r.URL.Query())
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -156,7 +157,7 @@ func (h *Handler) requestPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "request", &page{Title: title, Nav: "requests", Data: d})
 }
 
-func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfillment.RequestView, more bool) (*requestPageData, error) {
+func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfillment.RequestView, query url.Values) (*requestPageData, error) {
 	req, asks := v.Request, v.Asks
 	ix := h.opts.Index
 	today := h.clock.Today()
@@ -230,20 +231,13 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 	if open && v.Sight.SeesMatches() {
 		d.ShowMatches = true
 		d.MatchesFolded = active >= req.ReferencesNeeded
-		limit := matchesShown
-		if more {
-			limit = matchesMore
-		} else {
-			d.MoreMatchesURL = requestURL(req.ID, "") + "?matches=more#matches"
-		}
-		res, err := h.opts.Fulfillment.MatchesFor(ctx, v, limit)
+		page := pageNumber(query.Get("page"))
+		res, err := h.opts.Fulfillment.MatchesFor(ctx, v, (page-1)*matchesPerPage, matchesPerPage)
 		if err != nil {
 			return nil, err
 		}
-		d.Relaxations, d.Eligible = res.Relaxations, res.Eligible
-		if len(res.Items) < limit {
-			d.MoreMatchesURL = ""
-		}
+		d.MatchSummary, d.Eligible = res.Summary(), res.Eligible
+		d.MatchPages = newPager(requestURL(req.ID, ""), query, "page", page, res.Eligible, "matches")
 		for i, m := range res.Items {
 			mv := matchView{Match: m}
 			switch {
@@ -254,8 +248,26 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 			case m.Reference.Email == "":
 				mv.WhyNot = "No email address on file; add one to the reference to ask."
 			}
-			mv.Primary = i == 0 && primary == "" && mv.WhyNot == "" && !d.MatchesFolded
+			mv.Primary = i == 0 && page == 1 && primary == "" && mv.WhyNot == "" && !d.MatchesFolded
 			d.Matches = append(d.Matches, mv)
+		}
+		// The references that fail a rule name do-not-contact and retired
+		// customers: for the program team only, and listed on demand.
+		if d.CanManage {
+			d.Ineligible.Count = res.Ineligible
+			on := url.Values{"failing": {"1"}}
+			d.Ineligible.ShowURL = requestURL(req.ID, "") + "?" + on.Encode() + "#failing"
+			if query.Get("failing") == "1" {
+				d.Ineligible.Shown = true
+				d.Ineligible.HideURL = requestURL(req.ID, "") + "#matches"
+				fpage := pageNumber(query.Get("failing_page"))
+				fres, err := h.opts.Fulfillment.IneligibleFor(ctx, u, v, (fpage-1)*matchesPerPage, matchesPerPage)
+				if err != nil {
+					return nil, err
+				}
+				d.Ineligible.Items = fres.Items
+				d.Ineligible.Pages = newPager(requestURL(req.ID, ""), query, "failing_page", fpage, fres.Total, "failing")
+			}
 		}
 	}
 	return d, nil
@@ -361,3 +373,78 @@ func (h *Handler) criteriaLabels(c vouch.Criteria) []string {
 
 // dateTimeLocal is the format of an <input type="datetime-local">.
 const dateTimeLocal = "2006-01-02T15:04"
+
+// ineligibleView is the request page's list, on demand, of the references
+// that fail a hard rule, each with the rules it fails.
+type ineligibleView struct {
+	Count   int    // how many fail a rule
+	ShowURL string // the link that lists them
+	HideURL string
+	Shown   bool
+	Items   []refindex.Ineligible
+	Pages   pager
+}
+
+// pager is the page links of a list paged by number (?page=2).
+type pager struct {
+	Page, Pages, Total int
+	From, To           int // the items shown, counted from 1
+	Prev, Next         string
+	Links              []pageLink
+}
+
+// pageLink is one page's link; a zero N is a gap ("…").
+type pageLink struct {
+	N       int
+	URL     string
+	Current bool
+}
+
+// pageNumber reads a page number from a query; anything but 1, 2, … is 1.
+func pageNumber(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 1<<20 {
+		return 1
+	}
+	return n
+}
+
+// newPager is page of total items, matchesPerPage a page, linked as base
+// with the query's other parameters kept and param set, at the anchor.
+func newPager(base string, query url.Values, param string, page, total int, anchor string) pager {
+	p := pager{Page: page, Total: total, Pages: max((total+matchesPerPage-1)/matchesPerPage, 1)}
+	p.From, p.To = min((page-1)*matchesPerPage+1, total), min(page*matchesPerPage, total)
+	link := func(n int) string {
+		q := url.Values{}
+		for k, v := range query {
+			q[k] = v
+		}
+		if n == 1 {
+			q.Del(param)
+		} else {
+			q.Set(param, strconv.Itoa(n))
+		}
+		if len(q) == 0 {
+			return base + "#" + anchor
+		}
+		return base + "?" + q.Encode() + "#" + anchor
+	}
+	if page > 1 {
+		p.Prev = link(min(page-1, p.Pages))
+	}
+	if page < p.Pages {
+		p.Next = link(page + 1)
+	}
+	if p.Pages == 1 {
+		return p
+	}
+	for n := 1; n <= p.Pages; n++ {
+		switch {
+		case n == 1 || n == p.Pages || (n >= page-2 && n <= page+2):
+			p.Links = append(p.Links, pageLink{N: n, URL: link(n), Current: n == page})
+		case len(p.Links) > 0 && p.Links[len(p.Links)-1].N != 0:
+			p.Links = append(p.Links, pageLink{})
+		}
+	}
+	return p
+}

@@ -64,6 +64,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /references/{id}/activities", h.can(vouch.PermManageProgram, h.logReferenceActivity))
 	mux.Handle("POST /references/{id}/activities/{activity}/thank-you", h.can(vouch.PermManageProgram, h.markThankYouSent))
 	mux.Handle("POST /references/{id}/verify", h.can(vouch.PermManageProgram, h.verifyReference))
+	mux.Handle("GET /references/{id}/ask", h.can(vouch.PermManageProgram, h.referenceAsk))
 
 	// The import wizard (import.go): the upload's body is read before the
 	// session checks, within the upload limit.

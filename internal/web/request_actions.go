@@ -76,7 +76,7 @@ func (h *Handler) askReference(w http.ResponseWriter, r *http.Request) {
 		redirectError(w, r, back, "Choose a reference to ask.")
 		return
 	}
-	a, err := h.opts.Fulfillment.Ask(ctx, u, id, refID)
+	a, err := h.opts.Fulfillment.AskReference(ctx, u, vouch.AskInput{RequestID: id, ReferenceID: refID, Note: r.PostFormValue("note")})
 	if err != nil {
 		h.actionFailed(w, r, back, err)
 		return

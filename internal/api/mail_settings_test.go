@@ -21,7 +21,7 @@ func TestMailSettings(t *testing.T) {
 			{name: "an unknown mail", method: "PATCH", path: "/api/v1/settings/mail", as: "admin",
 				body: `{"templates":{"welcome":{"subject":"Hi","body":"Hi"}}}`, offSpec: true, status: 400, fields: []string{"templates.welcome"}},
 			{name: "company and a text", method: "PATCH", path: "/api/v1/settings/mail", as: "admin",
-				body: `{"company":"Northwind","sender_email":"refs@northwind.example","templates":{"ask":{"subject":"For {company}","body":"Hi {advocate_first_name}\n{answer_link}"}}}`,
+				body:   `{"company":"Northwind","sender_email":"refs@northwind.example","templates":{"ask":{"subject":"For {company}","body":"Hi {advocate_first_name}\n{answer_link}"}}}`,
 				status: 200, want: []string{`"company":"Northwind"`, `"subject":"For {company}"`, `"edited":true`}},
 			{name: "preview", method: "POST", path: "/api/v1/settings/mail/ask/preview", as: "admin",
 				body: `{"subject":"For {company}","body":"{seller_name} at {company}: {answer_link}"}`, status: 200,

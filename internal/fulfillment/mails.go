@@ -55,10 +55,19 @@ func signature(ms vouch.MailSettings, signer *vouch.User) string {
 	return vouch.Signature(name, "", company, ms.SenderEmail)
 }
 
-// mailFrom renders the template of mail kind with values, to the address to.
-func mailFrom(ms vouch.MailSettings, kind vouch.MailKind, values map[string]string, to string, requestID int64) vouch.Mail {
+// mailFrom renders the template of mail kind with values, to the address
+// to, from signer by name ("Tess Ng at Northwind", replies to them), or
+// from the program's sender when signer is nil.
+func mailFrom(ms vouch.MailSettings, kind vouch.MailKind, values map[string]string, to string, requestID int64, signer *vouch.User) vouch.Mail {
 	subject, body := ms.Template(kind).Render(values)
-	return vouch.Mail{To: to, Subject: subject, Body: body, RequestID: requestID}
+	m := vouch.Mail{To: to, Subject: subject, Body: body, RequestID: requestID, FromName: ms.ProgramSender(), ReplyTo: ms.SenderEmail}
+	if signer != nil {
+		m.FromName, m.ReplyTo = signer.Name, signer.Email
+		if c := strings.TrimSpace(ms.Company); c != "" {
+			m.FromName += " at " + c
+		}
+	}
+	return m
 }
 
 // askMail is the mail asking an advocate (a reminder when reminder is set),
@@ -76,7 +85,7 @@ func (s *Service) askMail(ctx context.Context, sc *scene, signer *vouch.User, to
 	if reminder {
 		kind = vouch.MailReminder
 	}
-	return mailFrom(ms, kind, values, sc.ref.Email, sc.req.ID), nil
+	return mailFrom(ms, kind, values, sc.ref.Email, sc.req.ID, signer), nil
 }
 
 // asker is the user who made the ask, to sign its mails; nil when unknown.
@@ -168,7 +177,7 @@ func (s *Service) PreviewMail(ctx context.Context, by *vouch.User, kind vouch.Ma
 		_, to = s.userName(ctx, sc.req.RequesterID)
 		to = orDefault(to, "dana.lee@example.com")
 	}
-	return &MailPreview{Mail: mailFrom(ms, kind, values, to, sc.req.ID), Source: source}, nil
+	return &MailPreview{Mail: mailFrom(ms, kind, values, to, sc.req.ID, signer), Source: source}, nil
 }
 
 // previewScene is the latest ask with everything its mails talk about, or

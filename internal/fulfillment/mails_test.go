@@ -45,6 +45,9 @@ func TestAskWithANoteNamesTheCompanyAndIsSigned(t *testing.T) {
 				t.Errorf("the ask mail lacks %q:\n%s", want, m.Body)
 			}
 		}
+		if m.FromName != "Pat at Vouchly" || m.ReplyTo != "pat@example.com" {
+			t.Errorf("the ask mail is from %q, replies to %q", m.FromName, m.ReplyTo)
+		}
 		if got, _ := db.Ask(ctx, ask.ID); got.Note != note || got.AskedBy != l.pm.ID {
 			t.Errorf("the ask keeps note %q, asked by %d", got.Note, got.AskedBy)
 		}
@@ -73,6 +76,8 @@ func TestAskWithANoteNamesTheCompanyAndIsSigned(t *testing.T) {
 		if len(r) != 1 || !strings.HasPrefix(r[0].Subject, "Reminder:") || !strings.HasSuffix(r[0].Body, "Vouchly references\nrefs@vouchly.example\n") ||
 			strings.Contains(r[0].Body, "pat@example.com") || !strings.Contains(r[0].Body, note) {
 			t.Errorf("the reminder: %+v", r)
+		} else if r[0].FromName != "Vouchly references" || r[0].ReplyTo != "refs@vouchly.example" {
+			t.Errorf("the reminder is from %q, replies to %q", r[0].FromName, r[0].ReplyTo)
 		}
 	})
 }

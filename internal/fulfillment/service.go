@@ -577,8 +577,8 @@ func (s *Service) Complete(ctx context.Context, by *vouch.User, askID int64, out
 		// Signed by whoever marks it completed: they were there.
 		seller, advocate := s.mailValues(ctx, ms, sc, by), s.mailValues(ctx, ms, sc, by)
 		seller["feedback_link"], advocate["feedback_link"] = s.url("/f/"+sellerToken), s.url("/f/"+advocateToken)
-		out.Mails = []vouch.Mail{mailFrom(ms, vouch.MailFeedback, seller, sellerEmail, req.ID),
-			mailFrom(ms, vouch.MailThankYou, advocate, ref.Email, req.ID)}
+		out.Mails = []vouch.Mail{mailFrom(ms, vouch.MailFeedback, seller, sellerEmail, req.ID, by),
+			mailFrom(ms, vouch.MailThankYou, advocate, ref.Email, req.ID, by)}
 		out.Notifications = append(out.Notifications, vouch.Notification{UserID: req.RequesterID,
 			Body: fmt.Sprintf("Rate the %s with %s", kind, ref.Name), Link: fmt.Sprintf("/requests/%d", req.ID)})
 	}

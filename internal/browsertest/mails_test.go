@@ -66,9 +66,10 @@ func TestMailTemplatesAndTheAnswerPage(t *testing.T) {
 		team.Open(s.URL + "/requests/" + strconv.FormatInt(req.ID, 10))
 		team.Click("#match-" + strconv.FormatInt(maya.ID, 10) + " .ask-note summary")
 		note := "Maya, your migration story is exactly what Globex needs to hear."
-		team.Fill("#note-"+strconv.FormatInt(maya.ID, 10), note)
+		team.Fill("#ask-note-"+strconv.FormatInt(maya.ID, 10), note)
 		team.Submit(`button[aria-label="Ask Maya Okafor"]`)
 		team.WaitText(".flash", "Maya Okafor was asked by email")
+		team.WaitText("#asks .ask-sent-note", note)
 
 		mails, _, err := s.DB.ListOutbox(context.Background(), vouch.OutboxFilter{Limit: 10})
 		if err != nil || len(mails) == 0 || mails[0].To != maya.Email {

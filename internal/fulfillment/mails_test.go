@@ -206,3 +206,33 @@ func TestPreviewMail(t *testing.T) {
 		}
 	})
 }
+
+// An ask the account owner approves first goes out signed by the team
+// member who asked, with their note, which the owner read too.
+func TestApprovedAskIsSignedByWhoAsked(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		l := newLoop(t, db)
+		if err := db.SetActivityTypeRule(l.ctx(l.pm), vouch.ActivityTypeRule{TypeID: l.call, Workflow: vouch.WorkflowProgramManaged,
+			Approval: true, Points: 10}); err != nil {
+			t.Fatal(err)
+		}
+		maya := l.ref(t, "Maya Okafor", nil)
+		req := l.request(t, "Contoso")
+		note := "Maya, Contoso runs the same stack as you."
+		ask, err := l.s.AskReference(l.ctx(l.pm), l.pm, vouch.AskInput{RequestID: req.ID, ReferenceID: maya.ID, Note: note})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if om := l.mailsTo(t, l.owner.Email, 0); len(om) != 1 || !strings.Contains(om[0].Body, "Their note to Maya Okafor:\n"+note) {
+			t.Errorf("the owner's mail: %+v", om)
+		}
+		if _, err := l.s.Approve(l.ctx(l.owner), l.owner, ask.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		am := l.mailsTo(t, maya.Email, 0)
+		if len(am) != 1 || !strings.Contains(am[0].Body, note) || !strings.HasSuffix(am[0].Body, "Pat\npat@example.com\n") ||
+			am[0].ReplyTo != "pat@example.com" || strings.Contains(am[0].Body, l.owner.Email) {
+			t.Errorf("the approved ask's mail: %+v", am)
+		}
+	})
+}

@@ -261,10 +261,15 @@ func (s *Service) AskReference(ctx context.Context, by *vouch.User, in vouch.Ask
 		out.Notifications = append(out.Notifications, vouch.Notification{UserID: acct.OwnerID,
 			Body: fmt.Sprintf("Approve asking %s (%s) for a %s?", ref.Name, acct.Name, strings.ToLower(s.typeName(req.ActivityTypeID))),
 			Link: fmt.Sprintf("/requests/%d", req.ID)})
+		note := ""
+		if ask.Note != "" {
+			note = fmt.Sprintf("Their note to %s:\n%s\n\n", ref.Name, ask.Note)
+		}
 		out.Mails = append(out.Mails, vouch.Mail{To: ownerEmail, Subject: "Approve a reference ask: " + ref.Name + " at " + acct.Name,
-			Body: fmt.Sprintf("Hello %s,\n\n%s would like to ask %s (%s, %s) for a %s for the opportunity %q.\n\n"+
+			Body: fmt.Sprintf("Hello %s,\n\n%s would like to ask %s (%s, %s) for a %s for the opportunity %q.\n\n%s"+
 				"Approve or decline here: %s\n", ownerName, by.Name, ref.Name, ref.Title, acct.Name,
-				strings.ToLower(s.typeName(req.ActivityTypeID)), opp.Name, s.RequestURL(req.ID))})
+				strings.ToLower(s.typeName(req.ActivityTypeID)), opp.Name, note, s.RequestURL(req.ID)),
+			FromName: by.Name, ReplyTo: by.Email})
 	} else {
 		var token string
 		tm, err := s.timing(ctx)

@@ -115,7 +115,7 @@ func TestAskNoteReachesTheAdvocate(t *testing.T) {
 		note := "Maya — you know the migration better than anyone."
 		resp, body = tess.PostForm(page+"/asks", url.Values{"ref_id": {idOf(maya.ID)}, "note": {note}})
 		expect(t, "ask", resp, http.StatusOK, page)
-		mustContain(t, "ask", body, "Maya Okafor was asked by email")
+		mustContain(t, "ask", body, "Maya Okafor was asked by email", "Note in the mail:", html.EscapeString(note))
 
 		mails, _, err := s.DB.ListOutbox(ctx, vouch.OutboxFilter{Limit: 10})
 		if err != nil || len(mails) == 0 || mails[0].To != maya.Email {

@@ -26,7 +26,7 @@ type mailView struct {
 func mailSettingsOf(ms vouch.MailSettings) mailSettingsView {
 	v := mailSettingsView{Company: ms.Company, SenderName: ms.SenderName, SenderEmail: ms.SenderEmail, Mails: []mailView{}}
 	for _, k := range vouch.MailKinds {
-		t := ms.Template(k)
+		t := ms.Text(k)
 		v.Mails = append(v.Mails, mailView{Kind: k, Subject: t.Subject, Body: t.Body, Edited: ms.Edited(k), Placeholders: k.Placeholders()})
 	}
 	return v

@@ -25,9 +25,20 @@ const (
 	noCompany     = "our company"
 )
 
-// Template is the template of mail k as the program uses it: the edited
-// one, or the default.
+// Template is the template of mail k as the program sends it: the edited
+// one, or the default — also when the edited one no longer passes Check
+// (a placeholder it uses was renamed since), so no mail goes out without
+// its link.
 func (s MailSettings) Template(k MailKind) MailTemplate {
+	if t, ok := s.Templates[k]; ok && t.Check(k, "") == nil {
+		return t
+	}
+	return DefaultMailTemplate(k)
+}
+
+// Text is the template of mail k as saved, for editing: the edited one
+// even when it no longer passes Check, or the default.
+func (s MailSettings) Text(k MailKind) MailTemplate {
 	if t, ok := s.Templates[k]; ok {
 		return t
 	}

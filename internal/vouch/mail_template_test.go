@@ -103,6 +103,10 @@ func TestMailSettingsValidate(t *testing.T) {
 	if err := ms.Validate(); err != nil || ms.Company != "Northwind" || ms.SenderEmail != "refs@northwind.example" {
 		t.Errorf("not normalized: %+v %v", ms, err)
 	}
+	broken := MailSettings{Templates: map[MailKind]MailTemplate{MailAsk: {Subject: "s", Body: "{old_link}"}}}
+	if broken.Template(MailAsk) != DefaultMailTemplate(MailAsk) || broken.Text(MailAsk).Body != "{old_link}" {
+		t.Error("a saved template that no longer passes is sent instead of the default")
+	}
 	if got := (MailSettings{}).CompanyName(); got != "our company" {
 		t.Errorf("unset company reads %q", got)
 	}

@@ -51,7 +51,7 @@ func (h *Handler) mailSettings(w http.ResponseWriter, r *http.Request) {
 func mailsViewOf(ms vouch.MailSettings) mailsView {
 	v := mailsView{Settings: ms}
 	for _, k := range vouch.MailKinds {
-		v.Mails = append(v.Mails, mailSummary{Kind: k, Subject: ms.Template(k).Subject, Edited: ms.Edited(k)})
+		v.Mails = append(v.Mails, mailSummary{Kind: k, Subject: ms.Text(k).Subject, Edited: ms.Edited(k)})
 	}
 	return v
 }
@@ -98,12 +98,18 @@ func (h *Handler) mailTemplate(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	v := &mailTemplateView{Kind: kind, Template: ms.Template(kind), Edited: ms.Edited(kind), Placeholders: kind.Placeholders(), Company: ms.Company}
+	v := &mailTemplateView{Kind: kind, Template: ms.Text(kind), Edited: ms.Edited(kind), Placeholders: kind.Placeholders(), Company: ms.Company}
+	p := &page{Title: kind.Title() + " mail", Nav: "settings", Data: v}
+	// A saved text is valid, unless the placeholders changed since: then
+	// the page says what to correct instead of failing.
 	if v.Preview, err = h.opts.Fulfillment.PreviewMail(ctx, u, kind, v.Template); err != nil {
-		h.serverError(w, r, err)
-		return
+		if !isFormError(err) {
+			h.serverError(w, r, err)
+			return
+		}
+		p.Error = vouch.ErrorMessage(err)
 	}
-	h.render(w, r, http.StatusOK, "mail_template", &page{Title: kind.Title() + " mail", Nav: "settings", Data: v})
+	h.render(w, r, http.StatusOK, "mail_template", p)
 }
 
 // saveMailTemplate serves POST /admin/settings/mails/{kind}: preview the

@@ -74,6 +74,9 @@ func (h *Handler) routes() []route {
 
 		{"GET /api/v1/settings", h.auth("", h.getSettings)},
 		{"PATCH /api/v1/settings", h.auth(vouch.PermManageProgram, h.updateSettings)},
+		{"GET /api/v1/settings/mail", h.auth(vouch.PermEditMails, h.getMailSettings)},
+		{"PATCH /api/v1/settings/mail", h.auth(vouch.PermEditMails, h.updateMailSettings)},
+		{"POST /api/v1/settings/mail/{kind}/preview", h.auth(vouch.PermEditMails, h.previewMail)},
 
 		{"GET /api/v1/references", h.auth(vouch.PermReadReferences, h.listReferences)},
 		{"POST /api/v1/references", h.auth(vouch.PermManageProgram, h.createReference)},

@@ -32,6 +32,7 @@ type askItem struct {
 	AnsweredAt      *time.Time     `json:"answered_at"`
 	RemindedAt      *time.Time     `json:"reminded_at"`
 	Reminders       int            `json:"reminders"`
+	Note            string         `json:"note"` // the personal note of the team member who asked
 	AnswerNote      string         `json:"answer_note"`
 	ProposedTimes   string         `json:"proposed_times"`
 	ScheduledAt     *time.Time     `json:"scheduled_at"`
@@ -90,7 +91,7 @@ func (h *Handler) askItem(ctx context.Context, a *vouch.Ask, feedback []vouch.Fe
 	item := askItem{ID: a.ID, RequestID: a.RequestID, Reference: referenceRef{ID: ref.ID, Name: ref.Name},
 		Account: accountRef{ID: acct.ID, Name: acct.Name}, State: a.State, Score: a.Score, Reasons: reasons,
 		CreatedAt: a.CreatedAt.UTC(), SentAt: a.SentAt, AnsweredAt: a.AnsweredAt, RemindedAt: a.RemindedAt,
-		Reminders: a.Reminders, AnswerNote: a.AnswerNote, ProposedTimes: a.ProposedTimes, ScheduledAt: a.ScheduledAt,
+		Reminders: a.Reminders, Note: a.Note, AnswerNote: a.AnswerNote, ProposedTimes: a.ProposedTimes, ScheduledAt: a.ScheduledAt,
 		DurationMinutes: a.DurationMinutes, MeetingURL: a.MeetingURL, Outcome: a.Outcome,
 		Feedback: []feedbackItem{}, Version: a.Version}
 	if a.ActivityID != 0 {
@@ -168,8 +169,9 @@ func (h *Handler) createAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	req := v.Request
 	var body struct {
-		ReferenceID int64 `json:"reference_id"`
-		Confirm     bool  `json:"confirm"`
+		ReferenceID int64  `json:"reference_id"`
+		Confirm     bool   `json:"confirm"`
+		Note        string `json:"note"`
 	}
 	if err := decode(r, &body); err != nil {
 		writeError(w, err)
@@ -181,7 +183,8 @@ func (h *Handler) createAsk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	a, err := h.ful.Ask(ctx, userFrom(ctx), req.ID, body.ReferenceID, body.Confirm)
+	a, err := h.ful.AskReference(ctx, userFrom(ctx), vouch.AskInput{RequestID: req.ID, ReferenceID: body.ReferenceID,
+		Note: body.Note, Confirmed: body.Confirm})
 	if err != nil {
 		h.fail(w, r, err)
 		return

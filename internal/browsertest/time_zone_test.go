@@ -42,7 +42,7 @@ func TestScheduleInTheAdvocatesZone(t *testing.T) {
 		if err := svc.CreateRequest(asTest(), sam, req, nil); err != nil {
 			t.Fatal(err)
 		}
-		a, err := svc.Ask(asTest(), tess, req.ID, maya.ID)
+		a, err := svc.Ask(asTest(), tess, req.ID, maya.ID, true)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,8 @@ package demo_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vouchhq/vouch/internal/demo"
@@ -19,6 +21,15 @@ func TestDemoHasRequestsInEveryStateWithHistory(t *testing.T) {
 		}
 		if res.RequestsAdded < 150 || res.OpportunitiesAdded < 300 || res.FeedbackAdded < 100 {
 			t.Fatalf("demo is too thin: %+v", res)
+		}
+		// The demo's mails name its company and are signed by the team.
+		if ms, err := db.MailSettings(ctx); err != nil || ms.Company != demo.DemoMailSettings.Company {
+			t.Errorf("the demo's company is %q (%v)", ms.Company, err)
+		}
+		if mails, _, err := db.ListOutbox(ctx, vouch.OutboxFilter{Limit: 500}); err != nil || !slices.ContainsFunc(mails, func(m vouch.OutboxMail) bool {
+			return strings.Contains(m.Body, " at "+demo.DemoMailSettings.Company+" is talking with ")
+		}) {
+			t.Errorf("no demo ask mail names the company (%v)", err)
 		}
 		seen := map[vouch.RequestState]int{}
 		reqs, _, err := db.ListRequests(ctx, vouch.RequestFilter{Limit: 1000})

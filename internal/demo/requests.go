@@ -46,6 +46,10 @@ var sellerComments = []string{"Exactly the peer the CFO wanted to hear from.", "
 var advocateComments = []string{"Happy to help again.", "Nice people, good questions.", "A bit long, but fine.",
 	"Please give me more notice next time.", ""}
 
+// DemoMailSettings name the company the demo's program belongs to.
+var DemoMailSettings = vouch.MailSettings{Company: "Orbital Software", SenderName: "Orbital customer references",
+	SenderEmail: "references@orbital.example"}
+
 // history is how far back the demo's requests go.
 const historyDays = 730
 
@@ -365,6 +369,24 @@ func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) 
 		return err
 	}
 	r.svc.OnLink(func(purpose, token string) { r.tokens[purpose] = token })
+	// The demo's own company, so its mails and answer pages name who asks;
+	// a company someone already set stays.
+	for _, u := range users {
+		if !u.Can(vouch.PermEditMails) {
+			continue
+		}
+		ms, err := r.svc.MailSettings(ctx, u)
+		if err != nil {
+			return err
+		}
+		if ms.Company == "" {
+			ms.Company, ms.SenderName, ms.SenderEmail = DemoMailSettings.Company, DemoMailSettings.SenderName, DemoMailSettings.SenderEmail
+			if err := r.svc.SaveMailSettings(ctx, u, ms); err != nil {
+				return err
+			}
+		}
+		break
+	}
 	real := db.Clock
 	r.dbClock.SetZone(real.Zone())
 	db.Clock = r.dbClock

@@ -282,19 +282,29 @@ func (s *Service) OpenRequestsToPick(ctx context.Context, by *vouch.User) ([]*vo
 	return out, nil
 }
 
-// Ask picks a reference for a request. The hard rules must hold
+// Ask picks a reference for a request, without a personal note (AskReference).
+func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int64, confirmed bool) (*vouch.Ask, error) {
+	return s.AskReference(ctx, by, vouch.AskInput{RequestID: requestID, ReferenceID: refID, Confirmed: confirmed})
+}
+
+// AskReference picks a reference for a request. The hard rules must hold
 // (CheckAsk); when the reference misses a criterion or shows fatigue, the
 // ask is made only once confirmed, and is otherwise refused with a
 // *vouch.UnconfirmedAsk naming the warnings. The advocate is mailed a
-// signed link, or the account owner is asked to approve first when the
-// activity type says so; the owner is told either way.
-func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int64, confirmed bool) (*vouch.Ask, error) {
-	check, err := s.CheckAsk(ctx, by, requestID, refID)
+// signed link, with the note and signed by the team member who asked, or
+// the account owner is asked to approve first when the activity type says
+// so; the owner is told either way.
+func (s *Service) AskReference(ctx context.Context, by *vouch.User, in vouch.AskInput) (*vouch.Ask, error) {
+	in.Note = strings.TrimSpace(in.Note)
+	if err := vouch.CheckAskNote(in.Note); err != nil {
+		return nil, err
+	}
+	check, err := s.CheckAsk(ctx, by, in.RequestID, in.ReferenceID)
 	if err != nil {
 		return nil, err
 	}
 	m, req := check.Match, check.Request
-	if len(check.Warnings) > 0 && !confirmed {
+	if len(check.Warnings) > 0 && !in.Confirmed {
 		return nil, &vouch.UnconfirmedAsk{Reference: m.Reference.Name, Warnings: check.Warnings}
 	}
 	ref, acct := m.Reference, m.Account
@@ -307,7 +317,8 @@ func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int6
 	if err != nil {
 		return nil, err
 	}
-	ask := &vouch.Ask{RequestID: req.ID, ReferenceID: ref.ID, Score: m.Score, Reasons: m.Reasons, State: vouch.AskPending}
+	ask := &vouch.Ask{RequestID: req.ID, ReferenceID: ref.ID, Score: m.Score, Reasons: m.Reasons, State: vouch.AskPending,
+		Note: in.Note, AskedBy: by.ID}
 	needApproval := rule.Approval && acct.OwnerID != 0 && acct.OwnerID != by.ID
 	var out vouch.Outgoing
 	var link vouch.NewLink
@@ -317,10 +328,15 @@ func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int6
 		out.Notifications = append(out.Notifications, vouch.Notification{UserID: acct.OwnerID,
 			Body: fmt.Sprintf("Approve asking %s (%s) for a %s?", ref.Name, acct.Name, strings.ToLower(s.typeName(req.ActivityTypeID))),
 			Link: fmt.Sprintf("/requests/%d", req.ID)})
+		note := ""
+		if ask.Note != "" {
+			note = fmt.Sprintf("Their note to %s:\n%s\n\n", ref.Name, ask.Note)
+		}
 		out.Mails = append(out.Mails, vouch.Mail{To: ownerEmail, Subject: "Approve a reference ask: " + ref.Name + " at " + acct.Name,
-			Body: fmt.Sprintf("Hello %s,\n\n%s would like to ask %s (%s, %s) for a %s for the opportunity %q.\n\n"+
+			Body: fmt.Sprintf("Hello %s,\n\n%s would like to ask %s (%s, %s) for a %s for the opportunity %q.\n\n%s"+
 				"Approve or decline here: %s\n", ownerName, by.Name, ref.Name, ref.Title, acct.Name,
-				strings.ToLower(s.typeName(req.ActivityTypeID)), opp.Name, s.RequestURL(req.ID))})
+				strings.ToLower(s.typeName(req.ActivityTypeID)), opp.Name, note, s.RequestURL(req.ID)),
+			FromName: by.Name, ReplyTo: by.Email})
 	} else {
 		var token string
 		tm, err := s.timing(ctx)
@@ -328,7 +344,11 @@ func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int6
 			return nil, err
 		}
 		token, link = s.newLink(vouch.LinkAnswer, tm.askTTL)
-		out.Mails = append(out.Mails, s.askMail(ctx, req, opp, ref, token, link.ExpiresAt, false))
+		mail, err := s.askMail(ctx, &scene{ask: ask, req: req, ref: ref, acct: acct, opp: opp}, by, token, link.ExpiresAt, false)
+		if err != nil {
+			return nil, err
+		}
+		out.Mails = append(out.Mails, mail)
 		if acct.OwnerID != 0 && acct.OwnerID != by.ID {
 			out.Notifications = append(out.Notifications, vouch.Notification{UserID: acct.OwnerID,
 				Body: fmt.Sprintf("%s was asked for a %s for %s", ref.Name, strings.ToLower(s.typeName(req.ActivityTypeID)), opp.Name),
@@ -345,28 +365,6 @@ func (s *Service) Ask(ctx context.Context, by *vouch.User, requestID, refID int6
 	return ask, nil
 }
 
-// askMail is the mail asking an advocate; it names the day the link in it
-// (token, valid until expires) stops working.
-func (s *Service) askMail(ctx context.Context, req *vouch.Request, opp *vouch.Opportunity, ref *vouch.Reference, token string,
-	expires time.Time, reminder bool) vouch.Mail {
-	seller, _ := s.userName(ctx, req.RequesterID)
-	kind := strings.ToLower(s.typeName(req.ActivityTypeID))
-	subject := fmt.Sprintf("Would you do a %s with %s?", kind, orDefault(opp.Prospect, "a prospective customer"))
-	if reminder {
-		subject = "Reminder: " + subject
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Hello %s,\n\n", ref.Name)
-	fmt.Fprintf(&b, "%s is talking with %s and would value a %s with you", orDefault(seller, "Our team"), orDefault(opp.Prospect, "a prospective customer"), kind)
-	fmt.Fprintf(&b, " before %s.\n", req.DueDate.Time().Format("Monday 2 January 2006"))
-	if req.Context != "" {
-		fmt.Fprintf(&b, "\nWhat it is about:\n%s\n", req.Context)
-	}
-	fmt.Fprintf(&b, "\nYou can accept, decline, propose times, ask us to pause until a later date, or opt out — one click, no login:\n%s\n", s.url("/a/"+token))
-	fmt.Fprintf(&b, "\nThe link works once and expires on %s.\n\nThank you for your help!\n", expires.UTC().Format("2 January 2006"))
-	return vouch.Mail{To: ref.Email, Subject: subject, Body: b.String(), RequestID: req.ID}
-}
-
 func orDefault(s, def string) string {
 	if strings.TrimSpace(s) == "" {
 		return def
@@ -381,7 +379,7 @@ func (s *Service) Approve(ctx context.Context, by *vouch.User, askID int64, appr
 	if err != nil {
 		return nil, err
 	}
-	req, ref, opp := sc.req, sc.ref, sc.opp
+	req, ref := sc.req, sc.ref
 	if !vouch.CanApprove(by, sc.acct.OwnerID) {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the account owner or the program team can approve this ask.")
 	}
@@ -394,7 +392,12 @@ func (s *Service) Approve(ctx context.Context, by *vouch.User, askID int64, appr
 			return nil, err
 		}
 		token, link = s.newLink(vouch.LinkAnswer, tm.askTTL)
-		out.Mails = append(out.Mails, s.askMail(ctx, req, opp, ref, token, link.ExpiresAt, false))
+		// Signed by the team member who asked: the approver only let it go.
+		mail, err := s.askMail(ctx, sc, s.asker(ctx, sc.ask), token, link.ExpiresAt, false)
+		if err != nil {
+			return nil, err
+		}
+		out.Mails = append(out.Mails, mail)
 	}
 	for _, id := range distinct(req.RequesterID, req.AssigneeID) {
 		if id != 0 && id != by.ID {
@@ -413,6 +416,8 @@ type scene struct {
 	ref  *vouch.Reference
 	acct *vouch.Account
 	opp  *vouch.Opportunity
+	// sample marks the made-up ask a mail preview shows when there is none.
+	sample bool
 }
 
 // scene reads an ask with its request, reference, account and opportunity.
@@ -460,6 +465,10 @@ type LinkView struct {
 	Seller      string
 	Activity    string // the activity type's name
 	ExpiresAt   time.Time
+	Company     string // the company asking, as the mail settings name it ("our company" until set)
+	// AskedBy and AskedByEmail are the team member who asked, who wrote
+	// Ask.Note; empty when unknown.
+	AskedBy, AskedByEmail string
 }
 
 // OpenLink checks a link and reads what its page shows. A tampered,
@@ -501,6 +510,12 @@ func (s *Service) OpenLink(ctx context.Context, token string) (*LinkView, error)
 	}
 	v.Seller, _ = s.userName(ctx, v.Request.RequesterID)
 	v.Activity = s.typeName(v.Request.ActivityTypeID)
+	v.AskedBy, v.AskedByEmail = s.userName(ctx, v.Ask.AskedBy)
+	ms, err := s.db.MailSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v.Company = ms.CompanyName()
 	return v, nil
 }
 
@@ -593,19 +608,20 @@ func (s *Service) Complete(ctx context.Context, by *vouch.User, askID int64, out
 	var out vouch.Outgoing
 	var links []vouch.NewLink
 	if outcome == vouch.OutcomeCompleted {
-		sellerName, sellerEmail := s.userName(ctx, req.RequesterID)
+		_, sellerEmail := s.userName(ctx, req.RequesterID)
 		kind := strings.ToLower(s.typeName(req.ActivityTypeID))
 		sellerToken, sl := s.newLink(vouch.LinkSellerFeedback, FeedbackTTL)
 		advocateToken, al := s.newLink(vouch.LinkAdvocateFeedback, FeedbackTTL)
 		links = []vouch.NewLink{sl, al}
-		out.Mails = []vouch.Mail{
-			{To: sellerEmail, Subject: fmt.Sprintf("How was the %s with %s?", kind, ref.Name), RequestID: req.ID,
-				Body: fmt.Sprintf("Hello %s,\n\nHow helpful was the %s with %s? Did it influence the deal? Two questions, one minute:\n%s\n",
-					sellerName, kind, ref.Name, s.url("/f/"+sellerToken))},
-			{To: ref.Email, Subject: "Thank you — how was it?", RequestID: req.ID,
-				Body: fmt.Sprintf("Hello %s,\n\nThank you for the %s. How was it for you? Tell us, and how you would like to be thanked:\n%s\n",
-					ref.Name, kind, s.url("/f/"+advocateToken))},
+		ms, err := s.db.MailSettings(ctx)
+		if err != nil {
+			return nil, err
 		}
+		// Signed by whoever marks it completed: they were there.
+		seller, advocate := s.mailValues(ctx, ms, sc, by), s.mailValues(ctx, ms, sc, by)
+		seller["feedback_link"], advocate["feedback_link"] = s.url("/f/"+sellerToken), s.url("/f/"+advocateToken)
+		out.Mails = []vouch.Mail{mailFrom(ms, vouch.MailFeedback, seller, sellerEmail, req.ID, by),
+			mailFrom(ms, vouch.MailThankYou, advocate, ref.Email, req.ID, by)}
 		out.Notifications = append(out.Notifications, vouch.Notification{UserID: req.RequesterID,
 			Body: fmt.Sprintf("Rate the %s with %s", kind, ref.Name), Link: fmt.Sprintf("/requests/%d", req.ID)})
 	}
@@ -742,15 +758,7 @@ func (s *Service) Remind(ctx context.Context) error {
 }
 
 func (s *Service) remind(ctx context.Context, a *vouch.Ask, since time.Time, askTTL time.Duration) error {
-	req, err := s.db.Request(ctx, a.RequestID)
-	if err != nil {
-		return err
-	}
-	opp, err := s.db.Opportunity(ctx, req.OpportunityID)
-	if err != nil {
-		return err
-	}
-	ref, err := s.db.Reference(ctx, a.ReferenceID)
+	sc, err := s.scene(ctx, a.ID)
 	if err != nil {
 		return err
 	}
@@ -764,8 +772,12 @@ func (s *Service) remind(ctx context.Context, a *vouch.Ask, since time.Time, ask
 		ttl = a.SentAt.Add(askTTL).Sub(s.now())
 	}
 	token, link := s.newLink(vouch.LinkAnswer, ttl)
-	out := vouch.Outgoing{Mails: []vouch.Mail{s.askMail(ctx, req, opp, ref, token, link.ExpiresAt, true)}}
-	return s.db.RemindAsk(ctx, a.ID, since, link, out)
+	// Nobody sends a reminder by hand: the program's sender signs it.
+	mail, err := s.askMail(ctx, sc, nil, token, link.ExpiresAt, true)
+	if err != nil {
+		return err
+	}
+	return s.db.RemindAsk(ctx, a.ID, since, link, vouch.Outgoing{Mails: []vouch.Mail{mail}})
 }
 
 // RunReminders calls Remind every interval until ctx ends.

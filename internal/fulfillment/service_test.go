@@ -186,7 +186,7 @@ func TestAskMailsASignedSingleUseLink(t *testing.T) {
 			t.Fatalf("%d mails to the advocate, want 1: %+v", len(mails), l.mails(t))
 		}
 		m := mails[0]
-		if !strings.Contains(m.Subject, "Contoso") || !strings.Contains(m.Body, "Hello Maya Okafor") ||
+		if !strings.Contains(m.Subject, "Contoso") || !strings.Contains(m.Body, "Hello Maya,") ||
 			!strings.Contains(m.Body, "They want to hear about the rollout.") || m.RequestID != req.ID {
 			t.Errorf("the advocate's mail:\n%s\n%s", m.Subject, m.Body)
 		}

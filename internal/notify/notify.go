@@ -258,6 +258,20 @@ func (s *Sender) message(m vouch.OutboxMail) (*mail.Msg, error) {
 	if err := msg.From(s.cfg.From); err != nil {
 		return nil, fmt.Errorf("sender address %q: %w", s.cfg.From, err)
 	}
+	// The mail says who sends it by name, from the server's own address (the
+	// one the SMTP server lets Vouch send from); replies go to that person.
+	if name := strings.TrimSpace(m.FromName); name != "" {
+		if from, err := netmail.ParseAddress(s.cfg.From); err == nil {
+			if err := msg.FromFormat(name, from.Address); err != nil {
+				return nil, fmt.Errorf("sender %q: %w", name, err)
+			}
+		}
+	}
+	if m.ReplyTo != "" {
+		if err := msg.ReplyTo(m.ReplyTo); err != nil {
+			return nil, fmt.Errorf("reply-to address %q: %w", m.ReplyTo, err)
+		}
+	}
 	if err := msg.To(m.To); err != nil {
 		return nil, fmt.Errorf("recipient address %q: %w", m.To, err)
 	}

@@ -418,3 +418,29 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// A mail from a team member carries their name with the server's address,
+// and replies go to them.
+func TestSenderNamesWhoSendsAndWhereRepliesGo(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		sink := testutil.NewSMTPSink(t)
+		s := notify.NewSender(db, sinkConfig(sink), quiet)
+		s.Interval = time.Hour
+		run(t, s)
+		queue(t, db, vouch.Mail{To: "maya@acme.example", Subject: "Would you do a call?", Body: "Hello Maya",
+			FromName: "Tess Ng at Northwind", ReplyTo: "tess@northwind.example"})
+		got := sink.WaitFor(t, func(m testutil.Message) bool { return m.Subject == "Would you do a call?" }, 10*time.Second)
+		if got.From != "vouch@example.com" {
+			t.Errorf("envelope from %q, want the server's address", got.From)
+		}
+		if h := got.Header.Get("From"); h != `"Tess Ng at Northwind" <vouch@example.com>` {
+			t.Errorf("From: %q", h)
+		}
+		if h := got.Header.Get("Reply-To"); !strings.Contains(h, "tess@northwind.example") {
+			t.Errorf("Reply-To: %q", h)
+		}
+		if row := outbox(t, db)[0]; row.FromName != "Tess Ng at Northwind" || row.ReplyTo != "tess@northwind.example" {
+			t.Errorf("outbox keeps from %q, reply-to %q", row.FromName, row.ReplyTo)
+		}
+	})
+}

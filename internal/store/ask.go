@@ -13,7 +13,8 @@ import (
 )
 
 const askColumns = `id, request_id, ref_id, state, score, reasons, created_at, sent_at, answered_at, reminded_at, reminders,
-	answer_note, proposed_times, scheduled_at, duration_minutes, meeting_url, outcome, COALESCE(activity_id, 0), version`
+	answer_note, proposed_times, scheduled_at, duration_minutes, meeting_url, outcome, COALESCE(activity_id, 0), version,
+	note, COALESCE(asked_by, 0)`
 
 func scanAsk(row interface{ Scan(...any) error }) (*vouch.Ask, error) {
 	a := &vouch.Ask{}
@@ -21,7 +22,7 @@ func scanAsk(row interface{ Scan(...any) error }) (*vouch.Ask, error) {
 	var sent, answered, reminded, scheduled sql.NullTime
 	if err := row.Scan(&a.ID, &a.RequestID, &a.ReferenceID, &state, &a.Score, &reasons, &a.CreatedAt, &sent, &answered,
 		&reminded, &a.Reminders, &a.AnswerNote, &a.ProposedTimes, &scheduled, &a.DurationMinutes, &a.MeetingURL,
-		&a.Outcome, &a.ActivityID, &a.Version); err != nil {
+		&a.Outcome, &a.ActivityID, &a.Version, &a.Note, &a.AskedBy); err != nil {
 		return nil, err
 	}
 	a.State = vouch.AskState(state)
@@ -199,8 +200,12 @@ func (db *DB) CreateAsk(ctx context.Context, a *vouch.Ask, link vouch.NewLink, o
 			t := tx.now
 			a.SentAt = &t
 		}
-		id, err := tx.insert(`INSERT INTO asks (request_id, ref_id, state, score, reasons, created_at, sent_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 1)`, a.RequestID, a.ReferenceID, string(a.State), a.Score, string(reasons), tx.now, sent)
+		var askedBy any
+		if a.AskedBy != 0 {
+			askedBy = a.AskedBy
+		}
+		id, err := tx.insert(`INSERT INTO asks (request_id, ref_id, state, score, reasons, created_at, sent_at, version, note, asked_by)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`, a.RequestID, a.ReferenceID, string(a.State), a.Score, string(reasons), tx.now, sent, a.Note, askedBy)
 		if err != nil {
 			return err
 		}
@@ -222,8 +227,12 @@ func (db *DB) CreateAsk(ctx context.Context, a *vouch.Ask, link vouch.NewLink, o
 		}
 		// The reference was asked today: matching reads that from the reference's record.
 		tx.touched = append(tx.touched, vouch.Touched{Kind: "reference", ID: a.ReferenceID})
-		return tx.audit("create", "ask", id, []vouch.Change{{Field: "request_id", After: a.RequestID},
-			{Field: "reference_id", After: a.ReferenceID}, {Field: "state", After: string(a.State)}})
+		changes := []vouch.Change{{Field: "request_id", After: a.RequestID},
+			{Field: "reference_id", After: a.ReferenceID}, {Field: "state", After: string(a.State)}}
+		if a.Note != "" {
+			changes = append(changes, vouch.Change{Field: "note", After: a.Note})
+		}
+		return tx.audit("create", "ask", id, changes)
 	})
 }
 
@@ -949,4 +958,14 @@ func (db *DB) ExpireAsks(ctx context.Context, cutoff time.Time) ([]*vouch.Ask, e
 		return nil
 	})
 	return out, err
+}
+
+// LatestAsk is the ask made last (ENOTFOUND when there is none): the
+// settings preview a mail template with its data.
+func (db *DB) LatestAsk(ctx context.Context) (*vouch.Ask, error) {
+	a, err := scanAsk(db.queryRow(ctx, `SELECT `+askColumns+` FROM asks ORDER BY id DESC LIMIT 1`))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, vouch.Errorf(vouch.ENOTFOUND, "No ask yet.")
+	}
+	return a, err
 }

@@ -25,8 +25,8 @@ func (tx *Tx) send(out vouch.Outgoing) error {
 		if m.RequestID != 0 {
 			rid = m.RequestID
 		}
-		_, err := tx.exec(`INSERT INTO outbox (message_id, to_addr, subject, body, ics, request_id, created_at, next_attempt_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, newMessageID(), m.To, m.Subject, m.Body, m.ICS, rid, tx.now, tx.now)
+		_, err := tx.exec(`INSERT INTO outbox (message_id, to_addr, subject, body, ics, request_id, created_at, next_attempt_at, from_name, reply_to)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, newMessageID(), m.To, m.Subject, m.Body, m.ICS, rid, tx.now, tx.now, m.FromName, m.ReplyTo)
 		if err != nil {
 			return err
 		}
@@ -62,13 +62,13 @@ var mailNever = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 const maxMailError = 1000
 
 const outboxColumns = `id, message_id, to_addr, subject, body, ics, COALESCE(request_id, 0), created_at,
-	attempts, last_error, sent_at, next_attempt_at, claimed_until`
+	attempts, last_error, sent_at, next_attempt_at, claimed_until, from_name, reply_to`
 
 func scanOutboxMail(row interface{ Scan(...any) error }) (*vouch.OutboxMail, error) {
 	m := &vouch.OutboxMail{}
 	var sent, claimed sql.NullTime
 	if err := row.Scan(&m.ID, &m.MessageID, &m.To, &m.Subject, &m.Body, &m.ICS, &m.RequestID, &m.CreatedAt,
-		&m.Attempts, &m.LastError, &sent, &m.NextAttemptAt, &claimed); err != nil {
+		&m.Attempts, &m.LastError, &sent, &m.NextAttemptAt, &claimed, &m.FromName, &m.ReplyTo); err != nil {
 		return nil, err
 	}
 	m.CreatedAt, m.NextAttemptAt = m.CreatedAt.UTC(), m.NextAttemptAt.UTC()

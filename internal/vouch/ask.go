@@ -79,7 +79,12 @@ type Ask struct {
 	MeetingURL      string     `json:"meeting_url"`
 	Outcome         string     `json:"outcome"` // completed, no_show
 	ActivityID      int64      `json:"activity_id,omitempty"`
-	Version         int        `json:"version"`
+	// Note is the personal note of the team member who asked, shown in the
+	// mail and on the advocate's answer page.
+	Note string `json:"note"`
+	// AskedBy is the user who asked (0 when unknown): they sign its mails.
+	AskedBy int64 `json:"asked_by,omitempty"`
+	Version int   `json:"version"`
 }
 
 // Schedule is the agreed time of an accepted ask.
@@ -106,6 +111,18 @@ func (s *Schedule) Validate() error {
 		v.Add("meeting_url", "must be a web address starting with https://")
 	}
 	return v.Err()
+}
+
+// AskInput is what the team gives when it asks a reference for a request:
+// who, and an optional personal note for the advocate (at most AskNoteMax
+// characters), shown in the mail and on the answer page.
+type AskInput struct {
+	RequestID   int64  `json:"request_id"`
+	ReferenceID int64  `json:"reference_id"`
+	Note        string `json:"note"`
+	// Confirmed asks despite the warnings (criteria missed, fatigue) a
+	// first try answered with.
+	Confirmed bool `json:"confirm"`
 }
 
 // Answer is what an advocate says through the signed link.

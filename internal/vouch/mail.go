@@ -10,6 +10,11 @@ type Mail struct {
 	Body      string `json:"body"`          // plain text
 	ICS       string `json:"ics,omitempty"` // an iCalendar invitation to attach
 	RequestID int64  `json:"request_id,omitempty"`
+	// FromName is the sender's name shown with the server's address
+	// ("Tess Ng at Northwind"); empty: the address as configured.
+	FromName string `json:"from_name,omitempty"`
+	// ReplyTo is where a reply goes (the team member who sent it); empty: the sender.
+	ReplyTo string `json:"reply_to,omitempty"`
 }
 
 // Outgoing is what a change tells people: mails and in-app notifications,
@@ -42,6 +47,8 @@ type OutboxMail struct {
 	Body      string     `json:"body"`
 	ICS       string     `json:"ics,omitempty"`
 	RequestID int64      `json:"request_id,omitempty"`
+	FromName  string     `json:"from_name,omitempty"` // see Mail
+	ReplyTo   string     `json:"reply_to,omitempty"`
 	Status    string     `json:"status"` // MailPending, MailSent or MailFailed
 	CreatedAt time.Time  `json:"created_at"`
 	Attempts  int        `json:"attempts"`   // tries so far, the successful one included

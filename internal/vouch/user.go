@@ -77,11 +77,12 @@ const (
 	PermRequestReference Permission = "request_reference" // sellers and the program team
 	PermReadReferences   Permission = "read_references"
 	PermReadScorecard    Permission = "read_scorecard"
+	PermEditMails        Permission = "edit_mails" // the company, the program's sender and the mail templates
 )
 
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermManageUsers, PermManageTaxonomies, PermReadAudit, PermManageProgram,
-		PermRequestReference, PermReadReferences, PermReadScorecard},
+		PermRequestReference, PermReadReferences, PermReadScorecard, PermEditMails},
 	RoleProgramManager: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard},
 	RoleTeamMember:     {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard},
 	RoleSeller:         {PermRequestReference, PermReadReferences, PermReadScorecard},

@@ -26,6 +26,10 @@ type askPage struct {
 	Action      string // the answer chosen, when the form is shown again or answered
 	NotBefore   string // after a pause: "3 March 2027"
 	Times       string // after an accept: the times proposed
+	Company     string // who asks: "Northwind", or "our company" until the settings name it
+	Note        string // the personal note of the team member who asked
+	AskedBy     string // that team member
+	AskedByMail string
 }
 
 func (h *Handler) askPageOf(r *http.Request, v *fulfillment.LinkView) *askPage {
@@ -41,6 +45,9 @@ func (h *Handler) askPageOf(r *http.Request, v *fulfillment.LinkView) *askPage {
 		// The advocate has no account: they read in their own zone.
 		Expires:  v.ExpiresAt.In(h.clock.LocationFor(v.Reference.TimeZone)).Format("2 January 2006"),
 		Tomorrow: h.clock.Today().AddDays(1).String(),
+		Company:  v.Company,
+		Note:     v.Ask.Note,
+		AskedBy:  v.AskedBy, AskedByMail: v.AskedByEmail,
 	}
 	if u, err := h.db.User(r.Context(), v.Request.RequesterID); err == nil {
 		p.SellerEmail = u.Email

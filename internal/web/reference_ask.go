@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/vouchhq/vouch/internal/fulfillment"
@@ -28,6 +29,7 @@ type referenceAskPage struct {
 	Request   string // the chosen request, as in its option
 	Check     *fulfillment.AskCheck
 	Refused   string // why the reference cannot be asked for it
+	Note      string // the personal note, kept from the Ask form that led here
 }
 
 // askForOptions are the open requests u may pick for, for the form on a
@@ -74,7 +76,7 @@ func (h *Handler) referenceAsk(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
-	d := &referenceAskPage{Ref: hit.Reference, Account: hit.Account}
+	d := &referenceAskPage{Ref: hit.Reference, Account: hit.Account, Note: r.URL.Query().Get("note")}
 	var err error
 	if d.Options, err = h.askForOptions(ctx, u); err != nil {
 		h.serverError(w, r, err)
@@ -108,11 +110,15 @@ func (h *Handler) referenceAsk(w http.ResponseWriter, r *http.Request) {
 
 // unconfirmedAsk sends an ask that needs confirming to the page that shows
 // its warnings; ok is false when err is another error.
-func unconfirmedAsk(w http.ResponseWriter, r *http.Request, err error, requestID, refID int64) bool {
+func unconfirmedAsk(w http.ResponseWriter, r *http.Request, err error, requestID, refID int64, note string) bool {
 	var unconfirmed *vouch.UnconfirmedAsk
 	if !errors.As(err, &unconfirmed) {
 		return false
 	}
-	http.Redirect(w, r, fmt.Sprintf("/references/%d/ask?request_id=%d", refID, requestID), http.StatusSeeOther)
+	to := fmt.Sprintf("/references/%d/ask?request_id=%d", refID, requestID)
+	if note != "" { // the note written beside the Ask button waits on the confirmation
+		to += "&note=" + url.QueryEscape(note)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 	return true
 }

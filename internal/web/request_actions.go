@@ -85,8 +85,10 @@ func (h *Handler) askReference(w http.ResponseWriter, r *http.Request) {
 	// The matches list shows each candidate's criteria met and missed
 	// and its fatigue next to its Ask button, and the confirmation page
 	// its warnings: asking from either confirms them.
-	a, err := h.opts.Fulfillment.Ask(ctx, u, id, refID, r.PostFormValue("confirm") == "1")
-	if unconfirmedAsk(w, r, err, id, refID) {
+	note := r.PostFormValue("note")
+	a, err := h.opts.Fulfillment.AskReference(ctx, u, vouch.AskInput{RequestID: id, ReferenceID: refID, Note: note,
+		Confirmed: r.PostFormValue("confirm") == "1"})
+	if unconfirmedAsk(w, r, err, id, refID, note) {
 		return
 	}
 	if err != nil {

@@ -445,7 +445,7 @@ func TestRequestPageExplainsMatchesAndAsks(t *testing.T) {
 		if link == nil {
 			t.Fatalf("the mail shows no answer link:\n%s", body)
 		}
-		mustContain(t, "mail", body, "Hello Maya Okafor", "Not sent — SMTP not configured")
+		mustContain(t, "mail", body, "Hello Maya,", "Not sent — SMTP not configured")
 		advocate, err := http.Get(link[1])
 		if err != nil {
 			t.Fatal(err)

@@ -15,6 +15,11 @@ type RequestView struct {
 	Sight   vouch.RequestSight
 	// AskOwners maps each ask to the owner of its reference's account.
 	AskOwners map[int64]int64
+	// Stage is where the request stands and whose move it is, read from
+	// all its asks (vouch.StageOf); Moves are the states it may be moved
+	// to by hand (vouch.RequestMoves).
+	Stage vouch.RequestStage
+	Moves []vouch.RequestState
 }
 
 // SeesReference reports whether the view shows anything about reference
@@ -57,7 +62,14 @@ func (s *Service) viewOf(ctx context.Context, u *vouch.User, req *vouch.Request)
 	if err != nil {
 		return nil, err
 	}
-	v := &RequestView{Request: req, Sight: sight, AskOwners: owners, Asks: []*vouch.Ask{}}
+	rated := map[int64]bool{}
+	if req.State == vouch.RequestCompleted {
+		if rated, err = s.db.SellerRatedAsks(ctx, []int64{req.ID}); err != nil {
+			return nil, err
+		}
+	}
+	v := &RequestView{Request: req, Sight: sight, AskOwners: owners, Asks: []*vouch.Ask{},
+		Stage: vouch.StageOf(req, asks, rated, s.now(), s.db.Clock.Zone()), Moves: vouch.RequestMoves(req, asks)}
 	for _, a := range asks {
 		if sight.SeesAsk(u, owners[a.ID]) {
 			v.Asks = append(v.Asks, a)
@@ -108,4 +120,36 @@ func (s *Service) MatchesFor(ctx context.Context, v *RequestView, limit int) (re
 			"The ranked matches of request %d are for its requester and the program team.", v.Request.ID)
 	}
 	return s.Matches(ctx, v.Request, limit)
+}
+
+// Stage is where a request in a list stands and whose move it is, with the
+// states it may be moved to by hand.
+type Stage struct {
+	vouch.RequestStage
+	Moves []vouch.RequestState
+}
+
+// Stages decides the stage of each request (vouch.StageOf), reading the
+// asks and ratings of them all in two queries: the lists show every
+// request's stage without a query per row. The stage of a request is
+// about the request, so it is read from all its asks, whoever looks.
+func (s *Service) Stages(ctx context.Context, reqs []*vouch.Request) (map[int64]Stage, error) {
+	ids := make([]int64, len(reqs))
+	for i, r := range reqs {
+		ids[i] = r.ID
+	}
+	asks, err := s.db.AsksOfRequests(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	rated, err := s.db.SellerRatedAsks(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	now, zone := s.now(), s.db.Clock.Zone()
+	out := make(map[int64]Stage, len(reqs))
+	for _, r := range reqs {
+		out[r.ID] = Stage{RequestStage: vouch.StageOf(r, asks[r.ID], rated, now, zone), Moves: vouch.RequestMoves(r, asks[r.ID])}
+	}
+	return out, nil
 }

@@ -41,6 +41,7 @@ func funcMap(h *Handler) template.FuncMap {
 		"json":              func(v any) string { return fmt.Sprintf("%v", v) },
 		"statusClass":       statusClass,
 		"requestStateClass": requestStateClass,
+		"stageClass":        stageClass,
 		"askStateClass":     askStateClass,
 		"tel":               telURL,
 		"shortDate":         h.shortDate,

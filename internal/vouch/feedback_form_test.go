@@ -8,7 +8,7 @@ import (
 func TestQuestionsFor(t *testing.T) {
 	for _, c := range []struct {
 		source, rating, first, last string
-		impacts, thankYous         []string // the values offered
+		impacts, thankYous          []string // the values offered
 	}{
 		{FeedbackSeller, "How helpful was it?", "1 – Not helpful", "5 – Very helpful", DealImpacts, nil},
 		{FeedbackAdvocate, "How was your experience?", "1 – Poor", "5 – Excellent", nil, ThankYous},

@@ -153,3 +153,35 @@ func (s *Service) Stages(ctx context.Context, reqs []*vouch.Request) (map[int64]
 	}
 	return out, nil
 }
+
+// SeesRequests reports, for each of the requests ids, whether u may open
+// it (vouch.SightOf, the account owners of its asks counted): pages link
+// to a request only for those who would not get a 404. An id with no
+// request is not seen.
+func (s *Service) SeesRequests(ctx context.Context, u *vouch.User, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for _, id := range ids {
+		if _, done := out[id]; done || id == 0 {
+			continue
+		}
+		if u.Can(vouch.PermManageProgram) {
+			out[id] = true
+			continue
+		}
+		req, err := s.db.Request(ctx, id)
+		if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+			out[id] = false
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		owners := map[int64]int64{}
+		if req.RequesterID != u.ID {
+			if owners, err = s.db.AskAccountOwners(ctx, id); err != nil {
+				return nil, err
+			}
+		}
+		out[id] = vouch.SightOf(u, req, owners) != vouch.SeesNothing
+	}
+	return out, nil
+}

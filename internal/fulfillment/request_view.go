@@ -156,8 +156,9 @@ func (s *Service) Stages(ctx context.Context, reqs []*vouch.Request) (map[int64]
 
 // SeesRequests reports, for each of the requests ids, whether u may open
 // it (vouch.SightOf, the account owners of its asks counted): pages link
-// to a request only for those who would not get a 404. An id with no
-// request is not seen.
+// to a request only for those who would not get a 404. The program team
+// opens every request, so its ids are not read; for anyone else an id with
+// no request is not seen.
 func (s *Service) SeesRequests(ctx context.Context, u *vouch.User, ids []int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	for _, id := range ids {

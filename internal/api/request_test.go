@@ -642,7 +642,7 @@ func TestRequestStates(t *testing.T) {
 		f.run(t, []scenario{
 			{name: "a move the lifecycle does not allow", method: "POST", path: first + "/state", as: "program_manager",
 				body: `{"state": "completed", "version": 1}`, status: 409, fields: []string{"state"},
-				want: []string{"A request that is submitted cannot become completed; it can become in progress, awaiting advocate, declined, cancelled, unfulfilled."}},
+				want: []string{"A request that is submitted cannot become completed; it can become in progress, declined, cancelled, unfulfilled."}},
 			{name: "a new request is to pick, the team's move", method: "GET", path: first, as: "seller", status: 200,
 				check: request(func(t *testing.T, q requestJSON) {
 					if q.Stage != "to_pick" || q.StageLabel != "New — to pick references" || str(q.NextMove) != "team" {

@@ -3,6 +3,7 @@ package vouch
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -208,10 +209,18 @@ func endedLabel(a *Ask) string {
 // need only a reason.
 func CheckRequestMove(r *Request, asks []*Ask, c RequestChange) error {
 	if err := CheckRequestTransition(r.State, c); err != nil {
+		if c.To.Valid() && !r.State.Closed() && !slices.Contains(r.State.NextStates(), c.To) {
+			// Name only the moves there really are, given the asks.
+			return &Error{Code: ECONFLICT, Message: fmt.Sprintf("A request that is %s cannot become %s; it can become %s.",
+				lowerLabel(r.State), lowerLabel(c.To), requestStateNames(RequestMoves(r, asks))),
+				Fields: ErrorFields(err)}
+		}
 		return err
 	}
 	return checkMoveByAsks(r, asks, c.To)
 }
+
+func lowerLabel(s RequestState) string { return strings.ToLower(s.Label()) }
 
 // RequestMoves lists the states r may be moved to by hand, given its asks;
 // the closing ones still need a reason.

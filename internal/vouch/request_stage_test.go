@@ -114,7 +114,7 @@ func TestCheckRequestMove(t *testing.T) {
 		{"submitted to in progress", RequestSubmitted, nil, RequestInProgress, "", ""},
 		{"cancel with a reason", RequestSubmitted, nil, RequestCancelled, "deal lost", ""},
 		{"cancel without one", RequestSubmitted, nil, RequestCancelled, "", "Say why"},
-		{"not a transition", RequestSubmitted, nil, RequestScheduled, "", "cannot become scheduled"},
+		{"not a transition", RequestSubmitted, nil, RequestScheduled, "", "cannot become scheduled; it can become in progress, declined, cancelled, unfulfilled."},
 		{"closed", RequestCompleted, nil, RequestInProgress, "", "cannot change any more"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -16,10 +16,8 @@ type RequestView struct {
 	// AskOwners maps each ask to the owner of its reference's account.
 	AskOwners map[int64]int64
 	// Stage is where the request stands and whose move it is, read from
-	// all its asks (vouch.StageOf); Moves are the states it may be moved
-	// to by hand (vouch.RequestMoves).
+	// all its asks (vouch.StageOf).
 	Stage vouch.RequestStage
-	Moves []vouch.RequestState
 }
 
 // SeesReference reports whether the view shows anything about reference
@@ -69,7 +67,7 @@ func (s *Service) viewOf(ctx context.Context, u *vouch.User, req *vouch.Request)
 		}
 	}
 	v := &RequestView{Request: req, Sight: sight, AskOwners: owners, Asks: []*vouch.Ask{},
-		Stage: vouch.StageOf(req, asks, rated, s.now(), s.db.Clock.Zone()), Moves: vouch.RequestMoves(req, asks)}
+		Stage: vouch.StageOf(req, asks, rated, s.now(), s.db.Clock.Zone())}
 	for _, a := range asks {
 		if sight.SeesAsk(u, owners[a.ID]) {
 			v.Asks = append(v.Asks, a)

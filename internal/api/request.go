@@ -33,7 +33,8 @@ type opportunityRef struct {
 }
 
 // requestItem is a request as lists show it: people, the opportunity and
-// taxonomy values by name, and where it may go next.
+// taxonomy values by name, its stage and whose move it is, and the states
+// it may be moved to.
 type requestItem struct {
 	ID               int64                `json:"id"`
 	Requester        *person              `json:"requester"`
@@ -46,6 +47,10 @@ type requestItem struct {
 	Workflow         vouch.Workflow       `json:"workflow"`
 	State            vouch.RequestState   `json:"state"`
 	StateReason      string               `json:"state_reason"`
+	Stage            vouch.StageKey       `json:"stage"`
+	StageLabel       string               `json:"stage_label"`
+	NextMove         *vouch.Party         `json:"next_move"`
+	NextStep         string               `json:"next_step"`
 	NextStates       []vouch.RequestState `json:"next_states"`
 	Assignee         *person              `json:"assignee"`
 	Version          int                  `json:"version"`
@@ -122,18 +127,24 @@ func (h *Handler) requestItems(ctx context.Context, reqs []*vouch.Request) ([]re
 	if err != nil {
 		return nil, err
 	}
+	stages, err := h.ful.Stages(ctx, reqs)
+	if err != nil {
+		return nil, err
+	}
 	items := make([]requestItem, len(reqs))
 	for i, q := range reqs {
 		o := opps[q.OpportunityID]
-		next := q.State.NextStates()
-		if next == nil {
-			next = []vouch.RequestState{}
+		st := stages[q.ID]
+		var move *vouch.Party
+		if st.Move != vouch.PartyNobody {
+			move = &st.Move
 		}
 		items[i] = requestItem{ID: q.ID, Requester: personOf(users, q.RequesterID),
 			Opportunity:  opportunityRef{ID: o.ID, Name: o.Name, Prospect: o.Prospect},
 			ActivityType: h.cat.ValueName(q.ActivityTypeID), ReferencesNeeded: q.ReferencesNeeded,
 			Criteria: h.criteriaOf(q.Criteria), DueDate: q.DueDate, Context: q.Context, Workflow: q.Workflow,
-			State: q.State, StateReason: q.StateReason, NextStates: next, Assignee: personOf(users, q.AssigneeID),
+			State: q.State, StateReason: q.StateReason, Stage: st.Key, StageLabel: st.Label, NextMove: move, NextStep: st.Step,
+			NextStates: st.Moves, Assignee: personOf(users, q.AssigneeID),
 			Version: q.Version, CreatedAt: q.CreatedAt, UpdatedAt: q.UpdatedAt, ClosedAt: q.ClosedAt}
 	}
 	return items, nil

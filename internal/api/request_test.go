@@ -33,6 +33,10 @@ type requestJSON struct {
 	Workflow         string             `json:"workflow"`
 	State            string             `json:"state"`
 	StateReason      string             `json:"state_reason"`
+	Stage            string             `json:"stage"`
+	StageLabel       string             `json:"stage_label"`
+	NextMove         *string            `json:"next_move"`
+	NextStep         string             `json:"next_step"`
 	NextStates       []string           `json:"next_states"`
 	Assignee         *struct {
 		Email string `json:"email"`
@@ -218,11 +222,13 @@ func TestRequestCreate(t *testing.T) {
 					"context": " Their CFO wants to hear about the rollout. "}`,
 				status: 201, check: request(func(t *testing.T, q requestJSON) {
 					inline = q
-					got := fmt.Sprintf("%s|%s|%s|%s|%d|%s|%s|%s|%s|%v|%d", q.Requester.Email, q.Opportunity.Name, q.Opportunity.Prospect,
-						q.ActivityType, q.ReferencesNeeded, *q.DueDate, q.Context, q.Workflow, q.State, q.NextStates, len(q.Events))
+					got := fmt.Sprintf("%s|%s|%s|%s|%d|%s|%s|%s|%s|%s %q %s|%v|%d", q.Requester.Email, q.Opportunity.Name, q.Opportunity.Prospect,
+						q.ActivityType, q.ReferencesNeeded, *q.DueDate, q.Context, q.Workflow, q.State, q.Stage, q.StageLabel, str(q.NextMove),
+						q.NextStates, len(q.Events))
+					// Nobody is asked yet: it cannot be moved to awaiting advocate by hand.
 					want := "seller@example.com|Mercy Health renewal|Mercy Health|Call|2|" + due +
-						"|Their CFO wants to hear about the rollout.|program_managed|submitted|" +
-						"[in_progress awaiting_advocate declined cancelled unfulfilled]|1"
+						"|Their CFO wants to hear about the rollout.|program_managed|submitted|to_pick \"New — to pick references\" team|" +
+						"[in_progress declined cancelled unfulfilled]|1"
 					if got != want {
 						t.Errorf("created\n got %s\nwant %s", got, want)
 					}
@@ -490,7 +496,14 @@ func TestRequestFulfillment(t *testing.T) {
 					if a := q.Asks[0]; a.State != "accepted" || a.ActivityID == nil {
 						t.Errorf("ask %+v", a)
 					}
+					// The state still says awaiting advocate; the stage says the move is the team's.
+					if q.State != "awaiting_advocate" || q.Stage != "to_schedule" || q.StageLabel != "Accepted — to schedule" ||
+						str(q.NextMove) != "team" || q.NextStep == "" || slices.Contains(q.NextStates, "scheduled") {
+						t.Errorf("state %s, stage %s %q, %s's move (%q), next states %v", q.State, q.Stage, q.StageLabel, str(q.NextMove), q.NextStep, q.NextStates)
+					}
 				})},
+			{name: "accepted is not scheduled by hand", method: "POST", path: path + "/state", as: "team_member",
+				body: `{"state": "scheduled", "version": 100}`, status: 409, want: []string{"Nothing is scheduled yet — schedule an accepted ask first."}},
 			{name: "a time that is not RFC 3339", method: "POST", path: askPath + "/schedule", as: "team_member",
 				body: `{"scheduled_at": "next Tuesday"}`, offSpec: true, status: 400, fields: []string{"scheduled_at"}},
 			{name: "a meeting address that is not one", method: "POST", path: askPath + "/schedule", as: "team_member",
@@ -693,7 +706,13 @@ func TestRequestStates(t *testing.T) {
 		f.run(t, []scenario{
 			{name: "a move the lifecycle does not allow", method: "POST", path: first + "/state", as: "program_manager",
 				body: `{"state": "completed", "version": 1}`, status: 409, fields: []string{"state"},
-				want: []string{"A request that is submitted cannot become completed; it can become in progress, awaiting advocate, declined, cancelled, unfulfilled."}},
+				want: []string{"A request that is submitted cannot become completed; it can become in progress, declined, cancelled, unfulfilled."}},
+			{name: "a new request is to pick, the team's move", method: "GET", path: first, as: "seller", status: 200,
+				check: request(func(t *testing.T, q requestJSON) {
+					if q.Stage != "to_pick" || q.StageLabel != "New — to pick references" || str(q.NextMove) != "team" {
+						t.Errorf("stage %s %q, %s's move", q.Stage, q.StageLabel, str(q.NextMove))
+					}
+				})},
 			{name: "declining needs a reason", method: "POST", path: first + "/state", as: "program_manager",
 				body: `{"state": "declined", "version": 1}`, status: 400, fields: []string{"reason"}},
 			{name: "an unknown state", method: "POST", path: first + "/state", as: "program_manager",
@@ -704,6 +723,9 @@ func TestRequestStates(t *testing.T) {
 				body: `{"state": "in_progress", "version": 1}`, status: 403},
 			{name: "another seller cannot even see it", method: "POST", path: first + "/state", as: "other_seller",
 				body: `{"state": "cancelled", "reason": "x", "version": 1}`, status: 404},
+			{name: "never asked: not awaiting an advocate", method: "POST", path: first + "/state", as: "program_manager",
+				body: `{"state": "awaiting_advocate", "version": 1}`, status: 409,
+				want: []string{"No advocate has been asked yet — pick a reference first."}},
 			{name: "a label works too", method: "POST", path: first + "/state", as: "program_manager",
 				body: `{"state": "In progress", "version": 1}`, status: 200,
 				want: []string{`"state":"in_progress"`, `"version":2`}},

@@ -210,7 +210,7 @@ func requestLoop(t *testing.T, e store.Engine) {
 	// The request page shows both ratings; the profile shows the call, done,
 	// and one more slot used.
 	team.Open(request)
-	team.WaitText("h1 .pill", "Completed")
+	team.WaitText("h1 .pill", "Done")
 	team.WaitText("#asks", "Globex signed the week after.")
 	team.Open(profile)
 	team.WaitText("#capacity-heading + .gauge", "1 of 3 used")

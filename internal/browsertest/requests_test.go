@@ -87,17 +87,19 @@ func TestRequestFormAndBoardOnAPhone(t *testing.T) {
 		team.Open(s.URL + "/requests?view=board")
 		checkNoHorizontalScroll(t, team, "board")
 		checkLabelled(t, team, "board")
-		if !team.Visible("#col-submitted ~ .req-card") {
-			t.Fatal("the submitted request is not on the board")
+		if !team.Visible("#col-to_pick ~ .req-card") {
+			t.Fatal("the new request is not on the board, to pick")
 		}
+		team.WaitText("#col-to_pick ~ .req-card", "New — to pick references")
 		team.Screenshot("board-phone")
 		team.Submit(fmt.Sprintf(`button[aria-label="Assign request %s to me"]`, m[1]))
 		team.WaitText(".flash", "is yours now")
 		if got := team.URL(); got != s.URL+"/requests?view=board" {
 			t.Errorf("assigning from the board went to %s", got)
 		}
-		team.WaitText("#col-in_progress ~ .req-card", "Globex expansion")
-		team.WaitText("#col-in_progress ~ .req-card", "Pam")
+		team.WaitText("#col-to_pick ~ .req-card", "Globex expansion")
+		team.WaitText("#col-to_pick ~ .req-card", "In progress — to pick references")
+		team.WaitText("#col-to_pick ~ .req-card", "Pam")
 		checkNoHorizontalScroll(t, team, "board after assigning")
 
 		// The request page on a phone: the match, its reasons and the Ask button fit.

@@ -2,6 +2,8 @@ package fulfillment
 
 import (
 	"context"
+	"strconv"
+	"strings"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -47,9 +49,42 @@ func (s *Service) ListOpportunities(ctx context.Context, f vouch.OpportunityFilt
 }
 
 // Notifications returns u's newest notifications (at most limit) and how
-// many are unread.
+// many are unread. A notification keeps its link only while the request it
+// leads to is u's to open (an account changes owner, a role changes): no
+// notification leads to a 404.
 func (s *Service) Notifications(ctx context.Context, u *vouch.User, limit int) ([]vouch.Notification, int, error) {
-	return s.db.Notifications(ctx, u.ID, limit)
+	list, unread, err := s.db.Notifications(ctx, u.ID, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	var ids []int64
+	for _, n := range list {
+		if id, ok := requestOfLink(n.Link); ok {
+			ids = append(ids, id)
+		}
+	}
+	sees, err := s.SeesRequests(ctx, u, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i, n := range list {
+		if id, ok := requestOfLink(n.Link); ok && !sees[id] {
+			list[i].Link = ""
+		}
+	}
+	return list, unread, nil
+}
+
+// requestOfLink is the request a notification's link leads to, if it
+// leads to one ("/requests/12", "/requests/12#asks").
+func requestOfLink(link string) (int64, bool) {
+	rest, ok := strings.CutPrefix(link, "/requests/")
+	if !ok {
+		return 0, false
+	}
+	rest, _, _ = strings.Cut(rest, "#")
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil && id > 0
 }
 
 // UnreadNotifications counts u's unread notifications.

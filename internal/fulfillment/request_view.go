@@ -15,6 +15,9 @@ type RequestView struct {
 	Sight   vouch.RequestSight
 	// AskOwners maps each ask to the owner of its reference's account.
 	AskOwners map[int64]int64
+	// Stage is where the request stands and whose move it is, read from
+	// all its asks (vouch.StageOf).
+	Stage vouch.RequestStage
 }
 
 // SeesReference reports whether the view shows anything about reference
@@ -57,7 +60,14 @@ func (s *Service) viewOf(ctx context.Context, u *vouch.User, req *vouch.Request)
 	if err != nil {
 		return nil, err
 	}
-	v := &RequestView{Request: req, Sight: sight, AskOwners: owners, Asks: []*vouch.Ask{}}
+	rated := map[int64]bool{}
+	if req.State == vouch.RequestCompleted {
+		if rated, err = s.db.SellerRatedAsks(ctx, []int64{req.ID}); err != nil {
+			return nil, err
+		}
+	}
+	v := &RequestView{Request: req, Sight: sight, AskOwners: owners, Asks: []*vouch.Ask{},
+		Stage: vouch.StageOf(req, asks, rated, s.now(), s.db.Clock.Zone())}
 	for _, a := range asks {
 		if sight.SeesAsk(u, owners[a.ID]) {
 			v.Asks = append(v.Asks, a)
@@ -126,4 +136,69 @@ func (s *Service) IneligibleFor(ctx context.Context, u *vouch.User, v *RequestVi
 	}
 	q.Offset, q.Limit = offset, limit
 	return s.ix.Ineligible(q), nil
+}
+
+// Stage is where a request in a list stands and whose move it is, with the
+// states it may be moved to by hand.
+type Stage struct {
+	vouch.RequestStage
+	Moves []vouch.RequestState
+}
+
+// Stages decides the stage of each request (vouch.StageOf), reading the
+// asks and ratings of them all in two queries: the lists show every
+// request's stage without a query per row. The stage of a request is
+// about the request, so it is read from all its asks, whoever looks.
+func (s *Service) Stages(ctx context.Context, reqs []*vouch.Request) (map[int64]Stage, error) {
+	ids := make([]int64, len(reqs))
+	for i, r := range reqs {
+		ids[i] = r.ID
+	}
+	asks, err := s.db.AsksOfRequests(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	rated, err := s.db.SellerRatedAsks(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	now, zone := s.now(), s.db.Clock.Zone()
+	out := make(map[int64]Stage, len(reqs))
+	for _, r := range reqs {
+		out[r.ID] = Stage{RequestStage: vouch.StageOf(r, asks[r.ID], rated, now, zone), Moves: vouch.RequestMoves(r, asks[r.ID])}
+	}
+	return out, nil
+}
+
+// SeesRequests reports, for each of the requests ids, whether u may open
+// it (vouch.SightOf, the account owners of its asks counted): pages link
+// to a request only for those who would not get a 404. The program team
+// opens every request, so its ids are not read; for anyone else an id with
+// no request is not seen.
+func (s *Service) SeesRequests(ctx context.Context, u *vouch.User, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for _, id := range ids {
+		if _, done := out[id]; done || id == 0 {
+			continue
+		}
+		if u.Can(vouch.PermManageProgram) {
+			out[id] = true
+			continue
+		}
+		req, err := s.db.Request(ctx, id)
+		if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+			out[id] = false
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		owners := map[int64]int64{}
+		if req.RequesterID != u.ID {
+			if owners, err = s.db.AskAccountOwners(ctx, id); err != nil {
+				return nil, err
+			}
+		}
+		out[id] = vouch.SightOf(u, req, owners) != vouch.SeesNothing
+	}
+	return out, nil
 }

@@ -34,3 +34,23 @@ func (s *Service) SellerFeedback(ctx context.Context, by *vouch.User, askID int6
 	}
 	return s.db.SaveSellerFeedback(ctx, askID, f, out)
 }
+
+// checkNotRated refuses opening a feedback link of purpose for ask a once
+// feedback from the same side was given, through the app or another link:
+// vouch.ErrFeedbackGiven.
+func (s *Service) checkNotRated(ctx context.Context, a *vouch.Ask, purpose string) error {
+	source := vouch.FeedbackSeller
+	if purpose == vouch.LinkAdvocateFeedback {
+		source = vouch.FeedbackAdvocate
+	}
+	given, err := s.db.Feedback(ctx, a.RequestID)
+	if err != nil {
+		return err
+	}
+	for _, f := range given {
+		if f.AskID == a.ID && f.Source == source {
+			return vouch.ErrFeedbackGiven
+		}
+	}
+	return nil
+}

@@ -496,6 +496,13 @@ func (s *Service) OpenLink(ctx context.Context, token string) (*LinkView, error)
 	if purpose == vouch.LinkAnswer && v.Ask.State != vouch.AskPending {
 		return nil, vouch.AskNotOpen(v.Ask.State)
 	}
+	if purpose == vouch.LinkSellerFeedback || purpose == vouch.LinkAdvocateFeedback {
+		// The seller may rate the activity in the app too: the mailed link
+		// then says so instead of offering a form that cannot be sent.
+		if err := s.checkNotRated(ctx, v.Ask, purpose); err != nil {
+			return nil, err
+		}
+	}
 	if v.Request, err = s.db.Request(ctx, v.Ask.RequestID); err != nil {
 		return nil, err
 	}
@@ -664,6 +671,15 @@ func (s *Service) ChangeState(ctx context.Context, by *vouch.User, id int64, ver
 	ownCancel := req.RequesterID == by.ID && c.To == vouch.RequestCancelled
 	if !by.Can(vouch.PermManageProgram) && !ownCancel {
 		return nil, vouch.Errorf(vouch.EFORBIDDEN, "Only the program team can move this request; you may cancel your own.")
+	}
+	// Moves into the states asks bring about need the asks for them: a
+	// board button or a hand-made call cannot say an advocate was asked.
+	asks, err := s.db.Asks(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := vouch.CheckRequestMove(req, asks, c); err != nil {
+		return nil, err
 	}
 	var out vouch.Outgoing
 	if req.RequesterID != by.ID {

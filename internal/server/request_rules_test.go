@@ -118,3 +118,63 @@ func TestNewRequestSameAnswerOnBothEdges(t *testing.T) {
 		})
 	}
 }
+
+// A move of a request by hand is decided once (vouch.CheckRequestMove):
+// the API and the board's form refuse the same moves of a request nobody
+// was asked for, with the same reason, and change nothing.
+func TestRequestMoveSameAnswerOnBothEdges(t *testing.T) {
+	for _, e := range testutil.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.StartServer(t, e)
+			ctx := vouch.WithActor(context.Background(), vouch.Actor{Label: "test"})
+			pam := testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
+			o := &vouch.Opportunity{Name: "Globex deal", Prospect: "Globex", OwnerID: pam.ID}
+			if err := s.DB.CreateOpportunity(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+			calls, err := s.DB.ListTaxonomy(ctx, vouch.TaxActivityType)
+			if err != nil {
+				t.Fatal(err)
+			}
+			call := calls[slices.IndexFunc(calls, func(v *vouch.TaxonomyValue) bool { return v.Name == "Call" })].ID
+			r := &vouch.Request{RequesterID: pam.ID, OpportunityID: o.ID, ActivityTypeID: call, ReferencesNeeded: 1,
+				DueDate: s.DB.Today().AddDays(20), Workflow: vouch.WorkflowProgramManaged, State: vouch.RequestSubmitted}
+			if err := s.DB.CreateRequest(ctx, r, vouch.Outgoing{}); err != nil {
+				t.Fatal(err)
+			}
+			token := testutil.Token(t, s.DB, pam)
+			b := testutil.Login(t, s, pam.Email)
+			for _, c := range []struct {
+				to, says string
+			}{
+				{"awaiting_advocate", "No advocate has been asked yet — pick a reference first."},
+				{"completed", "A request that is submitted cannot become completed; it can become in progress, declined, cancelled, unfulfilled."},
+			} {
+				t.Run(c.to, func(t *testing.T) {
+					req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/api/v1/requests/%d/state", s.URL, r.ID),
+						strings.NewReader(fmt.Sprintf(`{"state": %q, "version": %d}`, c.to, r.Version)))
+					req.Header.Set("Authorization", "Bearer "+token)
+					req.Header.Set("Content-Type", "application/json")
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					raw, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusConflict || !strings.Contains(string(raw), c.says) {
+						t.Errorf("API: %d %s, want 409 saying %q", resp.StatusCode, raw, c.says)
+					}
+					b.Get("/requests?view=board")
+					_, page := b.PostForm(fmt.Sprintf("/requests/%d/state", r.ID), url.Values{"state": {c.to},
+						"version": {strconv.Itoa(r.Version)}, "back": {"/requests?view=board"}})
+					if !strings.Contains(page, "flash-error") || !strings.Contains(page, c.says) {
+						t.Errorf("the board's form does not refuse saying %q", c.says)
+					}
+					if got, _ := s.DB.Request(ctx, r.ID); got.State != vouch.RequestSubmitted || got.Version != r.Version {
+						t.Errorf("after the refused moves the request is %s (version %d)", got.State, got.Version)
+					}
+				})
+			}
+		})
+	}
+}

@@ -56,6 +56,43 @@ func (db *DB) Asks(ctx context.Context, requestID int64) ([]*vouch.Ask, error) {
 	return db.asks(ctx, `WHERE request_id = ? ORDER BY id`, requestID)
 }
 
+// AsksOfRequests returns the asks of each of the requests, in the order
+// they were made: the stages of a list of requests in one query.
+func (db *DB) AsksOfRequests(ctx context.Context, requestIDs []int64) (map[int64][]*vouch.Ask, error) {
+	out := map[int64][]*vouch.Ask{}
+	if len(requestIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(requestIDs))
+	for i, id := range requestIDs {
+		args[i] = id
+	}
+	asks, err := db.asks(ctx, `WHERE request_id IN (`+placeholders(len(args))+`) ORDER BY id`, args...)
+	for _, a := range asks {
+		out[a.RequestID] = append(out[a.RequestID], a)
+	}
+	return out, err
+}
+
+// SellerRatedAsks returns the asks of the requests their seller gave
+// feedback on, as a set of ask ids.
+func (db *DB) SellerRatedAsks(ctx context.Context, requestIDs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(requestIDs) == 0 {
+		return out, nil
+	}
+	args := []any{vouch.FeedbackSeller}
+	for _, id := range requestIDs {
+		args = append(args, id)
+	}
+	ids, err := db.ids(ctx, `SELECT f.ask_id FROM feedback f JOIN asks a ON a.id = f.ask_id
+		WHERE f.source = ? AND a.request_id IN (`+placeholders(len(requestIDs))+`)`, args...)
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, err
+}
+
 // AsksOfReference returns the asks a reference received, newest first.
 func (db *DB) AsksOfReference(ctx context.Context, refID int64) ([]*vouch.Ask, error) {
 	return db.asks(ctx, `WHERE ref_id = ? ORDER BY id DESC`, refID)

@@ -331,3 +331,34 @@ const (
 
 // DefaultCapacity is the number of activities per 90 days a reference may do unless overridden.
 const DefaultCapacity = 3
+
+// Availability is what a page says of whether a reference can be asked
+// now: the capacity of an active one; of any other, why not — a retired or
+// nominated reference with free slots is still not to be asked.
+type Availability struct {
+	Askable bool   // active: its capacity is what counts
+	Note    string // why it cannot be asked, when it cannot: "Retired — not asked any more"
+}
+
+// AvailabilityOf decides the availability of a reference in status s as of
+// today (EffectiveStatus), resting until restingUntil when it rests.
+func AvailabilityOf(s Status, restingUntil Date) Availability {
+	switch s {
+	case StatusActive:
+		return Availability{Askable: true}
+	case StatusNominated:
+		return Availability{Note: "Nominated — not asked before qualifying"}
+	case StatusQualifying:
+		return Availability{Note: "Qualifying — not asked yet"}
+	case StatusResting:
+		if !restingUntil.IsZero() {
+			return Availability{Note: "Resting — not asked before " + restingUntil.Time().Format("2 Jan 2006")}
+		}
+		return Availability{Note: "Resting — not asked for now"}
+	case StatusRetired:
+		return Availability{Note: "Retired — not asked any more"}
+	case StatusDoNotContact:
+		return Availability{Note: "Do not contact"}
+	}
+	return Availability{Note: s.Label()}
+}

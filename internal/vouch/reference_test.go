@@ -3,6 +3,7 @@ package vouch
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCheckTransition(t *testing.T) {
@@ -111,5 +112,27 @@ func TestReferenceValidate(t *testing.T) {
 	}
 	if err := (&Reference{}).Validate(); ErrorFields(err)["name"] == "" || ErrorFields(err)["account"] == "" {
 		t.Errorf("empty reference: %v", err)
+	}
+}
+
+func TestAvailabilityOf(t *testing.T) {
+	until := NewDate(2027, time.March, 14)
+	for _, c := range []struct {
+		status  Status
+		until   Date
+		askable bool
+		note    string
+	}{
+		{StatusActive, Date{}, true, ""},
+		{StatusNominated, Date{}, false, "Nominated — not asked before qualifying"},
+		{StatusQualifying, Date{}, false, "Qualifying — not asked yet"},
+		{StatusResting, until, false, "Resting — not asked before 14 Mar 2027"},
+		{StatusResting, Date{}, false, "Resting — not asked for now"},
+		{StatusRetired, Date{}, false, "Retired — not asked any more"},
+		{StatusDoNotContact, Date{}, false, "Do not contact"},
+	} {
+		if got := AvailabilityOf(c.status, c.until); got.Askable != c.askable || got.Note != c.note {
+			t.Errorf("%s: %+v, want askable %v, %q", c.status, got, c.askable, c.note)
+		}
 	}
 }

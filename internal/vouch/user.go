@@ -52,15 +52,15 @@ func (r Role) Label() string {
 func (r Role) Description() string {
 	switch r {
 	case RoleAdmin:
-		return "Configures users, taxonomies and integrations; sees the audit log; can do everything."
+		return "Manages users, API tokens, taxonomies and settings; reads the audit log; does everything the program team does."
 	case RoleProgramManager:
-		return "Runs the program: goals, nominations, fulfilling requests, scorecards."
+		return "Runs the program: references, accounts, imports, and fulfilling requests from the queue."
 	case RoleTeamMember:
-		return "Program specialist: recruiting, content, fulfilling requests, keeping data fresh."
+		return "Program specialist: the same program work as a program manager — references, accounts, fulfilling requests."
 	case RoleSeller:
-		return "Finds references and content and requests a reference for an opportunity."
+		return "Finds references and requests one for an opportunity; follows and rates their requests, and approves asks to customers of accounts they own."
 	case RoleViewer:
-		return "Reads scorecards and dashboards."
+		return "Signs in to the home page only; references and requests are for the other roles."
 	}
 	return ""
 }
@@ -76,8 +76,8 @@ const (
 	PermManageProgram    Permission = "manage_program"    // references, accounts, fulfilment
 	PermRequestReference Permission = "request_reference" // sellers and the program team
 	PermReadReferences   Permission = "read_references"
-	PermReadScorecard    Permission = "read_scorecard"
-	PermEditMails        Permission = "edit_mails" // the company, the program's sender and the mail templates
+	PermReadScorecard    Permission = "read_scorecard" // reserved: no page or endpoint checks it yet
+	PermEditMails        Permission = "edit_mails"     // the company, the program's sender and the mail templates
 )
 
 var rolePermissions = map[Role][]Permission{

@@ -107,6 +107,9 @@ func (h *Handler) showLinkProblem(w http.ResponseWriter, r *http.Request, err er
 		status, p.Kind, title = http.StatusConflict, "unavailable", "No longer available"
 		p.Message = "Thank you for saying yes! Meanwhile the slots for this period were taken by another request, " +
 			"so nothing was booked and there is nothing more you need to do. We will ask again when you are free."
+	case errors.Is(err, vouch.ErrFeedbackGiven):
+		status, p.Kind, title = http.StatusConflict, "rated", "Your feedback is already in"
+		p.Message = vouch.ErrorMessage(err) + " Nothing more to do here."
 	case vouch.ErrorCode(err) == vouch.ENOTFOUND:
 		status, p.Kind, title = http.StatusNotFound, "invalid", "This link is not valid"
 		p.Message = "Check that you opened the whole link from the email: some email programs break long links in two."

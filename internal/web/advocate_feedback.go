@@ -10,18 +10,6 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-// choice is one option of a radio group.
-type choice struct {
-	Value, Label string
-}
-
-// Options of the feedback forms, in the order they are shown.
-var (
-	dealImpactChoices = []choice{{"accelerated", "It sped the deal up"}, {"no_change", "No change"}, {"delayed", "It slowed the deal down"}}
-	thankYouChoices   = []choice{{"gift", "A small gift"}, {"donation", "A donation to a charity"},
-		{"swag", "Some swag"}, {"none", "No thank-you needed"}}
-)
-
 // feedbackForm is what feedback.html and feedback_done.html show.
 type feedbackForm struct {
 	Token     string
@@ -32,9 +20,7 @@ type feedbackForm struct {
 	Activity  string // "call", lower case, for sentences
 	Prospect  string
 	Deal      string // the opportunity's name
-	Ratings   []choice
-	Impacts   []choice
-	ThankYous []choice
+	Q         vouch.FeedbackQuestions
 }
 
 func feedbackFormOf(r *http.Request, v *fulfillment.LinkView) *feedbackForm {
@@ -46,25 +32,13 @@ func feedbackFormOf(r *http.Request, v *fulfillment.LinkView) *feedbackForm {
 		Activity:  strings.ToLower(v.Activity),
 		Prospect:  orIfBlank(v.Opportunity.Prospect, "the prospect"),
 		Deal:      v.Opportunity.Name,
-		Impacts:   dealImpactChoices,
-		ThankYous: thankYouChoices,
 	}
-	low, high := "Poor", "Excellent"
 	if f.Seller {
 		f.Name = orIfBlank(v.Seller, "there")
-		low, high = "Not helpful", "Very helpful"
+		f.Q = vouch.QuestionsFor(vouch.FeedbackSeller)
 	} else {
 		f.Name = v.Reference.Name
-	}
-	for n := 1; n <= 5; n++ {
-		label := strconv.Itoa(n)
-		switch n {
-		case 1:
-			label += " – " + low
-		case 5:
-			label += " – " + high
-		}
-		f.Ratings = append(f.Ratings, choice{strconv.Itoa(n), label})
+		f.Q = vouch.QuestionsFor(vouch.FeedbackAdvocate)
 	}
 	return f
 }

@@ -41,6 +41,8 @@ func funcMap(h *Handler) template.FuncMap {
 		"json":              func(v any) string { return fmt.Sprintf("%v", v) },
 		"statusClass":       statusClass,
 		"requestStateClass": requestStateClass,
+		"stageClass":        stageClass,
+		"availability":      availabilityOf,
 		"askStateClass":     askStateClass,
 		"tel":               telURL,
 		"shortDate":         h.shortDate,
@@ -303,4 +305,10 @@ func auditValue(v any) string {
 		return "(empty)"
 	}
 	return s
+}
+
+// availabilityOf is whether a reference in status (as of today) can be
+// asked, for the availability template.
+func availabilityOf(s vouch.Status, r *vouch.Reference) vouch.Availability {
+	return vouch.AvailabilityOf(s, r.RestingUntil)
 }

@@ -29,9 +29,9 @@ var queueTabs = []struct{ Key, Label string }{
 	{"approvals", "Awaiting my approval"}, {"open", "All open"}, {"closed", "Closed"},
 }
 
-// boardColumn is one open state on the board.
+// boardColumn is one stage of open requests on the board.
 type boardColumn struct {
-	State vouch.RequestState
+	Stage vouch.StageKey
 	Rows  []requestRow
 }
 
@@ -138,16 +138,14 @@ func (h *Handler) queue(w http.ResponseWriter, r *http.Request) {
 	d.Total, d.Rows = total, rows
 	d.ListURL, d.BoardURL, d.Here = queueURL(d.Tab, false, 0), queueURL(d.Tab, true, 0), queueURL(d.Tab, d.Board, offset)
 	if d.Board {
-		for _, s := range vouch.RequestStates {
-			if !s.Closed() {
-				col := boardColumn{State: s}
-				for _, row := range rows {
-					if row.State == s {
-						col.Rows = append(col.Rows, row)
-					}
+		for _, k := range vouch.OpenStages {
+			col := boardColumn{Stage: k}
+			for _, row := range rows {
+				if row.Stage.Key == k {
+					col.Rows = append(col.Rows, row)
 				}
-				d.Columns = append(d.Columns, col)
 			}
+			d.Columns = append(d.Columns, col)
 		}
 	} else if len(rows) > 0 {
 		d.From, d.To = offset+1, offset+len(rows)

@@ -20,7 +20,8 @@ type agreedView struct {
 // activityView is one activity in a reference's history.
 type activityView struct {
 	vouch.Activity
-	Type string
+	Type        string
+	SeesRequest bool // the viewer may open the request it was for
 }
 
 // referenceAskView is one ask the reference received.
@@ -140,8 +141,17 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 	}
 	slices.Reverse(history)
 	d.History = history
+	var reqIDs []int64
 	for _, a := range acts {
-		d.Activities = append(d.Activities, activityView{Activity: a, Type: h.opts.Catalog.ValueName(a.TypeID)})
+		reqIDs = append(reqIDs, a.RequestID)
+	}
+	sees, err := h.opts.Fulfillment.SeesRequests(ctx, userFrom(ctx), reqIDs)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	for _, a := range acts {
+		d.Activities = append(d.Activities, activityView{Activity: a, Type: h.opts.Catalog.ValueName(a.TypeID), SeesRequest: sees[a.RequestID]})
 		if a.State == vouch.ActivityDone {
 			d.Points += a.Points
 		}
@@ -308,7 +318,14 @@ func (h *Handler) referenceAsks(ctx context.Context, refID int64) ([]referenceAs
 	if err != nil {
 		return nil, err
 	}
-	u := userFrom(ctx)
+	ids := make([]int64, len(asks))
+	for i, a := range asks {
+		ids[i] = a.RequestID
+	}
+	sees, err := h.opts.Fulfillment.SeesRequests(ctx, userFrom(ctx), ids)
+	if err != nil {
+		return nil, err
+	}
 	var out []referenceAskView
 	for _, a := range asks {
 		v := referenceAskView{Ask: a}
@@ -316,7 +333,7 @@ func (h *Handler) referenceAsks(ctx context.Context, refID int64) ([]referenceAs
 		if err != nil {
 			return nil, err
 		}
-		if vouch.CanSeeRequest(u, req) {
+		if sees[a.RequestID] {
 			opp, err := h.db.Opportunity(ctx, req.OpportunityID)
 			if err != nil {
 				return nil, err

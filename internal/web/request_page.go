@@ -115,6 +115,7 @@ type eventView struct {
 // requestPageData is what request.html shows.
 type requestPageData struct {
 	Req           *vouch.Request
+	Stage         vouch.RequestStage // where it stands and whose move it is
 	Opportunity   *vouch.Opportunity
 	Type          string
 	Requester     string
@@ -137,8 +138,8 @@ type requestPageData struct {
 	Viewer        *vouch.User // whose zone times are written in
 	Team          []*vouch.User
 	CloseStates   []vouch.RequestState
-	Impacts       []string
-	MessageHint   string // who a message reaches
+	Questions     vouch.FeedbackQuestions // the seller's feedback form
+	MessageHint   string                  // who a message reaches
 }
 
 // requestPage serves GET /requests/{id}.
@@ -169,11 +170,11 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 	if err != nil {
 		return nil, err
 	}
-	d := &requestPageData{Req: req, Opportunity: opp, Type: h.opts.Catalog.ValueName(req.ActivityTypeID),
+	d := &requestPageData{Req: req, Stage: v.Stage, Opportunity: opp, Type: h.opts.Catalog.ValueName(req.ActivityTypeID),
 		Requester: userName(users, req.RequesterID), Assignee: userName(users, req.AssigneeID),
 		Overdue: !req.State.Closed() && req.DueDate.Before(today), CanPick: vouch.CanPick(u, req),
 		CanManage: u.Can(vouch.PermManageProgram), IsRequester: req.RequesterID == u.ID, Me: u.ID, Viewer: u, Team: team,
-		Impacts: vouch.DealImpacts}
+		Questions: vouch.QuestionsFor(vouch.FeedbackSeller)}
 	d.Criteria = h.criteriaLabels(req.Criteria)
 	d.MessageHint = messageHint(u, req, users)
 	for _, s := range req.State.NextStates() {

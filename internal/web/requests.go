@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -22,6 +23,23 @@ func requestStateClass(s vouch.RequestState) string {
 	case vouch.RequestScheduled, vouch.RequestCompleted:
 		return "pill-ok"
 	case vouch.RequestDeclined, vouch.RequestUnfulfilled:
+		return "pill-bad"
+	}
+	return "pill-muted"
+}
+
+// stageClass is the pill colour of a request's stage: waiting on the team
+// is the accent, waiting on someone else a warning; the pill always carries
+// the stage's words too.
+func stageClass(s vouch.RequestStage) string {
+	switch s.Key {
+	case vouch.StageToPick, vouch.StageToSchedule:
+		return "pill-accent"
+	case vouch.StageAwaitingApproval, vouch.StageAwaitingAdvocate, vouch.StageHeld:
+		return "pill-warn"
+	case vouch.StageScheduled, vouch.StageDone:
+		return "pill-ok"
+	case vouch.StageDeclined, vouch.StageUnfulfilled:
 		return "pill-bad"
 	}
 	return "pill-muted"
@@ -74,7 +92,31 @@ type requestRow struct {
 	Assignee    string
 	Overdue     bool // open and due before today
 	DueSoon     bool // open and due within 72 hours
+	Stage       vouch.RequestStage
 	Forward     []vouch.RequestState
+	// NextAction and NextURL lead the program team to its next step on
+	// the request page; "" when the move is someone else's.
+	NextAction, NextURL string
+}
+
+// teamAction is the program team's next step at a stage at now, as a
+// link's words and the part of the request page where it is taken; ""
+// when the request waits on someone else (or on the scheduled time). The
+// team may pick, schedule and approve on any request, self-serve ones too.
+func teamAction(s vouch.RequestStage, now time.Time) (action, anchor string) {
+	switch s.Key {
+	case vouch.StageToPick:
+		return "Pick references", "matches"
+	case vouch.StageAwaitingApproval:
+		return "Approve or decline", "asks"
+	case vouch.StageToSchedule:
+		return "Schedule", "asks"
+	case vouch.StageScheduled:
+		if s.At == nil || !s.At.After(now) {
+			return "Record how it went", "asks"
+		}
+	}
+	return "", ""
 }
 
 // requestRows reads what the list pages show about each request.
@@ -88,24 +130,34 @@ func (h *Handler) requestRows(ctx context.Context, reqs []*vouch.Request, users 
 	if err != nil {
 		return nil, err
 	}
+	now := h.clock.Now()
+	stages, err := h.opts.Fulfillment.Stages(ctx, reqs)
+	if err != nil {
+		return nil, err
+	}
 	rows := make([]requestRow, 0, len(reqs))
 	for _, r := range reqs {
+		st := stages[r.ID]
 		row := requestRow{Request: r, Opportunity: opps[r.OpportunityID], Type: h.opts.Catalog.ValueName(r.ActivityTypeID),
-			Requester: userName(users, r.RequesterID), Assignee: userName(users, r.AssigneeID)}
+			Requester: userName(users, r.RequesterID), Assignee: userName(users, r.AssigneeID), Stage: st.RequestStage}
 		if !r.State.Closed() {
 			row.Overdue = r.DueDate.Before(today)
 			row.DueSoon = !row.Overdue && !r.DueDate.After(today.AddDays(3))
-			row.Forward = forwardStates(r.State)
+			row.Forward = forwardStates(r.State, st.Moves)
+			if action, anchor := teamAction(st.RequestStage, now); action != "" {
+				row.NextAction, row.NextURL = action, requestURL(r.ID, anchor)
+			}
 		}
 		rows = append(rows, row)
 	}
 	return rows, nil
 }
 
-// forwardStates are the moves the board offers as one click: onwards in
-// fulfillment order, never closing (that needs a reason) and never to
-// completed (that records the activity, on the request page).
-func forwardStates(s vouch.RequestState) []vouch.RequestState {
+// forwardStates are the moves the board offers as one click, of the moves
+// the request's asks allow (vouch.RequestMoves): onwards in fulfillment
+// order, never closing (that needs a reason) and never to completed (that
+// records the activity, on the request page).
+func forwardStates(s vouch.RequestState, moves []vouch.RequestState) []vouch.RequestState {
 	pos := func(x vouch.RequestState) int {
 		for i, y := range vouch.RequestStates {
 			if x == y {
@@ -115,7 +167,7 @@ func forwardStates(s vouch.RequestState) []vouch.RequestState {
 		return -1
 	}
 	var out []vouch.RequestState
-	for _, n := range s.NextStates() {
+	for _, n := range moves {
 		if !n.Closed() && pos(n) > pos(s) {
 			out = append(out, n)
 		}

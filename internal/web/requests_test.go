@@ -229,23 +229,44 @@ func TestQueueTabsListTheRightRequests(t *testing.T) {
 			`Unassigned <span class="tab-count">2</span>`, `Due within 72 h <span class="tab-count">2</span>`,
 			`<span class="pill pill-bad">Overdue</span>`, "2 days ago", "5 days ago")
 
-		// The board: a column per open state, cards with one-click moves that come back to the board.
+		// The board: a column per stage of open requests. A card offers only
+		// the moves its asks allow: nobody is asked for Bravo, so it cannot
+		// await an advocate; the team's next step is picking.
 		resp, body := pam.Get("/requests?view=board&tab=mine")
 		expect(t, "board", resp, http.StatusOK, "/requests")
-		mustContain(t, "board", body, `id="col-submitted"`, `id="col-in_progress"`, `id="col-awaiting_advocate"`, `id="col-scheduled"`,
-			"Bravo deal", `aria-label="Move request `+idOf(bravo.ID)+` to Awaiting advocate"`)
+		mustContain(t, "board", body, `id="col-to_pick"`, `id="col-awaiting_approval"`, `id="col-awaiting_advocate"`,
+			`id="col-to_schedule"`, `id="col-scheduled"`, "Bravo deal", "In progress — to pick references", "Team's move",
+			fmt.Sprintf(`href="/requests/%d#matches" aria-label="Pick references: request %d"`, bravo.ID, bravo.ID))
+		if strings.Contains(body, "to Awaiting advocate") {
+			t.Error("the board offers to move a never-asked request to awaiting advocate")
+		}
+
+		// A hand-made (or stale) form asking for that move is refused, says why, and changes nothing.
 		resp, body = pam.PostForm(fmt.Sprintf("/requests/%d/state", bravo.ID), url.Values{"state": {"awaiting_advocate"},
 			"version": {strconv.Itoa(bravo.Version)}, "back": {"/requests?tab=mine&view=board"}})
-		expect(t, "board move", resp, http.StatusOK, "/requests")
+		expect(t, "refused move", resp, http.StatusOK, "/requests")
 		if resp.Request.URL.RawQuery != "tab=mine&view=board" {
-			t.Errorf("the move came back to %s", resp.Request.URL)
+			t.Errorf("the refused move came back to %s", resp.Request.URL)
 		}
-		mustContain(t, "board move", body, fmt.Sprintf("Request #%d is now awaiting advocate.", bravo.ID))
+		mustContain(t, "refused move", body, "flash-error", "No advocate has been asked yet — pick a reference first.")
+		if r, _ := s.DB.Request(ctx, bravo.ID); r.State != vouch.RequestInProgress || r.Version != bravo.Version {
+			t.Errorf("after a refused move the request is %s (version %d)", r.State, r.Version)
+		}
+
+		// A move the state machine allows is one click and comes back to the board.
+		alpha := p.request(t, s.DB, p.sam, "Alpha two", today.AddDays(11), 0, vouch.Criteria{})
+		_, body = pam.Get("/requests?view=board&tab=unassigned")
+		mustContain(t, "unassigned board", body, "New — to pick references",
+			`aria-label="Move request `+idOf(alpha.ID)+` to In progress"`)
+		resp, body = pam.PostForm(fmt.Sprintf("/requests/%d/state", alpha.ID), url.Values{"state": {"in_progress"},
+			"version": {strconv.Itoa(alpha.Version)}, "back": {"/requests?tab=unassigned&view=board"}})
+		expect(t, "board move", resp, http.StatusOK, "/requests")
+		mustContain(t, "board move", body, fmt.Sprintf("Request #%d is now in progress.", alpha.ID))
 
 		// A second click on the stale card changes nothing and says why.
-		_, body = pam.PostForm(fmt.Sprintf("/requests/%d/state", bravo.ID), url.Values{"state": {"awaiting_advocate"},
-			"version": {strconv.Itoa(bravo.Version)}, "back": {"/requests?view=board"}})
-		mustContain(t, "stale move", body, "flash-error", "Someone else saved this request after you opened it.")
+		_, body = pam.PostForm(fmt.Sprintf("/requests/%d/state", alpha.ID), url.Values{"state": {"in_progress"},
+			"version": {strconv.Itoa(alpha.Version)}, "back": {"/requests?view=board"}})
+		mustContain(t, "stale move", body, "flash-error")
 
 		// The home page counts what waits.
 		_, body = pam.Get("/")
@@ -686,7 +707,7 @@ func TestRequestLoopFromApprovalToThankYou(t *testing.T) {
 		}
 		_, body = sam.Get(page)
 		mustContain(t, "feedback form", body, "How did Maya Okafor help?", `class="primary">Send feedback</button>`,
-			`<input type="radio" name="impact" value="accelerated"> Accelerated`)
+			`<input type="radio" name="impact" value="accelerated"> It sped the deal up`, "How helpful was it?", "5 – Very helpful")
 		_, body = sam.PostForm(askPath+"/feedback", url.Values{"rating": {"4"}, "influenced": {"yes"}, "impact": {"accelerated"},
 			"comment": {"Sealed the technical win."}})
 		mustContain(t, "feedback", body, "Thank you — your feedback is recorded.",

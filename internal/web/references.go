@@ -284,9 +284,10 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 		names[i] = f.facet()
 	}
 	pq.q.CountFacets = names
+	u := userFrom(r.Context())
+	pq.q.Requestable = vouch.OnlyRequestable(u) // a seller's list and counts hold only what they may request
 	res := ix.Search(pq.q)
 
-	u := userFrom(r.Context())
 	data := &referencesPage{
 		Query: pq.q.Text, Sort: pq.q.Sort, Sorts: referenceSorts, Total: res.Total, Facets: facetViews(pq, res.Facets),
 		Empty: ix.Len() == 0, Filtered: pq.q.Text != "" || len(pq.selected) > 0,

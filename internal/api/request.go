@@ -48,10 +48,12 @@ type requestItem struct {
 	StateReason      string               `json:"state_reason"`
 	NextStates       []vouch.RequestState `json:"next_states"`
 	Assignee         *person              `json:"assignee"`
-	Version          int                  `json:"version"`
-	CreatedAt        time.Time            `json:"created_at"`
-	UpdatedAt        time.Time            `json:"updated_at"`
-	ClosedAt         *time.Time           `json:"closed_at"`
+	// ProposedReferenceID is the reference the requester proposed; nil when none.
+	ProposedReferenceID *int64     `json:"proposed_reference_id"`
+	Version             int        `json:"version"`
+	CreatedAt           time.Time  `json:"created_at"`
+	UpdatedAt           time.Time  `json:"updated_at"`
+	ClosedAt            *time.Time `json:"closed_at"`
 }
 
 // requestDetail is one request with its asks and its timeline.
@@ -135,6 +137,10 @@ func (h *Handler) requestItems(ctx context.Context, reqs []*vouch.Request) ([]re
 			Criteria: h.criteriaOf(q.Criteria), DueDate: q.DueDate, Context: q.Context, Workflow: q.Workflow,
 			State: q.State, StateReason: q.StateReason, NextStates: next, Assignee: personOf(users, q.AssigneeID),
 			Version: q.Version, CreatedAt: q.CreatedAt, UpdatedAt: q.UpdatedAt, ClosedAt: q.ClosedAt}
+		if q.ProposedReferenceID != 0 {
+			id := q.ProposedReferenceID
+			items[i].ProposedReferenceID = &id
+		}
 	}
 	return items, nil
 }
@@ -300,6 +306,8 @@ type requestInput struct {
 	DueDate          string            `json:"due_date"`
 	Criteria         criteriaInput     `json:"criteria"`
 	Context          string            `json:"context"`
+	// ProposedReferenceID proposes a reference, as "Request this reference" does.
+	ProposedReferenceID int64 `json:"proposed_reference_id"`
 }
 
 // requestFields are the domain's and the store's field names that differ
@@ -307,7 +315,7 @@ type requestInput struct {
 var requestFields = map[string]string{"opportunity": "opportunity_id",
 	"industry": "criteria.industry", "region": "criteria.region", "country": "criteria.country",
 	"company_size": "criteria.company_size", "product": "criteria.product", "use_case": "criteria.use_case",
-	"competitor": "criteria.competitor", "seniority": "criteria.seniority"}
+	"competitor": "criteria.competitor", "seniority": "criteria.seniority", "reference": "proposed_reference_id"}
 
 // createRequest serves POST /api/v1/requests: a request for references for
 // an opportunity, given by id or inline (then created with the request and
@@ -323,7 +331,7 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	var v vouch.Validation
-	req := &vouch.Request{ReferencesNeeded: in.ReferencesNeeded, Context: in.Context}
+	req := &vouch.Request{ReferencesNeeded: in.ReferencesNeeded, Context: in.Context, ProposedReferenceID: in.ProposedReferenceID}
 	var opp *vouch.Opportunity
 	switch {
 	case in.OpportunityID.Set && in.Opportunity != nil:

@@ -1,5 +1,7 @@
 package vouch
 
+import "strings"
+
 // ContactSight is the program's setting for when sellers see a reference's
 // email and phone. Reference managers protect their customers: by default
 // a seller gets them only once the advocate accepted one of their requests.
@@ -114,4 +116,22 @@ func (s ReferenceSight) RedactHistory(h []StatusEvent) []StatusEvent {
 		out[i] = e
 	}
 	return out
+}
+
+// NotARequestableReference is the problem with a proposed reference that
+// does not exist or that the requester may not see: the two read alike, so
+// that sellers cannot probe for the customers they must not approach.
+const NotARequestableReference = "is not a reference you can request: choose one from the references list"
+
+// ProposalProblem says why a reference whose status is s (as of today),
+// seen with sight, cannot be proposed for a new request; "" when it can.
+// Only a reference a seller may request is proposed, even by the team.
+func ProposalProblem(sight ReferenceSight, s Status) string {
+	switch {
+	case !sight.Listed:
+		return NotARequestableReference
+	case !Requestable(s):
+		return "is " + strings.ToLower(s.Label()) + " and cannot be requested"
+	}
+	return ""
 }

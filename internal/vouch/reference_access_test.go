@@ -105,3 +105,24 @@ func TestContactSightValid(t *testing.T) {
 		t.Error("an unknown choice is valid")
 	}
 }
+
+func TestProposalProblem(t *testing.T) {
+	team := ReferenceSight{Listed: true, Contact: true, Reasons: true}
+	for _, c := range []struct {
+		name   string
+		sight  ReferenceSight
+		status Status
+		want   string
+	}{
+		{"a seller, active", ReferenceSight{Listed: true}, StatusActive, ""},
+		{"a seller, resting", ReferenceSight{Listed: true}, StatusResting, ""},
+		{"a seller, hidden", ReferenceSight{}, StatusDoNotContact, NotARequestableReference},
+		{"the team, active", team, StatusActive, ""},
+		{"the team, do not contact", team, StatusDoNotContact, "is do not contact and cannot be requested"},
+		{"the team, nominated", team, StatusNominated, "is nominated and cannot be requested"},
+	} {
+		if got := ProposalProblem(c.sight, c.status); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}

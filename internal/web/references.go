@@ -287,6 +287,15 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	pq.q.Requestable = vouch.OnlyRequestable(u) // a seller's list and counts hold only what they may request
 	res := ix.Search(pq.q)
+	if pq.q.Requestable {
+		// And each row only what they may see of it, whatever columns show.
+		sight, err := h.opts.Fulfillment.SightFor(r.Context(), u)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		res.Hits = sight.Hits(res.Hits)
+	}
 
 	data := &referencesPage{
 		Query: pq.q.Text, Sort: pq.q.Sort, Sorts: referenceSorts, Total: res.Total, Facets: facetViews(pq, res.Facets),

@@ -187,6 +187,21 @@ func TestSellerContactDetailsFollowTheSetting(t *testing.T) {
 		if !sees(pam, page) {
 			t.Error("the team does not see Maya's email on the request page")
 		}
+		// Maya asks not to be contacted any more: even under "always", Sam's
+		// request page names her without her details or a link to her profile.
+		setContact(vouch.ContactAlways)
+		current, err := s.DB.Reference(ctx, p.maya.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DB.ChangeStatus(ctx, p.maya.ID, current.Version, vouch.StatusChange{To: vouch.StatusDoNotContact, Reason: "new CIO"}); err != nil {
+			t.Fatal(err)
+		}
+		_, body = sam.Get(page)
+		mustContain(t, "request page after do not contact", body, "<strong>Maya Okafor</strong>")
+		if sees(sam, page) || strings.Contains(body, `href="`+maya+`"`) {
+			t.Error("a do-not-contact reference: the seller's request page shows her details or links her profile")
+		}
 	})
 }
 

@@ -37,6 +37,7 @@ type askView struct {
 	CanComplete bool
 	CanFeedback bool   // the requester may still rate it
 	Contact     bool   // the viewer sees the reference's email and phone (vouch.SightOfReference)
+	Listed      bool   // the viewer may open the reference's profile
 	Primary     string // the action that is the page's primary one: approve, schedule, complete or feedback
 	TimeZones   []string
 	ScheduleAt  string // the datetime-local value of the current schedule, in TimeZones[0]
@@ -184,7 +185,8 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 		if err != nil {
 			return nil, err
 		}
-		v.Contact = sight.Of(v.Reference.ID, v.Reference.EffectiveStatus(today)).Contact
+		rs := sight.Of(v.Reference.ID, v.Reference.EffectiveStatus(today))
+		v.Contact, v.Listed = rs.Contact, rs.Listed
 		if a.State.Open() || a.State == vouch.AskCompleted {
 			active++
 		}

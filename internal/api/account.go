@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -49,12 +50,17 @@ func (h *Handler) accountItems(ctx context.Context, accounts []*vouch.Account) (
 		if err != nil {
 			return nil, err
 		}
+		count := len(refs)
+		if vouch.OnlyRequestable(userFrom(ctx)) {
+			// A seller counts the references they may request, as their list does.
+			count = h.ix.Search(refindex.Query{AccountID: a.ID, Limit: 1, Requestable: true}).Total
+		}
 		products := h.valueNames(a.ProductIDs)
 		items[i] = accountItem{ID: a.ID, Name: a.Name, Domain: a.Domain, Industry: h.valueName(a.IndustryID),
 			Segment: h.valueName(a.SegmentID), Region: h.valueName(a.RegionID), Country: h.valueName(a.CountryID),
 			CompanySize: h.valueName(a.SizeID), CRMID: a.CRMID, Owner: personOf(users, a.OwnerID), CSM: a.CSM,
 			Health: a.Health, NPS: a.NPS, CustomerSince: a.CustomerSince, Products: products, Notes: a.Notes,
-			Version: a.Version, References: len(refs), CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+			Version: a.Version, References: count, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	}
 	return items, nil
 }

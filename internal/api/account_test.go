@@ -115,11 +115,11 @@ func TestAccounts(t *testing.T) {
 		})
 
 		f.run(t, []scenario{
-			{name: "search by name", method: "GET", path: "/api/v1/accounts?q=ACME", as: "seller", status: 200,
+			{name: "search by name", method: "GET", path: "/api/v1/accounts?q=ACME", as: "team_member", status: 200,
 				want: []string{`"total":1`, `"name":"Acme Health"`, `"references":1`}},
-			{name: "search by domain", method: "GET", path: "/api/v1/accounts?q=health.example", as: "seller", status: 200,
+			{name: "search by domain", method: "GET", path: "/api/v1/accounts?q=health.example", as: "team_member", status: 200,
 				want: []string{`"total":1`}},
-			{name: "one", method: "GET", path: path, as: "seller", status: 200, want: []string{`"references":1`}},
+			{name: "one", method: "GET", path: path, as: "team_member", status: 200, want: []string{`"references":1`}},
 			{name: "missing", method: "GET", path: "/api/v1/accounts/999999", as: "seller", status: 404},
 			{name: "viewer may not list", method: "GET", path: "/api/v1/accounts", as: "viewer", status: 403},
 			{name: "viewer may not read", method: "GET", path: path, as: "viewer", status: 403},
@@ -137,9 +137,9 @@ func TestAccounts(t *testing.T) {
 			{name: "the same version again is a conflict", method: "PATCH", path: path, as: "team_member",
 				body: `{"version": 1, "notes": "Churned"}`, status: 409, fields: []string{"version"},
 				want: []string{"Someone else saved this account"}},
-			{name: "the first change stays", method: "GET", path: path, as: "seller", status: 200,
+			{name: "the first change stays", method: "GET", path: path, as: "team_member", status: 200,
 				want: []string{`"notes":"Renewed"`, `"version":2`}},
-			{name: "its references show the new name", method: "GET", path: mayaPath, as: "seller", status: 200,
+			{name: "its references show the new name", method: "GET", path: mayaPath, as: "team_member", status: 200,
 				want: []string{`"account":{"id":` + fmt.Sprint(acme.ID) + `,"name":"Acme Health Group"}`, `"industry":null`}},
 			{name: "seller may not delete", method: "DELETE", path: path, as: "seller", status: 403},
 			{name: "an account with references stays", method: "DELETE", path: path, as: "program_manager", status: 409,

@@ -489,8 +489,16 @@ func (h *Handler) listReferences(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.query.Offset, s.query.Limit = int(offset), limit
+	sight, err := h.ful.SightFor(r.Context(), userFrom(r.Context()))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// A seller's list and counts hold only what they may request, and each
+	// item only what they may see of it.
+	s.query.Requestable = sight.OnlyRequestable()
 	res := h.ix.Search(s.query)
-	items, err := h.referenceItems(r.Context(), res.Hits)
+	items, err := h.referenceItems(r.Context(), sight.Hits(res.Hits))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -552,9 +560,10 @@ func (h *Handler) getReference(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	hit, ok := h.ix.Get(id)
-	if !ok {
-		writeError(w, vouch.Errorf(vouch.ENOTFOUND, "Reference %d not found.", id))
+	// A reference the caller may not see answers as not found.
+	hit, _, err := h.ful.Reference(r.Context(), userFrom(r.Context()), id)
+	if err != nil {
+		h.fail(w, r, err)
 		return
 	}
 	items, err := h.referenceItems(r.Context(), []refindex.Hit{hit})
@@ -823,10 +832,27 @@ func (h *Handler) existingReference(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// visibleReference reads {id} and checks the caller may see the
+// reference: the program team any that exists, anyone else only one they
+// may request (vouch.SightOfReference); others answer as not found.
+func (h *Handler) visibleReference(r *http.Request) (int64, vouch.ReferenceSight, error) {
+	u := userFrom(r.Context())
+	if !vouch.OnlyRequestable(u) {
+		id, err := h.existingReference(r)
+		return id, vouch.SightOfReference(u, vouch.StatusActive, vouch.ContactAlways, true), err
+	}
+	id, err := pathID(r, "reference")
+	if err != nil {
+		return 0, vouch.ReferenceSight{}, err
+	}
+	_, sight, err := h.ful.Reference(r.Context(), u, id)
+	return id, sight, err
+}
+
 // referenceHistory serves GET /api/v1/references/{id}/history: every status
 // change, oldest first, with its reason and who made it.
 func (h *Handler) referenceHistory(w http.ResponseWriter, r *http.Request) {
-	id, err := h.existingReference(r)
+	id, sight, err := h.visibleReference(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -836,6 +862,7 @@ func (h *Handler) referenceHistory(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	events = sight.RedactHistory(events)
 	items := make([]statusEvent, len(events))
 	for i, e := range events {
 		items[i] = statusEvent{ID: e.ID, To: e.To, Reason: e.Reason, Until: e.Until, Actor: e.Actor, At: e.At}
@@ -849,7 +876,7 @@ func (h *Handler) referenceHistory(w http.ResponseWriter, r *http.Request) {
 
 // referenceActivities serves GET /api/v1/references/{id}/activities, newest first.
 func (h *Handler) referenceActivities(w http.ResponseWriter, r *http.Request) {
-	id, err := h.existingReference(r)
+	id, _, err := h.visibleReference(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return

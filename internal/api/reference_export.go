@@ -21,7 +21,17 @@ func (h *Handler) exportReferences(w http.ResponseWriter, r *http.Request, s ref
 		return
 	}
 	s.query.Offset, s.query.Limit, s.query.CountFacets = 0, -1, nil
+	sight, err := h.ful.SightFor(r.Context(), userFrom(r.Context()))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	s.query.Requestable = sight.OnlyRequestable()
 	res := h.ix.Search(s.query)
+	if sight.OnlyRequestable() {
+		// A seller's file holds what the list shows them, no more.
+		res.Hits = sight.Hits(res.Hits)
+	}
 	names, err := exportNames(r, h)
 	if err != nil {
 		h.fail(w, r, err)

@@ -196,79 +196,81 @@ func TestReferenceSearch(t *testing.T) {
 		all := []string{"Aisha Haddad", "Diego Alvarez", "Jonas Lindqvist", "Maya Okafor", "Priya Raman", "Tom Becker"}
 		acme := fmt.Sprint(s.accounts["Acme Health"].ID)
 
+		// Searches as the program team, who see every reference; what a
+		// seller sees is in TestSellerSight.
 		f.run(t, []scenario{
-			{name: "everything, by name", method: "GET", path: refsPath(), as: "seller", status: 200, check: found(all...)},
-			{name: "industry in lower case", method: "GET", path: refsPath("industry", "healthcare"), as: "seller", status: 200,
+			{name: "everything, by name", method: "GET", path: refsPath(), as: "team_member", status: 200, check: found(all...)},
+			{name: "industry in lower case", method: "GET", path: refsPath("industry", "healthcare"), as: "team_member", status: 200,
 				check: found("Jonas Lindqvist", "Maya Okafor", "Priya Raman")},
 			{name: "industry repeated is either", method: "GET", path: refsPath("industry", "Healthcare", "industry", "RETAIL"),
-				as: "seller", status: 200, check: found("Aisha Haddad", "Jonas Lindqvist", "Maya Okafor", "Priya Raman", "Tom Becker")},
+				as: "team_member", status: 200, check: found("Aisha Haddad", "Jonas Lindqvist", "Maya Okafor", "Priya Raman", "Tom Becker")},
 			{name: "industry comma-separated is either", method: "GET", path: refsPath("industry", "Healthcare, retail"),
-				as: "seller", status: 200, check: found("Aisha Haddad", "Jonas Lindqvist", "Maya Okafor", "Priya Raman", "Tom Becker")},
+				as: "team_member", status: 200, check: found("Aisha Haddad", "Jonas Lindqvist", "Maya Okafor", "Priya Raman", "Tom Becker")},
 			{name: "a size with commas, typed with a hyphen", method: "GET", path: refsPath("company_size", "1,001-5,000"),
-				as: "seller", status: 200, check: found("Jonas Lindqvist", "Maya Okafor")},
+				as: "team_member", status: 200, check: found("Jonas Lindqvist", "Maya Okafor")},
 			{name: "two sizes with commas", method: "GET", path: refsPath("company_size", "1,001–5,000,51–200"),
-				as: "seller", status: 200, check: found("Jonas Lindqvist", "Maya Okafor", "Priya Raman")},
+				as: "team_member", status: 200, check: found("Jonas Lindqvist", "Maya Okafor", "Priya Raman")},
 			{name: "different filters all apply", method: "GET", path: refsPath("region", "emea", "product", "ANALYTICS"),
-				as: "seller", status: 200, check: found("Jonas Lindqvist", "Maya Okafor")},
-			{name: "misspelt industry", method: "GET", path: refsPath("industry", "Heathcare"), as: "seller", status: 400,
+				as: "team_member", status: 200, check: found("Jonas Lindqvist", "Maya Okafor")},
+			{name: "misspelt industry", method: "GET", path: refsPath("industry", "Heathcare"), as: "team_member", status: 400,
 				fields: []string{"industry"}, want: []string{`"code":"invalid"`, `did you mean \"Healthcare\"?`}},
-			{name: "unknown industry lists the values", method: "GET", path: refsPath("industry", "Astrology"), as: "seller",
+			{name: "unknown industry lists the values", method: "GET", path: refsPath("industry", "Astrology"), as: "team_member",
 				status: 400, fields: []string{"industry"}, want: []string{`it is one of Financial Services, Healthcare, Life Sciences`}},
-			{name: "one bad value among good ones", method: "GET", path: refsPath("industry", "Retail,Heathcare"), as: "seller",
+			{name: "one bad value among good ones", method: "GET", path: refsPath("industry", "Retail,Heathcare"), as: "team_member",
 				status: 400, fields: []string{"industry"}, want: []string{`has no value \"Heathcare\"`}},
 			{name: "every bad parameter is named", method: "GET", path: refsPath("region", "Mars", "product", "Teleport", "status", "asleep"),
-				as: "seller", status: 400, fields: []string{"region", "product", "status"}},
-			{name: "status", method: "GET", path: refsPath("status", "active"), as: "seller", status: 200,
+				as: "team_member", status: 400, fields: []string{"region", "product", "status"}},
+			{name: "status", method: "GET", path: refsPath("status", "active"), as: "team_member", status: 200,
 				check: found("Jonas Lindqvist", "Maya Okafor")},
-			{name: "status by label", method: "GET", path: refsPath("status", "Do not contact"), as: "seller", status: 200,
+			{name: "status by label", method: "GET", path: refsPath("status", "Do not contact"), as: "team_member", status: 200,
 				check: found("Diego Alvarez")},
-			{name: "statuses", method: "GET", path: refsPath("status", "active,resting"), as: "seller", status: 200,
+			{name: "statuses", method: "GET", path: refsPath("status", "active,resting"), as: "team_member", status: 200,
 				check: found("Aisha Haddad", "Jonas Lindqvist", "Maya Okafor")},
-			{name: "unknown status", method: "GET", path: refsPath("status", "sleeping"), as: "seller", status: 400,
+			{name: "unknown status", method: "GET", path: refsPath("status", "sleeping"), as: "team_member", status: 400,
 				fields: []string{"status"}, want: []string{"nominated, qualifying, active"}},
-			{name: "seniority", method: "GET", path: refsPath("seniority", "Executive"), as: "seller", status: 200,
+			{name: "seniority", method: "GET", path: refsPath("seniority", "Executive"), as: "team_member", status: 200,
 				check: found("Diego Alvarez", "Maya Okafor")},
-			{name: "unknown seniority", method: "GET", path: refsPath("seniority", "chief"), as: "seller", status: 400,
+			{name: "unknown seniority", method: "GET", path: refsPath("seniority", "chief"), as: "team_member", status: 400,
 				fields: []string{"seniority"}},
-			{name: "at capacity", method: "GET", path: refsPath("has_capacity", "false"), as: "seller", status: 200,
+			{name: "at capacity", method: "GET", path: refsPath("has_capacity", "false"), as: "team_member", status: 200,
 				check: found("Jonas Lindqvist")},
-			{name: "with capacity", method: "GET", path: refsPath("has_capacity", "true", "industry", "healthcare"), as: "seller",
+			{name: "with capacity", method: "GET", path: refsPath("has_capacity", "true", "industry", "healthcare"), as: "team_member",
 				status: 200, check: found("Maya Okafor", "Priya Raman")},
-			{name: "has_capacity not a boolean", method: "GET", path: refsPath("has_capacity", "maybe"), as: "seller",
+			{name: "has_capacity not a boolean", method: "GET", path: refsPath("has_capacity", "maybe"), as: "team_member",
 				offSpec: true, status: 400, fields: []string{"has_capacity"}},
-			{name: "stale", method: "GET", path: refsPath("verified", "false"), as: "seller", status: 200,
+			{name: "stale", method: "GET", path: refsPath("verified", "false"), as: "team_member", status: 200,
 				check: found("Jonas Lindqvist", "Tom Becker")},
-			{name: "one account", method: "GET", path: refsPath("account_id", acme), as: "seller", status: 200,
+			{name: "one account", method: "GET", path: refsPath("account_id", acme), as: "team_member", status: 200,
 				check: found("Jonas Lindqvist", "Maya Okafor")},
-			{name: "unknown account", method: "GET", path: refsPath("account_id", "999999"), as: "seller", status: 400,
+			{name: "unknown account", method: "GET", path: refsPath("account_id", "999999"), as: "team_member", status: 400,
 				fields: []string{"account_id"}},
-			{name: "owner", method: "GET", path: refsPath("owner", "Program_Manager@example.com"), as: "seller", status: 200,
+			{name: "owner", method: "GET", path: refsPath("owner", "Program_Manager@example.com"), as: "team_member", status: 200,
 				check: found("Maya Okafor")},
-			{name: "unknown owner", method: "GET", path: refsPath("owner", "nobody@example.com"), as: "seller", status: 400,
+			{name: "unknown owner", method: "GET", path: refsPath("owner", "nobody@example.com"), as: "team_member", status: 400,
 				fields: []string{"owner"}},
-			{name: "text in the story", method: "GET", path: refsPath("q", "zeppelin"), as: "seller", status: 200,
+			{name: "text in the story", method: "GET", path: refsPath("q", "zeppelin"), as: "team_member", status: 200,
 				check: found("Maya Okafor")},
-			{name: "text with a typo", method: "GET", path: refsPath("q", "zepelin"), as: "seller", status: 200,
+			{name: "text with a typo", method: "GET", path: refsPath("q", "zepelin"), as: "team_member", status: 200,
 				check: found("Maya Okafor")},
-			{name: "text stemmed", method: "GET", path: refsPath("q", "migrated"), as: "seller", status: 200,
+			{name: "text stemmed", method: "GET", path: refsPath("q", "migrated"), as: "team_member", status: 200,
 				check: found("Priya Raman")},
 			{name: "text in the account's name, with a filter", method: "GET", path: refsPath("q", "acme", "seniority", "practitioner"),
-				as: "seller", status: 200, check: found("Jonas Lindqvist")},
-			{name: "sort by account", method: "GET", path: refsPath("sort", "account"), as: "seller", status: 200,
+				as: "team_member", status: 200, check: found("Jonas Lindqvist")},
+			{name: "sort by account", method: "GET", path: refsPath("sort", "account"), as: "team_member", status: 200,
 				check: found("Jonas Lindqvist", "Maya Okafor", "Diego Alvarez", "Priya Raman", "Aisha Haddad", "Tom Becker")},
-			{name: "unknown sort", method: "GET", path: refsPath("sort", "colour"), as: "seller", offSpec: true, status: 400,
+			{name: "unknown sort", method: "GET", path: refsPath("sort", "colour"), as: "team_member", offSpec: true, status: 400,
 				fields: []string{"sort"}},
-			{name: "unknown facet", method: "GET", path: refsPath("facets", "colour"), as: "seller", offSpec: true, status: 400,
+			{name: "unknown facet", method: "GET", path: refsPath("facets", "colour"), as: "team_member", offSpec: true, status: 400,
 				fields: []string{"facets"}},
 			{name: "parameters it does not know are left for others", method: "GET", path: refsPath("colour", "red"),
-				as: "seller", status: 200, check: found(all...)},
-			{name: "bad cursor", method: "GET", path: refsPath("cursor", "nonsense!"), as: "seller", status: 400,
+				as: "team_member", status: 200, check: found(all...)},
+			{name: "bad cursor", method: "GET", path: refsPath("cursor", "nonsense!"), as: "team_member", status: 400,
 				fields: []string{"cursor"}},
-			{name: "limit too large", method: "GET", path: refsPath("limit", "501"), as: "seller", offSpec: true, status: 400,
+			{name: "limit too large", method: "GET", path: refsPath("limit", "501"), as: "team_member", offSpec: true, status: 400,
 				fields: []string{"limit"}},
 			{name: "facets count as if their own selection were not made", method: "GET",
 				path: refsPath("industry", "Healthcare", "facets", "industry,region,status,has_capacity,verified,owner,product"),
-				as:   "seller", status: 200,
+				as:   "team_member", status: 200,
 				check: func(t *testing.T, r response) {
 					var p refPage
 					r.decode(t, &p)
@@ -293,7 +295,7 @@ func TestReferenceSearch(t *testing.T) {
 						t.Errorf("industry facet has %d values, want every industry", n)
 					}
 				}},
-			{name: "no facets unless asked", method: "GET", path: refsPath(), as: "seller", status: 200,
+			{name: "no facets unless asked", method: "GET", path: refsPath(), as: "team_member", status: 200,
 				check: func(t *testing.T, r response) {
 					if strings.Contains(string(r.body), `"facets"`) {
 						t.Errorf("facets without asking: %s", r.body)
@@ -332,7 +334,7 @@ func TestReferenceSearch(t *testing.T) {
 			{name: "missing reference", method: "GET", path: "/api/v1/references/999999", as: "seller", status: 404,
 				want: []string{`"code":"not_found"`}},
 			{name: "not an id", method: "GET", path: "/api/v1/references/abc", as: "seller", offSpec: true, status: 404},
-			{name: "history", method: "GET", path: s.path("Diego", "/history"), as: "seller", status: 200,
+			{name: "history", method: "GET", path: s.path("Diego", "/history"), as: "team_member", status: 200,
 				want: []string{`"from":null,"to":"do_not_contact","reason":"Asked not to be contacted"`, `"actor":"test"`}},
 			{name: "activities", method: "GET", path: s.path("Jonas", "/activities"), as: "seller", status: 200,
 				want: []string{`"type":"Call","occurred_on":"` + f.srv.DB.Today().String() + `"`, `"total":1`}},
@@ -429,7 +431,7 @@ func TestReferenceWrites(t *testing.T) {
 		unchanged := func(title string, version int) func(t *testing.T, r response) {
 			return func(t *testing.T, r response) {
 				var it refItem
-				f.get(t, "seller", path, &it)
+				f.get(t, "team_member", path, &it)
 				if it.Title != title || it.Version != version {
 					t.Errorf("after a refused change: title %q version %d, want %q %d", it.Title, it.Version, title, version)
 				}
@@ -474,7 +476,7 @@ func TestReferenceWrites(t *testing.T) {
 			{name: "rest", method: "PATCH", path: path, as: "team_member",
 				body:   fmt.Sprintf(`{"version": 5, "status": "resting", "until": %q, "reason": "Busy quarter"}`, today.AddDays(14)),
 				status: 200, want: []string{`"status":"resting"`, `"resting_until":"` + today.AddDays(14).String() + `"`}},
-			{name: "history", method: "GET", path: path + "/history", as: "seller", status: 200,
+			{name: "history", method: "GET", path: path + "/history", as: "team_member", status: 200,
 				check: func(t *testing.T, r response) {
 					var p page[struct {
 						From   *string `json:"from"`
@@ -505,16 +507,16 @@ func TestReferenceWrites(t *testing.T) {
 			{name: "log an activity", method: "POST", path: path + "/activities", as: "program_manager",
 				body:   fmt.Sprintf(`{"type": "call", "occurred_on": %q, "notes": " Talked to Initech's CIO "}`, today.AddDays(-2)),
 				status: 201, want: []string{`"type":"Call"`, `"notes":"Talked to Initech's CIO"`, fmt.Sprintf(`"reference_id":%d`, grace.ID)}},
-			{name: "the activity uses the capacity", method: "GET", path: path, as: "seller", status: 200,
+			{name: "the activity uses the capacity", method: "GET", path: path, as: "team_member", status: 200,
 				check: item(func(t *testing.T, it refItem) {
 					next := today.AddDays(-2 + vouch.CapacityWindowDays).String()
 					if it.Capacity.Used != 1 || it.Capacity.Max != 1 || it.Capacity.NextFree == nil || *it.Capacity.NextFree != next {
 						t.Errorf("capacity %+v, want 1 of 1 used, next free %s", it.Capacity, next)
 					}
 				})},
-			{name: "and searches see it", method: "GET", path: refsPath("has_capacity", "false"), as: "seller", status: 200,
+			{name: "and searches see it", method: "GET", path: refsPath("has_capacity", "false"), as: "team_member", status: 200,
 				check: found("Grace Walsh", "Jonas Lindqvist")},
-			{name: "activities", method: "GET", path: path + "/activities", as: "seller", status: 200,
+			{name: "activities", method: "GET", path: path + "/activities", as: "team_member", status: 200,
 				want: []string{`"total":1`, `"type":"Call"`}},
 			{name: "unknown activity type", method: "POST", path: path + "/activities", as: "program_manager",
 				body: `{"type": "Dancing", "occurred_on": "2026-01-10"}`, status: 400, fields: []string{"type"}},
@@ -544,18 +546,18 @@ func TestReferenceWrites(t *testing.T) {
 					}
 				}},
 			{name: "bulk: the moved one moved, the skipped one did not", method: "GET", path: refsPath("status", "qualifying"),
-				as: "seller", status: 200, check: found("Priya Raman")},
+				as: "team_member", status: 200, check: found("Priya Raman")},
 			{name: "bulk retire without a reason refuses all", method: "POST", path: "/api/v1/references/bulk", as: "team_member",
 				body:   fmt.Sprintf(`{"ids": [%d], "action": "status", "status": "retired"}`, s.refs["Maya"].ID),
 				status: 400, fields: []string{"reason"}},
 			{name: "bulk owner", method: "POST", path: "/api/v1/references/bulk", as: "team_member",
 				body:   fmt.Sprintf(`{"ids": [%d, %d], "action": "owner", "owner_email": "seller@example.com"}`, s.refs["Maya"].ID, s.refs["Jonas"].ID),
 				status: 200, want: []string{fmt.Sprintf(`"changed":[%d,%d]`, s.refs["Maya"].ID, s.refs["Jonas"].ID), `"skipped":[]`}},
-			{name: "bulk: owner set", method: "GET", path: refsPath("owner", "seller@example.com"), as: "seller", status: 200,
+			{name: "bulk: owner set", method: "GET", path: refsPath("owner", "seller@example.com"), as: "team_member", status: 200,
 				check: found("Jonas Lindqvist", "Maya Okafor")},
 			{name: "bulk verified", method: "POST", path: "/api/v1/references/bulk", as: "team_member",
 				body: fmt.Sprintf(`{"ids": [%d], "action": "verified"}`, s.refs["Jonas"].ID), status: 200},
-			{name: "bulk: verified today", method: "GET", path: s.path("Jonas"), as: "seller", status: 200,
+			{name: "bulk: verified today", method: "GET", path: s.path("Jonas"), as: "team_member", status: 200,
 				want: []string{`"last_verified":"` + today.String() + `"`, `"stale":false`}},
 			{name: "bulk unknown owner", method: "POST", path: "/api/v1/references/bulk", as: "team_member",
 				body:   fmt.Sprintf(`{"ids": [%d], "action": "owner", "owner_email": "nobody@example.com"}`, s.refs["Jonas"].ID),
@@ -570,8 +572,8 @@ func TestReferenceWrites(t *testing.T) {
 
 			{name: "seller may not delete", method: "DELETE", path: path, as: "seller", status: 403},
 			{name: "delete", method: "DELETE", path: path, as: "team_member", status: 204},
-			{name: "gone", method: "GET", path: path, as: "seller", status: 404},
-			{name: "gone from searches", method: "GET", path: refsPath("q", "grace"), as: "seller", status: 200, check: found()},
+			{name: "gone", method: "GET", path: path, as: "team_member", status: 404},
+			{name: "gone from searches", method: "GET", path: refsPath("q", "grace"), as: "team_member", status: 200, check: found()},
 			{name: "its history is gone", method: "GET", path: path + "/history", as: "seller", status: 404},
 			{name: "delete again", method: "DELETE", path: path, as: "team_member", status: 404},
 		})
@@ -596,7 +598,7 @@ func TestReferencePaging(t *testing.T) {
 		} {
 			t.Run(strings.Join(search, "="), func(t *testing.T) {
 				var whole refPage
-				f.get(t, "seller", refsPath(append(search, "limit", "500")...), &whole)
+				f.get(t, "team_member", refsPath(append(search, "limit", "500")...), &whole)
 				if whole.Total == 0 || whole.Total != len(whole.Items) || whole.NextCursor != "" {
 					t.Fatalf("one page: total %d, %d items, next %q", whole.Total, len(whole.Items), whole.NextCursor)
 				}
@@ -604,7 +606,7 @@ func TestReferencePaging(t *testing.T) {
 				cursor, pages := "", 0
 				for {
 					var p refPage
-					f.get(t, "seller", refsPath(append(search, "limit", "13", "cursor", cursor)...), &p)
+					f.get(t, "team_member", refsPath(append(search, "limit", "13", "cursor", cursor)...), &p)
 					pages++
 					if p.Total != whole.Total {
 						t.Fatalf("page %d: total %d, want %d", pages, p.Total, whole.Total)
@@ -673,7 +675,7 @@ func TestReferencePaging(t *testing.T) {
 			want["has_capacity"][fmt.Sprint(vouch.ComputeCapacity(max, rec.Activities, today).Free())]++
 		}
 		var p refPage
-		f.get(t, "seller", refsPath("region", "emea", "facets", "industry,region,status,has_capacity,owner,activity_type"), &p)
+		f.get(t, "team_member", refsPath("region", "emea", "facets", "industry,region,status,has_capacity,owner,activity_type"), &p)
 		if p.Total != total || total == 0 {
 			t.Fatalf("EMEA: total %d, want %d", p.Total, total)
 		}
@@ -698,7 +700,7 @@ func TestReferencePaging(t *testing.T) {
 					continue
 				}
 				var sel refPage
-				f.get(t, "seller", refsPath("region", "emea", facet, v.Name, "limit", "1"), &sel)
+				f.get(t, "team_member", refsPath("region", "emea", facet, v.Name, "limit", "1"), &sel)
 				if sel.Total != v.Count {
 					t.Errorf("%s=%s counts %d but selects %d", facet, v.Name, v.Count, sel.Total)
 				}
@@ -721,7 +723,7 @@ func TestConcurrentSaves(t *testing.T) {
 			var before struct {
 				Version int `json:"version"`
 			}
-			f.get(t, "seller", target.path, &before)
+			f.get(t, "team_member", target.path, &before)
 			const n = 8
 			statuses := make(chan int, n)
 			var wg sync.WaitGroup
@@ -745,7 +747,7 @@ func TestConcurrentSaves(t *testing.T) {
 			var after struct {
 				Version int `json:"version"`
 			}
-			f.get(t, "seller", target.path, &after)
+			f.get(t, "team_member", target.path, &after)
 			if after.Version != before.Version+1 {
 				t.Errorf("PATCH %s: version %d after, want %d", target.path, after.Version, before.Version+1)
 			}

@@ -53,10 +53,12 @@ type requestItem struct {
 	NextStep         string               `json:"next_step"`
 	NextStates       []vouch.RequestState `json:"next_states"`
 	Assignee         *person              `json:"assignee"`
-	Version          int                  `json:"version"`
-	CreatedAt        time.Time            `json:"created_at"`
-	UpdatedAt        time.Time            `json:"updated_at"`
-	ClosedAt         *time.Time           `json:"closed_at"`
+	// ProposedReferenceID is the reference the requester proposed; nil when none.
+	ProposedReferenceID *int64     `json:"proposed_reference_id"`
+	Version             int        `json:"version"`
+	CreatedAt           time.Time  `json:"created_at"`
+	UpdatedAt           time.Time  `json:"updated_at"`
+	ClosedAt            *time.Time `json:"closed_at"`
 }
 
 // requestDetail is one request with its asks and its timeline.
@@ -146,6 +148,10 @@ func (h *Handler) requestItems(ctx context.Context, reqs []*vouch.Request) ([]re
 			State: q.State, StateReason: q.StateReason, Stage: st.Key, StageLabel: st.Label, NextMove: move, NextStep: st.Step,
 			NextStates: st.Moves, Assignee: personOf(users, q.AssigneeID),
 			Version: q.Version, CreatedAt: q.CreatedAt, UpdatedAt: q.UpdatedAt, ClosedAt: q.ClosedAt}
+		if q.ProposedReferenceID != 0 {
+			id := q.ProposedReferenceID
+			items[i].ProposedReferenceID = &id
+		}
 	}
 	return items, nil
 }
@@ -311,6 +317,8 @@ type requestInput struct {
 	DueDate          string            `json:"due_date"`
 	Criteria         criteriaInput     `json:"criteria"`
 	Context          string            `json:"context"`
+	// ProposedReferenceID proposes a reference, as "Request this reference" does.
+	ProposedReferenceID int64 `json:"proposed_reference_id"`
 }
 
 // requestFields are the domain's and the store's field names that differ
@@ -318,7 +326,7 @@ type requestInput struct {
 var requestFields = map[string]string{"opportunity": "opportunity_id",
 	"industry": "criteria.industry", "region": "criteria.region", "country": "criteria.country",
 	"company_size": "criteria.company_size", "product": "criteria.product", "use_case": "criteria.use_case",
-	"competitor": "criteria.competitor", "seniority": "criteria.seniority"}
+	"competitor": "criteria.competitor", "seniority": "criteria.seniority", "reference": "proposed_reference_id"}
 
 // createRequest serves POST /api/v1/requests: a request for references for
 // an opportunity, given by id or inline (then created with the request and
@@ -334,7 +342,7 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	var v vouch.Validation
-	req := &vouch.Request{ReferencesNeeded: in.ReferencesNeeded, Context: in.Context}
+	req := &vouch.Request{ReferencesNeeded: in.ReferencesNeeded, Context: in.Context, ProposedReferenceID: in.ProposedReferenceID}
 	var opp *vouch.Opportunity
 	switch {
 	case in.OpportunityID.Set && in.Opportunity != nil:

@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
 
 // getSettings serves GET /api/v1/settings: the program's settings.
 func (h *Handler) getSettings(w http.ResponseWriter, r *http.Request) {
@@ -21,6 +25,7 @@ func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 		MaxReminders    optional[int]    `json:"max_reminders"`
 		AskExpiryDays   optional[int]    `json:"ask_expiry_days"`
 		TimeZone        optional[string] `json:"time_zone"`
+		SellerContact   optional[string] `json:"seller_contact"`
 	}
 	if err := decode(r, &body); err != nil {
 		writeError(w, err)
@@ -42,6 +47,10 @@ func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	if body.TimeZone.Set {
 		ps.TimeZone = body.TimeZone.Value
+	}
+	if body.SellerContact.Set {
+		// null or "" is the default; an unknown choice is refused by name.
+		ps.SellerContact = vouch.ContactSight(body.SellerContact.Value)
 	}
 	if err := h.db.SetProgramSettings(r.Context(), ps); err != nil {
 		h.fail(w, r, err)

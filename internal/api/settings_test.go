@@ -30,14 +30,22 @@ func TestSettings(t *testing.T) {
 				body: `{"time_zone":"Local"}`, status: 400, fields: []string{"time_zone"}},
 			{name: "a time zone", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
 				body: `{"time_zone":"America/New_York"}`, status: 200,
-				want: []string{`"capacity_default":5`, `"time_zone":"America/New_York"`}},
+				want: []string{`"capacity_default":5`, `"time_zone":"America/New_York"`, `"seller_contact":"once_accepted"`}},
+			{name: "an unknown contact choice", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
+				body: `{"seller_contact":"sometimes"}`, status: 400, fields: []string{"seller_contact"}},
+			{name: "a seller may not change who sees contact details", method: "PATCH", path: "/api/v1/settings", as: "seller",
+				body: `{"seller_contact":"always"}`, status: 403},
+			{name: "sellers always see contact details", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
+				body: `{"seller_contact":"always"}`, status: 200, want: []string{`"seller_contact":"always"`, `"time_zone":"America/New_York"`}},
+			{name: "sellers never see them", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
+				body: `{"seller_contact":"never"}`, status: 200, want: []string{`"seller_contact":"never"`}},
 		})
 		ps, err := f.srv.DB.ProgramSettings(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
 		if want := (vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 21,
-			TimeZone: "America/New_York"}); ps != want {
+			TimeZone: "America/New_York", SellerContact: vouch.ContactNever}); ps != want {
 			t.Errorf("stored %+v, want %+v", ps, want)
 		}
 		if zone := f.srv.DB.Clock.Zone().String(); zone != "America/New_York" {

@@ -130,7 +130,8 @@ func (s *Service) team(ctx context.Context) ([]*vouch.User, error) {
 // of the new opportunity opp it comes with (nil when it names one): the
 // request's and the opportunity's own rules (vouch.CheckNewRequest), the
 // taxonomy values it names, and whose opportunity it is
-// (vouch.MayRequestFor). The pages and the API call it when they found
+// (vouch.MayRequestFor), and that a reference it proposes is one by may
+// request (vouch.ProposalProblem). The pages and the API call it when they found
 // problems of their own reading the input, so that all are told at once;
 // CreateRequest calls it otherwise. Only an error reading the data is returned.
 func (s *Service) CheckRequest(ctx context.Context, by *vouch.User, r *vouch.Request, opp *vouch.Opportunity, v *vouch.Validation) error {
@@ -140,6 +141,11 @@ func (s *Service) CheckRequest(ctx context.Context, by *vouch.User, r *vouch.Req
 			if val := s.ix.Catalog().Value(x.ID); val == nil || val.Kind != x.Kind {
 				v.Add(x.Field, "is not a known "+strings.TrimSuffix(strings.ToLower(x.Kind.Label()), "s"))
 			}
+		}
+	}
+	if r.ProposedReferenceID != 0 {
+		if err := s.checkProposal(ctx, by, r.ProposedReferenceID, v); err != nil {
+			return err
 		}
 	}
 	if opp != nil || r.OpportunityID == 0 {
@@ -153,6 +159,22 @@ func (s *Service) CheckRequest(ctx context.Context, by *vouch.User, r *vouch.Req
 		return err
 	case !vouch.MayRequestFor(by, o):
 		v.Add("opportunity", vouch.NotYourOpportunity)
+	}
+	return nil
+}
+
+// checkProposal records in v why by may not propose reference refID for a
+// new request (vouch.ProposalProblem), if they may not.
+func (s *Service) checkProposal(ctx context.Context, by *vouch.User, refID int64, v *vouch.Validation) error {
+	hit, sight, err := s.Reference(ctx, by, refID)
+	if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+		v.Add("reference", vouch.NotARequestableReference)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if problem := vouch.ProposalProblem(sight, hit.Status); problem != "" {
+		v.Add("reference", problem)
 	}
 	return nil
 }
@@ -178,13 +200,15 @@ func (s *Service) CreateRequest(ctx context.Context, by *vouch.User, r *vouch.Re
 		return err
 	}
 	var out vouch.Outgoing
+	body := fmt.Sprintf("%s requested a %s (due %s)", by.Name, strings.ToLower(s.typeName(r.ActivityTypeID)), r.DueDate.String())
+	if h, ok := s.ix.Get(r.ProposedReferenceID); ok && r.ProposedReferenceID != 0 {
+		body += fmt.Sprintf(", proposing %s (%s)", h.Reference.Name, h.Account.Name)
+	}
 	for _, u := range team {
 		if u.ID == by.ID {
 			continue
 		}
-		out.Notifications = append(out.Notifications, vouch.Notification{UserID: u.ID,
-			Body: fmt.Sprintf("%s requested a %s (due %s)", by.Name, strings.ToLower(s.typeName(r.ActivityTypeID)), r.DueDate.String()),
-		}) // no link: the store points it at the new request
+		out.Notifications = append(out.Notifications, vouch.Notification{UserID: u.ID, Body: body}) // no link: the store points it at the new request
 	}
 	if opp != nil {
 		// One transaction: a request the database refuses leaves no orphan

@@ -69,8 +69,8 @@ type Index struct {
 	slots           []*entry // nil when the slot's reference changed or was deleted
 	cols            columns  // what searches scan, by slot
 	days            atomic.Pointer[dayCache]
-	gen             uint64 // bumped by every change, under the write lock
-	facetCache      atomic.Pointer[facetCache]
+	gen             uint64                        // bumped by every change, under the write lock
+	facetCache      [2]atomic.Pointer[facetCache] // the team's view, and a seller's (Query.Requestable)
 	dayMu           sync.Mutex
 	byID            map[int64]int32
 	dead            int

@@ -54,9 +54,12 @@ func FacetKind(facet string) vouch.TaxonomyKind {
 // Query selects references. Within a facet the selected values are
 // alternatives (OR); across facets they all apply (AND).
 type Query struct {
-	Text        string
-	Filters     map[string][]int64 // facet name → selected keys (value ids; status/seniority by index; capacity/verified 1|0; owner user id)
-	AccountID   int64
+	Text      string
+	Filters   map[string][]int64 // facet name → selected keys (value ids; status/seniority by index; capacity/verified 1|0; owner user id)
+	AccountID int64
+	// Requestable leaves out, from the hits and the counts, every
+	// reference a seller may not request (vouch.Requestable): a seller's view.
+	Requestable bool
 	Sort        string // relevance (default with text), name (default), account, updated, verified
 	Offset      int
 	Limit       int // 0 = 50; -1 = all
@@ -110,10 +113,10 @@ func (ix *Index) Search(q Query) Result {
 		keys := slices.Clone(q.CountFacets)
 		slices.Sort(keys)
 		cacheKey = strings.Join(keys, ",")
-		if c := ix.facetCache.Load(); c != nil && c.gen == ix.gen && c.day == sc.today && c.key == cacheKey {
+		if c := ix.facetCache[b2u(q.Requestable)].Load(); c != nil && c.gen == ix.gen && c.day == sc.today && c.key == cacheKey {
 			cached = c.facets
 			sc.counted, sc.isCounted, sc.countOwner = nil, [numDims]bool{}, false
-			sc.needDay = false
+			sc.needDay = sc.listed != nil // a seller's view still needs the day's statuses
 		}
 	}
 	if sc.needDay {
@@ -197,7 +200,7 @@ func (ix *Index) Search(q Query) Result {
 	case len(q.CountFacets) > 0:
 		res.Facets = ix.facetValues(q.CountFacets, sc.counts, sc.owners, sc.selected)
 		if cacheKey != "" {
-			ix.facetCache.Store(&facetCache{gen: ix.gen, day: sc.today, key: cacheKey, facets: copyFacets(res.Facets)})
+			ix.facetCache[b2u(q.Requestable)].Store(&facetCache{gen: ix.gen, day: sc.today, key: cacheKey, facets: copyFacets(res.Facets)})
 		}
 	}
 	return res
@@ -284,6 +287,9 @@ type scan struct {
 	countOwner bool
 	needDay    bool      // status, capacity or verified is filtered or counted
 	days       *dayCache // their values today
+	// listed, when set, are the statuses (as of today) a reference must
+	// have to be considered at all (Query.Requestable).
+	listed []bool
 }
 
 func newScan(ix *Index, q Query, today vouch.Date) *scan {
@@ -322,6 +328,12 @@ func newScan(ix *Index, q Query, today vouch.Date) *scan {
 		sc.active = append(sc.active, d)
 	}
 	slices.Sort(sc.active)
+	if q.Requestable {
+		sc.listed, sc.needDay = make([]bool, len(vouch.Statuses)), true
+		for i, s := range vouch.Statuses {
+			sc.listed[i] = vouch.Requestable(s)
+		}
+	}
 	for _, name := range q.CountFacets {
 		d := slices.Index(Facets, name)
 		if d < 0 || sc.counts[d] != nil || (d == dimOwner && sc.countOwner) {
@@ -385,6 +397,9 @@ func (sc *scan) consider(c *columns, slot int32) bool {
 	var day [3]int32
 	if sc.needDay {
 		day = [3]int32{int32(sc.days.status[slot]), int32(sc.days.capFree[slot]), int32(sc.days.verified[slot])}
+		if sc.listed != nil && !sc.listed[day[0]] {
+			return false
+		}
 	}
 	failed, fails := -1, 0
 	for _, d := range sc.active {

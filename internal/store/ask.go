@@ -144,6 +144,23 @@ func (db *DB) AskedForOpportunity(ctx context.Context, opportunityID int64) (map
 	return out, err
 }
 
+// AcceptedReferences returns the references whose advocate accepted an ask
+// on one of requester's requests (vouch.AcceptedAskStates): the ones whose
+// contact details that seller may be shown.
+func (db *DB) AcceptedReferences(ctx context.Context, requesterID int64) (map[int64]bool, error) {
+	args := []any{requesterID}
+	for _, st := range vouch.AcceptedAskStates {
+		args = append(args, string(st))
+	}
+	ids, err := db.ids(ctx, `SELECT DISTINCT a.ref_id FROM asks a JOIN requests r ON r.id = a.request_id
+		WHERE r.requester_id = ? AND a.state IN (`+placeholders(len(vouch.AcceptedAskStates))+`)`, args...)
+	out := map[int64]bool{}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, err
+}
+
 func (tx *Tx) addLink(askID int64, l vouch.NewLink) error {
 	if l.NonceHash == "" {
 		return nil

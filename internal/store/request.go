@@ -14,14 +14,15 @@ import (
 )
 
 const requestColumns = `id, requester_id, opportunity_id, activity_type_id, references_needed, criteria, due_date, context,
-	workflow, state, state_reason, COALESCE(assignee_id, 0), version, created_at, updated_at, closed_at`
+	workflow, state, state_reason, COALESCE(assignee_id, 0), version, created_at, updated_at, closed_at, COALESCE(proposed_ref_id, 0)`
 
 func scanRequest(row interface{ Scan(...any) error }) (*vouch.Request, error) {
 	r := &vouch.Request{}
 	var criteria, due, workflow, state string
 	var closed sql.NullTime
 	if err := row.Scan(&r.ID, &r.RequesterID, &r.OpportunityID, &r.ActivityTypeID, &r.ReferencesNeeded, &criteria, &due,
-		&r.Context, &workflow, &state, &r.StateReason, &r.AssigneeID, &r.Version, &r.CreatedAt, &r.UpdatedAt, &closed); err != nil {
+		&r.Context, &workflow, &state, &r.StateReason, &r.AssigneeID, &r.Version, &r.CreatedAt, &r.UpdatedAt, &closed,
+		&r.ProposedReferenceID); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(criteria), &r.Criteria); err != nil {
@@ -49,6 +50,14 @@ func (tx *Tx) validateRequestRefs(r *vouch.Request) error {
 	}
 	if n == 0 && r.OpportunityID != 0 {
 		v.Add("opportunity", "is not a known opportunity")
+	}
+	if r.ProposedReferenceID != 0 {
+		if err := tx.queryRow(`SELECT COUNT(*) FROM refs WHERE id = ?`, r.ProposedReferenceID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			v.Add("reference", "is not a known reference")
+		}
 	}
 	return v.Err()
 }
@@ -106,10 +115,10 @@ func (tx *Tx) createRequest(r *vouch.Request, out vouch.Outgoing) error {
 		return err
 	}
 	id, err := tx.insert(`INSERT INTO requests (requester_id, opportunity_id, activity_type_id, references_needed, criteria,
-		due_date, context, workflow, state, assignee_id, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		due_date, context, workflow, state, assignee_id, proposed_ref_id, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
 		r.RequesterID, r.OpportunityID, r.ActivityTypeID, r.ReferencesNeeded, string(criteria), r.DueDate.String(),
-		r.Context, string(r.Workflow), string(r.State), nullID(r.AssigneeID), tx.now, tx.now)
+		r.Context, string(r.Workflow), string(r.State), nullID(r.AssigneeID), nullID(r.ProposedReferenceID), tx.now, tx.now)
 	if err != nil {
 		return err
 	}
@@ -120,10 +129,14 @@ func (tx *Tx) createRequest(r *vouch.Request, out vouch.Outgoing) error {
 	if err := tx.send(fillRequestID(out, id)); err != nil {
 		return err
 	}
-	return tx.audit("create", "request", id, []vouch.Change{
+	changes := []vouch.Change{
 		{Field: "opportunity_id", After: r.OpportunityID}, {Field: "activity_type_id", After: r.ActivityTypeID},
 		{Field: "references_needed", After: r.ReferencesNeeded}, {Field: "criteria", After: string(criteria)},
-		{Field: "due_date", After: r.DueDate.String()}, {Field: "state", After: string(r.State)}})
+		{Field: "due_date", After: r.DueDate.String()}, {Field: "state", After: string(r.State)}}
+	if r.ProposedReferenceID != 0 {
+		changes = append(changes, vouch.Change{Field: "proposed_reference_id", After: r.ProposedReferenceID})
+	}
+	return tx.audit("create", "request", id, changes)
 }
 
 // fillRequestID sets the request of mails queued before the request had an id.

@@ -16,8 +16,9 @@ const (
 	SettingReminderDays    = "ask_reminder_days"
 	SettingMaxReminders    = "ask_max_reminders"
 	SettingAskExpiryDays   = "ask_expiry_days"
-	SettingTimeZone        = "time_zone" // IANA name; decides what day it is for the whole program
-	SettingDemo            = "demo"      // "loaded" once the demo dataset was loaded: the home page offers first things to try
+	SettingTimeZone        = "time_zone"      // IANA name; decides what day it is for the whole program
+	SettingDemo            = "demo"           // "loaded" once the demo dataset was loaded: the home page offers first things to try
+	SettingSellerContact   = "seller_contact" // when sellers see a reference's email and phone (vouch.ContactSight)
 )
 
 // Setting returns the value of key, or def when unset.
@@ -96,6 +97,14 @@ func (db *DB) ProgramSettings(ctx context.Context) (vouch.ProgramSettings, error
 	// A zone the server's zone database no longer knows reads as UTC, the
 	// zone the clock then uses, rather than failing every page.
 	ps.TimeZone = vouch.ProgramSettings{TimeZone: zone}.Zone().String()
+	contact, err := db.Setting(ctx, SettingSellerContact, "")
+	if err != nil {
+		return ps, err
+	}
+	// Unset or damaged, it is the default: shown once the advocate accepted.
+	if c := vouch.ContactSight(contact); c.Valid() {
+		ps.SellerContact = c
+	}
 	return ps, nil
 }
 
@@ -121,6 +130,9 @@ func (db *DB) SetProgramSettings(ctx context.Context, ps vouch.ProgramSettings) 
 		return err
 	}
 	zone := ps.Zone()
+	if ps.SellerContact == "" {
+		ps.SellerContact = vouch.DefaultContactSight
+	}
 	before := programSettingFields(&current)
 	err = db.update(ctx, func(tx *Tx) error {
 		if after := zone.String(); after != current.TimeZone {
@@ -128,6 +140,14 @@ func (db *DB) SetProgramSettings(ctx context.Context, ps vouch.ProgramSettings) 
 				return err
 			}
 			if err := tx.audit("update", "setting:"+SettingTimeZone, 0, []vouch.Change{{Field: SettingTimeZone, Before: current.TimeZone, After: after}}); err != nil {
+				return err
+			}
+		}
+		if ps.SellerContact != current.SellerContact {
+			if _, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, SettingSellerContact, string(ps.SellerContact)); err != nil {
+				return err
+			}
+			if err := tx.audit("update", vouch.SettingKind(SettingSellerContact), 0, []vouch.Change{{Field: SettingSellerContact, Before: string(current.SellerContact), After: string(ps.SellerContact)}}); err != nil {
 				return err
 			}
 		}

@@ -188,10 +188,13 @@ type Request struct {
 	State            RequestState `json:"state"`
 	StateReason      string       `json:"state_reason"`
 	AssigneeID       int64        `json:"assignee_id,omitempty"`
-	Version          int          `json:"version"`
-	CreatedAt        time.Time    `json:"created_at"`
-	UpdatedAt        time.Time    `json:"updated_at"`
-	ClosedAt         *time.Time   `json:"closed_at"`
+	// ProposedReferenceID is the reference the requester proposed, asking
+	// from its profile (0: none); the team starts picking from it.
+	ProposedReferenceID int64      `json:"proposed_reference_id,omitempty"`
+	Version             int        `json:"version"`
+	CreatedAt           time.Time  `json:"created_at"`
+	UpdatedAt           time.Time  `json:"updated_at"`
+	ClosedAt            *time.Time `json:"closed_at"`
 }
 
 // Validate normalises and checks a request as submitted on day today.

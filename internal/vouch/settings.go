@@ -16,6 +16,8 @@ type ProgramSettings struct {
 	// TimeZone is the IANA name of the program's time zone: it decides
 	// which day "today" is and where a month or quarter starts and ends.
 	TimeZone string `json:"time_zone"`
+	// SellerContact is when sellers see a reference's email and phone.
+	SellerContact ContactSight `json:"seller_contact"`
 }
 
 // DefaultTimeZone is the program's time zone until the team sets one.
@@ -37,11 +39,11 @@ func (s ProgramSettings) Zone() *time.Location {
 // DefaultProgramSettings are the settings nobody changed.
 func DefaultProgramSettings() ProgramSettings {
 	return ProgramSettings{CapacityDefault: DefaultCapacity, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 14,
-		TimeZone: DefaultTimeZone}
+		TimeZone: DefaultTimeZone, SellerContact: DefaultContactSight}
 }
 
 // Validate checks the settings make sense together. An empty TimeZone is
-// the default, UTC.
+// the default, UTC; an empty SellerContact the default, once accepted.
 func (s ProgramSettings) Validate() error {
 	var v Validation
 	if s.CapacityDefault < 0 || s.CapacityDefault > 100 {
@@ -60,6 +62,9 @@ func (s ProgramSettings) Validate() error {
 	}
 	if name := strings.TrimSpace(s.TimeZone); name != "" && name != DefaultTimeZone && !KnownTimeZone(name) {
 		v.Add("time_zone", "must be a time zone like Europe/Berlin, America/New_York or UTC")
+	}
+	if s.SellerContact != "" && !s.SellerContact.Valid() {
+		v.Add("seller_contact", "must be never, once_accepted or always")
 	}
 	return v.Err()
 }

@@ -82,7 +82,8 @@ func (h *Handler) accounts(w http.ResponseWriter, r *http.Request) {
 		if u := users[a.OwnerID]; u != nil {
 			row.Owner = u.Name
 		}
-		res := ix.Search(refindex.Query{AccountID: a.ID, Limit: 1, CountFacets: []string{"status"}})
+		res := ix.Search(refindex.Query{AccountID: a.ID, Limit: 1, CountFacets: []string{"status"},
+			Requestable: vouch.OnlyRequestable(userFrom(r.Context()))})
 		row.References = res.Total
 		for _, v := range res.Facets["status"] {
 			if v.Key == active {
@@ -128,7 +129,8 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) {
 			d.Owner = u
 		}
 	}
-	for _, hit := range ix.Search(refindex.Query{AccountID: id, Limit: -1, Sort: "name"}).Hits {
+	for _, hit := range ix.Search(refindex.Query{AccountID: id, Limit: -1, Sort: "name",
+		Requestable: vouch.OnlyRequestable(userFrom(r.Context()))}).Hits {
 		d.Refs = append(d.Refs, referenceRow{Hit: hit})
 	}
 	h.render(w, r, http.StatusOK, "account_view", &page{Title: a.Name, Nav: "accounts", Data: d})

@@ -56,6 +56,8 @@ type referenceProfile struct {
 	Today         string
 	CanManage     bool
 	AskFor        []askForOption // the open requests the team may ask the reference for
+	CanRequest    bool           // the primary action: request this reference
+	ContactNote   string         // why a seller sees no email or phone; "" when they see them
 	Failed        string         // the form the errors belong to: "status" or "activity"
 
 	today vouch.Date
@@ -119,6 +121,24 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 		for i := range d.Slots {
 			d.Slots[i] = i < d.Capacity.Used
 		}
+	}
+	// A reference the viewer may not see is not found, like an unknown one;
+	// what they see of one they may is blanked here, before anything shows it.
+	sight, err := h.opts.Fulfillment.SightFor(ctx, userFrom(ctx))
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	rs := sight.Of(id, d.Status)
+	if !rs.Listed {
+		h.notFound(w, r)
+		return
+	}
+	ref = rs.Redact(ref)
+	d.Ref, history = ref, rs.RedactHistory(history)
+	d.CanRequest = userFrom(ctx).Can(vouch.PermRequestReference) && vouch.Requestable(d.Status)
+	if !rs.Contact {
+		d.ContactNote = contactNote(h.opts.Catalog.ProgramSettings().SellerContact)
 	}
 	d.NextStatuses = d.Status.NextStatuses()
 	if ref.OwnerID != 0 {
@@ -190,6 +210,14 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 	}
 	p.Title, p.Nav, p.Data = ref.Name, "references", d
 	h.render(w, r, status, "reference", p)
+}
+
+// contactNote says why a seller sees no email or phone, under the program's setting.
+func contactNote(setting vouch.ContactSight) string {
+	if setting == vouch.ContactNever {
+		return "The program team keeps the contact details and makes the introduction."
+	}
+	return "Contact details are shown once the advocate accepts one of your requests."
 }
 
 // changeReferenceStatus serves POST /references/{id}/status.

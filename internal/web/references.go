@@ -285,8 +285,6 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 		names[i] = f.facet()
 	}
 	pq.q.CountFacets = names
-	res := ix.Search(pq.q)
-
 	u := userFrom(r.Context())
 	// ?for_request=N: the team looks for a reference to ask for request N;
 	// every link of the list keeps it.
@@ -296,6 +294,18 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 	} else {
 		forRequest = 0
 	}
+	pq.q.Requestable = vouch.OnlyRequestable(u) // a seller's list and counts hold only what they may request
+	res := ix.Search(pq.q)
+	if pq.q.Requestable {
+		// And each row only what they may see of it, whatever columns show.
+		sight, err := h.opts.Fulfillment.SightFor(r.Context(), u)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		res.Hits = sight.Hits(res.Hits)
+	}
+
 	data := &referencesPage{ForRequest: forRequest,
 		Query: pq.q.Text, Sort: pq.q.Sort, Sorts: referenceSorts, Total: res.Total, Facets: facetViews(pq, res.Facets),
 		Empty: ix.Len() == 0, Filtered: pq.q.Text != "" || len(pq.selected) > 0,

@@ -15,7 +15,17 @@ func (h *Handler) exportReferences(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		pq := h.parseReferenceQuery(r.URL.Query())
 		pq.q.Offset, pq.q.Limit = 0, -1
+		sight, err := h.opts.Fulfillment.SightFor(r.Context(), userFrom(r.Context()))
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		pq.q.Requestable = sight.OnlyRequestable()
 		res := h.opts.Index.Search(pq.q)
+		if sight.OnlyRequestable() {
+			// A seller's file holds what their pages show them, no more.
+			res.Hits = sight.Hits(res.Hits)
+		}
 		users, err := h.db.ListUsers(r.Context())
 		if err != nil {
 			h.serverError(w, r, err)

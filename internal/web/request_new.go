@@ -42,6 +42,17 @@ type requestFormPage struct {
 	Prefilled     []string   // criteria taken from the chosen opportunity
 	Today         string
 	ShowMore      bool // open the optional part: something in it is set or wrong
+	// Proposed is the reference the request proposes (from "Request this
+	// reference" on its profile); nil when none, or when it may not be.
+	Proposed *proposedReference
+	// ProposalProblem says why the reference in the URL cannot be proposed.
+	ProposalProblem string
+}
+
+// proposedReference is the reference a request proposes, as the form names it.
+type proposedReference struct {
+	ID                   int64
+	Name, Title, Account string
 }
 
 // requestLabels name the form's fields in error sentences.
@@ -51,6 +62,7 @@ var requestLabels = map[string]string{
 	"opp_name": "Opportunity name", "opp_prospect": "Prospect", "opp_amount": "Amount", "opp_close_date": "Close date",
 	"opp_currency": "Currency", "industry": "Industry", "region": "Region", "country": "Country",
 	"company_size": "Company size", "product": "Product", "use_case": "Use case", "competitor": "Competitor",
+	"reference": "Proposed reference",
 }
 
 // opportunityFields are the store's names of an opportunity's fields as the
@@ -90,6 +102,9 @@ func (h *Handler) requestFormData(r *http.Request, values url.Values) (*requestF
 	for k, v := range values {
 		d.Values[k] = v
 	}
+	if err := h.proposeReference(r, d); err != nil {
+		return nil, err
+	}
 	for _, c := range requestCriteria {
 		d.Pickers = append(d.Pickers, criterionPicker{Name: c.Name, Label: c.Label, Values: h.opts.Catalog.Values(c.Kind, false)})
 	}
@@ -104,6 +119,38 @@ func (h *Handler) requestFormData(r *http.Request, values url.Values) (*requestF
 		}
 	}
 	return d, nil
+}
+
+// proposeReference reads the form's proposed reference: named when the
+// user may propose it, else dropped with the reason, the service's.
+func (h *Handler) proposeReference(r *http.Request, d *requestFormPage) error {
+	raw := strings.TrimSpace(d.Values.Get("reference"))
+	if raw == "" {
+		return nil
+	}
+	d.Values.Del("reference")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		d.ProposalProblem = requestLabels["reference"] + " " + vouch.NotARequestableReference + "."
+		return nil
+	}
+	hit, sight, err := h.opts.Fulfillment.Reference(r.Context(), userFrom(r.Context()), id)
+	problem := ""
+	switch {
+	case vouch.ErrorCode(err) == vouch.ENOTFOUND:
+		problem = vouch.NotARequestableReference
+	case err != nil:
+		return err
+	default:
+		problem = vouch.ProposalProblem(sight, hit.Status)
+	}
+	if problem != "" {
+		d.ProposalProblem = requestLabels["reference"] + " " + problem + "."
+		return nil
+	}
+	d.Values.Set("reference", idString(id))
+	d.Proposed = &proposedReference{ID: id, Name: hit.Reference.Name, Title: hit.Reference.Title, Account: hit.Account.Name}
+	return nil
 }
 
 // prefillCriteria fills the criteria the chosen opportunity knows: empty
@@ -182,6 +229,7 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 		errs["due_date"] = "Due date must be a date like " + h.clock.Today().AddDays(14).String() + "."
 	}
 	req.DueDate = due
+	req.ProposedReferenceID = id("reference")
 
 	var opp *vouch.Opportunity
 	if choice := f.Get("opportunity_id"); choice == newOpportunity || choice == "" {
@@ -216,6 +264,12 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 			msg := "Request submitted. The program team has been told and will pick a reference."
 			if req.Workflow == vouch.WorkflowSelfServe {
 				msg = "Request submitted. Pick a reference from the matches below and ask them."
+			}
+			if req.ProposedReferenceID != 0 {
+				msg = "Request submitted, proposing the reference you chose. The program team has been told and starts from them."
+				if req.Workflow == vouch.WorkflowSelfServe {
+					msg = "Request submitted. Ask the reference you proposed, or pick another from the matches below."
+				}
 			}
 			redirect(w, r, requestURL(req.ID, ""), msg)
 			return

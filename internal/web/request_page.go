@@ -36,6 +36,8 @@ type askView struct {
 	CanSchedule bool
 	CanComplete bool
 	CanFeedback bool   // the requester may still rate it
+	Contact     bool   // the viewer sees the reference's email and phone (vouch.SightOfReference)
+	Listed      bool   // the viewer may open the reference's profile
 	Primary     string // the action that is the page's primary one: approve, schedule, complete or feedback
 	TimeZones   []zoneChoice
 	ScheduleAt  string // the datetime-local value of the current schedule, in TimeZones[0]
@@ -140,6 +142,15 @@ type requestPageData struct {
 	CloseStates   []vouch.RequestState
 	Questions     vouch.FeedbackQuestions // the seller's feedback form
 	MessageHint   string                  // who a message reaches
+	Proposed      *proposalView
+}
+
+// proposalView is the reference the requester proposed, as the request page shows it.
+type proposalView struct {
+	refindex.Hit
+	Asked   *vouch.Ask // the ask of it on this request; nil when not asked yet
+	CanAsk  bool
+	Primary bool
 }
 
 // requestPage serves GET /requests/{id}.
@@ -203,6 +214,10 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 	if err != nil {
 		return nil, err
 	}
+	sight, err := h.opts.Fulfillment.SightFor(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	primary := ""
 	active := 0 // asks that hold or may hold a reference, or did the work
 	for _, a := range asks {
@@ -210,6 +225,8 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 		if err != nil {
 			return nil, err
 		}
+		rs := sight.Of(v.Reference.ID, v.Reference.EffectiveStatus(today))
+		v.Contact, v.Listed = rs.Contact, rs.Listed
 		if a.State.Open() || a.State == vouch.AskCompleted {
 			active++
 		}
@@ -223,6 +240,29 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 			if primary == "" && a.can(kind) {
 				a.Primary, primary = kind, kind
 			}
+		}
+	}
+
+	// The proposed reference comes first: the team starts picking from it.
+	// It shows only while the viewer may still see the reference.
+	if req.ProposedReferenceID != 0 && v.Sight.SeesMatches() {
+		hit, _, err := h.opts.Fulfillment.Reference(ctx, u, req.ProposedReferenceID)
+		switch {
+		case vouch.ErrorCode(err) == vouch.ENOTFOUND:
+		case err != nil:
+			return nil, err
+		default:
+			pv := &proposalView{Hit: hit}
+			for _, a := range asks {
+				if a.ReferenceID == hit.Reference.ID {
+					pv.Asked = a
+				}
+			}
+			pv.CanAsk = pv.Asked == nil && d.CanPick && vouch.CheckRequestTakesAsks(req) == nil
+			if pv.CanAsk && primary == "" {
+				pv.Primary, primary = true, "proposal"
+			}
+			d.Proposed = pv
 		}
 	}
 

@@ -9,13 +9,15 @@ import (
 )
 
 var settingLabels = map[string]string{"capacity_default": "Activities per 90 days", "reminder_days": "Remind after",
-	"max_reminders": "Reminders", "ask_expiry_days": "Asks expire after", "time_zone": "Time zone"}
+	"max_reminders": "Reminders", "ask_expiry_days": "Asks expire after", "time_zone": "Time zone",
+	"seller_contact": "Sellers see a reference's email and phone"}
 
 // settingsView is the settings page's data: the settings and the time
 // zones suggested for the program.
 type settingsView struct {
 	vouch.ProgramSettings
-	TimeZones []string
+	TimeZones     []string
+	ContactSights []vouch.ContactSight
 }
 
 // settings serves GET /admin/settings: the program's settings.
@@ -25,7 +27,7 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "settings", &page{Title: "Program settings", Nav: "settings", Data: settingsView{ps, commonTimeZones}})
+	h.render(w, r, http.StatusOK, "settings", &page{Title: "Program settings", Nav: "settings", Data: settingsView{ps, commonTimeZones, vouch.ContactSights}})
 }
 
 // saveSettings serves POST /admin/settings.
@@ -42,6 +44,17 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		ps.TimeZone = current.TimeZone
+	}
+	if _, sent := r.PostForm["seller_contact"]; sent {
+		ps.SellerContact = vouch.ContactSight(r.PostFormValue("seller_contact"))
+	} else {
+		// Like the time zone: a form without the choice leaves it as it is.
+		current, err := h.db.ProgramSettings(r.Context())
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		ps.SellerContact = current.SellerContact
 	}
 	for _, f := range []struct {
 		name  string
@@ -67,6 +80,6 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		p.Errors = fieldErrors(err, settingLabels)
 	}
 	p.Error = "Nothing was saved: correct the fields below."
-	p.Data = settingsView{ps, commonTimeZones}
+	p.Data = settingsView{ps, commonTimeZones, vouch.ContactSights}
 	h.render(w, r, http.StatusBadRequest, "settings", p)
 }

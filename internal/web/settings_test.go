@@ -52,7 +52,8 @@ func TestProgramSettings(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Settings saved.") {
 			t.Fatalf("saving settings: %d %s", resp.StatusCode, body)
 		}
-		want := vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 4, MaxReminders: 1, AskExpiryDays: 21, TimeZone: "UTC"}
+		want := vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 4, MaxReminders: 1, AskExpiryDays: 21, TimeZone: "UTC",
+			SellerContact: vouch.ContactOnceAccepted}
 		if ps, _ := db.ProgramSettings(ctx); ps != want {
 			t.Errorf("saved %+v, want %+v", ps, want)
 		}

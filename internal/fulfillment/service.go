@@ -603,11 +603,29 @@ func (s *Service) Schedule(ctx context.Context, by *vouch.User, askID int64, sch
 	summary := fmt.Sprintf("%s: %s (%s) with %s", kind, ref.Name, acct.Name, orDefault(opp.Prospect, opp.Name))
 	// The ask's version grows with each reschedule, so calendars replace
 	// the earlier invitation (same UID, higher SEQUENCE).
-	ics := notify.ICS(notify.Event{UID: fmt.Sprintf("ask-%d@vouch", a.ID), Sequence: a.Version, Stamp: s.now(),
+	event := notify.Event{UID: fmt.Sprintf("ask-%d@vouch", a.ID), Sequence: a.Version, Stamp: s.now(),
 		Start: sched.At.UTC(), End: sched.At.UTC().Add(time.Duration(sched.DurationMinutes) * time.Minute), Summary: summary,
 		Description: fmt.Sprintf("Reference %s for the opportunity %s.\n%s", strings.ToLower(kind), opp.Name, req.Context),
 		Location:    sched.MeetingURL, Organizer: notify.Person{Name: sellerName, Email: sellerEmail},
-		Attendees: []notify.Person{{Name: ref.Name, Email: ref.Email}, {Name: sellerName, Email: sellerEmail}}})
+		Attendees: []notify.Person{{Name: ref.Name, Email: ref.Email}, {Name: sellerName, Email: sellerEmail}}}
+	ics := notify.ICS(event)
+	// The seller's copy names the advocate without their address when the
+	// program keeps contact details from sellers (seller_contact: never).
+	sellerICS := ics
+	if seller, err := s.db.User(ctx, req.RequesterID); err == nil {
+		sight, err := s.SightFor(ctx, seller)
+		if err != nil {
+			return nil, err
+		}
+		status := ref.Status
+		if h, ok := s.ix.Get(ref.ID); ok {
+			status = h.Status
+		}
+		if !sight.Of(ref.ID, status).Contact {
+			event.Attendees = []notify.Person{{Name: sellerName, Email: sellerEmail}}
+			sellerICS = notify.ICS(event)
+		}
+	}
 	when, sellerWhen := s.callTimes(ctx, sched.At, ref, req.RequesterID)
 	meeting := ""
 	if sched.MeetingURL != "" {
@@ -617,7 +635,7 @@ func (s *Service) Schedule(ctx context.Context, by *vouch.User, askID int64, sch
 		{To: ref.Email, Subject: "Scheduled: " + summary, ICS: ics, RequestID: req.ID,
 			Body: fmt.Sprintf("Hello %s,\n\nThank you for agreeing to help. The %s is set for %s (%d minutes).\n%s\nThe invitation is attached.\n",
 				ref.Name, strings.ToLower(kind), when, sched.DurationMinutes, meeting)},
-		{To: sellerEmail, Subject: "Scheduled: " + summary, ICS: ics, RequestID: req.ID,
+		{To: sellerEmail, Subject: "Scheduled: " + summary, ICS: sellerICS, RequestID: req.ID,
 			Body: fmt.Sprintf("Hello %s,\n\nYour %s with %s (%s, %s) is set for %s (%d minutes).\n%s\nBefore the call, read the reference's story: %s\n",
 				sellerName, strings.ToLower(kind), ref.Name, ref.Title, acct.Name, sellerWhen,
 				sched.DurationMinutes, meeting, s.url(fmt.Sprintf("/references/%d", ref.ID)))},

@@ -815,3 +815,47 @@ func TestSelfServeAndManualStates(t *testing.T) {
 		}
 	})
 }
+
+// The seller's calendar invitation lists the advocate's address only when
+// the program lets sellers see it (seller_contact); the advocate's own
+// invitation always names both.
+func TestSellersInvitationFollowsTheContactSetting(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		l := newLoop(t, db)
+		for _, tc := range []struct {
+			setting vouch.ContactSight
+			sees    bool
+		}{{vouch.ContactNever, false}, {vouch.ContactOnceAccepted, true}} {
+			ps, err := db.ProgramSettings(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps.SellerContact = tc.setting
+			if err := db.SetProgramSettings(l.ctx(l.pm), ps); err != nil {
+				t.Fatal(err)
+			}
+			name := "Ana " + strings.ToUpper(string(tc.setting[:1])) + string(tc.setting[1:3])
+			ana := l.ref(t, name, func(r *vouch.Reference) { r.Email = string(tc.setting) + "@customer.example" })
+			req := l.request(t, "Contoso")
+			ask, err := l.s.Ask(l.ctx(l.pm), l.pm, req.ID, ana.ID, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := l.s.Answer(context.Background(), token(t, l.mailsTo(t, ana.Email, 0)[0], "a"), vouch.Answer{Action: vouch.AnswerAccept}); err != nil {
+				t.Fatal(err)
+			}
+			before := len(l.mails(t))
+			if _, err := l.s.Schedule(l.ctx(l.pm), l.pm, ask.ID, vouch.Schedule{At: l.now.Add(72 * time.Hour), DurationMinutes: 30}); err != nil {
+				t.Fatal(err)
+			}
+			attendee := "mailto:" + ana.Email
+			if m := l.mailsTo(t, ana.Email, before); len(m) != 1 || !strings.Contains(m[0].ICS, attendee) {
+				t.Errorf("%s: the advocate's invitation does not list her: %+v", tc.setting, m)
+			}
+			m := l.mailsTo(t, l.seller.Email, before)
+			if len(m) != 1 || strings.Contains(m[0].ICS, attendee) != tc.sees {
+				t.Errorf("%s: the seller's invitation lists the advocate's address = %v, want %v:\n%+v", tc.setting, !tc.sees, tc.sees, m)
+			}
+		}
+	})
+}

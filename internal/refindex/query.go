@@ -72,7 +72,8 @@ type Hit struct {
 	Status    vouch.Status     // as of today: a rest that ended counts as active
 	Capacity  vouch.Capacity
 	Stale     bool
-	Score     int // text relevance
+	Asked     vouch.Date // the day it was last asked (zero: never)
+	Score     int        // text relevance
 }
 
 // FacetValue is one value of a facet with the number of references it would give.

@@ -102,7 +102,7 @@ type listColumn struct {
 	Key, Label string
 	Sort       string // the sort key it orders by; "" when it does not sort
 	// Shown unless the URL picks the columns: the program team looks after
-	// references (is it verified?), a seller picks one (is it free to ask?).
+	// references (is it verified?), a seller picks one (which industry?).
 	ForTeam, ForSellers bool
 }
 
@@ -110,10 +110,10 @@ type listColumn struct {
 var listColumns = []listColumn{
 	{"title", "Title", "", true, true},
 	{"account", "Account", "account", true, true},
-	{"industry", "Industry", "", true, true},
+	{"industry", "Industry", "", false, true},
 	{"region", "Region", "", false, false},
 	{"status", "Status", "status", true, true},
-	{"capacity", "Capacity", "", false, true},
+	{"capacity", "Capacity", "", true, true},
 	{"asked", "Last asked", "asked", false, false},
 	{"verified", "Last verified", "verified", true, false},
 	{"updated", "Updated", "updated", false, false},

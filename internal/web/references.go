@@ -471,18 +471,30 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 	res := ix.Search(pq.q)
 
 	u := userFrom(r.Context())
-	data := &referencesPage{
-		Query: pq.q.Text, Sort: pq.order.Value, Sorts: listOrders, Show: pq.show, ColsChosen: pq.chosen,
-		Total: res.Total, Facets: facetViews(pq, res.Facets),
-		Empty: ix.Len() == 0, Filtered: pq.q.Text != "" || len(pq.selected) > 0,
-		CanManage: u.Can(vouch.PermManageProgram), Statuses: vouch.Statuses, ExportQuery: pq.params.Encode(),
-	}
-	if !pq.chosen {
-		for _, c := range listColumns {
-			pq.show[c.Key] = defaultColumn(c, data.CanManage)
+	team := u.Can(vouch.PermManageProgram)
+	// The reader's usual columns need no cols= (the search form sends the
+	// chooser's boxes with every search): links stay short, and a shared
+	// link shows each reader their own usual columns.
+	usualCols := true
+	for _, c := range listColumns {
+		if pq.chosen && pq.show[c.Key] != defaultColumn(c, team) {
+			usualCols = false
+		}
+		if !pq.chosen {
+			pq.show[c.Key] = defaultColumn(c, team)
 		}
 	}
-	data.Show = pq.show
+	if usualCols {
+		pq.chosen = false
+		pq.params.Del("cols")
+	}
+	data := &referencesPage{
+		Query: pq.q.Text, Sort: pq.order.Value, Sorts: listOrders,
+		Total: res.Total, Facets: facetViews(pq, res.Facets),
+		Empty: ix.Len() == 0, Filtered: pq.q.Text != "" || len(pq.selected) > 0,
+		CanManage: team, Statuses: vouch.Statuses, ExportQuery: pq.params.Encode(),
+	}
+	data.Show, data.ColsChosen = pq.show, pq.chosen
 	data.Heads, data.Columns = columnHeads(pq)
 	for _, f := range data.Facets {
 		data.Selected += f.Selected

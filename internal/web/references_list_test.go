@@ -149,6 +149,13 @@ func TestReferencesListSortAndColumnsFromTheURL(t *testing.T) {
 			`<a class="small" href="/references?sort=status-desc&amp;status=active&amp;status=nominated">Usual columns</a>`,
 			`href="/references/export.csv?cols=name%2Ctitle%2Cregion&amp;sort=status-desc&amp;status=active&amp;status=nominated"`)
 
+		// The reader's usual columns, picked one by one (as the search form
+		// sends them), need no cols= in the page's links.
+		_, body = pm.Get("/references?cols=name&cols=title&cols=account&cols=status&cols=capacity&cols=verified&sort=status")
+		if strings.Contains(body, "cols=") || strings.Contains(body, "Usual columns") {
+			t.Errorf("the usual columns, picked, still put cols= in the links")
+		}
+
 		// The export follows the list's order.
 		resp, file := pm.Get("/references/export.csv?sort=name-desc")
 		expect(t, "export", resp, http.StatusOK, "")

@@ -85,7 +85,7 @@ func TestReferencesListIsDenseAndSortable(t *testing.T) {
 		if n := rowsInView(c); n < 15 {
 			t.Errorf("a 1280 × 800 window shows %d result rows, want at least 15", n)
 		}
-		if got := strings.Join(headers(c), ", "); got != "Name, Title, Account, Industry, Status, Last verified" {
+		if got := strings.Join(headers(c), ", "); got != "Name, Title, Account, Status, Capacity, Last verified" {
 			t.Errorf("the default columns are %s", got)
 		}
 		if got := strings.Join(ariaSort(c), ", "); got != "Name=ascending" {
@@ -125,11 +125,11 @@ func TestReferencesListIsDenseAndSortable(t *testing.T) {
 			t.Errorf("reversed, the first account is %v, want one from the end of the alphabet", desc[:1])
 		}
 
-		// The column chooser: ticking Capacity adds it in place and to the address.
+		// The column chooser: ticking Industry adds it in place and to the address.
 		testutil.Eval[bool](c, "window.sameDocument = true")
 		c.Click("#col-chooser > summary")
-		c.Click("#col-capacity")
-		c.WaitFor(`[...document.querySelectorAll("table.refs thead th")].some(th => th.textContent.trim() === "Capacity")`)
+		c.Click("#col-industry")
+		c.WaitFor(`[...document.querySelectorAll("table.refs thead th")].some(th => th.textContent.trim() === "Industry")`)
 		if !testutil.Eval[bool](c, "window.sameDocument === true") {
 			t.Errorf("choosing a column reloaded the page; live.js should redraw it")
 		}
@@ -139,7 +139,7 @@ func TestReferencesListIsDenseAndSortable(t *testing.T) {
 		c.Click("#col-title") // and untick Title
 		c.WaitFor(`![...document.querySelectorAll("table.refs thead th")].some(th => th.textContent.trim() === "Title")`)
 		q := query(t, c)
-		if got := q["cols"]; !slices.Contains(got, "capacity") || slices.Contains(got, "title") {
+		if got := q["cols"]; !slices.Contains(got, "industry") || slices.Contains(got, "title") {
 			t.Errorf("the address after choosing columns = %s", c.URL())
 		}
 		if q.Get("sort") != "account-desc" {
@@ -154,13 +154,13 @@ func TestReferencesListIsDenseAndSortable(t *testing.T) {
 		}
 		// Sorting keeps the columns.
 		c.Submit(`table.refs th.col-status a`)
-		if got := strings.Join(headers(c), ", "); !strings.Contains(got, "Capacity") || strings.Contains(got, "Title") {
+		if got := strings.Join(headers(c), ", "); !strings.Contains(got, "Industry") || strings.Contains(got, "Title") {
 			t.Errorf("after sorting by status the columns are %s", got)
 		}
 		// The usual columns come back with one link.
 		c.Click("#col-chooser > summary")
 		c.Submit(`#col-chooser a`)
-		if got := strings.Join(headers(c), ", "); got != "Name, Title, Account, Industry, Status, Last verified" {
+		if got := strings.Join(headers(c), ", "); got != "Name, Title, Account, Status, Capacity, Last verified" {
 			t.Errorf("after Usual columns the columns are %s", got)
 		}
 		noPageErrors(t, c)
@@ -253,10 +253,10 @@ func TestReferencesListOnAPhone(t *testing.T) {
 		// The column chooser works on a phone too, within the screen.
 		c.Click("#col-chooser > summary")
 		checkNoHorizontalScroll(t, c, "references list with the column chooser open")
-		c.Click("#col-industry")
-		c.WaitFor(`!document.querySelector('table.refs td[data-label="Industry"]')`)
-		if q := query(t, c); q.Get("sort") != "verified-desc" || slices.Contains(q["cols"], "industry") {
-			t.Errorf("the address after hiding Industry = %s", c.URL())
+		c.Click("#col-capacity")
+		c.WaitFor(`!document.querySelector('table.refs td[data-label="Capacity"]')`)
+		if q := query(t, c); q.Get("sort") != "verified-desc" || len(q["cols"]) == 0 || slices.Contains(q["cols"], "capacity") {
+			t.Errorf("the address after hiding Capacity = %s", c.URL())
 		}
 
 		// The menu still holds every page, the admin ones under Admin.

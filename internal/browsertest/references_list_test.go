@@ -88,6 +88,12 @@ func TestReferencesListIsDenseAndSortable(t *testing.T) {
 		if got := strings.Join(headers(c), ", "); got != "Name, Title, Account, Status, Capacity, Last verified" {
 			t.Errorf("the default columns are %s", got)
 		}
+		// Rows are one line: a long text ends in "…", but no pill is cut.
+		cut := testutil.Eval[[]string](c, `[...document.querySelectorAll("table.refs tbody .pill")].filter(p =>
+			p.getBoundingClientRect().right > p.closest("td").getBoundingClientRect().right + 0.5).map(p => p.innerText)`)
+		if len(cut) > 0 {
+			t.Errorf("pills cut off by their cells: %v", cut)
+		}
 		if got := strings.Join(ariaSort(c), ", "); got != "Name=ascending" {
 			t.Errorf("sorted headers = %q, want Name=ascending", got)
 		}

@@ -227,6 +227,21 @@ func TestReferencesListSkipLink(t *testing.T) {
 		if got := focused(); got != "a Skip to content" {
 			t.Errorf("on accounts the first Tab focuses %q, want Skip to content", got)
 		}
+		c.Submit(`.whoami form[action="/logout"] button`)
+
+		// On a phone too, the skip link comes first and lands on the cards.
+		c.LoginAs(s, "sam@example.com")
+		c.Phone()
+		c.Open(s.URL + "/references")
+		first := testutil.Eval[string](c, `document.querySelector("table.refs tbody .name-cell a").innerText.trim()`)
+		c.Do(chromedp.KeyEvent(kb.Tab))
+		if got := focused(); got != "a Skip to results" {
+			t.Errorf("phone: the first Tab focuses %q, want the Skip to results link", got)
+		}
+		c.Do(chromedp.KeyEvent(kb.Enter), chromedp.KeyEvent(kb.Tab))
+		if got := focused(); got != "a "+first {
+			t.Errorf("phone: after the skip link and a Tab, the focus is on %q, want %q", got, first)
+		}
 		noPageErrors(t, c)
 	})
 }
@@ -254,6 +269,19 @@ func TestReferencesListOnAPhone(t *testing.T) {
 		if got := c.Value("#sort"); got != "verified-desc" {
 			t.Errorf("the sort menu reads %q on a phone, want verified-desc", got)
 		}
+		// Without headers to click, the sort menu orders the cards, in place.
+		c.Select("#sort", "Name, Z–A")
+		c.WaitFor(`new URLSearchParams(location.search).get("sort") === "name-desc"`)
+		names := testutil.Eval[[]string](c, `[...document.querySelectorAll("table.refs tbody .name-cell strong")].map(e => e.innerText)`)
+		if !slices.IsSortedFunc(names, func(a, b string) int { return strings.Compare(strings.ToLower(b), strings.ToLower(a)) }) {
+			t.Errorf("sorted Z–A on a phone, the cards read %v", names[:min(5, len(names))])
+		}
+		// Facet counts are plain numbers here too.
+		c.Click("details.facets > summary")
+		if b := testutil.Eval[string](c, `getComputedStyle(document.querySelector("#ref-facets .facet-option .count")).borderTopWidth`); b != "0px" {
+			t.Errorf("on a phone a facet count has a %s border", b)
+		}
+		c.Click("details.facets > summary")
 		c.Screenshot("references-list-phone")
 
 		// The column chooser works on a phone too, within the screen.
@@ -261,7 +289,7 @@ func TestReferencesListOnAPhone(t *testing.T) {
 		checkNoHorizontalScroll(t, c, "references list with the column chooser open")
 		c.Click("#col-capacity")
 		c.WaitFor(`!document.querySelector('table.refs td[data-label="Capacity"]')`)
-		if q := query(t, c); q.Get("sort") != "verified-desc" || len(q["cols"]) == 0 || slices.Contains(q["cols"], "capacity") {
+		if q := query(t, c); q.Get("sort") != "name-desc" || len(q["cols"]) == 0 || slices.Contains(q["cols"], "capacity") {
 			t.Errorf("the address after hiding Capacity = %s", c.URL())
 		}
 

@@ -170,6 +170,7 @@ func TestImportFileWithErrors(t *testing.T) {
 		if got := c.Text("#ref-count"); got != "1 reference" {
 			t.Errorf("list count = %q, want 1 reference", got)
 		}
+		c.Open(s.URL + "/references?cols=account,industry") // industry is not a program manager's usual column
 		row := c.Text("table.refs tbody tr")
 		for _, want := range []string{"Ingrid Solberg", "Fjordline Freight", "Transportation & Logistics"} {
 			if !strings.Contains(row, want) {

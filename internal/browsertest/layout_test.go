@@ -30,8 +30,12 @@ func TestPhoneLayout(t *testing.T) {
 		c.Screenshot("dashboard-phone")
 
 		c.Click(".nav-toggle-label")
-		if !c.Visible(users) {
+		if !c.Visible(`nav[aria-label="Main"] a[href="/references"]`) {
 			t.Errorf("the Menu toggle did not reveal the nav links")
+		}
+		c.Click(".nav-menu > summary")
+		if !c.Visible(users) {
+			t.Errorf("Admin in the menu did not reveal the admin pages")
 		}
 		if !c.Visible(`.whoami button`) {
 			t.Errorf("the Menu toggle did not reveal Sign out")

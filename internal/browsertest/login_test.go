@@ -42,10 +42,15 @@ func TestSignInAndOut(t *testing.T) {
 		if p := path(t, c.URL()); p != "/" {
 			t.Errorf("after sign-in the browser is at %s, want /", p)
 		}
-		for _, link := range []string{"/", "/admin/users"} {
+		for _, link := range []string{"/", "/admin/settings"} {
 			if !c.Visible(fmt.Sprintf(`nav[aria-label="Main"] a[href=%q]`, link)) {
 				t.Errorf("the nav link to %s is not visible on the desktop dashboard", link)
 			}
+		}
+		// The admin pages are one click away, under Admin.
+		c.Click(`nav[aria-label="Main"] .nav-menu > summary`)
+		if !c.Visible(`nav[aria-label="Main"] a[href="/admin/users"]`) {
+			t.Errorf("the Admin menu does not show Users")
 		}
 		if !c.Visible(`.whoami button`) || c.Text(`.whoami button`) != "Sign out" {
 			t.Errorf("no visible Sign out button")

@@ -200,13 +200,14 @@ func TestCreateReferenceThroughForm(t *testing.T) {
 			t.Errorf("profile lede after setting the industry = %q", got)
 		}
 
-		// The list shows it, with its account's industry, and counts it in the facets.
-		c.Open(s.URL + "/references")
+		// The list shows it, with its account's industry and region (columns
+		// a program manager adds), and counts it in the facets.
+		c.Open(s.URL + "/references?cols=title,account,industry,region,status")
 		if got := c.Text("#ref-count"); got != "1 reference" {
 			t.Errorf("list count = %q, want 1 reference", got)
 		}
 		row := c.Text("table.refs tbody tr")
-		for _, want := range []string{name, title, account, "Transportation & Logistics · EMEA", "Qualifying"} {
+		for _, want := range []string{name, title, account, "Transportation & Logistics", "EMEA", "Qualifying"} {
 			if !strings.Contains(row, want) {
 				t.Errorf("the list row lacks %q: %q", want, row)
 			}

@@ -442,7 +442,7 @@ func (ix *Index) Get(id int64) (Hit, bool) {
 
 func (ix *Index) hit(e *entry, today vouch.Date, score int) Hit {
 	return Hit{Reference: e.ref, Account: e.acct, Status: e.ref.EffectiveStatus(today),
-		Capacity: ix.capacityOf(e, today), Stale: e.ref.Stale(today), Score: score}
+		Capacity: ix.capacityOf(e, today), Stale: e.ref.Stale(today), Asked: e.asked, Score: score}
 }
 
 // Apply brings the index up to date with changed entities. The change feed

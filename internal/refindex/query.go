@@ -1,6 +1,7 @@
 package refindex
 
 import (
+	"cmp"
 	"container/heap"
 	"runtime"
 	"slices"
@@ -60,7 +61,8 @@ type Query struct {
 	// Requestable leaves out, from the hits and the counts, every
 	// reference a seller may not request (vouch.Requestable): a seller's view.
 	Requestable bool
-	Sort        string // relevance (default with text), name (default), account, updated, verified
+	Sort        string // relevance (default with text), name (default), account, status, asked, updated, verified
+	Desc        bool   // reverse the sort's usual direction (not relevance's); ties stay by name
 	Offset      int
 	Limit       int // 0 = 50; -1 = all
 	CountFacets []string
@@ -73,7 +75,8 @@ type Hit struct {
 	Status    vouch.Status     // as of today: a rest that ended counts as active
 	Capacity  vouch.Capacity
 	Stale     bool
-	Score     int // text relevance
+	Asked     vouch.Date // the day it was last asked (zero: never)
+	Score     int        // text relevance
 }
 
 // FacetValue is one value of a facet with the number of references it would give.
@@ -144,7 +147,7 @@ func (ix *Index) Search(q Query) Result {
 	if limit < 0 {
 		k = -1
 	}
-	less := lessFunc(sortBy, scores, ix)
+	less := lessFunc(sortBy, q.Desc, scores, sc.today, ix)
 	// A large index is scanned in parallel parts, each with its own counters
 	// and best hits, merged at the end: on two cores that halves the scan.
 	parts := 1
@@ -632,8 +635,10 @@ func (h *hitHeap) sorted() []int32 {
 	return out
 }
 
-// lessFunc orders slots; ties fall back to name, then id, so pages are stable.
-func lessFunc(by string, scores []uint16, ix *Index) func(a, b int32) bool {
+// lessFunc orders slots; ties fall back to name, then id, so pages are
+// stable. desc reverses the order's own direction (name Z–A, stalest last),
+// but ties stay in name order.
+func lessFunc(by string, desc bool, scores []uint16, today int32, ix *Index) func(a, b int32) bool {
 	c := &ix.cols
 	byName := func(a, b int32) bool {
 		if c.nameHead[a] != c.nameHead[b] {
@@ -645,6 +650,8 @@ func lessFunc(by string, scores []uint16, ix *Index) func(a, b int32) bool {
 		}
 		return ea.ref.ID < eb.ref.ID
 	}
+	// key compares two slots by the order's own key: below 0 when a comes first.
+	var key func(a, b int32) int
 	switch by {
 	case "relevance":
 		return func(a, b int32) bool {
@@ -654,26 +661,36 @@ func lessFunc(by string, scores []uint16, ix *Index) func(a, b int32) bool {
 			return byName(a, b)
 		}
 	case "account":
-		return func(a, b int32) bool {
-			if ka, kb := ix.slots[a].acctKey, ix.slots[b].acctKey; ka != kb {
-				return ka < kb
+		key = func(a, b int32) int { return strings.Compare(ix.slots[a].acctKey, ix.slots[b].acctKey) }
+	case "status": // the lifecycle's order, as of today: a rest that ended counts as active
+		statusOf := func(slot int32) int32 {
+			st := int32(c.status[slot])
+			if st == statusResting && c.restDay[slot] != 0 && today >= c.restDay[slot] {
+				return statusActive
 			}
-			return byName(a, b)
+			return st
 		}
-	case "updated":
-		return func(a, b int32) bool {
-			if ua, ub := ix.slots[a].ref.UpdatedAt, ix.slots[b].ref.UpdatedAt; !ua.Equal(ub) {
-				return ua.After(ub)
-			}
-			return byName(a, b)
-		}
+		key = func(a, b int32) int { return cmp.Compare(statusOf(a), statusOf(b)) }
+	case "asked": // most recently asked first; never asked last
+		key = func(a, b int32) int { return cmp.Compare(c.askDay[b], c.askDay[a]) }
+	case "updated": // newest first
+		key = func(a, b int32) int { return ix.slots[b].ref.UpdatedAt.Compare(ix.slots[a].ref.UpdatedAt) }
 	case "verified": // stalest first: the re-verification worklist
-		return func(a, b int32) bool {
-			if c.verDay[a] != c.verDay[b] {
-				return c.verDay[a] < c.verDay[b]
-			}
+		key = func(a, b int32) int { return cmp.Compare(c.verDay[a], c.verDay[b]) }
+	default:
+		if desc {
+			return func(a, b int32) bool { return byName(b, a) }
+		}
+		return byName
+	}
+	return func(a, b int32) bool {
+		switch k := key(a, b); {
+		case k == 0:
 			return byName(a, b)
+		case desc:
+			return k > 0
+		default:
+			return k < 0
 		}
 	}
-	return byName
 }

@@ -50,6 +50,7 @@ func funcMap(h *Handler) template.FuncMap {
 		"ucfirst":           capitalize,
 		"linkify":           linkify,
 		"number":            formatNumber,
+		"emailParts":        emailParts,
 		"percent":           percent,
 		"points":            formatPoints,
 		"static":            h.static.URL,
@@ -91,6 +92,16 @@ func (h *Handler) unreadCount(u *vouch.User) int {
 		return 0
 	}
 	return n
+}
+
+// emailParts splits an address at its last "@" into the mailbox and the
+// domain ("" when there is none), so a table can break the address there
+// instead of mid-word.
+func emailParts(s string) [2]string {
+	if i := strings.LastIndex(s, "@"); i > 0 {
+		return [2]string{s[:i], s[i+1:]}
+	}
+	return [2]string{s, ""}
 }
 
 // formatNumber is how every count and amount in the interface is written:

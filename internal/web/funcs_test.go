@@ -23,3 +23,17 @@ func TestNumbersAreWrittenOneWay(t *testing.T) {
 		}
 	}
 }
+
+func TestEmailsSplitAtTheirAt(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"maya.okafor@example.com": {"maya.okafor", "example.com"},
+		`"a@b"@example.com`:       {`"a@b"`, "example.com"},
+		"cli:ops":                 {"cli:ops", ""},
+		"@example.com":            {"@example.com", ""},
+		"":                        {"", ""},
+	} {
+		if got := emailParts(in); got != want {
+			t.Errorf("emailParts(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -36,11 +36,104 @@ var listFacets = []listFacet{
 	{"competitor", "Competitor replaced"}, {"activity_type", "Agreed to"}, {"seniority", "Seniority"},
 }
 
-// referenceSorts are the orders the list offers. The first, the default, is
-// by relevance when searching and by name otherwise.
-var referenceSorts = []struct{ Value, Label string }{
-	{"", "Best match"}, {"name", "Name"}, {"account", "Account"},
-	{"updated", "Recently updated"}, {"verified", "Stalest first"},
+// sortKey is an order of the list, named as in the URL (sort=verified),
+// with its usual direction and the names of both directions.
+type sortKey struct {
+	Key        string
+	Descending bool   // its usual direction is descending (the newest first)
+	Asc, Desc  string // how the sort menu names each direction
+}
+
+// sortKeys are the orders the list offers besides the default. The URL
+// names one by its key alone for its usual direction, or as key-asc or
+// key-desc (sort=name-desc).
+var sortKeys = []sortKey{
+	{"name", false, "Name, A–Z", "Name, Z–A"},
+	{"account", false, "Account, A–Z", "Account, Z–A"},
+	{"status", false, "Status, nominated first", "Status, do not contact first"},
+	{"asked", true, "Last asked, never or longest ago first", "Last asked, most recent first"},
+	{"verified", false, "Last verified, stalest first", "Last verified, most recent first"},
+	{"updated", true, "Updated, longest ago first", "Recently updated"},
+}
+
+// listOrder is one choice of the sort menu: its value in the URL and the index's order.
+type listOrder struct {
+	Value, Label string
+	Sort         string // the index's name of the order; "" for best match
+	Desc         bool   // descending
+	Reverse      bool   // the index's order reversed (refindex.Query.Desc)
+}
+
+// listOrders are the choices of the sort menu: "Best match" (by relevance
+// when searching, by name otherwise), then each key in its usual direction
+// and reversed.
+var listOrders = func() []listOrder {
+	out := []listOrder{{Label: "Best match"}}
+	for _, k := range sortKeys {
+		usual := listOrder{Value: k.Key, Label: k.Asc, Sort: k.Key}
+		other := listOrder{Value: k.Key + "-desc", Label: k.Desc, Sort: k.Key, Desc: true, Reverse: true}
+		if k.Descending {
+			usual.Label, usual.Desc = k.Desc, true
+			other.Value, other.Label, other.Desc = k.Key+"-asc", k.Asc, false
+		}
+		out = append(out, usual, other)
+	}
+	return out
+}()
+
+// parseOrder reads sort= of the list: a key, optionally with -asc or -desc.
+func parseOrder(raw string) (listOrder, bool) {
+	raw = strings.ToLower(strings.TrimSpace(raw))
+	if raw == "" || raw == "relevance" {
+		return listOrders[0], true
+	}
+	key, dir, _ := strings.Cut(raw, "-")
+	for _, o := range listOrders[1:] {
+		if o.Sort == key && (dir == "" && o.Value == key || dir == "desc" && o.Desc || dir == "asc" && !o.Desc) {
+			return o, true
+		}
+	}
+	return listOrders[0], false
+}
+
+// listColumn is a column of the references table that the reader can show
+// or hide; the name is always shown.
+type listColumn struct {
+	Key, Label string
+	Sort       string // the sort key it orders by; "" when it does not sort
+	// Shown unless the URL picks the columns: the program team looks after
+	// references (is it verified?), a seller picks one (which industry?).
+	ForTeam, ForSellers bool
+}
+
+// listColumns are the table's columns after the name, in their order.
+var listColumns = []listColumn{
+	{"title", "Title", "", true, true},
+	{"account", "Account", "account", true, true},
+	{"industry", "Industry", "", false, true},
+	{"region", "Region", "", false, false},
+	{"status", "Status", "status", true, true},
+	{"capacity", "Capacity", "", true, true},
+	{"asked", "Last asked", "asked", false, false},
+	{"verified", "Last verified", "verified", true, false},
+	{"updated", "Updated", "updated", false, false},
+}
+
+// defaultColumn says whether a column shows when the URL does not pick them.
+func defaultColumn(c listColumn, team bool) bool {
+	if team {
+		return c.ForTeam
+	}
+	return c.ForSellers
+}
+
+// columnHead is a column's header as the page shows it.
+type columnHead struct {
+	Key, Label string
+	SortURL    string // "" when the column does not sort
+	SortLabel  string // what following SortURL does, e.g. "Sort by name, Z–A"
+	AriaSort   string // "ascending" or "descending" when the list is in its order
+	Shown      bool   // for the column chooser
 }
 
 // facetOption is one value of a facet as the page shows it.
@@ -69,8 +162,13 @@ type referenceRow struct {
 // referencesPage is what references.html shows.
 type referencesPage struct {
 	Query       string
-	Sort        string
-	Sorts       []struct{ Value, Label string }
+	Sort        string // the sort menu's value
+	Sorts       []listOrder
+	Heads       []columnHead // the name's, then each shown column's
+	Columns     []columnHead // every column the chooser offers
+	Show        map[string]bool
+	ColsChosen  bool   // the URL picks the columns
+	DefaultCols string // this view with the usual columns
 	Facets      []*facetView
 	Selected    int // facet values selected
 	Notices     []string
@@ -94,15 +192,20 @@ type referencesPage struct {
 // parsedQuery is a list URL understood: the index query and what the page needs to show it.
 type parsedQuery struct {
 	q        refindex.Query
-	params   url.Values          // the canonical parameters: text, facets and sort
+	params   url.Values          // the canonical parameters: text, facets, sort and columns
 	selected map[string][]string // facet → values as given in the URL
 	unknown  map[string][]string // facet → values that name nothing
+	order    listOrder
+	show     map[string]bool // the columns shown, by key
+	chosen   bool            // cols= picked them
+	notices  []string        // parameters that named nothing, said in words
 }
 
 // parseReferenceQuery reads the list's URL: q, one parameter per facet
 // (repeated for several values; taxonomy values by name, case-insensitive),
-// sort and offset. A value that names nothing is kept as a filter that
-// matches nothing, and reported, rather than silently dropped.
+// sort, cols and offset. A facet value that names nothing is kept as a filter
+// that matches nothing, and reported, rather than silently dropped; an
+// unknown order or column is reported and left out.
 func (h *Handler) parseReferenceQuery(v url.Values) parsedQuery {
 	pq := parsedQuery{params: url.Values{}, selected: map[string][]string{}, unknown: map[string][]string{}}
 	pq.q.Text = strings.TrimSpace(v.Get("q"))
@@ -136,19 +239,100 @@ func (h *Handler) parseReferenceQuery(v url.Values) parsedQuery {
 	}
 	// "Best match" is the default order: by relevance when searching, by
 	// name otherwise. Only another choice goes into the URL.
-	pq.q.Sort = v.Get("sort")
-	if pq.q.Sort == "relevance" ||
-		!slices.ContainsFunc(referenceSorts, func(s struct{ Value, Label string }) bool { return s.Value == pq.q.Sort }) {
-		pq.q.Sort = ""
+	order, ok := parseOrder(v.Get("sort"))
+	if !ok {
+		pq.notices = append(pq.notices, fmt.Sprintf("The list cannot be sorted by “%s”, so it is in its usual order.", v.Get("sort")))
 	}
-	if pq.q.Sort != "" {
-		pq.params.Set("sort", pq.q.Sort)
+	pq.order, pq.q.Sort, pq.q.Desc = order, order.Sort, order.Reverse
+	if order.Value != "" {
+		pq.params.Set("sort", order.Value)
+	}
+	pq.show, pq.chosen = parseColumns(v["cols"], &pq.notices)
+	if pq.chosen {
+		keys := []string{"name"}
+		for _, c := range listColumns {
+			if pq.show[c.Key] {
+				keys = append(keys, c.Key)
+			}
+		}
+		pq.params.Set("cols", strings.Join(keys, ","))
 	}
 	if n, err := strconv.Atoi(v.Get("offset")); err == nil && n > 0 {
 		pq.q.Offset = min(n, 10_000_000)
 	}
 	pq.q.Limit = referencesPageSize
 	return pq
+}
+
+// parseColumns reads cols= (repeated, or separated by commas): the columns
+// to show after the name. Without it, or when it names no column at all,
+// chosen is false and the reader's default columns show; "name" alone shows
+// the name only.
+func parseColumns(given []string, notices *[]string) (show map[string]bool, chosen bool) {
+	show = map[string]bool{}
+	for _, raw := range given {
+		for _, key := range strings.Split(raw, ",") {
+			key = strings.ToLower(strings.TrimSpace(key))
+			if key == "" {
+				continue
+			}
+			if key == "name" {
+				chosen = true
+				continue
+			}
+			if !slices.ContainsFunc(listColumns, func(c listColumn) bool { return c.Key == key }) {
+				*notices = append(*notices, fmt.Sprintf("The list has no column “%s”.", key))
+				continue
+			}
+			show[key], chosen = true, true
+		}
+	}
+	return show, chosen
+}
+
+// columnHeads are the table's headers: the name, then each shown column.
+// A header that sorts links to its order, or to the reverse when the list
+// is already in it.
+func columnHeads(pq parsedQuery) (heads, chooser []columnHead) {
+	current := pq.order.Sort
+	if current == "" && pq.q.Text == "" {
+		current = "name" // best match without a search is by name
+	}
+	head := func(key, label, sort string) columnHead {
+		h := columnHead{Key: key, Label: label}
+		if sort == "" {
+			return h
+		}
+		i := slices.IndexFunc(listOrders, func(o listOrder) bool { return o.Sort == sort })
+		next := listOrders[i] // its usual direction
+		if sort == current {
+			h.AriaSort = "ascending"
+			if pq.order.Desc {
+				h.AriaSort = "descending"
+			}
+			next = listOrders[i+1]
+			if pq.order.Value == next.Value {
+				next = listOrders[i]
+			}
+		}
+		params := url.Values{}
+		for k, v := range pq.params {
+			params[k] = v
+		}
+		params.Set("sort", next.Value)
+		h.SortURL, h.SortLabel = referencesURL(params, 0), "Sort by "+strings.ToLower(next.Label[:1])+next.Label[1:]
+		return h
+	}
+	heads = append(heads, head("name", "Name", "name"))
+	for _, c := range listColumns {
+		h := head(c.Key, c.Label, c.Sort)
+		h.Shown = pq.show[c.Key]
+		chooser = append(chooser, h)
+		if h.Shown {
+			heads = append(heads, h)
+		}
+	}
+	return heads, chooser
 }
 
 // facetKey turns a facet value from a URL into the index's key for it.
@@ -306,11 +490,31 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 		res.Hits = sight.Hits(res.Hits)
 	}
 
-	data := &referencesPage{ForRequest: forRequest,
-		Query: pq.q.Text, Sort: pq.q.Sort, Sorts: referenceSorts, Total: res.Total, Facets: facetViews(pq, res.Facets),
-		Empty: ix.Len() == 0, Filtered: pq.q.Text != "" || len(pq.selected) > 0,
-		CanManage: u.Can(vouch.PermManageProgram), Statuses: vouch.Statuses, ExportQuery: pq.params.Encode(),
+	team := u.Can(vouch.PermManageProgram)
+	// The reader's usual columns need no cols= (the search form sends the
+	// chooser's boxes with every search): links stay short, and a shared
+	// link shows each reader their own usual columns.
+	usualCols := true
+	for _, c := range listColumns {
+		if pq.chosen && pq.show[c.Key] != defaultColumn(c, team) {
+			usualCols = false
+		}
+		if !pq.chosen {
+			pq.show[c.Key] = defaultColumn(c, team)
+		}
 	}
+	if usualCols {
+		pq.chosen = false
+		pq.params.Del("cols")
+	}
+	data := &referencesPage{ForRequest: forRequest,
+		Query: pq.q.Text, Sort: pq.order.Value, Sorts: listOrders,
+		Total: res.Total, Facets: facetViews(pq, res.Facets),
+		Empty: ix.Len() == 0, Filtered: pq.q.Text != "" || len(pq.selected) > 0,
+		CanManage: team, Statuses: vouch.Statuses, ExportQuery: pq.params.Encode(),
+	}
+	data.Show, data.ColsChosen = pq.show, pq.chosen
+	data.Heads, data.Columns = columnHeads(pq)
 	for _, f := range data.Facets {
 		data.Selected += f.Selected
 	}
@@ -320,6 +524,7 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 				strings.ToLower(f.Label), raw))
 		}
 	}
+	data.Notices = append(data.Notices, pq.notices...)
 	for _, hit := range res.Hits {
 		data.Rows = append(data.Rows, referenceRow{Hit: hit,
 			Industry: h.opts.Catalog.ValueName(hit.Account.IndustryID), Region: h.opts.Catalog.ValueName(hit.Account.RegionID)})
@@ -336,6 +541,13 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 		data.NextURL = referencesURL(pq.params, pq.q.Offset+referencesPageSize)
 	}
 	data.ListURL = referencesURL(pq.params, pq.q.Offset)
+	usual := url.Values{}
+	for k, v := range pq.params {
+		if k != "cols" {
+			usual[k] = v
+		}
+	}
+	data.DefaultCols = referencesURL(usual, 0)
 	if data.CanManage {
 		users, err := h.activeUsers(r, 0)
 		if err != nil {

@@ -5,6 +5,7 @@
 //    server-rendered page and swapping in the named parts; the URL follows.
 //  - details[data-collapse-narrow]: closed on a phone-width screen.
 //  - input[data-select-all]: ticks every row checkbox of its form.
+//  - details[data-menu]: a menu that closes on a click elsewhere or Escape.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -32,7 +33,13 @@
         var focused = document.activeElement && document.activeElement.id;
         parts.forEach(function (id) {
           var now = document.getElementById(id), next = doc.getElementById(id);
-          if (now && next) now.innerHTML = next.innerHTML;
+          if (!now || !next) return;
+          // A panel left open (the column chooser) stays open when redrawn.
+          now.querySelectorAll("details[id][open]").forEach(function (d) {
+            var again = next.querySelector("#" + CSS.escape(d.id));
+            if (again) again.setAttribute("open", "");
+          });
+          now.innerHTML = next.innerHTML;
         });
         if (focused && focused !== "q") {
           var el = document.getElementById(focused);
@@ -54,6 +61,20 @@
       if (e.target.form === form && e.target.type !== "search") refresh();
     });
   }
+
+  // Looked up at each event: a live update may have redrawn a menu.
+  var openMenus = function () { return document.querySelectorAll("details[data-menu][open]"); };
+  document.addEventListener("click", function (e) {
+    openMenus().forEach(function (m) { if (!m.contains(e.target)) m.open = false; });
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    openMenus().forEach(function (m) {
+      var inside = m.contains(document.activeElement);
+      m.open = false;
+      if (inside) m.querySelector("summary").focus();
+    });
+  });
 
   document.addEventListener("change", function (e) {
     var t = e.target;

@@ -145,7 +145,7 @@ func TestOutboxMailFitsAPhone(t *testing.T) {
 			v.set(c)
 			c.Open(fmt.Sprintf("%s/admin/outbox/%d", s.URL, mails[0].ID))
 			c.WaitText(".mail-body", "Answer here:")
-			c.Click("details > summary")
+			c.Click("main details > summary")
 			checkNoHorizontalScroll(t, c, "outbox mail ("+v.name+")")
 			if w := testutil.Eval[int](c, "document.documentElement.scrollWidth"); v.name == "phone" && w > testutil.PhoneWidth {
 				t.Errorf("the mail page is %d px wide at %d px", w, testutil.PhoneWidth)

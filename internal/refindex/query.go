@@ -2,6 +2,7 @@ package refindex
 
 import (
 	"container/heap"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sort"
@@ -505,8 +506,10 @@ func (ix *Index) facetValues(names []string, counting [numDims][]int32, owners m
 }
 
 // matchText returns the slots containing every query term (as a bitset) and
-// their relevance. The last term also matches as a prefix (search as you
-// type); a term that matches nothing is retried allowing one typo.
+// their relevance. A term is found in names, titles and stories, and in the
+// names of the picklist values a reference carries (a tag counts like a
+// title). The last term also matches as a prefix (search as you type); a
+// term that matches nothing is retried allowing one typo.
 func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 	n := len(ix.slots)
 	words := (n + 63) / 64
@@ -520,24 +523,28 @@ func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 	}
 	for i, raw := range terms {
 		t := stem(raw)
-		var cands []string
+		var cands, tagCands []string
 		weight := 2
 		if _, ok := ix.postings[t]; ok {
 			cands = append(cands, t)
 		}
-		if i == len(terms)-1 && len(raw) >= 2 {
-			lo := sort.SearchStrings(ix.vocab, raw)
-			for j := lo; j < len(ix.vocab) && strings.HasPrefix(ix.vocab[j], raw) && len(cands) < 200; j++ {
-				if ix.vocab[j] != t {
-					cands = append(cands, ix.vocab[j])
-				}
-			}
+		if _, ok := ix.tags[t]; ok {
+			tagCands = append(tagCands, t)
 		}
-		if len(cands) == 0 && len(t) >= 4 {
+		if i == len(terms)-1 && len(raw) >= 2 {
+			cands = completions(ix.vocab, raw, t, cands)
+			tagCands = completions(ix.tagVocab, raw, t, tagCands)
+		}
+		if len(cands) == 0 && len(tagCands) == 0 && len(t) >= 4 {
 			weight = 1
 			for _, v := range ix.vocab {
 				if within1(t, v) {
 					cands = append(cands, v)
+				}
+			}
+			for _, v := range ix.tagVocab {
+				if within1(t, v) {
+					tagCands = append(tagCands, v)
 				}
 			}
 		}
@@ -556,6 +563,9 @@ func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 				scores[slot] += uint16(fieldWeight[p.field()] * w)
 			}
 		}
+		if len(tagCands) > 0 {
+			ix.matchTags(tagCands, t, weight, set, scores)
+		}
 		if match == nil {
 			match = set
 		} else {
@@ -565,6 +575,50 @@ func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 		}
 	}
 	return match, scores
+}
+
+// completions adds to cands the words of vocab (sorted) that start with
+// raw, other than t, up to 200 in all.
+func completions(vocab []string, raw, t string, cands []string) []string {
+	lo := sort.SearchStrings(vocab, raw)
+	for j := lo; j < len(vocab) && strings.HasPrefix(vocab[j], raw) && len(cands) < 200; j++ {
+		if vocab[j] != t {
+			cands = append(cands, vocab[j])
+		}
+	}
+	return cands
+}
+
+// matchTags adds to set the slots carrying a value whose name holds one of
+// cands, and to their relevance a tag's weight once per term: the best
+// candidate (the term itself, first) decides it, however many values match.
+func (ix *Index) matchTags(cands []string, t string, weight int, set []uint64, scores []uint16) {
+	seen := make([]uint64, len(set))
+	for ci, c := range cands {
+		w := weight
+		if ci > 0 && weight == 2 && c != t {
+			w = 1
+		}
+		add := uint16(tagWeight * w)
+		for _, k := range ix.tags[c] {
+			for wi, b := range ix.tagBits(k) {
+				if wi >= len(set) {
+					break
+				}
+				b &^= seen[wi]
+				seen[wi] |= b
+				for b != 0 {
+					slot := wi<<6 | bits.TrailingZeros64(b)
+					b &= b - 1
+					if ix.slots[slot] == nil {
+						continue
+					}
+					set[wi] |= 1 << (uint(slot) & 63)
+					scores[slot] += add
+				}
+			}
+		}
+	}
 }
 
 // scorePool recycles the relevance of every slot that matchText fills: at

@@ -62,6 +62,9 @@ type Query struct {
 	Offset      int
 	Limit       int // 0 = 50; -1 = all
 	CountFacets []string
+	// Suggest asks, when the query finds nothing, for the searches that
+	// would find something: the query without each of its constraints.
+	Suggest bool
 }
 
 // Hit is one reference found.
@@ -84,9 +87,18 @@ type FacetValue struct {
 
 // Result is a page of hits, the number of all matches, and facet counts.
 type Result struct {
-	Total  int
-	Hits   []Hit
-	Facets map[string][]FacetValue
+	Total       int
+	Hits        []Hit
+	Facets      map[string][]FacetValue
+	Suggestions []Suggestion // when asked for and nothing was found; most found first
+}
+
+// Suggestion is a search that would find something where a query found
+// nothing: the query without one facet's selection, or without its text.
+type Suggestion struct {
+	Facet string  // the facet whose selection is dropped; "" drops the text
+	Keys  []int64 // the keys dropped (none for the text)
+	Total int     // how many references the query finds without them
 }
 
 // StatusKey is the filter key of a status.
@@ -98,6 +110,48 @@ func SeniorityKey(s string) int64 { return int64(slices.Index(vouch.Seniorities,
 // Search answers q. Counts for a facet are computed as if that facet had no
 // selection, so a person can see what choosing another value would give.
 func (ix *Index) Search(q Query) Result {
+	res := ix.search(q)
+	if q.Suggest && res.Total == 0 {
+		res.Suggestions = ix.suggest(q)
+	}
+	return res
+}
+
+// suggest counts q without each of its constraints in turn (the text, each
+// facet's selection) and returns those that find something, most first.
+// The account a query is limited to is its context, not a constraint.
+func (ix *Index) suggest(q Query) []Suggestion {
+	base := Query{Text: q.Text, Filters: q.Filters, AccountID: q.AccountID, Limit: 1}
+	var out []Suggestion
+	if len(tokenize(q.Text)) > 0 {
+		without := base
+		without.Text = ""
+		if n := ix.search(without).Total; n > 0 {
+			out = append(out, Suggestion{Total: n})
+		}
+	}
+	for _, facet := range Facets {
+		keys := q.Filters[facet]
+		if len(keys) == 0 {
+			continue
+		}
+		without := base
+		without.Filters = make(map[string][]int64, len(q.Filters))
+		for f, k := range q.Filters {
+			if f != facet {
+				without.Filters[f] = k
+			}
+		}
+		if n := ix.search(without).Total; n > 0 {
+			out = append(out, Suggestion{Facet: facet, Keys: slices.Clone(keys), Total: n})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Suggestion) int { return b.Total - a.Total })
+	return out
+}
+
+// search answers q under the read lock.
+func (ix *Index) search(q Query) Result {
 	today := ix.clock.Today()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

@@ -144,3 +144,38 @@ func TestRenamedValueFoundByNewName(t *testing.T) {
 		}
 	})
 }
+
+// A search that finds nothing says what each of its constraints costs: the
+// count without it, for every one that would then find something.
+func TestSuggestionsWhenNothingFound(t *testing.T) {
+	db := testutil.OpenDB(t, store.SQLite)
+	f := setup(t, db)
+	emea := f.value(vouch.TaxRegion, "EMEA")
+	study := f.value(vouch.TaxActivityType, "Case study")
+	nominated := refindex.StatusKey(vouch.StatusNominated)
+	res := f.ix.Search(refindex.Query{Text: "fraud", Suggest: true, Filters: map[string][]int64{
+		"region": {emea}, "activity_type": {study}, "status": {nominated}}})
+	if res.Total != 0 {
+		t.Fatalf("the query finds %d, want none", res.Total)
+	}
+	// Without the region: Priya (fraud, case study, nominated, North America).
+	// Without the text: Jonas is active, so none. Without the status: Jonas has
+	// no fraud. Without the activity: none either.
+	want := []refindex.Suggestion{{Facet: "region", Keys: []int64{emea}, Total: 1}}
+	if len(res.Suggestions) != len(want) || res.Suggestions[0].Facet != "region" || res.Suggestions[0].Total != 1 ||
+		res.Suggestions[0].Keys[0] != emea {
+		t.Errorf("suggestions %+v, want %+v", res.Suggestions, want)
+	}
+	// The text alone: dropping it finds everything in EMEA.
+	res = f.ix.Search(refindex.Query{Text: "zebra", Suggest: true, Filters: map[string][]int64{"region": {emea}}})
+	if len(res.Suggestions) != 1 || res.Suggestions[0].Facet != "" || res.Suggestions[0].Total != 2 {
+		t.Errorf("text suggestions %+v, want the search without its text: 2", res.Suggestions)
+	}
+	// Found something, or not asked: no suggestions.
+	if res := f.ix.Search(refindex.Query{Text: "maya", Suggest: true}); res.Suggestions != nil {
+		t.Errorf("suggestions for a search that found %d: %+v", res.Total, res.Suggestions)
+	}
+	if res := f.ix.Search(refindex.Query{Text: "zebra", Filters: map[string][]int64{"region": {emea}}}); res.Suggestions != nil {
+		t.Errorf("suggestions not asked for: %+v", res.Suggestions)
+	}
+}

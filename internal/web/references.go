@@ -74,6 +74,7 @@ type referencesPage struct {
 	Facets      []*facetView
 	Selected    int // facet values selected
 	Notices     []string
+	Suggestions []searchSuggestion // when nothing matches: the searches that would find something
 	Rows        []referenceRow
 	Total       int
 	Empty       bool // no references at all
@@ -214,6 +215,11 @@ func slug(s string) string {
 	return b.String()
 }
 
+// naturalOrder are the facets whose values are listed in their own order
+// rather than by count: a lifecycle, yes/no, and company size, where
+// "1–50" after "10,001+" because more references are large reads as noise.
+var naturalOrder = map[string]bool{"status": true, "has_capacity": true, "verified": true, "seniority": true, "company_size": true}
+
 // facetShown is how many values a facet lists before "More".
 const facetShown = 6
 
@@ -238,8 +244,9 @@ func facetViews(pq parsedQuery, counts map[string][]refindex.FacetValue) []*face
 			if opts[i].Selected != opts[j].Selected {
 				return opts[i].Selected
 			}
-			// Lifecycle and yes/no facets keep their natural order.
-			if f.Name == "status" || f.Name == "has_capacity" || f.Name == "verified" || f.Name == "seniority" {
+			// Lifecycle, yes/no and size facets keep their natural order
+			// (sizes as the taxonomy orders them, smallest first).
+			if naturalOrder[f.Name] {
 				return false
 			}
 			return opts[i].Count > opts[j].Count
@@ -284,6 +291,7 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 		names[i] = f.facet()
 	}
 	pq.q.CountFacets = names
+	pq.q.Suggest = true
 	res := ix.Search(pq.q)
 
 	u := userFrom(r.Context())
@@ -295,6 +303,7 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 	for _, f := range data.Facets {
 		data.Selected += f.Selected
 	}
+	data.Suggestions = referenceSuggestions(pq, res)
 	for _, f := range listFacets {
 		for _, raw := range pq.unknown[f.Name] {
 			data.Notices = append(data.Notices, fmt.Sprintf("No %s is called “%s”, so no reference can match it. Untick it to widen the search.",

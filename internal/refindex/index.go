@@ -71,6 +71,7 @@ type Index struct {
 	days            atomic.Pointer[dayCache]
 	gen             uint64 // bumped by every change, under the write lock
 	facetCache      atomic.Pointer[facetCache]
+	acctRefs        atomic.Pointer[accountRefsCache] // references per account, for the account list
 	dayMu           sync.Mutex
 	byID            map[int64]int32
 	dead            int

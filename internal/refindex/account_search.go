@@ -128,7 +128,9 @@ func (x *Accounts) Search(q AccountQuery) AccountResult {
 	by := func(a, b *accountEntry) int { return cmpID(a.id(), b.id()) } // the order added
 	switch q.Sort {
 	case "name":
-		by = func(a, b *accountEntry) int { return cmp.Or(strings.Compare(a.nameKey, b.nameKey), cmpID(a.id(), b.id())) }
+		by = func(a, b *accountEntry) int {
+			return cmp.Or(strings.Compare(a.nameKey, b.nameKey), cmpID(a.id(), b.id()))
+		}
 	case "references": // most first
 		by = func(a, b *accountEntry) int {
 			return cmp.Or(cmp.Compare(refs[b.id()].Total, refs[a.id()].Total), strings.Compare(a.nameKey, b.nameKey), cmpID(a.id(), b.id()))
@@ -247,4 +249,3 @@ func (ix *Index) AccountReferences() map[int64]AccountRefs {
 	ix.acctRefs.Store(&accountRefsCache{gen: ix.gen, day: today, counts: counts})
 	return counts
 }
-

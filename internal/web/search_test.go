@@ -74,3 +74,73 @@ func TestCompanySizeFacetInSizeOrder(t *testing.T) {
 		t.Errorf("company sizes listed %v, want %v", listed, sizes)
 	}
 }
+
+// The account list has facets with counts and orders, both kept in the
+// URL; its rows count references from the index.
+func TestAccountFacetsAndSort(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		p := newProgram(t, s, map[string]vouch.Status{"Maya Okafor": vouch.StatusActive, "Jonas Lindqvist": vouch.StatusNominated})
+		testutil.CreateUser(t, s.DB, "sam@example.com", vouch.RoleTeamMember)
+		for _, a := range []*vouch.Account{
+			{Name: "Birch Retail", IndustryID: valueID(t, s.DB, vouch.TaxIndustry, "Retail"), Health: "poor"},
+			{Name: "Cedar Clinics", IndustryID: valueID(t, s.DB, vouch.TaxIndustry, "Healthcare"), Health: "good"},
+		} {
+			if err := s.DB.CreateAccount(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		seller := testutil.Login(t, s, "sam@example.com")
+		accountFacet := func(body, facet, value string) (int, bool) {
+			re := regexp.MustCompile(`name="` + facet + `" value="` + regexp.QuoteMeta(value) +
+				`" form="account-search"( checked)?> <span class="facet-label">[^<]*</span> <span class="count">(\d+)</span>`)
+			m := re.FindStringSubmatch(body)
+			if m == nil {
+				return -1, false
+			}
+			var n int
+			fmt.Sscan(m[2], &n)
+			return n, m[1] != ""
+		}
+		order := func(body string) string {
+			var out []string
+			for _, m := range regexp.MustCompile(`<td data-label="Name"><a href="/accounts/\d+"><strong>([^<]+)</strong>`).FindAllStringSubmatch(body, -1) {
+				out = append(out, strings.Fields(m[1])[0])
+			}
+			return strings.Join(out, ",")
+		}
+
+		resp, body := seller.Get("/accounts")
+		expect(t, "list", resp, http.StatusOK, "/accounts")
+		if n, _ := accountFacet(body, "industry", "Healthcare"); n != 2 {
+			t.Errorf("Healthcare: %d accounts, want 2", n)
+		}
+		if got := order(body); got != "Acme,Birch,Cedar" {
+			t.Errorf("order added: %s", got)
+		}
+		mustContain(t, "counts", body, `<a href="/accounts/`+idOf(p.acme.ID)+`#references">2</a> <span class="muted small">(1 active)</span>`)
+
+		_, body = seller.Get("/accounts?industry=healthcare&sort=name")
+		mustContain(t, "filtered", body, "2 accounts match", `<option value="name" selected>`)
+		if got := order(body); got != "Acme,Cedar" {
+			t.Errorf("Healthcare by name: %s", got)
+		}
+		if n, checked := accountFacet(body, "industry", "Healthcare"); n != 2 || !checked {
+			t.Errorf("Healthcare within itself: %d (checked %v), want 2 ticked", n, checked)
+		}
+		if n, _ := accountFacet(body, "industry", "Retail"); n != 1 {
+			t.Errorf("Retail beside a Healthcare selection: %d, want 1 (a facet ignores its own selection)", n)
+		}
+		if n, _ := accountFacet(body, "health", "good"); n != 1 {
+			t.Errorf("good health within Healthcare: %d, want 1", n)
+		}
+
+		_, body = seller.Get("/accounts?sort=references")
+		if got := order(body); got != "Acme,Birch,Cedar" {
+			t.Errorf("most references first: %s", got)
+		}
+		_, body = seller.Get("/accounts?health=poor&industry=Healthcare")
+		mustContain(t, "none", body, "0 accounts match", "No account matches these filters.")
+		_, body = seller.Get("/accounts?industry=Astrology")
+		mustContain(t, "unknown", body, "“Astrology” (unknown)")
+	})
+}

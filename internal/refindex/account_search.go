@@ -2,6 +2,7 @@ package refindex
 
 import (
 	"cmp"
+	"container/heap"
 	"slices"
 	"sort"
 	"strings"
@@ -51,14 +52,16 @@ type AccountResult struct {
 func HealthKey(h string) int64 { return int64(slices.Index(vouch.AccountHealth, strings.ToLower(h))) }
 
 // accountKeys returns an account's key in each facet (-1: none).
-func accountKeys(a *vouch.Account) [7]int64 {
+func accountKeys(a *vouch.Account) [7]int32 {
 	keys := [7]int64{a.IndustryID, a.SegmentID, a.RegionID, a.CountryID, a.SizeID, HealthKey(a.Health), a.OwnerID}
+	var out [7]int32
 	for i, k := range keys {
-		if k == 0 && i != 5 {
-			keys[i] = -1
+		if (k == 0 && i != 5) || k < 0 || k >= 1<<31 {
+			k = -1
 		}
+		out[i] = int32(k)
 	}
-	return keys
+	return out
 }
 
 // Search answers q: the accounts matching its text and filters, in its
@@ -73,31 +76,41 @@ func (x *Accounts) Search(q AccountQuery) AccountResult {
 	if limit <= 0 || limit > 1000 {
 		limit = 50
 	}
-	var sel [7]map[int64]bool
-	active := 0
+	// Keys are small (value, user and health ids): selections and counts
+	// are slices indexed by key, not maps, since every account touches each.
+	var sel [7][]bool
 	for i, f := range AccountFacets {
 		if keys := q.Filters[f]; len(keys) > 0 {
-			sel[i] = map[int64]bool{}
+			sel[i] = []bool{}
 			for _, k := range keys {
-				sel[i][k] = true
+				if k >= 0 && k < 1<<24 {
+					sel[i] = grow(sel[i], int(k))
+					sel[i][k] = true
+				}
 			}
-			active++
 		}
 	}
-	var counted [7]map[int64]int
+	var counted [7]*[]int32
 	for _, f := range q.CountFacets {
 		if i := slices.Index(AccountFacets, f); i >= 0 {
-			counted[i] = map[int64]int{}
+			counted[i] = &[]int32{}
+		}
+	}
+	count := func(i int, k int32) {
+		if k >= 0 && k < 1<<24 {
+			c := grow(*counted[i], int(k))
+			c[k]++
+			*counted[i] = c
 		}
 	}
 
 	x.mu.RLock()
 	var matched []*accountEntry
 	consider := func(e *accountEntry) {
-		keys := accountKeys(e.acct)
+		keys := &e.keys
 		failed, fails := -1, 0
-		for i := range sel {
-			if sel[i] != nil && !sel[i][keys[i]] {
+		for i, s := range sel {
+			if s != nil && (keys[i] < 0 || int(keys[i]) >= len(s) || !s[keys[i]]) {
 				fails++
 				failed = i
 			}
@@ -106,12 +119,12 @@ func (x *Accounts) Search(q AccountQuery) AccountResult {
 		case fails == 0:
 			matched = append(matched, e)
 			for i, c := range counted {
-				if c != nil && keys[i] >= 0 {
-					c[keys[i]]++
+				if c != nil {
+					count(i, keys[i])
 				}
 			}
-		case fails == 1 && counted[failed] != nil && keys[failed] >= 0:
-			counted[failed][keys[failed]]++ // choosing its value would include it
+		case fails == 1 && counted[failed] != nil:
+			count(failed, keys[failed]) // choosing its value would include it
 		}
 	}
 	needle := strings.NewReplacer("%", "", "_", "").Replace(strings.ToLower(strings.TrimSpace(q.Text)))
@@ -149,8 +162,8 @@ func (x *Accounts) Search(q AccountQuery) AccountResult {
 			page = matched[min(q.Offset, len(matched)):]
 		}
 	} else {
-		slices.SortFunc(matched, by)
-		page = matched[min(q.Offset, len(matched)):]
+		page = firstSorted(matched, q.Offset+limit, by)
+		page = page[min(q.Offset, len(page)):]
 	}
 	page = page[:min(limit, len(page))]
 	for _, e := range page {
@@ -172,12 +185,18 @@ func (x *Accounts) Search(q AccountQuery) AccountResult {
 // catalog's order (company sizes smallest first), health best first,
 // owners by count. Values no account matching would give are left out
 // unless selected.
-func (x *Accounts) facetValues(names []string, counted [7]map[int64]int, filters map[string][]int64) map[string][]FacetValue {
+func (x *Accounts) facetValues(names []string, counts [7]*[]int32, filters map[string][]int64) map[string][]FacetValue {
 	out := map[string][]FacetValue{}
 	for _, name := range names {
 		i := slices.Index(AccountFacets, name)
 		if i < 0 {
 			continue
+		}
+		n := func(k int64) int {
+			if c := *counts[i]; k >= 0 && k < int64(len(c)) {
+				return int(c[k])
+			}
+			return 0
 		}
 		selected := func(k int64) bool { return slices.Contains(filters[name], k) }
 		vals := []FacetValue{}
@@ -189,22 +208,24 @@ func (x *Accounts) facetValues(names []string, counted [7]map[int64]int, filters
 			list := x.refs.Catalog().Values(accountFacetKinds[name], true)
 			sort.SliceStable(list, func(a, b int) bool { return list[a].Position < list[b].Position })
 			for _, v := range list {
-				if n := counted[i][v.ID]; n > 0 || selected(v.ID) {
-					vals = append(vals, FacetValue{Key: v.ID, Name: v.Name, Count: n, Selected: selected(v.ID)})
+				if c := n(v.ID); c > 0 || selected(v.ID) {
+					vals = append(vals, FacetValue{Key: v.ID, Name: v.Name, Count: c, Selected: selected(v.ID)})
 				}
 			}
 		case name == "health":
 			for k, h := range vouch.AccountHealth {
-				if n := counted[i][int64(k)]; n > 0 || selected(int64(k)) {
-					vals = append(vals, FacetValue{Key: int64(k), Name: h, Count: n, Selected: selected(int64(k))})
+				if c := n(int64(k)); c > 0 || selected(int64(k)) {
+					vals = append(vals, FacetValue{Key: int64(k), Name: h, Count: c, Selected: selected(int64(k))})
 				}
 			}
 		case name == "owner":
-			for id, n := range counted[i] {
-				vals = append(vals, FacetValue{Key: id, Count: n, Selected: selected(id)})
+			for id, c := range *counts[i] {
+				if c > 0 {
+					vals = append(vals, FacetValue{Key: int64(id), Count: int(c), Selected: selected(int64(id))})
+				}
 			}
 			for _, id := range filters[name] {
-				if counted[i][id] == 0 {
+				if n(id) == 0 {
 					vals = append(vals, FacetValue{Key: id, Selected: true})
 				}
 			}
@@ -248,4 +269,51 @@ func (ix *Index) AccountReferences() map[int64]AccountRefs {
 	}
 	ix.acctRefs.Store(&accountRefsCache{gen: ix.gen, day: today, counts: counts})
 	return counts
+}
+
+// firstSorted returns the first k entries of list in the order by, sorted.
+// A page of a long list keeps only k in a heap rather than sorting them all:
+// 33,000 accounts by name would take some 15 ms a request.
+func firstSorted(list []*accountEntry, k int, by func(a, b *accountEntry) int) []*accountEntry {
+	if k >= len(list)/4 {
+		slices.SortFunc(list, by)
+		return list[:min(k, len(list))]
+	}
+	h := &entryHeap{by: by}
+	for _, e := range list {
+		switch {
+		case len(h.list) < k:
+			heap.Push(h, e)
+		case by(e, h.list[0]) < 0:
+			h.list[0] = e
+			heap.Fix(h, 0)
+		}
+	}
+	slices.SortFunc(h.list, by)
+	return h.list
+}
+
+// entryHeap keeps the best entries with the worst at its root.
+type entryHeap struct {
+	list []*accountEntry
+	by   func(a, b *accountEntry) int
+}
+
+func (h *entryHeap) Len() int           { return len(h.list) }
+func (h *entryHeap) Less(i, j int) bool { return h.by(h.list[i], h.list[j]) > 0 }
+func (h *entryHeap) Swap(i, j int)      { h.list[i], h.list[j] = h.list[j], h.list[i] }
+func (h *entryHeap) Push(x any)         { h.list = append(h.list, x.(*accountEntry)) }
+func (h *entryHeap) Pop() any {
+	n := len(h.list) - 1
+	x := h.list[n]
+	h.list = h.list[:n]
+	return x
+}
+
+// grow returns s long enough to hold index i.
+func grow[E any](s []E, i int) []E {
+	if i < len(s) {
+		return s
+	}
+	return append(s, make([]E, i+1-len(s))...)
 }

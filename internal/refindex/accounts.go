@@ -39,7 +39,8 @@ type Accounts struct {
 // never changed: a change puts a new one.
 type accountEntry struct {
 	acct    *vouch.Account
-	nameKey string // the name lower-cased, as the accounts table's name_key
+	nameKey string   // the name lower-cased, as the accounts table's name_key
+	keys    [7]int32 // its key in each of AccountFacets (-1: none), read by every search
 }
 
 func (e *accountEntry) id() int64 { return e.acct.ID }
@@ -68,7 +69,7 @@ func appendTrigrams(out []uint32, s string) []uint32 {
 }
 
 func newAccountEntry(a *vouch.Account) *accountEntry {
-	return &accountEntry{acct: a, nameKey: strings.ToLower(a.Name)}
+	return &accountEntry{acct: a, nameKey: strings.ToLower(a.Name), keys: accountKeys(a)}
 }
 
 // NewAccounts returns an empty account list over db that counts each

@@ -269,8 +269,21 @@ const (
 func (ix *Index) scanRange(sc *scan, top *hitHeap, from, to int, match []uint64, accountID int64, k int) int {
 	total := 0
 	for slot := from; slot < to; slot++ {
+		if match != nil {
+			// Text matched: skip to the next match without reading the
+			// slots between (a whole word of the bitset at a time).
+			w := match[slot>>6] >> (uint(slot) & 63)
+			if w == 0 {
+				slot |= 63
+				continue
+			}
+			slot += bits.TrailingZeros64(w)
+			if slot >= to {
+				break
+			}
+		}
 		e := ix.slots[slot]
-		if e == nil || (match != nil && match[slot>>6]&(1<<(uint(slot)&63)) == 0) {
+		if e == nil {
 			continue
 		}
 		if accountID != 0 && e.acct.ID != accountID {

@@ -179,3 +179,29 @@ func TestSuggestionsWhenNothingFound(t *testing.T) {
 		t.Errorf("suggestions not asked for: %+v", res.Suggestions)
 	}
 }
+
+// Over an index large enough to be scanned in parallel parts, text finds
+// every reference its value's facet finds, and its pages hold together.
+func TestLargeTextSearchFindsWhatTheFacetFinds(t *testing.T) {
+	ix, _ := generated(30_000)
+	for _, c := range []struct {
+		facet string
+		kind  vouch.TaxonomyKind
+		name  string
+	}{{"industry", vouch.TaxIndustry, "Healthcare"}, {"product", vouch.TaxProduct, "Analytics"}, {"competitor", vouch.TaxCompetitor, "Globex"}} {
+		byFacet := ix.Search(refindex.Query{Filters: map[string][]int64{c.facet: {ix.Catalog().ValueID(c.kind, c.name)}}, Limit: -1})
+		byText := ix.Search(refindex.Query{Text: c.name, Limit: -1})
+		if byFacet.Total == 0 || byText.Total < byFacet.Total || byText.Total != len(byText.Hits) {
+			t.Fatalf("%s: the facet finds %d, the text %d (%d hits)", c.name, byFacet.Total, byText.Total, len(byText.Hits))
+		}
+		found := map[int64]bool{}
+		for _, h := range byText.Hits {
+			found[h.Reference.ID] = true
+		}
+		for _, h := range byFacet.Hits {
+			if !found[h.Reference.ID] {
+				t.Fatalf("%s: the facet finds %s, the text does not", c.name, h.Reference.Name)
+			}
+		}
+	}
+}

@@ -216,8 +216,8 @@ func slug(s string) string {
 }
 
 // naturalOrder are the facets whose values are listed in their own order
-// rather than by count: a lifecycle, yes/no, and company size, where
-// "1–50" after "10,001+" because more references are large reads as noise.
+// rather than by count: a lifecycle, yes/no, and company size (by count,
+// "10,001+" could come before "1–50", which reads as noise).
 var naturalOrder = map[string]bool{"status": true, "has_capacity": true, "verified": true, "seniority": true, "company_size": true}
 
 // facetShown is how many values a facet lists before "More".

@@ -154,14 +154,14 @@ func (x *Accounts) Search(q AccountQuery) AccountResult {
 		}
 	}
 	res := AccountResult{Total: len(matched), References: map[int64]AccountRefs{}}
-	page := matched
-	if q.Sort == "" || q.Sort == "added" {
+	var page []*accountEntry
+	switch {
+	case (q.Sort == "" || q.Sort == "added") && q.AfterID > 0:
 		start, _ := slices.BinarySearchFunc(matched, q.AfterID+1, byID) // matched is in id order
 		page = matched[start:]
-		if q.AfterID == 0 {
-			page = matched[min(q.Offset, len(matched)):]
-		}
-	} else {
+	case q.Sort == "" || q.Sort == "added":
+		page = matched[min(q.Offset, len(matched)):]
+	default:
 		page = firstSorted(matched, q.Offset+limit, by)
 		page = page[min(q.Offset, len(page)):]
 	}

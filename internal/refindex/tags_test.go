@@ -53,7 +53,7 @@ func TestTextFindsEveryPicklistValue(t *testing.T) {
 			{"activity type", "site visit", "Zed"},
 			{"seniority", "director", "Zed"},
 			{"a value as you type", "brazi", "Zed"},
-			{"a value with a typo", "portugese", "Zed"},
+			{"a value with a typo", "portugese", "Zed"}, //nolint:misspell // the typo is the input under test
 			{"a value and a name", "initech zed", "Zed"},
 			{"a value and another reference's name", "initech maya", ""},
 		}

@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -97,8 +98,7 @@ func TestAccountFacetsAndSort(t *testing.T) {
 			if m == nil {
 				return -1, false
 			}
-			var n int
-			fmt.Sscan(m[2], &n)
+			n, _ := strconv.Atoi(m[2])
 			return n, m[1] != ""
 		}
 		order := func(body string) string {

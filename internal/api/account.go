@@ -2,7 +2,11 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vouchhq/vouch/internal/refindex"
@@ -53,7 +57,7 @@ func (h *Handler) accountItems(ctx context.Context, accounts []*vouch.Account) (
 		count := len(refs)
 		if vouch.OnlyRequestable(userFrom(ctx)) {
 			// A seller counts the references they may request, as their list does.
-			count = h.ix.Search(refindex.Query{AccountID: a.ID, Limit: 1, Requestable: true}).Total
+			count = h.ix.AccountReferences()[a.ID].Requestable
 		}
 		products := h.valueNames(a.ProductIDs)
 		items[i] = accountItem{ID: a.ID, Name: a.Name, Domain: a.Domain, Industry: h.valueName(a.IndustryID),
@@ -77,32 +81,157 @@ func (h *Handler) accountItem(ctx context.Context, id int64) (accountItem, error
 	return items[0], nil
 }
 
-// listAccounts serves GET /api/v1/accounts: accounts in order of id, those
-// whose name or domain contains ?q= when given, paged by a cursor.
+// accountList is a page of accounts, with the facet counts asked for.
+type accountList struct {
+	Items      []accountItem           `json:"items"`
+	NextCursor string                  `json:"next_cursor"`
+	Total      int                     `json:"total"`
+	Facets     map[string][]facetValue `json:"facets,omitempty"`
+}
+
+// accountTaxonomies are the taxonomy filters of the account list.
+var accountTaxonomies = []struct {
+	param string
+	kind  vouch.TaxonomyKind
+}{{"industry", vouch.TaxIndustry}, {"segment", vouch.TaxSegment}, {"region", vouch.TaxRegion},
+	{"country", vouch.TaxCountry}, {"company_size", vouch.TaxCompanySize}}
+
+// accountQuery reads GET /api/v1/accounts's search from the URL: q, the
+// filters (taxonomy values by name, health, owner by email), sort and facets.
+func (h *Handler) accountQuery(ctx context.Context, q url.Values) (refindex.AccountQuery, error) {
+	var v vouch.Validation
+	aq := refindex.AccountQuery{Text: q.Get("q"), Filters: map[string][]int64{}}
+	for _, t := range accountTaxonomies {
+		for _, raw := range q[t.param] {
+			ids, bad := h.valuesOfParam(t.kind, raw)
+			if bad != "" {
+				v.Add(t.param, h.unknownValue(t.kind, bad))
+			}
+			aq.Filters[t.param] = append(aq.Filters[t.param], ids...)
+		}
+	}
+	for _, name := range listParam(q, "health") {
+		k := refindex.HealthKey(name)
+		if k < 0 {
+			v.Add("health", fmt.Sprintf("has no value %q; it is one of %s", name, strings.Join(vouch.AccountHealth, ", ")))
+			continue
+		}
+		aq.Filters["health"] = append(aq.Filters["health"], k)
+	}
+	for _, email := range listParam(q, "owner") {
+		u, err := h.db.UserByEmail(ctx, email)
+		if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+			v.Add("owner", fmt.Sprintf("has no user with the email %q", email))
+			continue
+		} else if err != nil {
+			return aq, err
+		}
+		aq.Filters["owner"] = append(aq.Filters["owner"], u.ID)
+	}
+	if sort := strings.ToLower(q.Get("sort")); sort != "" {
+		if !slices.Contains(refindex.AccountSorts, sort) {
+			v.Add("sort", "must be one of "+strings.Join(refindex.AccountSorts, ", "))
+		}
+		aq.Sort = sort
+	}
+	for _, name := range listParam(q, "facets") {
+		name = strings.ToLower(name)
+		if !slices.Contains(refindex.AccountFacets, name) {
+			v.Add("facets", fmt.Sprintf("has no facet %q; it takes %s", name, strings.Join(refindex.AccountFacets, ", ")))
+			continue
+		}
+		if !slices.Contains(aq.CountFacets, name) {
+			aq.CountFacets = append(aq.CountFacets, name)
+		}
+	}
+	return aq, paramError(v.Err())
+}
+
+// listAccounts serves GET /api/v1/accounts: the accounts matching ?q= and
+// the filters, in the order asked (by default the order added), a page at a
+// time, with facet counts on request. In the order added the cursor is the
+// last account seen, so a page neither skips nor repeats when accounts are
+// added; in the other orders it is the offset of the next page.
 func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
+	aq, err := h.accountQuery(r.Context(), r.URL.Query())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	limit, err := limitParam(r, 50, 500)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	after, err := decodeCursor(r.URL.Query().Get("cursor"))
+	cursor, err := decodeCursor(r.URL.Query().Get("cursor"))
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	accounts, total := h.accts.List(vouch.AccountFilter{
-		Query: r.URL.Query().Get("q"), AfterID: after, Limit: limit + 1})
-	next := ""
-	if len(accounts) > limit {
+	added := aq.Sort == "" || aq.Sort == "added"
+	if added {
+		aq.AfterID, aq.Limit = cursor, limit+1
+	} else {
+		aq.Offset, aq.Limit = int(min(cursor, 1<<30)), limit
+	}
+	res := h.accts.Search(aq)
+	accounts, next := res.Accounts, ""
+	switch {
+	case added && len(accounts) > limit:
 		accounts = accounts[:limit]
 		next = encodeCursor(accounts[limit-1].ID)
+	case !added:
+		next = nextCursor(aq.Offset, len(accounts), res.Total)
 	}
 	items, err := h.accountItems(r.Context(), accounts)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newList(items, next, total))
+	if items == nil {
+		items = []accountItem{}
+	}
+	out := accountList{Items: items, NextCursor: next, Total: res.Total}
+	if len(aq.CountFacets) > 0 {
+		if out.Facets, err = h.accountFacets(r.Context(), res.Facets); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// accountFacets names the account facet counts as the parameters take
+// them: owners by email.
+func (h *Handler) accountFacets(ctx context.Context, counted map[string][]refindex.FacetValue) (map[string][]facetValue, error) {
+	out := map[string][]facetValue{}
+	for facet, vals := range counted {
+		var users map[int64]*vouch.User
+		if facet == "owner" {
+			var ids []int64
+			for _, fv := range vals {
+				ids = append(ids, fv.Key)
+			}
+			var err error
+			if users, err = h.users(ctx, ids...); err != nil {
+				return nil, err
+			}
+		}
+		list := make([]facetValue, 0, len(vals))
+		for _, fv := range vals {
+			name := fv.Name
+			if facet == "owner" {
+				u := users[fv.Key]
+				if u == nil {
+					continue
+				}
+				name = u.Email
+			}
+			list = append(list, facetValue{Name: name, Count: fv.Count, Selected: fv.Selected})
+		}
+		out[facet] = list
+	}
+	return out, nil
 }
 
 // getAccount serves GET /api/v1/accounts/{id}.

@@ -77,6 +77,17 @@ type referenceList struct {
 	NextCursor string                  `json:"next_cursor"`
 	Total      int                     `json:"total"`
 	Facets     map[string][]facetValue `json:"facets,omitempty"`
+	// Suggestions, when nothing matched, are the searches that would find
+	// something: this one without a parameter.
+	Suggestions []searchSuggestion `json:"suggestions,omitempty"`
+}
+
+// searchSuggestion is a parameter whose removal would make an empty search
+// find references: "q", or a filter with the values given for it.
+type searchSuggestion struct {
+	Remove string   `json:"remove"`
+	Values []string `json:"values"`
+	Total  int      `json:"total"`
 }
 
 // facetValue is one value of a facet. Its name is always a value the
@@ -488,7 +499,7 @@ func (h *Handler) listReferences(w http.ResponseWriter, r *http.Request) {
 			Fields: map[string]string{"cursor": "is not valid"}})
 		return
 	}
-	s.query.Offset, s.query.Limit = int(offset), limit
+	s.query.Offset, s.query.Limit, s.query.Suggest = int(offset), limit, true
 	sight, err := h.ful.SightFor(r.Context(), userFrom(r.Context()))
 	if err != nil {
 		h.fail(w, r, err)
@@ -510,10 +521,53 @@ func (h *Handler) listReferences(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if out.Suggestions, err = h.suggestions(r.Context(), s.query, res.Suggestions); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if out.Items == nil {
 		out.Items = []referenceItem{}
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// suggestions names the index's suggestions by the parameters and values
+// the search takes, so a client can drop the parameter and search again.
+func (h *Handler) suggestions(ctx context.Context, q refindex.Query, found []refindex.Suggestion) ([]searchSuggestion, error) {
+	var out []searchSuggestion
+	for _, sg := range found {
+		if sg.Facet == "" {
+			out = append(out, searchSuggestion{Remove: "q", Values: []string{q.Text}, Total: sg.Total})
+			continue
+		}
+		i := slices.IndexFunc(referenceFacets, func(f struct{ param, facet string }) bool { return f.facet == sg.Facet })
+		if i < 0 {
+			continue
+		}
+		s := searchSuggestion{Remove: referenceFacets[i].param, Values: []string{}, Total: sg.Total}
+		for _, k := range sg.Keys {
+			switch sg.Facet {
+			case "status":
+				s.Values = append(s.Values, string(vouch.Statuses[k]))
+			case "seniority":
+				s.Values = append(s.Values, vouch.Seniorities[k])
+			case "capacity", "verified":
+				s.Values = append(s.Values, strconv.FormatBool(k == 1))
+			case "owner":
+				users, err := h.users(ctx, k)
+				if err != nil {
+					return nil, err
+				}
+				if u := users[k]; u != nil {
+					s.Values = append(s.Values, u.Email)
+				}
+			default:
+				s.Values = append(s.Values, h.cat.ValueName(k))
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // facets names the index's facet counts the way the parameters take them.

@@ -254,6 +254,23 @@ func TestReferenceSearch(t *testing.T) {
 				check: found("Maya Okafor")},
 			{name: "text stemmed", method: "GET", path: refsPath("q", "migrated"), as: "team_member", status: 200,
 				check: found("Priya Raman")},
+			{name: "text finds the industry", method: "GET", path: refsPath("q", "healthcare"), as: "team_member", status: 200,
+				check: found("Jonas Lindqvist", "Maya Okafor", "Priya Raman")},
+			{name: "text finds the product", method: "GET", path: refsPath("q", "Analytics"), as: "team_member", status: 200,
+				check: found("Jonas Lindqvist", "Maya Okafor")},
+			{name: "text finds the competitor", method: "GET", path: refsPath("q", "globex"), as: "team_member", status: 200,
+				check: found("Diego Alvarez")},
+			{name: "text finds a language before a country it begins", method: "GET", path: refsPath("q", "german"), as: "team_member",
+				status: 200, check: found("Maya Okafor", "Jonas Lindqvist")},
+			{name: "an empty search suggests what to remove", method: "GET", path: refsPath("q", "zeppelin", "region", "North America"),
+				as: "team_member", status: 200, want: []string{`"total":0`,
+					`"suggestions":[{"remove":"q","values":["zeppelin"],"total":2},{"remove":"region","values":["North America"],"total":1}]`}},
+			{name: "a search that finds something suggests nothing", method: "GET", path: refsPath("q", "zeppelin"), as: "team_member",
+				status: 200, check: func(t *testing.T, r response) {
+					if strings.Contains(string(r.body), "suggestions") {
+						t.Errorf("suggestions in %s", r.body)
+					}
+				}},
 			{name: "text in the account's name, with a filter", method: "GET", path: refsPath("q", "acme", "seniority", "practitioner"),
 				as: "team_member", status: 200, check: found("Jonas Lindqvist")},
 			{name: "sort by account", method: "GET", path: refsPath("sort", "account"), as: "team_member", status: 200,

@@ -17,7 +17,8 @@ var AccountKinds = []vouch.EntityKind{vouch.EntityAccount}
 // for the account list and its search by name or domain: the same answers
 // as store.ListAccounts gives, without scanning a table.
 type Accounts struct {
-	db *store.DB
+	db   *store.DB
+	refs *Index // references per account, and taxonomy names (nil: neither)
 
 	mu   sync.RWMutex
 	list []*accountEntry // by id, ascending
@@ -38,7 +39,8 @@ type Accounts struct {
 // never changed: a change puts a new one.
 type accountEntry struct {
 	acct    *vouch.Account
-	nameKey string // the name lower-cased, as the accounts table's name_key
+	nameKey string   // the name lower-cased, as the accounts table's name_key
+	keys    [7]int32 // its key in each of AccountFacets (-1: none), read by every search
 }
 
 func (e *accountEntry) id() int64 { return e.acct.ID }
@@ -67,13 +69,14 @@ func appendTrigrams(out []uint32, s string) []uint32 {
 }
 
 func newAccountEntry(a *vouch.Account) *accountEntry {
-	return &accountEntry{acct: a, nameKey: strings.ToLower(a.Name)}
+	return &accountEntry{acct: a, nameKey: strings.ToLower(a.Name), keys: accountKeys(a)}
 }
 
-// NewAccounts returns an empty account list over db; subscribe it to a
+// NewAccounts returns an empty account list over db that counts each
+// account's references in refs (nil: none are counted); subscribe it to a
 // change feed, which loads it.
-func NewAccounts(db *store.DB) *Accounts {
-	return &Accounts{db: db, grams: map[uint32][]*accountEntry{}}
+func NewAccounts(db *store.DB, refs *Index) *Accounts {
+	return &Accounts{db: db, refs: refs, grams: map[uint32][]*accountEntry{}}
 }
 
 // Load reads every account from the database.
@@ -249,6 +252,14 @@ func (x *Accounts) List(f vouch.AccountFilter) ([]*vouch.Account, int) {
 	case strings.IndexByte(needle, 0) >= 0:
 		return nil, 0 // no name or domain holds a NUL
 	}
+	x.eachMatch(needle, take)
+	return out, total
+}
+
+// eachMatch calls fn, in id order, with every account whose lower-cased
+// name or domain contains needle (not empty, no NUL); the caller holds the
+// read lock.
+func (x *Accounts) eachMatch(needle string, fn func(e *accountEntry)) {
 	var rarest []*accountEntry
 	if len(needle) >= 3 {
 		for i, g := range appendTrigrams(nil, needle) {
@@ -260,10 +271,10 @@ func (x *Accounts) List(f vouch.AccountFilter) ([]*vouch.Account, int) {
 	if len(needle) >= 3 && len(rarest) < len(x.list)/8 {
 		for _, e := range rarest {
 			if e.matches(needle) {
-				take(e)
+				fn(e)
 			}
 		}
-		return out, total
+		return
 	}
 	// Short or common: sweep all keys for the needle's rarest byte (one
 	// vectorised scan of memory) and compare the needle at each. A needle
@@ -289,9 +300,8 @@ func (x *Accounts) List(f vouch.AccountFilter) ([]*vouch.Account, int) {
 		for int(x.starts[i+1]) <= at {
 			i++
 		}
-		take(x.list[i])
+		fn(x.list[i])
 		i++
 		pos = int(x.starts[i]) + anchor // each account counts once
 	}
-	return out, total
 }

@@ -25,7 +25,7 @@ func TestAccountListAnswersAsTheDatabase(t *testing.T) {
 		feed := changefeed.New(db, nil)
 		defer feed.Close()
 		_, cat, _ := testutil.ReadModels(t, db)
-		accts := refindex.NewAccounts(db)
+		accts := refindex.NewAccounts(db, nil)
 		if _, err := feed.Subscribe(ctx, "account list", refindex.AccountKinds, accts); err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +154,7 @@ func BenchmarkAccountSearch33k(b *testing.B) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	accts := refindex.NewAccounts(nil)
+	accts := refindex.NewAccounts(nil, nil)
 	accts.Replace(all)
 	runtime.GC()
 	runtime.ReadMemStats(&after)

@@ -27,8 +27,9 @@ type columns struct {
 	langBits  [][]uint64
 }
 
-// bitDims are the dimensions kept as bitsets (those a match can ask for).
-var bitDims = [numStoredDims]bool{dimIndustry: true, dimRegion: true, dimCountry: true, dimSize: true, dimProduct: true,
+// bitDims are the dimensions kept as bitsets (those a match can ask for,
+// and the picklists free text finds references by).
+var bitDims = [numStoredDims]bool{dimIndustry: true, dimRegion: true, dimCountry: true, dimSegment: true, dimSize: true, dimProduct: true,
 	dimUseCase: true, dimCompetitor: true, dimActivity: true, dimSeniority: true}
 
 // multiValued says which dimensions hold several values per reference.

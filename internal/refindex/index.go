@@ -69,8 +69,9 @@ type Index struct {
 	slots           []*entry // nil when the slot's reference changed or was deleted
 	cols            columns  // what searches scan, by slot
 	days            atomic.Pointer[dayCache]
-	gen             uint64                        // bumped by every change, under the write lock
-	facetCache      [2]atomic.Pointer[facetCache] // the team's view, and a seller's (Query.Requestable)
+	gen             uint64                           // bumped by every change, under the write lock
+	facetCache      [2]atomic.Pointer[facetCache]    // the team's view, and a seller's (Query.Requestable)
+	acctRefs        atomic.Pointer[accountRefsCache] // references per account, for the account list
 	dayMu           sync.Mutex
 	byID            map[int64]int32
 	dead            int
@@ -81,6 +82,13 @@ type Index struct {
 	maxValueID      int64
 	capacityDefault int
 	langIDs         map[string]int32 // lower-cased language → the id the columns hold
+	// tags maps each word (stemmed) of a picklist value's name to the values
+	// holding it, so free text finds a reference by its tags: a search for
+	// "healthcare" reads the Healthcare industry's bitset of references.
+	// Value names live here once, not in every reference's postings, so a
+	// renamed value is found by its new name as soon as the catalog changes.
+	tags     map[string][]tagKey
+	tagVocab []string // the sorted words of tags, for prefix and typo matching
 
 	// shared, during a full load only, maps a text to the one copy of it
 	// every reference uses: titles, time zones, seniorities and the like
@@ -110,6 +118,20 @@ const (
 
 // fieldWeight is what a matching term adds to relevance, by field.
 var fieldWeight = [3]int{8, 3, 1}
+
+// tagWeight is what a term matching one of a reference's picklist values
+// adds to relevance: as much as one in its title, more than one in its story.
+var tagWeight = fieldWeight[fieldTitle]
+
+// tagKey names a picklist value a reference can carry: a stored dimension
+// (taxonomy values by id, seniority by index) and its key, or a language.
+type tagKey struct {
+	dim int32 // a dimension, or tagLanguage
+	key int32
+}
+
+// tagLanguage is the tagKey dimension of languages (keys from langIDs).
+const tagLanguage = numStoredDims
 
 // New returns an empty index over db that takes taxonomy names and the
 // default capacity from cat (nil: a catalog of its own, for an index filled
@@ -144,6 +166,7 @@ func (ix *Index) reset() {
 	ix.vocab = nil
 	ix.dead = 0
 	ix.langIDs = map[string]int32{}
+	ix.buildTags()
 }
 
 // Load reads every reference with its account from the database, and the
@@ -172,6 +195,7 @@ func (ix *Index) setTaxonomies(vals []*vouch.TaxonomyValue, capDefault int) {
 	ix.gen++
 	ix.values, ix.maxValueID, ix.capacityDefault = byID, max, capDefault
 	ix.days.Store(nil) // the default capacity may have changed
+	ix.buildTags()
 	ix.mu.Unlock()
 }
 
@@ -221,6 +245,7 @@ func (ix *Index) replace(recs []store.ReferenceRecord) {
 	ix.slots, ix.cols, ix.byID, ix.postings, ix.vocab, ix.dead = fresh.slots, fresh.cols, fresh.byID, fresh.postings, fresh.vocab, 0
 	ix.langIDs = fresh.langIDs
 	ix.days.Store(nil)
+	ix.buildTags()
 	ix.mu.Unlock()
 }
 
@@ -369,6 +394,7 @@ func (ix *Index) compact() {
 		ix.put(store.ReferenceRecord{Reference: e.ref, Account: e.acct, Activities: e.acts, LastAsked: e.asked})
 	}
 	ix.sortVocab()
+	ix.buildTags() // language ids were given afresh
 }
 
 // langID returns the id of a language (case-insensitive), adding it when
@@ -379,8 +405,53 @@ func (ix *Index) langID(lang string) int32 {
 	if !ok {
 		id = int32(len(ix.langIDs))
 		ix.langIDs[k] = id
+		if !ix.bulk {
+			ix.addTag(k, tagKey{tagLanguage, id})
+		}
 	}
 	return id
+}
+
+// buildTags indexes the words of every picklist value's name: taxonomy
+// values (retired ones too: references may still carry them), seniorities
+// and languages. The caller holds the write lock (or owns ix).
+func (ix *Index) buildTags() {
+	ix.tags, ix.tagVocab = map[string][]tagKey{}, nil
+	for _, v := range ix.values {
+		if d := slices.Index(dimKinds[:], v.Kind); d >= 0 && d < numStoredDims {
+			ix.addTag(v.Name, tagKey{int32(d), int32(v.ID)})
+		}
+	}
+	for i, s := range vouch.Seniorities {
+		ix.addTag(s, tagKey{dimSeniority, int32(i)})
+	}
+	for lang, id := range ix.langIDs {
+		ix.addTag(lang, tagKey{tagLanguage, id})
+	}
+}
+
+// addTag makes the words of name find the value k.
+func (ix *Index) addTag(name string, k tagKey) {
+	for _, w := range tokenize(name) {
+		t := stem(w)
+		list, known := ix.tags[t]
+		if slices.Contains(list, k) {
+			continue
+		}
+		if !known {
+			i, _ := slices.BinarySearch(ix.tagVocab, t)
+			ix.tagVocab = slices.Insert(ix.tagVocab, i, t)
+		}
+		ix.tags[t] = append(list, k)
+	}
+}
+
+// tagBits returns the bitset of the references carrying value k.
+func (ix *Index) tagBits(k tagKey) []uint64 {
+	if k.dim == tagLanguage {
+		return bitsOf(ix.cols.langBits, k.key)
+	}
+	return bitsOf(ix.cols.valueBits[k.dim], k.key)
 }
 
 // addTerm puts a new term into the sorted vocabulary (or, in bulk, at its end).

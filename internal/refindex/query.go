@@ -3,6 +3,7 @@ package refindex
 import (
 	"cmp"
 	"container/heap"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sort"
@@ -66,6 +67,9 @@ type Query struct {
 	Offset      int
 	Limit       int // 0 = 50; -1 = all
 	CountFacets []string
+	// Suggest asks, when the query finds nothing, for the searches that
+	// would find something: the query without each of its constraints.
+	Suggest bool
 }
 
 // Hit is one reference found.
@@ -89,9 +93,18 @@ type FacetValue struct {
 
 // Result is a page of hits, the number of all matches, and facet counts.
 type Result struct {
-	Total  int
-	Hits   []Hit
-	Facets map[string][]FacetValue
+	Total       int
+	Hits        []Hit
+	Facets      map[string][]FacetValue
+	Suggestions []Suggestion // when asked for and nothing was found; most found first
+}
+
+// Suggestion is a search that would find something where a query found
+// nothing: the query without one facet's selection, or without its text.
+type Suggestion struct {
+	Facet string  // the facet whose selection is dropped; "" drops the text
+	Keys  []int64 // the keys dropped (none for the text)
+	Total int     // how many references the query finds without them
 }
 
 // StatusKey is the filter key of a status.
@@ -103,6 +116,49 @@ func SeniorityKey(s string) int64 { return int64(slices.Index(vouch.Seniorities,
 // Search answers q. Counts for a facet are computed as if that facet had no
 // selection, so a person can see what choosing another value would give.
 func (ix *Index) Search(q Query) Result {
+	res := ix.search(q)
+	if q.Suggest && res.Total == 0 {
+		res.Suggestions = ix.suggest(q)
+	}
+	return res
+}
+
+// suggest counts q without each of its constraints in turn (the text, each
+// facet's selection) and returns those that find something, most first.
+// The account a query is limited to is its context, not a constraint.
+func (ix *Index) suggest(q Query) []Suggestion {
+	// The same view as the query: a seller's suggestions count only what they may request.
+	base := Query{Text: q.Text, Filters: q.Filters, AccountID: q.AccountID, Requestable: q.Requestable, Limit: 1}
+	var out []Suggestion
+	if len(tokenize(q.Text)) > 0 {
+		without := base
+		without.Text = ""
+		if n := ix.search(without).Total; n > 0 {
+			out = append(out, Suggestion{Total: n})
+		}
+	}
+	for _, facet := range Facets {
+		keys := q.Filters[facet]
+		if len(keys) == 0 {
+			continue
+		}
+		without := base
+		without.Filters = make(map[string][]int64, len(q.Filters))
+		for f, k := range q.Filters {
+			if f != facet {
+				without.Filters[f] = k
+			}
+		}
+		if n := ix.search(without).Total; n > 0 {
+			out = append(out, Suggestion{Facet: facet, Keys: slices.Clone(keys), Total: n})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Suggestion) int { return b.Total - a.Total })
+	return out
+}
+
+// search answers q under the read lock.
+func (ix *Index) search(q Query) Result {
 	today := ix.clock.Today()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -220,8 +276,21 @@ const (
 func (ix *Index) scanRange(sc *scan, top *hitHeap, from, to int, match []uint64, accountID int64, k int) int {
 	total := 0
 	for slot := from; slot < to; slot++ {
+		if match != nil {
+			// Text matched: skip to the next match without reading the
+			// slots between (a whole word of the bitset at a time).
+			w := match[slot>>6] >> (uint(slot) & 63)
+			if w == 0 {
+				slot |= 63
+				continue
+			}
+			slot += bits.TrailingZeros64(w)
+			if slot >= to {
+				break
+			}
+		}
 		e := ix.slots[slot]
-		if e == nil || (match != nil && match[slot>>6]&(1<<(uint(slot)&63)) == 0) {
+		if e == nil {
 			continue
 		}
 		if accountID != 0 && e.acct.ID != accountID {
@@ -523,8 +592,10 @@ func (ix *Index) facetValues(names []string, counting [numDims][]int32, owners m
 }
 
 // matchText returns the slots containing every query term (as a bitset) and
-// their relevance. The last term also matches as a prefix (search as you
-// type); a term that matches nothing is retried allowing one typo.
+// their relevance. A term is found in names, titles and stories, and in the
+// names of the picklist values a reference carries (a tag counts like a
+// title). The last term also matches as a prefix (search as you type); a
+// term that matches nothing is retried allowing one typo.
 func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 	n := len(ix.slots)
 	words := (n + 63) / 64
@@ -538,24 +609,28 @@ func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 	}
 	for i, raw := range terms {
 		t := stem(raw)
-		var cands []string
+		var cands, tagCands []string
 		weight := 2
 		if _, ok := ix.postings[t]; ok {
 			cands = append(cands, t)
 		}
-		if i == len(terms)-1 && len(raw) >= 2 {
-			lo := sort.SearchStrings(ix.vocab, raw)
-			for j := lo; j < len(ix.vocab) && strings.HasPrefix(ix.vocab[j], raw) && len(cands) < 200; j++ {
-				if ix.vocab[j] != t {
-					cands = append(cands, ix.vocab[j])
-				}
-			}
+		if _, ok := ix.tags[t]; ok {
+			tagCands = append(tagCands, t)
 		}
-		if len(cands) == 0 && len(t) >= 4 {
+		if i == len(terms)-1 && len(raw) >= 2 {
+			cands = completions(ix.vocab, raw, t, cands)
+			tagCands = completions(ix.tagVocab, raw, t, tagCands)
+		}
+		if len(cands) == 0 && len(tagCands) == 0 && len(t) >= 4 {
 			weight = 1
 			for _, v := range ix.vocab {
 				if within1(t, v) {
 					cands = append(cands, v)
+				}
+			}
+			for _, v := range ix.tagVocab {
+				if within1(t, v) {
+					tagCands = append(tagCands, v)
 				}
 			}
 		}
@@ -574,6 +649,9 @@ func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 				scores[slot] += uint16(fieldWeight[p.field()] * w)
 			}
 		}
+		if len(tagCands) > 0 {
+			ix.matchTags(tagCands, t, weight, set, scores)
+		}
 		if match == nil {
 			match = set
 		} else {
@@ -583,6 +661,50 @@ func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 		}
 	}
 	return match, scores
+}
+
+// completions adds to cands the words of vocab (sorted) that start with
+// raw, other than t, up to 200 in all.
+func completions(vocab []string, raw, t string, cands []string) []string {
+	lo := sort.SearchStrings(vocab, raw)
+	for j := lo; j < len(vocab) && strings.HasPrefix(vocab[j], raw) && len(cands) < 200; j++ {
+		if vocab[j] != t {
+			cands = append(cands, vocab[j])
+		}
+	}
+	return cands
+}
+
+// matchTags adds to set the slots carrying a value whose name holds one of
+// cands, and to their relevance a tag's weight once per term: the best
+// candidate (the term itself, first) decides it, however many values match.
+func (ix *Index) matchTags(cands []string, t string, weight int, set []uint64, scores []uint16) {
+	seen := make([]uint64, len(set))
+	for ci, c := range cands {
+		w := weight
+		if ci > 0 && weight == 2 && c != t {
+			w = 1
+		}
+		add := uint16(tagWeight * w)
+		for _, k := range ix.tags[c] {
+			for wi, b := range ix.tagBits(k) {
+				if wi >= len(set) {
+					break
+				}
+				b &^= seen[wi]
+				seen[wi] |= b
+				for b != 0 {
+					slot := wi<<6 | bits.TrailingZeros64(b)
+					b &= b - 1
+					if ix.slots[slot] == nil {
+						continue
+					}
+					set[wi] |= 1 << (uint(slot) & 63)
+					scores[slot] += add
+				}
+			}
+		}
+	}
 }
 
 // scorePool recycles the relevance of every slot that matchText fills: at

@@ -80,7 +80,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.feed = changefeed.New(db, cfg.Logger)
 	s.catalog = catalog.New(db)
 	s.index = refindex.New(db, s.catalog, cfg.Logger)
-	s.accounts = refindex.NewAccounts(db)
+	s.accounts = refindex.NewAccounts(db, s.index)
 	for _, m := range []struct {
 		name  string
 		kinds []vouch.EntityKind

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -23,13 +25,31 @@ type accountRow struct {
 	Active           int
 }
 
+// accountListFacets are the account list's facets, in order: URL parameter
+// (the index's facet name) and heading.
+var accountListFacets = []listFacet{
+	{"industry", "Industry"}, {"segment", "Segment"}, {"region", "Region"}, {"country", "Country"},
+	{"company_size", "Company size"}, {"health", "Health"}, {"owner", "Owner"},
+}
+
+// accountSorts are the orders the account list offers; the first is the default.
+var accountSorts = []struct{ Value, Label string }{
+	{"", "Order added"}, {"name", "Name"}, {"references", "Most references"}, {"updated", "Recently updated"},
+}
+
 // accountsPage is what accounts.html shows.
 type accountsPage struct {
 	Query     string
+	Sort      string
+	Sorts     []struct{ Value, Label string }
+	Facets    []*facetView
+	Selected  int // facet values selected
+	Filtered  bool
 	Rows      []accountRow
 	Total     int
+	From, To  int
+	PrevURL   string
 	NextURL   string
-	FirstURL  string
 	CanManage bool
 }
 
@@ -46,53 +66,169 @@ func (h *Handler) usersByID(r *http.Request) (map[int64]*vouch.User, error) {
 	return m, nil
 }
 
-// accounts serves GET /accounts: customer companies, searchable by name or domain.
+// accountFacetKey turns a facet value from the URL into the index's key:
+// taxonomy values and health by name (any case), owners by user id; -1 when
+// it names nothing.
+func (h *Handler) accountFacetKey(facet, raw string) int64 {
+	switch facet {
+	case "health":
+		return refindex.HealthKey(raw)
+	case "owner":
+		if id, err := strconv.ParseInt(raw, 10, 64); err == nil && id > 0 {
+			return id
+		}
+		return -1
+	}
+	kind := map[string]vouch.TaxonomyKind{"industry": vouch.TaxIndustry, "segment": vouch.TaxSegment, "region": vouch.TaxRegion,
+		"country": vouch.TaxCountry, "company_size": vouch.TaxCompanySize}[facet]
+	if id := h.opts.Catalog.ValueID(kind, raw); id != 0 {
+		return id
+	}
+	return -1
+}
+
+// accounts serves GET /accounts: customer companies, searchable by name or
+// domain, filtered by facets with counts, in the order chosen. Every choice
+// is in the URL.
 func (h *Handler) accounts(w http.ResponseWriter, r *http.Request) {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
-	list, total := h.opts.Accounts.List(vouch.AccountFilter{Query: q, AfterID: max(after, 0), Limit: accountsPageSize + 1})
+	v := r.URL.Query()
+	q := refindex.AccountQuery{Text: strings.TrimSpace(v.Get("q")), Filters: map[string][]int64{}, Limit: accountsPageSize}
+	params := url.Values{}
+	if q.Text != "" {
+		params.Set("q", q.Text)
+	}
+	selected, unknown := map[string][]string{}, map[string][]string{}
+	for _, f := range accountListFacets {
+		for _, raw := range v[f.Name] {
+			if raw = strings.TrimSpace(raw); raw == "" || slices.Contains(selected[f.Name], raw) {
+				continue
+			}
+			key := h.accountFacetKey(f.Name, raw)
+			if key < 0 {
+				unknown[f.Name] = append(unknown[f.Name], raw) // kept: it matches nothing, and says so
+			}
+			q.Filters[f.Name] = append(q.Filters[f.Name], key)
+			selected[f.Name] = append(selected[f.Name], raw)
+			params.Add(f.Name, raw)
+		}
+	}
+	if s := v.Get("sort"); s != "added" && slices.Contains(refindex.AccountSorts, s) {
+		q.Sort = s
+		params.Set("sort", s)
+	}
+	if n, err := strconv.Atoi(v.Get("offset")); err == nil && n > 0 {
+		q.Offset = min(n, 10_000_000)
+	}
+	q.CountFacets = refindex.AccountFacets
+	res := h.opts.Accounts.Search(q)
 	users, err := h.usersByID(r)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	ix := h.opts.Index
-	d := &accountsPage{Query: q, Total: total, CanManage: userFrom(r.Context()).Can(vouch.PermManageProgram)}
-	params := url.Values{}
-	if q != "" {
-		params.Set("q", q)
+	d := &accountsPage{Query: q.Text, Sort: q.Sort, Sorts: accountSorts, Total: res.Total,
+		Filtered: q.Text != "" || len(selected) > 0, CanManage: userFrom(r.Context()).Can(vouch.PermManageProgram)}
+	d.Facets = accountFacetViews(res.Facets, unknown, users)
+	for _, f := range d.Facets {
+		d.Selected += f.Selected
 	}
-	if len(list) > accountsPageSize {
-		list = list[:accountsPageSize]
-		next := url.Values{"after": {strconv.FormatInt(list[len(list)-1].ID, 10)}}
-		if q != "" {
-			next.Set("q", q)
+	pageURL := func(offset int) string {
+		u := url.Values{}
+		for k, vals := range params {
+			u[k] = vals
 		}
-		d.NextURL = "/accounts?" + next.Encode()
-	}
-	if after > 0 {
-		d.FirstURL = "/accounts"
-		if q != "" {
-			d.FirstURL += "?" + params.Encode()
+		if offset > 0 {
+			u.Set("offset", strconv.Itoa(offset))
 		}
+		if len(u) == 0 {
+			return "/accounts"
+		}
+		return "/accounts?" + u.Encode()
 	}
-	active := refindex.StatusKey(vouch.StatusActive)
-	for _, a := range list {
-		row := accountRow{Account: a, Industry: h.opts.Catalog.ValueName(a.IndustryID), Region: h.opts.Catalog.ValueName(a.RegionID)}
+	if q.Offset > 0 {
+		d.PrevURL = pageURL(max(q.Offset-accountsPageSize, 0))
+	}
+	if q.Offset+accountsPageSize < res.Total {
+		d.NextURL = pageURL(q.Offset + accountsPageSize)
+	}
+	sellerView := vouch.OnlyRequestable(userFrom(r.Context()))
+	for _, a := range res.Accounts {
+		refs := res.References[a.ID]
+		row := accountRow{Account: a, Industry: h.opts.Catalog.ValueName(a.IndustryID), Region: h.opts.Catalog.ValueName(a.RegionID),
+			References: refs.Total, Active: refs.Active}
+		if sellerView {
+			row.References = refs.Requestable // a seller counts what they may request, as their list does
+		}
 		if u := users[a.OwnerID]; u != nil {
 			row.Owner = u.Name
 		}
-		res := ix.Search(refindex.Query{AccountID: a.ID, Limit: 1, CountFacets: []string{"status"},
-			Requestable: vouch.OnlyRequestable(userFrom(r.Context()))})
-		row.References = res.Total
-		for _, v := range res.Facets["status"] {
-			if v.Key == active {
-				row.Active = v.Count
-			}
-		}
 		d.Rows = append(d.Rows, row)
 	}
+	if len(d.Rows) > 0 {
+		d.From, d.To = q.Offset+1, q.Offset+len(d.Rows)
+	}
 	h.render(w, r, http.StatusOK, "accounts", &page{Title: "Accounts", Nav: "accounts", Data: d})
+}
+
+// accountFacetViews turns the account facet counts into checkbox lists:
+// selected values first, then by count, except company size and health,
+// which keep their own order (smallest first, best first).
+func accountFacetViews(counts map[string][]refindex.FacetValue, unknown map[string][]string, users map[int64]*vouch.User) []*facetView {
+	var out []*facetView
+	for _, f := range accountListFacets {
+		fv := &facetView{Name: f.Name, Label: f.Label}
+		var opts []facetOption
+		for _, v := range counts[f.Name] {
+			param, label := v.Name, v.Name
+			switch f.Name {
+			case "health":
+				label = capitalize(v.Name)
+			case "owner":
+				param, label = strconv.FormatInt(v.Key, 10), "Unknown user"
+				if u := users[v.Key]; u != nil {
+					label = u.Name
+				}
+			}
+			opts = append(opts, facetOption{Param: param, Label: label, Count: v.Count, Selected: v.Selected})
+		}
+		for _, raw := range unknown[f.Name] {
+			opts = append(opts, facetOption{Param: raw, Label: fmt.Sprintf("“%s” (unknown)", raw), Selected: true})
+		}
+		sort.SliceStable(opts, func(i, j int) bool {
+			if opts[i].Selected != opts[j].Selected {
+				return opts[i].Selected
+			}
+			if f.Name == "company_size" || f.Name == "health" {
+				return false
+			}
+			return opts[i].Count > opts[j].Count
+		})
+		seen := map[string]bool{}
+		for i := range opts {
+			// Ids follow the value, not its place: focus stays on the
+			// checkbox just ticked when the lists are redrawn.
+			id := "af-" + f.Name + "-" + slug(opts[i].Param)
+			if seen[id] {
+				id += "-" + strconv.Itoa(i)
+			}
+			seen[id] = true
+			opts[i].ID = id
+			if opts[i].Selected {
+				fv.Selected++
+			}
+		}
+		if len(opts) == 0 {
+			continue
+		}
+		cut := max(facetShown, fv.Selected)
+		if len(opts) > cut+2 {
+			fv.Options, fv.More = opts[:cut], opts[cut:]
+		} else {
+			fv.Options = opts
+		}
+		out = append(out, fv)
+	}
+	return out
 }
 
 // accountView is what account_view.html shows.

@@ -42,7 +42,7 @@ func TestAccountsCreateEditAndDelete(t *testing.T) {
 		}
 
 		_, body = pam.Get("/accounts?q=globe")
-		mustContain(t, "search", body, "1 account match “globe”", `href="`+path+`"`, "Financial Services", "EMEA", "Good health")
+		mustContain(t, "search", body, "1 account matches “globe”", `href="`+path+`"`, "Financial Services", "EMEA", "Good health")
 		_, body = pam.Get("/accounts?q=nothing")
 		mustContain(t, "search nothing", body, "No account name or website contains “nothing”.")
 

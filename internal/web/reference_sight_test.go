@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -71,6 +73,18 @@ func TestSellerSeesOnlyReferencesTheyMayRequest(t *testing.T) {
 		_, body = sam.Get("/references?q=Acme")
 		if strings.Contains(body, "Dana") {
 			t.Error("a seller's search finds Dana")
+		}
+		// The accounts list counts the same way: Dana and Nico are the team's only.
+		count := func(b *testutil.Browser) string {
+			_, body := b.Get("/accounts")
+			m := regexp.MustCompile(fmt.Sprintf(`href="/accounts/%d#references">(\d+)</a>`, p.acme)).FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("no reference count for Acme in the accounts list:\n%s", body)
+			}
+			return m[1]
+		}
+		if team, seller := count(pam), count(sam); team == seller || fmt.Sprint(mustAtoi(t, team)-2) != seller {
+			t.Errorf("Acme's count in the accounts list: the team's %s, a seller's %s; want two fewer for the seller", team, seller)
 		}
 		_, body = sam.Get(fmt.Sprintf("/accounts/%d", p.acme))
 		mustContain(t, "account page", body, "Maya Okafor")
@@ -270,4 +284,13 @@ func TestRequestThisReference(t *testing.T) {
 			t.Errorf("asks %+v, want Maya asked", asks)
 		}
 	})
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -172,6 +172,7 @@ type referencesPage struct {
 	Facets      []*facetView
 	Selected    int // facet values selected
 	Notices     []string
+	Suggestions []searchSuggestion // when nothing matches: the searches that would find something
 	Rows        []referenceRow
 	Total       int
 	Empty       bool // no references at all
@@ -399,6 +400,11 @@ func slug(s string) string {
 	return b.String()
 }
 
+// naturalOrder are the facets whose values are listed in their own order
+// rather than by count: a lifecycle, yes/no, and company size (by count,
+// "10,001+" could come before "1–50", which reads as noise).
+var naturalOrder = map[string]bool{"status": true, "has_capacity": true, "verified": true, "seniority": true, "company_size": true}
+
 // facetShown is how many values a facet lists before "More".
 const facetShown = 6
 
@@ -423,8 +429,9 @@ func facetViews(pq parsedQuery, counts map[string][]refindex.FacetValue) []*face
 			if opts[i].Selected != opts[j].Selected {
 				return opts[i].Selected
 			}
-			// Lifecycle and yes/no facets keep their natural order.
-			if f.Name == "status" || f.Name == "has_capacity" || f.Name == "verified" || f.Name == "seniority" {
+			// Lifecycle, yes/no and size facets keep their natural order
+			// (sizes as the taxonomy orders them, smallest first).
+			if naturalOrder[f.Name] {
 				return false
 			}
 			return opts[i].Count > opts[j].Count
@@ -469,6 +476,7 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 		names[i] = f.facet()
 	}
 	pq.q.CountFacets = names
+	pq.q.Suggest = true
 	u := userFrom(r.Context())
 	// ?for_request=N: the team looks for a reference to ask for request N;
 	// every link of the list keeps it.
@@ -518,6 +526,7 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 	for _, f := range data.Facets {
 		data.Selected += f.Selected
 	}
+	data.Suggestions = referenceSuggestions(pq, res)
 	for _, f := range listFacets {
 		for _, raw := range pq.unknown[f.Name] {
 			data.Notices = append(data.Notices, fmt.Sprintf("No %s is called “%s”, so no reference can match it. Untick it to widen the search.",

@@ -260,8 +260,9 @@ func (h *Handler) freshItem(ctx context.Context, id int64, minVersion int) (refe
 
 // --- Searching -------------------------------------------------------------
 
-// referenceSorts are the orders of ?sort=.
-var referenceSorts = []string{"relevance", "name", "account", "updated", "verified"}
+// referenceSorts are the orders of ?sort=, each also as key-asc and
+// key-desc (refindex.ParseSort, the reading the list page uses too).
+var referenceSorts = append([]string{"relevance"}, refindex.SortKeys...)
 
 // referenceFacets maps the names ?facets= accepts, which are the filter
 // parameters' names, to the index's facet names.
@@ -346,11 +347,15 @@ func (h *Handler) referenceQuery(ctx context.Context, q url.Values) (referenceSe
 		}
 		s.query.AccountID = id
 	}
-	if sort := strings.ToLower(q.Get("sort")); sort != "" {
-		if !slices.Contains(referenceSorts, sort) {
-			v.Add("sort", "must be one of "+strings.Join(referenceSorts, ", "))
+	if raw := q.Get("sort"); raw != "" {
+		sort, reverse, ok := refindex.ParseSort(raw)
+		if !ok {
+			v.Add("sort", "must be one of "+strings.Join(referenceSorts, ", ")+", or one of those but relevance with -asc or -desc")
 		}
-		s.query.Sort = sort
+		s.query.Sort, s.query.Desc = sort, reverse
+		if sort == "" && strings.EqualFold(strings.TrimSpace(raw), "relevance") {
+			s.query.Sort = "relevance"
+		}
 	}
 	for _, name := range listParam(q, "facets") {
 		name = strings.ToLower(name)

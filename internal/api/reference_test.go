@@ -277,6 +277,10 @@ func TestReferenceSearch(t *testing.T) {
 				check: found("Jonas Lindqvist", "Maya Okafor", "Diego Alvarez", "Priya Raman", "Aisha Haddad", "Tom Becker")},
 			{name: "unknown sort", method: "GET", path: refsPath("sort", "colour"), as: "team_member", offSpec: true, status: 400,
 				fields: []string{"sort"}},
+			{name: "sort reversed, as the list page reads it", method: "GET", path: refsPath("sort", "name-desc"), as: "team_member", status: 200,
+				check: found("Tom Becker", "Priya Raman", "Maya Okafor", "Jonas Lindqvist", "Diego Alvarez", "Aisha Haddad")},
+			{name: "a sort with an unknown direction", method: "GET", path: refsPath("sort", "name-sideways"), as: "team_member", offSpec: true,
+				status: 400, fields: []string{"sort"}},
 			{name: "unknown facet", method: "GET", path: refsPath("facets", "colour"), as: "team_member", offSpec: true, status: 400,
 				fields: []string{"facets"}},
 			{name: "parameters it does not know are left for others", method: "GET", path: refsPath("colour", "red"),
@@ -612,6 +616,9 @@ func TestReferencePaging(t *testing.T) {
 			{"sort", "updated", "status", "active,resting"},
 			{"q", "cloud", "industry", "Healthcare,Financial Services,Technology,Retail"},
 			{"sort", "verified", "has_capacity", "true"},
+			{"sort", "name-desc"},
+			{"sort", "status"},
+			{"sort", "asked-asc"},
 		} {
 			t.Run(strings.Join(search, "="), func(t *testing.T) {
 				var whole refPage

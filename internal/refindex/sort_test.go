@@ -68,3 +68,25 @@ func TestSortOrders(t *testing.T) {
 		t.Errorf("relevance reversed: %s, want Ann", got)
 	}
 }
+
+// One reading of sort= for the pages and the API: a key alone is its usual
+// direction (newest first for asked and updated), -asc and -desc say it.
+func TestParseSort(t *testing.T) {
+	for _, c := range []struct {
+		raw     string
+		sort    string
+		reverse bool
+		ok      bool
+	}{
+		{"", "", false, true}, {"relevance", "", false, true}, {" Name ", "name", false, true},
+		{"name-desc", "name", true, true}, {"name-asc", "name", false, true},
+		{"updated", "updated", false, true}, {"updated-desc", "updated", false, true}, {"updated-asc", "updated", true, true},
+		{"asked-asc", "asked", true, true}, {"verified-desc", "verified", true, true}, {"status", "status", false, true},
+		{"popularity", "", false, false}, {"name-sideways", "", false, false}, {"relevance-desc", "", false, false},
+	} {
+		sort, reverse, ok := refindex.ParseSort(c.raw)
+		if sort != c.sort || reverse != c.reverse || ok != c.ok {
+			t.Errorf("ParseSort(%q) = %q, %v, %v; want %q, %v, %v", c.raw, sort, reverse, ok, c.sort, c.reverse, c.ok)
+		}
+	}
+}

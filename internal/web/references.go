@@ -39,21 +39,21 @@ var listFacets = []listFacet{
 // sortKey is an order of the list, named as in the URL (sort=verified),
 // with its usual direction and the names of both directions.
 type sortKey struct {
-	Key        string
-	Descending bool   // its usual direction is descending (the newest first)
-	Asc, Desc  string // how the sort menu names each direction
+	Key       string
+	Asc, Desc string // how the sort menu names each direction
 }
 
-// sortKeys are the orders the list offers besides the default. The URL
-// names one by its key alone for its usual direction, or as key-asc or
-// key-desc (sort=name-desc).
+// sortKeys are the orders the list offers besides the default, in the
+// index's keys (refindex.SortKeys). The URL names one by its key alone for
+// its usual direction, or as key-asc or key-desc (sort=name-desc): one
+// reading for the page and the API, refindex.ParseSort.
 var sortKeys = []sortKey{
-	{"name", false, "Name, A–Z", "Name, Z–A"},
-	{"account", false, "Account, A–Z", "Account, Z–A"},
-	{"status", false, "Status, nominated first", "Status, do not contact first"},
-	{"asked", true, "Last asked, never or longest ago first", "Last asked, most recent first"},
-	{"verified", false, "Last verified, stalest first", "Last verified, most recent first"},
-	{"updated", true, "Updated, longest ago first", "Recently updated"},
+	{"name", "Name, A–Z", "Name, Z–A"},
+	{"account", "Account, A–Z", "Account, Z–A"},
+	{"status", "Status, nominated first", "Status, do not contact first"},
+	{"asked", "Last asked, never or longest ago first", "Last asked, most recent first"},
+	{"verified", "Last verified, stalest first", "Last verified, most recent first"},
+	{"updated", "Updated, longest ago first", "Recently updated"},
 }
 
 // listOrder is one choice of the sort menu: its value in the URL and the index's order.
@@ -72,7 +72,7 @@ var listOrders = func() []listOrder {
 	for _, k := range sortKeys {
 		usual := listOrder{Value: k.Key, Label: k.Asc, Sort: k.Key}
 		other := listOrder{Value: k.Key + "-desc", Label: k.Desc, Sort: k.Key, Desc: true, Reverse: true}
-		if k.Descending {
+		if refindex.NewestFirst(k.Key) {
 			usual.Label, usual.Desc = k.Desc, true
 			other.Value, other.Label, other.Desc = k.Key+"-asc", k.Asc, false
 		}
@@ -81,15 +81,15 @@ var listOrders = func() []listOrder {
 	return out
 }()
 
-// parseOrder reads sort= of the list: a key, optionally with -asc or -desc.
+// parseOrder reads sort= of the list (refindex.ParseSort) as one of the
+// sort menu's choices.
 func parseOrder(raw string) (listOrder, bool) {
-	raw = strings.ToLower(strings.TrimSpace(raw))
-	if raw == "" || raw == "relevance" {
-		return listOrders[0], true
+	sort, reverse, ok := refindex.ParseSort(raw)
+	if !ok || sort == "" {
+		return listOrders[0], ok
 	}
-	key, dir, _ := strings.Cut(raw, "-")
 	for _, o := range listOrders[1:] {
-		if o.Sort == key && (dir == "" && o.Value == key || dir == "desc" && o.Desc || dir == "asc" && !o.Desc) {
+		if o.Sort == sort && o.Reverse == reverse {
 			return o, true
 		}
 	}

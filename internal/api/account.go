@@ -174,6 +174,7 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 	} else {
 		aq.Offset, aq.Limit = int(min(cursor, 1<<30)), limit
 	}
+	aq.Requestable = vouch.OnlyRequestable(userFrom(r.Context())) // "references" counts what each item's count says
 	res := h.accts.Search(aq)
 	accounts, next := res.Accounts, ""
 	switch {

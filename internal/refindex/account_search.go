@@ -33,6 +33,9 @@ type AccountQuery struct {
 	Offset      int                // in the other orders: the accounts skipped
 	Limit       int                // 0 = 50
 	CountFacets []string
+	// Requestable sorts by a seller's count of references (AccountRefs.Requestable):
+	// a seller's view, where the rows show that count.
+	Requestable bool
 }
 
 // AccountRefs is how many references an account has, and how many of them
@@ -149,8 +152,12 @@ func (x *Accounts) Search(q AccountQuery) AccountResult {
 			return cmp.Or(strings.Compare(a.nameKey, b.nameKey), cmpID(a.id(), b.id()))
 		}
 	case "references": // most first
+		count := func(id int64) int { return refs[id].Total }
+		if q.Requestable {
+			count = func(id int64) int { return refs[id].Requestable }
+		}
 		by = func(a, b *accountEntry) int {
-			return cmp.Or(cmp.Compare(refs[b.id()].Total, refs[a.id()].Total), strings.Compare(a.nameKey, b.nameKey), cmpID(a.id(), b.id()))
+			return cmp.Or(cmp.Compare(count(b.id()), count(a.id())), strings.Compare(a.nameKey, b.nameKey), cmpID(a.id(), b.id()))
 		}
 	case "updated": // most recent first
 		by = func(a, b *accountEntry) int {

@@ -53,6 +53,8 @@ func TestAccountFacetsAndSorting(t *testing.T) {
 			{"in the order added", refindex.AccountQuery{}, "Acme,Globe,Zenith,Birch"},
 			{"by name", refindex.AccountQuery{Sort: "name"}, "Acme,Birch,Globe,Zenith"},
 			{"most references first", refindex.AccountQuery{Sort: "references"}, "Acme,Globe,Birch,Zenith"},
+			// Globe's one reference (Priya) is nominated: a seller counts none there.
+			{"a seller's most references first", refindex.AccountQuery{Sort: "references", Requestable: true}, "Acme,Birch,Globe,Zenith"},
 			{"last updated first", refindex.AccountQuery{Sort: "updated"}, "Birch,Zenith,Globe,Acme"},
 			{"industry", refindex.AccountQuery{Filters: map[string][]int64{"industry": {hc}}}, "Acme,Birch"},
 			{"industry and region", refindex.AccountQuery{Filters: map[string][]int64{"industry": {hc}, "region": {emea}}}, "Acme"},

@@ -120,6 +120,7 @@ func (h *Handler) accounts(w http.ResponseWriter, r *http.Request) {
 		q.Offset = min(n, 10_000_000)
 	}
 	q.CountFacets = refindex.AccountFacets
+	q.Requestable = vouch.OnlyRequestable(userFrom(r.Context())) // "most references" counts what the rows show
 	res := h.opts.Accounts.Search(q)
 	users, err := h.usersByID(r)
 	if err != nil {

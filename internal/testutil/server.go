@@ -114,10 +114,17 @@ var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // Login signs in as email with Password and returns the client.
 func Login(t testing.TB, s *Server, email string) *Browser {
 	t.Helper()
+	return LoginWith(t, s, email, Password)
+}
+
+// LoginWith signs in as email with password (a demo user's, say) and
+// returns the client.
+func LoginWith(t testing.TB, s *Server, email, password string) *Browser {
+	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	b := &Browser{t: t, Base: s.URL, Client: &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return nil }}}
-	resp, body := b.PostForm("/login", url.Values{"email": {email}, "password": {Password}})
+	resp, body := b.PostForm("/login", url.Values{"email": {email}, "password": {password}})
 	if resp.StatusCode != http.StatusOK || strings.Contains(body, `action="/login"`) {
 		t.Fatalf("login as %s: status %d\n%s", email, resp.StatusCode, body)
 	}

@@ -209,12 +209,8 @@ func (h *Handler) accountFacets(ctx context.Context, counted map[string][]refind
 	for facet, vals := range counted {
 		var users map[int64]*vouch.User
 		if facet == "owner" {
-			var ids []int64
-			for _, fv := range vals {
-				ids = append(ids, fv.Key)
-			}
 			var err error
-			if users, err = h.users(ctx, ids...); err != nil {
+			if users, err = h.facetOwners(ctx, vals); err != nil {
 				return nil, err
 			}
 		}

@@ -583,12 +583,8 @@ func (h *Handler) facets(ctx context.Context, params []string, counted map[strin
 		vals := counted[referenceFacets[i].facet]
 		var users map[int64]*vouch.User
 		if param == "owner" {
-			var ids []int64
-			for _, fv := range vals {
-				ids = append(ids, fv.Key)
-			}
 			var err error
-			if users, err = h.users(ctx, ids...); err != nil {
+			if users, err = h.facetOwners(ctx, vals); err != nil {
 				return nil, err
 			}
 		}
@@ -1073,4 +1069,13 @@ func (h *Handler) bulkReferences(w http.ResponseWriter, r *http.Request) {
 		out.Skipped = append(out.Skipped, bulkSkip{ID: f.ID, Reason: f.Reason})
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// facetOwners reads the users an owner facet counts, to name them by email.
+func (h *Handler) facetOwners(ctx context.Context, vals []refindex.FacetValue) (map[int64]*vouch.User, error) {
+	ids := make([]int64, len(vals))
+	for i, fv := range vals {
+		ids[i] = fv.Key
+	}
+	return h.users(ctx, ids...)
 }

@@ -159,19 +159,7 @@ type matchPart struct {
 // meets; then every candidate is scored and the best Offset+Limit kept in a
 // heap per part, so a page costs what the top of the list costs.
 func (ix *Index) Match(q MatchQuery) MatchResult {
-	today := q.Today
-	if today.IsZero() {
-		today = ix.clock.Today()
-	}
-	limit := q.Limit
-	if limit == 0 {
-		limit = 20
-	}
-	offset := max(q.Offset, 0)
-	keep := -1 // the best kept: every one of the page and those before it
-	if limit > 0 {
-		keep = offset + limit
-	}
+	today, offset, keep := ix.window(q)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	m := ix.newMatcher(q, today)
@@ -279,6 +267,26 @@ type Ineligible struct {
 	Criteria []vouch.Criterion
 }
 
+// window reads the day and the page q asks for: today unless given, the
+// offset, and keep, how many of the best to keep — every one of the page
+// (20 unless given) and those before it; -1 for all.
+func (ix *Index) window(q MatchQuery) (today vouch.Date, offset, keep int) {
+	today = q.Today
+	if today.IsZero() {
+		today = ix.clock.Today()
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = 20
+	}
+	offset = max(q.Offset, 0)
+	keep = -1
+	if limit > 0 {
+		keep = offset + limit
+	}
+	return today, offset, keep
+}
+
 // IneligibleResult is one page of the references that fail a hard rule.
 type IneligibleResult struct {
 	Items []Ineligible
@@ -290,19 +298,7 @@ type IneligibleResult struct {
 // meeting most criteria come first. It is asked for on demand, so one plain
 // pass over the references is enough.
 func (ix *Index) Ineligible(q MatchQuery) IneligibleResult {
-	today := q.Today
-	if today.IsZero() {
-		today = ix.clock.Today()
-	}
-	limit := q.Limit
-	if limit == 0 {
-		limit = 20
-	}
-	offset := max(q.Offset, 0)
-	keep := -1
-	if limit > 0 {
-		keep = offset + limit
-	}
+	today, offset, keep := ix.window(q)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	m := ix.newMatcher(q, today)

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -192,42 +191,10 @@ func accountFacetViews(counts map[string][]refindex.FacetValue, unknown map[stri
 			}
 			opts = append(opts, facetOption{Param: param, Label: label, Count: v.Count, Selected: v.Selected})
 		}
-		for _, raw := range unknown[f.Name] {
-			opts = append(opts, facetOption{Param: raw, Label: fmt.Sprintf("“%s” (unknown)", raw), Selected: true})
+		// Company size and health keep their own order (smallest first, best first).
+		if fv.finish(f.Name, "af-", f.Name == "company_size" || f.Name == "health", opts, unknown[f.Name]) {
+			out = append(out, fv)
 		}
-		sort.SliceStable(opts, func(i, j int) bool {
-			if opts[i].Selected != opts[j].Selected {
-				return opts[i].Selected
-			}
-			if f.Name == "company_size" || f.Name == "health" {
-				return false
-			}
-			return opts[i].Count > opts[j].Count
-		})
-		seen := map[string]bool{}
-		for i := range opts {
-			// Ids follow the value, not its place: focus stays on the
-			// checkbox just ticked when the lists are redrawn.
-			id := "af-" + f.Name + "-" + slug(opts[i].Param)
-			if seen[id] {
-				id += "-" + strconv.Itoa(i)
-			}
-			seen[id] = true
-			opts[i].ID = id
-			if opts[i].Selected {
-				fv.Selected++
-			}
-		}
-		if len(opts) == 0 {
-			continue
-		}
-		cut := max(facetShown, fv.Selected)
-		if len(opts) > cut+2 {
-			fv.Options, fv.More = opts[:cut], opts[cut:]
-		} else {
-			fv.Options = opts
-		}
-		out = append(out, fv)
 	}
 	return out
 }

@@ -422,47 +422,56 @@ func facetViews(pq parsedQuery, counts map[string][]refindex.FacetValue) []*face
 			}
 			opts = append(opts, facetOption{Param: param, Label: label, Count: v.Count, Selected: v.Selected})
 		}
-		for _, raw := range pq.unknown[f.Name] {
-			opts = append(opts, facetOption{Param: raw, Label: fmt.Sprintf("“%s” (unknown)", raw), Selected: true})
+		if fv.finish(f.Name, "f-", naturalOrder[f.Name], opts, pq.unknown[f.Name]) {
+			out = append(out, fv)
 		}
-		sort.SliceStable(opts, func(i, j int) bool {
-			if opts[i].Selected != opts[j].Selected {
-				return opts[i].Selected
-			}
-			// Lifecycle, yes/no and size facets keep their natural order
-			// (sizes as the taxonomy orders them, smallest first).
-			if naturalOrder[f.Name] {
-				return false
-			}
-			return opts[i].Count > opts[j].Count
-		})
-		seen := map[string]bool{}
-		for i := range opts {
-			// Ids follow the value, not its place, so focus stays on the
-			// checkbox just ticked when the lists are redrawn.
-			id := "f-" + f.Name + "-" + slug(opts[i].Param)
-			if seen[id] {
-				id += "-" + strconv.Itoa(i)
-			}
-			seen[id] = true
-			opts[i].ID = id
-			if opts[i].Selected {
-				fv.Selected++
-			}
-		}
-		if len(opts) == 0 {
-			continue
-		}
-		// Selected values always show; "More" starts after them and the first few.
-		cut := max(facetShown, fv.Selected)
-		if len(opts) > cut+2 {
-			fv.Options, fv.More = opts[:cut], opts[cut:]
-		} else {
-			fv.Options = opts
-		}
-		out = append(out, fv)
 	}
 	return out
+}
+
+// finish lists opts (and the values the URL named that do not exist, as
+// unknown) in fv: selected values first, then by count unless natural
+// keeps the index's own order; each gets an id from idPrefix and its
+// value, and the values after the first few (and every selected one) go
+// under "More". It reports whether the facet has anything to list.
+func (fv *facetView) finish(name, idPrefix string, natural bool, opts []facetOption, unknown []string) bool {
+	for _, raw := range unknown {
+		opts = append(opts, facetOption{Param: raw, Label: fmt.Sprintf("“%s” (unknown)", raw), Selected: true})
+	}
+	sort.SliceStable(opts, func(i, j int) bool {
+		if opts[i].Selected != opts[j].Selected {
+			return opts[i].Selected
+		}
+		if natural {
+			return false
+		}
+		return opts[i].Count > opts[j].Count
+	})
+	seen := map[string]bool{}
+	for i := range opts {
+		// Ids follow the value, not its place, so focus stays on the
+		// checkbox just ticked when the lists are redrawn.
+		id := idPrefix + name + "-" + slug(opts[i].Param)
+		if seen[id] {
+			id += "-" + strconv.Itoa(i)
+		}
+		seen[id] = true
+		opts[i].ID = id
+		if opts[i].Selected {
+			fv.Selected++
+		}
+	}
+	if len(opts) == 0 {
+		return false
+	}
+	// Selected values always show; "More" starts after them and the first few.
+	cut := max(facetShown, fv.Selected)
+	if len(opts) > cut+2 {
+		fv.Options, fv.More = opts[:cut], opts[cut:]
+	} else {
+		fv.Options = opts
+	}
+	return true
 }
 
 // references serves GET /references: search, facets with counts, sort, a

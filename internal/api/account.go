@@ -207,24 +207,9 @@ func (h *Handler) listAccounts(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) accountFacets(ctx context.Context, counted map[string][]refindex.FacetValue) (map[string][]facetValue, error) {
 	out := map[string][]facetValue{}
 	for facet, vals := range counted {
-		var users map[int64]*vouch.User
-		if facet == "owner" {
-			var err error
-			if users, err = h.facetOwners(ctx, vals); err != nil {
-				return nil, err
-			}
-		}
-		list := make([]facetValue, 0, len(vals))
-		for _, fv := range vals {
-			name := fv.Name
-			if facet == "owner" {
-				u := users[fv.Key]
-				if u == nil {
-					continue
-				}
-				name = u.Email
-			}
-			list = append(list, facetValue{Name: name, Count: fv.Count, Selected: fv.Selected})
+		list, err := h.facetList(ctx, facet, vals)
+		if err != nil {
+			return nil, err
 		}
 		out[facet] = list
 	}

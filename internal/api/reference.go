@@ -580,28 +580,9 @@ func (h *Handler) facets(ctx context.Context, params []string, counted map[strin
 	out := map[string][]facetValue{}
 	for _, param := range params {
 		i := slices.IndexFunc(referenceFacets, func(f struct{ param, facet string }) bool { return f.param == param })
-		vals := counted[referenceFacets[i].facet]
-		var users map[int64]*vouch.User
-		if param == "owner" {
-			var err error
-			if users, err = h.facetOwners(ctx, vals); err != nil {
-				return nil, err
-			}
-		}
-		list := make([]facetValue, 0, len(vals))
-		for _, fv := range vals {
-			name := fv.Name
-			switch param {
-			case "has_capacity", "verified":
-				name = strconv.FormatBool(fv.Key == 1)
-			case "owner":
-				u := users[fv.Key]
-				if u == nil {
-					continue
-				}
-				name = u.Email
-			}
-			list = append(list, facetValue{Name: name, Count: fv.Count, Selected: fv.Selected})
+		list, err := h.facetList(ctx, param, counted[referenceFacets[i].facet])
+		if err != nil {
+			return nil, err
 		}
 		out[param] = list
 	}
@@ -1071,11 +1052,36 @@ func (h *Handler) bulkReferences(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// facetOwners reads the users an owner facet counts, to name them by email.
-func (h *Handler) facetOwners(ctx context.Context, vals []refindex.FacetValue) (map[int64]*vouch.User, error) {
-	ids := make([]int64, len(vals))
-	for i, fv := range vals {
-		ids[i] = fv.Key
+// facetList names one facet's counts the way its parameter takes them:
+// yes/no facets as true or false, owners by email (an owner no longer a
+// user is left out), the rest by their value's name. The references and
+// the accounts lists share it.
+func (h *Handler) facetList(ctx context.Context, param string, vals []refindex.FacetValue) ([]facetValue, error) {
+	var users map[int64]*vouch.User
+	if param == "owner" {
+		ids := make([]int64, len(vals))
+		for i, fv := range vals {
+			ids[i] = fv.Key
+		}
+		var err error
+		if users, err = h.users(ctx, ids...); err != nil {
+			return nil, err
+		}
 	}
-	return h.users(ctx, ids...)
+	list := make([]facetValue, 0, len(vals))
+	for _, fv := range vals {
+		name := fv.Name
+		switch param {
+		case "has_capacity", "verified":
+			name = strconv.FormatBool(fv.Key == 1)
+		case "owner":
+			u := users[fv.Key]
+			if u == nil {
+				continue
+			}
+			name = u.Email
+		}
+		list = append(list, facetValue{Name: name, Count: fv.Count, Selected: fv.Selected})
+	}
+	return list, nil
 }

@@ -287,6 +287,9 @@ func (h *Handler) referenceQuery(ctx context.Context, q url.Values) (referenceSe
 	var v vouch.Validation
 	s := referenceSearch{query: refindex.Query{Filters: map[string][]int64{}, Text: strings.TrimSpace(q.Get("q"))}}
 	for _, kind := range vouch.TaxonomyKinds {
+		if kind == vouch.TaxContentType {
+			continue // content's own picklist: references have no type
+		}
 		param := string(kind)
 		for _, raw := range q[param] {
 			ids, bad := h.valuesOfParam(kind, raw)

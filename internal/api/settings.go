@@ -26,6 +26,8 @@ func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 		AskExpiryDays   optional[int]    `json:"ask_expiry_days"`
 		TimeZone        optional[string] `json:"time_zone"`
 		SellerContact   optional[string] `json:"seller_contact"`
+		ConsentMonths   optional[int]    `json:"content_consent_months"`
+		MaxUploadMB     optional[int]    `json:"content_max_upload_mb"`
 	}
 	if err := decode(r, &body); err != nil {
 		writeError(w, err)
@@ -40,7 +42,8 @@ func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 		in  optional[int]
 		out *int
 	}{{body.CapacityDefault, &ps.CapacityDefault}, {body.ReminderDays, &ps.ReminderDays},
-		{body.MaxReminders, &ps.MaxReminders}, {body.AskExpiryDays, &ps.AskExpiryDays}} {
+		{body.MaxReminders, &ps.MaxReminders}, {body.AskExpiryDays, &ps.AskExpiryDays},
+		{body.ConsentMonths, &ps.ConsentMonths}, {body.MaxUploadMB, &ps.MaxUploadMB}} {
 		if f.in.Set {
 			*f.out = f.in.Value
 		}

@@ -19,6 +19,8 @@ const (
 	SettingTimeZone        = "time_zone"      // IANA name; decides what day it is for the whole program
 	SettingDemo            = "demo"           // "loaded" once the demo dataset was loaded: the home page offers first things to try
 	SettingSellerContact   = "seller_contact" // when sellers see a reference's email and phone (vouch.ContactSight)
+	SettingConsentMonths   = "content_consent_months"
+	SettingMaxUploadMB     = "content_max_upload_mb"
 )
 
 // Setting returns the value of key, or def when unset.
@@ -180,5 +182,6 @@ type settingField struct {
 
 func programSettingFields(ps *vouch.ProgramSettings) []settingField {
 	return []settingField{{SettingCapacityDefault, &ps.CapacityDefault}, {SettingReminderDays, &ps.ReminderDays},
-		{SettingMaxReminders, &ps.MaxReminders}, {SettingAskExpiryDays, &ps.AskExpiryDays}}
+		{SettingMaxReminders, &ps.MaxReminders}, {SettingAskExpiryDays, &ps.AskExpiryDays},
+		{SettingConsentMonths, &ps.ConsentMonths}, {SettingMaxUploadMB, &ps.MaxUploadMB}}
 }

@@ -27,24 +27,37 @@ func scanTaxonomy(row interface{ Scan(...any) error }) (*vouch.TaxonomyValue, er
 // remembered in settings so values an admin deleted do not come back.
 func (db *DB) seedTaxonomies(ctx context.Context) error {
 	return db.update(ctx, func(tx *Tx) error {
-		var done int
-		if err := tx.queryRow(`SELECT COUNT(*) FROM settings WHERE key = 'taxonomies_seeded'`).Scan(&done); err != nil {
-			return err
-		}
-		if done > 0 {
-			return nil
-		}
-		for _, kind := range vouch.TaxonomyKinds {
-			for i, name := range vouch.DefaultTaxonomies[kind] {
-				if _, err := tx.exec(`INSERT INTO taxonomy_values (kind, name, name_key, position, retired, created_at, updated_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, name_key) DO NOTHING`,
-					string(kind), name, strings.ToLower(name), (i+1)*10, false, tx.now, tx.now); err != nil {
-					return err
+		// Each seeding is remembered by its own key: the picklists of a new
+		// installation, and the content types added to older ones when the
+		// content library arrived.
+		for _, seed := range []struct {
+			key   string
+			kinds []vouch.TaxonomyKind
+		}{
+			{"taxonomies_seeded", vouch.TaxonomyKinds},
+			{"content_types_seeded", []vouch.TaxonomyKind{vouch.TaxContentType}},
+		} {
+			var done int
+			if err := tx.queryRow(`SELECT COUNT(*) FROM settings WHERE key = ?`, seed.key).Scan(&done); err != nil {
+				return err
+			}
+			if done > 0 {
+				continue
+			}
+			for _, kind := range seed.kinds {
+				for i, name := range vouch.DefaultTaxonomies[kind] {
+					if _, err := tx.exec(`INSERT INTO taxonomy_values (kind, name, name_key, position, retired, created_at, updated_at)
+						VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, name_key) DO NOTHING`,
+						string(kind), name, strings.ToLower(name), (i+1)*10, false, tx.now, tx.now); err != nil {
+						return err
+					}
 				}
 			}
+			if _, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, 'yes')`, seed.key); err != nil {
+				return err
+			}
 		}
-		_, err := tx.exec(`INSERT INTO settings (key, value) VALUES ('taxonomies_seeded', 'yes')`)
-		return err
+		return nil
 	})
 }
 

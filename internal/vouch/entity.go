@@ -21,6 +21,12 @@ const (
 	EntityFeedback         EntityKind = "feedback"
 	EntityActivityTypeRule EntityKind = "activity_type_rule"
 	EntityOutbox           EntityKind = "outbox"
+	EntityContent          EntityKind = "content"
+	EntityContentUse       EntityKind = "content_use"
+	EntityContentRating    EntityKind = "content_rating"
+	EntityProofPage        EntityKind = "proof_page"
+	EntityContentRequest   EntityKind = "content_request"
+	EntityFile             EntityKind = "file"
 )
 
 // SettingKind is the kind the audit log records a change of setting key under.

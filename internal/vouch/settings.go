@@ -18,6 +18,23 @@ type ProgramSettings struct {
 	TimeZone string `json:"time_zone"`
 	// SellerContact is when sellers see a reference's email and phone.
 	SellerContact ContactSight `json:"seller_contact"`
+	// ConsentMonths is how long a customer's approval of content lasts
+	// unless the approval names its own expiry date.
+	ConsentMonths int `json:"content_consent_months"`
+	// MaxUploadMB is the largest file the content library accepts, in MB.
+	MaxUploadMB int `json:"content_max_upload_mb"`
+}
+
+// DefaultMaxUploadMB is the upload limit nobody changed.
+const DefaultMaxUploadMB = 50
+
+// MaxUploadBytes is the upload limit in bytes.
+func (s ProgramSettings) MaxUploadBytes() int64 {
+	mb := s.MaxUploadMB
+	if mb <= 0 {
+		mb = DefaultMaxUploadMB
+	}
+	return int64(mb) << 20
 }
 
 // DefaultTimeZone is the program's time zone until the team sets one.
@@ -39,7 +56,8 @@ func (s ProgramSettings) Zone() *time.Location {
 // DefaultProgramSettings are the settings nobody changed.
 func DefaultProgramSettings() ProgramSettings {
 	return ProgramSettings{CapacityDefault: DefaultCapacity, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 14,
-		TimeZone: DefaultTimeZone, SellerContact: DefaultContactSight}
+		TimeZone: DefaultTimeZone, SellerContact: DefaultContactSight,
+		ConsentMonths: DefaultConsentMonths, MaxUploadMB: DefaultMaxUploadMB}
 }
 
 // Validate checks the settings make sense together. An empty TimeZone is
@@ -62,6 +80,12 @@ func (s ProgramSettings) Validate() error {
 	}
 	if name := strings.TrimSpace(s.TimeZone); name != "" && name != DefaultTimeZone && !KnownTimeZone(name) {
 		v.Add("time_zone", "must be a time zone like Europe/Berlin, America/New_York or UTC")
+	}
+	if s.ConsentMonths < 1 || s.ConsentMonths > 120 {
+		v.Add("content_consent_months", "must be between 1 and 120 months")
+	}
+	if s.MaxUploadMB < 1 || s.MaxUploadMB > 1024 {
+		v.Add("content_max_upload_mb", "must be between 1 and 1,024 MB")
 	}
 	if s.SellerContact != "" && !s.SellerContact.Valid() {
 		v.Add("seller_contact", "must be never, once_accepted or always")

@@ -19,11 +19,12 @@ const (
 	TaxUseCase      TaxonomyKind = "use_case"
 	TaxCompetitor   TaxonomyKind = "competitor"
 	TaxActivityType TaxonomyKind = "activity_type"
+	TaxContentType  TaxonomyKind = "content_type"
 )
 
 // TaxonomyKinds lists every picklist in display order.
 var TaxonomyKinds = []TaxonomyKind{TaxIndustry, TaxRegion, TaxCountry, TaxSegment, TaxCompanySize,
-	TaxProduct, TaxUseCase, TaxCompetitor, TaxActivityType}
+	TaxProduct, TaxUseCase, TaxCompetitor, TaxActivityType, TaxContentType}
 
 // Valid reports whether k is a known picklist.
 func (k TaxonomyKind) Valid() bool {
@@ -56,6 +57,8 @@ func (k TaxonomyKind) Label() string {
 		return "Competitors"
 	case TaxActivityType:
 		return "Activity types"
+	case TaxContentType:
+		return "Content types"
 	}
 	return string(k)
 }
@@ -111,4 +114,6 @@ var DefaultTaxonomies = map[TaxonomyKind][]string{
 	TaxCompetitor: {"Acme Corp", "Globex", "Initech", "Umbrella", "Homegrown / spreadsheets"},
 	TaxActivityType: {"Call", "Site visit", "Case study", "Press", "Analyst", "Speaking", "RFP",
 		"Logo", "Quote", "Review", "Video"},
+	TaxContentType: {"Case study", "Video", "Quote", "Slide deck", "Press release", "Review",
+		"ROI study", "Logo permission", "Webinar", "Blog post"},
 }

@@ -10,7 +10,8 @@ import (
 
 var settingLabels = map[string]string{"capacity_default": "Activities per 90 days", "reminder_days": "Remind after",
 	"max_reminders": "Reminders", "ask_expiry_days": "Asks expire after", "time_zone": "Time zone",
-	"seller_contact": "Sellers see a reference's email and phone"}
+	"seller_contact": "Sellers see a reference's email and phone",
+	"content_consent_months": "Customer approval lasts", "content_max_upload_mb": "Largest upload"}
 
 // settingsView is the settings page's data: the settings and the time
 // zones suggested for the program.
@@ -60,7 +61,18 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		name  string
 		value *int
 	}{{"capacity_default", &ps.CapacityDefault}, {"reminder_days", &ps.ReminderDays},
-		{"max_reminders", &ps.MaxReminders}, {"ask_expiry_days", &ps.AskExpiryDays}} {
+		{"max_reminders", &ps.MaxReminders}, {"ask_expiry_days", &ps.AskExpiryDays},
+		{"content_consent_months", &ps.ConsentMonths}, {"content_max_upload_mb", &ps.MaxUploadMB}} {
+		if _, sent := r.PostForm[f.name]; !sent && strings.HasPrefix(f.name, "content_") {
+			// Like the time zone: a form from before the content library leaves them as they are.
+			current, err := h.db.ProgramSettings(r.Context())
+			if err != nil {
+				h.serverError(w, r, err)
+				return
+			}
+			ps.ConsentMonths, ps.MaxUploadMB = current.ConsentMonths, current.MaxUploadMB
+			continue
+		}
 		n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue(f.name)))
 		if err != nil {
 			p.Errors[f.name] = settingLabels[f.name] + " must be a whole number."

@@ -10,7 +10,7 @@ import (
 
 var settingLabels = map[string]string{"capacity_default": "Activities per 90 days", "reminder_days": "Remind after",
 	"max_reminders": "Reminders", "ask_expiry_days": "Asks expire after", "time_zone": "Time zone",
-	"seller_contact": "Sellers see a reference's email and phone",
+	"seller_contact":         "Sellers see a reference's email and phone",
 	"content_consent_months": "Customer approval lasts", "content_max_upload_mb": "Largest upload"}
 
 // settingsView is the settings page's data: the settings and the time

@@ -18,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/vouchhq/vouch/internal/catalog"
+	"github.com/vouchhq/vouch/internal/content"
+	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
@@ -39,7 +41,16 @@ type Handler struct {
 	accts *refindex.Accounts // and accounts
 	ful   *fulfillment.Service
 	refs  *references.Service // saves references and accounts
+	lib   *content.Service    // saves content items
+	libx  *contentindex.Index // content is searched here
 	log   *slog.Logger
+}
+
+// WithContent adds the content library: the service that saves content and
+// the index it is searched in.
+func (h *Handler) WithContent(lib *content.Service, ix *contentindex.Index) *Handler {
+	h.lib, h.libx = lib, ix
+	return h
 }
 
 // New returns the API handler over the database and the read models the server keeps current.

@@ -16,6 +16,7 @@ import (
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
+	"github.com/vouchhq/vouch/internal/words"
 )
 
 // entry is one reference as the index sees it. Entries are immutable: a
@@ -352,8 +353,8 @@ func (ix *Index) put(rec store.ReferenceRecord) {
 	ix.byID[r.ID] = slot
 	add := func(text string, field uint8) {
 		seen := map[string]bool{}
-		for _, w := range tokenize(text) {
-			t := stem(w)
+		for _, w := range words.Tokenize(text) {
+			t := words.Stem(w)
 			if seen[t] {
 				continue
 			}
@@ -432,8 +433,8 @@ func (ix *Index) buildTags() {
 
 // addTag makes the words of name find the value k.
 func (ix *Index) addTag(name string, k tagKey) {
-	for _, w := range tokenize(name) {
-		t := stem(w)
+	for _, w := range words.Tokenize(name) {
+		t := words.Stem(w)
 		list, known := ix.tags[t]
 		if slices.Contains(list, k) {
 			continue

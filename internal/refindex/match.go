@@ -78,15 +78,15 @@ var matchCriteria = [numCriteria]struct {
 	name   string // in reasons ("industry: Healthcare")
 	points int
 }{
-	critIndustry:   {"industry", 40},
-	critRegion:     {"region", 25},
-	critProduct:    {"product", 20},
-	critCountry:    {"country", 15},
-	critSize:       {"company size", 10},
-	critUseCase:    {"use case", 15},
-	critCompetitor: {"competitor", 15},
-	critLanguage:   {"language", 10},
-	critSeniority:  {"seniority", 10},
+	critIndustry:   {vouch.CritIndustry, vouch.CriterionPoints[vouch.CritIndustry]},
+	critRegion:     {vouch.CritRegion, vouch.CriterionPoints[vouch.CritRegion]},
+	critProduct:    {vouch.CritProduct, vouch.CriterionPoints[vouch.CritProduct]},
+	critCountry:    {vouch.CritCountry, vouch.CriterionPoints[vouch.CritCountry]},
+	critSize:       {vouch.CritSize, vouch.CriterionPoints[vouch.CritSize]},
+	critUseCase:    {vouch.CritUseCase, vouch.CriterionPoints[vouch.CritUseCase]},
+	critCompetitor: {vouch.CritCompetitor, vouch.CriterionPoints[vouch.CritCompetitor]},
+	critLanguage:   {vouch.CritLanguage, vouch.CriterionPoints[vouch.CritLanguage]},
+	critSeniority:  {vouch.CritSeniority, vouch.CriterionPoints[vouch.CritSeniority]},
 }
 
 // critDims is the dimension of each taxonomy criterion.

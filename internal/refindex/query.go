@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/vouchhq/vouch/internal/vouch"
+	"github.com/vouchhq/vouch/internal/words"
 )
 
 // Dimensions that can be filtered and counted.
@@ -130,7 +131,7 @@ func (ix *Index) suggest(q Query) []Suggestion {
 	// The same view as the query: a seller's suggestions count only what they may request.
 	base := Query{Text: q.Text, Filters: q.Filters, AccountID: q.AccountID, Requestable: q.Requestable, Limit: 1}
 	var out []Suggestion
-	if len(tokenize(q.Text)) > 0 {
+	if len(words.Tokenize(q.Text)) > 0 {
 		without := base
 		without.Text = ""
 		if n := ix.search(without).Total; n > 0 {
@@ -184,7 +185,7 @@ func (ix *Index) search(q Query) Result {
 
 	var match []uint64 // nil: every slot is a candidate
 	var scores []uint16
-	if terms := tokenize(q.Text); len(terms) > 0 {
+	if terms := words.Tokenize(q.Text); len(terms) > 0 {
 		match, scores = ix.matchText(terms)
 		defer scorePool.Put(&scores)
 	}
@@ -598,7 +599,7 @@ func (ix *Index) facetValues(names []string, counting [numDims][]int32, owners m
 // term that matches nothing is retried allowing one typo.
 func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 	n := len(ix.slots)
-	words := (n + 63) / 64
+	nwords := (n + 63) / 64
 	var match []uint64
 	scores := *scorePool.Get().(*[]uint16)
 	if cap(scores) < n {
@@ -608,7 +609,7 @@ func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 		clear(scores)
 	}
 	for i, raw := range terms {
-		t := stem(raw)
+		t := words.Stem(raw)
 		var cands, tagCands []string
 		weight := 2
 		if _, ok := ix.postings[t]; ok {
@@ -624,17 +625,17 @@ func (ix *Index) matchText(terms []string) ([]uint64, []uint16) {
 		if len(cands) == 0 && len(tagCands) == 0 && len(t) >= 4 {
 			weight = 1
 			for _, v := range ix.vocab {
-				if within1(t, v) {
+				if words.Within1(t, v) {
 					cands = append(cands, v)
 				}
 			}
 			for _, v := range ix.tagVocab {
-				if within1(t, v) {
+				if words.Within1(t, v) {
 					tagCands = append(tagCands, v)
 				}
 			}
 		}
-		set := make([]uint64, words)
+		set := make([]uint64, nwords)
 		for ci, c := range cands {
 			w := weight
 			if ci > 0 && weight == 2 && c != t {

@@ -22,6 +22,8 @@ import (
 	"github.com/vouchhq/vouch/internal/api"
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/changefeed"
+	"github.com/vouchhq/vouch/internal/content"
+	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/notify"
 	"github.com/vouchhq/vouch/internal/references"
@@ -57,9 +59,13 @@ type Server struct {
 	catalog  *catalog.Catalog
 	index    *refindex.Index
 	accounts *refindex.Accounts
+	library  *contentindex.Index
 	web      *web.Handler
 	fulfil   *fulfillment.Service
 }
+
+// Library returns the server's content index.
+func (s *Server) Library() *contentindex.Index { return s.library }
 
 // Index returns the server's reference index.
 func (s *Server) Index() *refindex.Index { return s.index }
@@ -81,12 +87,13 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.catalog = catalog.New(db)
 	s.index = refindex.New(db, s.catalog, cfg.Logger)
 	s.accounts = refindex.NewAccounts(db, s.index)
+	s.library = contentindex.New(db, s.catalog, cfg.Logger)
 	for _, m := range []struct {
 		name  string
 		kinds []vouch.EntityKind
 		model changefeed.ReadModel
 	}{{"catalog", catalog.Kinds, s.catalog}, {"reference index", refindex.Kinds, s.index},
-		{"account list", refindex.AccountKinds, s.accounts}} {
+		{"account list", refindex.AccountKinds, s.accounts}, {"content index", contentindex.Kinds, s.library}} {
 		if _, err := s.feed.Subscribe(ctx, m.name, m.kinds, m.model); err != nil {
 			s.feed.Close()
 			return nil, err
@@ -98,6 +105,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	refs := references.New(db, s.catalog)
+	lib := content.New(db, s.catalog)
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		References:     refs,
@@ -105,6 +113,8 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		Index:          s.index,
 		Accounts:       s.accounts,
 		Fulfillment:    s.fulfil,
+		Content:        lib,
+		Library:        s.library,
 		MailConfigured: cfg.SMTP.Enabled(),
 		SecureCookies:  https,
 		Logger:         cfg.Logger,
@@ -124,7 +134,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).Routes(mux)
+	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).Routes(mux)
 	w.Routes(mux)
 
 	// Every non-safe browser request from another origin is refused before it

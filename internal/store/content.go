@@ -641,3 +641,89 @@ func (db *DB) ReferenceIDByEmail(ctx context.Context, email string) (int64, erro
 	}
 	return ids[0], nil
 }
+
+// ContentStats returns the use counts and ratings of the items with the
+// given ids (every item's when ids is nil), by item id; items never used
+// nor rated are left out.
+func (db *DB) ContentStats(ctx context.Context, ids []int64) (map[int64]vouch.ContentStats, error) {
+	out := map[int64]vouch.ContentStats{}
+	where, args := "", []any{}
+	if ids != nil {
+		if len(ids) == 0 {
+			return out, nil
+		}
+		where = ` WHERE content_id IN (` + placeholders(len(ids)) + `)`
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	rows, err := db.query(ctx, `SELECT content_id, SUM(CASE WHEN kind = 'proof_view' THEN 0 ELSE 1 END),
+		SUM(CASE WHEN kind = 'proof_view' THEN 1 ELSE 0 END), MAX(at) FROM content_uses`+where+` GROUP BY content_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var s vouch.ContentStats
+		var last any
+		if err := rows.Scan(&id, &s.Uses, &s.Views, &last); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if t, ok := db.timestampOf(last); ok {
+			s.LastUsed = &t
+		}
+		out[id] = s
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = db.query(ctx, `SELECT content_id, COUNT(*), AVG(CAST(rating AS REAL)) FROM content_ratings`+where+` GROUP BY content_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		var avg float64
+		if err := rows.Scan(&id, &n, &avg); err != nil {
+			return nil, err
+		}
+		s := out[id]
+		s.Ratings, s.AverageRating = n, avg
+		out[id] = s
+	}
+	return out, rows.Err()
+}
+
+// ReferenceNames returns the names of the references with the given ids
+// (every reference's when ids is nil).
+func (db *DB) ReferenceNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if ids != nil && len(ids) == 0 {
+		return out, nil
+	}
+	q, args := `SELECT id, name FROM refs`, make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	if ids != nil {
+		q += ` WHERE id IN (` + placeholders(len(ids)) + `)`
+	}
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}

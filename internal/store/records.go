@@ -133,18 +133,13 @@ func (db *DB) LoadReferenceRecords(ctx context.Context, ids []int64, today vouch
 // column passed through an aggregate: PostgreSQL returns a time, SQLite
 // (which loses the column's type in MAX) the text it stored.
 func (db *DB) dayOfTimestamp(v any) (vouch.Date, bool) {
+	if ts, ok := db.timestampOf(v); ok {
+		return db.Clock.DayOf(ts), true
+	}
 	switch t := v.(type) {
-	case time.Time:
-		return db.Clock.DayOf(t), true
 	case []byte:
 		return db.dayOfTimestamp(string(t))
 	case string:
-		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano,
-			"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
-			if ts, err := time.Parse(layout, t); err == nil {
-				return db.Clock.DayOf(ts), true
-			}
-		}
 		if len(t) >= 10 {
 			if d, err := vouch.ParseDate(t[:10]); err == nil {
 				return d, true
@@ -152,6 +147,25 @@ func (db *DB) dayOfTimestamp(v any) (vouch.Date, bool) {
 		}
 	}
 	return vouch.Date{}, false
+}
+
+// timestampOf reads a timestamp column passed through an aggregate, as
+// dayOfTimestamp does, in UTC.
+func (db *DB) timestampOf(v any) (time.Time, bool) {
+	switch t := v.(type) {
+	case time.Time:
+		return t.UTC(), true
+	case []byte:
+		return db.timestampOf(string(t))
+	case string:
+		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano,
+			"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
+			if ts, err := time.Parse(layout, t); err == nil {
+				return ts.UTC(), true
+			}
+		}
+	}
+	return time.Time{}, false
 }
 
 // loadAccounts loads the accounts in ids (all accounts when all is set) with their products.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/changefeed"
+	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
 )
@@ -28,4 +29,15 @@ func ReadModels(t testing.TB, db *store.DB) (*changefeed.Feed, *catalog.Catalog,
 		t.Fatal(err)
 	}
 	return feed, cat, ix
+}
+
+// Library loads a content index over db on feed, as the server does (after
+// the catalog, whose names it shows).
+func Library(t testing.TB, db *store.DB, feed *changefeed.Feed, cat *catalog.Catalog) *contentindex.Index {
+	t.Helper()
+	ix := contentindex.New(db, cat, nil)
+	if _, err := feed.Subscribe(context.Background(), "content index", contentindex.Kinds, ix); err != nil {
+		t.Fatal(err)
+	}
+	return ix
 }

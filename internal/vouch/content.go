@@ -437,3 +437,23 @@ type ContentFilter struct {
 	AccountID   int64
 	ReferenceID int64
 }
+
+// ContentShown decides whether a reader sees an item in effective state s:
+// the program team (manage) sees every item; everyone else sees approved
+// items only, expired ones when they ask for them (marked), and never
+// drafts, items awaiting approval or withdrawn ones, which may not be used.
+func ContentShown(manage bool, s ContentState, includeExpired bool) bool {
+	switch {
+	case manage:
+		return true
+	case s.Approved():
+		return true
+	case s == ContentExpired:
+		return includeExpired
+	}
+	return false
+}
+
+// ContentShareable reports whether an item in effective state s may reach a
+// buyer: only approved for external use.
+func ContentShareable(s ContentState) bool { return s == ContentApprovedExternal }

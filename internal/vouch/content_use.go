@@ -75,7 +75,8 @@ func CheckRating(r *ContentRating) error {
 
 // ContentStats are an item's use count and average rating.
 type ContentStats struct {
-	Uses          int        `json:"uses"`
+	Uses          int        `json:"uses"`  // every use but a buyer's view
+	Views         int        `json:"views"` // buyers' views on proof pages
 	Ratings       int        `json:"ratings"`
 	AverageRating float64    `json:"average_rating"` // 0 when not rated
 	LastUsed      *time.Time `json:"last_used"`

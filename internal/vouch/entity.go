@@ -22,11 +22,13 @@ const (
 	EntityActivityTypeRule EntityKind = "activity_type_rule"
 	EntityOutbox           EntityKind = "outbox"
 	EntityContent          EntityKind = "content"
-	EntityContentUse       EntityKind = "content_use"
-	EntityContentRating    EntityKind = "content_rating"
-	EntityProofPage        EntityKind = "proof_page"
-	EntityContentRequest   EntityKind = "content_request"
-	EntityFile             EntityKind = "file"
+	// A use or a rating is an event of a content item: its audit entry's
+	// entity id is the item's, so the content index follows it by the item.
+	EntityContentUse     EntityKind = "content_use"
+	EntityContentRating  EntityKind = "content_rating"
+	EntityProofPage      EntityKind = "proof_page"
+	EntityContentRequest EntityKind = "content_request"
+	EntityFile           EntityKind = "file"
 )
 
 // SettingKind is the kind the audit log records a change of setting key under.

@@ -12,6 +12,25 @@ import (
 // and misses. This file holds the words of both, so the index, the service
 // and the pages say them alike.
 
+// Criterion names for people, as reasons say them ("industry: Healthcare").
+const (
+	CritIndustry   = "industry"
+	CritRegion     = "region"
+	CritProduct    = "product"
+	CritCountry    = "country"
+	CritSize       = "company size"
+	CritUseCase    = "use case"
+	CritCompetitor = "competitor"
+	CritLanguage   = "language"
+	CritSeniority  = "seniority"
+)
+
+// CriterionPoints are what meeting each criterion of a request earns, most
+// important first. References and content are ranked for a request by the
+// same points, so "fits" means the same on both lists.
+var CriterionPoints = map[string]int{CritIndustry: 40, CritRegion: 25, CritProduct: 20, CritCountry: 15,
+	CritSize: 10, CritUseCase: 15, CritCompetitor: 15, CritLanguage: 10, CritSeniority: 10}
+
 // Criterion is one criterion of a request held against one reference.
 type Criterion struct {
 	Name   string `json:"name"`   // "industry"

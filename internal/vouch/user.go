@@ -78,15 +78,21 @@ const (
 	PermReadReferences   Permission = "read_references"
 	PermReadScorecard    Permission = "read_scorecard" // reserved: no page or endpoint checks it yet
 	PermEditMails        Permission = "edit_mails"     // the company, the program's sender and the mail templates
+	PermReadContent      Permission = "read_content"   // find and read the content library
+	PermUseContent       Permission = "use_content"    // use, rate and share content; ask for missing content
+	PermManageContent    Permission = "manage_content" // write, approve and withdraw content
 )
 
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermManageUsers, PermManageTaxonomies, PermReadAudit, PermManageProgram,
-		PermRequestReference, PermReadReferences, PermReadScorecard, PermEditMails},
-	RoleProgramManager: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard},
-	RoleTeamMember:     {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard},
-	RoleSeller:         {PermRequestReference, PermReadReferences, PermReadScorecard},
-	RoleViewer:         {PermReadScorecard},
+		PermRequestReference, PermReadReferences, PermReadScorecard, PermEditMails,
+		PermReadContent, PermUseContent, PermManageContent},
+	RoleProgramManager: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard,
+		PermReadContent, PermUseContent, PermManageContent},
+	RoleTeamMember: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard,
+		PermReadContent, PermUseContent, PermManageContent},
+	RoleSeller: {PermRequestReference, PermReadReferences, PermReadScorecard, PermReadContent, PermUseContent},
+	RoleViewer: {PermReadScorecard, PermReadContent},
 }
 
 // Can reports whether the role grants p.

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/vouchhq/vouch/internal/catalog"
+	"github.com/vouchhq/vouch/internal/content"
+	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/references"
@@ -46,6 +48,10 @@ type Options struct {
 	Accounts *refindex.Accounts
 	// Fulfillment runs the request loop (requests, asks, advocate links).
 	Fulfillment *fulfillment.Service
+	// Content saves content items; Library is the content index they are
+	// searched in.
+	Content *content.Service
+	Library *contentindex.Index
 	// MailConfigured says an SMTP server is set: without one, mail waits in
 	// the outbox and the outbox page says it is not sent.
 	MailConfigured bool

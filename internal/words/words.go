@@ -1,21 +1,24 @@
-package refindex
+// Package words splits text into the words search indexes hold: lower-cased,
+// lightly stemmed, and compared with one typo forgiven. The reference index
+// and the content index read text the same way through it.
+package words
 
 import (
 	"strings"
 	"unicode"
 )
 
-// tokenize lower-cases s and splits it into words of letters and digits.
-func tokenize(s string) []string {
+// Tokenize lower-cases s and splits it into words of letters and digits.
+func Tokenize(s string) []string {
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 }
 
-// stem strips common English inflections so "migrating", "migrated" and
+// Stem strips common English inflections so "migrating", "migrated" and
 // "migrates" meet at "migrat". It is deliberately light: over-stemming hurts
 // names, which are most of what people search for.
-func stem(w string) string {
+func Stem(w string) string {
 	if len(w) <= 3 {
 		return w
 	}
@@ -36,9 +39,9 @@ func stem(w string) string {
 	return w
 }
 
-// within1 reports whether a and b differ by at most one edit (insert,
+// Within1 reports whether a and b differ by at most one edit (insert,
 // delete, substitute or swap of neighbours): enough to forgive most typos.
-func within1(a, b string) bool {
+func Within1(a, b string) bool {
 	la, lb := len(a), len(b)
 	if la-lb > 1 || lb-la > 1 {
 		return false

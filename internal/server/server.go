@@ -62,6 +62,7 @@ type Server struct {
 	library  *contentindex.Index
 	web      *web.Handler
 	fulfil   *fulfillment.Service
+	content  *content.Service
 }
 
 // Library returns the server's content index.
@@ -106,6 +107,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	}
 	refs := references.New(db, s.catalog)
 	lib := content.New(db, s.catalog)
+	s.content = lib
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		References:     refs,
@@ -235,6 +237,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		s.log.Info("SMTP is not configured: mail is kept in the outbox, unsent (see --smtp-host)")
 	}
 	background.Go(func() { s.fulfil.RunReminders(bg, ReminderInterval) })
+	background.Go(func() { s.content.RunExpiryEvery(bg, ConsentInterval, s.fulfil.BaseURL, s.log) })
 	defer func() {
 		stopBackground()
 		background.Wait()
@@ -264,6 +267,10 @@ func (s *Server) Serve(ctx context.Context) error {
 // ReminderInterval is how often unanswered asks are looked at for a
 // reminder or expiry.
 const ReminderInterval = 5 * time.Minute
+
+// ConsentInterval is how often content whose consent ended is marked
+// expired and owners of content whose consent ends soon are reminded.
+const ConsentInterval = time.Hour
 
 // ChangePollInterval is how often the server looks for writes made by other
 // processes; such writes show up in searches within about this long.

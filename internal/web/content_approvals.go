@@ -20,6 +20,7 @@ type approvalsView struct {
 	Methods       []methodOption
 	DefaultExpiry vouch.Date // when consent given today ends, by the program's setting
 	ConsentMonths int
+	Failed        int64 // the item whose form is shown again with its errors
 }
 
 // methodOption is a way consent is given, for a form's select.
@@ -49,6 +50,11 @@ func (h *Handler) consentDefaults() (int, vouch.Date) {
 // first — with a quick form per item to record the approval or send a
 // draft for it.
 func (h *Handler) contentApprovals(w http.ResponseWriter, r *http.Request) {
+	h.renderApprovals(w, r, http.StatusOK, &page{}, 0)
+}
+
+// renderApprovals shows the queue; failed is the item whose form p's errors belong to.
+func (h *Handler) renderApprovals(w http.ResponseWriter, r *http.Request, status int, p *page, failed int64) {
 	ctx := r.Context()
 	u := userFrom(ctx)
 	res := h.opts.Library.Search(contentindex.Query{Manage: true, Limit: -1,
@@ -58,7 +64,7 @@ func (h *Handler) contentApprovals(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	d := &approvalsView{Methods: approvalMethods()}
+	d := &approvalsView{Methods: approvalMethods(), Failed: failed}
 	d.ConsentMonths, d.DefaultExpiry = h.consentDefaults()
 	for _, hit := range res.Items {
 		row := h.contentRowOf(hit, users, u)
@@ -84,18 +90,25 @@ func (h *Handler) contentApprovals(w http.ResponseWriter, r *http.Request) {
 	slices.SortStableFunc(d.Rows, func(a, b contentRow) int {
 		return cmp.Or(a.Since.Compare(b.Since), cmp.Compare(a.Item.ID, b.Item.ID))
 	})
-	h.render(w, r, http.StatusOK, "content_approvals", &page{Title: "Approvals", Nav: "content", Data: d})
+	p.Title, p.Nav, p.Data = "Approvals", "content", d
+	h.render(w, r, status, "content_approvals", p)
 }
 
 // contentApprovalAction serves POST /content/approvals/{id}: "send" asks the
 // customer's approval for a draft; "approve" records it (who, how, until
 // when; empty: the program's consent period).
 func (h *Handler) contentApprovalAction(w http.ResponseWriter, r *http.Request) {
-	h.quickStateChange(w, r, "/content/approvals")
+	h.quickStateChange(w, r, "/content/approvals", h.renderApprovals)
 }
 
-// quickStateChange moves item {id} as a one-line form asks and returns to back.
-func (h *Handler) quickStateChange(w http.ResponseWriter, r *http.Request, back string) {
+// approvalLabels name the fields of the quick approval form in its errors.
+var approvalLabels = map[string]string{"approved_by": "Approved by", "method": "How", "expires_on": "Consent until",
+	"note": "Note", "state": "Approved for"}
+
+// quickStateChange moves item {id} as a quick form asks and returns to
+// back; a refused move shows the page again (again) with the form's errors.
+func (h *Handler) quickStateChange(w http.ResponseWriter, r *http.Request, back string,
+	again func(http.ResponseWriter, *http.Request, int, *page, int64)) {
 	id, ok := pathID(r, "id")
 	if !ok {
 		h.notFound(w, r)
@@ -120,8 +133,9 @@ func (h *Handler) quickStateChange(w http.ResponseWriter, r *http.Request, back 
 		c.ApprovedBy, c.Method = r.PostFormValue("approved_by"), r.PostFormValue("method")
 		expires, err := vouch.ParseDate(r.PostFormValue("expires_on"))
 		if err != nil {
-			redirectError(w, r, fmt.Sprintf("%s#content-%d", back, id),
-				fmt.Sprintf("“%s” is unchanged: Consent until must be a date like 2029-03-14.", item.Title))
+			again(w, r, http.StatusBadRequest, &page{Form: r.PostForm,
+				Error:  fmt.Sprintf("“%s” is unchanged. Please correct the highlighted field.", item.Title),
+				Errors: map[string]string{"expires_on": "Consent until must be a date like 2029-03-14."}}, id)
 			return
 		}
 		c.ExpiresOn = expires
@@ -135,11 +149,14 @@ func (h *Handler) quickStateChange(w http.ResponseWriter, r *http.Request, back 
 			h.fail(w, r, err)
 			return
 		}
-		msg := stateFormProblem(err)
+		p := &page{Form: r.PostForm}
+		status := failForm(p, err, approvalLabels)
+		p.Error = fmt.Sprintf("“%s” is unchanged: %s", item.Title, vouch.ErrorMessage(err))
 		if vouch.ErrorCode(err) == vouch.ECONFLICT {
-			msg = "someone changed it meanwhile; look again and repeat."
+			p.Error = fmt.Sprintf("“%s” is unchanged: someone changed it meanwhile. Here it is as it is now; repeat your change if it still applies.", item.Title)
+			p.Form, p.Errors = nil, nil
 		}
-		redirectError(w, r, fmt.Sprintf("%s#content-%d", back, id), fmt.Sprintf("“%s” is unchanged: %s", item.Title, msg))
+		again(w, r, status, p, id)
 		return
 	}
 	msg := fmt.Sprintf("“%s” is %s.", saved.Title, strings.ToLower(saved.State.Label()))

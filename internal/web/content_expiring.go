@@ -21,12 +21,18 @@ type expiringView struct {
 	Methods       []methodOption
 	DefaultExpiry vouch.Date
 	ConsentMonths int
+	Failed        int64 // the item whose form is shown again with its errors
 }
 
 // contentExpiring serves GET /content/expiring: what expires in the next 30
 // days and what expired recently, with the owner, the days left, whether
 // the owner was reminded, and a form to renew the customer's consent.
 func (h *Handler) contentExpiring(w http.ResponseWriter, r *http.Request) {
+	h.renderExpiring(w, r, http.StatusOK, &page{}, 0)
+}
+
+// renderExpiring shows the list; failed is the item whose form p's errors belong to.
+func (h *Handler) renderExpiring(w http.ResponseWriter, r *http.Request, status int, p *page, failed int64) {
 	ctx := r.Context()
 	u := userFrom(ctx)
 	today := h.clock.Today()
@@ -40,7 +46,7 @@ func (h *Handler) contentExpiring(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	d := &expiringView{Days: content.RemindDays, RecentDays: recentlyExpiredDays, Methods: approvalMethods()}
+	d := &expiringView{Days: content.RemindDays, RecentDays: recentlyExpiredDays, Methods: approvalMethods(), Failed: failed}
 	d.ConsentMonths, d.DefaultExpiry = h.consentDefaults()
 	for _, it := range items {
 		hit, ok := h.opts.Library.Get(it.ID, true, true)
@@ -65,12 +71,13 @@ func (h *Handler) contentExpiring(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Expired = append(d.Expired, h.contentRowOf(hit, users, u))
 	}
-	h.render(w, r, http.StatusOK, "content_expiring", &page{Title: "Expiring content", Nav: "content", Data: d})
+	p.Title, p.Nav, p.Data = "Expiring content", "content", d
+	h.render(w, r, status, "content_expiring", p)
 }
 
 // renewContent serves POST /content/expiring/{id}/renew: the customer
 // approved again, so consent runs from today until the day given (empty:
 // the program's consent period).
 func (h *Handler) renewContent(w http.ResponseWriter, r *http.Request) {
-	h.quickStateChange(w, r, "/content/expiring")
+	h.quickStateChange(w, r, "/content/expiring", h.renderExpiring)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -96,25 +95,4 @@ func (h *Handler) contentFeaturing(r *http.Request, f vouch.ContentFilter) ([]co
 		return strings.Compare(strings.ToLower(a.Item.Title), strings.ToLower(b.Item.Title))
 	})
 	return rows, nil
-}
-
-// stateFormProblem is a refused state change said in one sentence, each
-// field by its label, for the flash of a quick form.
-func stateFormProblem(err error) string {
-	labels := map[string]string{"approved_by": "Approved by", "method": "How", "expires_on": "Consent until",
-		"note": "Note", "state": "State", "version": "Version"}
-	fields := vouch.ErrorFields(err)
-	if len(fields) == 0 {
-		return vouch.ErrorMessage(err)
-	}
-	var parts []string
-	for _, k := range []string{"state", "approved_by", "method", "expires_on", "note", "version"} {
-		if reason, ok := fields[k]; ok {
-			parts = append(parts, fmt.Sprintf("%s %s", labels[k], reason))
-		}
-	}
-	if len(parts) == 0 {
-		return vouch.ErrorMessage(err)
-	}
-	return strings.Join(parts, "; ") + "."
 }

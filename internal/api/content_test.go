@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -200,7 +201,20 @@ func TestContentAPI(t *testing.T) {
 		if expiring.Total != 1 || expiring.Items[0].DaysLeft != 10 || expiring.Items[0].Item.ID != item.ID {
 			t.Errorf("expiring: %+v", expiring)
 		}
+		// Eleven days on, consent has ended: hidden from a seller's search
+		// unless asked for, and marked expired wherever it shows.
+		f.srv.DB.Clock.Set(time.Now().Add(11 * 24 * time.Hour))
+		f.get(t, "seller", "/api/v1/content?q=reporting", &seen)
+		if seen.Total != 0 {
+			t.Errorf("a seller finds expired content by default: %+v", seen.Items)
+		}
+		f.get(t, "seller", "/api/v1/content?q=reporting&include_expired=true", &seen)
+		if seen.Total != 1 || seen.Items[0].State != "expired" {
+			t.Errorf("a seller asking for expired content: %+v", seen.Items)
+		}
 		f.run(t, []scenario{
+			{name: "an expired item reads as expired", method: "GET", path: one, as: "seller", status: 200,
+				want: []string{`"state":"expired"`}},
 			{name: "withdrawing needs a reason", method: "POST", path: one + "/state", as: "program_manager",
 				body: `{"state": "withdrawn"}`, status: 400, fields: []string{"note"}},
 			{name: "withdraw", method: "POST", path: one + "/state", as: "program_manager",

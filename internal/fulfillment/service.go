@@ -858,6 +858,9 @@ func (s *Service) RunReminders(ctx context.Context, interval time.Duration) {
 // it knows its address when no base URL was configured.
 func (s *Service) SetBaseURL(u string) { s.baseURL = strings.TrimSuffix(u, "/") }
 
+// BaseURL is where the links in mails point, for other services' mails.
+func (s *Service) BaseURL() string { return s.baseURL }
+
 // distinct drops repeated ids, so a seller who is also the assignee is
 // told once.
 func distinct(ids ...int64) []int64 {

@@ -8,7 +8,8 @@ type JobKind string
 
 // The kinds of background job.
 const (
-	JobImport JobKind = "import" // a spreadsheet of references imported from the import page
+	JobImport        JobKind = "import"         // a spreadsheet of references imported from the import page
+	JobContentImport JobKind = "content_import" // a content list imported from the content import page
 )
 
 // JobState is where a background job is in its life.
@@ -54,7 +55,7 @@ func (j *Job) Percent() int {
 // InterruptedMessage is what a job of kind k says when Vouch stopped while
 // it ran: its work was one transaction, rolled back, so nothing of it stays.
 func (k JobKind) InterruptedMessage() string {
-	if k == JobImport {
+	if k == JobImport || k == JobContentImport {
 		return "Vouch restarted while this import was running; nothing was imported — start it again."
 	}
 	return "Vouch restarted while this job was running; nothing of it was kept — start it again."

@@ -24,6 +24,7 @@ type bodyLimit struct {
 // every request matches one, so no route goes unlimited.
 var bodyLimits = []bodyLimit{
 	{method: http.MethodPost, prefix: "/references/import", upload: true, limit: web.MaxUploadBody},
+	{method: http.MethodPost, prefix: "/content/import", upload: true, limit: web.MaxUploadBody},
 	{prefix: "/api/", limit: api.MaxBody},
 	{prefix: "/a/", limit: web.MaxPublicFormBody},
 	{prefix: "/f/", limit: web.MaxPublicFormBody},

@@ -294,6 +294,10 @@ func (s *Service) Create(ctx context.Context, in vouch.ContentInput) (*vouch.Con
 	if err := merge(&v, item.Validate()); err != nil {
 		return nil, err
 	}
+	// The rule the content import applies to the state an item starts in: a draft has no approval facts.
+	if err := merge(&v, item.CheckNewState(s.db.Today(), vouch.DefaultConsentMonths)); err != nil {
+		return nil, err
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

@@ -87,6 +87,17 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /references/import/{id}/apply", h.can(vouch.PermManageProgram, h.applyImport))
 	mux.Handle("GET /references/import/{id}/status", h.can(vouch.PermManageProgram, h.importStatus))
 	mux.Handle("POST /references/import/{id}/dismiss", h.can(vouch.PermManageProgram, h.dismissImport))
+	// The same wizard for a content list (import_target.go), for who manages content.
+	mux.Handle("GET /content/import", h.can(vouch.PermManageContent, h.importStart))
+	mux.Handle("POST /content/import", h.readUpload(h.can(vouch.PermManageContent, h.uploadImport)))
+	mux.Handle("GET /content/import/template.csv", h.can(vouch.PermManageContent, h.importTemplate))
+	mux.Handle("GET /content/import/{id}/mapping", h.can(vouch.PermManageContent, h.importMapping))
+	mux.Handle("POST /content/import/{id}/check", h.can(vouch.PermManageContent, h.checkImport))
+	mux.Handle("GET /content/import/{id}/report", h.can(vouch.PermManageContent, h.importReport))
+	mux.Handle("GET /content/import/{id}/problems.csv", h.can(vouch.PermManageContent, h.importProblems))
+	mux.Handle("POST /content/import/{id}/apply", h.can(vouch.PermManageContent, h.applyImport))
+	mux.Handle("GET /content/import/{id}/status", h.can(vouch.PermManageContent, h.importStatus))
+	mux.Handle("POST /content/import/{id}/dismiss", h.can(vouch.PermManageContent, h.dismissImport))
 
 	// Accounts.
 	mux.Handle("GET /accounts", h.can(vouch.PermReadReferences, h.accounts))

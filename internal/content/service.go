@@ -30,8 +30,9 @@ type Catalog interface {
 
 // Service saves content items and what happens to them.
 type Service struct {
-	db  *store.DB
-	cat Catalog
+	db    *store.DB
+	cat   Catalog
+	proof proofLinks // signs proof page links (proof.go)
 }
 
 // New returns the service over db, resolving picklist values in cat.

@@ -95,7 +95,7 @@ func (tx *Tx) addProofUse(p *vouch.ProofPage, contentID int64, kind string, user
 		VALUES (?, ?, ?, ?, ?, ?)`, contentID, kind, nullID(userID), nullID(p.OpportunityID), p.ID, tx.now); err != nil {
 		return err
 	}
-	return tx.audit("create", vouch.EntityContentUse, contentID, []vouch.Change{
+	return tx.audit("use", vouch.EntityContentUse, contentID, []vouch.Change{
 		{Field: "kind", After: kind}, {Field: "proof_page_id", After: p.ID}, {Field: "opportunity_id", After: p.OpportunityID}})
 }
 

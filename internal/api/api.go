@@ -144,6 +144,15 @@ func (h *Handler) routes() []route {
 
 		{"POST /api/v1/content/{id}/file", h.auth(vouch.PermManageContent, h.uploadContentFile)},
 		{"GET /api/v1/content/{id}/file", h.auth(vouch.PermReadContent, h.downloadContentFile)},
+		{"GET /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.listProofPages)},
+		{"POST /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.createProofPage)},
+		{"GET /api/v1/proof-pages/{id}", h.auth(vouch.PermUseContent, h.getProofPage)},
+		{"POST /api/v1/proof-pages/{id}/revoke", h.auth(vouch.PermUseContent, h.revokeProofPage)},
+
+		{"GET /api/v1/content-requests", h.auth(vouch.PermUseContent, h.listContentRequests)},
+		{"POST /api/v1/content-requests", h.auth(vouch.PermUseContent, h.createContentRequest)},
+		{"GET /api/v1/content-requests/{id}", h.auth(vouch.PermUseContent, h.getContentRequest)},
+		{"PATCH /api/v1/content-requests/{id}", h.auth(vouch.PermManageContent, h.updateContentRequest)},
 
 		{"GET /api/v1/users", h.auth(vouch.PermManageUsers, h.listUsers)},
 		{"POST /api/v1/users", h.auth(vouch.PermManageUsers, h.createUser)},

@@ -33,8 +33,9 @@ type Catalog interface {
 
 // Service saves content items and what happens to them.
 type Service struct {
-	db  *store.DB
-	cat Catalog
+	db    *store.DB
+	cat   Catalog
+	proof proofLinks // signs proof page links (proof.go)
 
 	files  *files.Store // where uploads are kept (SetFiles)
 	runner *jobs.Runner // where their text is read

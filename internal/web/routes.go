@@ -146,5 +146,23 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /f/{token}", h.feedbackPage)
 	mux.HandleFunc("POST /f/{token}", h.feedbackSubmit)
 
+	// Proof pages a seller sends to buyers (proofs.go); the buyer's side
+	// (proof_public.go) needs no account: the signed token is the credential.
+	mux.Handle("GET /proofs", h.can(vouch.PermUseContent, h.proofs))
+	mux.Handle("GET /proofs/new", h.can(vouch.PermUseContent, h.newProof))
+	mux.Handle("POST /proofs/new", h.can(vouch.PermUseContent, h.createProof))
+	mux.Handle("GET /proofs/{id}", h.can(vouch.PermUseContent, h.proofPage))
+	mux.Handle("POST /proofs/{id}/revoke", h.can(vouch.PermUseContent, h.revokeProof))
+	mux.HandleFunc("GET /p/{token}", h.publicProof)
+	mux.HandleFunc("GET /p/{token}/files/{contentID}", h.publicProofFile)
+
+	// Requests for content that does not exist yet (content_requests.go):
+	// sellers ask, the program team moves them along.
+	mux.Handle("GET /content/requests", h.can(vouch.PermUseContent, h.contentRequests))
+	mux.Handle("GET /content/requests/new", h.can(vouch.PermUseContent, h.newContentRequest))
+	mux.Handle("POST /content/requests/new", h.can(vouch.PermUseContent, h.createContentRequest))
+	mux.Handle("GET /content/requests/{id}", h.can(vouch.PermUseContent, h.contentRequestPage))
+	mux.Handle("POST /content/requests/{id}", h.can(vouch.PermManageContent, h.moveContentRequest))
+
 	mux.Handle("/", h.optionalUser(h.notFound))
 }

@@ -59,7 +59,9 @@ func (s *Service) Use(ctx context.Context, id int64, in UseInput) (*vouch.Conten
 		return nil, nil, err
 	}
 	state := item.EffectiveState(s.db.Clock.Today())
-	if !vouch.ContentShown(u.Can(vouch.PermManageContent), state, false) {
+	// Expired items are readable (marked), so trying to use one says why
+	// it cannot be; items the person may not see at all are not found.
+	if !vouch.ContentShown(u.Can(vouch.PermManageContent), state, true) {
 		return nil, nil, vouch.Errorf(vouch.ENOTFOUND, "Content item %d not found.", id)
 	}
 	if err := vouch.CheckContentUse(state, in.Kind, item.File != nil); err != nil {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 

@@ -138,6 +138,9 @@ func (h *Handler) routes() []route {
 		{"GET /api/v1/notifications", h.auth("", h.listNotifications)},
 		{"POST /api/v1/notifications/read", h.auth("", h.markNotificationsRead)},
 
+		{"POST /api/v1/content/{id}/file", h.auth(vouch.PermManageContent, h.uploadContentFile)},
+		{"GET /api/v1/content/{id}/file", h.auth(vouch.PermReadContent, h.downloadContentFile)},
+
 		{"GET /api/v1/users", h.auth(vouch.PermManageUsers, h.listUsers)},
 		{"POST /api/v1/users", h.auth(vouch.PermManageUsers, h.createUser)},
 		{"GET /api/v1/users/{id}", h.auth(vouch.PermManageUsers, h.getUser)},

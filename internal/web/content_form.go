@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -60,6 +61,7 @@ type contentFormPage struct {
 	References []refOption
 	Users      []*vouch.User
 	Conflict   []conflictField
+	MaxUpload  int64 // MB, for the file field's hint
 }
 
 // formOfContent fills the editor from a stored item.
@@ -173,7 +175,8 @@ func (h *Handler) renderContentForm(w http.ResponseWriter, r *http.Request, stat
 		h.serverError(w, r, err)
 		return
 	}
-	d := &contentFormPage{Form: f, New: f.ID == 0, Users: users, Conflict: conflict}
+	d := &contentFormPage{Form: f, New: f.ID == 0, Users: users, Conflict: conflict,
+		MaxUpload: h.opts.Catalog.ProgramSettings().MaxUploadBytes() >> 20}
 	for _, a := range accounts {
 		d.Accounts = append(d.Accounts, a.Name)
 	}
@@ -227,7 +230,43 @@ func (h *Handler) createContent(w http.ResponseWriter, r *http.Request) {
 		h.refuseContentForm(w, r, f, err)
 		return
 	}
-	redirect(w, r, fmt.Sprintf("/content/%d", item.ID), "Added “"+item.Title+"” as a draft. Send it for the customer's approval when it is ready.")
+	msg := "Added “" + item.Title + "” as a draft."
+	if fh := formFile(r, "file"); fh != nil {
+		// The item is saved first, so a file that is refused loses nothing
+		// typed: the page says why and offers the upload again.
+		file, err := fh.Open()
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		defer file.Close()
+		saved, err := h.opts.Content.Upload(r.Context(), item.ID, fh.Filename, file)
+		switch {
+		case vouch.ErrorCode(err) == vouch.EINTERNAL:
+			h.serverError(w, r, err)
+			return
+		case err != nil:
+			reason := vouch.ErrorMessage(err)
+			if f := vouch.ErrorFields(err)["file"]; f != "" {
+				reason = "it " + f
+			}
+			redirectError(w, r, fmt.Sprintf("/content/%d#upload", item.ID),
+				fmt.Sprintf("Added “%s” as a draft, but %q was not kept: %s. Upload another file below.", item.Title, fh.Filename, reason))
+			return
+		case saved.TextStatus == vouch.TextPending:
+			msg += " Its file's text is being read so it can be searched."
+		}
+	}
+	redirect(w, r, fmt.Sprintf("/content/%d", item.ID), msg+" Send it for the customer's approval when it is ready.")
+}
+
+// formFile is the file a multipart form carries in field name; nil when
+// the form has none or no file was chosen.
+func formFile(r *http.Request, name string) *multipart.FileHeader {
+	if r.MultipartForm == nil || len(r.MultipartForm.File[name]) == 0 || r.MultipartForm.File[name][0].Filename == "" {
+		return nil
+	}
+	return r.MultipartForm.File[name][0]
 }
 
 // updateContent serves POST /content/{id}/edit. A save made after someone
@@ -270,6 +309,9 @@ func (h *Handler) refuseContentForm(w http.ResponseWriter, r *http.Request, f *c
 	}
 	if p.Error == "" {
 		p.Error = "Nothing was saved."
+	}
+	if formFile(r, "file") != nil {
+		p.Error += " Choose the file again: a browser does not keep it after an error."
 	}
 	h.renderContentForm(w, r, status, p, f, nil)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/content"
+	"github.com/vouchhq/vouch/internal/files"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -74,6 +75,7 @@ type contentItemPage struct {
 	Methods      []choice
 	MethodLabel  string // how the current approval was given
 	FileSize     string
+	MaxUploadMB  int64      // the upload limit, for the upload fields' hints
 	AvgStars     int        // the average rating, rounded, for the stars
 	PostedRating int        // the rating a refused form had chosen
 	ExpiryHint   vouch.Date // the default consent end of an approval today
@@ -95,7 +97,7 @@ type choice struct {
 }
 
 var contentStateLabels = map[string]string{"state": "New state", "approved_by": "Approved by", "method": "How",
-	"expires_on": "Consent ends", "note": "Note", "file_id": "Approval document"}
+	"expires_on": "Consent ends", "note": "Note", "file_id": "Approval document", "document": "Approval document"}
 var ratingLabels = map[string]string{"rating": "Rating", "comment": "Comment", "opportunity_id": "Opportunity"}
 
 // contentItem serves GET /content/{id}: the item with its file, approval
@@ -143,6 +145,7 @@ func (h *Handler) renderContentItem(w http.ResponseWriter, r *http.Request, stat
 	if item.File != nil {
 		d.FileSize = fileSize(item.File.Size)
 	}
+	d.MaxUploadMB = h.opts.Catalog.ProgramSettings().MaxUploadBytes() >> 20
 	if failed == "rate" {
 		d.PostedRating, _ = strconv.Atoi(p.Form.Get("rating"))
 	}
@@ -362,6 +365,15 @@ func (h *Handler) changeContentState(w http.ResponseWriter, r *http.Request) {
 		c.ExpiresOn = d
 	}
 	version, _ := strconv.Atoi(f.Get("version"))
+	if err := h.attachApprovalDocument(r, id, &c); err != nil {
+		if !isFormError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		status := failForm(p, err, contentStateLabels)
+		h.renderContentItem(w, r, status, p, "state")
+		return
+	}
 	item, err := h.opts.Content.ChangeState(r.Context(), id, version, c)
 	if err != nil {
 		if !isFormError(err) {
@@ -380,6 +392,67 @@ func (h *Handler) changeContentState(w http.ResponseWriter, r *http.Request) {
 		msg += " Consent ends " + h.shortDate(item.ExpiresOn) + "."
 	}
 	redirect(w, r, fmt.Sprintf("/content/%d", id), msg)
+}
+
+// attachApprovalDocument keeps the approval document the state form
+// carries (field "document"), if any, and names it in c. The move is
+// checked first, so a refused approval leaves no document behind.
+func (h *Handler) attachApprovalDocument(r *http.Request, id int64, c *vouch.ContentStateChange) error {
+	fh := formFile(r, "document")
+	if fh == nil {
+		return nil
+	}
+	item, err := h.opts.Content.Item(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	check := *c
+	months := h.opts.Catalog.ProgramSettings().ConsentMonths
+	if err := vouch.CheckContentTransition(item.EffectiveState(h.clock.Today()), &check, h.clock.Today(), months); err != nil {
+		return err
+	}
+	file, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	doc, err := h.opts.Content.StoreDocument(r.Context(), fh.Filename, file)
+	if err != nil {
+		if reason := vouch.ErrorFields(err)["file"]; reason != "" {
+			return &vouch.Error{Code: vouch.EINVALID, Message: fmt.Sprintf("%q was not kept: it %s.", fh.Filename, reason),
+				Fields: map[string]string{"document": reason}}
+		}
+		return err
+	}
+	c.FileID = doc.ID
+	return nil
+}
+
+// approvalDocument serves GET /content/{id}/documents/{file}: the
+// customer's approval mail or signed document of one of the item's
+// approvals, for the program team, sent as every download is.
+func (h *Handler) approvalDocument(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	fileID, ok2 := pathID(r, "file")
+	if !ok || !ok2 {
+		h.notFound(w, r)
+		return
+	}
+	history, err := h.opts.Content.History(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !slices.ContainsFunc(history, func(e vouch.ContentStateEvent) bool { return e.FileID == fileID }) {
+		h.notFound(w, r) // only a document of this item's history, never any file by its id
+		return
+	}
+	f, rc, err := h.opts.Content.OpenFile(r.Context(), fileID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	files.Serve(w, r, f, rc, false)
 }
 
 // deleteContent serves POST /content/{id}/delete: the item goes with its

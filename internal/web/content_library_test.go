@@ -1,11 +1,16 @@
 package web_test
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -262,5 +267,94 @@ func TestContentEditor(t *testing.T) {
 		if resp, _ := team.Get(path); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("a deleted item: %d, want 404", resp.StatusCode)
 		}
+	})
+}
+
+// postMultipart posts fields and one file (field file, called name) as a
+// browser's multipart form, with the page's CSRF token first, and follows
+// the redirect.
+func postMultipart(t *testing.T, b *testutil.Browser, path string, fields url.Values, file, name string, data []byte) (*http.Response, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", b.CSRF)
+	for k, vs := range fields {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile(file, name)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.Base+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", b.Base)
+	resp, err := b.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+// TestContentWithFiles: an item added with a file is found by a word of
+// the file; an approval keeps the customer's document, which the team
+// downloads from the history; a seller's download is a recorded use.
+func TestContentWithFiles(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		newLibrary(t, s)
+		team := testutil.Login(t, s, "pam@example.com")
+		team.Get("/content/new")
+		caseStudy := valueID(t, s.DB, vouch.TaxContentType, "Case study")
+		resp, body := postMultipart(t, team, "/content/new", url.Values{"type": {fmt.Sprint(caseStudy)}, "title": {"Zephyr rollout"}},
+			"file", "story.txt", []byte("Nurses at Zephyr saved an hour a shift with the quokka scheduler."))
+		expect(t, "create with a file", resp, http.StatusOK, "")
+		mustContain(t, "create with a file", body, "Added “Zephyr rollout” as a draft", "story.txt", "Replace the file")
+		path := resp.Request.URL.Path
+		// The text is read in the background; the page says so until it is.
+		found := false
+		for range 100 {
+			if _, body = team.Get("/content?q=quokka"); strings.Contains(body, "Zephyr rollout") {
+				found = true
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if !found {
+			t.Fatalf("a word of the file does not find the item:\n%s", body)
+		}
+		_, body = team.Get(path)
+		mustContain(t, "text preview", body, "Preview of the text", "quokka scheduler")
+
+		version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)[1]
+		_, body = postMultipart(t, team, path+"/state", url.Values{"state": {"approved_external"}, "method": {"document"},
+			"approved_by": {"Dana Park"}, "version": {version}}, "document", "approval.txt", []byte("Yes, you may use the Zephyr story. Dana"))
+		mustContain(t, "approved with a document", body, "is now approved for external use", "Approval document")
+		m := regexp.MustCompile(`href="(` + path + `/documents/\d+)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no link to the approval document:\n%s", body)
+		}
+		resp, doc := team.Get(m[1])
+		if resp.StatusCode != http.StatusOK || !strings.Contains(doc, "you may use the Zephyr story") ||
+			!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("approval document: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Disposition"), doc)
+		}
+		if resp, _ := team.Get(path + "/documents/999999"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("a file that is not this item's approval document: %d, want 404", resp.StatusCode)
+		}
+
+		seller := testutil.Login(t, s, "sam@example.com")
+		_, body = seller.Get(path)
+		if strings.Contains(body, "/documents/") || strings.Contains(body, `action="`+path+`/file"`) {
+			t.Error("a seller sees the approval document or the upload form")
+		}
+		mustContain(t, "seller's file", body, "Approval document on file", "Download the file")
+		resp, file := seller.PostForm(path+"/use", url.Values{"kind": {"download"}})
+		if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != path+"/file" || !strings.Contains(file, "quokka") {
+			t.Fatalf("download: %d at %s", resp.StatusCode, resp.Request.URL.Path)
+		}
+		_, body = seller.Get(path)
+		mustContain(t, "download counted", body, "Downloaded by Sam", "1 use")
 	})
 }

@@ -106,6 +106,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /content/{id}/edit", h.can(vouch.PermManageContent, h.updateContent))
 	mux.Handle("POST /content/{id}/state", h.can(vouch.PermManageContent, h.changeContentState))
 	mux.Handle("POST /content/{id}/delete", h.can(vouch.PermManageContent, h.deleteContent))
+	mux.Handle("GET /content/{id}/documents/{file}", h.can(vouch.PermManageContent, h.approvalDocument))
 	mux.Handle("POST /content/{id}/use", h.can(vouch.PermUseContent, h.useContent))
 	mux.Handle("POST /content/{id}/rate", h.can(vouch.PermUseContent, h.rateContent))
 

@@ -95,12 +95,12 @@ func (h *Handler) contentRequests(w http.ResponseWriter, r *http.Request) {
 // contentRequestForm is what content_request_new.html offers.
 type contentRequestForm struct {
 	Types         []*vouch.TaxonomyValue
-	Tags          []tagChoice
+	Tags          []requestTagChoice
 	Opportunities []*vouch.Opportunity
 }
 
-// tagChoice is one picklist of the form.
-type tagChoice struct {
+// requestTagChoice is one picklist of the form.
+type requestTagChoice struct {
 	Kind   vouch.TaxonomyKind
 	Label  string
 	Values []*vouch.TaxonomyValue
@@ -118,7 +118,7 @@ func (h *Handler) renderContentRequestForm(w http.ResponseWriter, r *http.Reques
 	u := userFrom(r.Context())
 	d := &contentRequestForm{Types: h.opts.Catalog.Values(vouch.TaxContentType, false)}
 	for _, k := range vouch.ContentRequestTagKinds {
-		d.Tags = append(d.Tags, tagChoice{Kind: k, Label: contentRequestLabels[string(k)], Values: h.opts.Catalog.Values(k, false)})
+		d.Tags = append(d.Tags, requestTagChoice{Kind: k, Label: contentRequestLabels[string(k)], Values: h.opts.Catalog.Values(k, false)})
 	}
 	opps, _, err := h.opts.Fulfillment.ListOpportunities(r.Context(), vouch.OpportunityFilter{OwnerID: u.ID, Status: vouch.OpportunityOpen, Limit: 200})
 	if err != nil {

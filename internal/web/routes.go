@@ -113,6 +113,18 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /content/approvals/{id}", h.can(vouch.PermManageContent, h.contentApprovalAction))
 	mux.Handle("GET /content/expiring", h.can(vouch.PermManageContent, h.contentExpiring))
 	mux.Handle("POST /content/expiring/{id}/renew", h.can(vouch.PermManageContent, h.renewContent))
+	// The content library: search, items, the editor, uses and ratings.
+	mux.Handle("GET /content", h.can(vouch.PermReadContent, h.library))
+	mux.Handle("GET /content/new", h.can(vouch.PermManageContent, h.newContent))
+	mux.Handle("POST /content/new", h.can(vouch.PermManageContent, h.createContent))
+	mux.Handle("GET /content/{id}", h.can(vouch.PermReadContent, h.contentItem))
+	mux.Handle("GET /content/{id}/edit", h.can(vouch.PermManageContent, h.editContent))
+	mux.Handle("POST /content/{id}/edit", h.can(vouch.PermManageContent, h.updateContent))
+	mux.Handle("POST /content/{id}/state", h.can(vouch.PermManageContent, h.changeContentState))
+	mux.Handle("POST /content/{id}/delete", h.can(vouch.PermManageContent, h.deleteContent))
+	mux.Handle("GET /content/{id}/documents/{file}", h.can(vouch.PermManageContent, h.approvalDocument))
+	mux.Handle("POST /content/{id}/use", h.can(vouch.PermUseContent, h.useContent))
+	mux.Handle("POST /content/{id}/rate", h.can(vouch.PermUseContent, h.rateContent))
 
 	// The signed-in user's own account.
 	mux.Handle("GET /account", h.signedIn(h.account))

@@ -94,7 +94,7 @@ func (h *Handler) renderApprovals(w http.ResponseWriter, r *http.Request, status
 	h.render(w, r, status, "content_approvals", p)
 }
 
-// contentApprovalAction serves POST /content/approvals/{id}: "send" asks the
+// contentApprovalAction serves POST /content/{id}/approval: "send" asks the
 // customer's approval for a draft; "approve" records it (who, how, until
 // when; empty: the program's consent period).
 func (h *Handler) contentApprovalAction(w http.ResponseWriter, r *http.Request) {

@@ -91,23 +91,23 @@ func TestContentApprovalAndConsentPages(t *testing.T) {
 		if strings.Contains(body, "Ada on the rollout") || strings.Contains(body, "Ada Lind on camera") {
 			t.Error("approved content is in the approval queue")
 		}
-		_, body = pam.PostForm(fmt.Sprintf("/content/approvals/%d", draft), url.Values{"action": {"send"}, "version": {"1"}})
+		_, body = pam.PostForm(fmt.Sprintf("/content/%d/approval", draft), url.Values{"action": {"send"}, "version": {"1"}})
 		mustContain(t, "sent", body, "“Globe Bank halves loan approval time” is awaiting customer approval.", "2 awaiting customer approval · 0 drafts")
-		resp, body = pam.PostForm(fmt.Sprintf("/content/approvals/%d", webinar), url.Values{"action": {"approve"}, "method": {"mail"},
+		resp, body = pam.PostForm(fmt.Sprintf("/content/%d/approval", webinar), url.Values{"action": {"approve"}, "method": {"mail"},
 			"note": {"Kept"}, "version": {"2"}})
-		expect(t, "no approver", resp, http.StatusBadRequest, fmt.Sprintf("/content/approvals/%d", webinar))
+		expect(t, "no approver", resp, http.StatusBadRequest, fmt.Sprintf("/content/%d/approval", webinar))
 		mustContain(t, "no approver", body, "“Globe Bank on modern lending” is unchanged",
 			fmt.Sprintf(`<p class="field-error" id="by-error-%d">Approved by is required: who at the customer approved.</p>`, webinar),
 			`aria-invalid="true"`, `value="Kept"`, `<details class="quick-form" open>`)
-		resp, body = pam.PostForm(fmt.Sprintf("/content/approvals/%d", webinar), url.Values{"action": {"approve"}, "method": {"mail"},
+		resp, body = pam.PostForm(fmt.Sprintf("/content/%d/approval", webinar), url.Values{"action": {"approve"}, "method": {"mail"},
 			"approved_by": {"Ada Lind"}, "expires_on": {"next year"}})
 		expect(t, "bad date", resp, http.StatusBadRequest, "")
 		mustContain(t, "bad date", body, "Consent until must be a date like 2029-03-14.", `value="Ada Lind"`)
-		resp, body = pam.PostForm(fmt.Sprintf("/content/approvals/%d", webinar), url.Values{"action": {"approve"}, "method": {"mail"},
+		resp, body = pam.PostForm(fmt.Sprintf("/content/%d/approval", webinar), url.Values{"action": {"approve"}, "method": {"mail"},
 			"approved_by": {"Ada Lind"}, "version": {"1"}})
 		expect(t, "stale", resp, http.StatusConflict, "")
 		mustContain(t, "stale", body, "someone changed it meanwhile")
-		_, body = pam.PostForm(fmt.Sprintf("/content/approvals/%d", webinar), url.Values{"action": {"approve"}, "method": {"mail"},
+		_, body = pam.PostForm(fmt.Sprintf("/content/%d/approval", webinar), url.Values{"action": {"approve"}, "method": {"mail"},
 			"approved_by": {"Ada Lind"}, "state": {"approved_external"}})
 		mustContain(t, "approved", body, "“Globe Bank on modern lending” is approved for external use until 3 Mar 2029.",
 			"1 awaiting customer approval")

@@ -110,7 +110,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 
 	// Content approval and consent (content_approvals.go, content_expiring.go).
 	mux.Handle("GET /content/approvals", h.can(vouch.PermManageContent, h.contentApprovals))
-	mux.Handle("POST /content/approvals/{id}", h.can(vouch.PermManageContent, h.contentApprovalAction))
+	mux.Handle("POST /content/{id}/approval", h.can(vouch.PermManageContent, h.contentApprovalAction))
 	mux.Handle("GET /content/expiring", h.can(vouch.PermManageContent, h.contentExpiring))
 	mux.Handle("POST /content/expiring/{id}/renew", h.can(vouch.PermManageContent, h.renewContent))
 	// The content library: search, items, the editor, uses and ratings.
@@ -122,7 +122,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /content/{id}/edit", h.can(vouch.PermManageContent, h.updateContent))
 	mux.Handle("POST /content/{id}/state", h.can(vouch.PermManageContent, h.changeContentState))
 	mux.Handle("POST /content/{id}/delete", h.can(vouch.PermManageContent, h.deleteContent))
-	mux.Handle("GET /content/{id}/documents/{file}", h.can(vouch.PermManageContent, h.approvalDocument))
+	mux.Handle("GET /content/{id}/history/documents/{file}", h.can(vouch.PermManageContent, h.approvalDocument))
 	mux.Handle("POST /content/{id}/use", h.can(vouch.PermUseContent, h.useContent))
 	mux.Handle("POST /content/{id}/rate", h.can(vouch.PermUseContent, h.rateContent))
 
@@ -170,11 +170,11 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 
 	// Requests for content that does not exist yet (content_requests.go):
 	// sellers ask, the program team moves them along.
-	mux.Handle("GET /content/requests", h.can(vouch.PermUseContent, h.contentRequests))
-	mux.Handle("GET /content/requests/new", h.can(vouch.PermUseContent, h.newContentRequest))
-	mux.Handle("POST /content/requests/new", h.can(vouch.PermUseContent, h.createContentRequest))
-	mux.Handle("GET /content/requests/{id}", h.can(vouch.PermUseContent, h.contentRequestPage))
-	mux.Handle("POST /content/requests/{id}", h.can(vouch.PermManageContent, h.moveContentRequest))
+	mux.Handle("GET /content-requests", h.can(vouch.PermUseContent, h.contentRequests))
+	mux.Handle("GET /content-requests/new", h.can(vouch.PermUseContent, h.newContentRequest))
+	mux.Handle("POST /content-requests/new", h.can(vouch.PermUseContent, h.createContentRequest))
+	mux.Handle("GET /content-requests/{id}", h.can(vouch.PermUseContent, h.contentRequestPage))
+	mux.Handle("POST /content-requests/{id}", h.can(vouch.PermManageContent, h.moveContentRequest))
 
 	mux.Handle("/", h.optionalUser(h.notFound))
 }

@@ -105,6 +105,11 @@ func (h *Handler) routes() []route {
 		{"PATCH /api/v1/accounts/{id}", h.auth(vouch.PermManageProgram, h.updateAccount)},
 		{"DELETE /api/v1/accounts/{id}", h.auth(vouch.PermManageProgram, h.deleteAccount)},
 
+		{"GET /api/v1/content/{id}/uses", h.auth(vouch.PermReadContent, h.listContentUses)},
+		{"POST /api/v1/content/{id}/uses", h.auth(vouch.PermUseContent, h.recordContentUse)},
+		{"GET /api/v1/content/{id}/ratings", h.auth(vouch.PermReadContent, h.listContentRatings)},
+		{"POST /api/v1/content/{id}/ratings", h.auth(vouch.PermUseContent, h.rateContent)},
+
 		{"GET /api/v1/opportunities", h.auth(vouch.PermRequestReference, h.listOpportunities)},
 		{"POST /api/v1/opportunities", h.auth(vouch.PermRequestReference, h.createOpportunity)},
 		{"GET /api/v1/opportunities/{id}", h.auth(vouch.PermRequestReference, h.getOpportunity)},
@@ -144,6 +149,15 @@ func (h *Handler) routes() []route {
 
 		{"POST /api/v1/content/{id}/file", h.auth(vouch.PermManageContent, h.uploadContentFile)},
 		{"GET /api/v1/content/{id}/file", h.auth(vouch.PermReadContent, h.downloadContentFile)},
+		{"GET /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.listProofPages)},
+		{"POST /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.createProofPage)},
+		{"GET /api/v1/proof-pages/{id}", h.auth(vouch.PermUseContent, h.getProofPage)},
+		{"POST /api/v1/proof-pages/{id}/revoke", h.auth(vouch.PermUseContent, h.revokeProofPage)},
+
+		{"GET /api/v1/content-requests", h.auth(vouch.PermUseContent, h.listContentRequests)},
+		{"POST /api/v1/content-requests", h.auth(vouch.PermUseContent, h.createContentRequest)},
+		{"GET /api/v1/content-requests/{id}", h.auth(vouch.PermUseContent, h.getContentRequest)},
+		{"PATCH /api/v1/content-requests/{id}", h.auth(vouch.PermManageContent, h.updateContentRequest)},
 
 		{"GET /api/v1/users", h.auth(vouch.PermManageUsers, h.listUsers)},
 		{"POST /api/v1/users", h.auth(vouch.PermManageUsers, h.createUser)},

@@ -109,10 +109,12 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /accounts/{id}/delete", h.can(vouch.PermManageProgram, h.deleteAccount))
 
 	// Content approval and consent (content_approvals.go, content_expiring.go).
+	// Their forms post to the page itself with the item's id in the body: a
+	// path below /content/<word>/ would clash with the item's /content/{id}/….
 	mux.Handle("GET /content/approvals", h.can(vouch.PermManageContent, h.contentApprovals))
-	mux.Handle("POST /content/{id}/approval", h.can(vouch.PermManageContent, h.contentApprovalAction))
+	mux.Handle("POST /content/approvals", h.can(vouch.PermManageContent, h.contentApprovalAction))
 	mux.Handle("GET /content/expiring", h.can(vouch.PermManageContent, h.contentExpiring))
-	mux.Handle("POST /content/expiring/{id}/renew", h.can(vouch.PermManageContent, h.renewContent))
+	mux.Handle("POST /content/expiring", h.can(vouch.PermManageContent, h.renewContent))
 	// The content library: search, items, the editor, uses and ratings.
 	mux.Handle("GET /content", h.can(vouch.PermReadContent, h.library))
 	mux.Handle("GET /content/new", h.can(vouch.PermManageContent, h.newContent))

@@ -50,7 +50,6 @@ func (f *contentFixture) item(title, typ, body string, state vouch.ContentState)
 	return it
 }
 
-
 var proofLink = regexp.MustCompile(`/p/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)`)
 
 // buyerGet opens path with no session at all, as a buyer's browser would.

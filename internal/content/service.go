@@ -33,8 +33,9 @@ type Catalog interface {
 
 // Service saves content items and what happens to them.
 type Service struct {
-	db  *store.DB
-	cat Catalog
+	db    *store.DB
+	cat   Catalog
+	proof proofLinks // signs proof page links (proof.go)
 
 	files  *files.Store // where uploads are kept (SetFiles)
 	runner *jobs.Runner // where their text is read
@@ -292,6 +293,10 @@ func (s *Service) Create(ctx context.Context, in vouch.ContentInput) (*vouch.Con
 	item := &vouch.ContentItem{State: vouch.ContentDraft, OwnerID: vouch.ActorFrom(ctx).UserID}
 	c.apply(item)
 	if err := merge(&v, item.Validate()); err != nil {
+		return nil, err
+	}
+	// The rule the content import applies to the state an item starts in: a draft has no approval facts.
+	if err := merge(&v, item.CheckNewState(s.db.Today(), vouch.DefaultConsentMonths)); err != nil {
 		return nil, err
 	}
 	if err := v.Err(); err != nil {

@@ -45,6 +45,7 @@ var bodyLimits = []bodyLimit{
 	{method: http.MethodPost, fileOf: "/content/", suffix: "/state"},
 	{method: http.MethodPost, prefix: "/content/new", sized: true},
 	{method: http.MethodPost, prefix: "/references/import", upload: true, limit: web.MaxUploadBody},
+	{method: http.MethodPost, prefix: "/content/import", upload: true, limit: web.MaxUploadBody},
 	{prefix: "/api/", limit: api.MaxBody},
 	{prefix: "/a/", limit: web.MaxPublicFormBody},
 	{prefix: "/f/", limit: web.MaxPublicFormBody},

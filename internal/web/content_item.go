@@ -428,7 +428,7 @@ func (h *Handler) attachApprovalDocument(r *http.Request, id int64, c *vouch.Con
 	return nil
 }
 
-// approvalDocument serves GET /content/{id}/documents/{file}: the
+// approvalDocument serves GET /content/{id}/history/documents/{file}: the
 // customer's approval mail or signed document of one of the item's
 // approvals, for the program team, sent as every download is.
 func (h *Handler) approvalDocument(w http.ResponseWriter, r *http.Request) {

@@ -103,7 +103,7 @@ func TestLibrarySearch(t *testing.T) {
 		_, body = seller.Get("/content?industry=Nowhere")
 		mustContain(t, "unknown value", body, "No industry is called “Nowhere”", "0 items match")
 		_, body = seller.Get("/content?q=zzzzqqq")
-		mustContain(t, "no match", body, "No item matches", `href="/content/requests/new"`)
+		mustContain(t, "no match", body, "No item matches", `href="/content-requests/new"`)
 
 		team := testutil.Login(t, s, "pam@example.com")
 		_, body = team.Get("/content")
@@ -126,7 +126,7 @@ func TestLibraryEmpty(t *testing.T) {
 		_, body := testutil.Login(t, s, "pam@example.com").Get("/content")
 		mustContain(t, "team", body, "Add the first case study", `href="/content/new"`)
 		_, body = testutil.Login(t, s, "sam@example.com").Get("/content")
-		mustContain(t, "seller", body, "Ask for content", `href="/content/requests/new"`)
+		mustContain(t, "seller", body, "Ask for content", `href="/content-requests/new"`)
 	})
 }
 
@@ -338,7 +338,7 @@ func TestContentWithFiles(t *testing.T) {
 		_, body = postMultipart(t, team, path+"/state", url.Values{"state": {"approved_external"}, "method": {"document"},
 			"approved_by": {"Dana Park"}, "version": {version}}, "document", "approval.txt", []byte("Yes, you may use the Zephyr story. Dana"))
 		mustContain(t, "approved with a document", body, "is now approved for external use", "Approval document")
-		m := regexp.MustCompile(`href="(` + path + `/documents/\d+)"`).FindStringSubmatch(body)
+		m := regexp.MustCompile(`href="(` + path + `/history/documents/\d+)"`).FindStringSubmatch(body)
 		if m == nil {
 			t.Fatalf("no link to the approval document:\n%s", body)
 		}
@@ -347,13 +347,13 @@ func TestContentWithFiles(t *testing.T) {
 			!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
 			t.Errorf("approval document: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Disposition"), doc)
 		}
-		if resp, _ := team.Get(path + "/documents/999999"); resp.StatusCode != http.StatusNotFound {
+		if resp, _ := team.Get(path + "/history/documents/999999"); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("a file that is not this item's approval document: %d, want 404", resp.StatusCode)
 		}
 
 		seller := testutil.Login(t, s, "sam@example.com")
 		_, body = seller.Get(path)
-		if strings.Contains(body, "/documents/") || strings.Contains(body, `action="`+path+`/file"`) {
+		if strings.Contains(body, "/history/documents/") || strings.Contains(body, `action="`+path+`/file"`) {
 			t.Error("a seller sees the approval document or the upload form")
 		}
 		mustContain(t, "seller's file", body, "Approval document on file", "Download the file")

@@ -87,6 +87,17 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /references/import/{id}/apply", h.can(vouch.PermManageProgram, h.applyImport))
 	mux.Handle("GET /references/import/{id}/status", h.can(vouch.PermManageProgram, h.importStatus))
 	mux.Handle("POST /references/import/{id}/dismiss", h.can(vouch.PermManageProgram, h.dismissImport))
+	// The same wizard for a content list (import_target.go), for who manages content.
+	mux.Handle("GET /content/import", h.can(vouch.PermManageContent, h.importStart))
+	mux.Handle("POST /content/import", h.readUpload(h.can(vouch.PermManageContent, h.uploadImport)))
+	mux.Handle("GET /content/import/template.csv", h.can(vouch.PermManageContent, h.importTemplate))
+	mux.Handle("GET /content/import/{id}/mapping", h.can(vouch.PermManageContent, h.importMapping))
+	mux.Handle("POST /content/import/{id}/check", h.can(vouch.PermManageContent, h.checkImport))
+	mux.Handle("GET /content/import/{id}/report", h.can(vouch.PermManageContent, h.importReport))
+	mux.Handle("GET /content/import/{id}/problems.csv", h.can(vouch.PermManageContent, h.importProblems))
+	mux.Handle("POST /content/import/{id}/apply", h.can(vouch.PermManageContent, h.applyImport))
+	mux.Handle("GET /content/import/{id}/status", h.can(vouch.PermManageContent, h.importStatus))
+	mux.Handle("POST /content/import/{id}/dismiss", h.can(vouch.PermManageContent, h.dismissImport))
 
 	// Accounts.
 	mux.Handle("GET /accounts", h.can(vouch.PermReadReferences, h.accounts))
@@ -97,6 +108,11 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /accounts/{id}/edit", h.can(vouch.PermManageProgram, h.updateAccount))
 	mux.Handle("POST /accounts/{id}/delete", h.can(vouch.PermManageProgram, h.deleteAccount))
 
+	// Content approval and consent (content_approvals.go, content_expiring.go).
+	mux.Handle("GET /content/approvals", h.can(vouch.PermManageContent, h.contentApprovals))
+	mux.Handle("POST /content/{id}/approval", h.can(vouch.PermManageContent, h.contentApprovalAction))
+	mux.Handle("GET /content/expiring", h.can(vouch.PermManageContent, h.contentExpiring))
+	mux.Handle("POST /content/expiring/{id}/renew", h.can(vouch.PermManageContent, h.renewContent))
 	// The content library: search, items, the editor, uses and ratings.
 	mux.Handle("GET /content", h.can(vouch.PermReadContent, h.library))
 	mux.Handle("GET /content/new", h.can(vouch.PermManageContent, h.newContent))
@@ -106,7 +122,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /content/{id}/edit", h.can(vouch.PermManageContent, h.updateContent))
 	mux.Handle("POST /content/{id}/state", h.can(vouch.PermManageContent, h.changeContentState))
 	mux.Handle("POST /content/{id}/delete", h.can(vouch.PermManageContent, h.deleteContent))
-	mux.Handle("GET /content/{id}/documents/{file}", h.can(vouch.PermManageContent, h.approvalDocument))
+	mux.Handle("GET /content/{id}/history/documents/{file}", h.can(vouch.PermManageContent, h.approvalDocument))
 	mux.Handle("POST /content/{id}/use", h.can(vouch.PermUseContent, h.useContent))
 	mux.Handle("POST /content/{id}/rate", h.can(vouch.PermUseContent, h.rateContent))
 
@@ -141,6 +157,24 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /a/{token}", h.advocateAnswer)
 	mux.HandleFunc("GET /f/{token}", h.feedbackPage)
 	mux.HandleFunc("POST /f/{token}", h.feedbackSubmit)
+
+	// Proof pages a seller sends to buyers (proofs.go); the buyer's side
+	// (proof_public.go) needs no account: the signed token is the credential.
+	mux.Handle("GET /proofs", h.can(vouch.PermUseContent, h.proofs))
+	mux.Handle("GET /proofs/new", h.can(vouch.PermUseContent, h.newProof))
+	mux.Handle("POST /proofs/new", h.can(vouch.PermUseContent, h.createProof))
+	mux.Handle("GET /proofs/{id}", h.can(vouch.PermUseContent, h.proofPage))
+	mux.Handle("POST /proofs/{id}/revoke", h.can(vouch.PermUseContent, h.revokeProof))
+	mux.HandleFunc("GET /p/{token}", h.publicProof)
+	mux.HandleFunc("GET /p/{token}/files/{contentID}", h.publicProofFile)
+
+	// Requests for content that does not exist yet (content_requests.go):
+	// sellers ask, the program team moves them along.
+	mux.Handle("GET /content-requests", h.can(vouch.PermUseContent, h.contentRequests))
+	mux.Handle("GET /content-requests/new", h.can(vouch.PermUseContent, h.newContentRequest))
+	mux.Handle("POST /content-requests/new", h.can(vouch.PermUseContent, h.createContentRequest))
+	mux.Handle("GET /content-requests/{id}", h.can(vouch.PermUseContent, h.contentRequestPage))
+	mux.Handle("POST /content-requests/{id}", h.can(vouch.PermManageContent, h.moveContentRequest))
 
 	mux.Handle("/", h.optionalUser(h.notFound))
 }

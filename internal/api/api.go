@@ -149,6 +149,8 @@ func (h *Handler) routes() []route {
 
 		{"POST /api/v1/content/{id}/file", h.auth(vouch.PermManageContent, h.uploadContentFile)},
 		{"GET /api/v1/content/{id}/file", h.auth(vouch.PermReadContent, h.downloadContentFile)},
+		{"POST /api/v1/content-documents", h.auth(vouch.PermManageContent, h.uploadApprovalDocument)},
+		{"GET /api/v1/content-documents/{id}", h.auth(vouch.PermManageContent, h.downloadApprovalDocument)},
 		{"GET /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.listProofPages)},
 		{"POST /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.createProofPage)},
 		{"GET /api/v1/proof-pages/{id}", h.auth(vouch.PermUseContent, h.getProofPage)},

@@ -352,9 +352,28 @@ func (s *Service) ChangeState(ctx context.Context, id int64, version int, c vouc
 	return s.db.ContentItem(ctx, id)
 }
 
-// Delete removes an item with its history, uses and ratings.
+// Delete removes an item with its history, uses and ratings, and the files
+// nothing else refers to any more.
 func (s *Service) Delete(ctx context.Context, id int64) error {
-	return s.db.DeleteContent(ctx, id)
+	item, err := s.db.ContentItem(ctx, id)
+	if err != nil {
+		return err
+	}
+	history, err := s.db.ContentHistory(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.db.DeleteContent(ctx, id); err != nil {
+		return err
+	}
+	// Its file and the approval documents of its history go with it.
+	s.dropFile(ctx, item.File)
+	for _, e := range history {
+		if e.FileID != 0 {
+			s.dropFile(ctx, &vouch.ContentFile{ID: e.FileID})
+		}
+	}
+	return nil
 }
 
 // Item reads one item.

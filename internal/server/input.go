@@ -20,17 +20,16 @@ type bodyLimit struct {
 	method, prefix string // prefix matches the path; "" method is any
 	upload         bool   // the route reads its own multipart body
 	limit          int64
-	// fileOf, when set, matches instead of prefix: paths /…/content/{id}/file,
-	// whose limit is the content library's upload setting plus uploadSlack.
+	// fileOf, when set, matches instead of prefix: paths /…/content/{id}/file.
 	fileOf string
 	// suffix, with fileOf, is the path's end: "/file" when empty. The
 	// approval form (/content/{id}/state) may carry the customer's
 	// approval document, so it has the upload limit too, but is parsed
 	// here like any form (its file waits on disk, not in memory).
 	suffix string
-	// sized, with prefix, gives an exact path the upload limit: the new
-	// item form (/content/new), which may carry the item's file.
-	sized bool
+	// setting: the limit is the content library's upload setting plus
+	// uploadSlack (always so with fileOf).
+	setting bool
 }
 
 // uploadSlack is what a multipart body may carry beside the file itself:
@@ -43,8 +42,9 @@ var bodyLimits = []bodyLimit{
 	{method: http.MethodPost, fileOf: "/content/", upload: true},
 	{method: http.MethodPost, fileOf: "/api/v1/content/", upload: true},
 	{method: http.MethodPost, fileOf: "/content/", suffix: "/state"},
-	{method: http.MethodPost, prefix: "/content/new", sized: true},
-	{method: http.MethodPost, prefix: "/api/v1/content-documents", upload: true, sized: true},
+	// The new item form may carry the item's file; it is parsed here.
+	{method: http.MethodPost, prefix: "/content/new", setting: true},
+	{method: http.MethodPost, prefix: "/api/v1/content-documents", upload: true, setting: true},
 	{method: http.MethodPost, prefix: "/references/import", upload: true, limit: web.MaxUploadBody},
 	{method: http.MethodPost, prefix: "/content/import", upload: true, limit: web.MaxUploadBody},
 	{prefix: "/api/", limit: api.MaxBody},
@@ -65,14 +65,10 @@ func (s *Server) limitOf(r *http.Request) bodyLimit {
 			}
 			continue
 		}
-		if l.sized {
-			if r.URL.Path == l.prefix {
-				l.limit = s.catalog.ProgramSettings().MaxUploadBytes() + uploadSlack
-				return l
-			}
-			continue
-		}
 		if strings.HasPrefix(r.URL.Path, l.prefix) && (!l.upload || r.URL.Path == l.prefix) {
+			if l.setting {
+				l.limit = s.catalog.ProgramSettings().MaxUploadBytes() + uploadSlack
+			}
 			return l
 		}
 	}
@@ -127,7 +123,7 @@ func (s *Server) checkInput(next http.Handler) http.Handler {
 			what = "The upload"
 		}
 		if r.ContentLength > l.limit {
-			if l.fileOf != "" || l.sized {
+			if l.fileOf != "" || l.setting {
 				// Named as the file's own limit, the setting, not the body's.
 				reason := files.LimitReason(l.limit - uploadSlack)
 				refuse(&vouch.Error{Code: vouch.ETOOLARGE, Message: "The file " + reason + ".", Fields: map[string]string{"file": reason}})

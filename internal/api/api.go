@@ -124,6 +124,8 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/requests/{id}/messages", h.auth(vouch.PermRequestReference, h.postRequestMessage)},
 		{"GET /api/v1/requests/{id}/matches", h.auth(vouch.PermRequestReference, h.requestMatches)},
 		{"GET /api/v1/requests/{id}/ineligible", h.auth(vouch.PermRequestReference, h.requestIneligible)},
+		{"GET /api/v1/requests/{id}/content", h.auth(vouch.PermRequestReference, h.requestContent)},
+		{"GET /api/v1/content/reports", h.auth(vouch.PermReadContent, h.contentReports)},
 		{"POST /api/v1/requests/{id}/asks", h.auth(vouch.PermRequestReference, h.createAsk)},
 
 		{"POST /api/v1/asks/{id}/approve", h.auth(vouch.PermRequestReference, h.approveAsk)},

@@ -40,8 +40,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// common words of customer stories, searched by the benchmark queries.
-var storyWords = strings.Fields(`analytics cloud migration reporting hospital compliance payments platform
+// common words of customer stories, searched by the benchmark queries,
+// after the short words that are the commonest in any English text.
+var storyWords = strings.Fields(`the of and to a in is that for it with as was on we our by at be this
+from are an or have has they their its were which you can not but all more new one about also into
+analytics cloud migration reporting hospital compliance payments platform
 customer team data security integration rollout onboarding revenue growth pipeline forecast dashboard
 automation workflow support service network operations finance retail logistics supply chain manufacturing
 insurance banking healthcare patients clinicians regulators audit risk fraud detection mobile app partners
@@ -51,7 +54,7 @@ training users licences contract renewal expansion modernisation legacy mainfram
 streaming realtime latency uptime availability scale performance throughput cost governance privacy`)
 
 // vocabulary is a language of n words: the story words, then made-up words
-// of 4–11 letters, as many distinct words as a library's documents hold.
+// of 4–8 letters, as many distinct words as a library's documents hold.
 func vocabulary(r *rand.Rand, n int) []string {
 	out := slices.Clone(storyWords)
 	seen := map[string]bool{}
@@ -73,7 +76,8 @@ func vocabulary(r *rand.Rand, n int) []string {
 }
 
 // prose is n words drawn from vocab with a Zipf law: few words are common,
-// most are rare, as in real text.
+// most are rare, as in real text (a text of 3,000 words has about 1,000
+// distinct words; words average about 5 letters).
 func prose(z *rand.Zipf, vocab []string, n int) string {
 	var b strings.Builder
 	for i := 0; i < n; i++ {
@@ -122,7 +126,7 @@ func buildLibrary(dir string, n int) (*store.DB, error) {
 	}
 	r := rand.New(rand.NewSource(1))
 	vocab := vocabulary(r, 40_000)
-	z := rand.NewZipf(r, 1.07, 2, uint64(len(vocab)-1))
+	z := rand.NewZipf(r, 1.15, 2, uint64(len(vocab)-1))
 	values := func(k vouch.TaxonomyKind) []int64 {
 		var ids []int64
 		for _, v := range cat.Values(k, false) {
@@ -251,7 +255,6 @@ func loadedIndex(b *testing.B) (*contentindex.Index, *catalog.Catalog, float64) 
 // 20,000 items. Budgets: p95 ≤ 3 ms; index memory ≤ 60 MB (index-MB).
 func BenchmarkSearch20k(b *testing.B) {
 	ix, cat, held := loadedIndex(b)
-	b.ReportMetric(held, "index-MB")
 	queries := benchQueries(cat)
 	durations := make([]time.Duration, 0, b.N)
 	found := make([]int, len(queries))
@@ -267,6 +270,7 @@ func BenchmarkSearch20k(b *testing.B) {
 	slices.Sort(durations)
 	b.ReportMetric(float64(durations[len(durations)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(durations[len(durations)*95/100].Microseconds())/1000, "p95-ms")
+	b.ReportMetric(held, "index-MB")
 	if b.N >= len(queries) {
 		for q, n := range found {
 			if n == 0 {

@@ -45,19 +45,15 @@ type entry struct {
 	snippet  string   // the start of the file's words, for a preview
 	// Sort keys and picklist values, worked out once so a search compares
 	// and counts without allocating.
-	published string   // the day it counts as new from, YYYY-MM-DD
-	title     string   // lower-cased, for the title sort
-	language  string   // lower-cased
-	vals      []uint32 // each value the item has: its dense index<<4 | its facet's index in FacetKinds
+	published string // the day it counts as new from, YYYY-MM-DD
+	title     string // lower-cased, for the title sort
+	language  string // lower-cased
 	// pending holds the entry's words, each with the code of the best field
 	// it is in, from read until put indexes them (outside the lock).
 	pending map[string]uint8
 }
 
-// Postings are, per word, the slots it occurs in, in slot order, each
-// packed with the field it is best in: slot<<fieldBits | field code. Four
-// bytes a posting keeps 20,000 items with their files' words well inside the
-// index's memory budget.
+// fieldBits are the low bits of a posting that hold its field code.
 const fieldBits = 3
 
 // Field codes, in rising weight; fieldWeight is what each adds to relevance.
@@ -83,10 +79,13 @@ type Index struct {
 	// the reference index: unordered, a poll's older read could land last.
 	reloading sync.Mutex
 
-	mu       sync.RWMutex
-	slots    []*entry // nil when the slot's item changed or was deleted
-	byID     map[int64]int32
-	postings map[string][]uint32
+	mu    sync.RWMutex
+	slots []*entry // nil when the slot's item changed or was deleted
+	byID  map[int64]int32
+	// postings holds each word's list behind a pointer: appending then
+	// needs no map assignment, which would store the key again as given —
+	// a window on the whole text it was cut from, kept alive by the map.
+	postings map[string]*postingList
 	vocab    []string   // sorted words of postings, for prefixes and typos
 	byLen    [][]string // vocab by length in bytes, for typos: a word with one typo is at most one longer or shorter
 	dirty    bool       // vocab needs sorting
@@ -95,6 +94,13 @@ type Index struct {
 	// counts facets and tests filters in slices instead of maps.
 	valueIdx map[int64]uint32
 	scratch  sync.Pool // *scratch, the per-search working memory
+	// Columns by slot: what a search's scan reads of every item, side by
+	// side in memory rather than behind each entry's pointers.
+	state   []uint8  // the stored state's index in vouch.ContentStates (noState: none)
+	expires []int32  // the day consent ends as yyyymmdd; 0: none
+	newest  []int64  // the publish day as yyyymmdd<<40 | id: larger is newer
+	valsAt  []uint32 // the slot's picklist values are vals[valsAt[slot]:valsAt[slot+1]]
+	vals    []uint32 // each value: its dense index<<4 | its facet's index in FacetKinds
 	// featuring maps an account or reference id to the items featuring it,
 	// so a renamed account is found by its new name at once.
 	byAccount map[int64][]int64
@@ -106,8 +112,8 @@ func New(db *store.DB, cat *catalog.Catalog, log *slog.Logger) *Index {
 	if log == nil {
 		log = slog.Default()
 	}
-	ix := &Index{db: db, cat: cat, log: log, byID: map[int64]int32{}, postings: map[string][]uint32{},
-		valueIdx: map[int64]uint32{}, byAccount: map[int64][]int64{}, byRef: map[int64][]int64{}}
+	ix := &Index{db: db, cat: cat, log: log, byID: map[int64]int32{}, postings: map[string]*postingList{},
+		valueIdx: map[int64]uint32{}, byAccount: map[int64][]int64{}, byRef: map[int64][]int64{}, valsAt: []uint32{0}}
 	if db != nil {
 		ix.clock = db.Clock
 	}
@@ -124,19 +130,31 @@ func (ix *Index) Load(ctx context.Context) error {
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.slots, ix.byID, ix.postings, ix.vocab, ix.dead = make([]*entry, 0, len(entries)), map[int64]int32{}, map[string][]uint32{}, nil, 0
+	ix.slots, ix.byID, ix.postings, ix.vocab, ix.dead = make([]*entry, 0, len(entries)), map[int64]int32{}, map[string]*postingList{}, nil, 0
 	ix.byAccount, ix.byRef, ix.valueIdx = map[int64][]int64{}, map[int64][]int64{}, map[int64]uint32{}
+	ix.state, ix.expires, ix.newest = make([]uint8, 0, len(entries)), make([]int32, 0, len(entries)), make([]int64, 0, len(entries))
+	ix.valsAt, ix.vals = append(make([]uint32, 0, len(entries)+1), 0), nil
 	// Every posting list is made at its final length, so none carries the
 	// spare capacity of growing by appends.
-	sizes := map[string]int{}
-	for _, e := range entries {
+	type size struct {
+		bytes int
+		last  int32
+	}
+	sizes := map[string]*size{}
+	for slot, e := range entries {
 		for t := range e.pending {
-			sizes[t]++
+			sz := sizes[t]
+			if sz == nil {
+				sz = &size{last: -1}
+				sizes[t] = sz
+			}
+			sz.bytes += postingSize(sz.last, int32(slot))
+			sz.last = int32(slot)
 		}
 	}
-	for t, n := range sizes {
+	for t, sz := range sizes {
 		t = strings.Clone(t) // not a window on the text it was cut from
-		ix.postings[t] = make([]uint32, 0, n)
+		ix.postings[t] = newPostingList(sz.bytes)
 		ix.vocab = append(ix.vocab, t)
 	}
 	ix.dirty = true
@@ -275,8 +293,9 @@ func (ix *Index) names(ctx context.Context, items []*vouch.ContentItem) (map[int
 func snippetOf(text string) string {
 	const n = 600
 	if len(text) <= n {
-		return text
+		return strings.Clone(text)
 	}
+	text = strings.Clone(text[:n]) // not a window on the whole text
 	cut := text[:n]
 	for i := len(cut) - 1; i > n-80 && i > 0; i-- {
 		if cut[i] == ' ' {
@@ -321,11 +340,30 @@ func (ix *Index) put(id int64, e *entry) {
 			t = strings.Clone(t) // not a window on the text it was cut from
 			ix.vocab = append(ix.vocab, t)
 			ix.dirty = true
+			ps = newPostingList(0)
+			ix.postings[t] = ps
 		}
-		ix.postings[t] = append(ps, uint32(slot)<<fieldBits|uint32(field))
+		ps.add(slot, field)
 	}
 	e.pending = nil
-	e.vals = e.vals[:0]
+	ix.columns(e)
+	for _, a := range e.item.AccountIDs {
+		ix.byAccount[a] = append(ix.byAccount[a], id)
+	}
+	for _, r := range e.item.ReferenceIDs {
+		ix.byRef[r] = append(ix.byRef[r], id)
+	}
+}
+
+// columns appends e's columns for the slot put gave it.
+func (ix *Index) columns(e *entry) {
+	var st uint8 = noState
+	if i := stateIndex(e.item.State); i >= 0 {
+		st = uint8(i)
+	}
+	ix.state = append(ix.state, st)
+	ix.expires = append(ix.expires, dayNumber(e.item.ExpiresOn.String()))
+	ix.newest = append(ix.newest, int64(dayNumber(e.published))<<40|e.item.ID)
 	for k, kind := range FacetKinds {
 		for _, id := range valuesOf(e.item, kind) {
 			d, ok := ix.valueIdx[id]
@@ -333,15 +371,33 @@ func (ix *Index) put(id int64, e *entry) {
 				d = uint32(len(ix.valueIdx))
 				ix.valueIdx[id] = d
 			}
-			e.vals = append(e.vals, d<<4|uint32(k))
+			ix.vals = append(ix.vals, d<<4|uint32(k))
 		}
 	}
-	for _, a := range e.item.AccountIDs {
-		ix.byAccount[a] = append(ix.byAccount[a], id)
+	ix.valsAt = append(ix.valsAt, uint32(len(ix.vals)))
+}
+
+// noState marks a stored state the index does not know.
+const noState = 255
+
+// dayNumber is a YYYY-MM-DD day as the number yyyymmdd, which sorts as the
+// day does; 0 for anything else.
+func dayNumber(s string) int32 {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0
 	}
-	for _, r := range e.item.ReferenceIDs {
-		ix.byRef[r] = append(ix.byRef[r], id)
+	n := int32(0)
+	for i := 0; i < 10; i++ {
+		if i == 4 || i == 7 {
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int32(c-'0')
 	}
+	return n
 }
 
 // remove empties the slot of item id; its postings are skipped until the
@@ -375,14 +431,14 @@ func (ix *Index) compact() {
 			ix.byID[e.item.ID] = remap[i]
 		}
 	}
-	for t, ps := range ix.postings {
-		kept := ps[:0]
-		for _, p := range ps {
-			if n := remap[p>>fieldBits]; n >= 0 {
-				kept = append(kept, uint32(n)<<fieldBits|p&(1<<fieldBits-1))
+	for t, list := range ix.postings {
+		kept := newPostingList(0)
+		list.each(func(slot int32, field uint8) {
+			if n := remap[slot]; n >= 0 {
+				kept.add(n, field)
 			}
-		}
-		if len(kept) == 0 {
+		})
+		if kept.last < 0 {
 			delete(ix.postings, t)
 			ix.dirty = true
 			continue
@@ -396,6 +452,10 @@ func (ix *Index) compact() {
 		}
 	}
 	ix.slots, ix.dead = live, 0
+	ix.state, ix.expires, ix.newest, ix.valsAt, ix.vals = nil, nil, nil, []uint32{0}, nil
+	for _, e := range live {
+		ix.columns(e)
+	}
 	ix.sortVocab()
 }
 

@@ -2,6 +2,7 @@ package contentindex
 
 import (
 	"cmp"
+	"encoding/binary"
 	"slices"
 	"strings"
 
@@ -106,10 +107,12 @@ type scratch struct {
 	cands      []string
 }
 
-// cand is an item found: its slot and relevance.
+// cand is an item found: its slot, relevance and newest key (the index's
+// newest column), so the usual orders compare without leaving the slice.
 type cand struct {
 	slot  int32
 	score int32
+	key   int64
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -184,12 +187,16 @@ func (ix *Index) textScores(text string, sc *scratch) bool {
 		}
 		for _, c := range cands {
 			half := typo || c != t // a typo or a completion counts half
-			for _, p := range ix.postings[c] {
-				w := fieldWeight[p&(1<<fieldBits-1)]
+			// Decoded inline: this loop is most of a text search's time.
+			slot := int32(0)
+			for d := ix.postings[c].data; len(d) > 0; {
+				v, n := binary.Uvarint(d)
+				d = d[n:]
+				slot += int32(v >> fieldBits)
+				w := fieldWeight[v&(1<<fieldBits-1)]
 				if !half {
 					w *= 2
 				}
-				slot := p >> fieldBits
 				scores[slot] = max(scores[slot], w)
 			}
 		}
@@ -209,6 +216,21 @@ func (ix *Index) textScores(text string, sc *scratch) bool {
 	return true
 }
 
+// effective is the state of the item in slot as of the day todayN
+// (yyyymmdd), from the columns: approved content whose consent ended is
+// expired, as vouch.ContentItem.EffectiveState says.
+func (ix *Index) effective(slot int, todayN int32) vouch.ContentState {
+	i := ix.state[slot]
+	if i == noState {
+		return ix.slots[slot].item.State
+	}
+	st := vouch.ContentStates[i]
+	if st.Approved() && ix.expires[slot] != 0 && todayN >= ix.expires[slot] {
+		return vouch.ContentExpired
+	}
+	return st
+}
+
 // stateIndex is s's place in vouch.ContentStates (-1: none).
 func stateIndex(s vouch.ContentState) int { return slices.Index(vouch.ContentStates, s) }
 
@@ -217,6 +239,7 @@ func (ix *Index) Search(q Query) Result {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	today := ix.clock.Today()
+	todayN := dayNumber(today.String())
 	sc := ix.getScratch()
 	defer ix.scratch.Put(sc)
 	hasText := ix.textScores(q.Text, sc)
@@ -250,22 +273,22 @@ func (ix *Index) Search(q Query) Result {
 				continue
 			}
 		}
-		it := e.item
-		st := it.EffectiveState(today)
+		st := ix.effective(slot, todayN)
 		if !vouch.ContentShown(q.Manage, st, q.IncludeExpired) || (q.ExternalOnly && !vouch.ContentShareable(st)) {
 			continue
 		}
-		if q.AccountID != 0 && !slices.Contains(it.AccountIDs, q.AccountID) {
+		if q.AccountID != 0 && !slices.Contains(e.item.AccountIDs, q.AccountID) {
 			continue
 		}
-		if q.ReferenceID != 0 && !slices.Contains(it.ReferenceIDs, q.ReferenceID) {
+		if q.ReferenceID != 0 && !slices.Contains(e.item.ReferenceIDs, q.ReferenceID) {
 			continue
 		}
 		if language != "" && e.language != language {
 			continue
 		}
+		vals := ix.vals[ix.valsAt[slot]:ix.valsAt[slot+1]]
 		var have uint32
-		for _, v := range e.vals {
+		for _, v := range vals {
 			have |= sc.want[v>>4] & (1 << (v & 15))
 		}
 		fails := filterMask &^ have
@@ -275,8 +298,8 @@ func (ix *Index) Search(q Query) Result {
 		si := stateIndex(st)
 		switch {
 		case fails == 0:
-			sc.found = append(sc.found, cand{slot: int32(slot), score: score})
-			for _, v := range e.vals {
+			sc.found = append(sc.found, cand{slot: int32(slot), score: score, key: ix.newest[slot]})
+			for _, v := range vals {
 				sc.counts[v>>4]++
 			}
 			if si >= 0 {
@@ -287,7 +310,7 @@ func (ix *Index) Search(q Query) Result {
 				stateCounts[si]++
 			}
 		case fails&(fails-1) == 0:
-			for _, v := range e.vals {
+			for _, v := range vals {
 				if fails == 1<<(v&15) {
 					sc.counts[v>>4]++
 				}
@@ -336,9 +359,11 @@ func (ix *Index) order(by string, hasText bool) func(a, b cand) int {
 	var f func(a, b *entry) int
 	switch by {
 	case SortNewest:
-		f = newest
+		return func(a, b cand) int { return cmp.Compare(b.key, a.key) }
 	case SortTitle:
-		f = func(a, b *entry) int { return cmp.Or(strings.Compare(a.title, b.title), cmp.Compare(a.item.ID, b.item.ID)) }
+		f = func(a, b *entry) int {
+			return cmp.Or(strings.Compare(a.title, b.title), cmp.Compare(a.item.ID, b.item.ID))
+		}
 	case SortMostUsed:
 		f = func(a, b *entry) int { return cmp.Or(cmp.Compare(b.stats.Uses, a.stats.Uses), newest(a, b)) }
 	case SortBestRated:
@@ -358,11 +383,9 @@ func (ix *Index) order(by string, hasText bool) func(a, b cand) int {
 		}
 	default:
 		if hasText {
-			return func(a, b cand) int {
-				return cmp.Or(cmp.Compare(b.score, a.score), newest(ix.slots[a.slot], ix.slots[b.slot]))
-			}
+			return func(a, b cand) int { return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(b.key, a.key)) }
 		}
-		f = newest
+		return func(a, b cand) int { return cmp.Compare(b.key, a.key) }
 	}
 	return func(a, b cand) int { return f(ix.slots[a.slot], ix.slots[b.slot]) }
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -143,6 +144,21 @@ type requestPageData struct {
 	Questions     vouch.FeedbackQuestions // the seller's feedback form
 	MessageHint   string                  // who a message reaches
 	Proposed      *proposalView
+	Content       *requestContentView // approved content that fits; nil when the viewer may not read content
+}
+
+// requestContentView is the content that fits a request, shown beside its
+// matches: "while you wait for a reference".
+type requestContentView struct {
+	Total int
+	Noun  string // "case studies" when every fit is one, else "pieces of content"
+	Items []contentFitView
+}
+
+// contentFitView is one item that fits, with its type's name.
+type contentFitView struct {
+	contentindex.Fit
+	Type string
 }
 
 // proposalView is the reference the requester proposed, as the request page shows it.
@@ -243,6 +259,12 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 		}
 	}
 
+	// While a request is open, the approved content that fits its criteria
+	// is something the seller can use at once.
+	if lib := h.opts.Library; lib != nil && u.Can(vouch.PermReadContent) && !req.State.Closed() && len(d.Criteria) > 0 {
+		d.Content = h.requestContent(lib, req.Criteria)
+	}
+
 	// The proposed reference comes first: the team starts picking from it.
 	// It shows only while the viewer may still see the reference.
 	if req.ProposedReferenceID != 0 && v.Sight.SeesMatches() {
@@ -312,6 +334,46 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 		}
 	}
 	return d, nil
+}
+
+// requestContentShown is how many fits the request page lists.
+const requestContentShown = 3
+
+// requestContent ranks the approved content for criteria and names what it is.
+func (h *Handler) requestContent(lib *contentindex.Index, c vouch.Criteria) *requestContentView {
+	fits, total := lib.ContentFor(contentindex.FitQuery{Criteria: c, Limit: -1})
+	v := &requestContentView{Total: total, Noun: "pieces of content"}
+	types := map[int64]bool{}
+	for i, f := range fits {
+		types[f.Item.TypeID] = true
+		if i < requestContentShown {
+			v.Items = append(v.Items, contentFitView{Fit: f, Type: h.opts.Catalog.ValueName(f.Item.TypeID)})
+		}
+	}
+	if len(types) == 1 {
+		v.Noun = pluralNoun(strings.ToLower(h.opts.Catalog.ValueName(fits[0].Item.TypeID)))
+	}
+	if total == 1 {
+		v.Noun = "piece of content"
+		if len(v.Items) == 1 {
+			v.Noun = strings.ToLower(v.Items[0].Type)
+		}
+	}
+	return v
+}
+
+// pluralNoun is the English plural of a type's name: "case study" → "case
+// studies", "slide deck" → "slide decks".
+func pluralNoun(s string) string {
+	switch {
+	case s == "":
+		return "pieces of content"
+	case strings.HasSuffix(s, "y") && len(s) > 1 && !strings.ContainsRune("aeiou", rune(s[len(s)-2])):
+		return s[:len(s)-1] + "ies"
+	case strings.HasSuffix(s, "s") || strings.HasSuffix(s, "x") || strings.HasSuffix(s, "ch") || strings.HasSuffix(s, "sh"):
+		return s + "es"
+	}
+	return s + "s"
 }
 
 // messageHint says who is told of a message u writes on req: its requester

@@ -75,6 +75,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /references/{id}/verify", h.can(vouch.PermManageProgram, h.verifyReference))
 	mux.Handle("GET /references/{id}/ask", h.can(vouch.PermManageProgram, h.referenceAsk))
 
+	// Content reports (content_reports.go).
+	mux.Handle("GET /content/reports", h.can(vouch.PermReadContent, h.contentReports))
+
 	// The import wizard (import.go): the upload's body is read before the
 	// session checks, within the upload limit.
 	mux.Handle("GET /references/import", h.can(vouch.PermManageProgram, h.importStart))

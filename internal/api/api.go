@@ -133,6 +133,9 @@ func (h *Handler) routes() []route {
 		{"GET /api/v1/notifications", h.auth("", h.listNotifications)},
 		{"POST /api/v1/notifications/read", h.auth("", h.markNotificationsRead)},
 
+		{"POST /api/v1/content/{id}/file", h.auth(vouch.PermManageContent, h.uploadContentFile)},
+		{"GET /api/v1/content/{id}/file", h.auth(vouch.PermReadContent, h.downloadContentFile)},
+
 		{"GET /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.listProofPages)},
 		{"POST /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.createProofPage)},
 		{"GET /api/v1/proof-pages/{id}", h.auth(vouch.PermUseContent, h.getProofPage)},

@@ -13,10 +13,13 @@ package content
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/vouchhq/vouch/internal/files"
+	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -30,9 +33,13 @@ type Catalog interface {
 
 // Service saves content items and what happens to them.
 type Service struct {
-	db    *store.DB
-	cat   Catalog
-	proof proofLinks // signs proof page links (proof.go)
+	db  *store.DB
+	cat Catalog
+
+	files  *files.Store // where uploads are kept (SetFiles)
+	runner *jobs.Runner // where their text is read
+	log    *slog.Logger
+	proof  proofLinks // signs proof page links (proof.go)
 }
 
 // New returns the service over db, resolving picklist values in cat.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/api"
+	"github.com/vouchhq/vouch/internal/files"
 	"github.com/vouchhq/vouch/internal/vouch"
 	"github.com/vouchhq/vouch/internal/web"
 )
@@ -18,11 +19,20 @@ type bodyLimit struct {
 	method, prefix string // prefix matches the path; "" method is any
 	upload         bool   // the route reads its own multipart body
 	limit          int64
+	// fileOf, when set, matches instead of prefix: paths /…/content/{id}/file,
+	// whose limit is the content library's upload setting plus uploadSlack.
+	fileOf string
 }
+
+// uploadSlack is what a multipart body may carry beside the file itself:
+// part headers, boundaries and a CSRF token.
+const uploadSlack = 64 << 10
 
 // bodyLimits is the one table of body limits; the first match wins and
 // every request matches one, so no route goes unlimited.
 var bodyLimits = []bodyLimit{
+	{method: http.MethodPost, fileOf: "/content/", upload: true},
+	{method: http.MethodPost, fileOf: "/api/v1/content/", upload: true},
 	{method: http.MethodPost, prefix: "/references/import", upload: true, limit: web.MaxUploadBody},
 	{prefix: "/api/", limit: api.MaxBody},
 	{prefix: "/a/", limit: web.MaxPublicFormBody},
@@ -30,14 +40,41 @@ var bodyLimits = []bodyLimit{
 	{limit: web.MaxFormBody},
 }
 
-func limitOf(r *http.Request) bodyLimit {
+func (s *Server) limitOf(r *http.Request) bodyLimit {
 	for _, l := range bodyLimits {
-		if (l.method == "" || l.method == r.Method) && strings.HasPrefix(r.URL.Path, l.prefix) &&
-			(!l.upload || r.URL.Path == l.prefix) {
+		if l.method != "" && l.method != r.Method {
+			continue
+		}
+		if l.fileOf != "" {
+			if isFilePath(r.URL.Path, l.fileOf) {
+				l.limit = s.catalog.ProgramSettings().MaxUploadBytes() + uploadSlack
+				return l
+			}
+			continue
+		}
+		if strings.HasPrefix(r.URL.Path, l.prefix) && (!l.upload || r.URL.Path == l.prefix) {
 			return l
 		}
 	}
 	return bodyLimits[len(bodyLimits)-1]
+}
+
+// isFilePath reports whether path is prefix + an item id + "/file".
+func isFilePath(path, prefix string) bool {
+	rest, ok := strings.CutPrefix(path, prefix)
+	if !ok {
+		return false
+	}
+	id, ok := strings.CutSuffix(rest, "/file")
+	if !ok || id == "" || len(id) > 19 {
+		return false
+	}
+	for _, c := range id {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // formMemory is how much of a multipart form's files is held in memory; the
@@ -64,12 +101,18 @@ func (s *Server) checkInput(next http.Handler) http.Handler {
 				s.web.RefuseInput(w, r, err)
 			}
 		}
-		l := limitOf(r)
+		l := s.limitOf(r)
 		what := "The request body"
 		if l.upload {
 			what = "The upload"
 		}
 		if r.ContentLength > l.limit {
+			if l.fileOf != "" {
+				// Named as the file's own limit, the setting, not the body's.
+				reason := files.LimitReason(l.limit - uploadSlack)
+				refuse(&vouch.Error{Code: vouch.ETOOLARGE, Message: "The file " + reason + ".", Fields: map[string]string{"file": reason}})
+				return
+			}
 			refuse(vouch.TooLarge(what, l.limit))
 			return
 		}

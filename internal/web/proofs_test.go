@@ -50,8 +50,6 @@ func (f *contentFixture) item(title, typ, body string, state vouch.ContentState)
 	return it
 }
 
-func ptr(s string) *string { return &s }
-
 var proofLink = regexp.MustCompile(`/p/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)`)
 
 // buyerGet opens path with no session at all, as a buyer's browser would.
@@ -101,6 +99,15 @@ func TestProofPageForBuyers(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// The story and the internal item have files.
+		pm := testutil.Login(t, s, "pat@example.com")
+		pm.Get("/proofs")
+		for _, it := range []*vouch.ContentItem{story, internal} {
+			if resp, msg := uploadForm(t, pm, it.ID, pm.CSRF, "story.pdf", testutil.PDFBytes(it.Title)); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("upload to %s: %d %s", it.Title, resp.StatusCode, msg)
+			}
+		}
+
 		b := testutil.Login(t, s, "sam@example.com")
 		resp, body := b.Get("/proofs/new?content=" + strconv.FormatInt(story.ID, 10))
 		expect(t, "builder", resp, http.StatusOK, "/proofs/new")
@@ -145,13 +152,23 @@ func TestProofPageForBuyers(t *testing.T) {
 		}
 		buyerGet(t, s, "/p/"+token)
 
+		// The story's file downloads from the page, as every download leaves Vouch.
+		mustContain(t, "buyer page", page, `href="/p/`+token+`/files/`+strconv.FormatInt(story.ID, 10)+`"`, "Download story.pdf")
+		resp, file := buyerGet(t, s, "/p/"+token+"/files/"+strconv.FormatInt(story.ID, 10))
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(file, "%PDF") || resp.Header.Get("X-Content-Type-Options") != "nosniff" ||
+			!strings.Contains(resp.Header.Get("Content-Security-Policy"), "sandbox") ||
+			!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("download: %d %v", resp.StatusCode, resp.Header)
+		}
+
 		// The seller sees the views; each view counted a use of each item shown.
 		p, err := s.DB.ProofPage(ctx, id)
 		if err != nil || p.Views != 2 || p.LastViewedAt == nil || p.OpportunityID != opp.ID {
 			t.Fatalf("after two views: %+v, %v", p, err)
 		}
 		stats, err := s.DB.ProofPageStats(ctx, id)
-		if err != nil || stats[story.ID] == nil || stats[story.ID].Views != 2 || stats[quote.ID].Views != 2 {
+		if err != nil || stats[story.ID] == nil || stats[story.ID].Views != 2 || stats[quote.ID].Views != 2 ||
+			stats[story.ID].Downloads != 1 || stats[quote.ID].Downloads != 0 {
 			t.Fatalf("item views: %+v, %v", stats, err)
 		}
 		resp, body = b.Get("/proofs/" + strconv.FormatInt(id, 10))
@@ -163,7 +180,7 @@ func TestProofPageForBuyers(t *testing.T) {
 		_, body = b.Get("/proofs")
 		mustContain(t, "seller's list", body, "Customer stories for Initech")
 		audits, _, err := s.DB.ListAudit(ctx, vouch.AuditFilter{EntityType: string(vouch.EntityContentUse), EntityID: story.ID})
-		if err != nil || len(audits) < 3 { // added to the page, viewed twice
+		if err != nil || len(audits) < 4 { // added to the page, viewed twice, downloaded
 			t.Fatalf("uses of the story audited: %d, %v", len(audits), err)
 		}
 
@@ -175,7 +192,6 @@ func TestProofPageForBuyers(t *testing.T) {
 		if _, body := other.Get("/proofs"); strings.Contains(body, "Customer stories for Initech") {
 			t.Errorf("another seller lists it")
 		}
-		pm := testutil.Login(t, s, "pat@example.com")
 		if _, body := pm.Get("/proofs"); !strings.Contains(body, "Customer stories for Initech") {
 			t.Errorf("the team does not list it")
 		}
@@ -198,7 +214,7 @@ func TestProofPageForBuyers(t *testing.T) {
 			"another kind of link": "/p/" + answerLetter,
 			"internal item's file": "/p/" + token + "/files/" + strconv.FormatInt(internal.ID, 10),
 			"draft's file":         "/p/" + token + "/files/" + strconv.FormatInt(draft.ID, 10),
-			"item without a file":  "/p/" + token + "/files/" + strconv.FormatInt(story.ID, 10),
+			"item without a file":  "/p/" + token + "/files/" + strconv.FormatInt(quote.ID, 10),
 			"no number":            "/p/" + token + "/files/x",
 		} {
 			resp, body := buyerGet(t, s, path)

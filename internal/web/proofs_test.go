@@ -242,16 +242,31 @@ func TestProofPageForBuyers(t *testing.T) {
 			t.Errorf("revoked link: %d\n%s", resp.StatusCode, body)
 		}
 
-		// Expired: a page made to last one day is gone two days later.
-		_, short := makeProof(t, b, url.Values{"title": {"One-day page"}, "expires_in_days": {"1"},
-			"content": {strconv.FormatInt(story.ID, 10)}})
-		if resp, _ := buyerGet(t, s, "/p/"+short); resp.StatusCode != http.StatusOK {
-			t.Fatalf("fresh one-day page: %d", resp.StatusCode)
+		// Consent that runs out while the page lives takes the item off it;
+		// the page itself is gone once its own days are over.
+		soon, err := f.svc.Create(ctx, vouch.ContentInput{Type: ptr("Quote"), Title: ptr("Initrode quote, consent ends soon")})
+		if err != nil {
+			t.Fatal(err)
 		}
-		s.DB.Clock.Set(time.Now().Add(49 * time.Hour))
+		if _, err := f.svc.ChangeState(ctx, soon.ID, 0, vouch.ContentStateChange{To: vouch.ContentApprovedExternal,
+			ApprovedBy: "Lee Chen", Method: "mail", ExpiresOn: s.DB.Today().AddDays(3)}); err != nil {
+			t.Fatal(err)
+		}
+		_, short := makeProof(t, b, url.Values{"title": {"Ten-day page"}, "expires_in_days": {"10"},
+			"content": {strconv.FormatInt(story.ID, 10), strconv.FormatInt(soon.ID, 10)}})
+		if _, page := buyerGet(t, s, "/p/"+short); !strings.Contains(page, soon.Title) {
+			t.Fatalf("fresh ten-day page:\n%s", page)
+		}
+		s.DB.Clock.Set(time.Now().Add(4 * 24 * time.Hour))
+		if _, page := buyerGet(t, s, "/p/"+short); strings.Contains(page, soon.Title) || !strings.Contains(page, story.Title) {
+			t.Errorf("after the quote's consent ended the page shows:\n%s", page)
+		}
+		s.DB.Clock.Set(time.Now().Add(11 * 24 * time.Hour))
 		if resp, body := buyerGet(t, s, "/p/"+short); resp.StatusCode != http.StatusNotFound || body != gone {
 			t.Errorf("expired link: %d\n%s", resp.StatusCode, body)
 		}
+		_, body = b.Get("/proofs")
+		mustContain(t, "list after expiry", body, "Ten-day page", "Expired", "Revoked")
 	})
 }
 

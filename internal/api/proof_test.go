@@ -11,8 +11,8 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-// approvedItem creates an item in state through the content service.
-func approvedItem(t *testing.T, f *fixture, title string, state vouch.ContentState) *vouch.ContentItem {
+// contentItem creates an item in state through the content service.
+func proofContentItem(t *testing.T, f *fixture, title string, state vouch.ContentState) *vouch.ContentItem {
 	t.Helper()
 	_, cat, _ := testutil.ReadModels(t, f.srv.DB)
 	svc := content.New(f.srv.DB, cat)
@@ -47,8 +47,8 @@ type proofJSON struct {
 func TestProofPages(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, f *fixture) {
 		addSeller(t, f)
-		story := approvedItem(t, f, "Nimbus Air cuts reporting time", vouch.ContentApprovedExternal)
-		internal := approvedItem(t, f, "Globex win plan", vouch.ContentApprovedInternal)
+		story := proofContentItem(t, f, "Nimbus Air cuts reporting time", vouch.ContentApprovedExternal)
+		internal := proofContentItem(t, f, "Globex win plan", vouch.ContentApprovedInternal)
 		opp := &vouch.Opportunity{Name: "Initech deal", OwnerID: f.users["seller"].ID, Status: vouch.OpportunityOpen}
 		if err := f.srv.DB.CreateOpportunity(t.Context(), opp); err != nil {
 			t.Fatal(err)
@@ -158,7 +158,7 @@ func TestContentRequests(t *testing.T) {
 		if e.Error.Fields["fulfilled_by"] == "" {
 			t.Fatalf("done without an item: %s", r.body)
 		}
-		item := approvedItem(t, f, "Mercy Health grows with Analytics", vouch.ContentApprovedExternal)
+		item := proofContentItem(t, f, "Mercy Health grows with Analytics", vouch.ContentApprovedExternal)
 		r = f.call(t, "program_manager", "PATCH", path, fmt.Sprintf(`{"state": "done", "fulfilled_by": %d, "version": 2}`, item.ID), 200)
 		r.decode(t, &cr)
 		if cr.State != "done" || cr.FulfilledBy == nil || *cr.FulfilledBy != item.ID || cr.Version != 3 {

@@ -80,9 +80,7 @@ func (s *Service) Upload(ctx context.Context, itemID int64, name string, r io.Re
 		return nil, err
 	}
 	if before.File != nil && before.File.ID != f.ID {
-		if _, err := s.files.Delete(context.WithoutCancel(ctx), before.File.ID); err != nil {
-			s.logger().Warn("deleting a replaced file", "file", before.File.ID, "err", err)
-		}
+		s.dropFile(ctx, before.File)
 	}
 	if status == vouch.TextPending {
 		owner := vouch.ActorFrom(ctx).UserID
@@ -94,6 +92,18 @@ func (s *Service) Upload(ctx context.Context, itemID int64, name string, r io.Re
 		}
 	}
 	return item, nil
+}
+
+// dropFile deletes f, an item's file no more, unless an approval still
+// refers to it. A failure leaves an unused file behind, logged: the change
+// it follows is made.
+func (s *Service) dropFile(ctx context.Context, f *vouch.ContentFile) {
+	if f == nil || s.files == nil {
+		return
+	}
+	if _, err := s.files.Delete(context.WithoutCancel(ctx), f.ID); err != nil {
+		s.logger().Warn("deleting a file no item uses", "file", f.ID, "err", err)
+	}
 }
 
 // StoreDocument keeps the proof of an approval, the customer's mail or a

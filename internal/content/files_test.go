@@ -195,3 +195,136 @@ func encrypted(pdf []byte) []byte {
 	enc := "/Encrypt << /Filter /Standard /V 1 /R 2 /O (0123456789abcdef0123456789abcdef) /U (0123456789abcdef0123456789abcdef) /P -4 >> /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>]"
 	return bytes.Replace(pdf, []byte("/Root 1 0 R"), []byte("/Root 1 0 R "+enc), 1)
 }
+
+func TestReplacedAndDeletedFilesAreRemoved(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		l := newLibrary(t, db)
+		item := l.item(t, "Replace me")
+		if _, err := l.s.Upload(l.ctx, item.ID, "one.txt", strings.NewReader("first version")); err != nil {
+			t.Fatal(err)
+		}
+		l.waitText(t, item.ID)
+		png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
+		got, err := l.s.Upload(l.ctx, item.ID, "two.png", bytes.NewReader(png))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// An image has no text to read: nothing waits.
+		if got.File.MediaType != "image/png" || got.TextStatus != vouch.TextNone {
+			t.Errorf("png: %+v, text %q", got.File, got.TextStatus)
+		}
+		if n, _, _ := db.FileStats(l.ctx); n != 1 {
+			t.Errorf("%d files after replacing, want 1", n)
+		}
+		if ids := l.found("first"); len(ids) != 0 {
+			t.Errorf("the replaced file's words are still found: %v", ids)
+		}
+
+		// An approval's document outlives the item's file, not the item.
+		doc, err := l.s.StoreDocument(l.ctx, "approval.eml", strings.NewReader("From: Dana Park <dana@nimbus.example>\r\nSubject: OK to publish\r\n\r\nYes, approved.\r\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.MediaType != "message/rfc822" {
+			t.Errorf("approval mail kept as %s", doc.MediaType)
+		}
+		if _, err := l.s.ChangeState(l.ctx, item.ID, 0, vouch.ContentStateChange{To: vouch.ContentAwaitingApproval}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.s.ChangeState(l.ctx, item.ID, 0, vouch.ContentStateChange{To: vouch.ContentApprovedExternal,
+			Method: vouch.ApprovalByMail, ApprovedBy: "Dana Park", FileID: doc.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.s.Upload(l.ctx, item.ID, "three.txt", strings.NewReader("third")); err != nil {
+			t.Fatal(err)
+		}
+		l.waitText(t, item.ID)
+		if _, _, err := l.s.OpenFile(l.ctx, doc.ID); err != nil {
+			t.Errorf("the approval mail is gone with the item's file: %v", err)
+		}
+		if err := l.s.Delete(l.ctx, item.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, chunks, _ := db.FileStats(l.ctx); n != 0 || chunks != 0 {
+			t.Errorf("%d files, %d chunks after deleting the item", n, chunks)
+		}
+		if db.Engine == store.SQLite {
+			if left, _ := os.ReadDir(filepath.Join(filepath.Dir(db.Path), "files")); len(left) != 0 {
+				t.Errorf("left in the data directory: %v", left)
+			}
+		}
+	})
+}
+
+func TestApprovalDocumentsOfTheirKindsOnly(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		l := newLibrary(t, db)
+		for name, data := range map[string]string{
+			"mail.eml":  "<html><body>approved</body></html>",
+			"video.mp4": "\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom",
+		} {
+			if _, err := l.s.StoreDocument(l.ctx, name, strings.NewReader(data)); vouch.ErrorFields(err)["file"] == "" {
+				t.Errorf("%s: kept as an approval document (%v)", name, err)
+			}
+		}
+		for name, want := range map[string]string{"signed.pdf": files.PDF.MediaType, "pasted.txt": files.Text.MediaType} {
+			data := "Yes, you may use the quote. Dana"
+			if name == "signed.pdf" {
+				data = string(testutil.PDFBytes(data))
+			}
+			f, err := l.s.StoreDocument(l.ctx, name, strings.NewReader(data))
+			if err != nil || f.MediaType != want {
+				t.Errorf("%s: %+v %v", name, f, err)
+			}
+		}
+	})
+}
+
+func TestPasswordProtectedOfficeFilesAreKeptUnreadable(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		l := newLibrary(t, db)
+		item := l.item(t, "Locked deck")
+		cfb := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 1024)...)
+		got, err := l.s.Upload(l.ctx, item.ID, "locked.pptx", bytes.NewReader(cfb))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.File.MediaType != files.PPTX.MediaType {
+			t.Errorf("kept as %s", got.File.MediaType)
+		}
+		if done := l.waitText(t, item.ID); done.TextStatus != vouch.TextUnreadable || !strings.Contains(done.TextReason, "encrypted") {
+			t.Errorf("text %q: %q", done.TextStatus, done.TextReason)
+		}
+		// The same bytes under an old Office name are refused: Vouch reads
+		// neither DOC nor PPT.
+		if _, err := l.s.Upload(l.ctx, item.ID, "old.ppt", bytes.NewReader(cfb)); !strings.Contains(vouch.ErrorFields(err)["file"], "old Office file") {
+			t.Errorf("old.ppt: %v", vouch.ErrorFields(err))
+		}
+	})
+}
+
+// A file whose text a stopped server had not read yet is read at the next
+// start (ResumeText).
+func TestPendingTextIsReadAgainAtStart(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		l := newLibrary(t, db)
+		item := l.item(t, "Interrupted")
+		// As a server that died between the upload and the reading left it.
+		f, err := l.store.Put(l.ctx, "notes.docx", bytes.NewReader(testutil.DOCX("The gyroscope story.")), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AttachContentFile(l.ctx, item.ID, f.ID, vouch.TextPending); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.s.ResumeText(l.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if done := l.waitText(t, item.ID); done.TextStatus != vouch.TextExtracted {
+			t.Fatalf("text %s: %s", done.TextStatus, done.TextReason)
+		}
+		if ids := l.found("gyroscope"); len(ids) != 1 {
+			t.Errorf("found %v", ids)
+		}
+	})
+}

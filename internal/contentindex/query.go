@@ -96,19 +96,58 @@ func (ix *Index) hit(e *entry, score int, today vouch.Date) Hit {
 		Snippet: e.snippet, Score: score}
 }
 
-// textScores returns, per slot, the relevance of the query's words (0: not
-// matched); nil when the query has no words. Every word must match: exactly,
-// by prefix (the last word, as people type), or with one typo (words of four
-// letters or more that match nothing exactly).
-func (ix *Index) textScores(text string) ([]int32, bool) {
+// scratch is the working memory of one search, reused through a pool so a
+// search over 20,000 items allocates next to nothing.
+type scratch struct {
+	total, cur []int32  // relevance by slot
+	want       []uint32 // by dense value: the facet bits a filter asks it for
+	counts     []int32  // by dense value: items counted
+	found      []cand
+	cands      []string
+}
+
+// cand is an item found: its slot and relevance.
+type cand struct {
+	slot  int32
+	score int32
+}
+
+func (ix *Index) getScratch() *scratch {
+	sc, _ := ix.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	sc.total = resize(sc.total, len(ix.slots))
+	sc.cur = resize(sc.cur, len(ix.slots))
+	sc.want = resize(sc.want, len(ix.valueIdx))
+	sc.counts = resize(sc.counts, len(ix.valueIdx))
+	sc.found, sc.cands = sc.found[:0], sc.cands[:0]
+	return sc
+}
+
+// resize returns s with n zeroed elements, reusing its memory when it can.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// textScores fills sc.total with the relevance of the query's words per
+// slot (0: not matched); false when the query has no words. Every word must
+// match: exactly, by prefix (the last word, as people type), or with one
+// typo (words of four letters or more that match nothing exactly).
+func (ix *Index) textScores(text string, sc *scratch) bool {
 	terms := words.Tokenize(text)
 	if len(terms) == 0 {
-		return nil, false
+		return false
 	}
-	var total []int32
+	total := sc.total
 	for i, raw := range terms {
 		t := words.Stem(raw)
-		var cands []string
+		cands := sc.cands[:0]
 		if _, ok := ix.postings[t]; ok {
 			cands = append(cands, t)
 		}
@@ -125,74 +164,93 @@ func (ix *Index) textScores(text string) ([]int32, bool) {
 		typo := false
 		if len(cands) == 0 && len(t) >= 4 {
 			typo = true
-			for _, v := range ix.vocab {
-				if words.Within1(t, v) {
-					cands = append(cands, v)
+			for n := len(t) - 1; n <= len(t)+1 && n < len(ix.byLen); n++ {
+				for _, v := range ix.byLen[n] {
+					if words.Within1(t, v) {
+						cands = append(cands, v)
+					}
 				}
 			}
 		}
-		scores := make([]int32, len(ix.slots))
+		sc.cands = cands
+		if len(cands) == 0 {
+			clear(total) // a word matching nothing matches no item
+			return true
+		}
+		scores := total // the first word's scores are the running total
+		if i > 0 {
+			scores = sc.cur
+			clear(scores)
+		}
 		for _, c := range cands {
+			half := typo || c != t // a typo or a completion counts half
 			for _, p := range ix.postings[c] {
-				w := int32(p.weight) * 2
-				if typo || c != t {
-					w = int32(p.weight) // a typo or a completion counts half
+				w := fieldWeight[p&(1<<fieldBits-1)]
+				if !half {
+					w *= 2
 				}
-				scores[p.slot] = max(scores[p.slot], w)
+				slot := p >> fieldBits
+				scores[slot] = max(scores[slot], w)
 			}
 		}
-		if total == nil {
-			total = scores
+		if i == 0 {
 			continue
 		}
-		for s := range total {
-			if scores[s] == 0 {
-				total[s] = 0
-			} else if total[s] > 0 {
-				total[s] += scores[s]
+		for s, sum := range total {
+			if sum > 0 {
+				if scores[s] == 0 {
+					total[s] = 0
+				} else {
+					total[s] = sum + scores[s]
+				}
 			}
 		}
 	}
-	return total, true
+	return true
 }
+
+// stateIndex is s's place in vouch.ContentStates (-1: none).
+func stateIndex(s vouch.ContentState) int { return slices.Index(vouch.ContentStates, s) }
 
 // Search answers q from memory.
 func (ix *Index) Search(q Query) Result {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	today := ix.clock.Today()
-	scores, hasText := ix.textScores(q.Text)
+	sc := ix.getScratch()
+	defer ix.scratch.Put(sc)
+	hasText := ix.textScores(q.Text, sc)
 
-	// Each item is judged once: which filters it fails, as bits. Items
-	// failing none are results; items failing only one facet's filter count
-	// in that facet, so a facet's counts say what choosing another of its
-	// values would give.
-	kinds := FacetKinds
-	filterBit := map[vouch.TaxonomyKind]uint32{}
-	for i, k := range kinds {
-		if len(q.Filters[k]) > 0 {
-			filterBit[k] = 1 << i
+	// Each item is judged once: which filters it fails, as bits (a facet's
+	// bit is its index in FacetKinds). Items failing none are results; items
+	// failing only one facet's filter count in that facet, so a facet's
+	// counts say what choosing another of its values would give.
+	var filterMask uint32
+	for k, kind := range FacetKinds {
+		if ids := q.Filters[kind]; len(ids) > 0 {
+			filterMask |= 1 << k
+			for _, id := range ids {
+				if d, ok := ix.valueIdx[id]; ok {
+					sc.want[d] |= 1 << k
+				}
+			}
 		}
 	}
 	const stateBit = 1 << 30
-	counts := map[vouch.TaxonomyKind]map[int64]int{}
-	for _, k := range kinds {
-		counts[k] = map[int64]int{}
-	}
-	stateCounts := map[vouch.ContentState]int{}
+	var stateCounts [16]int
+	wantState := func(st vouch.ContentState) bool { return len(q.States) == 0 || slices.Contains(q.States, st) }
 	language := strings.ToLower(strings.TrimSpace(q.Language))
-	var found []Hit
 	for slot, e := range ix.slots {
 		if e == nil {
 			continue
 		}
-		it := e.item
 		score := int32(0)
 		if hasText {
-			if score = scores[slot]; score == 0 {
+			if score = sc.total[slot]; score == 0 {
 				continue
 			}
 		}
+		it := e.item
 		st := it.EffectiveState(today)
 		if !vouch.ContentShown(q.Manage, st, q.IncludeExpired) || (q.ExternalOnly && !vouch.ContentShareable(st)) {
 			continue
@@ -203,69 +261,150 @@ func (ix *Index) Search(q Query) Result {
 		if q.ReferenceID != 0 && !slices.Contains(it.ReferenceIDs, q.ReferenceID) {
 			continue
 		}
-		if language != "" && strings.ToLower(it.Language) != language {
+		if language != "" && e.language != language {
 			continue
 		}
-		var fails uint32
-		for k, bit := range filterBit {
-			if !hasAny(valuesOf(it, k), q.Filters[k]) {
-				fails |= bit
-			}
+		var have uint32
+		for _, v := range e.vals {
+			have |= sc.want[v>>4] & (1 << (v & 15))
 		}
-		if len(q.States) > 0 && !slices.Contains(q.States, st) {
+		fails := filterMask &^ have
+		if !wantState(st) {
 			fails |= stateBit
 		}
+		si := stateIndex(st)
 		switch {
 		case fails == 0:
-			found = append(found, ix.hit(e, int(score), today))
-			for _, k := range kinds {
-				for _, id := range valuesOf(it, k) {
-					counts[k][id]++
-				}
+			sc.found = append(sc.found, cand{slot: int32(slot), score: score})
+			for _, v := range e.vals {
+				sc.counts[v>>4]++
 			}
-			stateCounts[st]++
+			if si >= 0 {
+				stateCounts[si]++
+			}
 		case fails == stateBit:
-			stateCounts[st]++
-		case fails&(fails-1) == 0 && fails != stateBit:
-			for k, bit := range filterBit {
-				if fails == bit {
-					for _, id := range valuesOf(it, k) {
-						counts[k][id]++
-					}
+			if si >= 0 {
+				stateCounts[si]++
+			}
+		case fails&(fails-1) == 0:
+			for _, v := range e.vals {
+				if fails == 1<<(v&15) {
+					sc.counts[v>>4]++
 				}
 			}
 		}
 	}
-	sortHits(found, q.Sort, hasText)
-	res := Result{Total: len(found), Facets: map[vouch.TaxonomyKind][]FacetCount{}}
+	res := Result{Total: len(sc.found), Facets: map[vouch.TaxonomyKind][]FacetCount{}}
 	limit := q.Limit
 	if limit == 0 {
 		limit = 20
 	}
-	from := min(max(q.Offset, 0), len(found))
-	to := len(found)
+	from := min(max(q.Offset, 0), len(sc.found))
+	to := len(sc.found)
 	if limit > 0 {
-		to = min(from+limit, len(found))
+		to = min(from+limit, len(sc.found))
 	}
-	res.Items = found[from:to]
-	for _, k := range kinds {
+	page := ix.best(sc.found, to, ix.order(q.Sort, hasText))[from:]
+	res.Items = make([]Hit, len(page))
+	for i, c := range page {
+		res.Items[i] = ix.hit(ix.slots[c.slot], int(c.score), today)
+	}
+	for _, k := range FacetKinds {
 		for _, v := range ix.cat.Values(k, true) {
-			n := counts[k][v.ID]
-			chosen := slices.Contains(q.Filters[k], v.ID)
-			if n == 0 && !chosen && v.Retired {
-				continue
+			n := 0
+			if d, ok := ix.valueIdx[v.ID]; ok {
+				n = int(sc.counts[d])
 			}
-			if n > 0 || chosen || !v.Retired {
+			if n > 0 || !v.Retired || slices.Contains(q.Filters[k], v.ID) {
 				res.Facets[k] = append(res.Facets[k], FacetCount{ID: v.ID, Name: v.Name, Count: n})
 			}
 		}
 	}
-	for _, s := range vouch.ContentStates {
-		if n := stateCounts[s]; n > 0 || slices.Contains(q.States, s) {
+	for i, s := range vouch.ContentStates {
+		if n := stateCounts[i]; n > 0 || slices.Contains(q.States, s) {
 			res.States = append(res.States, StateCount{State: s, Count: n})
 		}
 	}
 	return res
+}
+
+// order is the comparison of a sort: negative when a comes first.
+func (ix *Index) order(by string, hasText bool) func(a, b cand) int {
+	newest := func(a, b *entry) int {
+		return cmp.Or(strings.Compare(b.published, a.published), cmp.Compare(b.item.ID, a.item.ID))
+	}
+	var f func(a, b *entry) int
+	switch by {
+	case SortNewest:
+		f = newest
+	case SortTitle:
+		f = func(a, b *entry) int { return cmp.Or(strings.Compare(a.title, b.title), cmp.Compare(a.item.ID, b.item.ID)) }
+	case SortMostUsed:
+		f = func(a, b *entry) int { return cmp.Or(cmp.Compare(b.stats.Uses, a.stats.Uses), newest(a, b)) }
+	case SortBestRated:
+		f = func(a, b *entry) int {
+			return cmp.Or(cmp.Compare(b.stats.AverageRating, a.stats.AverageRating), cmp.Compare(b.stats.Ratings, a.stats.Ratings), newest(a, b))
+		}
+	case SortExpiring:
+		f = func(a, b *entry) int {
+			ea, eb := a.item.ExpiresOn, b.item.ExpiresOn
+			switch {
+			case ea.IsZero() && !eb.IsZero():
+				return 1
+			case !ea.IsZero() && eb.IsZero():
+				return -1
+			}
+			return cmp.Or(cmp.Compare(ea.String(), eb.String()), newest(a, b))
+		}
+	default:
+		if hasText {
+			return func(a, b cand) int {
+				return cmp.Or(cmp.Compare(b.score, a.score), newest(ix.slots[a.slot], ix.slots[b.slot]))
+			}
+		}
+		f = newest
+	}
+	return func(a, b cand) int { return f(ix.slots[a.slot], ix.slots[b.slot]) }
+}
+
+// best puts the first k of found by order at its front, in order, and
+// returns them. A page needs the first few of thousands: a bounded heap
+// finds them without sorting everything.
+func (ix *Index) best(found []cand, k int, order func(a, b cand) int) []cand {
+	if k >= len(found)/4 {
+		slices.SortFunc(found, order)
+		return found[:k]
+	}
+	// found[:k] is a heap with the worst of the best k at its root.
+	worse := func(i, j int) bool { return order(found[i], found[j]) > 0 }
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= k {
+				return
+			}
+			if r := l + 1; r < k && worse(r, l) {
+				l = r
+			}
+			if !worse(l, i) {
+				return
+			}
+			found[i], found[l] = found[l], found[i]
+			i = l
+		}
+	}
+	for i := k/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for i := k; i < len(found); i++ {
+		if k > 0 && order(found[i], found[0]) < 0 {
+			found[0], found[i] = found[i], found[0]
+			down(0)
+		}
+	}
+	top := found[:k]
+	slices.SortFunc(top, order)
+	return top
 }
 
 func valuesOf(it *vouch.ContentItem, k vouch.TaxonomyKind) []int64 {
@@ -275,15 +414,6 @@ func valuesOf(it *vouch.ContentItem, k vouch.TaxonomyKind) []int64 {
 	return it.TagIDs(k)
 }
 
-func hasAny(have, want []int64) bool {
-	for _, w := range want {
-		if slices.Contains(have, w) {
-			return true
-		}
-	}
-	return false
-}
-
 // published is the day an item counts as new from: its publish date, else
 // the day it was added.
 func published(it *vouch.ContentItem) string {
@@ -291,43 +421,4 @@ func published(it *vouch.ContentItem) string {
 		return it.PublishedOn.String()
 	}
 	return it.CreatedAt.Format("2006-01-02")
-}
-
-func sortHits(hits []Hit, by string, hasText bool) {
-	newest := func(a, b Hit) int {
-		return cmp.Or(strings.Compare(published(b.Item), published(a.Item)), cmp.Compare(b.Item.ID, a.Item.ID))
-	}
-	var f func(a, b Hit) int
-	switch by {
-	case SortNewest:
-		f = newest
-	case SortTitle:
-		f = func(a, b Hit) int {
-			return cmp.Or(strings.Compare(strings.ToLower(a.Item.Title), strings.ToLower(b.Item.Title)), cmp.Compare(a.Item.ID, b.Item.ID))
-		}
-	case SortMostUsed:
-		f = func(a, b Hit) int { return cmp.Or(cmp.Compare(b.Stats.Uses, a.Stats.Uses), newest(a, b)) }
-	case SortBestRated:
-		f = func(a, b Hit) int {
-			return cmp.Or(cmp.Compare(b.Stats.AverageRating, a.Stats.AverageRating), cmp.Compare(b.Stats.Ratings, a.Stats.Ratings), newest(a, b))
-		}
-	case SortExpiring:
-		f = func(a, b Hit) int {
-			ea, eb := a.Item.ExpiresOn, b.Item.ExpiresOn
-			switch {
-			case ea.IsZero() && !eb.IsZero():
-				return 1
-			case !ea.IsZero() && eb.IsZero():
-				return -1
-			}
-			return cmp.Or(strings.Compare(ea.String(), eb.String()), newest(a, b))
-		}
-	default:
-		if hasText {
-			f = func(a, b Hit) int { return cmp.Or(cmp.Compare(b.Score, a.Score), newest(a, b)) }
-		} else {
-			f = newest
-		}
-	}
-	slices.SortFunc(hits, f)
 }

@@ -19,9 +19,15 @@ import (
 	"unicode/utf8"
 )
 
-// MaxText is how much text of one file is kept (bytes of UTF-8): far more
-// than any case study, and a bound on what a huge file costs the index.
-const MaxText = 2 << 20
+// MaxText is how much text of one file is kept as it reads (bytes of
+// UTF-8): far more than any case study, and a bound on what a huge file
+// costs the index. Past it, reading goes on and only words not seen yet
+// are kept, up to MaxTail more bytes, so a word on the last page of a
+// long document is still found.
+const (
+	MaxText = 2 << 20
+	MaxTail = 1 << 20
+)
 
 // The media types text is read from (as internal/files names them).
 const (
@@ -106,16 +112,21 @@ func Text(ctx context.Context, mediaType string, r io.ReaderAt, size int64, prog
 var errFull = errors.New("extract: text limit reached")
 
 // writer keeps text up to MaxText, with each run of white space as one
-// space (or one line break, when it held one) and no control characters.
+// space (or one line break, when it held one) and no control characters;
+// then new words only, up to MaxTail more.
 type writer struct {
 	b       strings.Builder
-	space   bool // white space is pending
-	newline bool // … and it held a line break
+	space   bool            // white space is pending
+	newline bool            // … and it held a line break
+	seen    map[string]bool // once MaxText is reached: the words kept, in lower case
 }
 
-// WriteString adds s; it returns errFull once the limit is reached.
+// WriteString adds s; it returns errFull once nothing more can be kept.
 func (w *writer) WriteString(s string) error {
-	for _, r := range s {
+	if w.seen != nil {
+		return w.tail(s)
+	}
+	for i, r := range s {
 		if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
 			if w.b.Len() > 0 {
 				w.space = true
@@ -123,23 +134,77 @@ func (w *writer) WriteString(s string) error {
 			}
 			continue
 		}
+		if w.b.Len()+1+utf8.RuneLen(r) > MaxText {
+			w.seen = map[string]bool{}
+			for _, word := range words(w.b.String()) {
+				w.seen[word] = true
+			}
+			return w.tail(s[i:])
+		}
 		if w.space {
 			sep := byte(' ')
 			if w.newline {
 				sep = '\n'
 			}
-			if w.b.Len()+1 > MaxText {
-				return errFull
-			}
 			w.b.WriteByte(sep)
 			w.space, w.newline = false, false
-		}
-		if w.b.Len()+utf8.RuneLen(r) > MaxText {
-			return errFull
 		}
 		w.b.WriteRune(r)
 	}
 	return nil
+}
+
+// tail keeps the words of s not kept yet. It runs over every byte of a
+// long document, so it splits by hand rather than allocating: a word is a
+// run of ASCII letters and digits and of any non-ASCII bytes.
+func (w *writer) tail(s string) error {
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && isWordByte(s[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start < 0 {
+			continue
+		}
+		word := s[start:i]
+		start = -1
+		if hasUpper(word) {
+			word = strings.ToLower(word)
+		}
+		if w.seen[word] {
+			continue
+		}
+		if w.b.Len()+1+len(word) > MaxText+MaxTail {
+			return errFull
+		}
+		w.seen[strings.Clone(word)] = true
+		w.b.WriteByte(' ')
+		w.b.WriteString(word)
+	}
+	return nil
+}
+
+func isWordByte(c byte) bool {
+	return c >= 0x80 || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; ('A' <= c && c <= 'Z') || c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// words splits s as tail does, in lower case.
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return r < 0x80 && !isWordByte(byte(r))
+	})
 }
 
 // Break separates what comes next (a paragraph, a page) by a line break.

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -16,6 +17,12 @@ const maxPart = 256 << 20
 
 // openZip opens an Office Open XML file.
 func openZip(r io.ReaderAt, size int64) (*zip.Reader, error) {
+	head := make([]byte, 8)
+	if n, _ := r.ReadAt(head, 0); n == len(head) && bytes.Equal(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}) {
+		// Office keeps a password-protected file as an encrypted package
+		// inside a compound file.
+		return nil, unreadable("the document is encrypted (protected by a password)")
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, unreadable("the file is damaged: %v", err)

@@ -3,8 +3,11 @@ package extract
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/ledongthuc/pdf"
 )
@@ -20,31 +23,65 @@ func pdfText(ctx context.Context, r io.ReaderAt, size int64, w *writer, progress
 		return err
 	}
 	progress(0, len(pages))
+	// Pages are read in parallel, a batch at a time (the reader is not
+	// changed once open), and written in order.
+	workers := max(1, min(runtime.GOMAXPROCS(0), 4))
+	batch := workers * 8
+	texts := make([]string, batch)
+	errs := make([]error, batch)
 	var firstErr error
 	failed := 0
-	for i, p := range pages {
+	for from := 0; from < len(pages); from += batch {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		text, err := p.GetPlainText(nil)
-		if err != nil {
-			// One broken page does not lose the others' words.
-			failed++
-			if firstErr == nil {
-				firstErr = err
+		n := min(batch, len(pages)-from)
+		next := make(chan int, n)
+		for i := range n {
+			next <- i
+		}
+		close(next)
+		var wg sync.WaitGroup
+		for range min(workers, n) {
+			wg.Go(func() {
+				for i := range next {
+					texts[i], errs[i] = pageText(pages[from+i])
+				}
+			})
+		}
+		wg.Wait()
+		for i := range n {
+			if errs[i] != nil {
+				// One broken page does not lose the others' words.
+				failed++
+				if firstErr == nil {
+					firstErr = errs[i]
+				}
+				continue
 			}
-			continue
+			w.Break()
+			if err := w.WriteString(texts[i]); err != nil {
+				return err
+			}
+			texts[i] = ""
 		}
-		w.Break()
-		if err := w.WriteString(text); err != nil {
-			return err
-		}
-		progress(i+1, len(pages))
+		progress(from+n, len(pages))
 	}
 	if failed > 0 && failed == len(pages) {
 		return unreadable("the file is damaged: %s", firstErr)
 	}
 	return nil
+}
+
+// pageText is one page's text; a panic of the library on a broken page
+// (it recovers most of its own) is that page's error, not the server's.
+func pageText(p pdf.Page) (text string, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			text, err = "", fmt.Errorf("%v", v)
+		}
+	}()
+	return p.GetPlainText(nil)
 }
 
 // maxPages bounds a page tree walked, against a file that claims millions.

@@ -123,7 +123,7 @@ func (s *Store) PutOnly(ctx context.Context, name string, r io.Reader, limit int
 	if n > limit {
 		return nil, fileError("%s", LimitReason(limit))
 	}
-	k, refused := sniff(tmp, n)
+	k, refused := sniff(name, tmp, n)
 	if k, err = decide(name, k, refused, accept); err != nil {
 		return nil, err
 	}

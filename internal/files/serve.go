@@ -69,8 +69,8 @@ func ContentDisposition(disposition, name string) string {
 		}
 	}
 	fallback := ascii.String()
-	if strings.Trim(fallback, "_. ") == "" {
-		fallback = "file" + ext(name)
+	if e := ext(fallback); strings.Trim(strings.TrimSuffix(fallback, e), "_. ") == "" {
+		fallback = "file" + e // nothing of the name is left in ASCII
 	}
 	return disposition + `; filename="` + fallback + `"; filename*=UTF-8''` + encodeRFC8187(name)
 }

@@ -81,13 +81,18 @@ type refusedType struct {
 	label, why string
 }
 
+// cfbMagic starts a compound file: old Office formats, Outlook .msg, and
+// password-protected Office Open XML files.
+var cfbMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
 // headSize is how much of a file sniffing looks at, as http.DetectContentType.
 const headSize = 512
 
-// sniff decides what the size bytes of ra are, from the bytes alone: the
-// kind, or what it is instead (HTML, a ZIP archive …) when Vouch keeps no
-// such kind.
-func sniff(ra io.ReaderAt, size int64) (*Kind, *refusedType) {
+// sniff decides what the size bytes of ra are, from the bytes: the kind,
+// or what it is instead (HTML, a ZIP archive …) when Vouch keeps no such
+// kind. The name only tells a password-protected DOCX, PPTX or XLSX from
+// other compound files, which look alike from outside.
+func sniff(name string, ra io.ReaderAt, size int64) (*Kind, *refusedType) {
 	head := make([]byte, min(size, headSize))
 	n, _ := ra.ReadAt(head, 0)
 	head = head[:n]
@@ -100,7 +105,13 @@ func sniff(ra io.ReaderAt, size int64) (*Kind, *refusedType) {
 	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
 		return sniffZip(ra, size)
 	}
-	if bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}) {
+	if bytes.HasPrefix(head, cfbMagic) {
+		if k := kindOfExt(ext(name)); k == DOCX || k == PPTX || k == XLSX {
+			// A password-protected DOCX, PPTX or XLSX is an encrypted
+			// package inside a compound file: kept as what its name says,
+			// its text marked unreadable (encrypted).
+			return k, nil
+		}
 		return nil, &refusedType{"an old Office file (DOC, PPT, XLS or an Outlook .msg)",
 			"save it as PDF, DOCX, PPTX or XLSX (a mail as .eml or PDF) and upload that"}
 	}

@@ -846,6 +846,9 @@ func (s *Service) PublicURL(path string) string { return s.url(path) }
 // it knows its address when no base URL was configured.
 func (s *Service) SetBaseURL(u string) { s.baseURL = strings.TrimSuffix(u, "/") }
 
+// BaseURL is where the links in mails point, for other services' mails.
+func (s *Service) BaseURL() string { return s.baseURL }
+
 // distinct drops repeated ids, so a seller who is also the assignee is
 // told once.
 func distinct(ids ...int64) []int64 {

@@ -34,6 +34,7 @@ var bodyLimits = []bodyLimit{
 	{method: http.MethodPost, fileOf: "/content/", upload: true},
 	{method: http.MethodPost, fileOf: "/api/v1/content/", upload: true},
 	{method: http.MethodPost, prefix: "/references/import", upload: true, limit: web.MaxUploadBody},
+	{method: http.MethodPost, prefix: "/content/import", upload: true, limit: web.MaxUploadBody},
 	{prefix: "/api/", limit: api.MaxBody},
 	{prefix: "/a/", limit: web.MaxPublicFormBody},
 	{prefix: "/f/", limit: web.MaxPublicFormBody},

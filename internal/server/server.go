@@ -261,6 +261,7 @@ func (s *Server) Serve(ctx context.Context) error {
 			s.log.Error("reading the text of files left pending", "err", err)
 		}
 	})
+	background.Go(func() { s.content.RunExpiryEvery(bg, ConsentInterval, s.fulfil.BaseURL, s.log) })
 	defer func() {
 		stopBackground()
 		background.Wait()
@@ -291,6 +292,10 @@ func (s *Server) Serve(ctx context.Context) error {
 // ReminderInterval is how often unanswered asks are looked at for a
 // reminder or expiry.
 const ReminderInterval = 5 * time.Minute
+
+// ConsentInterval is how often content whose consent ended is marked
+// expired and owners of content whose consent ends soon are reminded.
+const ConsentInterval = time.Hour
 
 // ChangePollInterval is how often the server looks for writes made by other
 // processes; such writes show up in searches within about this long.

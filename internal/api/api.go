@@ -127,6 +127,15 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/asks/{id}/complete", h.auth(vouch.PermRequestReference, h.completeAsk)},
 		{"POST /api/v1/asks/{id}/feedback", h.auth(vouch.PermRequestReference, h.askFeedback)},
 
+		{"GET /api/v1/content", h.auth(vouch.PermReadContent, h.listContent)},
+		{"POST /api/v1/content", h.auth(vouch.PermManageContent, h.createContent)},
+		{"GET /api/v1/content/expiring", h.auth(vouch.PermManageContent, h.expiringContent)},
+		{"GET /api/v1/content/{id}", h.auth(vouch.PermReadContent, h.getContent)},
+		{"PATCH /api/v1/content/{id}", h.auth(vouch.PermManageContent, h.updateContent)},
+		{"DELETE /api/v1/content/{id}", h.auth(vouch.PermManageContent, h.deleteContent)},
+		{"POST /api/v1/content/{id}/state", h.auth(vouch.PermManageContent, h.changeContentState)},
+		{"GET /api/v1/content/{id}/history", h.auth(vouch.PermReadContent, h.contentHistory)},
+
 		{"GET /api/v1/activity-types", h.auth("", h.listActivityTypes)},
 		{"PATCH /api/v1/activity-types/{name}", h.auth(vouch.PermManageProgram, h.updateActivityType)},
 
@@ -135,7 +144,8 @@ func (h *Handler) routes() []route {
 
 		{"POST /api/v1/content/{id}/file", h.auth(vouch.PermManageContent, h.uploadContentFile)},
 		{"GET /api/v1/content/{id}/file", h.auth(vouch.PermReadContent, h.downloadContentFile)},
-
+		{"POST /api/v1/content-documents", h.auth(vouch.PermManageContent, h.uploadApprovalDocument)},
+		{"GET /api/v1/content-documents/{id}", h.auth(vouch.PermManageContent, h.downloadApprovalDocument)},
 		{"GET /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.listProofPages)},
 		{"POST /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.createProofPage)},
 		{"GET /api/v1/proof-pages/{id}", h.auth(vouch.PermUseContent, h.getProofPage)},

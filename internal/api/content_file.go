@@ -32,6 +32,20 @@ func (h *Handler) uploadContentFile(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.readFilePart(w, r, func(name string, part io.Reader) {
+		item, err := h.lib.Upload(r.Context(), id, name, part)
+		if err != nil {
+			h.failUpload(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, fileUpload{ItemID: item.ID, Version: item.Version, File: item.File,
+			TextStatus: item.TextStatus, TextReason: item.TextReason})
+	})
+}
+
+// readFilePart finds the part named file of a multipart body and hands it
+// to use as it streams in; parts before it are skipped.
+func (h *Handler) readFilePart(w http.ResponseWriter, r *http.Request, use func(name string, part io.Reader)) {
 	mr, err := r.MultipartReader()
 	if err != nil {
 		h.fail(w, r, &vouch.Error{Code: vouch.EINVALID, Message: "Send the file as multipart/form-data, in a part named file.",
@@ -54,18 +68,48 @@ func (h *Handler) uploadContentFile(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, part)
 			continue
 		}
-		item, err := h.lib.Upload(r.Context(), id, part.FileName(), part)
-		if err != nil {
-			// The rest of the body (bounded by the body limit) is read, so
-			// the client gets this answer rather than a reset connection.
-			_, _ = io.Copy(io.Discard, r.Body)
-			h.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, fileUpload{ItemID: item.ID, Version: item.Version, File: item.File,
-			TextStatus: item.TextStatus, TextReason: item.TextReason})
+		use(part.FileName(), part)
 		return
 	}
+}
+
+// failUpload answers a refused upload. The rest of the body (bounded by
+// the body limit) is read first, so the client gets this answer rather
+// than a reset connection.
+func (h *Handler) failUpload(w http.ResponseWriter, r *http.Request, err error) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	h.fail(w, r, err)
+}
+
+// uploadApprovalDocument serves POST /api/v1/content-documents: the proof
+// of an approval (the customer's mail as .eml, a PDF, text, an image),
+// kept so that an approval can name it as file_id.
+func (h *Handler) uploadApprovalDocument(w http.ResponseWriter, r *http.Request) {
+	h.readFilePart(w, r, func(name string, part io.Reader) {
+		f, err := h.lib.StoreDocument(r.Context(), name, part)
+		if err != nil {
+			h.failUpload(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, f)
+	})
+}
+
+// downloadApprovalDocument serves GET /api/v1/content-documents/{id}: a
+// stored file by its id, to the program team only (approval documents are
+// the customer's mail, for the team's eyes).
+func (h *Handler) downloadApprovalDocument(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "document")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f, rc, err := h.lib.OpenFile(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	files.Serve(w, r, f, rc, false)
 }
 
 // downloadContentFile serves GET /api/v1/content/{id}/file: the item's file

@@ -24,8 +24,10 @@ import (
 func init() {
 	// Downloads are files of the type sniffed at upload; the document says
 	// their bodies are binary.
-	for _, k := range files.Library {
-		openapi3filter.RegisterBodyDecoder(k.MediaType, openapi3filter.FileBodyDecoder)
+	for _, kinds := range [][]*files.Kind{files.Library, files.Documents} {
+		for _, k := range kinds {
+			openapi3filter.RegisterBodyDecoder(k.MediaType, openapi3filter.FileBodyDecoder)
+		}
 	}
 }
 
@@ -271,4 +273,54 @@ func TestContentFilesAreSharedThroughPostgreSQL(t *testing.T) {
 	if r.status != http.StatusOK || !bytes.Equal(r.body, data) {
 		t.Fatalf("second server: %d, %d bytes of %d", r.status, len(r.body), len(data))
 	}
+}
+
+func TestApprovalDocuments(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, f *fixture) {
+		lib, item := contentItem(t, f.srv.DB, "Approved story")
+		mail := []byte("From: Dana Park <dana@nimbus.example>\r\nSubject: Re: case study\r\n\r\nApproved, go ahead.\r\n")
+		post := func(as, name string, data []byte) response {
+			ct, body := multipartBody(t, "file", name, data)
+			req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/api/v1/content-documents", nil)
+			req.Header.Set("Content-Type", ct)
+			req.Header.Set("Authorization", "Bearer "+f.tokens[as])
+			req.ContentLength = int64(len(body))
+			return f.c.send(t, req, body, false)
+		}
+		if r := post("seller", "ok.eml", mail); r.status != http.StatusForbidden {
+			t.Errorf("seller: %d", r.status)
+		}
+		if r := post("admin", "ok.eml", []byte("<html><script>x</script></html>")); r.status != http.StatusBadRequest {
+			t.Errorf("HTML as a mail: %d %s", r.status, r.body)
+		}
+		r := post("team_member", "ok.eml", mail)
+		if r.status != http.StatusCreated {
+			t.Fatalf("store: %d %s", r.status, r.body)
+		}
+		var doc vouch.ContentFile
+		r.decode(t, &doc)
+		if doc.MediaType != "message/rfc822" {
+			t.Errorf("kept as %s", doc.MediaType)
+		}
+		if _, err := lib.ChangeState(seedCtx, item.ID, 0, vouch.ContentStateChange{To: vouch.ContentAwaitingApproval}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := lib.ChangeState(seedCtx, item.ID, 0, vouch.ContentStateChange{To: vouch.ContentApprovedExternal,
+			Method: vouch.ApprovalByMail, ApprovedBy: "Dana Park", FileID: doc.ID}); err != nil {
+			t.Fatal(err)
+		}
+		get := func(as string) response {
+			req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/api/v1/content-documents/%d", f.srv.URL, doc.ID), nil)
+			req.Header.Set("Authorization", "Bearer "+f.tokens[as])
+			return f.c.send(t, req, nil, false)
+		}
+		if r := get("seller"); r.status != http.StatusForbidden {
+			t.Errorf("seller download: %d", r.status)
+		}
+		r = get("program_manager")
+		if r.status != http.StatusOK || !bytes.Equal(r.body, mail) || !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment") ||
+			r.header.Get("Content-Type") != "message/rfc822" {
+			t.Errorf("download: %d %v", r.status, r.header)
+		}
+	})
 }

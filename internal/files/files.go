@@ -51,6 +51,12 @@ func New(db *store.DB) (*Store, error) {
 		if err := os.MkdirAll(s.dir, 0o700); err != nil {
 			return nil, fmt.Errorf("the files directory: %w", err)
 		}
+		// Uploads a stopped server was receiving are never finished: only
+		// one server uses a SQLite data directory.
+		left, _ := filepath.Glob(filepath.Join(s.dir, ".upload-*"))
+		for _, p := range left {
+			os.Remove(p)
+		}
 	}
 	return s, nil
 }

@@ -19,9 +19,11 @@ type bodyLimit struct {
 	method, prefix string // prefix matches the path; "" method is any
 	upload         bool   // the route reads its own multipart body
 	limit          int64
-	// fileOf, when set, matches instead of prefix: paths /…/content/{id}/file,
-	// whose limit is the content library's upload setting plus uploadSlack.
+	// fileOf, when set, matches instead of prefix: paths /…/content/{id}/file.
 	fileOf string
+	// setting: the limit is the content library's upload setting plus
+	// uploadSlack (always so with fileOf).
+	setting bool
 }
 
 // uploadSlack is what a multipart body may carry beside the file itself:
@@ -33,6 +35,7 @@ const uploadSlack = 64 << 10
 var bodyLimits = []bodyLimit{
 	{method: http.MethodPost, fileOf: "/content/", upload: true},
 	{method: http.MethodPost, fileOf: "/api/v1/content/", upload: true},
+	{method: http.MethodPost, prefix: "/api/v1/content-documents", upload: true, setting: true},
 	{method: http.MethodPost, prefix: "/references/import", upload: true, limit: web.MaxUploadBody},
 	{method: http.MethodPost, prefix: "/content/import", upload: true, limit: web.MaxUploadBody},
 	{prefix: "/api/", limit: api.MaxBody},
@@ -54,6 +57,9 @@ func (s *Server) limitOf(r *http.Request) bodyLimit {
 			continue
 		}
 		if strings.HasPrefix(r.URL.Path, l.prefix) && (!l.upload || r.URL.Path == l.prefix) {
+			if l.setting {
+				l.limit = s.catalog.ProgramSettings().MaxUploadBytes() + uploadSlack
+			}
 			return l
 		}
 	}
@@ -108,7 +114,7 @@ func (s *Server) checkInput(next http.Handler) http.Handler {
 			what = "The upload"
 		}
 		if r.ContentLength > l.limit {
-			if l.fileOf != "" {
+			if l.fileOf != "" || l.setting {
 				// Named as the file's own limit, the setting, not the body's.
 				reason := files.LimitReason(l.limit - uploadSlack)
 				refuse(&vouch.Error{Code: vouch.ETOOLARGE, Message: "The file " + reason + ".", Fields: map[string]string{"file": reason}})

@@ -12,7 +12,7 @@ import (
 
 // Content requests: a seller asks for content that does not exist yet
 // (/content/requests/new), sees their requests (/content/requests) and the
-// team's answer on each (/content-requests/{id}); the program team sees
+// team's answer on each (/content/requests/{id}); the program team sees
 // every request and moves it along on its page.
 
 // contentRequestStateClass is the pill colour of a content request state.
@@ -162,10 +162,10 @@ func (h *Handler) createContentRequest(w http.ResponseWriter, r *http.Request) {
 		h.renderContentRequestForm(w, r, status, p)
 		return
 	}
-	redirect(w, r, "/content-requests/"+strconv.FormatInt(req.ID, 10), "Request sent. The content team will tell you here when it is done.")
+	redirect(w, r, "/content/requests/"+strconv.FormatInt(req.ID, 10), "Request sent. The content team will tell you here when it is done.")
 }
 
-// contentRequestPage serves GET /content-requests/{id}: the request, the
+// contentRequestPage serves GET /content/requests/{id}: the request, the
 // team's answer, and for the team the form that moves it along.
 func (h *Handler) contentRequestPage(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r, "id")
@@ -222,7 +222,7 @@ func (h *Handler) renderContentRequest(w http.ResponseWriter, r *http.Request, s
 	h.render(w, r, status, "content_request", p)
 }
 
-// moveContentRequest serves POST /content-requests/{id}: the team's step,
+// moveContentRequest serves POST /content/requests/{id}: the team's step,
 // at the version the form was read at.
 func (h *Handler) moveContentRequest(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r, "id")
@@ -263,5 +263,5 @@ func (h *Handler) moveContentRequest(w http.ResponseWriter, r *http.Request) {
 	case vouch.ContentRequestDeclined:
 		msg = "Declined. The seller is told why."
 	}
-	redirect(w, r, "/content-requests/"+strconv.FormatInt(id, 10), msg)
+	redirect(w, r, "/content/requests/"+strconv.FormatInt(id, 10), msg)
 }

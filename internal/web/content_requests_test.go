@@ -37,7 +37,7 @@ func TestContentRequestLifecycle(t *testing.T) {
 			t.Errorf("a seller is offered the team's actions")
 		}
 		id := pathID(t, resp)
-		path := "/content-requests/" + strconv.FormatInt(id, 10)
+		path := "/content/requests/" + strconv.FormatInt(id, 10)
 
 		// Sellers see their own; the team all; a viewer none.
 		_, body = b.Get("/content/requests")

@@ -137,7 +137,7 @@ func (h *Handler) publicProofFile(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	w.Header().Set("X-Robots-Tag", "noindex, nofollow")
-	files.Serve(w, r, f, rc, false)
+	files.Serve(w, r, f, rc, r.URL.Query().Get("inline") == "1")
 }
 
 // fileSize writes a size in bytes for people: 840 KB, 12.4 MB.

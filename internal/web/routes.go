@@ -54,10 +54,13 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/settings/mails/{kind}", h.can(vouch.PermEditMails, h.mailTemplate))
 	mux.Handle("POST /admin/settings/mails/{kind}", h.can(vouch.PermEditMails, h.saveMailTemplate))
 
-	// Content files (content_file.go): the upload reads its own body, as a
-	// stream, and checks the session and CSRF token itself.
-	mux.Handle("GET /content/{id}/file", h.can(vouch.PermReadContent, h.contentFile))
-	mux.HandleFunc("POST /content/{id}/file", h.uploadContentFile)
+	// Content files (content_file.go): /content/{id}/file. The upload reads
+	// its own body, as a stream, and checks the session and CSRF token
+	// itself. Registered as /content/{id}/{part}, which answers only "file":
+	// a literal last segment would clash with /content/approvals/{id} and
+	// /content/requests/{id} in http.ServeMux (neither more specific).
+	mux.Handle("GET /content/{id}/{part}", h.can(vouch.PermReadContent, h.contentFile))
+	mux.HandleFunc("POST /content/{id}/{part}", h.uploadContentFile)
 
 	// References.
 	mux.Handle("GET /references", h.can(vouch.PermReadReferences, h.references))
@@ -157,15 +160,12 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /p/{token}/files/{contentID}", h.publicProofFile)
 
 	// Requests for content that does not exist yet (content_requests.go):
-	// sellers ask, the program team moves them along. One request's page is
-	// /content-requests/{id}, not /content/requests/{id}: that pattern would
-	// overlap the item routes /content/{id}/… (both match
-	// /content/requests/file) and http.ServeMux refuses such a pair.
+	// sellers ask, the program team moves them along.
 	mux.Handle("GET /content/requests", h.can(vouch.PermUseContent, h.contentRequests))
 	mux.Handle("GET /content/requests/new", h.can(vouch.PermUseContent, h.newContentRequest))
 	mux.Handle("POST /content/requests/new", h.can(vouch.PermUseContent, h.createContentRequest))
-	mux.Handle("GET /content-requests/{id}", h.can(vouch.PermUseContent, h.contentRequestPage))
-	mux.Handle("POST /content-requests/{id}", h.can(vouch.PermManageContent, h.moveContentRequest))
+	mux.Handle("GET /content/requests/{id}", h.can(vouch.PermUseContent, h.contentRequestPage))
+	mux.Handle("POST /content/requests/{id}", h.can(vouch.PermManageContent, h.moveContentRequest))
 
 	mux.Handle("/", h.optionalUser(h.notFound))
 }

@@ -105,6 +105,11 @@ func (h *Handler) routes() []route {
 		{"PATCH /api/v1/accounts/{id}", h.auth(vouch.PermManageProgram, h.updateAccount)},
 		{"DELETE /api/v1/accounts/{id}", h.auth(vouch.PermManageProgram, h.deleteAccount)},
 
+		{"GET /api/v1/content/{id}/uses", h.auth(vouch.PermReadContent, h.listContentUses)},
+		{"POST /api/v1/content/{id}/uses", h.auth(vouch.PermUseContent, h.recordContentUse)},
+		{"GET /api/v1/content/{id}/ratings", h.auth(vouch.PermReadContent, h.listContentRatings)},
+		{"POST /api/v1/content/{id}/ratings", h.auth(vouch.PermUseContent, h.rateContent)},
+
 		{"GET /api/v1/opportunities", h.auth(vouch.PermRequestReference, h.listOpportunities)},
 		{"POST /api/v1/opportunities", h.auth(vouch.PermRequestReference, h.createOpportunity)},
 		{"GET /api/v1/opportunities/{id}", h.auth(vouch.PermRequestReference, h.getOpportunity)},

@@ -150,7 +150,7 @@ func (s *Service) MoveContentRequest(ctx context.Context, by *vouch.User, id int
 				Body: vouch.ContentRequestAnswer(r, r.State, t), Link: fmt.Sprintf("/content/%d", r.FulfilledBy)})
 		case vouch.ContentRequestDeclined:
 			out.Notifications = append(out.Notifications, vouch.Notification{UserID: r.RequestedBy,
-				Body: vouch.ContentRequestAnswer(r, r.State, ""), Link: fmt.Sprintf("/content/requests/%d", r.ID)})
+				Body: vouch.ContentRequestAnswer(r, r.State, ""), Link: fmt.Sprintf("/content-requests/%d", r.ID)})
 		}
 		return out, nil
 	}

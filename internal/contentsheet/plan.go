@@ -2,7 +2,6 @@ package contentsheet
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -43,9 +42,6 @@ func Plan(ctx context.Context, db *store.DB, sheet *refsheet.Sheet, mapping refs
 	return p.report, nil
 }
 
-// errRejected rolls back an import that found bad rows.
-var errRejected = errors.New("rows rejected")
-
 // Apply imports the sheet in one transaction: every valid row is written,
 // or nothing is. When a row is bad nothing is written unless opts.ValidOnly
 // is set; either way the report lists every problem. progress, when not
@@ -59,35 +55,19 @@ func Apply(ctx context.Context, db *store.DB, sheet *refsheet.Sheet, mapping ref
 	if err != nil {
 		return nil, err
 	}
-	var report *refsheet.Report
-	err = db.Batch(ctx, func(b *store.Batch) error {
+	return refsheet.ApplyPlan(ctx, db, sheet.Name, opts, progress, func(b *store.Batch) (*refsheet.Report, func(*store.Batch, func(done, total int)) error, error) {
 		snap, err := b.Snapshot()
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		items, err := b.ContentItems()
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		p := newPlanner(ctx, sheet, mapping, opts, snapshot{snap, items, ps.ConsentMonths}, db.Today())
 		p.run()
-		report = p.report
-		if len(report.Errors) > 0 && !opts.ValidOnly {
-			return errRejected
-		}
-		if err := p.write(b, progress); err != nil {
-			return err
-		}
-		report.Written = true
-		return nil
+		return p.report, p.write, nil
 	})
-	if errors.Is(err, errRejected) {
-		return report, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("import %s: %w", sheet.Name, err)
-	}
-	return report, nil
 }
 
 func checkMapping(sheet *refsheet.Sheet, m refsheet.Mapping) (refsheet.Mapping, error) {

@@ -134,19 +134,35 @@ func Apply(ctx context.Context, db *store.DB, sheet *Sheet, mapping Mapping, opt
 	if err != nil {
 		return nil, err
 	}
-	var report *Report
-	err = db.Batch(ctx, func(b *store.Batch) error {
+	return ApplyPlan(ctx, db, sheet.Name, opts, progress, func(b *store.Batch) (*Report, func(*store.Batch, func(done, total int)) error, error) {
 		snap, err := b.Snapshot()
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		p := newPlanner(sheet, mapping, opts, snap, db.Today())
 		p.run()
-		report = p.report
+		return p.report, p.write, nil
+	})
+}
+
+// ApplyPlan is the all-or-nothing rule of every import: in one
+// transaction, plan decides from what the transaction sees and gives its
+// report and how to write it; the writing happens, and the report says
+// Written, only when no row is bad or opts.ValidOnly is set. Otherwise
+// nothing is written and the report lists why.
+func ApplyPlan(ctx context.Context, db *store.DB, name string, opts Options, progress func(done, total int),
+	plan func(b *store.Batch) (*Report, func(*store.Batch, func(done, total int)) error, error)) (*Report, error) {
+	var report *Report
+	err := db.Batch(ctx, func(b *store.Batch) error {
+		rep, write, err := plan(b)
+		if err != nil {
+			return err
+		}
+		report = rep
 		if len(report.Errors) > 0 && !opts.ValidOnly {
 			return errRejected
 		}
-		if err := p.write(b, progress); err != nil {
+		if err := write(b, progress); err != nil {
 			return err
 		}
 		report.Written = true
@@ -156,7 +172,7 @@ func Apply(ctx context.Context, db *store.DB, sheet *Sheet, mapping Mapping, opt
 		return report, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("import %s: %w", sheet.Name, err)
+		return nil, fmt.Errorf("import %s: %w", name, err)
 	}
 	return report, nil
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"errors"
 	"maps"
 	"mime"
@@ -24,6 +25,14 @@ type bodyLimit struct {
 	// setting: the limit is the content library's upload setting plus
 	// uploadSlack (always so with fileOf).
 	setting bool
+	// suffix, with fileOf, is the path's end: "/file" when empty. The
+	// approval form (/content/{id}/state) may carry the customer's
+	// approval document, so it has the upload limit too, but is parsed
+	// here like any form (its file waits on disk, not in memory).
+	suffix string
+	// sized, with prefix, gives an exact path the upload limit: the new
+	// item form (/content/new), which may carry the item's file.
+	sized bool
 }
 
 // uploadSlack is what a multipart body may carry beside the file itself:
@@ -36,6 +45,8 @@ var bodyLimits = []bodyLimit{
 	{method: http.MethodPost, fileOf: "/content/", upload: true},
 	{method: http.MethodPost, fileOf: "/api/v1/content/", upload: true},
 	{method: http.MethodPost, prefix: "/api/v1/content-documents", upload: true, setting: true},
+	{method: http.MethodPost, fileOf: "/content/", suffix: "/state"},
+	{method: http.MethodPost, prefix: "/content/new", sized: true},
 	{method: http.MethodPost, prefix: "/references/import", upload: true, limit: web.MaxUploadBody},
 	{method: http.MethodPost, prefix: "/content/import", upload: true, limit: web.MaxUploadBody},
 	{prefix: "/api/", limit: api.MaxBody},
@@ -50,7 +61,14 @@ func (s *Server) limitOf(r *http.Request) bodyLimit {
 			continue
 		}
 		if l.fileOf != "" {
-			if isFilePath(r.URL.Path, l.fileOf) {
+			if isFilePath(r.URL.Path, l.fileOf, cmp.Or(l.suffix, "/file")) {
+				l.limit = s.catalog.ProgramSettings().MaxUploadBytes() + uploadSlack
+				return l
+			}
+			continue
+		}
+		if l.sized {
+			if r.URL.Path == l.prefix {
 				l.limit = s.catalog.ProgramSettings().MaxUploadBytes() + uploadSlack
 				return l
 			}
@@ -66,13 +84,13 @@ func (s *Server) limitOf(r *http.Request) bodyLimit {
 	return bodyLimits[len(bodyLimits)-1]
 }
 
-// isFilePath reports whether path is prefix + an item id + "/file".
-func isFilePath(path, prefix string) bool {
+// isFilePath reports whether path is prefix + an item id + suffix.
+func isFilePath(path, prefix, suffix string) bool {
 	rest, ok := strings.CutPrefix(path, prefix)
 	if !ok {
 		return false
 	}
-	id, ok := strings.CutSuffix(rest, "/file")
+	id, ok := strings.CutSuffix(rest, suffix)
 	if !ok || id == "" || len(id) > 19 {
 		return false
 	}
@@ -114,7 +132,7 @@ func (s *Server) checkInput(next http.Handler) http.Handler {
 			what = "The upload"
 		}
 		if r.ContentLength > l.limit {
-			if l.fileOf != "" || l.setting {
+			if l.fileOf != "" || l.setting || l.sized {
 				// Named as the file's own limit, the setting, not the body's.
 				reason := files.LimitReason(l.limit - uploadSlack)
 				refuse(&vouch.Error{Code: vouch.ETOOLARGE, Message: "The file " + reason + ".", Fields: map[string]string{"file": reason}})

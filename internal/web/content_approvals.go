@@ -94,7 +94,7 @@ func (h *Handler) renderApprovals(w http.ResponseWriter, r *http.Request, status
 	h.render(w, r, status, "content_approvals", p)
 }
 
-// contentApprovalAction serves POST /content/approvals/{id}: "send" asks the
+// contentApprovalAction serves POST /content/approvals (id: the item): "send" asks the
 // customer's approval for a draft; "approve" records it (who, how, until
 // when; empty: the program's consent period).
 func (h *Handler) contentApprovalAction(w http.ResponseWriter, r *http.Request) {
@@ -105,13 +105,13 @@ func (h *Handler) contentApprovalAction(w http.ResponseWriter, r *http.Request) 
 var approvalLabels = map[string]string{"approved_by": "Approved by", "method": "How", "expires_on": "Consent until",
 	"note": "Note", "state": "Approved for"}
 
-// quickStateChange moves item {id} as a quick form asks and returns to
+// quickStateChange moves the item of the form's id as a quick form asks and returns to
 // back; a refused move shows the page again (again) with the form's errors.
 func (h *Handler) quickStateChange(w http.ResponseWriter, r *http.Request, back string,
 	again func(http.ResponseWriter, *http.Request, int, *page, int64)) {
-	id, ok := pathID(r, "id")
-	if !ok {
-		h.notFound(w, r)
+	id, err := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		redirectError(w, r, back, "Nothing changed: the form did not say which content item.")
 		return
 	}
 	ctx := r.Context()

@@ -91,23 +91,23 @@ func TestContentApprovalAndConsentPages(t *testing.T) {
 		if strings.Contains(body, "Ada on the rollout") || strings.Contains(body, "Ada Lind on camera") {
 			t.Error("approved content is in the approval queue")
 		}
-		_, body = pam.PostForm(fmt.Sprintf("/content/approvals/%d", draft), url.Values{"action": {"send"}, "version": {"1"}})
+		_, body = pam.PostForm("/content/approvals", url.Values{"id": {idOf(draft)}, "action": {"send"}, "version": {"1"}})
 		mustContain(t, "sent", body, "“Globe Bank halves loan approval time” is awaiting customer approval.", "2 awaiting customer approval · 0 drafts")
-		resp, body = pam.PostForm(fmt.Sprintf("/content/approvals/%d", webinar), url.Values{"action": {"approve"}, "method": {"mail"},
+		resp, body = pam.PostForm("/content/approvals", url.Values{"id": {idOf(webinar)}, "action": {"approve"}, "method": {"mail"},
 			"note": {"Kept"}, "version": {"2"}})
-		expect(t, "no approver", resp, http.StatusBadRequest, fmt.Sprintf("/content/approvals/%d", webinar))
+		expect(t, "no approver", resp, http.StatusBadRequest, "/content/approvals")
 		mustContain(t, "no approver", body, "“Globe Bank on modern lending” is unchanged",
 			fmt.Sprintf(`<p class="field-error" id="by-error-%d">Approved by is required: who at the customer approved.</p>`, webinar),
 			`aria-invalid="true"`, `value="Kept"`, `<details class="quick-form" open>`)
-		resp, body = pam.PostForm(fmt.Sprintf("/content/approvals/%d", webinar), url.Values{"action": {"approve"}, "method": {"mail"},
+		resp, body = pam.PostForm("/content/approvals", url.Values{"id": {idOf(webinar)}, "action": {"approve"}, "method": {"mail"},
 			"approved_by": {"Ada Lind"}, "expires_on": {"next year"}})
 		expect(t, "bad date", resp, http.StatusBadRequest, "")
 		mustContain(t, "bad date", body, "Consent until must be a date like 2029-03-14.", `value="Ada Lind"`)
-		resp, body = pam.PostForm(fmt.Sprintf("/content/approvals/%d", webinar), url.Values{"action": {"approve"}, "method": {"mail"},
+		resp, body = pam.PostForm("/content/approvals", url.Values{"id": {idOf(webinar)}, "action": {"approve"}, "method": {"mail"},
 			"approved_by": {"Ada Lind"}, "version": {"1"}})
 		expect(t, "stale", resp, http.StatusConflict, "")
 		mustContain(t, "stale", body, "someone changed it meanwhile")
-		_, body = pam.PostForm(fmt.Sprintf("/content/approvals/%d", webinar), url.Values{"action": {"approve"}, "method": {"mail"},
+		_, body = pam.PostForm("/content/approvals", url.Values{"id": {idOf(webinar)}, "action": {"approve"}, "method": {"mail"},
 			"approved_by": {"Ada Lind"}, "state": {"approved_external"}})
 		mustContain(t, "approved", body, "“Globe Bank on modern lending” is approved for external use until 3 Mar 2029.",
 			"1 awaiting customer approval")
@@ -116,7 +116,7 @@ func TestContentApprovalAndConsentPages(t *testing.T) {
 		resp, body = pam.Get("/content/expiring")
 		expect(t, "expiring", resp, http.StatusOK, "/content/expiring")
 		mustContain(t, "expiring", body, "Ada Lind on camera", "10 days left", "Not yet", "Renew consent",
-			"Ada on the rollout", "yesterday", fmt.Sprintf(`action="/content/expiring/%d/renew"`, quote))
+			"Ada on the rollout", "yesterday", `action="/content/expiring"`, fmt.Sprintf(`name="id" value="%d"`, quote))
 
 		// The consent ledger: what the seller may see, expired marked, drafts not at all.
 		refPath := fmt.Sprintf("/references/%d", ref)
@@ -136,7 +136,7 @@ func TestContentApprovalAndConsentPages(t *testing.T) {
 		}
 
 		// Renewing the quote's consent brings it back.
-		_, body = pam.PostForm(fmt.Sprintf("/content/expiring/%d/renew", quote), url.Values{"action": {"approve"}, "method": {"document"},
+		_, body = pam.PostForm("/content/expiring", url.Values{"id": {idOf(quote)}, "action": {"approve"}, "method": {"document"},
 			"approved_by": {"Ada Lind"}, "state": {"approved_internal"}, "expires_on": {"2028-03-03"}})
 		mustContain(t, "renewed", body, "“Ada on the rollout” is approved for internal use only until 3 Mar 2028.",
 			"No consent ended in the last 90 days.")

@@ -75,7 +75,7 @@ func (h *Handler) renderExpiring(w http.ResponseWriter, r *http.Request, status 
 	h.render(w, r, status, "content_expiring", p)
 }
 
-// renewContent serves POST /content/expiring/{id}/renew: the customer
+// renewContent serves POST /content/expiring (id: the item): the customer
 // approved again, so consent runs from today until the day given (empty:
 // the program's consent period).
 func (h *Handler) renewContent(w http.ResponseWriter, r *http.Request) {

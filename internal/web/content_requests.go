@@ -11,8 +11,8 @@ import (
 )
 
 // Content requests: a seller asks for content that does not exist yet
-// (/content/requests/new), sees their requests (/content/requests) and the
-// team's answer on each (/content/requests/{id}); the program team sees
+// (/content-requests/new), sees their requests (/content-requests) and the
+// team's answer on each (/content-requests/{id}); the program team sees
 // every request and moves it along on its page.
 
 // contentRequestStateClass is the pill colour of a content request state.
@@ -67,7 +67,7 @@ type stateTab struct {
 	Current      bool
 }
 
-// contentRequests serves GET /content/requests: the seller's own requests,
+// contentRequests serves GET /content-requests: the seller's own requests,
 // every one for the team; ?state= filters.
 func (h *Handler) contentRequests(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
@@ -101,12 +101,12 @@ func (h *Handler) contentRequests(w http.ResponseWriter, r *http.Request) {
 // contentRequestForm is what content_request_new.html offers.
 type contentRequestForm struct {
 	Types         []*vouch.TaxonomyValue
-	Tags          []tagChoice
+	Tags          []requestTagChoice
 	Opportunities []*vouch.Opportunity
 }
 
-// tagChoice is one picklist of the form.
-type tagChoice struct {
+// requestTagChoice is one picklist of the form.
+type requestTagChoice struct {
 	Kind   vouch.TaxonomyKind
 	Label  string
 	Values []*vouch.TaxonomyValue
@@ -115,7 +115,7 @@ type tagChoice struct {
 var contentRequestLabels = map[string]string{"description": "What you need", "type": "Type", "opportunity": "Opportunity",
 	"industry": "Industry", "region": "Region", "product": "Product", "use_case": "Use case", "segment": "Segment"}
 
-// newContentRequest serves GET /content/requests/new.
+// newContentRequest serves GET /content-requests/new.
 func (h *Handler) newContentRequest(w http.ResponseWriter, r *http.Request) {
 	h.renderContentRequestForm(w, r, http.StatusOK, &page{Form: r.URL.Query()})
 }
@@ -124,7 +124,7 @@ func (h *Handler) renderContentRequestForm(w http.ResponseWriter, r *http.Reques
 	u := userFrom(r.Context())
 	d := &contentRequestForm{Types: h.opts.Catalog.Values(vouch.TaxContentType, false)}
 	for _, k := range vouch.ContentRequestTagKinds {
-		d.Tags = append(d.Tags, tagChoice{Kind: k, Label: contentRequestLabels[string(k)], Values: h.opts.Catalog.Values(k, false)})
+		d.Tags = append(d.Tags, requestTagChoice{Kind: k, Label: contentRequestLabels[string(k)], Values: h.opts.Catalog.Values(k, false)})
 	}
 	opps, _, err := h.opts.Fulfillment.ListOpportunities(r.Context(), vouch.OpportunityFilter{OwnerID: u.ID, Status: vouch.OpportunityOpen, Limit: 200})
 	if err != nil {
@@ -136,7 +136,7 @@ func (h *Handler) renderContentRequestForm(w http.ResponseWriter, r *http.Reques
 	h.render(w, r, status, "content_request_new", p)
 }
 
-// createContentRequest serves POST /content/requests/new.
+// createContentRequest serves POST /content-requests/new.
 func (h *Handler) createContentRequest(w http.ResponseWriter, r *http.Request) {
 	in := content.ContentRequestInput{Description: r.PostFormValue("description"), Type: r.PostFormValue("type"),
 		Tags: map[vouch.TaxonomyKind][]string{}}
@@ -168,10 +168,10 @@ func (h *Handler) createContentRequest(w http.ResponseWriter, r *http.Request) {
 		h.renderContentRequestForm(w, r, status, p)
 		return
 	}
-	redirect(w, r, "/content/requests/"+strconv.FormatInt(req.ID, 10), "Request sent. The content team will tell you here when it is done.")
+	redirect(w, r, "/content-requests/"+strconv.FormatInt(req.ID, 10), "Request sent. The content team will tell you here when it is done.")
 }
 
-// contentRequestPage serves GET /content/requests/{id}: the request, the
+// contentRequestPage serves GET /content-requests/{id}: the request, the
 // team's answer, and for the team the form that moves it along.
 func (h *Handler) contentRequestPage(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r, "id")
@@ -229,7 +229,7 @@ func (h *Handler) renderContentRequest(w http.ResponseWriter, r *http.Request, s
 	h.render(w, r, status, "content_request", p)
 }
 
-// moveContentRequest serves POST /content/requests/{id}: the team's step,
+// moveContentRequest serves POST /content-requests/{id}: the team's step,
 // at the version the form was read at.
 func (h *Handler) moveContentRequest(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r, "id")
@@ -270,5 +270,5 @@ func (h *Handler) moveContentRequest(w http.ResponseWriter, r *http.Request) {
 	case vouch.ContentRequestDeclined:
 		msg = "Declined. The seller is told why."
 	}
-	redirect(w, r, "/content/requests/"+strconv.FormatInt(id, 10), msg)
+	redirect(w, r, "/content-requests/"+strconv.FormatInt(id, 10), msg)
 }

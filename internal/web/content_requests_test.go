@@ -20,16 +20,16 @@ func TestContentRequestLifecycle(t *testing.T) {
 		testutil.CreateUser(t, s.DB, "vic@example.com", vouch.RoleViewer)
 
 		b := testutil.Login(t, s, "sam@example.com")
-		resp, body := b.Get("/content/requests/new")
-		expect(t, "form", resp, http.StatusOK, "/content/requests/new")
+		resp, body := b.Get("/content-requests/new")
+		expect(t, "form", resp, http.StatusOK, "/content-requests/new")
 		mustContain(t, "form", body, "What you need", "Healthcare", "EMEA", "Analytics")
 
 		// Every problem at once, each named.
-		resp, body = b.PostForm("/content/requests/new", url.Values{"description": {"  "}, "type": {"Podcast"}, "industry": {"Helthcare"}})
-		expect(t, "bad request", resp, http.StatusBadRequest, "/content/requests/new")
+		resp, body = b.PostForm("/content-requests/new", url.Values{"description": {"  "}, "type": {"Podcast"}, "industry": {"Helthcare"}})
+		expect(t, "bad request", resp, http.StatusBadRequest, "/content-requests/new")
 		mustContain(t, "bad request", body, "What you need is required", "Type ", "Industry ")
 
-		resp, body = b.PostForm("/content/requests/new", url.Values{"description": {"A Healthcare case study for Analytics in EMEA"},
+		resp, body = b.PostForm("/content-requests/new", url.Values{"description": {"A Healthcare case study for Analytics in EMEA"},
 			"type": {"Case study"}, "industry": {"Healthcare"}, "region": {"EMEA"}, "product": {"Analytics"}})
 		expect(t, "created", resp, http.StatusOK, "")
 		mustContain(t, "created", body, "A Healthcare case study for Analytics in EMEA", "Open", "Case study", "Healthcare, EMEA, Analytics")
@@ -37,19 +37,19 @@ func TestContentRequestLifecycle(t *testing.T) {
 			t.Errorf("a seller is offered the team's actions")
 		}
 		id := pathID(t, resp)
-		path := "/content/requests/" + strconv.FormatInt(id, 10)
+		path := "/content-requests/" + strconv.FormatInt(id, 10)
 
 		// Sellers see their own; the team all; a viewer none.
-		_, body = b.Get("/content/requests")
+		_, body = b.Get("/content-requests")
 		mustContain(t, "seller's list", body, "A Healthcare case study for Analytics in EMEA")
 		other := testutil.Login(t, s, "otto@example.com")
-		if _, body := other.Get("/content/requests"); strings.Contains(body, "A Healthcare case study") {
+		if _, body := other.Get("/content-requests"); strings.Contains(body, "A Healthcare case study") {
 			t.Errorf("another seller lists it")
 		}
 		if resp, _ := other.Get(path); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("another seller opens it: %d", resp.StatusCode)
 		}
-		if resp, _ := testutil.Login(t, s, "vic@example.com").Get("/content/requests"); resp.StatusCode != http.StatusForbidden {
+		if resp, _ := testutil.Login(t, s, "vic@example.com").Get("/content-requests"); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("a viewer opens content requests: %d", resp.StatusCode)
 		}
 		if resp := postWithoutCSRF(t, b, path, url.Values{"state": {"done"}}); resp.StatusCode != http.StatusForbidden {
@@ -60,9 +60,9 @@ func TestContentRequestLifecycle(t *testing.T) {
 		}
 
 		pm := testutil.Login(t, s, "pat@example.com")
-		_, body = pm.Get("/content/requests?state=open")
+		_, body = pm.Get("/content-requests?state=open")
 		mustContain(t, "team's list", body, "A Healthcare case study for Analytics in EMEA", "Sam")
-		_, body = pm.Get("/content/requests?state=done")
+		_, body = pm.Get("/content-requests?state=done")
 		if strings.Contains(body, "A Healthcare case study") {
 			t.Errorf("the done filter lists an open request")
 		}

@@ -28,18 +28,18 @@ type importTarget struct {
 	Requires string // the required columns, "account and name"
 	Rules    []string
 
-	perm      vouch.Permission
-	kind      vouch.JobKind
-	layout    *refsheet.Layout
-	columns   []refsheet.Column
-	required  []string
-	help      map[string]string
-	groups    []importGroup
-	label     func(key string) string
-	template  string // the empty template's file name
-	plan      func(context.Context, *store.DB, *refsheet.Sheet, refsheet.Mapping, refsheet.Options) (*refsheet.Report, error)
-	apply     func(context.Context, *store.DB, *refsheet.Sheet, refsheet.Mapping, refsheet.Options, func(done, total int)) (*refsheet.Report, error)
-	activites bool // the mapping step offers a yes/no column per activity type
+	perm            vouch.Permission
+	kind            vouch.JobKind
+	layout          *refsheet.Layout
+	columns         []refsheet.Column
+	required        []string
+	help            map[string]string
+	groups          []importGroup
+	label           func(key string) string
+	template        string // the empty template's file name
+	plan            func(context.Context, *store.DB, *refsheet.Sheet, refsheet.Mapping, refsheet.Options) (*refsheet.Report, error)
+	apply           func(context.Context, *store.DB, *refsheet.Sheet, refsheet.Mapping, refsheet.Options, func(done, total int)) (*refsheet.Report, error)
+	activityColumns bool // the mapping step offers a yes/no column per activity type
 }
 
 // importGroup is an optgroup of the mapping step: a label and its column keys.
@@ -57,7 +57,7 @@ var referenceImport = &importTarget{
 	},
 	perm: vouch.PermManageProgram, kind: vouch.JobImport, layout: &refsheet.References, columns: refsheet.Columns,
 	required: []string{"account", "name"}, help: referenceColumnHelp, template: "vouch-references-template.csv",
-	plan: refsheet.Plan, apply: refsheet.Apply, activites: true, label: referenceColumnLabel,
+	plan: refsheet.Plan, apply: refsheet.Apply, activityColumns: true, label: referenceColumnLabel,
 	groups: []importGroup{
 		{"Account", []string{"account", "account_crm_id", "account_domain", "industry", "segment", "region", "country", "company_size"}},
 		{"Person", []string{"name", "first_name", "last_name", "title", "seniority", "email", "phone", "time_zone", "languages"}},
@@ -138,7 +138,7 @@ func (h *Handler) columnGroups(r *http.Request, t *importTarget, m refsheet.Mapp
 		}
 		groups = append(groups, cg)
 	}
-	if !t.activites {
+	if !t.activityColumns {
 		return groups, nil
 	}
 	types, err := h.db.ListTaxonomy(r.Context(), vouch.TaxActivityType)

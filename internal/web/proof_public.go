@@ -139,15 +139,3 @@ func (h *Handler) publicProofFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Robots-Tag", "noindex, nofollow")
 	files.Serve(w, r, f, rc, r.URL.Query().Get("inline") == "1")
 }
-
-// fileSize writes a size in bytes for people: 840 KB, 12.4 MB.
-func fileSize(n int64) string {
-	switch {
-	case n < 1000:
-		return fmt.Sprintf("%d bytes", n)
-	case n < 1000*1000:
-		return fmt.Sprintf("%d KB", (n+500)/1000)
-	default:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	}
-}

@@ -112,10 +112,24 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /accounts/{id}/delete", h.can(vouch.PermManageProgram, h.deleteAccount))
 
 	// Content approval and consent (content_approvals.go, content_expiring.go).
+	// Their forms post to the page itself with the item's id in the body: a
+	// path below /content/<word>/ would clash with the item's /content/{id}/….
 	mux.Handle("GET /content/approvals", h.can(vouch.PermManageContent, h.contentApprovals))
-	mux.Handle("POST /content/approvals/{id}", h.can(vouch.PermManageContent, h.contentApprovalAction))
+	mux.Handle("POST /content/approvals", h.can(vouch.PermManageContent, h.contentApprovalAction))
 	mux.Handle("GET /content/expiring", h.can(vouch.PermManageContent, h.contentExpiring))
-	mux.Handle("POST /content/expiring/{id}/renew", h.can(vouch.PermManageContent, h.renewContent))
+	mux.Handle("POST /content/expiring", h.can(vouch.PermManageContent, h.renewContent))
+	// The content library: search, items, the editor, uses and ratings.
+	mux.Handle("GET /content", h.can(vouch.PermReadContent, h.library))
+	mux.Handle("GET /content/new", h.can(vouch.PermManageContent, h.newContent))
+	mux.Handle("POST /content/new", h.can(vouch.PermManageContent, h.createContent))
+	mux.Handle("GET /content/{id}", h.can(vouch.PermReadContent, h.contentItem))
+	mux.Handle("GET /content/{id}/edit", h.can(vouch.PermManageContent, h.editContent))
+	mux.Handle("POST /content/{id}/edit", h.can(vouch.PermManageContent, h.updateContent))
+	mux.Handle("POST /content/{id}/state", h.can(vouch.PermManageContent, h.changeContentState))
+	mux.Handle("POST /content/{id}/delete", h.can(vouch.PermManageContent, h.deleteContent))
+	mux.Handle("GET /content/{id}/history/documents/{file}", h.can(vouch.PermManageContent, h.approvalDocument))
+	mux.Handle("POST /content/{id}/use", h.can(vouch.PermUseContent, h.useContent))
+	mux.Handle("POST /content/{id}/rate", h.can(vouch.PermUseContent, h.rateContent))
 
 	// The signed-in user's own account.
 	mux.Handle("GET /account", h.signedIn(h.account))
@@ -161,11 +175,11 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 
 	// Requests for content that does not exist yet (content_requests.go):
 	// sellers ask, the program team moves them along.
-	mux.Handle("GET /content/requests", h.can(vouch.PermUseContent, h.contentRequests))
-	mux.Handle("GET /content/requests/new", h.can(vouch.PermUseContent, h.newContentRequest))
-	mux.Handle("POST /content/requests/new", h.can(vouch.PermUseContent, h.createContentRequest))
-	mux.Handle("GET /content/requests/{id}", h.can(vouch.PermUseContent, h.contentRequestPage))
-	mux.Handle("POST /content/requests/{id}", h.can(vouch.PermManageContent, h.moveContentRequest))
+	mux.Handle("GET /content-requests", h.can(vouch.PermUseContent, h.contentRequests))
+	mux.Handle("GET /content-requests/new", h.can(vouch.PermUseContent, h.newContentRequest))
+	mux.Handle("POST /content-requests/new", h.can(vouch.PermUseContent, h.createContentRequest))
+	mux.Handle("GET /content-requests/{id}", h.can(vouch.PermUseContent, h.contentRequestPage))
+	mux.Handle("POST /content-requests/{id}", h.can(vouch.PermManageContent, h.moveContentRequest))
 
 	mux.Handle("/", h.optionalUser(h.notFound))
 }

@@ -79,5 +79,19 @@ func TestContentLibraryOnAPhone(t *testing.T) {
 		}
 		checkNoHorizontalScroll(t, c, "item page after rating")
 		c.Screenshot("content-item-phone")
+
+		// The team's item page (state forms, upload) and the editor fit too.
+		testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
+		c.SignOut()
+		c.LoginAs(s, "pam@example.com")
+		c.Open(s.URL + fmt.Sprintf("/content/%d", id))
+		c.Click(".state-action > summary")
+		checkNoHorizontalScroll(t, c, "team's item page")
+		c.Screenshot("content-item-team-phone")
+		c.Open(s.URL + "/content/new")
+		checkNoHorizontalScroll(t, c, "editor")
+		c.Desktop()
+		c.Open(s.URL + "/content")
+		c.Screenshot("content-library-desktop")
 	})
 }

@@ -22,17 +22,14 @@ type bodyLimit struct {
 	limit          int64
 	// fileOf, when set, matches instead of prefix: paths /…/content/{id}/file.
 	fileOf string
-	// setting: the limit is the content library's upload setting plus
-	// uploadSlack (always so with fileOf).
-	setting bool
 	// suffix, with fileOf, is the path's end: "/file" when empty. The
 	// approval form (/content/{id}/state) may carry the customer's
 	// approval document, so it has the upload limit too, but is parsed
 	// here like any form (its file waits on disk, not in memory).
 	suffix string
-	// sized, with prefix, gives an exact path the upload limit: the new
-	// item form (/content/new), which may carry the item's file.
-	sized bool
+	// setting: the limit is the content library's upload setting plus
+	// uploadSlack (always so with fileOf).
+	setting bool
 }
 
 // uploadSlack is what a multipart body may carry beside the file itself:
@@ -44,9 +41,10 @@ const uploadSlack = 64 << 10
 var bodyLimits = []bodyLimit{
 	{method: http.MethodPost, fileOf: "/content/", upload: true},
 	{method: http.MethodPost, fileOf: "/api/v1/content/", upload: true},
-	{method: http.MethodPost, prefix: "/api/v1/content-documents", upload: true, setting: true},
 	{method: http.MethodPost, fileOf: "/content/", suffix: "/state"},
-	{method: http.MethodPost, prefix: "/content/new", sized: true},
+	// The new item form may carry the item's file; it is parsed here.
+	{method: http.MethodPost, prefix: "/content/new", setting: true},
+	{method: http.MethodPost, prefix: "/api/v1/content-documents", upload: true, setting: true},
 	{method: http.MethodPost, prefix: "/references/import", upload: true, limit: web.MaxUploadBody},
 	{method: http.MethodPost, prefix: "/content/import", upload: true, limit: web.MaxUploadBody},
 	{prefix: "/api/", limit: api.MaxBody},
@@ -62,13 +60,6 @@ func (s *Server) limitOf(r *http.Request) bodyLimit {
 		}
 		if l.fileOf != "" {
 			if isFilePath(r.URL.Path, l.fileOf, cmp.Or(l.suffix, "/file")) {
-				l.limit = s.catalog.ProgramSettings().MaxUploadBytes() + uploadSlack
-				return l
-			}
-			continue
-		}
-		if l.sized {
-			if r.URL.Path == l.prefix {
 				l.limit = s.catalog.ProgramSettings().MaxUploadBytes() + uploadSlack
 				return l
 			}
@@ -132,7 +123,7 @@ func (s *Server) checkInput(next http.Handler) http.Handler {
 			what = "The upload"
 		}
 		if r.ContentLength > l.limit {
-			if l.fileOf != "" || l.setting || l.sized {
+			if l.fileOf != "" || l.setting {
 				// Named as the file's own limit, the setting, not the body's.
 				reason := files.LimitReason(l.limit - uploadSlack)
 				refuse(&vouch.Error{Code: vouch.ETOOLARGE, Message: "The file " + reason + ".", Fields: map[string]string{"file": reason}})

@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -111,3 +113,36 @@ func TestContentFilePages(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A buyer downloads a proof page's file with the same guards as the team.
+func TestProofPageFileDownload(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		f := newContentFixture(t, s)
+		testutil.CreateUser(t, s.DB, "sam@example.com", vouch.RoleSeller)
+		testutil.CreateUser(t, s.DB, "pat@example.com", vouch.RoleProgramManager)
+		story := f.item("Nimbus Air cuts reporting time", "Case study", "Days to minutes.", vouch.ContentApprovedExternal)
+		pm := testutil.Login(t, s, "pat@example.com")
+		pm.Get("/")
+		pdf := testutil.PDFBytes("Nimbus Air: days to minutes")
+		if resp, msg := uploadForm(t, pm, story.ID, pm.CSRF, "Nimbus Air.pdf", pdf); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("upload: %d %s", resp.StatusCode, msg)
+		}
+		seller := testutil.Login(t, s, "sam@example.com")
+		_, token := makeProof(t, seller, url.Values{"title": {"Stories for Initech"}, "prospect": {"Initech"},
+			"content": {strconv.FormatInt(story.ID, 10)}})
+		resp, body := buyerGet(t, s, "/p/"+token+"/files/"+strconv.FormatInt(story.ID, 10))
+		if resp.StatusCode != http.StatusOK || body != string(pdf) {
+			t.Fatalf("buyer download: %d, %d bytes", resp.StatusCode, len(body))
+		}
+		for h, want := range map[string]string{
+			"Content-Type":            "application/pdf",
+			"X-Content-Type-Options":  "nosniff",
+			"Content-Security-Policy": "sandbox; default-src 'none'",
+			"Content-Disposition":     `attachment; filename="Nimbus Air.pdf"; filename*=UTF-8''Nimbus%20Air.pdf`,
+		} {
+			if got := resp.Header.Get(h); got != want {
+				t.Errorf("%s: %q, want %q", h, got, want)
+			}
+		}
+	})
+}

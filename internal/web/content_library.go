@@ -209,7 +209,7 @@ func (h *Handler) library(w http.ResponseWriter, r *http.Request) {
 			// How many expired items the same search would add, so the
 			// toggle says what it hides.
 			all := pl.q
-			all.IncludeExpired, all.States, all.Limit, all.Offset = true, []vouch.ContentState{vouch.ContentExpired}, -1, 0
+			all.IncludeExpired, all.States, all.Limit, all.Offset = true, []vouch.ContentState{vouch.ContentExpired}, 1, 0
 			d.ExpiredCount = ix.Search(all).Total
 		}
 	}

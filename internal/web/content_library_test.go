@@ -260,7 +260,7 @@ func TestContentEditor(t *testing.T) {
 		expect(t, "stale save", resp, http.StatusConflict, "")
 		mustContain(t, "stale save", body, "Someone else saved this item", "Acme goes live in 6 weeks", `value="Acme live"`, `name="version" value="2"`)
 
-		resp, body = team.PostForm(path+"/delete", url.Values{})
+		_, body = team.PostForm(path+"/delete", url.Values{})
 		mustContain(t, "unconfirmed delete", body, "Nothing was deleted")
 		resp, _ = team.PostForm(path+"/delete", url.Values{"confirm": {"1"}})
 		expect(t, "delete", resp, http.StatusOK, "/content")
@@ -277,15 +277,22 @@ func postMultipart(t *testing.T, b *testutil.Browser, path string, fields url.Va
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	mw.WriteField("csrf", b.CSRF)
-	for k, vs := range fields {
-		for _, v := range vs {
-			mw.WriteField(k, v)
+	check := func(err error) {
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
-	fw, _ := mw.CreateFormFile(file, name)
-	fw.Write(data)
-	mw.Close()
+	check(mw.WriteField("csrf", b.CSRF))
+	for k, vs := range fields {
+		for _, v := range vs {
+			check(mw.WriteField(k, v))
+		}
+	}
+	fw, err := mw.CreateFormFile(file, name)
+	check(err)
+	_, err = fw.Write(data)
+	check(err)
+	check(mw.Close())
 	req, _ := http.NewRequest(http.MethodPost, b.Base+path, &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Origin", b.Base)

@@ -17,7 +17,7 @@ import (
 // asks to show an image, a video or a recording in the browser.
 func (h *Handler) contentFile(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 || r.PathValue("part") != "file" {
+	if err != nil || id <= 0 {
 		h.notFound(w, r)
 		return
 	}
@@ -37,10 +37,6 @@ func (h *Handler) contentFile(w http.ResponseWriter, r *http.Request) {
 // checked before a byte of the file is kept. It goes back to the item's
 // page with the outcome as a flash.
 func (h *Handler) uploadContentFile(w http.ResponseWriter, r *http.Request) {
-	if r.PathValue("part") != "file" {
-		h.notFound(w, r)
-		return
-	}
 	r, u := h.loadUser(r)
 	if u == nil {
 		h.errorPage(w, r, http.StatusUnauthorized, "Your session has ended. Please sign in again.")

@@ -54,13 +54,10 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/settings/mails/{kind}", h.can(vouch.PermEditMails, h.mailTemplate))
 	mux.Handle("POST /admin/settings/mails/{kind}", h.can(vouch.PermEditMails, h.saveMailTemplate))
 
-	// Content files (content_file.go): /content/{id}/file. The upload reads
-	// its own body, as a stream, and checks the session and CSRF token
-	// itself. Registered as /content/{id}/{part}, which answers only "file":
-	// a literal last segment would clash with /content/approvals/{id} and
-	// /content/requests/{id} in http.ServeMux (neither more specific).
-	mux.Handle("GET /content/{id}/{part}", h.can(vouch.PermReadContent, h.contentFile))
-	mux.HandleFunc("POST /content/{id}/{part}", h.uploadContentFile)
+	// Content files (content_file.go): the upload reads its own body, as a
+	// stream, and checks the session and CSRF token itself.
+	mux.Handle("GET /content/{id}/file", h.can(vouch.PermReadContent, h.contentFile))
+	mux.HandleFunc("POST /content/{id}/file", h.uploadContentFile)
 
 	// References.
 	mux.Handle("GET /references", h.can(vouch.PermReadReferences, h.references))

@@ -3,6 +3,7 @@ package content
 import (
 	"context"
 	"fmt"
+	"io"
 	"sync"
 
 	"github.com/vouchhq/vouch/internal/signedlink"
@@ -216,21 +217,34 @@ func (s *Service) ViewProofPage(ctx context.Context, token string) (*PublicProof
 	return pp, nil
 }
 
-// ProofDownload is item contentID of the page of token, for a buyer to
-// download, and records the download. Only an item shown on the page and
-// with a file is found; anything else is ErrProofUnavailable.
-func (s *Service) ProofDownload(ctx context.Context, token string, contentID int64) (*vouch.ContentItem, error) {
+// ProofDownload opens the file of item contentID on the page of token for
+// a buyer, and records the download unless count is false (the further
+// parts of one download a browser asks for by Range). Only an item shown
+// on the page and with a file is found; anything else is
+// ErrProofUnavailable. The caller closes the reader; send it with
+// files.Serve.
+func (s *Service) ProofDownload(ctx context.Context, token string, contentID int64, count bool) (*vouch.ContentFile, io.ReadCloser, error) {
 	pp, err := s.openProof(ctx, token)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, it := range pp.Items {
-		if it.ID == contentID && it.File != nil {
-			if err := s.db.RecordProofDownload(buyer(ctx, pp.Page.ID), pp.Page, it.ID); err != nil {
-				return nil, err
-			}
-			return it, nil
+		if it.ID != contentID || it.File == nil {
+			continue
 		}
+		f, rc, err := s.OpenFile(ctx, it.File.ID)
+		if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+			return nil, nil, ErrProofUnavailable
+		} else if err != nil {
+			return nil, nil, err
+		}
+		if count {
+			if err := s.db.RecordProofDownload(buyer(ctx, pp.Page.ID), pp.Page, it.ID); err != nil {
+				rc.Close()
+				return nil, nil, err
+			}
+		}
+		return f, rc, nil
 	}
-	return nil, ErrProofUnavailable
+	return nil, nil, ErrProofUnavailable
 }

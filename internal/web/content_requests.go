@@ -41,7 +41,10 @@ type contentRequestRow struct {
 	Fulfilled   string // the title of the item that answers it
 }
 
-func (h *Handler) contentRequestRow(r *http.Request, req *vouch.ContentRequest) contentRequestRow {
+// contentRequestRow makes the row of req; opps names the opportunities
+// (read for the whole list at once). The fulfilling item's title comes from
+// the content index, which the team sees whole.
+func (h *Handler) contentRequestRow(req *vouch.ContentRequest, opps map[int64]string) contentRequestRow {
 	row := contentRequestRow{Req: req, State: vouch.ContentRequestStateLabel(req.State), Class: contentRequestStateClass(req.State),
 		Type: h.opts.Catalog.ValueName(req.TypeID)}
 	for _, k := range vouch.ContentRequestTagKinds {
@@ -49,12 +52,10 @@ func (h *Handler) contentRequestRow(r *http.Request, req *vouch.ContentRequest) 
 			row.Tags = append(row.Tags, h.opts.Catalog.ValueName(id))
 		}
 	}
-	if req.OpportunityID != 0 {
-		row.Opportunity = h.opportunityNames(r, []int64{req.OpportunityID})[req.OpportunityID]
-	}
+	row.Opportunity = opps[req.OpportunityID]
 	if req.FulfilledBy != 0 {
-		if it, err := h.db.ContentItem(r.Context(), req.FulfilledBy); err == nil {
-			row.Fulfilled = it.Title
+		if hit, ok := h.opts.Library.Get(req.FulfilledBy, true, true); ok {
+			row.Fulfilled = hit.Item.Title
 		}
 	}
 	return row
@@ -84,9 +85,14 @@ func (h *Handler) contentRequests(w http.ResponseWriter, r *http.Request) {
 	for _, s := range vouch.ContentRequestStates {
 		tabs = append(tabs, stateTab{Value: s, Label: vouch.ContentRequestStateLabel(s), Current: s == state})
 	}
+	var oppIDs []int64
+	for _, req := range list {
+		oppIDs = append(oppIDs, req.OpportunityID)
+	}
+	opps := h.opportunityNames(r, oppIDs)
 	rows := make([]contentRequestRow, len(list))
 	for i, req := range list {
-		rows[i] = h.contentRequestRow(r, req)
+		rows[i] = h.contentRequestRow(req, opps)
 	}
 	h.render(w, r, http.StatusOK, "content_requests", &page{Title: "Content requests", Nav: "content",
 		Data: map[string]any{"Rows": rows, "Total": total, "Tabs": tabs, "Team": vouch.MayMoveContentRequest(u)}})
@@ -183,7 +189,8 @@ func (h *Handler) contentRequestPage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) renderContentRequest(w http.ResponseWriter, r *http.Request, status int, p *page, req *vouch.ContentRequest) {
 	u := userFrom(r.Context())
-	d := map[string]any{"Row": h.contentRequestRow(r, req), "Team": vouch.MayMoveContentRequest(u)}
+	d := map[string]any{"Row": h.contentRequestRow(req, h.opportunityNames(r, []int64{req.OpportunityID})),
+		"Team": vouch.MayMoveContentRequest(u)}
 	if vouch.MayMoveContentRequest(u) {
 		// The items that could answer it: those with the request's tags
 		// first, else the newest approved ones.

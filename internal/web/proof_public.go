@@ -6,7 +6,9 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
+	"github.com/vouchhq/vouch/internal/files"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -124,10 +126,16 @@ func (h *Handler) publicProofFile(w http.ResponseWriter, r *http.Request) {
 		h.proofGone(w)
 		return
 	}
-	item, err := h.opts.Content.ProofDownload(r.Context(), r.PathValue("token"), id)
+	// A browser fetching a video in parts asks for each by Range: only the
+	// request that starts the file counts as a download.
+	rng := r.Header.Get("Range")
+	count := r.Method == http.MethodGet && (rng == "" || strings.HasPrefix(rng, "bytes=0-"))
+	f, rc, err := h.opts.Content.ProofDownload(r.Context(), r.PathValue("token"), id, count)
 	if err != nil {
 		h.proofFailed(w, err)
 		return
 	}
-	h.serveProofFile(w, r, item)
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("X-Robots-Tag", "noindex, nofollow")
+	files.Serve(w, r, f, rc, r.URL.Query().Get("inline") == "1")
 }

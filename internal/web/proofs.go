@@ -34,16 +34,23 @@ func (h *Handler) proofStatus(p *vouch.ProofPage) (string, string) {
 	return "Active", "pill-ok"
 }
 
-// opportunityNames names the opportunities ids, for lists.
+// opportunityNames names the opportunities ids, for lists, in one query;
+// an opportunity that cannot be read is left unnamed.
 func (h *Handler) opportunityNames(r *http.Request, ids []int64) map[int64]string {
 	out := map[int64]string{}
+	var want []int64
 	for _, id := range ids {
-		if id == 0 || out[id] != "" {
-			continue
+		if id != 0 {
+			want = append(want, id)
 		}
-		if o, err := h.db.Opportunity(r.Context(), id); err == nil {
-			out[id] = o.Name
-		}
+	}
+	opps, err := h.db.OpportunitiesByID(r.Context(), want)
+	if err != nil {
+		h.log.Warn("opportunity names", "err", err)
+		return out
+	}
+	for id, o := range opps {
+		out[id] = o.Name
 	}
 	return out
 }

@@ -99,6 +99,15 @@ func TestProofPageForBuyers(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// The story and the internal item have files.
+		pm := testutil.Login(t, s, "pat@example.com")
+		pm.Get("/proofs")
+		for _, it := range []*vouch.ContentItem{story, internal} {
+			if resp, msg := uploadForm(t, pm, it.ID, pm.CSRF, "story.pdf", testutil.PDFBytes(it.Title)); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("upload to %s: %d %s", it.Title, resp.StatusCode, msg)
+			}
+		}
+
 		b := testutil.Login(t, s, "sam@example.com")
 		resp, body := b.Get("/proofs/new?content=" + strconv.FormatInt(story.ID, 10))
 		expect(t, "builder", resp, http.StatusOK, "/proofs/new")
@@ -143,13 +152,23 @@ func TestProofPageForBuyers(t *testing.T) {
 		}
 		buyerGet(t, s, "/p/"+token)
 
+		// The story's file downloads from the page, as every download leaves Vouch.
+		mustContain(t, "buyer page", page, `href="/p/`+token+`/files/`+strconv.FormatInt(story.ID, 10)+`"`, "Download story.pdf")
+		resp, file := buyerGet(t, s, "/p/"+token+"/files/"+strconv.FormatInt(story.ID, 10))
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(file, "%PDF") || resp.Header.Get("X-Content-Type-Options") != "nosniff" ||
+			!strings.Contains(resp.Header.Get("Content-Security-Policy"), "sandbox") ||
+			!strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("download: %d %v", resp.StatusCode, resp.Header)
+		}
+
 		// The seller sees the views; each view counted a use of each item shown.
 		p, err := s.DB.ProofPage(ctx, id)
 		if err != nil || p.Views != 2 || p.LastViewedAt == nil || p.OpportunityID != opp.ID {
 			t.Fatalf("after two views: %+v, %v", p, err)
 		}
 		stats, err := s.DB.ProofPageStats(ctx, id)
-		if err != nil || stats[story.ID] == nil || stats[story.ID].Views != 2 || stats[quote.ID].Views != 2 {
+		if err != nil || stats[story.ID] == nil || stats[story.ID].Views != 2 || stats[quote.ID].Views != 2 ||
+			stats[story.ID].Downloads != 1 || stats[quote.ID].Downloads != 0 {
 			t.Fatalf("item views: %+v, %v", stats, err)
 		}
 		resp, body = b.Get("/proofs/" + strconv.FormatInt(id, 10))
@@ -161,7 +180,7 @@ func TestProofPageForBuyers(t *testing.T) {
 		_, body = b.Get("/proofs")
 		mustContain(t, "seller's list", body, "Customer stories for Initech")
 		audits, _, err := s.DB.ListAudit(ctx, vouch.AuditFilter{EntityType: string(vouch.EntityContentUse), EntityID: story.ID})
-		if err != nil || len(audits) < 3 { // added to the page, viewed twice
+		if err != nil || len(audits) < 4 { // added to the page, viewed twice, downloaded
 			t.Fatalf("uses of the story audited: %d, %v", len(audits), err)
 		}
 
@@ -173,7 +192,6 @@ func TestProofPageForBuyers(t *testing.T) {
 		if _, body := other.Get("/proofs"); strings.Contains(body, "Customer stories for Initech") {
 			t.Errorf("another seller lists it")
 		}
-		pm := testutil.Login(t, s, "pat@example.com")
 		if _, body := pm.Get("/proofs"); !strings.Contains(body, "Customer stories for Initech") {
 			t.Errorf("the team does not list it")
 		}
@@ -196,7 +214,7 @@ func TestProofPageForBuyers(t *testing.T) {
 			"another kind of link": "/p/" + answerLetter,
 			"internal item's file": "/p/" + token + "/files/" + strconv.FormatInt(internal.ID, 10),
 			"draft's file":         "/p/" + token + "/files/" + strconv.FormatInt(draft.ID, 10),
-			"item without a file":  "/p/" + token + "/files/" + strconv.FormatInt(story.ID, 10),
+			"item without a file":  "/p/" + token + "/files/" + strconv.FormatInt(quote.ID, 10),
 			"no number":            "/p/" + token + "/files/x",
 		} {
 			resp, body := buyerGet(t, s, path)
@@ -224,16 +242,31 @@ func TestProofPageForBuyers(t *testing.T) {
 			t.Errorf("revoked link: %d\n%s", resp.StatusCode, body)
 		}
 
-		// Expired: a page made to last one day is gone two days later.
-		_, short := makeProof(t, b, url.Values{"title": {"One-day page"}, "expires_in_days": {"1"},
-			"content": {strconv.FormatInt(story.ID, 10)}})
-		if resp, _ := buyerGet(t, s, "/p/"+short); resp.StatusCode != http.StatusOK {
-			t.Fatalf("fresh one-day page: %d", resp.StatusCode)
+		// Consent that runs out while the page lives takes the item off it;
+		// the page itself is gone once its own days are over.
+		soon, err := f.svc.Create(ctx, vouch.ContentInput{Type: ptr("Quote"), Title: ptr("Initrode quote, consent ends soon")})
+		if err != nil {
+			t.Fatal(err)
 		}
-		s.DB.Clock.Set(time.Now().Add(49 * time.Hour))
+		if _, err := f.svc.ChangeState(ctx, soon.ID, 0, vouch.ContentStateChange{To: vouch.ContentApprovedExternal,
+			ApprovedBy: "Lee Chen", Method: "mail", ExpiresOn: s.DB.Today().AddDays(3)}); err != nil {
+			t.Fatal(err)
+		}
+		_, short := makeProof(t, b, url.Values{"title": {"Ten-day page"}, "expires_in_days": {"10"},
+			"content": {strconv.FormatInt(story.ID, 10), strconv.FormatInt(soon.ID, 10)}})
+		if _, page := buyerGet(t, s, "/p/"+short); !strings.Contains(page, soon.Title) {
+			t.Fatalf("fresh ten-day page:\n%s", page)
+		}
+		s.DB.Clock.Set(time.Now().Add(4 * 24 * time.Hour))
+		if _, page := buyerGet(t, s, "/p/"+short); strings.Contains(page, soon.Title) || !strings.Contains(page, story.Title) {
+			t.Errorf("after the quote's consent ended the page shows:\n%s", page)
+		}
+		s.DB.Clock.Set(time.Now().Add(11 * 24 * time.Hour))
 		if resp, body := buyerGet(t, s, "/p/"+short); resp.StatusCode != http.StatusNotFound || body != gone {
 			t.Errorf("expired link: %d\n%s", resp.StatusCode, body)
 		}
+		_, body = b.Get("/proofs")
+		mustContain(t, "list after expiry", body, "Ten-day page", "Expired", "Revoked")
 	})
 }
 

@@ -40,8 +40,12 @@ func multipartBody(t testing.TB, field, name string, data []byte) (string, []byt
 	if err != nil {
 		t.Fatal(err)
 	}
-	fw.Write(data)
-	mw.Close()
+	if _, err := fw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	return mw.FormDataContentType(), b.Bytes()
 }
 
@@ -268,7 +272,12 @@ func TestContentFilesAreSharedThroughPostgreSQL(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv2.Serve(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
 	r := f.download(t, "http://"+srv2.Addr(), "admin", item.ID)
 	if r.status != http.StatusOK || !bytes.Equal(r.body, data) {
 		t.Fatalf("second server: %d, %d bytes of %d", r.status, len(r.body), len(data))

@@ -69,7 +69,7 @@ func TestContentAPI(t *testing.T) {
 			{name: "viewer may not create", method: "POST", path: "/api/v1/content", as: "viewer",
 				body: `{"type": "Case study", "title": "Acme"}`, status: 403},
 			{name: "every problem named", method: "POST", path: "/api/v1/content", as: "program_manager",
-				body: `{"type": "Case studdy", "title": "Acme", "url": "javascript:alert(1)", "accounts": ["Nope Inc"],
+				body: `{"type": "Case stuyd", "title": "Acme", "url": "javascript:alert(1)", "accounts": ["Nope Inc"],
 					"references": ["nobody@acme.example"], "industry": ["Helthcare"], "published_on": "yesterday",
 					"owner_email": "nobody@example.com"}`,
 				offSpec: true, status: 400, fields: []string{"type", "url", "accounts", "references", "industry", "published_on", "owner_email"},

@@ -190,7 +190,7 @@ func buildLibrary(dir string, n int) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // after a commit, a no-op
 	for _, id := range withFile {
 		res, err := tx.Exec(`INSERT INTO files (name, media_type, size, sha256, stored_in, created_at) VALUES (?, 'application/pdf', 100000, '', 'dir', ?)`,
 			fmt.Sprintf("story-%d.pdf", id), time.Now().UTC())

@@ -164,15 +164,15 @@ func loadContent(ctx context.Context, db *store.DB, opts Options, res *Result) e
 			}
 		}
 		var steps []vouch.ContentStateChange
-		switch k := i % 12; {
-		case k == 0:
+		switch i % 12 {
+		case 0:
 			// a draft
-		case k == 1 || k == 2:
+		case 1, 2:
 			steps = []vouch.ContentStateChange{{To: vouch.ContentAwaitingApproval}}
-		case k == 3:
+		case 3:
 			steps = []vouch.ContentStateChange{{To: vouch.ContentApprovedInternal, Method: vouch.ApprovalByMail, ApprovedBy: approver,
 				Note: "Fine for internal training; not for prospects."}}
-		case k == 4:
+		case 4:
 			steps = []vouch.ContentStateChange{{To: vouch.ContentAwaitingApproval},
 				{To: vouch.ContentApprovedExternal, Method: vouch.ApprovalByDocument, ApprovedBy: approver,
 					ExpiresOn: today.AddDays(9 + i%20)}}

@@ -222,12 +222,12 @@ func sniffZip(ra io.ReaderAt, size int64) (*Kind, *refusedType) {
 	}
 	var word, ppt, xl bool
 	for _, f := range zr.File {
-		switch {
-		case f.Name == "word/document.xml":
+		switch f.Name {
+		case "word/document.xml":
 			word = true
-		case f.Name == "ppt/presentation.xml":
+		case "ppt/presentation.xml":
 			ppt = true
-		case f.Name == "xl/workbook.xml":
+		case "xl/workbook.xml":
 			xl = true
 		}
 	}

@@ -72,7 +72,12 @@ func BenchmarkUpload20MBPDF(b *testing.B) {
 			ctx, cancel := context.WithCancel(context.Background())
 			served := make(chan error, 1)
 			go func() { served <- srv.Serve(ctx) }()
-			b.Cleanup(func() { cancel(); <-served })
+			b.Cleanup(func() {
+				cancel()
+				if err := <-served; err != nil {
+					b.Error(err)
+				}
+			})
 			admin := testutil.CreateUser(b, db, "admin@example.com", vouch.RoleAdmin)
 			token := testutil.Token(b, db, admin)
 			actx := vouch.WithActor(context.Background(), vouch.UserActor(admin))
@@ -172,7 +177,7 @@ func upload(b *testing.B, base, token string, id int64, path string) int {
 	if err != nil {
 		b.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
+	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp.StatusCode
 }

@@ -18,7 +18,7 @@ func PDF(w io.Writer, pages []string) error {
 		offsets = append(offsets, cw.n)
 		fmt.Fprintf(cw, "%d 0 obj\n%s\nendobj\n", len(offsets), body)
 	}
-	io.WriteString(cw, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+	_, _ = io.WriteString(cw, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n") // cw keeps the first error
 	// 1: catalog, 2: page tree, 3: font; then a page and its content per page.
 	obj("<< /Type /Catalog /Pages 2 0 R >>")
 	kids := make([]string, len(pages))
@@ -116,7 +116,9 @@ func zipOf(parts map[string]string, order []string) []byte {
 		if err != nil {
 			panic(err)
 		}
-		io.WriteString(f, parts[name])
+		if _, err := io.WriteString(f, parts[name]); err != nil {
+			panic(err)
+		}
 	}
 	if err := zw.Close(); err != nil {
 		panic(err)

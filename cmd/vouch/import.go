@@ -10,25 +10,47 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vouchhq/vouch/internal/contentsheet"
 	"github.com/vouchhq/vouch/internal/refsheet"
+	"github.com/vouchhq/vouch/internal/store"
 )
 
-// importCommand imports records from a spreadsheet: vouch import references FILE.
+// sheetImport is one kind of records a spreadsheet imports: references
+// (internal/refsheet) or a content list (internal/contentsheet). Both read,
+// map, report and write alike; only the layout and the planner differ.
+type sheetImport struct {
+	layout  *refsheet.Layout
+	plan    func(context.Context, *store.DB, *refsheet.Sheet, refsheet.Mapping, refsheet.Options) (*refsheet.Report, error)
+	apply   func(context.Context, *store.DB, *refsheet.Sheet, refsheet.Mapping, refsheet.Options, func(done, total int)) (*refsheet.Report, error)
+	record  string // what Report.Created counts, in the singular: "new reference"
+	example string // a file name for the usage message
+}
+
+var sheetImports = map[string]sheetImport{
+	"references": {&refsheet.References, refsheet.Plan, refsheet.Apply, "new reference", "people.csv"},
+	"content":    {&contentsheet.Layout, contentsheet.Plan, contentsheet.Apply, "new content item", "case-studies.csv"},
+}
+
+// importCommand imports records from a spreadsheet: vouch import references|content FILE.
 func (m *Main) importCommand(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "references" {
-		fmt.Fprintln(m.Stderr, "Usage: vouch import references FILE [--dry-run] [--mapping FILE] [--add-missing-values] [--valid-only] [--sheet NAME]")
-		fmt.Fprintln(m.Stderr, "Imports accounts and references from a CSV or XLSX file; see docs/import.md.")
+	var target sheetImport
+	if len(args) > 0 {
+		target = sheetImports[args[0]]
+	}
+	if target.layout == nil {
+		fmt.Fprintln(m.Stderr, "Usage: vouch import references|content FILE [--dry-run] [--mapping FILE] [--add-missing-values] [--valid-only] [--sheet NAME]")
+		fmt.Fprintln(m.Stderr, "Imports accounts and references, or a content list, from a CSV or XLSX file; see docs/import.md.")
 		if len(args) == 0 {
 			return usageError{}
 		}
-		return usageError{fmt.Sprintf("unknown kind of records %q; only references can be imported", args[0])}
+		return usageError{fmt.Sprintf("unknown kind of records %q; references and content can be imported", args[0])}
 	}
-	fs := m.newFlagSet("import references", "FILE")
+	fs := m.newFlagSet("import "+args[0], "FILE")
 	dryRun := fs.Bool("dry-run", false, "check the file and report what would change, writing nothing")
 	mappingFile := fs.String("mapping", "", `JSON file of spreadsheet header to column, e.g. {"Client": "account", "Notes": ""}`)
-	addMissing := fs.Bool("add-missing-values", false, "add unknown picklist values (industries, products …) instead of rejecting their rows")
+	addMissing := fs.Bool("add-missing-values", false, "add unknown picklist values (industries, products …; for content also featured accounts) instead of rejecting their rows")
 	validOnly := fs.Bool("valid-only", false, "import the valid rows and skip the bad ones (default: one bad row and nothing is written)")
-	sheetName := fs.String("sheet", "", "the XLSX worksheet to import (default: the first with account and name columns)")
+	sheetName := fs.String("sheet", "", "the XLSX worksheet to import (default: the first with "+target.layout.Requires+" columns)")
 	dbf := fs.database()
 	files, err := parseInterleaved(fs, args[1:])
 	if err != nil {
@@ -36,7 +58,7 @@ func (m *Main) importCommand(ctx context.Context, args []string) error {
 	}
 	if len(files) != 1 {
 		fs.Usage()
-		return usageError{"name one file to import, e.g. vouch import references people.csv"}
+		return usageError{"name one file to import, e.g. vouch import " + args[0] + " " + target.example}
 	}
 	name := files[0]
 
@@ -46,7 +68,7 @@ func (m *Main) importCommand(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("cannot open the mapping file: %w", unwrapPath(err))
 		}
-		overrides, err = refsheet.ReadMappingFile(f)
+		overrides, err = target.layout.ReadMapping(f)
 		f.Close()
 		if err != nil {
 			return err
@@ -56,12 +78,12 @@ func (m *Main) importCommand(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", name, unwrapPath(err))
 	}
-	sheet, err := refsheet.Read(name, f, refsheet.ReadOptions{Sheet: *sheetName, Mapping: overrides})
+	sheet, err := refsheet.Read(name, f, refsheet.ReadOptions{Sheet: *sheetName, Mapping: overrides, Layout: target.layout})
 	f.Close()
 	if err != nil {
 		return err
 	}
-	mapping := refsheet.AutoMap(sheet.Headers)
+	mapping := target.layout.AutoMap(sheet.Headers)
 	if err := mapping.Override(sheet.Headers, overrides); err != nil {
 		return err
 	}
@@ -75,9 +97,9 @@ func (m *Main) importCommand(ctx context.Context, args []string) error {
 	opts := refsheet.Options{AddMissing: *addMissing, ValidOnly: *validOnly}
 	var rep *refsheet.Report
 	if *dryRun {
-		rep, err = refsheet.Plan(ctx, db, sheet, mapping, opts)
+		rep, err = target.plan(ctx, db, sheet, mapping, opts)
 	} else {
-		rep, err = refsheet.Apply(ctx, db, sheet, mapping, opts, m.importProgress(len(sheet.Rows)))
+		rep, err = target.apply(ctx, db, sheet, mapping, opts, m.importProgress(len(sheet.Rows)))
 	}
 	if err != nil {
 		return err
@@ -101,7 +123,7 @@ func (m *Main) importCommand(ctx context.Context, args []string) error {
 	if rep.Rejected > 0 && !rep.Written && !checkOnly {
 		return errors.New(plural(rep.Rejected, "row") + " rejected (listed above); nothing was imported. Fix them, or import the other rows with --valid-only")
 	}
-	fmt.Fprintln(m.Stdout, importSummary(sheet, rep, *dryRun))
+	fmt.Fprintln(m.Stdout, importSummary(sheet, rep, *dryRun, target.record))
 	if rep.Rejected > 0 {
 		return errors.New(plural(rep.Rejected, "row") + " rejected (listed above).")
 	}
@@ -148,7 +170,8 @@ func progressPrinter(w io.Writer, terminal bool) func(done, total int) {
 
 // importSummary is the one line an import ends with, e.g. "Imported 1,204
 // rows: 312 new references, 40 updated, 852 unchanged; 3 new accounts."
-func importSummary(sheet *refsheet.Sheet, rep *refsheet.Report, dryRun bool) string {
+// record is what rep.Created counts: "new reference", "new content item".
+func importSummary(sheet *refsheet.Sheet, rep *refsheet.Report, dryRun bool, record string) string {
 	if rep.Rows == 0 {
 		return sheet.Name + " has no rows below its header; nothing to import."
 	}
@@ -160,7 +183,7 @@ func importSummary(sheet *refsheet.Sheet, rep *refsheet.Report, dryRun bool) str
 	if dryRun {
 		head = "Dry run: " + rows + " would import"
 	}
-	s := fmt.Sprintf("%s: %s, %s updated, %s unchanged", head, plural(rep.Created, "new reference"),
+	s := fmt.Sprintf("%s: %s, %s updated, %s unchanged", head, plural(rep.Created, record),
 		thousands(rep.Updated), thousands(rep.Unchanged))
 	var more []string
 	if rep.Repeated > 0 {

@@ -53,7 +53,7 @@ func commands() []command {
 		{"user", "manage users: add, list, set-role, set-password, disable, enable", (*Main).user},
 		{"token", "manage API tokens: create, list, revoke", (*Main).token},
 		{"demo", "load the demo dataset into the database", (*Main).demo},
-		{"import", "import references from a CSV or XLSX file", (*Main).importCommand},
+		{"import", "import references or a content list from a CSV or XLSX file", (*Main).importCommand},
 		{"export", "export references as CSV or XLSX", (*Main).exportCommand},
 		{"backup", "write a consistent copy of the SQLite database while it is in use", (*Main).backup},
 		{"version", "print the version", (*Main).printVersion},

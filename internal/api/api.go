@@ -105,6 +105,11 @@ func (h *Handler) routes() []route {
 		{"PATCH /api/v1/accounts/{id}", h.auth(vouch.PermManageProgram, h.updateAccount)},
 		{"DELETE /api/v1/accounts/{id}", h.auth(vouch.PermManageProgram, h.deleteAccount)},
 
+		{"GET /api/v1/content/{id}/uses", h.auth(vouch.PermReadContent, h.listContentUses)},
+		{"POST /api/v1/content/{id}/uses", h.auth(vouch.PermUseContent, h.recordContentUse)},
+		{"GET /api/v1/content/{id}/ratings", h.auth(vouch.PermReadContent, h.listContentRatings)},
+		{"POST /api/v1/content/{id}/ratings", h.auth(vouch.PermUseContent, h.rateContent)},
+
 		{"GET /api/v1/opportunities", h.auth(vouch.PermRequestReference, h.listOpportunities)},
 		{"POST /api/v1/opportunities", h.auth(vouch.PermRequestReference, h.createOpportunity)},
 		{"GET /api/v1/opportunities/{id}", h.auth(vouch.PermRequestReference, h.getOpportunity)},
@@ -129,11 +134,34 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/asks/{id}/complete", h.auth(vouch.PermRequestReference, h.completeAsk)},
 		{"POST /api/v1/asks/{id}/feedback", h.auth(vouch.PermRequestReference, h.askFeedback)},
 
+		{"GET /api/v1/content", h.auth(vouch.PermReadContent, h.listContent)},
+		{"POST /api/v1/content", h.auth(vouch.PermManageContent, h.createContent)},
+		{"GET /api/v1/content/expiring", h.auth(vouch.PermManageContent, h.expiringContent)},
+		{"GET /api/v1/content/{id}", h.auth(vouch.PermReadContent, h.getContent)},
+		{"PATCH /api/v1/content/{id}", h.auth(vouch.PermManageContent, h.updateContent)},
+		{"DELETE /api/v1/content/{id}", h.auth(vouch.PermManageContent, h.deleteContent)},
+		{"POST /api/v1/content/{id}/state", h.auth(vouch.PermManageContent, h.changeContentState)},
+		{"GET /api/v1/content/{id}/history", h.auth(vouch.PermReadContent, h.contentHistory)},
+
 		{"GET /api/v1/activity-types", h.auth("", h.listActivityTypes)},
 		{"PATCH /api/v1/activity-types/{name}", h.auth(vouch.PermManageProgram, h.updateActivityType)},
 
 		{"GET /api/v1/notifications", h.auth("", h.listNotifications)},
 		{"POST /api/v1/notifications/read", h.auth("", h.markNotificationsRead)},
+
+		{"POST /api/v1/content/{id}/file", h.auth(vouch.PermManageContent, h.uploadContentFile)},
+		{"GET /api/v1/content/{id}/file", h.auth(vouch.PermReadContent, h.downloadContentFile)},
+		{"POST /api/v1/content-documents", h.auth(vouch.PermManageContent, h.uploadApprovalDocument)},
+		{"GET /api/v1/content-documents/{id}", h.auth(vouch.PermManageContent, h.downloadApprovalDocument)},
+		{"GET /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.listProofPages)},
+		{"POST /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.createProofPage)},
+		{"GET /api/v1/proof-pages/{id}", h.auth(vouch.PermUseContent, h.getProofPage)},
+		{"POST /api/v1/proof-pages/{id}/revoke", h.auth(vouch.PermUseContent, h.revokeProofPage)},
+
+		{"GET /api/v1/content-requests", h.auth(vouch.PermUseContent, h.listContentRequests)},
+		{"POST /api/v1/content-requests", h.auth(vouch.PermUseContent, h.createContentRequest)},
+		{"GET /api/v1/content-requests/{id}", h.auth(vouch.PermUseContent, h.getContentRequest)},
+		{"PATCH /api/v1/content-requests/{id}", h.auth(vouch.PermManageContent, h.updateContentRequest)},
 
 		{"GET /api/v1/users", h.auth(vouch.PermManageUsers, h.listUsers)},
 		{"POST /api/v1/users", h.auth(vouch.PermManageUsers, h.createUser)},

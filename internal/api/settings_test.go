@@ -45,7 +45,8 @@ func TestSettings(t *testing.T) {
 			t.Fatal(err)
 		}
 		if want := (vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 21,
-			TimeZone: "America/New_York", SellerContact: vouch.ContactNever}); ps != want {
+			TimeZone: "America/New_York", SellerContact: vouch.ContactNever,
+			ConsentMonths: vouch.DefaultConsentMonths, MaxUploadMB: vouch.DefaultMaxUploadMB}); ps != want {
 			t.Errorf("stored %+v, want %+v", ps, want)
 		}
 		if zone := f.srv.DB.Clock.Zone().String(); zone != "America/New_York" {

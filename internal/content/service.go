@@ -13,10 +13,13 @@ package content
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/vouchhq/vouch/internal/files"
+	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -30,8 +33,13 @@ type Catalog interface {
 
 // Service saves content items and what happens to them.
 type Service struct {
-	db  *store.DB
-	cat Catalog
+	db    *store.DB
+	cat   Catalog
+	proof proofLinks // signs proof page links (proof.go)
+
+	files  *files.Store // where uploads are kept (SetFiles)
+	runner *jobs.Runner // where their text is read
+	log    *slog.Logger
 }
 
 // New returns the service over db, resolving picklist values in cat.
@@ -287,6 +295,10 @@ func (s *Service) Create(ctx context.Context, in vouch.ContentInput) (*vouch.Con
 	if err := merge(&v, item.Validate()); err != nil {
 		return nil, err
 	}
+	// The rule the content import applies to the state an item starts in: a draft has no approval facts.
+	if err := merge(&v, item.CheckNewState(s.db.Today(), vouch.DefaultConsentMonths)); err != nil {
+		return nil, err
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -340,9 +352,28 @@ func (s *Service) ChangeState(ctx context.Context, id int64, version int, c vouc
 	return s.db.ContentItem(ctx, id)
 }
 
-// Delete removes an item with its history, uses and ratings.
+// Delete removes an item with its history, uses and ratings, and the files
+// nothing else refers to any more.
 func (s *Service) Delete(ctx context.Context, id int64) error {
-	return s.db.DeleteContent(ctx, id)
+	item, err := s.db.ContentItem(ctx, id)
+	if err != nil {
+		return err
+	}
+	history, err := s.db.ContentHistory(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.db.DeleteContent(ctx, id); err != nil {
+		return err
+	}
+	// Its file and the approval documents of its history go with it.
+	s.dropFile(ctx, item.File)
+	for _, e := range history {
+		if e.FileID != 0 {
+			s.dropFile(ctx, &vouch.ContentFile{ID: e.FileID})
+		}
+	}
+	return nil
 }
 
 // Item reads one item.

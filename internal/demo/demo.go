@@ -46,15 +46,16 @@ type Result struct {
 	OpportunitiesAdded int
 	RequestsAdded      int
 	FeedbackAdded      int
+	ContentAdded       int
 }
 
 // Summary is a one-line report for the command line.
 func (r Result) Summary() string {
-	if r.UsersAdded == 0 && r.ReferencesAdded == 0 && r.RequestsAdded == 0 {
+	if r.UsersAdded == 0 && r.ReferencesAdded == 0 && r.RequestsAdded == 0 && r.ContentAdded == 0 {
 		return "Demo data is already loaded; nothing added."
 	}
-	return fmt.Sprintf("Demo data loaded: %d users, %d accounts, %d references, %d activities, %d opportunities, %d requests, %d feedback.",
-		r.UsersAdded, r.AccountsAdded, r.ReferencesAdded, r.ActivitiesAdded, r.OpportunitiesAdded, r.RequestsAdded, r.FeedbackAdded)
+	return fmt.Sprintf("Demo data loaded: %d users, %d accounts, %d references, %d activities, %d opportunities, %d requests, %d feedback, %d content items.",
+		r.UsersAdded, r.AccountsAdded, r.ReferencesAdded, r.ActivitiesAdded, r.OpportunitiesAdded, r.RequestsAdded, r.FeedbackAdded, r.ContentAdded)
 }
 
 var firstNames = []string{"Maya", "Jonas", "Priya", "Diego", "Aisha", "Tom", "Elena", "Kenji", "Grace", "Omar",
@@ -120,6 +121,9 @@ func Load(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	}
 	if err := loadRequests(ctx, db, opts, &res); err != nil {
 		return res, fmt.Errorf("demo requests: %w", err)
+	}
+	if err := loadContent(ctx, db, opts, &res); err != nil {
+		return res, fmt.Errorf("demo content: %w", err)
 	}
 	// The home page offers a demo's first things to try.
 	if err := db.SetSetting(ctx, store.SettingDemo, "loaded"); err != nil {

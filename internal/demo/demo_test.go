@@ -142,3 +142,39 @@ func TestDemoReferencesMoveThroughTheLifecycle(t *testing.T) {
 		}
 	})
 }
+
+func TestDemoLibraryHoldsContentInEveryApprovalState(t *testing.T) {
+	db := testutil.OpenDB(t, store.SQLite)
+	ctx := vouch.WithActor(context.Background(), vouch.Actor{Label: "demo"})
+	res, err := demo.Load(ctx, db, demo.Options{Seed: 1, References: 60, BaseURL: "http://vouch.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := db.ContentItems(ctx, nil)
+	if err != nil || len(items) != res.ContentAdded || len(items) < 40 {
+		t.Fatalf("%d demo content items (%d reported): %v", len(items), res.ContentAdded, err)
+	}
+	seen := map[vouch.ContentState]int{}
+	expiringSoon := 0
+	for _, it := range items {
+		seen[it.State]++
+		if it.ExpiresWithin(db.Today(), 30) {
+			expiringSoon++
+		}
+		if len(it.AccountIDs) == 0 || len(it.IndustryIDs) == 0 {
+			t.Errorf("%q features no account or has no industry", it.Title)
+		}
+	}
+	for _, s := range []vouch.ContentState{vouch.ContentDraft, vouch.ContentAwaitingApproval, vouch.ContentApprovedExternal, vouch.ContentApprovedInternal} {
+		if seen[s] == 0 {
+			t.Errorf("no demo content is %s: %v", s, seen)
+		}
+	}
+	if expiringSoon == 0 {
+		t.Errorf("no demo content expires within 30 days: the expiring list would be empty")
+	}
+	again, err := demo.Load(ctx, db, demo.Options{Seed: 1, References: 60, BaseURL: "http://vouch.test"})
+	if err != nil || again.ContentAdded != 0 {
+		t.Errorf("loading the demo again added %d content items (%v)", again.ContentAdded, err)
+	}
+}

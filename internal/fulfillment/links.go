@@ -1,22 +1,13 @@
 package fulfillment
 
 import (
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
-	"strings"
 	"time"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-// A link token is <purpose letter><nonce>.<signature>: the nonce is random
-// and only its hash is stored; the signature (HMAC-SHA256 with the
-// installation's secret) lets a tampered or made-up link be refused before
-// the database is asked, and ties the nonce to its purpose.
+// The request loop's links are signed links (internal/signedlink); the
+// letter in front of the nonce says what a link is for.
 var purposeLetters = map[string]byte{
 	vouch.LinkAnswer:           'a',
 	vouch.LinkSellerFeedback:   's',
@@ -27,41 +18,23 @@ var purposeLetters = map[string]byte{
 var ErrBadLink = vouch.Errorf(vouch.ENOTFOUND, "This link is not valid. Check that it was copied whole from the email.")
 
 func (s *Service) newLink(purpose string, ttl time.Duration) (token string, l vouch.NewLink) {
-	nonce := make([]byte, 18)
-	rand.Read(nonce)
-	n := base64.RawURLEncoding.EncodeToString(nonce)
-	body := string(purposeLetters[purpose]) + n
-	token = body + "." + s.sign(body)
+	token, hash := s.links.Issue(purposeLetters[purpose])
 	if s.onLink != nil {
 		s.onLink(purpose, token)
 	}
-	return token, vouch.NewLink{Purpose: purpose, NonceHash: hashNonce(n), ExpiresAt: s.now().Add(ttl)}
-}
-
-func (s *Service) sign(body string) string {
-	m := hmac.New(sha256.New, s.secret)
-	m.Write([]byte(body))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
-}
-
-func hashNonce(n string) string {
-	h := sha256.Sum256([]byte(n))
-	return hex.EncodeToString(h[:])
+	return token, vouch.NewLink{Purpose: purpose, NonceHash: hash, ExpiresAt: s.now().Add(ttl)}
 }
 
 // checkLink verifies a token's signature and returns its purpose and the
 // hash to look it up by.
 func (s *Service) checkLink(token string) (purpose, hash string, err error) {
-	body, sig, ok := strings.Cut(token, ".")
-	if !ok || len(body) < 2 {
+	letter, hash, ok := s.links.Check(token)
+	if !ok {
 		return "", "", ErrBadLink
 	}
-	if subtle.ConstantTimeCompare([]byte(sig), []byte(s.sign(body))) != 1 {
-		return "", "", ErrBadLink
-	}
-	for p, letter := range purposeLetters {
-		if body[0] == letter {
-			return p, hashNonce(body[1:]), nil
+	for p, l := range purposeLetters {
+		if letter == l {
+			return p, hash, nil
 		}
 	}
 	return "", "", ErrBadLink

@@ -6,8 +6,6 @@ package fulfillment
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/vouchhq/vouch/internal/notify"
 	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/signedlink"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -24,11 +23,10 @@ import (
 // (vouch.DefaultProgramSettings); the program team can change the first
 // three under Admin → Settings.
 const (
-	AskTTL        = 14 * 24 * time.Hour // an unanswered ask expires
-	RemindAfter   = 3 * 24 * time.Hour  // a reminder when an ask has no answer
-	MaxReminders  = 2
-	FeedbackTTL   = 30 * 24 * time.Hour
-	settingSecret = "link_secret"
+	AskTTL       = 14 * 24 * time.Hour // an unanswered ask expires
+	RemindAfter  = 3 * 24 * time.Hour  // a reminder when an ask has no answer
+	MaxReminders = 2
+	FeedbackTTL  = 30 * 24 * time.Hour
 )
 
 // timing is the loop's timing as the program settings have it now.
@@ -53,7 +51,7 @@ type Service struct {
 	db      *store.DB
 	ix      *refindex.Index
 	baseURL string
-	secret  []byte
+	links   *signedlink.Signer
 	log     *slog.Logger
 	onLink  func(purpose, token string)
 }
@@ -65,25 +63,11 @@ func New(ctx context.Context, db *store.DB, ix *refindex.Index, baseURL string, 
 	if log == nil {
 		log = slog.Default()
 	}
-	secret, err := db.Setting(ctx, settingSecret, "")
+	links, err := signedlink.Load(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	if secret == "" {
-		b := make([]byte, 32)
-		rand.Read(b)
-		if err := db.SetSettingOnce(ctx, settingSecret, hex.EncodeToString(b)); err != nil {
-			return nil, err
-		}
-		if secret, err = db.Setting(ctx, settingSecret, ""); err != nil {
-			return nil, err
-		}
-	}
-	key, err := hex.DecodeString(secret)
-	if err != nil || len(key) < 16 {
-		return nil, fmt.Errorf("the link signing key in settings is damaged")
-	}
-	return &Service{db: db, ix: ix, baseURL: strings.TrimSuffix(baseURL, "/"), secret: key, log: log}, nil
+	return &Service{db: db, ix: ix, baseURL: strings.TrimSuffix(baseURL, "/"), links: links, log: log}, nil
 }
 
 func (s *Service) now() time.Time { return s.db.Now() }
@@ -854,9 +838,16 @@ func (s *Service) RunReminders(ctx context.Context, interval time.Duration) {
 	}
 }
 
+// PublicURL is the absolute address of path on this server, as links in
+// mails have it: for links other capabilities hand out (a proof page).
+func (s *Service) PublicURL(path string) string { return s.url(path) }
+
 // SetBaseURL changes where links in mails point; the server sets it once
 // it knows its address when no base URL was configured.
 func (s *Service) SetBaseURL(u string) { s.baseURL = strings.TrimSuffix(u, "/") }
+
+// BaseURL is where the links in mails point, for other services' mails.
+func (s *Service) BaseURL() string { return s.baseURL }
 
 // distinct drops repeated ids, so a seller who is also the assignee is
 // told once.

@@ -17,7 +17,9 @@ func TestProgramSettingsTimeTheAsks(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		l := newLoop(t, db)
 		ctx := context.Background()
-		if err := db.SetProgramSettings(ctx, vouch.ProgramSettings{CapacityDefault: 3, ReminderDays: 5, MaxReminders: 1, AskExpiryDays: 7}); err != nil {
+		ps := vouch.DefaultProgramSettings()
+		ps.CapacityDefault, ps.ReminderDays, ps.MaxReminders, ps.AskExpiryDays = 3, 5, 1, 7
+		if err := db.SetProgramSettings(ctx, ps); err != nil {
 			t.Fatal(err)
 		}
 		maya := l.ref(t, "Maya Okafor", nil)

@@ -1,7 +1,6 @@
 package refsheet
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -215,24 +214,9 @@ func columnKeys() string {
 	return strings.Join(keys, ", ")
 }
 
-// ReadMappingFile reads a mapping file: a JSON object from spreadsheet
-// header to column, e.g. {"Client": "account", "Notes": ""}.
-func ReadMappingFile(r io.Reader) (map[string]string, error) {
-	var raw map[string]string
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&raw); err != nil {
-		return nil, fmt.Errorf("the mapping file is not a JSON object of header to column, like {\"Client\": \"account\"}: %v", err)
-	}
-	out := make(map[string]string, len(raw))
-	for h, c := range raw {
-		col, err := ParseColumn(c)
-		if err != nil {
-			return nil, fmt.Errorf("mapping file, header %q: %v", h, err)
-		}
-		out[h] = col
-	}
-	return out, nil
-}
+// ReadMappingFile reads a mapping file of a references sheet: a JSON
+// object from spreadsheet header to column, e.g. {"Client": "account", "Notes": ""}.
+func ReadMappingFile(r io.Reader) (map[string]string, error) { return References.ReadMapping(r) }
 
 // Override changes the columns of the headers named in overrides (header →
 // column key, "" to ignore). Headers are compared as AutoMap compares them;
@@ -262,17 +246,9 @@ func (m Mapping) Override(headers []string, overrides map[string]string) error {
 // Check reports what makes a mapping unusable: a required column with no
 // header, or two headers feeding one column.
 func (m Mapping) Check(headers []string) error {
-	first := map[string]int{}
-	for i, c := range m {
-		if c == "" {
-			continue
-		}
-		key := strings.ToLower(c)
-		if j, ok := first[key]; ok {
-			return vouch.Errorf(vouch.EINVALID, "The headers %q and %q both map to the column %s; ignore one of them in a mapping.",
-				headers[j], headers[i], c)
-		}
-		first[key] = i
+	first, err := m.Columns(headers)
+	if err != nil {
+		return err
 	}
 	_, hasName := first["name"]
 	_, hasFirst := first[colFirstName]
@@ -289,6 +265,24 @@ func (m Mapping) Check(headers []string) error {
 			strings.Join(missing, " and "), quoteList(headers), strings.Join(missing, " and "))
 	}
 	return nil
+}
+
+// Columns returns the sheet index of each mapped column (by lower-case
+// key), or an error naming two headers that feed one column.
+func (m Mapping) Columns(headers []string) (map[string]int, error) {
+	first := map[string]int{}
+	for i, c := range m {
+		if c == "" {
+			continue
+		}
+		key := strings.ToLower(c)
+		if j, ok := first[key]; ok {
+			return nil, vouch.Errorf(vouch.EINVALID, "The headers %q and %q both map to the column %s; ignore one of them in a mapping.",
+				headers[j], headers[i], c)
+		}
+		first[key] = i
+	}
+	return first, nil
 }
 
 // Unmapped lists the non-empty headers the mapping ignores.

@@ -23,10 +23,12 @@ type Options struct {
 	ValidOnly bool
 }
 
-// Report says what an import did, or, from Plan, would do.
+// Report says what an import did, or, from Plan, would do. The content
+// import (internal/contentsheet) reports in it too: its records are
+// content items, and the accounts it adds are among ValuesCreated.
 type Report struct {
 	Rows            int        // rows read below the header
-	Created         int        // new references
+	Created         int        // new references (content items)
 	Updated         int        // references whose fields or status changed
 	Unchanged       int        // references the file matches exactly
 	Rejected        int        // rows with at least one problem
@@ -132,19 +134,35 @@ func Apply(ctx context.Context, db *store.DB, sheet *Sheet, mapping Mapping, opt
 	if err != nil {
 		return nil, err
 	}
-	var report *Report
-	err = db.Batch(ctx, func(b *store.Batch) error {
+	return ApplyPlan(ctx, db, sheet.Name, opts, progress, func(b *store.Batch) (*Report, func(*store.Batch, func(done, total int)) error, error) {
 		snap, err := b.Snapshot()
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		p := newPlanner(sheet, mapping, opts, snap, db.Today())
 		p.run()
-		report = p.report
+		return p.report, p.write, nil
+	})
+}
+
+// ApplyPlan is the all-or-nothing rule of every import: in one
+// transaction, plan decides from what the transaction sees and gives its
+// report and how to write it; the writing happens, and the report says
+// Written, only when no row is bad or opts.ValidOnly is set. Otherwise
+// nothing is written and the report lists why.
+func ApplyPlan(ctx context.Context, db *store.DB, name string, opts Options, progress func(done, total int),
+	plan func(b *store.Batch) (*Report, func(*store.Batch, func(done, total int)) error, error)) (*Report, error) {
+	var report *Report
+	err := db.Batch(ctx, func(b *store.Batch) error {
+		rep, write, err := plan(b)
+		if err != nil {
+			return err
+		}
+		report = rep
 		if len(report.Errors) > 0 && !opts.ValidOnly {
 			return errRejected
 		}
-		if err := p.write(b, progress); err != nil {
+		if err := write(b, progress); err != nil {
 			return err
 		}
 		report.Written = true
@@ -154,7 +172,7 @@ func Apply(ctx context.Context, db *store.DB, sheet *Sheet, mapping Mapping, opt
 		return report, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("import %s: %w", sheet.Name, err)
+		return nil, fmt.Errorf("import %s: %w", name, err)
 	}
 	return report, nil
 }
@@ -479,20 +497,17 @@ func (p *planner) planRepeat(first int, row Row) {
 // its other problems are listed too.
 func (c *rowCtx) checkText() {
 	check := func(i int, key, field string) {
-		problem := vouch.TextProblem(c.row.Cells[i], vouch.LongText(key))
-		if problem == "" {
+		reason, cause, cleaned := CellProblem(c.row.Cells[i], columnLetter(i), field, vouch.LongText(key))
+		if reason == "" {
 			return
 		}
-		e := c.failAt(i, field, vouch.Printable(c.row.Cells[i]),
-			fmt.Sprintf("%s in column %s (the %s field); remove it and import again", problem, columnLetter(i), field))
-		if strings.HasPrefix(problem, "contains a control character") {
-			e.Cause = "contains a control character; remove it and import again"
-		}
+		e := c.failAt(i, field, vouch.Printable(c.row.Cells[i]), reason)
+		e.Cause = cause
 		if !c.cleaned {
 			// The sheet is planned again by Apply: clean a copy of the row.
 			c.row.Cells, c.cleaned = slices.Clone(c.row.Cells), true
 		}
-		c.row.Cells[i] = withoutControls(c.row.Cells[i], vouch.LongText(key))
+		c.row.Cells[i] = cleaned
 	}
 	for key, i := range c.p.col {
 		check(i, key, fieldName(key))
@@ -545,14 +560,8 @@ func withoutControls(s string, multiline bool) string {
 func (c *rowCtx) parse() *rowData {
 	p := c.p
 	d := &rowData{has: map[string]bool{}}
-	if len(c.row.Extra) > 0 {
-		what := fmt.Sprintf("%d cells", len(c.row.Extra))
-		if len(c.row.Extra) == 1 {
-			what = "a cell"
-		}
-		c.errs = append(c.errs, RowError{Row: c.row.Number, col: -1, Reason: fmt.Sprintf(
-			"%s to the right of the last header (%s); put cells that contain the separator in quotes",
-			what, quoteList(c.row.Extra)), Cause: "cells to the right of the last header; put cells that contain the separator in quotes"})
+	if e := ExtraCells(c.row); e.Reason != "" {
+		c.errs = append(c.errs, e)
 	}
 	c.checkText()
 	for key := range p.col {

@@ -155,8 +155,14 @@ type Choice struct {
 // pass; and the rows without problems only. A sheet with nothing to write
 // has no choices.
 func Choices(ctx context.Context, db *store.DB, sheet *Sheet, mapping Mapping, opts Options) (*Report, []Choice, error) {
+	return ChoicesOf(func(o Options) (*Report, error) { return Plan(ctx, db, sheet, mapping, o) }, opts)
+}
+
+// ChoicesOf is Choices for any import whose dry run is plan: it plans with
+// opts, and again adding missing values when unknown values stopped rows.
+func ChoicesOf(plan func(Options) (*Report, error), opts Options) (*Report, []Choice, error) {
 	opts.ValidOnly = false
-	rep, err := Plan(ctx, db, sheet, mapping, opts)
+	rep, err := plan(opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -164,7 +170,7 @@ func Choices(ctx context.Context, db *store.DB, sheet *Sheet, mapping Mapping, o
 	if !opts.AddMissing && slices.ContainsFunc(rep.Errors, func(e RowError) bool { return e.Picklist != "" }) {
 		o := opts
 		o.AddMissing = true
-		if added, err = Plan(ctx, db, sheet, mapping, o); err != nil {
+		if added, err = plan(o); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -37,11 +37,22 @@ type Row struct {
 // ReadOptions choose what to read from a file.
 type ReadOptions struct {
 	// Sheet names the worksheet of an XLSX file to read. When empty, the
-	// first sheet whose header row has account and name columns is read.
+	// first sheet whose header row has the layout's required columns is read.
 	Sheet string
 	// Mapping overrides header → column (as from a mapping file); it is
 	// used to recognise the header row.
 	Mapping map[string]string
+	// Layout is the kind of sheet expected, which tells the header row
+	// apart from a title above it; nil: References.
+	Layout *Layout
+}
+
+// layout is the sheet kind the options expect.
+func (o ReadOptions) layout() *Layout {
+	if o.Layout == nil {
+		return &References
+	}
+	return o.Layout
 }
 
 // MaxFileSize is the largest spreadsheet Read accepts.
@@ -256,16 +267,12 @@ func readXLSX(name string, data []byte, opts ReadOptions) (s *Sheet, err error) 
 		}
 		return read(sheets[0]) // its missing columns are reported by Plan with its headers
 	}
-	return nil, vouch.Errorf(vouch.EINVALID, "None of the sheets of %s (%s) has a header row with account and name columns; choose the sheet to import.",
-		name, quoteList(sheets))
+	return nil, vouch.Errorf(vouch.EINVALID, "None of the sheets of %s (%s) has a header row with %s columns; choose the sheet to import.",
+		name, quoteList(sheets), opts.layout().Requires)
 }
 
 func (s *Sheet) hasRequiredColumns(opts ReadOptions) bool {
-	m := AutoMap(s.Headers)
-	if m.Override(s.Headers, opts.Mapping) != nil {
-		return false
-	}
-	return m.Check(s.Headers) == nil
+	return opts.layout().fits(s.Headers, opts.Mapping)
 }
 
 // fromGrid finds the header row and turns the rows below it into Rows.
@@ -285,8 +292,7 @@ func fromGrid(name string, grid [][]string, numbers []int, opts ReadOptions) (*S
 		if header < 0 {
 			header = i // the first non-blank row, unless a later one looks like the headers
 		}
-		m := AutoMap(grid[i])
-		if m.Override(grid[i], opts.Mapping) == nil && m.Check(grid[i]) == nil {
+		if opts.layout().fits(grid[i], opts.Mapping) {
 			header = i
 			break
 		}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"errors"
 	"maps"
 	"mime"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/api"
+	"github.com/vouchhq/vouch/internal/files"
 	"github.com/vouchhq/vouch/internal/vouch"
 	"github.com/vouchhq/vouch/internal/web"
 )
@@ -18,26 +20,77 @@ type bodyLimit struct {
 	method, prefix string // prefix matches the path; "" method is any
 	upload         bool   // the route reads its own multipart body
 	limit          int64
+	// fileOf, when set, matches instead of prefix: paths /…/content/{id}/file.
+	fileOf string
+	// suffix, with fileOf, is the path's end: "/file" when empty. The
+	// approval form (/content/{id}/state) may carry the customer's
+	// approval document, so it has the upload limit too, but is parsed
+	// here like any form (its file waits on disk, not in memory).
+	suffix string
+	// setting: the limit is the content library's upload setting plus
+	// uploadSlack (always so with fileOf).
+	setting bool
 }
+
+// uploadSlack is what a multipart body may carry beside the file itself:
+// part headers, boundaries and a CSRF token.
+const uploadSlack = 64 << 10
 
 // bodyLimits is the one table of body limits; the first match wins and
 // every request matches one, so no route goes unlimited.
 var bodyLimits = []bodyLimit{
+	{method: http.MethodPost, fileOf: "/content/", upload: true},
+	{method: http.MethodPost, fileOf: "/api/v1/content/", upload: true},
+	{method: http.MethodPost, fileOf: "/content/", suffix: "/state"},
+	// The new item form may carry the item's file; it is parsed here.
+	{method: http.MethodPost, prefix: "/content/new", setting: true},
+	{method: http.MethodPost, prefix: "/api/v1/content-documents", upload: true, setting: true},
 	{method: http.MethodPost, prefix: "/references/import", upload: true, limit: web.MaxUploadBody},
+	{method: http.MethodPost, prefix: "/content/import", upload: true, limit: web.MaxUploadBody},
 	{prefix: "/api/", limit: api.MaxBody},
 	{prefix: "/a/", limit: web.MaxPublicFormBody},
 	{prefix: "/f/", limit: web.MaxPublicFormBody},
 	{limit: web.MaxFormBody},
 }
 
-func limitOf(r *http.Request) bodyLimit {
+func (s *Server) limitOf(r *http.Request) bodyLimit {
 	for _, l := range bodyLimits {
-		if (l.method == "" || l.method == r.Method) && strings.HasPrefix(r.URL.Path, l.prefix) &&
-			(!l.upload || r.URL.Path == l.prefix) {
+		if l.method != "" && l.method != r.Method {
+			continue
+		}
+		if l.fileOf != "" {
+			if isFilePath(r.URL.Path, l.fileOf, cmp.Or(l.suffix, "/file")) {
+				l.limit = s.catalog.ProgramSettings().MaxUploadBytes() + uploadSlack
+				return l
+			}
+			continue
+		}
+		if strings.HasPrefix(r.URL.Path, l.prefix) && (!l.upload || r.URL.Path == l.prefix) {
+			if l.setting {
+				l.limit = s.catalog.ProgramSettings().MaxUploadBytes() + uploadSlack
+			}
 			return l
 		}
 	}
 	return bodyLimits[len(bodyLimits)-1]
+}
+
+// isFilePath reports whether path is prefix + an item id + suffix.
+func isFilePath(path, prefix, suffix string) bool {
+	rest, ok := strings.CutPrefix(path, prefix)
+	if !ok {
+		return false
+	}
+	id, ok := strings.CutSuffix(rest, suffix)
+	if !ok || id == "" || len(id) > 19 {
+		return false
+	}
+	for _, c := range id {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // formMemory is how much of a multipart form's files is held in memory; the
@@ -64,12 +117,18 @@ func (s *Server) checkInput(next http.Handler) http.Handler {
 				s.web.RefuseInput(w, r, err)
 			}
 		}
-		l := limitOf(r)
+		l := s.limitOf(r)
 		what := "The request body"
 		if l.upload {
 			what = "The upload"
 		}
 		if r.ContentLength > l.limit {
+			if l.fileOf != "" || l.setting {
+				// Named as the file's own limit, the setting, not the body's.
+				reason := files.LimitReason(l.limit - uploadSlack)
+				refuse(&vouch.Error{Code: vouch.ETOOLARGE, Message: "The file " + reason + ".", Fields: map[string]string{"file": reason}})
+				return
+			}
 			refuse(vouch.TooLarge(what, l.limit))
 			return
 		}

@@ -327,6 +327,10 @@ func TestBodyLimitsByRoute(t *testing.T) {
 		{"/f/some-token", 100 << 10, "larger than 64 KiB"},
 		{"/login", 300 << 10, "larger than 256 KiB"},
 		{"/api/v1/references", 2 << 20, `"code":"too_large","message":"The request body is larger than 1 MiB`},
+		// A new content item and an approval may carry a file: the upload limit (50 MB by default).
+		{"/content/new", 51 << 20, "The file is larger than the 50 MB limit"},
+		{"/content/7/state", 51 << 20, "The file is larger than the 50 MB limit"},
+		{"/content/7/edit", 300 << 10, "larger than 256 KiB"},
 	} {
 		body := newEndlessForm(c.size)
 		resp, err := postEndless(s.URL+c.path, body, true)

@@ -24,7 +24,9 @@ import (
 	"github.com/vouchhq/vouch/internal/changefeed"
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
+	"github.com/vouchhq/vouch/internal/files"
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/notify"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
@@ -62,7 +64,12 @@ type Server struct {
 	library  *contentindex.Index
 	web      *web.Handler
 	fulfil   *fulfillment.Service
+	content  *content.Service
+	jobs     *jobs.Runner // background work of web, API and services alike
 }
+
+// Content returns the server's content service.
+func (s *Server) Content() *content.Service { return s.content }
 
 // Library returns the server's content index.
 func (s *Server) Library() *contentindex.Index { return s.library }
@@ -105,7 +112,19 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	refs := references.New(db, s.catalog)
+	// One runner for every background job: jobs an earlier run left running
+	// are marked failed before any page shows them.
+	if s.jobs, err = jobs.New(ctx, db, jobs.Options{Logger: cfg.Logger}); err != nil {
+		return nil, err
+	}
+	fileStore, err := files.New(db)
+	if err != nil {
+		return nil, err
+	}
 	lib := content.New(db, s.catalog)
+	lib.SetFiles(fileStore, s.jobs)
+	lib.SetLogger(cfg.Logger)
+	s.content = lib
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		References:     refs,
@@ -115,6 +134,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		Fulfillment:    s.fulfil,
 		Content:        lib,
 		Library:        s.library,
+		Jobs:           s.jobs,
 		MailConfigured: cfg.SMTP.Enabled(),
 		SecureCookies:  https,
 		Logger:         cfg.Logger,
@@ -235,6 +255,13 @@ func (s *Server) Serve(ctx context.Context) error {
 		s.log.Info("SMTP is not configured: mail is kept in the outbox, unsent (see --smtp-host)")
 	}
 	background.Go(func() { s.fulfil.RunReminders(bg, ReminderInterval) })
+	// Files whose text a stopped server did not finish reading are read again.
+	background.Go(func() {
+		if err := s.content.ResumeText(bg); err != nil && bg.Err() == nil {
+			s.log.Error("reading the text of files left pending", "err", err)
+		}
+	})
+	background.Go(func() { s.content.RunExpiryEvery(bg, ConsentInterval, s.fulfil.BaseURL, s.log) })
 	defer func() {
 		stopBackground()
 		background.Wait()
@@ -255,6 +282,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	// rolls back: nothing half-written) and their uploads removed, before the
 	// caller closes the database.
 	s.web.Close()
+	s.jobs.Close()
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -264,6 +292,10 @@ func (s *Server) Serve(ctx context.Context) error {
 // ReminderInterval is how often unanswered asks are looked at for a
 // reminder or expiry.
 const ReminderInterval = 5 * time.Minute
+
+// ConsentInterval is how often content whose consent ended is marked
+// expired and owners of content whose consent ends soon are reminded.
+const ConsentInterval = time.Hour
 
 // ChangePollInterval is how often the server looks for writes made by other
 // processes; such writes show up in searches within about this long.

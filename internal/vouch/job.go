@@ -8,7 +8,9 @@ type JobKind string
 
 // The kinds of background job.
 const (
-	JobImport JobKind = "import" // a spreadsheet of references imported from the import page
+	JobImport        JobKind = "import"         // a spreadsheet of references imported from the import page
+	JobContentImport JobKind = "content_import" // a content list imported from the content import page
+	JobExtract       JobKind = "extract"        // the text of a content item's file read for search; subject: the item's id
 )
 
 // JobState is where a background job is in its life.
@@ -54,8 +56,11 @@ func (j *Job) Percent() int {
 // InterruptedMessage is what a job of kind k says when Vouch stopped while
 // it ran: its work was one transaction, rolled back, so nothing of it stays.
 func (k JobKind) InterruptedMessage() string {
-	if k == JobImport {
+	switch k {
+	case JobImport, JobContentImport:
 		return "Vouch restarted while this import was running; nothing was imported — start it again."
+	case JobExtract:
+		return "Vouch restarted while this file's text was being read; it is read again when Vouch starts."
 	}
 	return "Vouch restarted while this job was running; nothing of it was kept — start it again."
 }

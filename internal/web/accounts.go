@@ -206,6 +206,7 @@ type accountView struct {
 	Products  []string
 	Owner     *vouch.User
 	Refs      []referenceRow
+	Content   []contentRow // featuring the account, as the viewer may see it
 	CanManage bool
 }
 
@@ -236,6 +237,10 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) {
 	for _, hit := range ix.Search(refindex.Query{AccountID: id, Limit: -1, Sort: "name",
 		Requestable: vouch.OnlyRequestable(userFrom(r.Context()))}).Hits {
 		d.Refs = append(d.Refs, referenceRow{Hit: hit})
+	}
+	if d.Content, err = h.contentFeaturing(r, vouch.ContentFilter{AccountID: id}); err != nil {
+		h.serverError(w, r, err)
+		return
 	}
 	h.render(w, r, http.StatusOK, "account_view", &page{Title: a.Name, Nav: "accounts", Data: d})
 }

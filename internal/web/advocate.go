@@ -42,6 +42,9 @@ func parsePublicTemplates(funcs template.FuncMap) (map[string]*template.Template
 		}
 		pages[name] = t
 	}
+	if err := addProofTemplates(pages, funcs); err != nil {
+		return nil, err
+	}
 	return pages, nil
 }
 

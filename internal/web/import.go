@@ -71,6 +71,7 @@ func newImporter(runner *jobs.Runner, clock *vouch.Clock) *importer {
 
 // importUpload is one uploaded file and what the person chose for it.
 type importUpload struct {
+	target    *importTarget
 	ID        string
 	Name      string // the file's name, as uploaded
 	SheetName string // the worksheet read, for XLSX
@@ -137,7 +138,7 @@ func (h *Handler) Close() {
 }
 
 // save keeps data for the next steps and returns the upload.
-func (im *importer) save(u *vouch.User, name string, sheet *refsheet.Sheet, data []byte, addMissing bool) (*importUpload, error) {
+func (im *importer) save(t *importTarget, u *vouch.User, name string, sheet *refsheet.Sheet, data []byte, addMissing bool) (*importUpload, error) {
 	var raw [16]byte
 	if _, err := rand.Read(raw[:]); err != nil {
 		return nil, err
@@ -156,7 +157,7 @@ func (im *importer) save(u *vouch.User, name string, sheet *refsheet.Sheet, data
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		return nil, fmt.Errorf("saving the upload: %w", err)
 	}
-	up := &importUpload{ID: id, Name: name, SheetName: sheet.SheetName, Format: sheet.Format, Size: len(data),
+	up := &importUpload{target: t, ID: id, Name: name, SheetName: sheet.SheetName, Format: sheet.Format, Size: len(data),
 		Rows: len(sheet.Rows), UserID: u.ID, Created: im.clock.Now(), AddMissing: addMissing, path: path}
 	im.uploads[id] = up
 	// The upload is removed after importTTL of real time: the file on disk
@@ -174,7 +175,7 @@ func (im *importer) expire(id string) {
 	if up == nil {
 		return
 	}
-	if j, err := im.jobs.Latest(context.Background(), up.UserID, vouch.JobImport, up.ID); err == nil && j.Running() {
+	if j, err := im.jobs.Latest(context.Background(), up.UserID, up.target.kind, up.ID); err == nil && j.Running() {
 		up.timer = time.AfterFunc(10*time.Minute, func() { im.expire(id) })
 		return
 	}
@@ -190,28 +191,28 @@ func (im *importer) removeFile(up *importUpload) {
 	}
 }
 
-// get returns the user's upload with id, or nil: another person's upload
-// is as unknown as a made-up id.
-func (im *importer) get(id string, u *vouch.User) *importUpload {
+// get returns the user's upload with id for target t, or nil: another
+// person's upload, or one for the other target, is as unknown as a made-up id.
+func (im *importer) get(t *importTarget, id string, u *vouch.User) *importUpload {
 	if !importIDPattern.MatchString(id) {
 		return nil
 	}
 	im.mu.Lock()
 	defer im.mu.Unlock()
 	up := im.uploads[id]
-	if up == nil || up.UserID != u.ID {
+	if up == nil || up.UserID != u.ID || up.target != t {
 		return nil
 	}
 	return up
 }
 
-// recent lists the user's uploads, newest first.
-func (im *importer) recent(u *vouch.User) []*importUpload {
+// recent lists the user's uploads for target t, newest first.
+func (im *importer) recent(t *importTarget, u *vouch.User) []*importUpload {
 	im.mu.Lock()
 	defer im.mu.Unlock()
 	var out []*importUpload
 	for _, up := range im.uploads {
-		if up.UserID == u.ID {
+		if up.UserID == u.ID && up.target == t {
 			out = append(out, up)
 		}
 	}
@@ -235,7 +236,7 @@ func (im *importer) removeUpload(up *importUpload) {
 
 // latestJob returns the newest import job of the upload id, or nil.
 func (h *Handler) latestJob(r *http.Request, id string) (*vouch.Job, error) {
-	j, err := h.jobs.Latest(r.Context(), userFrom(r.Context()).ID, vouch.JobImport, id)
+	j, err := h.jobs.Latest(r.Context(), userFrom(r.Context()).ID, targetOf(r).kind, id)
 	if vouch.ErrorCode(err) == vouch.ENOTFOUND {
 		return nil, nil
 	}
@@ -262,7 +263,7 @@ type uploadedFile struct {
 // the file, up to maxUploadSize, goes into the request's context.
 func (h *Handler) readUpload(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, u := h.loadUser(r); u == nil || !u.Can(vouch.PermManageProgram) {
+		if _, u := h.loadUser(r); u == nil || !u.Can(targetOf(r).perm) {
 			next.ServeHTTP(w, r) // refused there, without reading the body
 			return
 		}
@@ -319,53 +320,6 @@ func (h *Handler) readUpload(next http.Handler) http.Handler {
 	})
 }
 
-// importColumn explains one column of the canonical layout.
-type importColumn struct {
-	Key, Header, Help string
-	Required          bool
-}
-
-var importColumnHelp = map[string]string{
-	"account":              "The company's name.",
-	"account_crm_id":       "The account's id in your CRM; accounts are matched by it, else by name.",
-	"account_domain":       "Website or domain, e.g. northwind.com.",
-	"industry":             "An industry from the picklist.",
-	"segment":              "A segment from the picklist.",
-	"region":               "A region from the picklist.",
-	"country":              "A country from the picklist.",
-	"company_size":         "A size band from the picklist, e.g. 1,001–5,000.",
-	"name":                 "The person's full name, or instead two columns: First name and Last name.",
-	"title":                "Job title.",
-	"seniority":            "Executive, director, manager or practitioner.",
-	"email":                "Work email. A reference is matched by CRM ID, else by email.",
-	"phone":                "Phone number.",
-	"time_zone":            "Like Europe/Berlin or America/New_York.",
-	"languages":            "Separated by ; or , e.g. English; German.",
-	"products":             "Products from the picklist, separated by ; or ,.",
-	"use_cases":            "Use cases from the picklist, separated by ; or ,.",
-	"competitors_replaced": "Competitors from the picklist, separated by ; or ,.",
-	"activities":           "Activity types agreed to, e.g. Call; Case study (2026-01-05) — the date of consent in brackets is optional.",
-	"deployment":           "Cloud, on-premises or hybrid.",
-	"go_live":              "A date.",
-	"story":                "A short story, free text.",
-	"owner":                "The email of the Vouch user who owns the relationship.",
-	"last_verified":        "The date the details were last confirmed.",
-	"status":               "Nominated, qualifying, active, resting, retired or do not contact.",
-	"status_reason":        "Why, for retired and do not contact.",
-	"resting_until":        "The date a resting reference is active again.",
-	"capacity":             "Activities per 90 days for this person, instead of the default.",
-	"crm_id":               "The contact's id in your CRM; matches the reference on every re-import.",
-}
-
-func importColumns() []importColumn {
-	out := make([]importColumn, len(refsheet.Columns))
-	for i, c := range refsheet.Columns {
-		out[i] = importColumn{Key: c.Key, Header: c.Header, Help: importColumnHelp[c.Key],
-			Required: c.Key == "account" || c.Key == "name"}
-	}
-	return out
-}
-
 // recentImport is an upload listed on the first step, to come back to.
 type recentImport struct {
 	Name    string
@@ -378,33 +332,34 @@ type recentImport struct {
 
 // importStartPage is what import.html shows.
 type importStartPage struct {
+	T          *importTarget
 	MaxMB      int
 	Columns    []importColumn
 	AddMissing bool
 	Recent     []recentImport
 }
 
-// importStart serves GET /references/import: the first step, and the recent imports.
+// importStart serves GET /references/import and GET /content/import: the first step, and the recent imports.
 func (h *Handler) importStart(w http.ResponseWriter, r *http.Request) {
 	h.renderImportStart(w, r, http.StatusOK, &page{Form: url.Values{}})
 }
 
 func (h *Handler) renderImportStart(w http.ResponseWriter, r *http.Request, status int, p *page) {
-	u := userFrom(r.Context())
-	d := &importStartPage{MaxMB: maxUploadSize >> 20, Columns: importColumns(), AddMissing: p.Form.Get("add_missing") != ""}
+	u, t := userFrom(r.Context()), targetOf(r)
+	d := &importStartPage{T: t, MaxMB: maxUploadSize >> 20, Columns: t.importColumns(), AddMissing: p.Form.Get("add_missing") != ""}
 	// Imports started, from the database (they outlive their uploads and
 	// restarts), then uploads not imported yet.
 	started := map[string]bool{}
-	list, err := h.jobs.Recent(r.Context(), u.ID, vouch.JobImport, importRecentJobs)
+	list, err := h.jobs.Recent(r.Context(), u.ID, t.kind, importRecentJobs)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
 	for _, j := range list {
 		started[j.Subject] = true
-		ri := recentImport{Name: j.Title, Created: j.StartedAt, URL: "/references/import/" + j.Subject + "/status"}
+		ri := recentImport{Name: j.Title, Created: j.StartedAt, URL: t.Base + "/" + j.Subject + "/status"}
 		if !j.Running() {
-			ri.Dismiss = "/references/import/" + j.Subject + "/dismiss"
+			ri.Dismiss = t.Base + "/" + j.Subject + "/dismiss"
 		}
 		switch st, err := importState(j); {
 		case err != nil || j.State == vouch.JobFailed:
@@ -418,50 +373,52 @@ func (h *Handler) renderImportStart(w http.ResponseWriter, r *http.Request, stat
 		}
 		d.Recent = append(d.Recent, ri)
 	}
-	for _, up := range h.imports.recent(u) {
+	for _, up := range h.imports.recent(t, u) {
 		_, _, checked, path := h.imports.choices(up)
 		if started[up.ID] || path == "" {
 			continue
 		}
 		ri := recentImport{Name: up.Name, Created: up.Created, State: "Columns to map", Class: "pill-muted",
-			URL: "/references/import/" + up.ID + "/mapping"}
+			URL: t.Base + "/" + up.ID + "/mapping"}
 		if checked {
-			ri.State, ri.URL = "Checked, not imported", "/references/import/"+up.ID+"/report"
+			ri.State, ri.URL = "Checked, not imported", t.Base+"/"+up.ID+"/report"
 		}
 		d.Recent = append(d.Recent, ri)
 	}
 	slices.SortStableFunc(d.Recent, func(a, b recentImport) int { return b.Created.Compare(a.Created) })
-	p.Title, p.Nav, p.Data = "Import references", "references", d
+	p.Title, p.Nav, p.Data = t.Heading, t.Nav, d
 	h.render(w, r, status, "import", p)
 }
 
-// importTemplate serves GET /references/import/template.csv: an empty CSV with the canonical headers.
+// importTemplate serves GET /references/import/template.csv and GET /content/import/template.csv: an empty CSV with
+// the layout's headers.
 func (h *Handler) importTemplate(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF") // so Excel reads it as UTF-8
 	cw := csv.NewWriter(&buf)
-	headers := make([]string, len(refsheet.Columns))
-	for i, c := range refsheet.Columns {
+	t := targetOf(r)
+	headers := make([]string, len(t.columns))
+	for i, c := range t.columns {
 		headers[i] = c.Header
 	}
 	_ = cw.Write(headers) // into a bytes.Buffer, which cannot fail
 	cw.Flush()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="vouch-references-template.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+t.template+`"`)
 	_, _ = w.Write(buf.Bytes())
 }
 
-// uploadImport serves POST /references/import: reads the uploaded file and, when it is a spreadsheet,
+// uploadImport serves POST /references/import and POST /content/import: reads the uploaded file and, when it is a spreadsheet,
 // keeps it and goes on to the mapping step.
 func (h *Handler) uploadImport(w http.ResponseWriter, r *http.Request) {
-	p := &page{Form: r.PostForm, Errors: map[string]string{}}
+	p, t := &page{Form: r.PostForm, Errors: map[string]string{}}, targetOf(r)
 	if p.Form == nil {
 		p.Form = url.Values{}
 	}
 	file, _ := r.Context().Value(uploadKey).(*uploadedFile)
 	switch {
 	case file != nil && file.tooLarge:
-		p.Errors["file"] = fmt.Sprintf("The file is larger than %d MB. Split it into smaller files, or import it with the command line: vouch import references FILE.", maxUploadSize>>20)
+		p.Errors["file"] = fmt.Sprintf("The file is larger than %d MB. Split it into smaller files, or import it with the command line: %s.", maxUploadSize>>20, t.Command)
 		h.renderImportStart(w, r, http.StatusRequestEntityTooLarge, p)
 		return
 	case file == nil || (file.name == "" && len(file.data) == 0):
@@ -473,7 +430,7 @@ func (h *Handler) uploadImport(w http.ResponseWriter, r *http.Request) {
 	if name == "." || name == "/" || name == "" {
 		name = "the file"
 	}
-	sheet, err := refsheet.Read(name, bytes.NewReader(file.data), refsheet.ReadOptions{})
+	sheet, err := refsheet.Read(name, bytes.NewReader(file.data), refsheet.ReadOptions{Layout: t.layout})
 	if err != nil {
 		if !isFormError(err) {
 			h.serverError(w, r, err)
@@ -483,27 +440,27 @@ func (h *Handler) uploadImport(w http.ResponseWriter, r *http.Request) {
 		h.renderImportStart(w, r, http.StatusBadRequest, p)
 		return
 	}
-	up, err := h.imports.save(userFrom(r.Context()), name, sheet, file.data, p.Form.Get("add_missing") != "")
+	up, err := h.imports.save(t, userFrom(r.Context()), name, sheet, file.data, p.Form.Get("add_missing") != "")
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/references/import/"+up.ID+"/mapping", http.StatusSeeOther)
+	http.Redirect(w, r, t.Base+"/"+up.ID+"/mapping", http.StatusSeeOther)
 }
 
 // importFor returns the upload the path names, or shows why there is none:
 // an upload gone after its import (or a restart) leads to that import's
 // outcome.
 func (h *Handler) importFor(w http.ResponseWriter, r *http.Request) *importUpload {
-	id := r.PathValue("id")
-	up := h.imports.get(id, userFrom(r.Context()))
+	id, t := r.PathValue("id"), targetOf(r)
+	up := h.imports.get(t, id, userFrom(r.Context()))
 	if up == nil {
 		if importIDPattern.MatchString(id) {
 			if j, err := h.latestJob(r, id); err != nil {
 				h.serverError(w, r, err)
 				return nil
 			} else if j != nil {
-				http.Redirect(w, r, "/references/import/"+id+"/status", http.StatusSeeOther)
+				http.Redirect(w, r, t.Base+"/"+id+"/status", http.StatusSeeOther)
 				return nil
 			}
 		}
@@ -513,7 +470,8 @@ func (h *Handler) importFor(w http.ResponseWriter, r *http.Request) *importUploa
 }
 
 func (h *Handler) importGone(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusNotFound, "import_gone", &page{Title: "Import not found", Nav: "references"})
+	t := targetOf(r)
+	h.render(w, r, http.StatusNotFound, "import_gone", &page{Title: "Import not found", Nav: t.Nav, Data: t})
 }
 
 // readSheet reads an upload's file again, as it was read when uploaded.
@@ -526,7 +484,7 @@ func (h *Handler) readSheet(up *importUpload, path string) (*refsheet.Sheet, err
 		return nil, fmt.Errorf("reading the upload: %w", err)
 	}
 	defer f.Close()
-	return refsheet.Read(up.Name, f, refsheet.ReadOptions{Sheet: up.SheetName})
+	return refsheet.Read(up.Name, f, refsheet.ReadOptions{Sheet: up.SheetName, Layout: up.target.layout})
 }
 
 // sheetFor reads the upload's sheet, or shows the problem and returns nil.
@@ -534,7 +492,7 @@ func (h *Handler) sheetFor(w http.ResponseWriter, r *http.Request, up *importUpl
 	m, addMissing, _, path := h.imports.choices(up)
 	if path == "" {
 		// Removed once imported, or once its import failed: the outcome is what is left.
-		http.Redirect(w, r, "/references/import/"+up.ID+"/status", http.StatusSeeOther)
+		http.Redirect(w, r, up.target.Base+"/"+up.ID+"/status", http.StatusSeeOther)
 		return nil, nil, false
 	}
 	sheet, err := h.readSheet(up, path)
@@ -543,7 +501,7 @@ func (h *Handler) sheetFor(w http.ResponseWriter, r *http.Request, up *importUpl
 		return nil, nil, false
 	}
 	if len(m) != len(sheet.Headers) {
-		m = refsheet.AutoMap(sheet.Headers)
+		m = up.target.layout.AutoMap(sheet.Headers)
 	}
 	return sheet, m, addMissing
 }
@@ -576,6 +534,7 @@ type columnGroup struct {
 
 // importMappingPage is what import_mapping.html shows.
 type importMappingPage struct {
+	T          *importTarget
 	Upload     *importUpload
 	HeaderRow  int
 	Rows       int
@@ -583,72 +542,6 @@ type importMappingPage struct {
 	Groups     []columnGroup
 	Preview    []previewRow
 	AddMissing bool
-}
-
-var importGroups = []struct {
-	label string
-	keys  []string
-}{
-	{"Account", []string{"account", "account_crm_id", "account_domain", "industry", "segment", "region", "country", "company_size"}},
-	{"Person", []string{"name", "first_name", "last_name", "title", "seniority", "email", "phone", "time_zone", "languages"}},
-	{"Reference", []string{"products", "use_cases", "competitors_replaced", "activities", "deployment", "go_live", "story",
-		"owner", "last_verified", "status", "status_reason", "resting_until", "capacity", "crm_id"}},
-}
-
-// columnLabel names a column key as the mapping step shows it.
-func columnLabel(key string) string {
-	switch key {
-	case "":
-		return "— ignore —"
-	case "first_name":
-		return "First name"
-	case "last_name":
-		return "Last name"
-	}
-	if t, ok := strings.CutPrefix(key, "activity:"); ok {
-		return "Agreed to " + t + " (yes/no)"
-	}
-	for _, c := range refsheet.Columns {
-		if c.Key == key {
-			return c.Header
-		}
-	}
-	return key
-}
-
-// columnGroups are the mapping step's choices: every column, and a yes/no
-// column for each activity type (and for any type the mapping names).
-func (h *Handler) columnGroups(r *http.Request, m refsheet.Mapping) ([]columnGroup, error) {
-	groups := []columnGroup{{Label: "", Choices: []columnChoice{{"", columnLabel("")}}}}
-	for _, g := range importGroups {
-		cg := columnGroup{Label: g.label}
-		for _, k := range g.keys {
-			label := columnLabel(k)
-			if k == "account" || k == "name" {
-				label += " (required)"
-			}
-			cg.Choices = append(cg.Choices, columnChoice{k, label})
-		}
-		groups = append(groups, cg)
-	}
-	types, err := h.db.ListTaxonomy(r.Context(), vouch.TaxActivityType)
-	if err != nil {
-		return nil, err
-	}
-	act := columnGroup{Label: "Agreed to one activity type (yes/no)"}
-	seen := map[string]bool{}
-	for _, t := range types {
-		k := "activity:" + t.Name
-		act.Choices = append(act.Choices, columnChoice{k, columnLabel(k)})
-		seen[strings.ToLower(k)] = true
-	}
-	for _, k := range m {
-		if strings.HasPrefix(k, "activity:") && !seen[strings.ToLower(k)] {
-			act.Choices = append(act.Choices, columnChoice{k, columnLabel(k)})
-			seen[strings.ToLower(k)] = true
-		}
-	}
-	return append(groups, act), nil
 }
 
 // columnLetter is the spreadsheet's name of the i-th column: A … Z, AA ….
@@ -660,7 +553,8 @@ func columnLetter(i int) string {
 	return s
 }
 
-// importMapping serves GET /references/import/{id}/mapping: the headers and the columns they feed.
+// importMapping serves GET /references/import/{id}/mapping and GET /content/import/{id}/mapping: the headers and
+// the columns they feed.
 func (h *Handler) importMapping(w http.ResponseWriter, r *http.Request) {
 	up := h.importFor(w, r)
 	if up == nil {
@@ -671,7 +565,7 @@ func (h *Handler) importMapping(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &page{Errors: map[string]string{}}
-	if err := m.Check(sheet.Headers); err != nil {
+	if err := up.target.layout.Check(m, sheet.Headers); err != nil {
 		p.Error = vouch.ErrorMessage(err)
 	}
 	h.renderMapping(w, r, http.StatusOK, p, up, sheet, m, addMissing)
@@ -679,12 +573,13 @@ func (h *Handler) importMapping(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) renderMapping(w http.ResponseWriter, r *http.Request, status int, p *page, up *importUpload,
 	sheet *refsheet.Sheet, m refsheet.Mapping, addMissing bool) {
-	groups, err := h.columnGroups(r, m)
+	t := up.target
+	groups, err := h.columnGroups(r, t, m)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	d := &importMappingPage{Upload: up, HeaderRow: sheet.HeaderRow, Rows: len(sheet.Rows), Groups: groups, AddMissing: addMissing}
+	d := &importMappingPage{T: t, Upload: up, HeaderRow: sheet.HeaderRow, Rows: len(sheet.Rows), Groups: groups, AddMissing: addMissing}
 	for _, row := range sheet.Rows[:min(importPreviewRows, len(sheet.Rows))] {
 		pr := previewRow{Number: row.Number}
 		for _, c := range row.Cells {
@@ -703,7 +598,7 @@ func (h *Handler) renderMapping(w http.ResponseWriter, r *http.Request, status i
 			}
 		}
 		mh := mappedHeader{Index: i, Field: "col_" + strconv.Itoa(i), Letter: columnLetter(i), Header: hd, Selected: sel,
-			Label: columnLabel(sel)}
+			Label: t.label(sel)}
 		for _, row := range sheet.Rows[:min(100, len(sheet.Rows))] {
 			if len(mh.Samples) == 3 {
 				break
@@ -714,7 +609,7 @@ func (h *Handler) renderMapping(w http.ResponseWriter, r *http.Request, status i
 		}
 		d.Headers = append(d.Headers, mh)
 	}
-	p.Title, p.Nav, p.Data = "Map the columns of "+up.Name, "references", d
+	p.Title, p.Nav, p.Data = "Map the columns of "+up.Name, t.Nav, d
 	h.render(w, r, status, "import_mapping", p)
 }
 
@@ -727,7 +622,7 @@ func shorten(s string, n int) string {
 	return s
 }
 
-// checkImport serves POST /references/import/{id}/check: takes the mapping step's choices and goes on to the report.
+// checkImport serves POST /references/import/{id}/check and POST /content/import/{id}/check: takes the mapping step's choices and goes on to the report.
 // A form without column choices keeps the mapping and changes only "add
 // unknown values" (the report page's "check again").
 func (h *Handler) checkImport(w http.ResponseWriter, r *http.Request) {
@@ -745,7 +640,7 @@ func (h *Handler) checkImport(w http.ResponseWriter, r *http.Request) {
 		m = make(refsheet.Mapping, len(sheet.Headers))
 		for i := range sheet.Headers {
 			field := "col_" + strconv.Itoa(i)
-			col, err := refsheet.ParseColumn(r.PostFormValue(field))
+			col, err := up.target.layout.ParseColumn(r.PostFormValue(field))
 			if err != nil {
 				p.Errors[field] = "Choose a column from the list."
 				continue
@@ -769,7 +664,7 @@ func (h *Handler) checkImport(w http.ResponseWriter, r *http.Request) {
 		}
 		first[k] = i
 	}
-	err := m.Check(sheet.Headers)
+	err := up.target.layout.Check(m, sheet.Headers)
 	if err == nil && len(p.Errors) > 0 {
 		err = vouch.Errorf(vouch.EINVALID, "Some choices need fixing; see the columns marked below.")
 	}
@@ -779,7 +674,7 @@ func (h *Handler) checkImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.imports.setChoices(up, m, addMissing)
-	http.Redirect(w, r, "/references/import/"+up.ID+"/report", http.StatusSeeOther)
+	http.Redirect(w, r, up.target.Base+"/"+up.ID+"/report", http.StatusSeeOther)
 }
 
 // mappedPair is a header and the column it feeds, for the report's summary.
@@ -788,6 +683,7 @@ type mappedPair struct{ Header, Column string }
 // importReportPage is what import_report.html shows: the check step's dry
 // run, or (with Job) the import's progress and outcome.
 type importReportPage struct {
+	T           *importTarget
 	Upload      *importUpload
 	Report      *refsheet.Report
 	Valid       int            // rows without problems
@@ -803,7 +699,8 @@ type importReportPage struct {
 	Refresh  int       // seconds until the status page reloads itself; 0 when done
 }
 
-// importReport serves GET /references/import/{id}/report: the dry run of the chosen mapping.
+// importReport serves GET /references/import/{id}/report and GET /content/import/{id}/report: the dry run of the
+// chosen mapping.
 func (h *Handler) importReport(w http.ResponseWriter, r *http.Request) {
 	up := h.importFor(w, r)
 	if up == nil {
@@ -811,14 +708,14 @@ func (h *Handler) importReport(w http.ResponseWriter, r *http.Request) {
 	}
 	_, _, checked, _ := h.imports.choices(up)
 	if !checked {
-		http.Redirect(w, r, "/references/import/"+up.ID+"/mapping", http.StatusSeeOther)
+		http.Redirect(w, r, up.target.Base+"/"+up.ID+"/mapping", http.StatusSeeOther)
 		return
 	}
 	sheet, m, addMissing := h.sheetFor(w, r, up)
 	if sheet == nil {
 		return
 	}
-	rep, choices, err := refsheet.Choices(r.Context(), h.db, sheet, m, refsheet.Options{AddMissing: addMissing})
+	rep, choices, err := h.importChoices(r, up.target, sheet, m, addMissing)
 	if err != nil {
 		if isFormError(err) {
 			h.renderMapping(w, r, http.StatusBadRequest, &page{Error: vouch.ErrorMessage(err)}, up, sheet, m, addMissing)
@@ -827,14 +724,21 @@ func (h *Handler) importReport(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	d := &importReportPage{Upload: up, AddMissing: addMissing}
+	d := &importReportPage{T: up.target, Upload: up, AddMissing: addMissing}
 	d.show(rep, choices)
 	for i, c := range m {
 		if c != "" {
-			d.Mapped = append(d.Mapped, mappedPair{sheet.Headers[i], columnLabel(c)})
+			d.Mapped = append(d.Mapped, mappedPair{sheet.Headers[i], up.target.label(c)})
 		}
 	}
-	h.render(w, r, http.StatusOK, "import_report", &page{Title: "Check " + up.Name, Nav: "references", Data: d})
+	h.render(w, r, http.StatusOK, "import_report", &page{Title: "Check " + up.Name, Nav: up.target.Nav, Data: d})
+}
+
+// importChoices checks the sheet (a dry run) and works out the ways to import it.
+func (h *Handler) importChoices(r *http.Request, t *importTarget, sheet *refsheet.Sheet, m refsheet.Mapping, addMissing bool) (*refsheet.Report, []refsheet.Choice, error) {
+	return refsheet.ChoicesOf(func(o refsheet.Options) (*refsheet.Report, error) {
+		return t.plan(r.Context(), h.db, sheet, m, o)
+	}, refsheet.Options{AddMissing: addMissing})
 }
 
 // show fills the page from a report and the choices it leaves.
@@ -849,7 +753,7 @@ func (d *importReportPage) show(rep *refsheet.Report, choices []refsheet.Choice)
 	d.Choices = importChoices(choices, rep, listed)
 }
 
-// importProblems serves GET /references/import/{id}/problems.csv: every problem of the import as a CSV, to fix the file by.
+// importProblems serves GET /references/import/{id}/problems.csv and GET /content/import/{id}/problems.csv: every problem of the import as a CSV, to fix the file by.
 func (h *Handler) importProblems(w http.ResponseWriter, r *http.Request) {
 	up := h.importFor(w, r)
 	if up == nil {
@@ -873,7 +777,7 @@ func (h *Handler) importProblems(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var err error
-		if rep, err = refsheet.Plan(r.Context(), h.db, sheet, m, refsheet.Options{AddMissing: addMissing}); err != nil {
+		if rep, err = up.target.plan(r.Context(), h.db, sheet, m, refsheet.Options{AddMissing: addMissing}); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -913,7 +817,7 @@ func safeFileName(s string) string {
 	return b.String()
 }
 
-// applyImport serves POST /references/import/{id}/apply: starts the import as a background job and shows its status.
+// applyImport serves POST /references/import/{id}/apply and POST /content/import/{id}/apply: starts the import as a background job and shows its status.
 func (h *Handler) applyImport(w http.ResponseWriter, r *http.Request) {
 	up := h.importFor(w, r)
 	if up == nil {
@@ -934,24 +838,24 @@ func (h *Handler) applyImport(w http.ResponseWriter, r *http.Request) {
 	}
 	if last != nil && (last.Running() || up.path == "") {
 		// A second click, or the back button: the import is under way or done.
-		http.Redirect(w, r, "/references/import/"+up.ID+"/status", http.StatusSeeOther)
+		http.Redirect(w, r, up.target.Base+"/"+up.ID+"/status", http.StatusSeeOther)
 		return
 	}
 	if !up.Checked {
-		http.Redirect(w, r, "/references/import/"+up.ID+"/mapping", http.StatusSeeOther)
+		http.Redirect(w, r, up.target.Base+"/"+up.ID+"/mapping", http.StatusSeeOther)
 		return
 	}
 	path, m, opts := up.path, slices.Clone(up.Mapping), refsheet.Options{AddMissing: up.AddMissing || addMissing, ValidOnly: validOnly}
 	// The job runs as the person who started it.
 	ctx := vouch.WithActor(r.Context(), vouch.UserActor(u))
-	_, err = h.jobs.Start(ctx, u.ID, vouch.JobImport, up.ID, up.Name, func(ctx context.Context, p *jobs.Progress) (any, error) {
+	_, err = h.jobs.Start(ctx, u.ID, up.target.kind, up.ID, up.Name, func(ctx context.Context, p *jobs.Progress) (any, error) {
 		return h.runImport(ctx, p, up, path, m, opts)
 	})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/references/import/"+up.ID+"/status", http.StatusSeeOther)
+	http.Redirect(w, r, up.target.Base+"/"+up.ID+"/status", http.StatusSeeOther)
 }
 
 // runImport imports an upload: the work of its job. The file is removed
@@ -966,8 +870,8 @@ func (h *Handler) runImport(ctx context.Context, p *jobs.Progress, up *importUpl
 	if len(m) != len(sheet.Headers) {
 		m = nil // AutoMap's
 	}
-	rep, err := refsheet.Apply(ctx, h.db, sheet, m, opts, func(done, total int) {
-		p.Phase("Writing references")
+	rep, err := up.target.apply(ctx, h.db, sheet, m, opts, func(done, total int) {
+		p.Phase("Writing " + up.target.Noun)
 		p.Set(done, total)
 	})
 	if err != nil || rep.Written {
@@ -977,17 +881,17 @@ func (h *Handler) runImport(ctx context.Context, p *jobs.Progress, up *importUpl
 		return nil, err
 	}
 	if rep.Written {
-		h.log.Info("import", "file", up.Name, "created", rep.Created, "updated", rep.Updated, "rejected", rep.Rejected)
+		h.log.Info("import", "target", up.target.Noun, "file", up.Name, "created", rep.Created, "updated", rep.Updated, "rejected", rep.Rejected)
 	}
 	return rep, nil
 }
 
-// importStatus serves GET /references/import/{id}/status: shows an import's progress, then its outcome. It needs only
+// importStatus serves GET /references/import/{id}/status and GET /content/import/{id}/status: shows an import's progress, then its outcome. It needs only
 // the job: the upload may be gone (imported, failed, or lost in a restart).
 func (h *Handler) importStatus(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
+	id, t := r.PathValue("id"), targetOf(r)
 	u := userFrom(r.Context())
-	up := h.imports.get(id, u)
+	up := h.imports.get(t, id, u)
 	var j *vouch.Job
 	if importIDPattern.MatchString(id) {
 		var err error
@@ -1001,7 +905,7 @@ func (h *Handler) importStatus(w http.ResponseWriter, r *http.Request) {
 		h.importGone(w, r)
 		return
 	case j == nil:
-		http.Redirect(w, r, "/references/import/"+id+"/report", http.StatusSeeOther)
+		http.Redirect(w, r, t.Base+"/"+id+"/report", http.StatusSeeOther)
 		return
 	}
 	st, err := importState(j)
@@ -1014,9 +918,9 @@ func (h *Handler) importStatus(w http.ResponseWriter, r *http.Request) {
 		_, _, _, path := h.imports.choices(up)
 		canRetry = path != ""
 	} else {
-		up = &importUpload{ID: id, Name: j.Title}
+		up = &importUpload{target: t, ID: id, Name: j.Title}
 	}
-	d := &importReportPage{Upload: up, Job: st, Report: st.Report, CanRetry: canRetry}
+	d := &importReportPage{T: t, Upload: up, Job: st, Report: st.Report, CanRetry: canRetry}
 	if st.Running {
 		d.Refresh = importRefreshSeconds
 		// The HTML standard's Refresh header: the page reloads itself with no script.
@@ -1030,7 +934,7 @@ func (h *Handler) importStatus(w http.ResponseWriter, r *http.Request) {
 			if sheet == nil {
 				return
 			}
-			if _, choices, err = refsheet.Choices(r.Context(), h.db, sheet, m, refsheet.Options{AddMissing: addMissing}); err != nil {
+			if _, choices, err = h.importChoices(r, t, sheet, m, addMissing); err != nil {
 				h.fail(w, r, err)
 				return
 			}
@@ -1041,10 +945,10 @@ func (h *Handler) importStatus(w http.ResponseWriter, r *http.Request) {
 	if !st.Running {
 		title = "Import of " + up.Name
 	}
-	h.render(w, r, http.StatusOK, "import_report", &page{Title: title, Nav: "references", Data: d})
+	h.render(w, r, http.StatusOK, "import_report", &page{Title: title, Nav: t.Nav, Data: d})
 }
 
-// dismissImport serves POST /references/import/{id}/dismiss: the person has read what their import did.
+// dismissImport serves POST /references/import/{id}/dismiss and POST /content/import/{id}/dismiss: the person has read what their import did.
 func (h *Handler) dismissImport(w http.ResponseWriter, r *http.Request) {
 	j, err := h.latestJob(r, r.PathValue("id"))
 	if err != nil {
@@ -1059,5 +963,5 @@ func (h *Handler) dismissImport(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	redirect(w, r, "/references/import", "Dismissed the import of "+j.Title+".")
+	redirect(w, r, targetOf(r).Base, "Dismissed the import of "+j.Title+".")
 }

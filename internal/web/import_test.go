@@ -26,6 +26,12 @@ import (
 // the CSRF token of the last page first, then the fields, then the file.
 func uploadFile(t *testing.T, b *testutil.Browser, name string, data []byte, fields url.Values) (*http.Response, string) {
 	t.Helper()
+	return uploadTo(t, b, "/references/import", name, data, fields)
+}
+
+// uploadTo posts a file to the import form at path (references or content).
+func uploadTo(t *testing.T, b *testutil.Browser, path, name string, data []byte, fields url.Values) (*http.Response, string) {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	if err := mw.WriteField("csrf", b.CSRF); err != nil {
@@ -46,7 +52,7 @@ func uploadFile(t *testing.T, b *testutil.Browser, name string, data []byte, fie
 		t.Fatal(err)
 	}
 	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, b.Base+"/references/import", &body)
+	req, _ := http.NewRequest(http.MethodPost, b.Base+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Origin", b.Base)
 	resp, err := b.Client.Do(req)
@@ -58,7 +64,7 @@ func uploadFile(t *testing.T, b *testutil.Browser, name string, data []byte, fie
 	return resp, string(page)
 }
 
-var importPath = regexp.MustCompile(`^/references/import/([0-9a-f]{32})/(mapping|report|status)$`)
+var importPath = regexp.MustCompile(`^/(?:references|content)/import/([0-9a-f]{32})/(mapping|report|status)$`)
 
 // importID reads the upload's id from the page a step ended on.
 func importID(t *testing.T, resp *http.Response, step string) string {
@@ -92,10 +98,16 @@ func selectedColumns(t *testing.T, body string) url.Values {
 // page itself does, and returns the last one.
 func waitForImport(t *testing.T, b *testutil.Browser, id string) string {
 	t.Helper()
+	return waitForImportAt(t, b, "/references/import", id)
+}
+
+// waitForImportAt is waitForImport for the wizard at base.
+func waitForImportAt(t *testing.T, b *testutil.Browser, base, id string) string {
+	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		resp, body := b.Get("/references/import/" + id + "/status")
-		expect(t, "status page", resp, http.StatusOK, "/references/import/"+id+"/status")
+		resp, body := b.Get(base + "/" + id + "/status")
+		expect(t, "status page", resp, http.StatusOK, base+"/"+id+"/status")
 		if resp.Header.Get("Refresh") == "" {
 			return body
 		}

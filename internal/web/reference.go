@@ -59,6 +59,7 @@ type referenceProfile struct {
 	CanRequest    bool           // the primary action: request this reference
 	ContactNote   string         // why a seller sees no email or phone; "" when they see them
 	Failed        string         // the form the errors belong to: "status" or "activity"
+	Content       []contentRow   // the consent ledger's content featuring the reference, as the viewer may see it
 
 	today vouch.Date
 }
@@ -207,6 +208,10 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 			h.serverError(w, r, err)
 			return
 		}
+	}
+	if d.Content, err = h.contentFeaturing(r, vouch.ContentFilter{ReferenceID: id}); err != nil {
+		h.serverError(w, r, err)
+		return
 	}
 	p.Title, p.Nav, p.Data = ref.Name, "references", d
 	h.render(w, r, status, "reference", p)

@@ -54,6 +54,11 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /admin/settings/mails/{kind}", h.can(vouch.PermEditMails, h.mailTemplate))
 	mux.Handle("POST /admin/settings/mails/{kind}", h.can(vouch.PermEditMails, h.saveMailTemplate))
 
+	// Content files (content_file.go): the upload reads its own body, as a
+	// stream, and checks the session and CSRF token itself.
+	mux.Handle("GET /content/{id}/file", h.can(vouch.PermReadContent, h.contentFile))
+	mux.HandleFunc("POST /content/{id}/file", h.uploadContentFile)
+
 	// References.
 	mux.Handle("GET /references", h.can(vouch.PermReadReferences, h.references))
 	mux.Handle("POST /references/bulk", h.can(vouch.PermManageProgram, h.bulkReferences))
@@ -85,6 +90,17 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /references/import/{id}/apply", h.can(vouch.PermManageProgram, h.applyImport))
 	mux.Handle("GET /references/import/{id}/status", h.can(vouch.PermManageProgram, h.importStatus))
 	mux.Handle("POST /references/import/{id}/dismiss", h.can(vouch.PermManageProgram, h.dismissImport))
+	// The same wizard for a content list (import_target.go), for who manages content.
+	mux.Handle("GET /content/import", h.can(vouch.PermManageContent, h.importStart))
+	mux.Handle("POST /content/import", h.readUpload(h.can(vouch.PermManageContent, h.uploadImport)))
+	mux.Handle("GET /content/import/template.csv", h.can(vouch.PermManageContent, h.importTemplate))
+	mux.Handle("GET /content/import/{id}/mapping", h.can(vouch.PermManageContent, h.importMapping))
+	mux.Handle("POST /content/import/{id}/check", h.can(vouch.PermManageContent, h.checkImport))
+	mux.Handle("GET /content/import/{id}/report", h.can(vouch.PermManageContent, h.importReport))
+	mux.Handle("GET /content/import/{id}/problems.csv", h.can(vouch.PermManageContent, h.importProblems))
+	mux.Handle("POST /content/import/{id}/apply", h.can(vouch.PermManageContent, h.applyImport))
+	mux.Handle("GET /content/import/{id}/status", h.can(vouch.PermManageContent, h.importStatus))
+	mux.Handle("POST /content/import/{id}/dismiss", h.can(vouch.PermManageContent, h.dismissImport))
 
 	// Accounts.
 	mux.Handle("GET /accounts", h.can(vouch.PermReadReferences, h.accounts))
@@ -94,6 +110,26 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /accounts/{id}/edit", h.can(vouch.PermManageProgram, h.editAccount))
 	mux.Handle("POST /accounts/{id}/edit", h.can(vouch.PermManageProgram, h.updateAccount))
 	mux.Handle("POST /accounts/{id}/delete", h.can(vouch.PermManageProgram, h.deleteAccount))
+
+	// Content approval and consent (content_approvals.go, content_expiring.go).
+	// Their forms post to the page itself with the item's id in the body: a
+	// path below /content/<word>/ would clash with the item's /content/{id}/….
+	mux.Handle("GET /content/approvals", h.can(vouch.PermManageContent, h.contentApprovals))
+	mux.Handle("POST /content/approvals", h.can(vouch.PermManageContent, h.contentApprovalAction))
+	mux.Handle("GET /content/expiring", h.can(vouch.PermManageContent, h.contentExpiring))
+	mux.Handle("POST /content/expiring", h.can(vouch.PermManageContent, h.renewContent))
+	// The content library: search, items, the editor, uses and ratings.
+	mux.Handle("GET /content", h.can(vouch.PermReadContent, h.library))
+	mux.Handle("GET /content/new", h.can(vouch.PermManageContent, h.newContent))
+	mux.Handle("POST /content/new", h.can(vouch.PermManageContent, h.createContent))
+	mux.Handle("GET /content/{id}", h.can(vouch.PermReadContent, h.contentItem))
+	mux.Handle("GET /content/{id}/edit", h.can(vouch.PermManageContent, h.editContent))
+	mux.Handle("POST /content/{id}/edit", h.can(vouch.PermManageContent, h.updateContent))
+	mux.Handle("POST /content/{id}/state", h.can(vouch.PermManageContent, h.changeContentState))
+	mux.Handle("POST /content/{id}/delete", h.can(vouch.PermManageContent, h.deleteContent))
+	mux.Handle("GET /content/{id}/history/documents/{file}", h.can(vouch.PermManageContent, h.approvalDocument))
+	mux.Handle("POST /content/{id}/use", h.can(vouch.PermUseContent, h.useContent))
+	mux.Handle("POST /content/{id}/rate", h.can(vouch.PermUseContent, h.rateContent))
 
 	// The signed-in user's own account.
 	mux.Handle("GET /account", h.signedIn(h.account))
@@ -126,6 +162,24 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /a/{token}", h.advocateAnswer)
 	mux.HandleFunc("GET /f/{token}", h.feedbackPage)
 	mux.HandleFunc("POST /f/{token}", h.feedbackSubmit)
+
+	// Proof pages a seller sends to buyers (proofs.go); the buyer's side
+	// (proof_public.go) needs no account: the signed token is the credential.
+	mux.Handle("GET /proofs", h.can(vouch.PermUseContent, h.proofs))
+	mux.Handle("GET /proofs/new", h.can(vouch.PermUseContent, h.newProof))
+	mux.Handle("POST /proofs/new", h.can(vouch.PermUseContent, h.createProof))
+	mux.Handle("GET /proofs/{id}", h.can(vouch.PermUseContent, h.proofPage))
+	mux.Handle("POST /proofs/{id}/revoke", h.can(vouch.PermUseContent, h.revokeProof))
+	mux.HandleFunc("GET /p/{token}", h.publicProof)
+	mux.HandleFunc("GET /p/{token}/files/{contentID}", h.publicProofFile)
+
+	// Requests for content that does not exist yet (content_requests.go):
+	// sellers ask, the program team moves them along.
+	mux.Handle("GET /content-requests", h.can(vouch.PermUseContent, h.contentRequests))
+	mux.Handle("GET /content-requests/new", h.can(vouch.PermUseContent, h.newContentRequest))
+	mux.Handle("POST /content-requests/new", h.can(vouch.PermUseContent, h.createContentRequest))
+	mux.Handle("GET /content-requests/{id}", h.can(vouch.PermUseContent, h.contentRequestPage))
+	mux.Handle("POST /content-requests/{id}", h.can(vouch.PermManageContent, h.moveContentRequest))
 
 	mux.Handle("/", h.optionalUser(h.notFound))
 }

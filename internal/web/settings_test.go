@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -52,8 +53,10 @@ func TestProgramSettings(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Settings saved.") {
 			t.Fatalf("saving settings: %d %s", resp.StatusCode, body)
 		}
+		// A form without the content settings (one from before the content
+		// library) leaves them as they are.
 		want := vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 4, MaxReminders: 1, AskExpiryDays: 21, TimeZone: "UTC",
-			SellerContact: vouch.ContactOnceAccepted}
+			SellerContact: vouch.ContactOnceAccepted, ConsentMonths: vouch.DefaultConsentMonths, MaxUploadMB: vouch.DefaultMaxUploadMB}
 		if ps, _ := db.ProgramSettings(ctx); ps != want {
 			t.Errorf("saved %+v, want %+v", ps, want)
 		}
@@ -103,6 +106,27 @@ func TestProgramTimeZoneSetting(t *testing.T) {
 		}
 		if ps, _ := s.DB.ProgramSettings(ctx); ps.TimeZone != "Europe/Berlin" || ps.CapacityDefault != 4 {
 			t.Errorf("after a form without the zone: %+v", ps)
+		}
+	})
+}
+
+func TestContentSettingsSavedAndChecked(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		db := s.DB
+		testutil.CreateUser(t, db, "pam@example.com", vouch.RoleProgramManager)
+		pm := testutil.Login(t, s, "pam@example.com")
+		form := url.Values{"capacity_default": {"3"}, "reminder_days": {"3"}, "max_reminders": {"2"}, "ask_expiry_days": {"14"},
+			"content_consent_months": {"0"}, "content_max_upload_mb": {"20"}}
+		resp, body := pm.PostForm("/admin/settings", form)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "must be between 1 and 120 months") {
+			t.Fatalf("a consent period of 0 months: %d %s", resp.StatusCode, body)
+		}
+		form.Set("content_consent_months", "36")
+		if resp, body = pm.PostForm("/admin/settings", form); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Settings saved.") {
+			t.Fatalf("saving content settings: %d %s", resp.StatusCode, body)
+		}
+		if ps, _ := db.ProgramSettings(context.Background()); ps.ConsentMonths != 36 || ps.MaxUploadMB != 20 || ps.MaxUploadBytes() != 20<<20 {
+			t.Errorf("saved consent %d months, upload %d MB", ps.ConsentMonths, ps.MaxUploadMB)
 		}
 	})
 }

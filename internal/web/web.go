@@ -52,6 +52,9 @@ type Options struct {
 	// searched in.
 	Content *content.Service
 	Library *contentindex.Index
+	// Jobs runs background work (imports); the server shares it with the
+	// API and the services. Nil: the handler starts a runner of its own.
+	Jobs *jobs.Runner
 	// MailConfigured says an SMTP server is set: without one, mail waits in
 	// the outbox and the outbox page says it is not sent.
 	MailConfigured bool
@@ -112,9 +115,12 @@ func New(db *store.DB, opts Options) (*Handler, error) {
 	if h.public, err = parsePublicTemplates(funcs); err != nil {
 		return nil, err
 	}
-	// Jobs an earlier run left running are marked failed before any page shows them.
-	if h.jobs, err = jobs.New(context.Background(), db, jobs.Options{Logger: opts.Logger}); err != nil {
-		return nil, err
+	h.jobs = opts.Jobs
+	if h.jobs == nil {
+		// Jobs an earlier run left running are marked failed before any page shows them.
+		if h.jobs, err = jobs.New(context.Background(), db, jobs.Options{Logger: opts.Logger}); err != nil {
+			return nil, err
+		}
 	}
 	h.imports = newImporter(h.jobs, h.clock)
 	return h, nil

@@ -8,6 +8,7 @@
 package contentindex
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"slices"
@@ -105,6 +106,16 @@ type Index struct {
 	// so a renamed account is found by its new name at once.
 	byAccount map[int64][]int64
 	byRef     map[int64][]int64
+
+	// gen counts changes to the slots, under the write lock; titleRank is
+	// each slot's place in title order as of titleGen, computed by the first
+	// search sorted by title after a change (under titleMu, with the read
+	// lock held, so no change runs meanwhile). Comparing titles themselves
+	// while picking a page of thousands costs more than the whole scan.
+	gen       uint64
+	titleMu   sync.Mutex
+	titleGen  uint64
+	titleRank []int32
 }
 
 // New returns an empty index over db; subscribe it to the change feed to load it.
@@ -331,6 +342,7 @@ func (e *entry) terms(fileText string) {
 
 // put adds e in a new slot; the caller holds the write lock.
 func (ix *Index) put(id int64, e *entry) {
+	ix.gen++
 	slot := int32(len(ix.slots))
 	ix.slots = append(ix.slots, e)
 	ix.byID[id] = slot
@@ -403,6 +415,7 @@ func dayNumber(s string) int32 {
 // remove empties the slot of item id; its postings are skipped until the
 // next compaction. The caller holds the write lock.
 func (ix *Index) remove(id int64) {
+	ix.gen++
 	slot, ok := ix.byID[id]
 	if !ok {
 		return
@@ -421,6 +434,7 @@ func (ix *Index) remove(id int64) {
 
 // compact rebuilds the postings without the dead slots.
 func (ix *Index) compact() {
+	ix.gen++
 	remap := make([]int32, len(ix.slots))
 	var live []*entry
 	for i, e := range ix.slots {
@@ -479,4 +493,30 @@ func (ix *Index) Len() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return len(ix.byID)
+}
+
+// titleRanks returns each slot's place in title order (then id); the
+// caller holds the read lock.
+func (ix *Index) titleRanks() []int32 {
+	ix.titleMu.Lock()
+	defer ix.titleMu.Unlock()
+	if ix.titleRank != nil && ix.titleGen == ix.gen && len(ix.titleRank) == len(ix.slots) {
+		return ix.titleRank
+	}
+	order := make([]int32, 0, len(ix.slots))
+	for slot, e := range ix.slots {
+		if e != nil {
+			order = append(order, int32(slot))
+		}
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		ea, eb := ix.slots[a], ix.slots[b]
+		return cmp.Or(strings.Compare(ea.title, eb.title), cmp.Compare(ea.item.ID, eb.item.ID))
+	})
+	rank := make([]int32, len(ix.slots))
+	for i, slot := range order {
+		rank[slot] = int32(i)
+	}
+	ix.titleRank, ix.titleGen = rank, ix.gen
+	return rank
 }

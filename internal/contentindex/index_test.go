@@ -2,6 +2,7 @@ package contentindex_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/vouchhq/vouch/internal/content"
@@ -86,3 +87,30 @@ func TestSearchFindsWordsTyposPrefixesAndFacets(t *testing.T) {
 		}
 	})
 }
+
+func TestTitleOrderFollowsRenames(t *testing.T) {
+	db := testutil.OpenDB(t, store.SQLite)
+	feed, cat, _ := testutil.ReadModels(t, db)
+	ix := testutil.Library(t, db, feed, cat)
+	s := content.New(db, cat)
+	var ids []int64
+	for _, title := range []string{"Banking on speed", "Aviation at scale", "Care without queues"} {
+		it, err := s.Create(ctx, vouch.ContentInput{Type: str("Case study"), Title: str(title)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, it.ID)
+	}
+	q := contentindex.Query{Manage: true, Sort: contentindex.SortTitle}
+	if got := titles(ix.Search(q).Items); strings.Join(got, "|") != "Aviation at scale|Banking on speed|Care without queues" {
+		t.Fatalf("by title: %v", got)
+	}
+	if _, err := s.Update(ctx, ids[2], vouch.ContentInput{Title: str("Ambulances without queues"), Version: ptrInt(1)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := titles(ix.Search(q).Items); strings.Join(got, "|") != "Ambulances without queues|Aviation at scale|Banking on speed" {
+		t.Fatalf("by title after a rename: %v", got)
+	}
+}
+
+func ptrInt(n int) *int { return &n }

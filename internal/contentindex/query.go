@@ -361,9 +361,8 @@ func (ix *Index) order(by string, hasText bool) func(a, b cand) int {
 	case SortNewest:
 		return func(a, b cand) int { return cmp.Compare(b.key, a.key) }
 	case SortTitle:
-		f = func(a, b *entry) int {
-			return cmp.Or(strings.Compare(a.title, b.title), cmp.Compare(a.item.ID, b.item.ID))
-		}
+		rank := ix.titleRanks()
+		return func(a, b cand) int { return cmp.Compare(rank[a.slot], rank[b.slot]) }
 	case SortMostUsed:
 		f = func(a, b *entry) int { return cmp.Or(cmp.Compare(b.stats.Uses, a.stats.Uses), newest(a, b)) }
 	case SortBestRated:

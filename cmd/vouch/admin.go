@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/vouchhq/vouch/internal/demo"
+	"github.com/vouchhq/vouch/internal/files"
 )
 
 // migrate applies pending migrations; serve does too, on start.
@@ -47,6 +49,16 @@ func (m *Main) backup(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "Backed up %s to %s. To restore, stop Vouch and copy it over %s.\n", db.Path, fs.Arg(0), db.Path)
+	// Uploaded content files live beside the database with SQLite.
+	dir := files.BackupDir(fs.Arg(0))
+	n, err := files.Backup(db, dir)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(m.Stdout, "Backed up %d uploaded files to %s. To restore, copy them into %s.\n", n, dir,
+			filepath.Join(filepath.Dir(db.Path), "files"))
+	}
 	return nil
 }
 

@@ -22,7 +22,7 @@ import (
 )
 
 // demoLoaded is the summary of a demo load into an empty database.
-var demoLoaded = regexp.MustCompile(`^Demo data loaded: 16 users, [1-9]\d* accounts, 300 references, [1-9]\d* activities, [1-9]\d* opportunities, [1-9]\d* requests, [1-9]\d* feedback\.\n`)
+var demoLoaded = regexp.MustCompile(`^Demo data loaded: 16 users, [1-9]\d* accounts, 300 references, [1-9]\d* activities, [1-9]\d* opportunities, [1-9]\d* requests, [1-9]\d* feedback, [1-9]\d* content items\.\n`)
 
 // demoLogins is how the start-up message says to sign in: the password and
 // an admin, a program manager and a seller, every time the demo is loaded.

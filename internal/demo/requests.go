@@ -325,7 +325,7 @@ func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) 
 		return err
 	}
 	r := &replay{ctx: ctx, db: db, rng: rand.New(rand.NewPCG(uint64(opts.Seed), 0x7265717565737473)), now: db.Now(),
-		dbClock: vouch.FixedClock(db.Now()), tokens: map[string]string{}, typeIDs: map[string]int64{}, res: res}
+		dbClock: db.Clock, tokens: map[string]string{}, typeIDs: map[string]int64{}, res: res}
 	for _, u := range users {
 		switch u.Role {
 		case vouch.RoleSeller:
@@ -387,10 +387,11 @@ func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) 
 		}
 		break
 	}
-	real := db.Clock
-	r.dbClock.SetZone(real.Zone())
-	db.Clock = r.dbClock
-	defer func() { db.Clock = real }()
+	// The replay moves the database's own clock — atomically, since a
+	// server may be reading it meanwhile — and gives it back as it was.
+	pinned := db.Clock.Pinned()
+	db.Clock.Set(r.now)
+	defer db.Clock.Restore(pinned)
 
 	// Two years of history, a request every few days, most completed.
 	// Between them, deals that never used a reference, which win less often.

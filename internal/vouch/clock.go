@@ -104,6 +104,14 @@ func (c *Clock) SetZone(loc *time.Location) {
 	c.zone.Store(loc)
 }
 
+// Pinned is where Set or Advance pinned the clock; nil while it follows the
+// wall clock. With Restore it lets a caller move the clock for a while and
+// give it back as it was.
+func (c *Clock) Pinned() *time.Time { return c.fixed.Load() }
+
+// Restore puts the clock back where Pinned said it was (nil: the wall clock).
+func (c *Clock) Restore(p *time.Time) { c.fixed.Store(p) }
+
 // Set pins the clock at t: it reads t until set or advanced again.
 func (c *Clock) Set(t time.Time) { c.fixed.Store(&t) }
 

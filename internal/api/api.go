@@ -17,6 +17,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/vouchhq/vouch/internal/analytics"
+	"github.com/vouchhq/vouch/internal/jobs"
+
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
@@ -43,7 +46,16 @@ type Handler struct {
 	refs  *references.Service // saves references and accounts
 	lib   *content.Service    // saves content items
 	libx  *contentindex.Index // content is searched here
+	jobs  *jobs.Runner        // background work (imports); the server's
+	mx    *analytics.Model    // the metrics engine: every figure
 	log   *slog.Logger
+}
+
+// WithMeasure adds what measuring the program needs: the metrics engine
+// and the server's job runner.
+func (h *Handler) WithMeasure(mx *analytics.Model, jr *jobs.Runner) *Handler {
+	h.mx, h.jobs = mx, jr
+	return h
 }
 
 // WithContent adds the content library: the service that saves content and

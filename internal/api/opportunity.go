@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,7 +18,7 @@ type opportunityItem struct {
 	ID         int64                   `json:"id"`
 	Name       string                  `json:"name"`
 	Prospect   string                  `json:"prospect"`
-	Amount     int64                   `json:"amount"`
+	Amount     float64                 `json:"amount"` // units of the currency, cents as hundredths
 	Currency   string                  `json:"currency"`
 	Stage      string                  `json:"stage"`
 	CloseDate  vouch.Date              `json:"close_date"`
@@ -45,7 +46,7 @@ func (h *Handler) opportunityItems(ctx context.Context, opps []*vouch.Opportunit
 	}
 	items := make([]opportunityItem, len(opps))
 	for i, o := range opps {
-		items[i] = opportunityItem{ID: o.ID, Name: o.Name, Prospect: o.Prospect, Amount: o.Amount, Currency: o.Currency,
+		items[i] = opportunityItem{ID: o.ID, Name: o.Name, Prospect: o.Prospect, Amount: o.Amount(), Currency: o.Currency,
 			Stage: o.Stage, CloseDate: o.CloseDate, Status: o.Status, Owner: personOf(users, o.OwnerID),
 			Industry: h.valueName(o.IndustryID), Region: h.valueName(o.RegionID), Product: h.valueName(o.ProductID),
 			Competitor: h.valueName(o.CompetitorID), CRMID: o.CRMID, Version: o.Version,
@@ -145,20 +146,20 @@ func (h *Handler) getOpportunity(w http.ResponseWriter, r *http.Request) {
 // the inline opportunity of a new request: taxonomy values by name, the
 // owner by email.
 type opportunityInput struct {
-	Version    optional[int]    `json:"version"`
-	Name       optional[string] `json:"name"`
-	Prospect   optional[string] `json:"prospect"`
-	Amount     optional[int64]  `json:"amount"`
-	Currency   optional[string] `json:"currency"`
-	Stage      optional[string] `json:"stage"`
-	CloseDate  optional[string] `json:"close_date"`
-	Status     optional[string] `json:"status"`
-	OwnerEmail optional[string] `json:"owner_email"`
-	Industry   optional[string] `json:"industry"`
-	Region     optional[string] `json:"region"`
-	Product    optional[string] `json:"product"`
-	Competitor optional[string] `json:"competitor"`
-	CRMID      optional[string] `json:"crm_id"`
+	Version    optional[int]     `json:"version"`
+	Name       optional[string]  `json:"name"`
+	Prospect   optional[string]  `json:"prospect"`
+	Amount     optional[float64] `json:"amount"`
+	Currency   optional[string]  `json:"currency"`
+	Stage      optional[string]  `json:"stage"`
+	CloseDate  optional[string]  `json:"close_date"`
+	Status     optional[string]  `json:"status"`
+	OwnerEmail optional[string]  `json:"owner_email"`
+	Industry   optional[string]  `json:"industry"`
+	Region     optional[string]  `json:"region"`
+	Product    optional[string]  `json:"product"`
+	Competitor optional[string]  `json:"competitor"`
+	CRMID      optional[string]  `json:"crm_id"`
 }
 
 // opportunityFields are the domain's and the store's field names that
@@ -178,7 +179,7 @@ func (h *Handler) applyOpportunity(ctx context.Context, in *opportunityInput, o 
 		}
 	}
 	if in.Amount.Set {
-		o.Amount = in.Amount.Value
+		o.AmountCents = int64(math.Round(in.Amount.Value * 100))
 	}
 	if in.Status.Set {
 		o.Status = vouch.OpportunityStatus(strings.ToLower(strings.TrimSpace(in.Status.Value)))

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -20,14 +21,19 @@ func (h *Handler) getSettings(w http.ResponseWriter, r *http.Request) {
 // program's settings; fields left out are unchanged.
 func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 	var body struct {
-		CapacityDefault optional[int]    `json:"capacity_default"`
-		ReminderDays    optional[int]    `json:"reminder_days"`
-		MaxReminders    optional[int]    `json:"max_reminders"`
-		AskExpiryDays   optional[int]    `json:"ask_expiry_days"`
-		TimeZone        optional[string] `json:"time_zone"`
-		SellerContact   optional[string] `json:"seller_contact"`
-		ConsentMonths   optional[int]    `json:"content_consent_months"`
-		MaxUploadMB     optional[int]    `json:"content_max_upload_mb"`
+		CapacityDefault optional[int]                `json:"capacity_default"`
+		ReminderDays    optional[int]                `json:"reminder_days"`
+		MaxReminders    optional[int]                `json:"max_reminders"`
+		AskExpiryDays   optional[int]                `json:"ask_expiry_days"`
+		TimeZone        optional[string]             `json:"time_zone"`
+		SellerContact   optional[string]             `json:"seller_contact"`
+		ConsentMonths   optional[int]                `json:"content_consent_months"`
+		MaxUploadMB     optional[int]                `json:"content_max_upload_mb"`
+		FiscalYearStart optional[int]                `json:"fiscal_year_start_month"`
+		WonStages       optional[[]string]           `json:"won_stages"`
+		LostStages      optional[[]string]           `json:"lost_stages"`
+		ReportCurrency  optional[string]             `json:"report_currency"`
+		CurrencyRates   optional[map[string]float64] `json:"currency_rates"`
 	}
 	if err := decode(r, &body); err != nil {
 		writeError(w, err)
@@ -43,13 +49,29 @@ func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 		out *int
 	}{{body.CapacityDefault, &ps.CapacityDefault}, {body.ReminderDays, &ps.ReminderDays},
 		{body.MaxReminders, &ps.MaxReminders}, {body.AskExpiryDays, &ps.AskExpiryDays},
-		{body.ConsentMonths, &ps.ConsentMonths}, {body.MaxUploadMB, &ps.MaxUploadMB}} {
+		{body.ConsentMonths, &ps.ConsentMonths}, {body.MaxUploadMB, &ps.MaxUploadMB},
+		{body.FiscalYearStart, &ps.FiscalYearStart}} {
 		if f.in.Set {
 			*f.out = f.in.Value
 		}
 	}
 	if body.TimeZone.Set {
 		ps.TimeZone = body.TimeZone.Value
+	}
+	if body.WonStages.Set {
+		ps.WonStages = body.WonStages.Value
+	}
+	if body.LostStages.Set {
+		ps.LostStages = body.LostStages.Value
+	}
+	if body.ReportCurrency.Set {
+		ps.ReportCurrency = strings.ToUpper(strings.TrimSpace(body.ReportCurrency.Value))
+	}
+	if body.CurrencyRates.Set {
+		ps.CurrencyRates = map[string]float64{}
+		for c, r := range body.CurrencyRates.Value {
+			ps.CurrencyRates[strings.ToUpper(strings.TrimSpace(c))] = r
+		}
 	}
 	if body.SellerContact.Set {
 		// null or "" is the default; an unknown choice is refused by name.

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -46,7 +47,8 @@ func TestSettings(t *testing.T) {
 		}
 		if want := (vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 21,
 			TimeZone: "America/New_York", SellerContact: vouch.ContactNever,
-			ConsentMonths: vouch.DefaultConsentMonths, MaxUploadMB: vouch.DefaultMaxUploadMB}); ps != want {
+			ConsentMonths: vouch.DefaultConsentMonths, MaxUploadMB: vouch.DefaultMaxUploadMB, FiscalYearStart: 1,
+			WonStages: vouch.DefaultWonStages, LostStages: vouch.DefaultLostStages}); !reflect.DeepEqual(ps, want) {
 			t.Errorf("stored %+v, want %+v", ps, want)
 		}
 		if zone := f.srv.DB.Clock.Zone().String(); zone != "America/New_York" {

@@ -2,6 +2,7 @@ package catalog_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -38,7 +39,7 @@ func TestCatalogFollowsTaxonomyAndSettings(t *testing.T) {
 		if got := names(cat.Values(vouch.TaxIndustry, true)); got != names(want) {
 			t.Errorf("industries in the catalog's order %q, the database's %q", got, names(want))
 		}
-		if cat.CapacityDefault() != vouch.DefaultCapacity || cat.ProgramSettings() != vouch.DefaultProgramSettings() {
+		if cat.CapacityDefault() != vouch.DefaultCapacity || !reflect.DeepEqual(cat.ProgramSettings(), vouch.DefaultProgramSettings()) {
 			t.Errorf("settings %+v, want the defaults", cat.ProgramSettings())
 		}
 
@@ -60,7 +61,7 @@ func TestCatalogFollowsTaxonomyAndSettings(t *testing.T) {
 		if err := db.SetProgramSettings(ctx, ps); err != nil {
 			t.Fatal(err)
 		}
-		if cat.ProgramSettings() != ps || cat.CapacityDefault() != 5 {
+		if !reflect.DeepEqual(cat.ProgramSettings(), ps) || cat.CapacityDefault() != 5 {
 			t.Errorf("after saving settings the catalog has %+v, want %+v", cat.ProgramSettings(), ps)
 		}
 

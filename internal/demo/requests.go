@@ -107,7 +107,7 @@ func (r *replay) opportunity(seller *vouch.User, created time.Time, winRate int)
 		}
 	}
 	o := &vouch.Opportunity{Name: fmt.Sprintf("%s — new business", prospect), Prospect: prospect,
-		Amount: int64(10+r.rng.IntN(490)) * 1000, Currency: "USD", Stage: stage, CloseDate: closeDate, Status: status,
+		AmountCents: int64(10+r.rng.IntN(490)) * 100000, Currency: "USD", Stage: stage, CloseDate: closeDate, Status: status,
 		OwnerID: seller.ID, IndustryID: r.pick(vouch.TaxIndustry), RegionID: r.pick(vouch.TaxRegion),
 		ProductID: r.pick(vouch.TaxProduct), CompetitorID: r.pick(vouch.TaxCompetitor), CRMID: fmt.Sprintf("OPP-%06d", r.oppN)}
 	r.at(created)

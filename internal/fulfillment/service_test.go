@@ -99,7 +99,7 @@ func (l *loop) ref(t *testing.T, name string, edit func(*vouch.Reference)) *vouc
 func (l *loop) request(t *testing.T, prospect string) *vouch.Request {
 	t.Helper()
 	r := &vouch.Request{ActivityTypeID: l.call, DueDate: vouch.DateOf(l.now).AddDays(30), Context: "They want to hear about the rollout."}
-	opp := &vouch.Opportunity{Name: prospect + " platform deal", Prospect: prospect, Amount: 80000}
+	opp := &vouch.Opportunity{Name: prospect + " platform deal", Prospect: prospect, AmountCents: 8000000}
 	if err := l.s.CreateRequest(l.ctx(l.seller), l.seller, r, opp); err != nil {
 		t.Fatal(err)
 	}

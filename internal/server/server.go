@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/vouchhq/vouch/internal/analytics"
 	"github.com/vouchhq/vouch/internal/api"
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/changefeed"
@@ -62,6 +63,7 @@ type Server struct {
 	index    *refindex.Index
 	accounts *refindex.Accounts
 	library  *contentindex.Index
+	metrics  *analytics.Model
 	web      *web.Handler
 	fulfil   *fulfillment.Service
 	content  *content.Service
@@ -73,6 +75,9 @@ func (s *Server) Content() *content.Service { return s.content }
 
 // Library returns the server's content index.
 func (s *Server) Library() *contentindex.Index { return s.library }
+
+// Metrics returns the server's metrics engine.
+func (s *Server) Metrics() *analytics.Model { return s.metrics }
 
 // Index returns the server's reference index.
 func (s *Server) Index() *refindex.Index { return s.index }
@@ -95,12 +100,14 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.index = refindex.New(db, s.catalog, cfg.Logger)
 	s.accounts = refindex.NewAccounts(db, s.index)
 	s.library = contentindex.New(db, s.catalog, cfg.Logger)
+	s.metrics = analytics.New(db, s.catalog, cfg.Logger)
 	for _, m := range []struct {
 		name  string
 		kinds []vouch.EntityKind
 		model changefeed.ReadModel
 	}{{"catalog", catalog.Kinds, s.catalog}, {"reference index", refindex.Kinds, s.index},
-		{"account list", refindex.AccountKinds, s.accounts}, {"content index", contentindex.Kinds, s.library}} {
+		{"account list", refindex.AccountKinds, s.accounts}, {"content index", contentindex.Kinds, s.library},
+		{"metrics engine", analytics.Kinds, s.metrics}} {
 		if _, err := s.feed.Subscribe(ctx, m.name, m.kinds, m.model); err != nil {
 			s.feed.Close()
 			return nil, err
@@ -134,6 +141,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		Fulfillment:    s.fulfil,
 		Content:        lib,
 		Library:        s.library,
+		Metrics:        s.metrics,
 		Jobs:           s.jobs,
 		MailConfigured: cfg.SMTP.Enabled(),
 		SecureCookies:  https,
@@ -154,7 +162,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).Routes(mux)
+	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).Routes(mux)
 	w.Routes(mux)
 
 	// Every non-safe browser request from another origin is refused before it

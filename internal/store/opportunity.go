@@ -11,15 +11,18 @@ import (
 
 const opportunityColumns = `id, name, prospect, amount, currency, stage, close_date, status, COALESCE(owner_id, 0),
 	COALESCE(industry_id, 0), COALESCE(region_id, 0), COALESCE(product_id, 0), COALESCE(competitor_id, 0),
-	COALESCE(crm_id, ''), version, created_at, updated_at`
+	COALESCE(crm_id, ''), COALESCE(account_id, 0), COALESCE(segment_id, 0), COALESCE(country_id, 0), COALESCE(size_id, 0),
+	created_on, version, created_at, updated_at`
 
 func scanOpportunity(row interface{ Scan(...any) error }) (*vouch.Opportunity, error) {
 	o := &vouch.Opportunity{}
-	var closeDate, status string
-	if err := row.Scan(&o.ID, &o.Name, &o.Prospect, &o.Amount, &o.Currency, &o.Stage, &closeDate, &status, &o.OwnerID,
-		&o.IndustryID, &o.RegionID, &o.ProductID, &o.CompetitorID, &o.CRMID, &o.Version, &o.CreatedAt, &o.UpdatedAt); err != nil {
+	var closeDate, status, createdOn string
+	if err := row.Scan(&o.ID, &o.Name, &o.Prospect, &o.AmountCents, &o.Currency, &o.Stage, &closeDate, &status, &o.OwnerID,
+		&o.IndustryID, &o.RegionID, &o.ProductID, &o.CompetitorID, &o.CRMID, &o.AccountID, &o.SegmentID, &o.CountryID, &o.SizeID,
+		&createdOn, &o.Version, &o.CreatedAt, &o.UpdatedAt); err != nil {
 		return nil, err
 	}
+	o.CreatedOn, _ = vouch.ParseDate(createdOn)
 	o.Status = vouch.OpportunityStatus(status)
 	o.CloseDate, _ = vouch.ParseDate(closeDate)
 	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
@@ -33,13 +36,23 @@ func (tx *Tx) validateOpportunityRefs(o *vouch.Opportunity) error {
 		kind  vouch.TaxonomyKind
 		id    int64
 	}{{"industry", vouch.TaxIndustry, o.IndustryID}, {"region", vouch.TaxRegion, o.RegionID},
-		{"product", vouch.TaxProduct, o.ProductID}, {"competitor", vouch.TaxCompetitor, o.CompetitorID}} {
+		{"product", vouch.TaxProduct, o.ProductID}, {"competitor", vouch.TaxCompetitor, o.CompetitorID},
+		{"segment", vouch.TaxSegment, o.SegmentID}, {"country", vouch.TaxCountry, o.CountryID}, {"company_size", vouch.TaxCompanySize, o.SizeID}} {
 		if err := tx.checkValue(&v, c.field, c.kind, c.id); err != nil {
 			return err
 		}
 	}
 	if err := tx.checkUser(&v, "owner", o.OwnerID); err != nil {
 		return err
+	}
+	if o.AccountID != 0 {
+		var n int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM accounts WHERE id = ?`, o.AccountID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			v.Add("account_id", "is no account")
+		}
 	}
 	return v.Err()
 }
@@ -48,7 +61,7 @@ func opportunityChanges(b, a *vouch.Opportunity) []vouch.Change {
 	var c []vouch.Change
 	c = vouch.Diff(c, "name", b.Name, a.Name)
 	c = vouch.Diff(c, "prospect", b.Prospect, a.Prospect)
-	c = vouch.Diff(c, "amount", b.Amount, a.Amount)
+	c = vouch.Diff(c, "amount_cents", b.AmountCents, a.AmountCents)
 	c = vouch.Diff(c, "currency", b.Currency, a.Currency)
 	c = vouch.Diff(c, "stage", b.Stage, a.Stage)
 	c = vouch.Diff(c, "close_date", b.CloseDate.String(), a.CloseDate.String())
@@ -59,6 +72,11 @@ func opportunityChanges(b, a *vouch.Opportunity) []vouch.Change {
 	c = vouch.Diff(c, "product_id", b.ProductID, a.ProductID)
 	c = vouch.Diff(c, "competitor_id", b.CompetitorID, a.CompetitorID)
 	c = vouch.Diff(c, "crm_id", b.CRMID, a.CRMID)
+	c = vouch.Diff(c, "account_id", b.AccountID, a.AccountID)
+	c = vouch.Diff(c, "segment_id", b.SegmentID, a.SegmentID)
+	c = vouch.Diff(c, "country_id", b.CountryID, a.CountryID)
+	c = vouch.Diff(c, "company_size_id", b.SizeID, a.SizeID)
+	c = vouch.Diff(c, "created_on", b.CreatedOn.String(), a.CreatedOn.String())
 	return c
 }
 
@@ -75,10 +93,12 @@ func (tx *Tx) createOpportunity(o *vouch.Opportunity) error {
 		return err
 	}
 	id, err := tx.insert(`INSERT INTO opportunities (name, prospect, amount, currency, stage, close_date, status, owner_id,
-		industry_id, region_id, product_id, competitor_id, crm_id, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-		o.Name, o.Prospect, o.Amount, o.Currency, o.Stage, o.CloseDate.String(), string(o.Status), nullID(o.OwnerID),
-		nullID(o.IndustryID), nullID(o.RegionID), nullID(o.ProductID), nullID(o.CompetitorID), nullString(o.CRMID), tx.now, tx.now)
+		industry_id, region_id, product_id, competitor_id, crm_id, account_id, segment_id, country_id, size_id, created_on,
+		version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		o.Name, o.Prospect, o.AmountCents, o.Currency, o.Stage, o.CloseDate.String(), string(o.Status), nullID(o.OwnerID),
+		nullID(o.IndustryID), nullID(o.RegionID), nullID(o.ProductID), nullID(o.CompetitorID), nullString(o.CRMID),
+		nullID(o.AccountID), nullID(o.SegmentID), nullID(o.CountryID), nullID(o.SizeID), o.CreatedOn.String(), tx.now, tx.now)
 	if isUnique(err) {
 		return crmConflict("opportunity")
 	} else if err != nil {
@@ -122,9 +142,11 @@ func (tx *Tx) updateOpportunity(o *vouch.Opportunity) error {
 	}
 	res, err := tx.exec(`UPDATE opportunities SET name = ?, prospect = ?, amount = ?, currency = ?, stage = ?, close_date = ?,
 		status = ?, owner_id = ?, industry_id = ?, region_id = ?, product_id = ?, competitor_id = ?, crm_id = ?,
+		account_id = ?, segment_id = ?, country_id = ?, size_id = ?, created_on = ?,
 		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		o.Name, o.Prospect, o.Amount, o.Currency, o.Stage, o.CloseDate.String(), string(o.Status), nullID(o.OwnerID),
+		o.Name, o.Prospect, o.AmountCents, o.Currency, o.Stage, o.CloseDate.String(), string(o.Status), nullID(o.OwnerID),
 		nullID(o.IndustryID), nullID(o.RegionID), nullID(o.ProductID), nullID(o.CompetitorID), nullString(o.CRMID),
+		nullID(o.AccountID), nullID(o.SegmentID), nullID(o.CountryID), nullID(o.SizeID), o.CreatedOn.String(),
 		tx.now, o.ID, before.Version)
 	if isUnique(err) {
 		return crmConflict("opportunity")

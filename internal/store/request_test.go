@@ -59,7 +59,7 @@ func (f *rqFixture) ref(t *testing.T, name string, edit func(*vouch.Reference)) 
 
 func (f *rqFixture) opportunity(t *testing.T) *vouch.Opportunity {
 	t.Helper()
-	o := &vouch.Opportunity{Name: fmt.Sprintf("Deal %d", f.n.Add(1)), Prospect: "Contoso", Amount: 50000, OwnerID: f.seller.ID}
+	o := &vouch.Opportunity{Name: fmt.Sprintf("Deal %d", f.n.Add(1)), Prospect: "Contoso", AmountCents: 5000000, OwnerID: f.seller.ID}
 	if err := f.db.CreateOpportunity(ctx, o); err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func rqWantAskState(t *testing.T, f *rqFixture, askID int64, want vouch.AskState
 func TestOpportunities(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		f := newRQFixture(t, db)
-		o := &vouch.Opportunity{Name: "  Contoso   expansion ", Prospect: "Contoso", Amount: 120000, Currency: "eur",
+		o := &vouch.Opportunity{Name: "  Contoso   expansion ", Prospect: "Contoso", AmountCents: 12000000, Currency: "eur",
 			CloseDate: f.today().AddDays(60), OwnerID: f.seller.ID, IndustryID: valueID(t, db, vouch.TaxIndustry, "Healthcare")}
 		if err := db.CreateOpportunity(ctx, o); err != nil {
 			t.Fatal(err)
@@ -173,7 +173,7 @@ func TestOpportunities(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got.Name != "Contoso expansion" || got.Currency != "EUR" || got.Status != vouch.OpportunityOpen || got.Version != 1 ||
-			got.CloseDate != o.CloseDate || got.OwnerID != f.seller.ID || got.IndustryID != o.IndustryID || got.Amount != 120000 {
+			got.CloseDate != o.CloseDate || got.OwnerID != f.seller.ID || got.IndustryID != o.IndustryID || got.AmountCents != 12000000 {
 			t.Errorf("read back %+v", got)
 		}
 		if len(f.audit(t, "opportunity", o.ID)) != 1 {
@@ -213,17 +213,17 @@ func TestOpportunities(t *testing.T) {
 		}
 
 		// Upsert by CRM id: creates, then updates the same record whatever its version.
-		crm := &vouch.Opportunity{Name: "Fabrikam", CRMID: "006A1", Stage: "Discovery", Amount: 10}
+		crm := &vouch.Opportunity{Name: "Fabrikam", CRMID: "006A1", Stage: "Discovery", AmountCents: 1000}
 		created, err := db.UpsertOpportunity(ctx, crm)
 		if err != nil || !created || crm.ID == 0 {
 			t.Fatalf("first upsert: created %v id %d, %v", created, crm.ID, err)
 		}
-		again := &vouch.Opportunity{Name: "Fabrikam", CRMID: " 006A1 ", Stage: "Closed won", Status: vouch.OpportunityWon, Amount: 12}
+		again := &vouch.Opportunity{Name: "Fabrikam", CRMID: " 006A1 ", Stage: "Closed won", Status: vouch.OpportunityWon, AmountCents: 1200}
 		created, err = db.UpsertOpportunity(ctx, again)
 		if err != nil || created || again.ID != crm.ID {
 			t.Fatalf("second upsert: created %v id %d (first %d), %v", created, again.ID, crm.ID, err)
 		}
-		if got, _ := db.Opportunity(ctx, crm.ID); got.Status != vouch.OpportunityWon || got.Amount != 12 || got.Version != 2 {
+		if got, _ := db.Opportunity(ctx, crm.ID); got.Status != vouch.OpportunityWon || got.AmountCents != 1200 || got.Version != 2 {
 			t.Errorf("after the upsert: %+v", got)
 		}
 		if _, err := db.UpsertOpportunity(ctx, &vouch.Opportunity{Name: "No id"}); vouch.ErrorFields(err)["crm_id"] == "" {

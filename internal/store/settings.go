@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -21,6 +23,11 @@ const (
 	SettingSellerContact   = "seller_contact" // when sellers see a reference's email and phone (vouch.ContactSight)
 	SettingConsentMonths   = "content_consent_months"
 	SettingMaxUploadMB     = "content_max_upload_mb"
+	SettingFiscalYearStart = "fiscal_year_start_month"
+	SettingWonStages       = "won_stages"      // one stage name per line
+	SettingLostStages      = "lost_stages"     // one stage name per line
+	SettingReportCurrency  = "report_currency" // '' = amounts never converted
+	SettingCurrencyRates   = "currency_rates"  // "EUR 1.08" per line: one EUR in the report currency
 )
 
 // Setting returns the value of key, or def when unset.
@@ -107,6 +114,19 @@ func (db *DB) ProgramSettings(ctx context.Context) (vouch.ProgramSettings, error
 	if c := vouch.ContactSight(contact); c.Valid() {
 		ps.SellerContact = c
 	}
+	if ps.FiscalYearStart < 1 || ps.FiscalYearStart > 12 {
+		ps.FiscalYearStart = 1
+	}
+	for _, t := range textSettings {
+		var v string
+		err := db.queryRow(ctx, `SELECT value FROM settings WHERE key = ?`, t.key).Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		} else if err != nil {
+			return ps, err
+		}
+		t.read(&ps, v)
+	}
 	return ps, nil
 }
 
@@ -153,6 +173,18 @@ func (db *DB) SetProgramSettings(ctx context.Context, ps vouch.ProgramSettings) 
 				return err
 			}
 		}
+		for _, t := range textSettings {
+			b, a := t.write(&current), t.write(&ps)
+			if b == a {
+				continue
+			}
+			if _, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, t.key, a); err != nil {
+				return err
+			}
+			if err := tx.audit("update", vouch.SettingKind(t.key), 0, []vouch.Change{{Field: t.key, Before: b, After: a}}); err != nil {
+				return err
+			}
+		}
 		for i, f := range programSettingFields(&ps) {
 			if *f.value == *before[i].value {
 				continue
@@ -183,5 +215,72 @@ type settingField struct {
 func programSettingFields(ps *vouch.ProgramSettings) []settingField {
 	return []settingField{{SettingCapacityDefault, &ps.CapacityDefault}, {SettingReminderDays, &ps.ReminderDays},
 		{SettingMaxReminders, &ps.MaxReminders}, {SettingAskExpiryDays, &ps.AskExpiryDays},
-		{SettingConsentMonths, &ps.ConsentMonths}, {SettingMaxUploadMB, &ps.MaxUploadMB}}
+		{SettingConsentMonths, &ps.ConsentMonths}, {SettingMaxUploadMB, &ps.MaxUploadMB},
+		{SettingFiscalYearStart, &ps.FiscalYearStart}}
+}
+
+// textSetting is a program setting kept as text.
+type textSetting struct {
+	key   string
+	write func(ps *vouch.ProgramSettings) string
+	read  func(ps *vouch.ProgramSettings, v string)
+}
+
+// textSettings are the program settings kept as text; an unset one keeps its default.
+var textSettings = []textSetting{
+	{SettingWonStages, func(ps *vouch.ProgramSettings) string { return joinLines(ps.WonStages) },
+		func(ps *vouch.ProgramSettings, v string) { ps.WonStages = splitLines(v) }},
+	{SettingLostStages, func(ps *vouch.ProgramSettings) string { return joinLines(ps.LostStages) },
+		func(ps *vouch.ProgramSettings, v string) { ps.LostStages = splitLines(v) }},
+	{SettingReportCurrency, func(ps *vouch.ProgramSettings) string { return strings.ToUpper(strings.TrimSpace(ps.ReportCurrency)) },
+		func(ps *vouch.ProgramSettings, v string) { ps.ReportCurrency = v }},
+	{SettingCurrencyRates, func(ps *vouch.ProgramSettings) string { return formatRates(ps.CurrencyRates) },
+		func(ps *vouch.ProgramSettings, v string) { ps.CurrencyRates = parseRates(v) }},
+}
+
+func joinLines(l []string) string {
+	var out []string
+	for _, s := range l {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func splitLines(v string) []string {
+	out := []string{}
+	for _, s := range strings.Split(v, "\n") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func formatRates(r map[string]float64) string {
+	codes := make([]string, 0, len(r))
+	for c := range r {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	lines := make([]string, len(codes))
+	for i, c := range codes {
+		lines[i] = strings.ToUpper(c) + " " + strconv.FormatFloat(r[c], 'f', -1, 64)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func parseRates(v string) map[string]float64 {
+	out := map[string]float64{}
+	for _, line := range splitLines(v) {
+		f := strings.Fields(line)
+		if len(f) != 2 {
+			continue
+		}
+		if r, err := strconv.ParseFloat(f[1], 64); err == nil {
+			out[strings.ToUpper(f[0])] = r
+		}
+	}
+	return out
 }

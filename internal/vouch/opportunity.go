@@ -17,11 +17,14 @@ const (
 
 // Opportunity is a deal from the CRM that a reference is requested for.
 type Opportunity struct {
-	ID           int64             `json:"id"`
-	Name         string            `json:"name"`
-	Prospect     string            `json:"prospect"` // the prospect's company name
-	Amount       int64             `json:"amount"`   // whole units of Currency
-	Currency     string            `json:"currency"` // ISO 4217, e.g. USD
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	Prospect string `json:"prospect"` // the prospect's company name
+	// AccountID is the account the deal is with, when it is one of the
+	// program's accounts (an expansion or renewal deal of a customer).
+	AccountID    int64             `json:"account_id,omitempty"`
+	AmountCents  int64             `json:"amount_cents"` // hundredths of Currency
+	Currency     string            `json:"currency"`     // ISO 4217, e.g. USD
 	Stage        string            `json:"stage"`
 	CloseDate    Date              `json:"close_date"`
 	Status       OpportunityStatus `json:"status"`
@@ -30,10 +33,15 @@ type Opportunity struct {
 	RegionID     int64             `json:"region_id,omitempty"`
 	ProductID    int64             `json:"product_id,omitempty"`
 	CompetitorID int64             `json:"competitor_id,omitempty"`
-	CRMID        string            `json:"crm_id"`
-	Version      int               `json:"version"`
-	CreatedAt    time.Time         `json:"created_at"`
-	UpdatedAt    time.Time         `json:"updated_at"`
+	SegmentID    int64             `json:"segment_id,omitempty"`
+	CountryID    int64             `json:"country_id,omitempty"`
+	SizeID       int64             `json:"company_size_id,omitempty"`
+	// CreatedOn is the day the deal was created in the CRM (zero: unknown).
+	CreatedOn Date      `json:"created_on"`
+	CRMID     string    `json:"crm_id"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Validate normalises and checks the opportunity.
@@ -59,7 +67,7 @@ func (o *Opportunity) Validate() error {
 	if len(o.Prospect) > 200 {
 		v.Add("prospect", "must be at most 200 characters")
 	}
-	if o.Amount < 0 {
+	if o.AmountCents < 0 {
 		v.Add("amount", "must not be negative")
 	}
 	if len(o.Currency) != 3 || strings.Trim(o.Currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
@@ -81,3 +89,9 @@ type OpportunityFilter struct {
 	Offset  int
 	Limit   int // 0 = 50
 }
+
+// Amount is the deal's amount in units of its currency.
+func (o *Opportunity) Amount() float64 { return float64(o.AmountCents) / 100 }
+
+// Closed reports whether the deal is won or lost.
+func (o *Opportunity) Closed() bool { return o.Status == OpportunityWon || o.Status == OpportunityLost }

@@ -194,7 +194,7 @@ func TestOpportunityValidate(t *testing.T) {
 		{"no name", Opportunity{Name: "   "}, "name"},
 		{"long name", Opportunity{Name: strings.Repeat("n", 201)}, "name"},
 		{"long prospect", Opportunity{Name: "D", Prospect: strings.Repeat("p", 201)}, "prospect"},
-		{"negative amount", Opportunity{Name: "D", Amount: -1}, "amount"},
+		{"negative amount", Opportunity{Name: "D", AmountCents: -1}, "amount"},
 		{"currency of two letters", Opportunity{Name: "D", Currency: "US"}, "currency"},
 		{"currency with a digit", Opportunity{Name: "D", Currency: "US1"}, "currency"},
 		{"currency symbol", Opportunity{Name: "D", Currency: "$"}, "currency"},

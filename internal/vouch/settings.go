@@ -23,6 +23,54 @@ type ProgramSettings struct {
 	ConsentMonths int `json:"content_consent_months"`
 	// MaxUploadMB is the largest file the content library accepts, in MB.
 	MaxUploadMB int `json:"content_max_upload_mb"`
+
+	// FiscalYearStart is the month (1–12) the fiscal year starts in:
+	// quarters and years of the scorecard and goals count from it.
+	FiscalYearStart int `json:"fiscal_year_start_month"`
+	// WonStages and LostStages are the CRM stage names that mean a deal
+	// is won or lost (compared without regard to case); any other stage is open.
+	WonStages  []string `json:"won_stages"`
+	LostStages []string `json:"lost_stages"`
+	// ReportCurrency and CurrencyRates let the scorecard add amounts in
+	// different currencies: CurrencyRates[c] is one unit of c in the report
+	// currency. With no rates, amounts are only ever shown per currency.
+	ReportCurrency string             `json:"report_currency"`
+	CurrencyRates  map[string]float64 `json:"currency_rates"`
+}
+
+// Default stage names of a won and a lost deal (Salesforce's and HubSpot's).
+var (
+	DefaultWonStages  = []string{"Closed Won"}
+	DefaultLostStages = []string{"Closed Lost"}
+)
+
+// StageStatus is what a CRM stage means for the deal: won, lost or open.
+func (s ProgramSettings) StageStatus(stage string) OpportunityStatus {
+	stage = strings.TrimSpace(stage)
+	for _, w := range s.WonStages {
+		if strings.EqualFold(stage, strings.TrimSpace(w)) {
+			return OpportunityWon
+		}
+	}
+	for _, l := range s.LostStages {
+		if strings.EqualFold(stage, strings.TrimSpace(l)) {
+			return OpportunityLost
+		}
+	}
+	return OpportunityOpen
+}
+
+// Converts reports whether amounts in currency c can be added into the
+// report currency, and at what rate.
+func (s ProgramSettings) Converts(c string) (float64, bool) {
+	if s.ReportCurrency == "" {
+		return 0, false
+	}
+	if strings.EqualFold(c, s.ReportCurrency) {
+		return 1, true
+	}
+	r, ok := s.CurrencyRates[strings.ToUpper(c)]
+	return r, ok && r > 0
 }
 
 // DefaultMaxUploadMB is the upload limit nobody changed.
@@ -57,7 +105,8 @@ func (s ProgramSettings) Zone() *time.Location {
 func DefaultProgramSettings() ProgramSettings {
 	return ProgramSettings{CapacityDefault: DefaultCapacity, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 14,
 		TimeZone: DefaultTimeZone, SellerContact: DefaultContactSight,
-		ConsentMonths: DefaultConsentMonths, MaxUploadMB: DefaultMaxUploadMB}
+		ConsentMonths: DefaultConsentMonths, MaxUploadMB: DefaultMaxUploadMB,
+		FiscalYearStart: 1, WonStages: DefaultWonStages, LostStages: DefaultLostStages}
 }
 
 // Validate checks the settings make sense together. An empty TimeZone is
@@ -86,6 +135,35 @@ func (s ProgramSettings) Validate() error {
 	}
 	if s.MaxUploadMB < 1 || s.MaxUploadMB > 1024 {
 		v.Add("content_max_upload_mb", "must be between 1 and 1,024 MB")
+	}
+	if s.FiscalYearStart < 1 || s.FiscalYearStart > 12 {
+		v.Add("fiscal_year_start_month", "must be a month from 1 (January) to 12 (December)")
+	}
+	if len(s.WonStages) == 0 {
+		v.Add("won_stages", "must name at least one stage, like Closed Won")
+	}
+	if len(s.LostStages) == 0 {
+		v.Add("lost_stages", "must name at least one stage, like Closed Lost")
+	}
+	for _, w := range s.WonStages {
+		for _, l := range s.LostStages {
+			if strings.EqualFold(strings.TrimSpace(w), strings.TrimSpace(l)) {
+				v.Add("lost_stages", "must not name a won stage ("+strings.TrimSpace(w)+")")
+			}
+		}
+	}
+	if c := s.ReportCurrency; c != "" && (len(c) != 3 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "") {
+		v.Add("report_currency", "must be a three-letter code like USD or EUR")
+	}
+	for c, r := range s.CurrencyRates {
+		if len(c) != 3 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+			v.Add("currency_rates", c+" is not a three-letter currency code like EUR")
+		} else if !(r > 0) || r > 1e9 {
+			v.Add("currency_rates", "the rate of "+c+" must be a positive number")
+		}
+	}
+	if len(s.CurrencyRates) > 0 && s.ReportCurrency == "" {
+		v.Add("report_currency", "is needed to convert currencies")
 	}
 	if s.SellerContact != "" && !s.SellerContact.Valid() {
 		v.Add("seller_contact", "must be never, once_accepted or always")

@@ -50,6 +50,7 @@ func funcMap(h *Handler) template.FuncMap {
 		"ucfirst":           capitalize,
 		"linkify":           linkify,
 		"number":            formatNumber,
+		"cents":             vouch.FormatCents,
 		"emailParts":        emailParts,
 		"percent":           percent,
 		"points":            formatPoints,

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -236,11 +237,11 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 		opp = &vouch.Opportunity{Name: f.Get("opp_name"), Prospect: f.Get("opp_prospect"), OwnerID: u.ID,
 			IndustryID: c.IndustryID, RegionID: c.RegionID, ProductID: c.ProductID, CompetitorID: c.CompetitorID}
 		if s := strings.NewReplacer(",", "", " ", "", "_", "").Replace(f.Get("opp_amount")); s != "" {
-			n, err := strconv.ParseInt(s, 10, 64)
-			if err != nil {
-				errs["opp_amount"] = "Amount must be a whole number, like 250000."
+			n, err := strconv.ParseFloat(s, 64)
+			if err != nil || n < 0 || math.IsInf(n, 0) || math.IsNaN(n) {
+				errs["opp_amount"] = "Amount must be a number, like 250000 or 1234.50."
 			}
-			opp.Amount = n
+			opp.AmountCents = int64(math.Round(n * 100))
 		}
 		if opp.CloseDate, err = vouch.ParseDate(f.Get("opp_close_date")); err != nil {
 			errs["opp_close_date"] = "Close date must be a date like " + h.clock.Today().AddDays(60).String() + "."

@@ -139,7 +139,7 @@ func TestSellerRequestsAReferenceWithANewOpportunity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if opp.Name != "Globex expansion" || opp.OwnerID != p.sam.ID || opp.Amount != 250000 || opp.IndustryID != p.healthcare {
+		if opp.Name != "Globex expansion" || opp.OwnerID != p.sam.ID || opp.AmountCents != 25000000 || opp.IndustryID != p.healthcare {
 			t.Errorf("stored opportunity = %+v", opp)
 		}
 

@@ -35,6 +35,16 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	p := &page{Title: "Program settings", Nav: "settings", Form: r.PostForm, Errors: map[string]string{}}
 	var ps vouch.ProgramSettings
+	// The measurement settings have their own form: this one keeps them.
+	{
+		current, err := h.db.ProgramSettings(r.Context())
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		ps.FiscalYearStart, ps.WonStages, ps.LostStages = current.FiscalYearStart, current.WonStages, current.LostStages
+		ps.ReportCurrency, ps.CurrencyRates = current.ReportCurrency, current.CurrencyRates
+	}
 	if _, sent := r.PostForm["time_zone"]; sent {
 		ps.TimeZone = strings.TrimSpace(r.PostFormValue("time_zone")) // empty is the default, UTC
 	} else {

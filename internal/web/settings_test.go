@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -44,7 +45,7 @@ func TestProgramSettings(t *testing.T) {
 			!strings.Contains(body, `value="20"`) {
 			t.Errorf("a reminder after expiry: %d %s", resp.StatusCode, body)
 		}
-		if ps, _ := db.ProgramSettings(ctx); ps != vouch.DefaultProgramSettings() {
+		if ps, _ := db.ProgramSettings(ctx); !reflect.DeepEqual(ps, vouch.DefaultProgramSettings()) {
 			t.Errorf("a refused form saved %+v", ps)
 		}
 
@@ -56,8 +57,9 @@ func TestProgramSettings(t *testing.T) {
 		// A form without the content settings (one from before the content
 		// library) leaves them as they are.
 		want := vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 4, MaxReminders: 1, AskExpiryDays: 21, TimeZone: "UTC",
-			SellerContact: vouch.ContactOnceAccepted, ConsentMonths: vouch.DefaultConsentMonths, MaxUploadMB: vouch.DefaultMaxUploadMB}
-		if ps, _ := db.ProgramSettings(ctx); ps != want {
+			SellerContact: vouch.ContactOnceAccepted, ConsentMonths: vouch.DefaultConsentMonths, MaxUploadMB: vouch.DefaultMaxUploadMB,
+			FiscalYearStart: 1, WonStages: vouch.DefaultWonStages, LostStages: vouch.DefaultLostStages}
+		if ps, _ := db.ProgramSettings(ctx); !reflect.DeepEqual(ps, want) {
 			t.Errorf("saved %+v, want %+v", ps, want)
 		}
 		// The new capacity reaches the reference pages at once: a reference
@@ -84,7 +86,7 @@ func TestProgramTimeZoneSetting(t *testing.T) {
 			!strings.Contains(body, `value="Mars/Olympus"`) {
 			t.Errorf("an unknown time zone: %d %s", resp.StatusCode, body)
 		}
-		if ps, _ := s.DB.ProgramSettings(ctx); ps != vouch.DefaultProgramSettings() {
+		if ps, _ := s.DB.ProgramSettings(ctx); !reflect.DeepEqual(ps, vouch.DefaultProgramSettings()) {
 			t.Errorf("a refused form saved %+v", ps)
 		}
 

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/analytics"
+
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
@@ -52,6 +54,8 @@ type Options struct {
 	// searched in.
 	Content *content.Service
 	Library *contentindex.Index
+	// Metrics is the metrics engine every figure is read from.
+	Metrics *analytics.Model
 	// Jobs runs background work (imports); the server shares it with the
 	// API and the services. Nil: the handler starts a runner of its own.
 	Jobs *jobs.Runner

@@ -9,6 +9,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/crc64"
 	"io/fs"
 	"net"
 	"net/url"
@@ -251,7 +252,17 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if db.Engine == Postgres {
 		dialect = database.DialectPostgres
 		dir = "migrations/postgres"
-		locker, err := lock.NewPostgresSessionLocker()
+		// The lock is per database and schema: instances sharing one
+		// database take turns, while installations (or test runs) in other
+		// schemas of the same server do not wait for each other. It is
+		// retried every second rather than goose's default five.
+		var where string
+		if err := db.write.QueryRowContext(ctx, `SELECT current_database() || '.' || current_schema()`).Scan(&where); err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		locker, err := lock.NewPostgresSessionLocker(
+			lock.WithLockID(int64(crc64.Checksum([]byte(where), crc64.MakeTable(crc64.ECMA))>>1)),
+			lock.WithLockTimeout(1, 600))
 		if err != nil {
 			return err
 		}

@@ -112,6 +112,16 @@ func (g *Goal) Validate() error {
 	return v.Err()
 }
 
+// SeesGoal reports whether u may see goal g: program goals are for
+// everyone who reads goals; a team member goal for its member and for who
+// manages goals.
+func SeesGoal(u *User, g *Goal) bool {
+	if g.Kind == GoalMember {
+		return u.Can(PermManageGoals) || (u.Can(PermReadGoals) && u != nil && u.ID == g.OwnerID)
+	}
+	return u.Can(PermReadGoals)
+}
+
 // Query is the metric query a goal's progress reads today: its filters
 // (a member goal's counted for its owner) from its first day to today, or
 // to its last day once that has passed.
@@ -159,11 +169,17 @@ func (p GoalPace) Label() string {
 	return string(p)
 }
 
+// stockMetrics are counted as they stand at the period's end rather than
+// summed over its days: a goal compares them with the target as they are.
+var stockMetrics = []MetricID{MetricActiveReferences, MetricPipelineInfluenced, MetricRequestsOverdue,
+	MetricReferencesStale, MetricReferencesAtCapacity, MetricThankYousOutstanding}
+
 // Paced reports whether the metric is a sum that grows through the period
-// (counts, money, points), paced linearly; rates, ratings and durations are
-// compared with the target as they stand.
+// (counts, money, points), paced linearly. Rates, ratings, durations and
+// stocks (active references, pipeline at the period's end) are compared
+// with the target as they stand.
 func (d *MetricDef) Paced() bool {
-	return d.Unit == UnitCount || d.Unit == UnitMoney || d.Unit == UnitPoints
+	return (d.Unit == UnitCount || d.Unit == UnitMoney || d.Unit == UnitPoints) && !slices.Contains(stockMetrics, d.ID)
 }
 
 // GoalCurrent is the one number a goal compares with its target: the
@@ -191,10 +207,11 @@ func GoalCurrent(v MetricValue) *float64 {
 
 // ProgressOf is the goal's progress today given its current figure.
 //
-// The rules: counts, money and points are paced linearly — expected today
+// The rules: counts, money and points summed over the period are paced linearly — expected today
 // is target × elapsed days ÷ the period's days (today counted) — and the
-// forecast is current × days ÷ elapsed days. Rates, ratings and durations
-// are not sums, so expected is the target itself and there is no forecast.
+// forecast is current × days ÷ elapsed days. Rates, ratings, durations and
+// stocks (active references) are not sums, so expected is the target itself
+// and there is no forecast.
 // A goal is met once a paced figure reaches the target, or when the
 // period ends with a rate at or past it; missed when the period ends short
 // of it. Otherwise it is on track at or past expected, at risk within

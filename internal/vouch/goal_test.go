@@ -41,6 +41,10 @@ func TestGoalPace(t *testing.T) {
 		{"rate behind", MetricFulfillmentRate, 0.8, num(0.5), day(time.January, 10), 0.8, PaceBehind, nil},
 		{"rate met at the end", MetricFulfillmentRate, 0.8, num(0.8), day(time.April, 1), 0.8, PaceMet, nil},
 		{"rating missed at the end", MetricSellerSatisfaction, 4.5, num(4.2), day(time.April, 1), 4.5, PaceMissed, nil},
+		// A stock (active references at the end) is compared as it stands.
+		{"stock below target mid-period", MetricActiveReferences, 8, num(7), day(time.February, 14), 8, PaceAtRisk, nil},
+		{"stock at target mid-period", MetricActiveReferences, 8, num(8), day(time.February, 14), 8, PaceOnTrack, nil},
+		{"stock met at the end", MetricActiveReferences, 8, num(9), day(time.April, 1), 8, PaceMet, nil},
 		// Lower is better: days to fulfil at or under the target is on track.
 		{"lower is better, under target", MetricFulfilMedianDays, 5, num(4), day(time.February, 14), 5, PaceOnTrack, nil},
 		{"lower is better, a little over", MetricFulfilMedianDays, 5, num(6), day(time.February, 14), 5, PaceAtRisk, nil},

@@ -81,18 +81,20 @@ const (
 	PermReadContent      Permission = "read_content"   // find and read the content library
 	PermUseContent       Permission = "use_content"    // use, rate and share content; ask for missing content
 	PermManageContent    Permission = "manage_content" // write, approve and withdraw content
+	PermReadGoals        Permission = "read_goals"     // the program's goals and their live progress
+	PermManageGoals      Permission = "manage_goals"   // set program and team member goals; see every member's
 )
 
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermManageUsers, PermManageTaxonomies, PermReadAudit, PermManageProgram,
 		PermRequestReference, PermReadReferences, PermReadScorecard, PermEditMails,
-		PermReadContent, PermUseContent, PermManageContent},
+		PermReadContent, PermUseContent, PermManageContent, PermReadGoals, PermManageGoals},
 	RoleProgramManager: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard,
-		PermReadContent, PermUseContent, PermManageContent},
+		PermReadContent, PermUseContent, PermManageContent, PermReadGoals, PermManageGoals},
 	RoleTeamMember: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard,
-		PermReadContent, PermUseContent, PermManageContent},
+		PermReadContent, PermUseContent, PermManageContent, PermReadGoals},
 	RoleSeller: {PermRequestReference, PermReadReferences, PermReadScorecard, PermReadContent, PermUseContent},
-	RoleViewer: {PermReadScorecard, PermReadContent},
+	RoleViewer: {PermReadScorecard, PermReadContent, PermReadGoals},
 }
 
 // Can reports whether the role grants p.

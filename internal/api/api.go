@@ -24,6 +24,7 @@ import (
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
@@ -48,6 +49,7 @@ type Handler struct {
 	libx  *contentindex.Index // content is searched here
 	jobs  *jobs.Runner        // background work (imports); the server's
 	mx    *analytics.Model    // the metrics engine: every figure
+	goals *goals.Service      // program and team member goals
 	log   *slog.Logger
 }
 
@@ -94,6 +96,13 @@ func (h *Handler) routes() []route {
 		{"DELETE /api/v1/taxonomies/{kind}/{id}", h.auth(vouch.PermManageTaxonomies, h.deleteTaxonomyValue)},
 
 		{"GET /api/v1/audit", h.auth(vouch.PermReadAudit, h.listAudit)},
+
+		// Goals (goal.go): program goals and team member goals with their progress.
+		{"GET /api/v1/goals", h.auth(vouch.PermReadGoals, h.listGoals)},
+		{"POST /api/v1/goals", h.auth(vouch.PermManageGoals, h.createGoal)},
+		{"GET /api/v1/goals/{id}", h.auth(vouch.PermReadGoals, h.getGoal)},
+		{"PATCH /api/v1/goals/{id}", h.auth(vouch.PermManageGoals, h.updateGoal)},
+		{"DELETE /api/v1/goals/{id}", h.auth(vouch.PermManageGoals, h.archiveGoal)},
 
 		{"GET /api/v1/settings", h.auth("", h.getSettings)},
 		{"PATCH /api/v1/settings", h.auth(vouch.PermManageProgram, h.updateSettings)},

@@ -27,6 +27,7 @@ import (
 	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/files"
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/notify"
 	"github.com/vouchhq/vouch/internal/references"
@@ -67,6 +68,7 @@ type Server struct {
 	web      *web.Handler
 	fulfil   *fulfillment.Service
 	content  *content.Service
+	goals    *goals.Service // program and team member goals (issue 11, goals)
 	jobs     *jobs.Runner // background work of web, API and services alike
 }
 
@@ -75,6 +77,9 @@ func (s *Server) Content() *content.Service { return s.content }
 
 // Library returns the server's content index.
 func (s *Server) Library() *contentindex.Index { return s.library }
+
+// Goals returns the server's goals service.
+func (s *Server) Goals() *goals.Service { return s.goals }
 
 // Metrics returns the server's metrics engine.
 func (s *Server) Metrics() *analytics.Model { return s.metrics }
@@ -132,6 +137,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	lib.SetFiles(fileStore, s.jobs)
 	lib.SetLogger(cfg.Logger)
 	s.content = lib
+	s.goals = goals.New(db, s.catalog, s.metrics)
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		References:     refs,
@@ -142,6 +148,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		Content:        lib,
 		Library:        s.library,
 		Metrics:        s.metrics,
+		Goals:          s.goals,
 		Jobs:           s.jobs,
 		MailConfigured: cfg.SMTP.Enabled(),
 		SecureCookies:  https,
@@ -162,7 +169,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).Routes(mux)
+	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).WithGoals(s.goals).Routes(mux)
 	w.Routes(mux)
 
 	// Every non-safe browser request from another origin is refused before it

@@ -21,6 +21,7 @@ import (
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
@@ -56,6 +57,8 @@ type Options struct {
 	Library *contentindex.Index
 	// Metrics is the metrics engine every figure is read from.
 	Metrics *analytics.Model
+	// Goals saves program and team member goals and computes their progress.
+	Goals *goals.Service
 	// Jobs runs background work (imports); the server shares it with the
 	// API and the services. Nil: the handler starts a runner of its own.
 	Jobs *jobs.Runner

@@ -69,7 +69,7 @@ type Server struct {
 	fulfil   *fulfillment.Service
 	content  *content.Service
 	goals    *goals.Service // program and team member goals (issue 11, goals)
-	jobs     *jobs.Runner // background work of web, API and services alike
+	jobs     *jobs.Runner   // background work of web, API and services alike
 }
 
 // Content returns the server's content service.

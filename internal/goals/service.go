@@ -354,19 +354,53 @@ func (s *Service) Progress(ctx context.Context, q vouch.MetricQuery) ([]vouch.Go
 	return out, nil
 }
 
-// ProgressFor is the progress of the goals ownerID owns, program and
-// member goals, whose period has not ended more than a month ago: what
-// the owner's home page shows.
-func (s *Service) ProgressFor(ctx context.Context, ownerID int64) ([]vouch.GoalProgress, error) {
+// OwnedBy lists the goals ownerID owns, program and member goals, whose
+// period has not ended more than a month ago: what the owner's home page
+// shows.
+func (s *Service) OwnedBy(ctx context.Context, ownerID int64) ([]*vouch.Goal, error) {
 	gs, err := s.db.Goals(ctx, store.GoalFilter{OwnerID: ownerID})
 	if err != nil {
 		return nil, err
 	}
 	recent := s.db.Today().AddDays(-31)
-	out := []vouch.GoalProgress{}
+	out := []*vouch.Goal{}
 	for _, g := range gs {
 		if !g.To.Before(recent) {
-			out = append(out, s.ProgressOf(g))
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+// ProgressFor is the progress of the goals OwnedBy lists.
+func (s *Service) ProgressFor(ctx context.Context, ownerID int64) ([]vouch.GoalProgress, error) {
+	gs, err := s.OwnedBy(ctx, ownerID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]vouch.GoalProgress, 0, len(gs))
+	for _, g := range gs {
+		out = append(out, s.ProgressOf(g))
+	}
+	return out, nil
+}
+
+// NeedAttention lists the goals running today (their period holds today)
+// that are at risk or behind, with their progress: what the program team's
+// home page shows. Member goals are included when withMembers is set.
+func (s *Service) NeedAttention(ctx context.Context, withMembers bool) ([]*vouch.Goal, error) {
+	gs, err := s.db.Goals(ctx, store.GoalFilter{})
+	if err != nil {
+		return nil, err
+	}
+	today := s.db.Today()
+	out := []*vouch.Goal{}
+	for _, g := range gs {
+		if g.From.After(today) || g.To.Before(today) || (g.Kind == vouch.GoalMember && !withMembers) {
+			continue
+		}
+		if p := s.ProgressOf(g); p.Pace == vouch.PaceAtRisk || p.Pace == vouch.PaceBehind {
+			out = append(out, g)
 		}
 	}
 	return out, nil

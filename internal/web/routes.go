@@ -12,6 +12,7 @@ import (
 // anyone (public pages, signed links), any signed-in user (h.signedIn), or
 // the holders of a permission (h.can).
 func (h *Handler) Routes(mux *http.ServeMux) {
+	h.mux = mux
 	// Static files, under hashed names (static.go) and plain ones.
 	mux.Handle("GET /static/", h.static)
 
@@ -180,6 +181,15 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /content-requests/new", h.can(vouch.PermUseContent, h.createContentRequest))
 	mux.Handle("GET /content-requests/{id}", h.can(vouch.PermUseContent, h.contentRequestPage))
 	mux.Handle("POST /content-requests/{id}", h.can(vouch.PermManageContent, h.moveContentRequest))
+
+	// Goals (goals.go, issue 11's goals part): program goals tied to company
+	// objectives and team member goals, with their live progress.
+	mux.Handle("GET /goals", h.can(vouch.PermReadGoals, h.goalsPage))
+	mux.Handle("GET /goals/new", h.can(vouch.PermManageGoals, h.newGoal))
+	mux.Handle("POST /goals/new", h.can(vouch.PermManageGoals, h.createGoal))
+	mux.Handle("GET /goals/{id}", h.can(vouch.PermReadGoals, h.goalPage))
+	mux.Handle("POST /goals/{id}", h.can(vouch.PermManageGoals, h.updateGoal))
+	mux.Handle("POST /goals/{id}/archive", h.can(vouch.PermManageGoals, h.archiveGoal))
 
 	mux.Handle("/", h.optionalUser(h.notFound))
 }

@@ -82,6 +82,7 @@ type Handler struct {
 	jobs    *jobs.Runner
 	static  *staticFiles
 	public  map[string]*template.Template // the pages of signed links, in their own layout
+	mux     *http.ServeMux                // the routes, to know whether a page is served (Routes sets it)
 }
 
 // New parses every template once, at start-up, so a broken template fails

@@ -54,13 +54,13 @@ func (r Role) Description() string {
 	case RoleAdmin:
 		return "Manages users, API tokens, taxonomies and settings; reads the audit log; does everything the program team does."
 	case RoleProgramManager:
-		return "Runs the program: references, accounts, imports, and fulfilling requests from the queue."
+		return "Runs the program: references, accounts, imports, fulfilling requests from the queue, and the program's and team members' goals."
 	case RoleTeamMember:
 		return "Program specialist: the same program work as a program manager — references, accounts, fulfilling requests."
 	case RoleSeller:
 		return "Finds references and requests one for an opportunity; follows and rates their requests, and approves asks to customers of accounts they own."
 	case RoleViewer:
-		return "Signs in to the home page only; references and requests are for the other roles."
+		return "Executive: reads the scorecard and the program's goals; references and requests are for the other roles."
 	}
 	return ""
 }

@@ -31,7 +31,7 @@ type fixture struct {
 	raw   *sql.DB // a plain connection for what no service writes yet
 	n     int
 
-	vals map[string]int64 // taxonomy values by "kind:name"
+	vals          map[string]int64 // taxonomy values by "kind:name"
 	sellers, team []*vouch.User
 }
 

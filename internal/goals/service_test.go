@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/analytics"
 	"github.com/vouchhq/vouch/internal/goals"
+	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -136,6 +138,41 @@ func TestGoalsCreateUpdateArchive(t *testing.T) {
 		entries, _, err := db.ListAudit(ctx, vouch.AuditFilter{EntityType: string(vouch.EntityGoal)})
 		if err != nil || len(entries) != 4 {
 			t.Errorf("%d audit entries for goals, want 4 (%v)", len(entries), err)
+		}
+	})
+}
+
+// With the metrics engine itself: a reference that becomes active counts
+// towards a goal of references added at once, through the change feed.
+func TestGoalProgressFromTheEngine(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		db.Clock.Set(day(time.November, 15))
+		feed, cat, _ := testutil.ReadModels(t, db)
+		mx := analytics.New(db, cat, nil)
+		if _, err := feed.Subscribe(context.Background(), "metrics engine", analytics.Kinds, mx); err != nil {
+			t.Fatal(err)
+		}
+		pm := testutil.CreateUser(t, db, "pm@example.com", vouch.RoleProgramManager)
+		ctx := vouch.WithActor(context.Background(), vouch.Actor{UserID: pm.ID, Label: pm.Email})
+		s := goals.New(db, cat, mx)
+		g, err := s.Create(ctx, goals.Input{Name: str("Two new references"), Objective: str("grow the program"),
+			Metric: str("references_added"), Target: num(2), Period: str("this_month")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := s.ProgressOf(g)
+		refs := references.New(db, cat)
+		if _, err := refs.CreateReference(ctx, vouch.ReferenceInput{Account: str("Nimbus Air"), CreateAccount: true,
+			Name: str("Ana Lima"), Email: str("ana@nimbus.example"), Status: str("active")}); err != nil {
+			t.Fatal(err)
+		}
+		after := s.ProgressOf(g)
+		if after.Current == nil || *after.Current != 1 {
+			t.Fatalf("after one reference became active: current %v (before %v)", after.Current, before.Current)
+		}
+		// Day 15 of 30: one of two is on pace.
+		if after.Pace != vouch.PaceOnTrack || after.Expected != 1 || after.Forecast == nil || *after.Forecast != 2 {
+			t.Errorf("progress %+v", after)
 		}
 	})
 }

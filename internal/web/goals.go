@@ -338,7 +338,7 @@ func (h *Handler) renderGoalForm(w http.ResponseWriter, r *http.Request, status 
 	}
 	p.Data = map[string]any{"Form": f, "Team": team, "Metrics": metrics, "Dims": dims, "Objectives": objectives,
 		"Periods": vouch.GoalPeriodChoices(h.clock.Today(), h.opts.Catalog.ProgramSettings().FiscalYearStart),
-		"Rows": rows, "New": f.ID == 0}
+		"Rows":    rows, "New": f.ID == 0}
 	h.render(w, r, status, "goal_form", p)
 }
 

@@ -31,6 +31,7 @@ import (
 	"github.com/vouchhq/vouch/internal/notify"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/scorecard"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 	"github.com/vouchhq/vouch/internal/web"
@@ -132,6 +133,10 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	lib.SetFiles(fileStore, s.jobs)
 	lib.SetLogger(cfg.Logger)
 	s.content = lib
+	// The scorecard reads every figure from the metrics engine; goal
+	// progress is added with cards.SetGoals.
+	cards := scorecard.New(s.metrics, s.catalog, db.Clock.Today, nil)
+	cards.SetUsers(db)
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		References:     refs,
@@ -142,6 +147,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		Content:        lib,
 		Library:        s.library,
 		Metrics:        s.metrics,
+		Scorecard:      cards,
 		Jobs:           s.jobs,
 		MailConfigured: cfg.SMTP.Enabled(),
 		SecureCookies:  https,
@@ -162,7 +168,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).Routes(mux)
+	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).WithScorecard(cards).Routes(mux)
 	w.Routes(mux)
 
 	// Every non-safe browser request from another origin is refused before it

@@ -181,5 +181,16 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /content-requests/{id}", h.can(vouch.PermUseContent, h.contentRequestPage))
 	mux.Handle("POST /content-requests/{id}", h.can(vouch.PermManageContent, h.moveContentRequest))
 
+	// The scorecard (scorecard.go): the page, the rows behind a figure (the
+	// handler checks who may list which rows), the metrics' definitions and
+	// the CSV and XLSX exports. The PDF, PNG and share routes are the share part's.
+	mux.Handle("GET /scorecard", h.can(vouch.PermReadScorecard, h.scorecardPage))
+	mux.Handle("GET /scorecard/rows", h.can(vouch.PermReadScorecard, h.scorecardRows))
+	mux.Handle("GET /scorecard/definitions", h.can(vouch.PermReadScorecard, h.scorecardDefinitions))
+	mux.Handle("GET /scorecard/export.csv", h.can(vouch.PermReadScorecard, h.exportScorecard("csv")))
+	mux.Handle("GET /scorecard/export.xlsx", h.can(vouch.PermReadScorecard, h.exportScorecard("xlsx")))
+
 	mux.Handle("/", h.optionalUser(h.notFound))
+	// Last: the scorecard links to the share part's routes once they are served.
+	h.noteScorecardRoutes(mux)
 }

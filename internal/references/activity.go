@@ -77,7 +77,7 @@ func (s *Service) activityOpportunity(ctx context.Context, v *vouch.Validation, 
 	case crm != "":
 		o, err := s.db.OpportunityByCRMID(ctx, crm)
 		if vouch.ErrorCode(err) == vouch.ENOTFOUND {
-			v.Add("opportunity", "no opportunity has the CRM id "+crm)
+			v.Add("opportunity", "is unknown: no opportunity has the CRM id "+crm)
 			return 0, nil
 		} else if err != nil {
 			return 0, err

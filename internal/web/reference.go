@@ -22,6 +22,9 @@ type activityView struct {
 	vouch.Activity
 	Type        string
 	SeesRequest bool // the viewer may open the request it was for
+	// Deal is the opportunity it helped, when the viewer may see it (a
+	// seller: their own; the program team: any), and its stage then.
+	Deal string
 }
 
 // referenceAskView is one ask the reference received.
@@ -175,8 +178,14 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 		h.serverError(w, r, err)
 		return
 	}
+	deals, err := h.activityDeals(ctx, userFrom(ctx), acts)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	for _, a := range acts {
-		d.Activities = append(d.Activities, activityView{Activity: a, Type: h.opts.Catalog.ValueName(a.TypeID), SeesRequest: sees[a.RequestID]})
+		d.Activities = append(d.Activities, activityView{Activity: a, Type: h.opts.Catalog.ValueName(a.TypeID), SeesRequest: sees[a.RequestID],
+			Deal: deals[a.OpportunityID]})
 		if a.State == vouch.ActivityDone {
 			d.Points += a.Points
 		}

@@ -17,3 +17,24 @@ func (h *Handler) loggableOpportunities(ctx context.Context, u *vouch.User) ([]*
 	opps, _, err := h.opts.Fulfillment.ListOpportunities(ctx, f)
 	return opps, err
 }
+
+// activityDeals names the opportunities of acts that u may see, by id.
+func (h *Handler) activityDeals(ctx context.Context, u *vouch.User, acts []vouch.Activity) (map[int64]string, error) {
+	ids := make([]int64, 0, len(acts))
+	for _, a := range acts {
+		if a.OpportunityID != 0 {
+			ids = append(ids, a.OpportunityID)
+		}
+	}
+	opps, err := h.opts.Fulfillment.OpportunitiesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	for id, o := range opps {
+		if vouch.MayRequestFor(u, o) {
+			out[id] = o.Name
+		}
+	}
+	return out, nil
+}

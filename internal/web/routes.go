@@ -101,6 +101,17 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /content/import/{id}/apply", h.can(vouch.PermManageContent, h.applyImport))
 	mux.Handle("GET /content/import/{id}/status", h.can(vouch.PermManageContent, h.importStatus))
 	mux.Handle("POST /content/import/{id}/dismiss", h.can(vouch.PermManageContent, h.dismissImport))
+	// Reference history (issue 11, history): the same wizard for past reference activities (import_activities.go).
+	mux.Handle("GET /activities/import", h.can(vouch.PermManageProgram, h.importStart))
+	mux.Handle("POST /activities/import", h.readUpload(h.can(vouch.PermManageProgram, h.uploadImport)))
+	mux.Handle("GET /activities/import/template.csv", h.can(vouch.PermManageProgram, h.importTemplate))
+	mux.Handle("GET /activities/import/{id}/mapping", h.can(vouch.PermManageProgram, h.importMapping))
+	mux.Handle("POST /activities/import/{id}/check", h.can(vouch.PermManageProgram, h.checkImport))
+	mux.Handle("GET /activities/import/{id}/report", h.can(vouch.PermManageProgram, h.importReport))
+	mux.Handle("GET /activities/import/{id}/problems.csv", h.can(vouch.PermManageProgram, h.importProblems))
+	mux.Handle("POST /activities/import/{id}/apply", h.can(vouch.PermManageProgram, h.applyImport))
+	mux.Handle("GET /activities/import/{id}/status", h.can(vouch.PermManageProgram, h.importStatus))
+	mux.Handle("POST /activities/import/{id}/dismiss", h.can(vouch.PermManageProgram, h.dismissImport))
 
 	// Accounts.
 	mux.Handle("GET /accounts", h.can(vouch.PermReadReferences, h.accounts))

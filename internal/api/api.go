@@ -27,6 +27,7 @@ import (
 	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/scorecard"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -50,6 +51,7 @@ type Handler struct {
 	jobs  *jobs.Runner        // background work (imports); the server's
 	mx    *analytics.Model    // the metrics engine: every figure
 	goals *goals.Service      // program and team member goals
+	cards *scorecard.Service  // the scorecard, from mx (scorecard.go)
 	log   *slog.Logger
 }
 
@@ -183,6 +185,10 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/content-requests", h.auth(vouch.PermUseContent, h.createContentRequest)},
 		{"GET /api/v1/content-requests/{id}", h.auth(vouch.PermUseContent, h.getContentRequest)},
 		{"PATCH /api/v1/content-requests/{id}", h.auth(vouch.PermManageContent, h.updateContentRequest)},
+
+		// The scorecard (scorecard.go).
+		{"GET /api/v1/scorecard", h.auth(vouch.PermReadScorecard, h.getScorecard)},
+		{"GET /api/v1/metrics", h.auth(vouch.PermReadScorecard, h.listMetrics)},
 
 		{"GET /api/v1/users", h.auth(vouch.PermManageUsers, h.listUsers)},
 		{"POST /api/v1/users", h.auth(vouch.PermManageUsers, h.createUser)},

@@ -32,6 +32,7 @@ import (
 	"github.com/vouchhq/vouch/internal/notify"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/scorecard"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 	"github.com/vouchhq/vouch/internal/web"
@@ -138,6 +139,10 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	lib.SetLogger(cfg.Logger)
 	s.content = lib
 	s.goals = goals.New(db, s.catalog, s.metrics)
+	// The scorecard reads every figure from the metrics engine, and the
+	// progress of the program goals from the goals service.
+	cards := scorecard.New(s.metrics, s.catalog, db.Clock.Today, s.goals)
+	cards.SetUsers(db)
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		References:     refs,
@@ -149,6 +154,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		Library:        s.library,
 		Metrics:        s.metrics,
 		Goals:          s.goals,
+		Scorecard:      cards,
 		Jobs:           s.jobs,
 		MailConfigured: cfg.SMTP.Enabled(),
 		SecureCookies:  https,
@@ -169,7 +175,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).WithGoals(s.goals).Routes(mux)
+	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).WithGoals(s.goals).WithScorecard(cards).Routes(mux)
 	w.Routes(mux)
 
 	// Every non-safe browser request from another origin is refused before it

@@ -230,8 +230,8 @@ func (s *Service) owner(ctx context.Context, in *Input, g *vouch.Goal, v *vouch.
 		u, err = s.db.UserByEmail(ctx, vouch.NormalizeEmail(*in.OwnerEmail))
 	case in.OwnerID != nil && *in.OwnerID != 0:
 		u, err = s.db.User(ctx, *in.OwnerID)
-	case (in.OwnerID != nil || in.OwnerEmail != nil) && g.Kind == vouch.GoalProgram:
-		g.OwnerID = 0
+	case in.OwnerID != nil || in.OwnerEmail != nil:
+		g.OwnerID = 0 // nobody; a member goal then reports that it needs its member
 		return nil
 	default:
 		return nil

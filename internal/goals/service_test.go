@@ -94,6 +94,10 @@ func TestGoalsCreateUpdateArchive(t *testing.T) {
 			Target: num(5), Period: str("this_quarter")}); vouch.ErrorFields(err)["metric"] == "" || vouch.ErrorFields(err)["owner"] == "" {
 			t.Errorf("a member goal without a member, on a program metric: %v", err)
 		}
+		if _, err := s.Create(ctx, goals.Input{Kind: str("member"), Name: str("Recruit 5"), Metric: str("references_recruited"),
+			Target: num(5), Period: str("this_quarter"), OwnerID: id(0)}); vouch.ErrorFields(err)["owner"] == "" {
+			t.Errorf("a member goal for nobody becomes its creator's: %v", err)
+		}
 		seller := testutil.CreateUser(t, db, "seller@example.com", vouch.RoleSeller)
 		if _, err := s.Create(ctx, goals.Input{Kind: str("member"), Name: str("Recruit 5"), Metric: str("references_recruited"),
 			Target: num(5), Period: str("this_quarter"), OwnerID: id(seller.ID)}); vouch.ErrorFields(err)["owner"] == "" {

@@ -1,10 +1,15 @@
 package browsertest
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/ledongthuc/pdf"
 
 	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/testutil"
@@ -54,6 +59,19 @@ func TestGoalsPageOnDesktopAndPhone(t *testing.T) {
 		}
 		checkNoHorizontalScroll(t, c, "goals page at 1280 px")
 		c.Screenshot("goals-desktop")
+		// "One slide": printed, the sheet is one landscape page.
+		yes := true
+		printed, err := chromedp.Call(c.Context(), page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := pdf.NewReader(bytes.NewReader(printed.Data), int64(len(printed.Data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := doc.NumPage(); n != 1 {
+			t.Errorf("the goals page prints on %d pages, want one", n)
+		}
 		c.Phone()
 		c.Open(s.URL + "/goals")
 		checkNoHorizontalScroll(t, c, "goals page")

@@ -211,7 +211,7 @@ func (h *Handler) scorecardView(r *http.Request, c *scorecard.Card, readOnly boo
 		target, expected := g.Target, g.Expected
 		pl := paceLabels[g.Pace]
 		if pl[0] == "" {
-			pl = [2]string{string(g.Pace), "pill-muted"}
+			pl = [2]string{g.Pace.Label(), "pill-muted"} // not started, no data yet
 		}
 		v.Goals = append(v.Goals, goalView{Name: g.Name, Objective: g.Objective, Metric: label,
 			Current: scorecard.FormatValue(unit, g.Current), Target: scorecard.FormatValue(unit, &target),

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vouchhq/vouch/internal/activitysheet"
 	"github.com/vouchhq/vouch/internal/contentsheet"
 	"github.com/vouchhq/vouch/internal/refsheet"
 	"github.com/vouchhq/vouch/internal/store"
@@ -29,6 +30,8 @@ type sheetImport struct {
 var sheetImports = map[string]sheetImport{
 	"references": {&refsheet.References, refsheet.Plan, refsheet.Apply, "new reference", "people.csv"},
 	"content":    {&contentsheet.Layout, contentsheet.Plan, contentsheet.Apply, "new content item", "case-studies.csv"},
+	// Reference history (internal/activitysheet): past activities, tied to deals.
+	"activities": {&activitysheet.Layout, activitysheet.Plan, activitysheet.Apply, "new activity", "reference-history.csv"},
 }
 
 // importCommand imports records from a spreadsheet: vouch import references|content FILE.
@@ -38,12 +41,12 @@ func (m *Main) importCommand(ctx context.Context, args []string) error {
 		target = sheetImports[args[0]]
 	}
 	if target.layout == nil {
-		fmt.Fprintln(m.Stderr, "Usage: vouch import references|content FILE [--dry-run] [--mapping FILE] [--add-missing-values] [--valid-only] [--sheet NAME]")
-		fmt.Fprintln(m.Stderr, "Imports accounts and references, or a content list, from a CSV or XLSX file; see docs/import.md.")
+		fmt.Fprintln(m.Stderr, "Usage: vouch import references|content|activities FILE [--dry-run] [--mapping FILE] [--add-missing-values] [--valid-only] [--sheet NAME]")
+		fmt.Fprintln(m.Stderr, "Imports accounts and references, a content list, or past reference activities, from a CSV or XLSX file; see docs/import.md.")
 		if len(args) == 0 {
 			return usageError{}
 		}
-		return usageError{fmt.Sprintf("unknown kind of records %q; references and content can be imported", args[0])}
+		return usageError{fmt.Sprintf("unknown kind of records %q; references, content and activities can be imported", args[0])}
 	}
 	fs := m.newFlagSet("import "+args[0], "FILE")
 	dryRun := fs.Bool("dry-run", false, "check the file and report what would change, writing nothing")
@@ -261,6 +264,9 @@ func thousands(n int) string {
 func pluralWord(n int, word string) string {
 	if n == 1 {
 		return word
+	}
+	if stem, ok := strings.CutSuffix(word, "ity"); ok {
+		return stem + "ities" // activity → activities
 	}
 	return word + "s"
 }

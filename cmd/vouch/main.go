@@ -55,6 +55,7 @@ func commands() []command {
 		{"demo", "load the demo dataset into the database", (*Main).demo},
 		{"import", "import references or a content list from a CSV or XLSX file", (*Main).importCommand},
 		{"export", "export references as CSV or XLSX", (*Main).exportCommand},
+		{"scorecard", "write the scorecard of a period as PDF, PNG, CSV, XLSX or JSON", (*Main).scorecardCommand},
 		{"backup", "write a consistent copy of the SQLite database while it is in use", (*Main).backup},
 		{"version", "print the version", (*Main).printVersion},
 	}

@@ -24,8 +24,10 @@ import (
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/scorecard"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -48,6 +50,8 @@ type Handler struct {
 	libx  *contentindex.Index // content is searched here
 	jobs  *jobs.Runner        // background work (imports); the server's
 	mx    *analytics.Model    // the metrics engine: every figure
+	goals *goals.Service      // program and team member goals
+	cards *scorecard.Service  // the scorecard, from mx (scorecard.go)
 	log   *slog.Logger
 }
 
@@ -94,6 +98,13 @@ func (h *Handler) routes() []route {
 		{"DELETE /api/v1/taxonomies/{kind}/{id}", h.auth(vouch.PermManageTaxonomies, h.deleteTaxonomyValue)},
 
 		{"GET /api/v1/audit", h.auth(vouch.PermReadAudit, h.listAudit)},
+
+		// Goals (goal.go): program goals and team member goals with their progress.
+		{"GET /api/v1/goals", h.auth(vouch.PermReadGoals, h.listGoals)},
+		{"POST /api/v1/goals", h.auth(vouch.PermManageGoals, h.createGoal)},
+		{"GET /api/v1/goals/{id}", h.auth(vouch.PermReadGoals, h.getGoal)},
+		{"PATCH /api/v1/goals/{id}", h.auth(vouch.PermManageGoals, h.updateGoal)},
+		{"DELETE /api/v1/goals/{id}", h.auth(vouch.PermManageGoals, h.archiveGoal)},
 
 		{"GET /api/v1/settings", h.auth("", h.getSettings)},
 		{"PATCH /api/v1/settings", h.auth(vouch.PermManageProgram, h.updateSettings)},
@@ -174,6 +185,10 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/content-requests", h.auth(vouch.PermUseContent, h.createContentRequest)},
 		{"GET /api/v1/content-requests/{id}", h.auth(vouch.PermUseContent, h.getContentRequest)},
 		{"PATCH /api/v1/content-requests/{id}", h.auth(vouch.PermManageContent, h.updateContentRequest)},
+
+		// The scorecard (scorecard.go).
+		{"GET /api/v1/scorecard", h.auth(vouch.PermReadScorecard, h.getScorecard)},
+		{"GET /api/v1/metrics", h.auth(vouch.PermReadScorecard, h.listMetrics)},
 
 		{"GET /api/v1/users", h.auth(vouch.PermManageUsers, h.listUsers)},
 		{"POST /api/v1/users", h.auth(vouch.PermManageUsers, h.createUser)},

@@ -852,7 +852,10 @@ type activityItem struct {
 	Points         int        `json:"points"`
 	ThankYou       string     `json:"thank_you"`
 	ThankYouSentOn vouch.Date `json:"thank_you_sent_on"`
-	CreatedAt      time.Time  `json:"created_at"`
+	// The opportunity's stage and amount when the activity was tied to it.
+	StageAtRequest  string    `json:"stage_at_request"`
+	AmountAtRequest *int64    `json:"amount_at_request_cents"`
+	CreatedAt       time.Time `json:"created_at"`
 }
 
 // existingReference reads {id} and checks the reference exists.
@@ -945,8 +948,8 @@ func (h *Handler) activityItem(a vouch.Activity) activityItem {
 		item.RequestID = &id
 	}
 	if a.OpportunityID != 0 {
-		id := a.OpportunityID
-		item.OpportunityID = &id
+		id, amount := a.OpportunityID, a.OppAmountCents
+		item.OpportunityID, item.StageAtRequest, item.AmountAtRequest = &id, a.OppStage, &amount
 	}
 	return item
 }
@@ -960,18 +963,21 @@ func (h *Handler) logActivity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body struct {
-		Type       string `json:"type"`
-		OccurredOn string `json:"occurred_on"`
-		Notes      string `json:"notes"`
+		Type             string `json:"type"`
+		OccurredOn       string `json:"occurred_on"`
+		Notes            string `json:"notes"`
+		OpportunityID    int64  `json:"opportunity_id"`
+		OpportunityCRMID string `json:"opportunity_crm_id"`
 	}
 	if err := decode(r, &body); err != nil {
 		writeError(w, err)
 		return
 	}
 	a, err := h.refs.LogActivity(r.Context(), vouch.ActivityLog{ReferenceID: id, Type: body.Type,
-		OccurredOn: body.OccurredOn, Notes: body.Notes})
+		OccurredOn: body.OccurredOn, Notes: body.Notes, OpportunityID: body.OpportunityID,
+		Opportunity: body.OpportunityCRMID, By: userFrom(r.Context())})
 	if err != nil {
-		h.fail(w, r, fieldsOf(err, map[string]string{"activity_type": "type"}))
+		h.fail(w, r, fieldsOf(err, map[string]string{"activity_type": "type", "opportunity": "opportunity_id"}))
 		return
 	}
 	writeJSON(w, http.StatusCreated, h.activityItem(*a))

@@ -54,11 +54,14 @@ type requestItem struct {
 	NextStates       []vouch.RequestState `json:"next_states"`
 	Assignee         *person              `json:"assignee"`
 	// ProposedReferenceID is the reference the requester proposed; nil when none.
-	ProposedReferenceID *int64     `json:"proposed_reference_id"`
-	Version             int        `json:"version"`
-	CreatedAt           time.Time  `json:"created_at"`
-	UpdatedAt           time.Time  `json:"updated_at"`
-	ClosedAt            *time.Time `json:"closed_at"`
+	ProposedReferenceID *int64 `json:"proposed_reference_id"`
+	// The opportunity's stage and amount when the request was made.
+	StageAtRequest  string     `json:"stage_at_request"`
+	AmountAtRequest *int64     `json:"amount_at_request_cents"`
+	Version         int        `json:"version"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+	ClosedAt        *time.Time `json:"closed_at"`
 }
 
 // requestDetail is one request with its asks and its timeline.
@@ -151,6 +154,11 @@ func (h *Handler) requestItems(ctx context.Context, reqs []*vouch.Request) ([]re
 		if q.ProposedReferenceID != 0 {
 			id := q.ProposedReferenceID
 			items[i].ProposedReferenceID = &id
+		}
+		items[i].StageAtRequest = q.OppStage
+		if q.OppStage != "" || q.OppAmountCents != 0 {
+			amount := q.OppAmountCents
+			items[i].AmountAtRequest = &amount
 		}
 	}
 	return items, nil

@@ -27,10 +27,12 @@ import (
 	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/files"
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/notify"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/scorecard"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 	"github.com/vouchhq/vouch/internal/web"
@@ -67,7 +69,8 @@ type Server struct {
 	web      *web.Handler
 	fulfil   *fulfillment.Service
 	content  *content.Service
-	jobs     *jobs.Runner // background work of web, API and services alike
+	goals    *goals.Service // program and team member goals (issue 11, goals)
+	jobs     *jobs.Runner   // background work of web, API and services alike
 }
 
 // Content returns the server's content service.
@@ -75,6 +78,9 @@ func (s *Server) Content() *content.Service { return s.content }
 
 // Library returns the server's content index.
 func (s *Server) Library() *contentindex.Index { return s.library }
+
+// Goals returns the server's goals service.
+func (s *Server) Goals() *goals.Service { return s.goals }
 
 // Metrics returns the server's metrics engine.
 func (s *Server) Metrics() *analytics.Model { return s.metrics }
@@ -132,6 +138,11 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	lib.SetFiles(fileStore, s.jobs)
 	lib.SetLogger(cfg.Logger)
 	s.content = lib
+	s.goals = goals.New(db, s.catalog, s.metrics)
+	// The scorecard reads every figure from the metrics engine, and the
+	// progress of the program goals from the goals service.
+	cards := scorecard.New(s.metrics, s.catalog, db.Clock.Today, s.goals)
+	cards.SetUsers(db)
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		References:     refs,
@@ -142,6 +153,8 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		Content:        lib,
 		Library:        s.library,
 		Metrics:        s.metrics,
+		Goals:          s.goals,
+		Scorecard:      cards,
 		Jobs:           s.jobs,
 		MailConfigured: cfg.SMTP.Enabled(),
 		SecureCookies:  https,
@@ -162,7 +175,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).Routes(mux)
+	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).WithGoals(s.goals).WithScorecard(cards).Routes(mux)
 	w.Routes(mux)
 
 	// Every non-safe browser request from another origin is refused before it

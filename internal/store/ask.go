@@ -478,8 +478,13 @@ func (tx *Tx) book(a *vouch.Ask, req *vouch.Request) (int64, error) {
 	if !ok {
 		return 0, vouch.ErrNoLongerAvailable
 	}
-	id, err := tx.insert(`INSERT INTO activities (ref_id, type_id, occurred_on, notes, created_at, state, request_id, opportunity_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ReferenceID, req.ActivityTypeID, day.String(), "", tx.now, vouch.ActivityBooked, req.ID, req.OpportunityID)
+	at, err := tx.oppNow(req.OpportunityID)
+	if err != nil {
+		return 0, err
+	}
+	id, err := tx.insert(`INSERT INTO activities (ref_id, type_id, occurred_on, notes, created_at, state, request_id, opportunity_id,
+		opp_stage, opp_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ReferenceID, req.ActivityTypeID, day.String(), "", tx.now,
+		vouch.ActivityBooked, req.ID, nullID(req.OpportunityID), at.stage, at.amount)
 	if err != nil {
 		return 0, err
 	}
@@ -680,8 +685,13 @@ func (db *DB) CompleteAsk(ctx context.Context, askID int64, outcome string, day 
 			}
 			if a.ActivityID == 0 {
 				// Booked before bookings existed, or by hand: record it now.
-				id, err := tx.insert(`INSERT INTO activities (ref_id, type_id, occurred_on, notes, created_at, state, request_id, opportunity_id)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ReferenceID, req.ActivityTypeID, day.String(), "", tx.now, vouch.ActivityDone, req.ID, req.OpportunityID)
+				at, err := tx.oppNow(req.OpportunityID)
+				if err != nil {
+					return err
+				}
+				id, err := tx.insert(`INSERT INTO activities (ref_id, type_id, occurred_on, notes, created_at, state, request_id, opportunity_id,
+					opp_stage, opp_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ReferenceID, req.ActivityTypeID, day.String(), "", tx.now,
+					vouch.ActivityDone, req.ID, nullID(req.OpportunityID), at.stage, at.amount)
 				if err != nil {
 					return err
 				}

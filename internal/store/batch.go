@@ -99,15 +99,16 @@ func (b *Batch) Reference(id int64) (*vouch.Reference, error) {
 	return b.tx.reference(id)
 }
 
-// LogActivity records an activity on day on for a reference.
+// LogActivity records an activity on day on for a reference. Tied to an
+// opportunity, it keeps a.OppStage and a.OppAmountCents when the caller
+// gives a stage (history from before Vouch), else the deal as it stands.
 func (b *Batch) LogActivity(a *vouch.Activity) error {
-	id, err := b.tx.insert(`INSERT INTO activities (ref_id, type_id, occurred_on, notes, created_at) VALUES (?, ?, ?, ?, ?)`,
-		a.ReferenceID, a.TypeID, a.OccurredOn.String(), a.Notes, b.tx.now)
-	if err != nil {
-		return err
+	if a.OpportunityID != 0 && a.OppStage == "" {
+		at, err := b.tx.oppNow(a.OpportunityID)
+		if err != nil {
+			return err
+		}
+		a.OppStage, a.OppAmountCents = at.stage, at.cents()
 	}
-	a.ID, a.CreatedAt, a.State = id, b.tx.now, vouch.ActivityDone
-	b.tx.touched = append(b.tx.touched, vouch.Touched{Kind: "reference", ID: a.ReferenceID})
-	return b.tx.audit("create", "activity", id, []vouch.Change{{Field: "reference_id", After: a.ReferenceID},
-		{Field: "activity_type_id", After: a.TypeID}, {Field: "occurred_on", After: a.OccurredOn.String()}})
+	return b.LogActivities([]*vouch.Activity{a})
 }

@@ -23,12 +23,17 @@ func (db *DB) RecordContentUse(ctx context.Context, u *vouch.ContentUse) error {
 		if err := tx.checkUseOpportunity(u.OpportunityID); err != nil {
 			return err
 		}
-		id, err := tx.insert(`INSERT INTO content_uses (content_id, kind, user_id, opportunity_id, proof_page_id, at)
-			VALUES (?, ?, ?, ?, ?, ?)`, u.ContentID, u.Kind, nullID(u.UserID), nullID(u.OpportunityID), nullID(u.ProofPageID), tx.now)
+		at, err := tx.oppNow(u.OpportunityID)
 		if err != nil {
 			return err
 		}
-		u.ID, u.At = id, tx.now
+		id, err := tx.insert(`INSERT INTO content_uses (content_id, kind, user_id, opportunity_id, proof_page_id, opp_stage, opp_amount, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.ContentID, u.Kind, nullID(u.UserID), nullID(u.OpportunityID), nullID(u.ProofPageID),
+			at.stage, at.amount, tx.now)
+		if err != nil {
+			return err
+		}
+		u.ID, u.At, u.OppStage, u.OppAmountCents = id, tx.now, at.stage, at.cents()
 		changes := []vouch.Change{{Field: "kind", After: u.Kind}, {Field: "use_id", After: strconv.FormatInt(id, 10)}}
 		if u.OpportunityID != 0 {
 			changes = append(changes, vouch.Change{Field: "opportunity_id", After: strconv.FormatInt(u.OpportunityID, 10)})
@@ -54,7 +59,7 @@ func (tx *Tx) checkUseOpportunity(id int64) error {
 // used it (empty for a buyer on a proof page); limit 0 returns all.
 func (db *DB) ContentUses(ctx context.Context, contentID int64, limit int) ([]vouch.ContentUse, error) {
 	q := `SELECT u.id, u.content_id, u.kind, COALESCE(u.user_id, 0), COALESCE(us.name, ''), COALESCE(u.opportunity_id, 0),
-		COALESCE(u.proof_page_id, 0), u.at FROM content_uses u LEFT JOIN users us ON us.id = u.user_id
+		COALESCE(u.proof_page_id, 0), u.opp_stage, COALESCE(u.opp_amount, 0), u.at FROM content_uses u LEFT JOIN users us ON us.id = u.user_id
 		WHERE u.content_id = ? ORDER BY u.at DESC, u.id DESC`
 	args := []any{contentID}
 	if limit > 0 {
@@ -69,7 +74,7 @@ func (db *DB) ContentUses(ctx context.Context, contentID int64, limit int) ([]vo
 	out := []vouch.ContentUse{}
 	for rows.Next() {
 		var u vouch.ContentUse
-		if err := rows.Scan(&u.ID, &u.ContentID, &u.Kind, &u.UserID, &u.UserName, &u.OpportunityID, &u.ProofPageID, &u.At); err != nil {
+		if err := rows.Scan(&u.ID, &u.ContentID, &u.Kind, &u.UserID, &u.UserName, &u.OpportunityID, &u.ProofPageID, &u.OppStage, &u.OppAmountCents, &u.At); err != nil {
 			return nil, err
 		}
 		u.At = u.At.UTC()

@@ -91,8 +91,12 @@ func (db *DB) CreateProofPage(ctx context.Context, p *vouch.ProofPage, nonceHash
 // addProofUse records one use of item contentID through page p, audited as
 // a use of the item.
 func (tx *Tx) addProofUse(p *vouch.ProofPage, contentID int64, kind string, userID int64) error {
-	if _, err := tx.exec(`INSERT INTO content_uses (content_id, kind, user_id, opportunity_id, proof_page_id, at)
-		VALUES (?, ?, ?, ?, ?, ?)`, contentID, kind, nullID(userID), nullID(p.OpportunityID), p.ID, tx.now); err != nil {
+	at, err := tx.oppNow(p.OpportunityID)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`INSERT INTO content_uses (content_id, kind, user_id, opportunity_id, proof_page_id, opp_stage, opp_amount, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, contentID, kind, nullID(userID), nullID(p.OpportunityID), p.ID, at.stage, at.amount, tx.now); err != nil {
 		return err
 	}
 	return tx.audit("use", vouch.EntityContentUse, contentID, []vouch.Change{

@@ -492,17 +492,29 @@ func (db *DB) LogActivity(ctx context.Context, a *vouch.Activity) error {
 		} else if err := tx.checkValue(&v, "activity_type", vouch.TaxActivityType, a.TypeID); err != nil {
 			return err
 		}
+		if a.OpportunityID != 0 {
+			if err := tx.checkUseOpportunity(a.OpportunityID); vouch.ErrorCode(err) == vouch.EINVALID {
+				v.Add("opportunity", "is not a known opportunity")
+			} else if err != nil {
+				return err
+			}
+		}
 		if err := v.Err(); err != nil {
 			return err
 		}
-		id, err := tx.insert(`INSERT INTO activities (ref_id, type_id, occurred_on, notes, created_at) VALUES (?, ?, ?, ?, ?)`,
-			a.ReferenceID, a.TypeID, a.OccurredOn.String(), strings.TrimSpace(a.Notes), tx.now)
+		// Stage at request: the deal as it stands now, read in this transaction.
+		at, err := tx.oppNow(a.OpportunityID)
 		if err != nil {
 			return err
 		}
-		a.ID, a.CreatedAt, a.State = id, tx.now, vouch.ActivityDone
-		if err := tx.audit("create", "activity", id, []vouch.Change{{Field: "reference_id", After: a.ReferenceID},
-			{Field: "activity_type_id", After: a.TypeID}, {Field: "occurred_on", After: a.OccurredOn.String()}}); err != nil {
+		id, err := tx.insert(`INSERT INTO activities (ref_id, type_id, occurred_on, notes, created_at, opportunity_id, opp_stage, opp_amount)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ReferenceID, a.TypeID, a.OccurredOn.String(), strings.TrimSpace(a.Notes), tx.now, nullID(a.OpportunityID), at.stage, at.amount)
+		if err != nil {
+			return err
+		}
+		a.ID, a.CreatedAt, a.State, a.OppStage, a.OppAmountCents = id, tx.now, vouch.ActivityDone, at.stage, at.cents()
+		if err := tx.audit("create", "activity", id, activityCreated(a)); err != nil {
 			return err
 		}
 		// The reference's capacity changed too: tell read models about it.
@@ -514,7 +526,7 @@ func (db *DB) LogActivity(ctx context.Context, a *vouch.Activity) error {
 // Activities returns a reference's activities, newest first.
 func (db *DB) Activities(ctx context.Context, refID int64) ([]vouch.Activity, error) {
 	rows, err := db.query(ctx, `SELECT id, ref_id, type_id, occurred_on, notes, created_at, state, COALESCE(request_id, 0),
-		COALESCE(opportunity_id, 0), points, thank_you, thank_you_sent_on FROM activities WHERE ref_id = ?
+		COALESCE(opportunity_id, 0), points, thank_you, thank_you_sent_on, opp_stage, COALESCE(opp_amount, 0) FROM activities WHERE ref_id = ?
 		ORDER BY occurred_on DESC, id DESC`, refID)
 	if err != nil {
 		return nil, err
@@ -525,7 +537,7 @@ func (db *DB) Activities(ctx context.Context, refID int64) ([]vouch.Activity, er
 		var a vouch.Activity
 		var on, thanked string
 		if err := rows.Scan(&a.ID, &a.ReferenceID, &a.TypeID, &on, &a.Notes, &a.CreatedAt, &a.State, &a.RequestID,
-			&a.OpportunityID, &a.Points, &a.ThankYou, &thanked); err != nil {
+			&a.OpportunityID, &a.Points, &a.ThankYou, &thanked, &a.OppStage, &a.OppAmountCents); err != nil {
 			return nil, err
 		}
 		a.OccurredOn, _ = vouch.ParseDate(on)

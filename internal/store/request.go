@@ -14,7 +14,8 @@ import (
 )
 
 const requestColumns = `id, requester_id, opportunity_id, activity_type_id, references_needed, criteria, due_date, context,
-	workflow, state, state_reason, COALESCE(assignee_id, 0), version, created_at, updated_at, closed_at, COALESCE(proposed_ref_id, 0)`
+	workflow, state, state_reason, COALESCE(assignee_id, 0), version, created_at, updated_at, closed_at, COALESCE(proposed_ref_id, 0),
+	opp_stage, COALESCE(opp_amount, 0)`
 
 func scanRequest(row interface{ Scan(...any) error }) (*vouch.Request, error) {
 	r := &vouch.Request{}
@@ -22,7 +23,7 @@ func scanRequest(row interface{ Scan(...any) error }) (*vouch.Request, error) {
 	var closed sql.NullTime
 	if err := row.Scan(&r.ID, &r.RequesterID, &r.OpportunityID, &r.ActivityTypeID, &r.ReferencesNeeded, &criteria, &due,
 		&r.Context, &workflow, &state, &r.StateReason, &r.AssigneeID, &r.Version, &r.CreatedAt, &r.UpdatedAt, &closed,
-		&r.ProposedReferenceID); err != nil {
+		&r.ProposedReferenceID, &r.OppStage, &r.OppAmountCents); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(criteria), &r.Criteria); err != nil {
@@ -114,15 +115,21 @@ func (tx *Tx) createRequest(r *vouch.Request, out vouch.Outgoing) error {
 	if err != nil {
 		return err
 	}
+	at, err := tx.oppNow(r.OpportunityID)
+	if err != nil {
+		return err
+	}
 	id, err := tx.insert(`INSERT INTO requests (requester_id, opportunity_id, activity_type_id, references_needed, criteria,
-		due_date, context, workflow, state, assignee_id, proposed_ref_id, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		due_date, context, workflow, state, assignee_id, proposed_ref_id, opp_stage, opp_amount, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
 		r.RequesterID, r.OpportunityID, r.ActivityTypeID, r.ReferencesNeeded, string(criteria), r.DueDate.String(),
-		r.Context, string(r.Workflow), string(r.State), nullID(r.AssigneeID), nullID(r.ProposedReferenceID), tx.now, tx.now)
+		r.Context, string(r.Workflow), string(r.State), nullID(r.AssigneeID), nullID(r.ProposedReferenceID),
+		at.stage, at.amount, tx.now, tx.now)
 	if err != nil {
 		return err
 	}
 	r.ID, r.Version, r.CreatedAt, r.UpdatedAt = id, 1, tx.now, tx.now
+	r.OppStage, r.OppAmountCents = at.stage, at.cents()
 	if err := tx.event(id, vouch.RequestEvent{Kind: vouch.EventState, To: r.State, Body: vouch.SubmittedEvent}); err != nil {
 		return err
 	}

@@ -37,14 +37,18 @@ func UseKindLabel(k string) string {
 
 // ContentUse is one use of an item, against an opportunity when one is named.
 type ContentUse struct {
-	ID            int64     `json:"id"`
-	ContentID     int64     `json:"content_id"`
-	Kind          string    `json:"kind"`
-	UserID        int64     `json:"user_id,omitempty"` // 0 for a buyer on a proof page
-	UserName      string    `json:"user_name"`
-	OpportunityID int64     `json:"opportunity_id,omitempty"`
-	ProofPageID   int64     `json:"proof_page_id,omitempty"`
-	At            time.Time `json:"at"`
+	ID            int64  `json:"id"`
+	ContentID     int64  `json:"content_id"`
+	Kind          string `json:"kind"`
+	UserID        int64  `json:"user_id,omitempty"` // 0 for a buyer on a proof page
+	UserName      string `json:"user_name"`
+	OpportunityID int64  `json:"opportunity_id,omitempty"`
+	ProofPageID   int64  `json:"proof_page_id,omitempty"`
+	// OppStage and OppAmountCents are the opportunity's stage and amount
+	// when the use was recorded (empty and 0 without an opportunity).
+	OppStage       string    `json:"opp_stage"`
+	OppAmountCents int64     `json:"opp_amount_cents"`
+	At             time.Time `json:"at"`
 }
 
 // ContentRating is a seller's verdict on how much an item helped: 1–5 and a

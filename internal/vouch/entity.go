@@ -29,6 +29,7 @@ const (
 	EntityProofPage      EntityKind = "proof_page"
 	EntityContentRequest EntityKind = "content_request"
 	EntityFile           EntityKind = "file"
+	EntityGoal           EntityKind = "goal"
 )
 
 // SettingKind is the kind the audit log records a change of setting key under.

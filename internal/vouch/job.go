@@ -11,6 +11,8 @@ const (
 	JobImport        JobKind = "import"         // a spreadsheet of references imported from the import page
 	JobContentImport JobKind = "content_import" // a content list imported from the content import page
 	JobExtract       JobKind = "extract"        // the text of a content item's file read for search; subject: the item's id
+	// JobActivityImport is past reference activity imported from the reference history import page.
+	JobActivityImport JobKind = "activity_import"
 )
 
 // JobState is where a background job is in its life.
@@ -57,7 +59,7 @@ func (j *Job) Percent() int {
 // it ran: its work was one transaction, rolled back, so nothing of it stays.
 func (k JobKind) InterruptedMessage() string {
 	switch k {
-	case JobImport, JobContentImport:
+	case JobImport, JobContentImport, JobActivityImport:
 		return "Vouch restarted while this import was running; nothing was imported — start it again."
 	case JobExtract:
 		return "Vouch restarted while this file's text was being read; it is read again when Vouch starts."

@@ -311,6 +311,7 @@ const (
 // GoalProgress is a goal's live figure against its target.
 type GoalProgress struct {
 	GoalID    int64    `json:"goal_id"`
+	Kind      GoalKind `json:"kind"`
 	Name      string   `json:"name"`
 	Objective string   `json:"objective"`
 	Metric    MetricID `json:"metric"`

@@ -314,9 +314,14 @@ type Activity struct {
 	Notes       string `json:"notes"`
 	// State is "done", or "booked" for one an advocate accepted that has
 	// not happened yet; both count against capacity.
-	State          string    `json:"state"`
-	RequestID      int64     `json:"request_id,omitempty"`
-	OpportunityID  int64     `json:"opportunity_id,omitempty"`
+	State         string `json:"state"`
+	RequestID     int64  `json:"request_id,omitempty"`
+	OpportunityID int64  `json:"opportunity_id,omitempty"`
+	// OppStage and OppAmountCents are the opportunity's stage and amount
+	// when the activity was tied to it (for imported history: the file's
+	// stage, else the deal's stage only while it is open).
+	OppStage       string    `json:"opp_stage"`
+	OppAmountCents int64     `json:"opp_amount_cents"`
 	Points         int       `json:"points"`            // earned by the advocate
 	ThankYou       string    `json:"thank_you"`         // gift, donation, swag, none
 	ThankYouSentOn Date      `json:"thank_you_sent_on"` // zero: not sent yet

@@ -149,6 +149,13 @@ type ActivityLog struct {
 	Type        string // by name, when TypeID is 0
 	OccurredOn  string
 	Notes       string
+	// The opportunity the activity helped, if any: by id, or by the CRM's
+	// id (Opportunity) when OpportunityID is 0.
+	OpportunityID int64
+	Opportunity   string
+	// By is who logs it: only an opportunity they may see can be named
+	// (MayRequestFor). Nil for the command line and the demo.
+	By *User
 	// Unreadable holds the fields the edge could not read, reported
 	// together with the service's own problems.
 	Unreadable map[string]string

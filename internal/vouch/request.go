@@ -190,11 +190,16 @@ type Request struct {
 	AssigneeID       int64        `json:"assignee_id,omitempty"`
 	// ProposedReferenceID is the reference the requester proposed, asking
 	// from its profile (0: none); the team starts picking from it.
-	ProposedReferenceID int64      `json:"proposed_reference_id,omitempty"`
-	Version             int        `json:"version"`
-	CreatedAt           time.Time  `json:"created_at"`
-	UpdatedAt           time.Time  `json:"updated_at"`
-	ClosedAt            *time.Time `json:"closed_at"`
+	ProposedReferenceID int64 `json:"proposed_reference_id,omitempty"`
+	// OppStage and OppAmountCents are the opportunity's stage and amount
+	// when the request was made ("stage at request"), kept as they were
+	// when the deal later moves on.
+	OppStage       string     `json:"opp_stage"`
+	OppAmountCents int64      `json:"opp_amount_cents"`
+	Version        int        `json:"version"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+	ClosedAt       *time.Time `json:"closed_at"`
 }
 
 // Validate normalises and checks a request as submitted on day today.

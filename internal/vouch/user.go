@@ -54,13 +54,13 @@ func (r Role) Description() string {
 	case RoleAdmin:
 		return "Manages users, API tokens, taxonomies and settings; reads the audit log; does everything the program team does."
 	case RoleProgramManager:
-		return "Runs the program: references, accounts, imports, and fulfilling requests from the queue."
+		return "Runs the program: references, accounts, imports, fulfilling requests from the queue, and the program's and team members' goals."
 	case RoleTeamMember:
 		return "Program specialist: the same program work as a program manager — references, accounts, fulfilling requests."
 	case RoleSeller:
 		return "Finds references and requests one for an opportunity; follows and rates their requests, and approves asks to customers of accounts they own."
 	case RoleViewer:
-		return "Signs in to the home page only; references and requests are for the other roles."
+		return "Executive: reads the scorecard and the program's goals; references and requests are for the other roles."
 	}
 	return ""
 }
@@ -81,18 +81,20 @@ const (
 	PermReadContent      Permission = "read_content"   // find and read the content library
 	PermUseContent       Permission = "use_content"    // use, rate and share content; ask for missing content
 	PermManageContent    Permission = "manage_content" // write, approve and withdraw content
+	PermReadGoals        Permission = "read_goals"     // the program's goals and their live progress
+	PermManageGoals      Permission = "manage_goals"   // set program and team member goals; see every member's
 )
 
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermManageUsers, PermManageTaxonomies, PermReadAudit, PermManageProgram,
 		PermRequestReference, PermReadReferences, PermReadScorecard, PermEditMails,
-		PermReadContent, PermUseContent, PermManageContent},
+		PermReadContent, PermUseContent, PermManageContent, PermReadGoals, PermManageGoals},
 	RoleProgramManager: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard,
-		PermReadContent, PermUseContent, PermManageContent},
+		PermReadContent, PermUseContent, PermManageContent, PermReadGoals, PermManageGoals},
 	RoleTeamMember: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard,
-		PermReadContent, PermUseContent, PermManageContent},
+		PermReadContent, PermUseContent, PermManageContent, PermReadGoals},
 	RoleSeller: {PermRequestReference, PermReadReferences, PermReadScorecard, PermReadContent, PermUseContent},
-	RoleViewer: {PermReadScorecard, PermReadContent},
+	RoleViewer: {PermReadScorecard, PermReadContent, PermReadGoals},
 }
 
 // Can reports whether the role grants p.

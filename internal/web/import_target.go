@@ -27,6 +27,11 @@ type importTarget struct {
 	Content  bool   // the pages sit under the content library's tabs
 	Requires string // the required columns, "account and name"
 	Rules    []string
+	// Plain marks an import of records that are neither references nor
+	// content (the reference history): no accounts or picklist values are
+	// added, and ColumnsNote says how its cells are written.
+	Plain       bool
+	ColumnsNote string
 
 	perm            vouch.Permission
 	kind            vouch.JobKind
@@ -95,6 +100,9 @@ var contentImport = &importTarget{
 func targetOf(r *http.Request) *importTarget {
 	if strings.HasPrefix(r.URL.Path, contentImport.Base) {
 		return contentImport
+	}
+	if strings.HasPrefix(r.URL.Path, activityImport.Base) {
+		return activityImport
 	}
 	return referenceImport
 }

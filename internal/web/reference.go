@@ -22,6 +22,9 @@ type activityView struct {
 	vouch.Activity
 	Type        string
 	SeesRequest bool // the viewer may open the request it was for
+	// Deal is the opportunity it helped, when the viewer may see it (a
+	// seller: their own; the program team: any), and its stage then.
+	Deal string
 }
 
 // referenceAskView is one ask the reference received.
@@ -51,6 +54,9 @@ type referenceProfile struct {
 	Asks          []referenceAskView
 	ThankYous     []string
 	ActivityTypes []*vouch.TaxonomyValue
+	// Opportunities are the deals an activity may be logged against: the
+	// viewer's own, or every one for the program team (newest first).
+	Opportunities []*vouch.Opportunity
 	NextStatuses  []vouch.Status
 	LocalTime     string // the time now in the reference's time zone
 	Today         string
@@ -65,7 +71,8 @@ type referenceProfile struct {
 }
 
 var statusLabels = map[string]string{"status": "New status", "reason": "Reason", "until": "Resting until"}
-var activityLabels = map[string]string{"activity_type": "Activity type", "occurred_on": "Date", "notes": "Notes"}
+var activityLabels = map[string]string{"activity_type": "Activity type", "occurred_on": "Date", "notes": "Notes",
+	"opportunity": "Opportunity"}
 
 // reference serves GET /references/{id}: the reference's profile.
 func (h *Handler) reference(w http.ResponseWriter, r *http.Request) {
@@ -171,8 +178,14 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 		h.serverError(w, r, err)
 		return
 	}
+	deals, err := h.activityDeals(ctx, userFrom(ctx), acts)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	for _, a := range acts {
-		d.Activities = append(d.Activities, activityView{Activity: a, Type: h.opts.Catalog.ValueName(a.TypeID), SeesRequest: sees[a.RequestID]})
+		d.Activities = append(d.Activities, activityView{Activity: a, Type: h.opts.Catalog.ValueName(a.TypeID), SeesRequest: sees[a.RequestID],
+			Deal: deals[a.OpportunityID]})
 		if a.State == vouch.ActivityDone {
 			d.Points += a.Points
 		}
@@ -198,6 +211,12 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 		return 0
 	})
 	d.ActivityTypes = types
+	if d.CanManage {
+		if d.Opportunities, err = h.loggableOpportunities(ctx, userFrom(ctx)); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
 	if ref.TimeZone != "" {
 		if loc, ok := vouch.Zone(ref.TimeZone); ok {
 			d.LocalTime = h.clock.Now().In(loc).Format("Mon 15:04")
@@ -284,6 +303,17 @@ func (h *Handler) logReferenceActivity(w http.ResponseWriter, r *http.Request) {
 		} else {
 			in.Unreadable["activity_type"] = "must be one of the activity types: choose one"
 		}
+	}
+	in.By = userFrom(r.Context())
+	if s := r.PostFormValue("opportunity_id"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
+			in.OpportunityID = n
+		} else {
+			in.Unreadable["opportunity"] = "must be one of the opportunities listed: choose one"
+		}
+	}
+	if in.OpportunityID == 0 {
+		in.Opportunity = r.PostFormValue("opportunity_crm_id")
 	}
 	a, err := h.refs.LogActivity(r.Context(), in)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 // anyone (public pages, signed links), any signed-in user (h.signedIn), or
 // the holders of a permission (h.can).
 func (h *Handler) Routes(mux *http.ServeMux) {
+	h.mux = mux
 	// Static files, under hashed names (static.go) and plain ones.
 	mux.Handle("GET /static/", h.static)
 
@@ -101,6 +102,17 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /content/import/{id}/apply", h.can(vouch.PermManageContent, h.applyImport))
 	mux.Handle("GET /content/import/{id}/status", h.can(vouch.PermManageContent, h.importStatus))
 	mux.Handle("POST /content/import/{id}/dismiss", h.can(vouch.PermManageContent, h.dismissImport))
+	// Reference history (issue 11, history): the same wizard for past reference activities (import_activities.go).
+	mux.Handle("GET /activities/import", h.can(vouch.PermManageProgram, h.importStart))
+	mux.Handle("POST /activities/import", h.readUpload(h.can(vouch.PermManageProgram, h.uploadImport)))
+	mux.Handle("GET /activities/import/template.csv", h.can(vouch.PermManageProgram, h.importTemplate))
+	mux.Handle("GET /activities/import/{id}/mapping", h.can(vouch.PermManageProgram, h.importMapping))
+	mux.Handle("POST /activities/import/{id}/check", h.can(vouch.PermManageProgram, h.checkImport))
+	mux.Handle("GET /activities/import/{id}/report", h.can(vouch.PermManageProgram, h.importReport))
+	mux.Handle("GET /activities/import/{id}/problems.csv", h.can(vouch.PermManageProgram, h.importProblems))
+	mux.Handle("POST /activities/import/{id}/apply", h.can(vouch.PermManageProgram, h.applyImport))
+	mux.Handle("GET /activities/import/{id}/status", h.can(vouch.PermManageProgram, h.importStatus))
+	mux.Handle("POST /activities/import/{id}/dismiss", h.can(vouch.PermManageProgram, h.dismissImport))
 
 	// Accounts.
 	mux.Handle("GET /accounts", h.can(vouch.PermReadReferences, h.accounts))
@@ -181,5 +193,24 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /content-requests/{id}", h.can(vouch.PermUseContent, h.contentRequestPage))
 	mux.Handle("POST /content-requests/{id}", h.can(vouch.PermManageContent, h.moveContentRequest))
 
+	// Goals (goals.go, issue 11's goals part): program goals tied to company
+	// objectives and team member goals, with their live progress.
+	mux.Handle("GET /goals", h.can(vouch.PermReadGoals, h.goalsPage))
+	mux.Handle("GET /goals/new", h.can(vouch.PermManageGoals, h.newGoal))
+	mux.Handle("POST /goals/new", h.can(vouch.PermManageGoals, h.createGoal))
+	mux.Handle("GET /goals/{id}", h.can(vouch.PermReadGoals, h.goalPage))
+	mux.Handle("POST /goals/{id}", h.can(vouch.PermManageGoals, h.updateGoal))
+	mux.Handle("POST /goals/{id}/archive", h.can(vouch.PermManageGoals, h.archiveGoal))
+	// The scorecard (scorecard.go): the page, the rows behind a figure (the
+	// handler checks who may list which rows), the metrics' definitions and
+	// the CSV and XLSX exports. The PDF, PNG and share routes are the share part's.
+	mux.Handle("GET /scorecard", h.can(vouch.PermReadScorecard, h.scorecardPage))
+	mux.Handle("GET /scorecard/rows", h.can(vouch.PermReadScorecard, h.scorecardRows))
+	mux.Handle("GET /scorecard/definitions", h.can(vouch.PermReadScorecard, h.scorecardDefinitions))
+	mux.Handle("GET /scorecard/export.csv", h.can(vouch.PermReadScorecard, h.exportScorecard("csv")))
+	mux.Handle("GET /scorecard/export.xlsx", h.can(vouch.PermReadScorecard, h.exportScorecard("xlsx")))
+
 	mux.Handle("/", h.optionalUser(h.notFound))
+	// Last: the scorecard links to the share part's routes once they are served.
+	h.noteScorecardRoutes(mux)
 }

@@ -21,9 +21,11 @@ import (
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/scorecard"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -33,6 +35,10 @@ var templateFS embed.FS
 
 //go:embed static
 var staticFS embed.FS
+
+// PartialTemplates is the pattern of the template files that define blocks
+// for every page (parse them with a page's own layout to use them).
+const PartialTemplates = "templates/partial_*.html"
 
 // Options configure the web interface.
 type Options struct {
@@ -56,6 +62,11 @@ type Options struct {
 	Library *contentindex.Index
 	// Metrics is the metrics engine every figure is read from.
 	Metrics *analytics.Model
+	// Goals saves program and team member goals and computes their progress.
+	Goals *goals.Service
+	// Scorecard builds scorecards from Metrics (with goal progress); nil:
+	// the handler builds one over Metrics without goals.
+	Scorecard *scorecard.Service
 	// Jobs runs background work (imports); the server shares it with the
 	// API and the services. Nil: the handler starts a runner of its own.
 	Jobs *jobs.Runner
@@ -79,6 +90,12 @@ type Handler struct {
 	jobs    *jobs.Runner
 	static  *staticFiles
 	public  map[string]*template.Template // the pages of signed links, in their own layout
+	mux     *http.ServeMux                // the routes, to know whether a page is served (Routes sets it)
+	// ownCards is the scorecard service when Options brought none.
+	ownCards *scorecard.Service
+	// served holds the scorecard's optional routes (PDF, PNG, shares) this
+	// handler serves, noted once by Routes: the page links only to those.
+	served map[string]bool
 }
 
 // New parses every template once, at start-up, so a broken template fails
@@ -97,7 +114,9 @@ func New(db *store.DB, opts Options) (*Handler, error) {
 		return nil, err
 	}
 	funcs := funcMap(h)
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	// Partials (templates/partial_*.html) define blocks every page may use,
+	// such as the scorecard's body, which the share part's public page draws too.
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", PartialTemplates)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +126,7 @@ func New(db *store.DB, opts Options) (*Handler, error) {
 	}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || strings.HasPrefix(base, "partial_") {
 			continue
 		}
 		t, err := template.Must(layout.Clone()).ParseFS(templateFS, name)
@@ -127,6 +146,10 @@ func New(db *store.DB, opts Options) (*Handler, error) {
 		}
 	}
 	h.imports = newImporter(h.jobs, h.clock)
+	if opts.Scorecard == nil && opts.Metrics != nil {
+		h.ownCards = scorecard.New(opts.Metrics, opts.Catalog, h.clock.Today, nil)
+		h.ownCards.SetUsers(db)
+	}
 	return h, nil
 }
 

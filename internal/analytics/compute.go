@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -121,12 +122,7 @@ func (c *calc) dealOK(id int32) bool {
 		return true
 	}
 	if c.oppOK == nil {
-		c.oppOK = make([]bool, len(c.d.opps))
-		for i := range c.d.opps {
-			o := &c.d.opps[i]
-			c.oppOK[i] = o.status != oppGone && c.ind.has(o.industry) && c.reg.has(o.region) && c.cty.has(o.country) &&
-				c.prod.has(o.product) && c.seg.has(o.segment) && c.size.has(o.size)
-		}
+		c.prepare()
 	}
 	return c.oppOK[id]
 }
@@ -147,10 +143,7 @@ func (c *calc) refOK(id int32) bool {
 		return false
 	}
 	if c.refPass == nil {
-		c.refPass = make([]bool, len(c.d.refs))
-		for i := range c.d.refs {
-			c.refPass[i] = c.refSegOK(int32(i))
-		}
+		c.prepare()
 	}
 	return c.refPass[id]
 }
@@ -161,12 +154,44 @@ func (c *calc) refActOK(id int32) bool {
 		return false
 	}
 	if c.refOwnPass == nil {
-		c.refOwnPass = make([]bool, len(c.d.refs))
-		for i := range c.d.refs {
-			c.refOwnPass[i] = c.refOK(int32(i)) && c.own.has(c.d.refs[i].owner)
-		}
+		c.prepare()
 	}
 	return c.refOwnPass[id]
+}
+
+// prepare builds the per-query lookups the passes read: which deals and
+// references pass the filters, and the first influence day under an
+// activity type filter. The passes only read them, so they may run side by side.
+func (c *calc) prepare() {
+	d := c.d
+	if c.segFilter && c.oppOK == nil {
+		c.oppOK = make([]bool, len(d.opps))
+		for i := range d.opps {
+			o := &d.opps[i]
+			c.oppOK[i] = o.status != oppGone && c.ind.has(o.industry) && c.reg.has(o.region) && c.cty.has(o.country) &&
+				c.prod.has(o.product) && c.seg.has(o.segment) && c.size.has(o.size)
+		}
+	}
+	if c.refPass == nil {
+		c.refPass = make([]bool, len(d.refs))
+		c.refOwnPass = make([]bool, len(d.refs))
+		for i := range d.refs {
+			c.refPass[i] = c.refSegOK(int32(i))
+			c.refOwnPass[i] = c.refPass[i] && c.own.has(d.refs[i].owner)
+		}
+	}
+	if c.typ != nil && c.inf == nil {
+		c.inf = make([]int32, len(d.opps))
+		for i := range c.inf {
+			c.inf[i] = noDay
+		}
+		for i := range d.acts {
+			a := &d.acts[i]
+			if a.flags&actDone != 0 && a.flags&actLive != 0 && a.opp > 0 && int(a.opp) < len(c.inf) && c.typ.has(a.typ) && a.day < c.inf[a.opp] {
+				c.inf[a.opp] = a.day
+			}
+		}
+	}
 }
 
 func (c *calc) refSegOK(id int32) bool {
@@ -195,16 +220,7 @@ func (c *calc) firstInf(id int) int32 {
 		return c.d.opps[id].firstInf
 	}
 	if c.inf == nil {
-		c.inf = make([]int32, len(c.d.opps))
-		for i := range c.inf {
-			c.inf[i] = noDay
-		}
-		for i := range c.d.acts {
-			a := &c.d.acts[i]
-			if a.flags&actDone != 0 && a.flags&actLive != 0 && a.opp > 0 && int(a.opp) < len(c.inf) && c.typ.has(a.typ) && a.day < c.inf[a.opp] {
-				c.inf[a.opp] = a.day
-			}
-		}
+		c.prepare()
 	}
 	return c.inf[id]
 }
@@ -317,27 +333,50 @@ func (c *calc) computeAll(groups group, more ...vouch.MetricQuery) []*result {
 	for _, q := range more {
 		spans = append(spans, c.spanOf(q, c.today))
 	}
+	// The lookups every pass reads are built first; then the passes run
+	// side by side, each into results of its own, merged at the end.
+	c.prepare()
+	passes := []struct {
+		g  group
+		fn func([]span, []*result)
+	}{{gRefs, c.references}, {gDeals, c.deals}, {gRequests, c.requests}, {gAsks, c.asks}, {gContent, c.content}, {gFeedback, c.feedback}}
+	out := make([][]*result, len(passes))
+	var wg sync.WaitGroup
+	for i, p := range passes {
+		if groups&p.g == 0 {
+			continue
+		}
+		rs := make([]*result, len(spans))
+		for k := range rs {
+			rs[k] = &result{vals: map[vouch.MetricID]vouch.MetricValue{}}
+		}
+		out[i] = rs
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.fn(spans, rs)
+		}()
+	}
+	wg.Wait()
 	rs := make([]*result, len(spans))
-	for i := range rs {
-		rs[i] = &result{vals: map[vouch.MetricID]vouch.MetricValue{}}
-	}
-	if groups&gRequests != 0 {
-		c.requests(spans, rs)
-	}
-	if groups&gAsks != 0 {
-		c.asks(spans, rs)
-	}
-	if groups&gRefs != 0 {
-		c.references(spans, rs)
-	}
-	if groups&gDeals != 0 {
-		c.deals(spans, rs)
-	}
-	if groups&gContent != 0 {
-		c.content(spans, rs)
-	}
-	if groups&gFeedback != 0 {
-		c.feedback(spans, rs)
+	for k := range rs {
+		r := &result{vals: map[vouch.MetricID]vouch.MetricValue{}}
+		for _, part := range out {
+			if part == nil {
+				continue
+			}
+			x := part[k]
+			for id, v := range x.vals {
+				r.vals[id] = v
+			}
+			if x.revenue != nil {
+				r.win, r.revenue, r.pipeline, r.revBySeg, r.pipeBySeg = x.win, x.revenue, x.pipeline, x.revBySeg, x.pipeBySeg
+			}
+			if x.activeBySeg != nil {
+				r.activeBySeg = x.activeBySeg
+			}
+		}
+		rs[k] = r
 	}
 	return rs
 }

@@ -91,7 +91,7 @@ type calc struct {
 	oppOK      []bool  // by deal id: passes the segment filters (nil: no segment filter)
 	refPass    []bool  // by reference id: exists and passes the segment filters
 	refOwnPass []bool  // and the owner filter
-	inf   []int32 // by deal id: first influence day under the activity type filter (nil: the derived one)
+	inf        []int32 // by deal id: first influence day under the activity type filter (nil: the derived one)
 }
 
 func newCalc(d *data, ps vouch.ProgramSettings, q vouch.MetricQuery, today vouch.Date) *calc {
@@ -136,19 +136,8 @@ func (c *calc) rowDealOK(id int32) bool {
 	return c.dealOK(id)
 }
 
-// refOK reports whether reference id exists and its account passes the
-// segment filters (computed for every reference once per query).
-func (c *calc) refOK(id int32) bool {
-	if id <= 0 || int(id) >= len(c.d.refs) {
-		return false
-	}
-	if c.refPass == nil {
-		c.prepare()
-	}
-	return c.refPass[id]
-}
-
-// refActOK is refOK and the owner filter on the reference's owner.
+// refActOK reports whether reference id exists, its account passes the
+// segment filters and its owner the owner filter on the reference's owner.
 func (c *calc) refActOK(id int32) bool {
 	if id <= 0 || int(id) >= len(c.d.refs) {
 		return false
@@ -199,7 +188,7 @@ func (c *calc) refSegOK(id int32) bool {
 	if !r.live {
 		return false
 	}
-	if !(c.ind.has(r.industry) && c.reg.has(r.region) && c.cty.has(r.country) && c.seg.has(r.segment) && c.size.has(r.size)) {
+	if !c.ind.has(r.industry) || !c.reg.has(r.region) || !c.cty.has(r.country) || !c.seg.has(r.segment) || !c.size.has(r.size) {
 		return false
 	}
 	if c.prod != nil {
@@ -571,7 +560,7 @@ func (c *calc) references(spans []span, rs []*result) {
 			if st, ok := statusAt(evs, s.asOf); ok && st == vouch.StatusActive {
 				x.active++
 				rs[k].activeBySeg[f.segment]++
-				if !(f.verified != noDay && f.verified <= s.asOf && f.verified >= s.asOf-vouch.StaleAfterDays) {
+				if stale(f.verified, s.asOf) {
 					x.stale++
 				}
 				limit := f.capLimit
@@ -695,10 +684,10 @@ func ratio(won, lost int) vouch.Ratio {
 type stageCount struct{ withWon, withLost, withoutWon, withoutLost int }
 
 type dealAcc struct {
-	sizeWith, sizeWithout  map[string]*vouch.Money
-	daysWith, daysWithout  []float64
+	sizeWith, sizeWithout    map[string]*vouch.Money
+	daysWith, daysWithout    []float64
 	wWon, wLost, oWon, oLost int
-	stages                 map[uint16]*stageCount
+	stages                   map[uint16]*stageCount
 }
 
 func (c *calc) deals(spans []span, rs []*result) {
@@ -925,4 +914,10 @@ func (c *calc) feedback(spans []span, rs []*result) {
 		r.vals[vouch.MetricAdvocateExperience] = average(vouch.MetricAdvocateExperience, aSum[k], aN[k])
 		r.vals[vouch.MetricRequesterSatisfaction] = average(vouch.MetricRequesterSatisfaction, rSum[k], rN[k])
 	}
+}
+
+// stale reports whether a reference last verified on verified is stale at
+// the end of day asOf: not verified within the StaleAfterDays before it.
+func stale(verified, asOf int32) bool {
+	return verified == noDay || verified > asOf || verified < asOf-vouch.StaleAfterDays
 }

@@ -3,6 +3,7 @@ package analytics_test
 import (
 	"database/sql"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -45,19 +46,28 @@ func BenchmarkLoad(b *testing.B) {
 		b.Fatalf("loaded model counts %d deals influenced, the generated one %d", got.N, want.N)
 	}
 	raw := rawDB(b, db)
-	start := time.Now()
 	var n, sum sql.NullFloat64
-	err := raw.QueryRow(`SELECT COUNT(*), SUM(d.amount) FROM opportunities d WHERE d.status = 'won' AND d.close_date >= '2026-01-01'
-		AND d.close_date <= '2026-12-31' AND (EXISTS (SELECT 1 FROM activities a WHERE a.opportunity_id = d.id AND a.state = 'done'
-		AND a.occurred_on <= d.close_date) OR EXISTS (SELECT 1 FROM content_uses u WHERE u.opportunity_id = d.id
-		AND substr(CAST(u.at AS TEXT), 1, 10) <= d.close_date))`).Scan(&n, &sum)
-	if err != nil {
-		b.Fatal(err)
+	var sqlTimes, engineTimes []time.Duration
+	for i := 0; i < 5; i++ {
+		start := time.Now()
+		err := raw.QueryRow(`SELECT COUNT(*), SUM(d.amount) FROM opportunities d WHERE d.status = 'won' AND d.close_date >= '2026-01-01'
+			AND d.close_date <= '2026-12-31' AND (EXISTS (SELECT 1 FROM activities a WHERE a.opportunity_id = d.id AND a.state = 'done'
+			AND a.occurred_on <= d.close_date) OR EXISTS (SELECT 1 FROM content_uses u WHERE u.opportunity_id = d.id
+			AND substr(CAST(u.at AS TEXT), 1, 10) <= d.close_date))`).Scan(&n, &sum)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sqlTimes = append(sqlTimes, time.Since(start))
+		start = time.Now()
+		m.Metric(vouch.MetricRevenueInfluenced, q)
+		engineTimes = append(engineTimes, time.Since(start))
 	}
-	b.ReportMetric(float64(time.Since(start).Microseconds())/1000, "sql-revenue-ms")
-	start = time.Now()
-	m.Metric(vouch.MetricRevenueInfluenced, q)
-	b.ReportMetric(float64(time.Since(start).Microseconds())/1000, "engine-revenue-ms")
+	median := func(ds []time.Duration) float64 {
+		slices.Sort(ds)
+		return float64(ds[len(ds)/2].Microseconds()) / 1000
+	}
+	b.ReportMetric(median(sqlTimes), "sql-revenue-ms")
+	b.ReportMetric(median(engineTimes), "engine-revenue-ms")
 	if int(n.Float64) != want.N {
 		b.Fatalf("plain SQL counts %v deals influenced, the engine %d", n.Float64, want.N)
 	}
@@ -77,4 +87,3 @@ func rawDB(b *testing.B, db *store.DB) *sql.DB {
 	b.Cleanup(func() { raw.Close() })
 	return raw
 }
-

@@ -504,7 +504,7 @@ func (c *calc) referenceRows(id vouch.MetricID) []vouch.MetricRow {
 				}
 			}
 		case vouch.MetricReferencesStale:
-			if active && !(f.verified != noDay && f.verified <= c.asOf && f.verified >= c.asOf-vouch.StaleAfterDays) {
+			if active && stale(f.verified, c.asOf) {
 				row.Date, row.Note = dateOf(f.verified), "last verified "+dateOf(f.verified).String()
 				if f.verified == noDay {
 					row.Note = "never verified"

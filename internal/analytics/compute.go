@@ -3,6 +3,8 @@ package analytics
 import (
 	"math"
 	"slices"
+	"strings"
+	"sync"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -78,17 +80,23 @@ type calc struct {
 	to    int32
 	asOf  int32 // the period's end, or today while the period runs
 	empty bool  // To before From: nothing is in the period
+	today vouch.Date
+
+	// trend, when set, collects the scorecard's months in the same passes.
+	trend *trendAcc
 
 	ind, reg, cty, prod, seg, size, typ, own idSet
 	segFilter                                bool // any of the six segment filters is set
 
-	oppOK []bool  // by deal id: passes the segment filters (nil: no segment filter)
-	inf   []int32 // by deal id: first influence day under the activity type filter (nil: the derived one)
+	oppOK      []bool  // by deal id: passes the segment filters (nil: no segment filter)
+	refPass    []bool  // by reference id: exists and passes the segment filters
+	refOwnPass []bool  // and the owner filter
+	inf        []int32 // by deal id: first influence day under the activity type filter (nil: the derived one)
 }
 
 func newCalc(d *data, ps vouch.ProgramSettings, q vouch.MetricQuery, today vouch.Date) *calc {
 	f := q.Filter
-	c := &calc{d: d, ps: ps, q: q, from: dayNum(q.From), to: dayNum(q.To),
+	c := &calc{d: d, ps: ps, q: q, from: dayNum(q.From), to: dayNum(q.To), today: today,
 		ind: newIDSet(f.IndustryIDs), reg: newIDSet(f.RegionIDs), cty: newIDSet(f.CountryIDs), prod: newIDSet(f.ProductIDs),
 		seg: newIDSet(f.SegmentIDs), size: newIDSet(f.SizeIDs), typ: newIDSet(f.ActivityTypeIDs), own: newIDSet(f.OwnerIDs)}
 	if q.From.IsZero() {
@@ -114,12 +122,7 @@ func (c *calc) dealOK(id int32) bool {
 		return true
 	}
 	if c.oppOK == nil {
-		c.oppOK = make([]bool, len(c.d.opps))
-		for i := range c.d.opps {
-			o := &c.d.opps[i]
-			c.oppOK[i] = o.status != oppGone && c.ind.has(o.industry) && c.reg.has(o.region) && c.cty.has(o.country) &&
-				c.prod.has(o.product) && c.seg.has(o.segment) && c.size.has(o.size)
-		}
+		c.prepare()
 	}
 	return c.oppOK[id]
 }
@@ -133,13 +136,59 @@ func (c *calc) rowDealOK(id int32) bool {
 	return c.dealOK(id)
 }
 
-// refOK reports whether reference id exists and its account passes the segment filters.
-func (c *calc) refOK(id int32) bool {
-	if id <= 0 || int(id) >= len(c.d.refs) || !c.d.refs[id].live {
+// refActOK reports whether reference id exists, its account passes the
+// segment filters and its owner the owner filter on the reference's owner.
+func (c *calc) refActOK(id int32) bool {
+	if id <= 0 || int(id) >= len(c.d.refs) {
 		return false
 	}
+	if c.refOwnPass == nil {
+		c.prepare()
+	}
+	return c.refOwnPass[id]
+}
+
+// prepare builds the per-query lookups the passes read: which deals and
+// references pass the filters, and the first influence day under an
+// activity type filter. The passes only read them, so they may run side by side.
+func (c *calc) prepare() {
+	d := c.d
+	if c.segFilter && c.oppOK == nil {
+		c.oppOK = make([]bool, len(d.opps))
+		for i := range d.opps {
+			o := &d.opps[i]
+			c.oppOK[i] = o.status != oppGone && c.ind.has(o.industry) && c.reg.has(o.region) && c.cty.has(o.country) &&
+				c.prod.has(o.product) && c.seg.has(o.segment) && c.size.has(o.size)
+		}
+	}
+	if c.refPass == nil {
+		c.refPass = make([]bool, len(d.refs))
+		c.refOwnPass = make([]bool, len(d.refs))
+		for i := range d.refs {
+			c.refPass[i] = c.refSegOK(int32(i))
+			c.refOwnPass[i] = c.refPass[i] && c.own.has(d.refs[i].owner)
+		}
+	}
+	if c.typ != nil && c.inf == nil {
+		c.inf = make([]int32, len(d.opps))
+		for i := range c.inf {
+			c.inf[i] = noDay
+		}
+		for i := range d.acts {
+			a := &d.acts[i]
+			if a.flags&actDone != 0 && a.flags&actLive != 0 && a.opp > 0 && int(a.opp) < len(c.inf) && c.typ.has(a.typ) && a.day < c.inf[a.opp] {
+				c.inf[a.opp] = a.day
+			}
+		}
+	}
+}
+
+func (c *calc) refSegOK(id int32) bool {
 	r := &c.d.refs[id]
-	if !(c.ind.has(r.industry) && c.reg.has(r.region) && c.cty.has(r.country) && c.seg.has(r.segment) && c.size.has(r.size)) {
+	if !r.live {
+		return false
+	}
+	if !c.ind.has(r.industry) || !c.reg.has(r.region) || !c.cty.has(r.country) || !c.seg.has(r.segment) || !c.size.has(r.size) {
 		return false
 	}
 	if c.prod != nil {
@@ -160,16 +209,7 @@ func (c *calc) firstInf(id int) int32 {
 		return c.d.opps[id].firstInf
 	}
 	if c.inf == nil {
-		c.inf = make([]int32, len(c.d.opps))
-		for i := range c.inf {
-			c.inf[i] = noDay
-		}
-		for i := range c.d.acts {
-			a := &c.d.acts[i]
-			if a.flags&actDone != 0 && a.flags&actLive != 0 && a.opp > 0 && int(a.opp) < len(c.inf) && c.typ.has(a.typ) && a.day < c.inf[a.opp] {
-				c.inf[a.opp] = a.day
-			}
-		}
+		c.prepare()
 	}
 	return c.inf[id]
 }
@@ -247,66 +287,151 @@ func percentile(id vouch.MetricID, xs []float64, p float64) vouch.MetricValue {
 	return v
 }
 
-// compute answers the groups of metrics in q.
-func (c *calc) compute(groups group) *result {
-	r := &result{vals: map[vouch.MetricID]vouch.MetricValue{}}
-	if groups&gRequests != 0 {
-		c.requests(r)
-	}
-	if groups&gAsks != 0 {
-		c.asks(r)
-	}
-	if groups&gRefs != 0 {
-		c.references(r)
-	}
-	if groups&gDeals != 0 {
-		c.deals(r)
-	}
-	if groups&gContent != 0 {
-		c.content(r)
-	}
-	if groups&gFeedback != 0 {
-		c.feedback(r)
-	}
-	return r
+// span is one run of days a query counts over: the period, or the one
+// before it, computed in the same pass.
+type span struct {
+	from, to int32
+	asOf     int32 // the span's end, or today while it runs
+	empty    bool  // to before from: nothing is in it
 }
 
-func (c *calc) requests(r *result) {
-	received, fulfilled, closed, overdue, fulfilledBy := 0, 0, 0, 0, 0
-	var days []float64
-	completed := indexOf(reqStates, vouch.RequestCompleted)
-	for i := range c.d.reqs {
-		q := &c.d.reqs[i]
-		if q.state == 0 || c.empty || !c.rowDealOK(q.opp) || !c.typ.has(q.typ) {
+func (s *span) in(day int32) bool { return day != noDay && day >= s.from && day <= s.to }
+
+func (c *calc) spanOf(q vouch.MetricQuery, today vouch.Date) span {
+	s := span{from: dayNum(q.From), to: dayNum(q.To)}
+	if q.From.IsZero() {
+		s.from = math.MinInt32
+	}
+	s.empty = s.to < s.from
+	s.asOf = s.to
+	if t := dayNum(today); !today.IsZero() && t < s.asOf {
+		s.asOf = t
+	}
+	return s
+}
+
+// compute answers the groups of metrics in q (and in each of more, the
+// same filters over other runs of days), one pass over each kind of row.
+func (c *calc) compute(groups group, more ...vouch.MetricQuery) *result {
+	rs := c.computeAll(groups, more...)
+	return rs[0]
+}
+
+func (c *calc) computeAll(groups group, more ...vouch.MetricQuery) []*result {
+	spans := []span{{from: c.from, to: c.to, asOf: c.asOf, empty: c.empty}}
+	for _, q := range more {
+		spans = append(spans, c.spanOf(q, c.today))
+	}
+	// The lookups every pass reads are built first; then the passes run
+	// side by side, each into results of its own, merged at the end.
+	c.prepare()
+	passes := []struct {
+		g  group
+		fn func([]span, []*result)
+	}{{gRefs, c.references}, {gDeals, c.deals}, {gRequests, c.requests}, {gAsks, c.asks}, {gContent, c.content}, {gFeedback, c.feedback}}
+	out := make([][]*result, len(passes))
+	var wg sync.WaitGroup
+	for i, p := range passes {
+		if groups&p.g == 0 {
 			continue
 		}
-		if c.own.has(q.assignee) && q.state == completed && c.in(q.closed) {
-			fulfilledBy++
+		rs := make([]*result, len(spans))
+		for k := range rs {
+			rs[k] = &result{vals: map[vouch.MetricID]vouch.MetricValue{}}
 		}
-		if !c.own.has(q.requester) {
-			continue
-		}
-		if c.in(q.created) {
-			received++
-		}
-		if c.in(q.closed) {
-			closed++
-			if q.state == completed {
-				fulfilled++
-				days = append(days, float64(q.closed-q.created))
+		out[i] = rs
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.fn(spans, rs)
+		}()
+	}
+	wg.Wait()
+	rs := make([]*result, len(spans))
+	for k := range rs {
+		r := &result{vals: map[vouch.MetricID]vouch.MetricValue{}}
+		for _, part := range out {
+			if part == nil {
+				continue
+			}
+			x := part[k]
+			for id, v := range x.vals {
+				r.vals[id] = v
+			}
+			if x.revenue != nil {
+				r.win, r.revenue, r.pipeline, r.revBySeg, r.pipeBySeg = x.win, x.revenue, x.pipeline, x.revBySeg, x.pipeBySeg
+			}
+			if x.activeBySeg != nil {
+				r.activeBySeg = x.activeBySeg
 			}
 		}
-		if q.created <= c.asOf && (q.closed == noDay || q.closed > c.asOf) && q.due != noDay && q.due < c.asOf {
-			overdue++
+		rs[k] = r
+	}
+	return rs
+}
+
+type reqAcc struct {
+	received, fulfilled, closed, overdue, fulfilledBy int
+	days                                              []float64
+}
+
+func (c *calc) requests(spans []span, rs []*result) {
+	acc := make([]reqAcc, len(spans))
+	completed := indexOf(reqStates, vouch.RequestCompleted)
+	tr := c.trend
+	for i := range c.d.reqs {
+		q := &c.d.reqs[i]
+		if q.state == 0 || !c.rowDealOK(q.opp) || !c.typ.has(q.typ) {
+			continue
+		}
+		byAssignee := c.own.has(q.assignee)
+		byRequester := c.own.has(q.requester)
+		if byRequester && tr != nil {
+			if k := tr.month(q.created); k >= 0 {
+				tr.out[k].Requests++
+			}
+			if q.state == completed {
+				if k := tr.month(q.closed); k >= 0 {
+					tr.out[k].Fulfilled++
+				}
+			}
+		}
+		for k := range spans {
+			s, a := &spans[k], &acc[k]
+			if s.empty {
+				continue
+			}
+			if byAssignee && q.state == completed && s.in(q.closed) {
+				a.fulfilledBy++
+			}
+			if !byRequester {
+				continue
+			}
+			if s.in(q.created) {
+				a.received++
+			}
+			if s.in(q.closed) {
+				a.closed++
+				if q.state == completed {
+					a.fulfilled++
+					a.days = append(a.days, float64(q.closed-q.created))
+				}
+			}
+			if q.created <= s.asOf && (q.closed == noDay || q.closed > s.asOf) && q.due != noDay && q.due < s.asOf {
+				a.overdue++
+			}
 		}
 	}
-	r.vals[vouch.MetricRequestsReceived] = count(vouch.MetricRequestsReceived, received)
-	r.vals[vouch.MetricRequestsFulfilled] = count(vouch.MetricRequestsFulfilled, fulfilled)
-	r.vals[vouch.MetricFulfillmentRate] = fraction(vouch.MetricFulfillmentRate, fulfilled, closed)
-	r.vals[vouch.MetricFulfilMedianDays] = percentile(vouch.MetricFulfilMedianDays, days, 0.5)
-	r.vals[vouch.MetricFulfilP90Days] = percentile(vouch.MetricFulfilP90Days, days, 0.9)
-	r.vals[vouch.MetricRequestsOverdue] = count(vouch.MetricRequestsOverdue, overdue)
-	r.vals[vouch.MetricRequestsFulfilledBy] = count(vouch.MetricRequestsFulfilledBy, fulfilledBy)
+	for k, a := range acc {
+		r := rs[k]
+		r.vals[vouch.MetricRequestsReceived] = count(vouch.MetricRequestsReceived, a.received)
+		r.vals[vouch.MetricRequestsFulfilled] = count(vouch.MetricRequestsFulfilled, a.fulfilled)
+		r.vals[vouch.MetricFulfillmentRate] = fraction(vouch.MetricFulfillmentRate, a.fulfilled, a.closed)
+		r.vals[vouch.MetricFulfilMedianDays] = percentile(vouch.MetricFulfilMedianDays, a.days, 0.5)
+		r.vals[vouch.MetricFulfilP90Days] = percentile(vouch.MetricFulfilP90Days, a.days, 0.9)
+		r.vals[vouch.MetricRequestsOverdue] = count(vouch.MetricRequestsOverdue, a.overdue)
+		r.vals[vouch.MetricRequestsFulfilledBy] = count(vouch.MetricRequestsFulfilledBy, a.fulfilledBy)
+	}
 }
 
 // askRequest is the request of an ask, nil when it is gone or filtered out.
@@ -328,107 +453,143 @@ func (c *calc) askRequest(a *ask, byAssignee bool) *req {
 	return q
 }
 
-func (c *calc) asks(r *result) {
-	answered, accepted := 0, 0
+func (c *calc) asks(spans []span, rs []*result) {
+	answered, accepted := make([]int, len(spans)), make([]int, len(spans))
 	declined := indexOf(askStates, vouch.AskDeclined)
 	for i := range c.d.asks {
 		a := &c.d.asks[i]
-		if a.state == 0 || !c.in(a.answered) || c.askRequest(a, false) == nil {
+		if a.state == 0 || a.answered == noDay {
 			continue
 		}
-		answered++
-		if a.state != declined {
-			accepted++
+		var q *req
+		for k := range spans {
+			if !spans[k].in(a.answered) {
+				continue
+			}
+			if q == nil {
+				if q = c.askRequest(a, false); q == nil {
+					break
+				}
+			}
+			answered[k]++
+			if a.state != declined {
+				accepted[k]++
+			}
 		}
 	}
-	r.vals[vouch.MetricAskAcceptance] = fraction(vouch.MetricAskAcceptance, accepted, answered)
+	for k := range spans {
+		rs[k].vals[vouch.MetricAskAcceptance] = fraction(vouch.MetricAskAcceptance, accepted[k], answered[k])
+	}
 }
 
-func (c *calc) references(r *result) {
+type refAcc struct {
+	perRef, window                    []int32
+	windowFrom                        int32
+	points, thanks                    int
+	active, added, retired, stale, at int
+	counts                            []int
+	total                             int
+}
+
+func (c *calc) references(spans []span, rs []*result) {
 	d := c.d
-	perRef := make([]int32, len(d.refs)) // done activities in the period
-	window := make([]int32, len(d.refs)) // activities in the capacity window ending asOf
-	windowFrom := c.asOf - vouch.CapacityWindowDays + 1
-	points, thanks := 0, 0
+	acc := make([]refAcc, len(spans))
+	for k := range acc {
+		acc[k].perRef = make([]int32, len(d.refs))
+		acc[k].window = make([]int32, len(d.refs))
+		acc[k].windowFrom = spans[k].asOf - vouch.CapacityWindowDays + 1
+	}
+	tr := c.trend
 	for i := range d.acts {
 		a := &d.acts[i]
 		if a.flags&actLive == 0 || a.ref <= 0 || int(a.ref) >= len(d.refs) {
 			continue
 		}
-		if a.day >= windowFrom && a.day <= c.asOf {
-			window[a.ref]++
+		for k := range acc {
+			if a.day >= acc[k].windowFrom && a.day <= spans[k].asOf {
+				acc[k].window[a.ref]++
+			}
 		}
-		if a.flags&actDone == 0 || !c.typ.has(a.typ) || !c.refOK(a.ref) || !c.own.has(d.refs[a.ref].owner) {
+		if a.flags&actDone == 0 || !c.typ.has(a.typ) || !c.refActOK(a.ref) {
 			continue
 		}
-		if c.in(a.day) {
-			perRef[a.ref]++
-			points += int(a.points)
+		if tr != nil {
+			if k := tr.month(a.day); k >= 0 {
+				tr.out[k].Activities++
+			}
 		}
-		if a.flags&actThanks != 0 && a.day <= c.asOf && (a.sent == noDay || a.sent > c.asOf) {
-			thanks++
+		for k := range acc {
+			s, x := &spans[k], &acc[k]
+			if s.in(a.day) {
+				x.perRef[a.ref]++
+				x.points += int(a.points)
+			}
+			if a.flags&actThanks != 0 && a.day <= s.asOf && (a.sent == noDay || a.sent > s.asOf) {
+				x.thanks++
+			}
 		}
 	}
-	active, added, retired, stale, atCap := 0, 0, 0, 0, 0
-	r.activeBySeg = map[int32]int{}
-	var counts []int
-	totalActs := 0
+	for k := range rs {
+		rs[k].activeBySeg = map[int32]int{}
+	}
 	for i := range d.refs {
 		f := &d.refs[i]
-		if !f.live || !c.refOK(int32(i)) || !c.own.has(f.owner) {
-			continue
-		}
-		if n := perRef[i]; n > 0 {
-			counts = append(counts, int(n))
-			totalActs += int(n)
-		}
-		if c.empty {
+		if !c.refActOK(int32(i)) {
 			continue
 		}
 		evs := d.events[i]
-		if c.in(firstActive(evs)) {
-			added++
-		}
-		for _, e := range evs {
-			if st := refStatuses[e.to]; c.in(e.day) && (st == vouch.StatusRetired || st == vouch.StatusDoNotContact) {
-				retired++
-				break
+		first := firstActive(evs)
+		for k := range spans {
+			s, x := &spans[k], &acc[k]
+			if s.empty {
+				continue
 			}
-		}
-		if st, ok := statusAt(evs, c.asOf); ok && st == vouch.StatusActive {
-			active++
-			r.activeBySeg[f.segment]++
-			if !(f.verified != noDay && f.verified <= c.asOf && f.verified >= c.asOf-vouch.StaleAfterDays) {
-				stale++
+			if n := x.perRef[i]; n > 0 {
+				x.counts = append(x.counts, int(n))
+				x.total += int(n)
 			}
-			limit := f.capLimit
-			if limit < 0 {
-				limit = int32(c.ps.CapacityDefault)
+			if s.in(first) {
+				x.added++
 			}
-			if window[i] >= limit-1 {
-				atCap++
+			for _, e := range evs {
+				if st := refStatuses[e.to]; s.in(e.day) && (st == vouch.StatusRetired || st == vouch.StatusDoNotContact) {
+					x.retired++
+					break
+				}
+			}
+			if st, ok := statusAt(evs, s.asOf); ok && st == vouch.StatusActive {
+				x.active++
+				rs[k].activeBySeg[f.segment]++
+				if stale(f.verified, s.asOf) {
+					x.stale++
+				}
+				limit := f.capLimit
+				if limit < 0 {
+					limit = int32(c.ps.CapacityDefault)
+				}
+				if x.window[i] >= limit-1 {
+					x.at++
+				}
 			}
 		}
 	}
-	if c.empty {
-		counts = nil
-	}
-	r.vals[vouch.MetricActiveReferences] = count(vouch.MetricActiveReferences, active)
-	r.vals[vouch.MetricReferencesAdded] = count(vouch.MetricReferencesAdded, added)
-	r.vals[vouch.MetricReferencesRecruited] = count(vouch.MetricReferencesRecruited, added)
-	r.vals[vouch.MetricReferencesRetired] = count(vouch.MetricReferencesRetired, retired)
-	r.vals[vouch.MetricReferencesStale] = count(vouch.MetricReferencesStale, stale)
-	r.vals[vouch.MetricReferencesAtCapacity] = count(vouch.MetricReferencesAtCapacity, atCap)
-	conc := vouch.MetricValue{Metric: vouch.MetricConcentration}
-	if share, _, ok := vouch.TopShare(counts, 0.1); ok {
-		conc.Value, conc.N = ptr(share), totalActs
-	}
-	r.vals[vouch.MetricConcentration] = conc
-	r.vals[vouch.MetricPointsAwarded] = count(vouch.MetricPointsAwarded, points)
-	r.vals[vouch.MetricThankYousOutstanding] = count(vouch.MetricThankYousOutstanding, thanks)
-	if c.empty {
-		for _, id := range []vouch.MetricID{vouch.MetricPointsAwarded, vouch.MetricThankYousOutstanding} {
-			r.vals[id] = vouch.MetricValue{Metric: id}
+	for k := range spans {
+		r, x := rs[k], &acc[k]
+		r.vals[vouch.MetricActiveReferences] = count(vouch.MetricActiveReferences, x.active)
+		r.vals[vouch.MetricReferencesAdded] = count(vouch.MetricReferencesAdded, x.added)
+		r.vals[vouch.MetricReferencesRecruited] = count(vouch.MetricReferencesRecruited, x.added)
+		r.vals[vouch.MetricReferencesRetired] = count(vouch.MetricReferencesRetired, x.retired)
+		r.vals[vouch.MetricReferencesStale] = count(vouch.MetricReferencesStale, x.stale)
+		r.vals[vouch.MetricReferencesAtCapacity] = count(vouch.MetricReferencesAtCapacity, x.at)
+		conc := vouch.MetricValue{Metric: vouch.MetricConcentration}
+		if share, _, ok := vouch.TopShare(x.counts, 0.1); ok {
+			conc.Value, conc.N = ptr(share), x.total
+		}
+		r.vals[vouch.MetricConcentration] = conc
+		r.vals[vouch.MetricPointsAwarded] = count(vouch.MetricPointsAwarded, x.points)
+		r.vals[vouch.MetricThankYousOutstanding] = count(vouch.MetricThankYousOutstanding, x.thanks)
+		if spans[k].empty {
+			r.vals[vouch.MetricThankYousOutstanding] = vouch.MetricValue{Metric: vouch.MetricThankYousOutstanding}
 		}
 	}
 }
@@ -522,84 +683,107 @@ func ratio(won, lost int) vouch.Ratio {
 
 type stageCount struct{ withWon, withLost, withoutWon, withoutLost int }
 
-func (c *calc) deals(r *result) {
+type dealAcc struct {
+	sizeWith, sizeWithout    map[string]*vouch.Money
+	daysWith, daysWithout    []float64
+	wWon, wLost, oWon, oLost int
+	stages                   map[uint16]*stageCount
+}
+
+func (c *calc) deals(spans []span, rs []*result) {
 	d := c.d
-	r.revenue, r.pipeline = map[string]*vouch.Money{}, map[string]*vouch.Money{}
-	r.revBySeg, r.pipeBySeg = map[int32]map[string]*vouch.Money{}, map[int32]map[string]*vouch.Money{}
-	sizeWith, sizeWithout := map[string]*vouch.Money{}, map[string]*vouch.Money{}
-	var daysWith, daysWithout []float64
-	wWon, wLost, oWon, oLost := 0, 0, 0, 0
-	stages := map[uint16]*stageCount{}
+	acc := make([]dealAcc, len(spans))
+	for k := range acc {
+		r := rs[k]
+		r.revenue, r.pipeline = map[string]*vouch.Money{}, map[string]*vouch.Money{}
+		r.revBySeg, r.pipeBySeg = map[int32]map[string]*vouch.Money{}, map[int32]map[string]*vouch.Money{}
+		acc[k].sizeWith, acc[k].sizeWithout = map[string]*vouch.Money{}, map[string]*vouch.Money{}
+		acc[k].stages = map[uint16]*stageCount{}
+	}
+	tr := c.trend
 	for i := range d.opps {
 		o := &d.opps[i]
-		if o.status == oppGone || c.empty || !c.dealOK(int32(i)) || !c.own.has(o.owner) {
+		if o.status == oppGone || !c.dealOK(int32(i)) || !c.own.has(o.owner) {
 			continue
 		}
 		inf := c.firstInf(i)
 		cur := d.currencies[o.cur]
 		closed := o.status != oppOpen
-		if closed && c.in(o.close) {
-			influenced := inf <= o.close
-			won := o.status == oppWon
-			var sc *stageCount
-			if o.first != 0 {
-				if sc = stages[o.first]; sc == nil {
-					sc = &stageCount{}
-					stages[o.first] = sc
-				}
-			}
-			switch {
-			case influenced && won:
-				wWon++
-				moneyAdd(r.revenue, cur, o.amount)
-				bySeg(r.revBySeg, o.segment, cur, o.amount)
-				moneyAdd(sizeWith, cur, o.amount)
-				if o.created != noDay {
-					daysWith = append(daysWith, float64(o.close-o.created))
-				}
-				if sc != nil {
-					sc.withWon++
-				}
-			case influenced:
-				wLost++
-				if sc != nil {
-					sc.withLost++
-				}
-			case won:
-				oWon++
-				moneyAdd(sizeWithout, cur, o.amount)
-				if o.created != noDay {
-					daysWithout = append(daysWithout, float64(o.close-o.created))
-				}
-				if sc != nil {
-					sc.withoutWon++
-				}
-			default:
-				oLost++
-				if sc != nil {
-					sc.withoutLost++
-				}
+		influenced := inf <= o.close
+		won := o.status == oppWon
+		if tr != nil && won && influenced {
+			if k := tr.month(o.close); k >= 0 {
+				moneyAdd(tr.out[k].Revenue, cur, o.amount)
 			}
 		}
-		openAtEnd := o.status == oppOpen || (o.close != noDay && o.close > c.asOf)
-		if openAtEnd && (o.created == noDay || o.created <= c.asOf) && inf <= c.asOf {
-			moneyAdd(r.pipeline, cur, o.amount)
-			bySeg(r.pipeBySeg, o.segment, cur, o.amount)
+		for k := range spans {
+			s, x, r := &spans[k], &acc[k], rs[k]
+			if s.empty {
+				continue
+			}
+			if closed && s.in(o.close) {
+				var sc *stageCount
+				if o.first != 0 {
+					if sc = x.stages[o.first]; sc == nil {
+						sc = &stageCount{}
+						x.stages[o.first] = sc
+					}
+				}
+				switch {
+				case influenced && won:
+					x.wWon++
+					moneyAdd(r.revenue, cur, o.amount)
+					bySeg(r.revBySeg, o.segment, cur, o.amount)
+					moneyAdd(x.sizeWith, cur, o.amount)
+					if o.created != noDay {
+						x.daysWith = append(x.daysWith, float64(o.close-o.created))
+					}
+					if sc != nil {
+						sc.withWon++
+					}
+				case influenced:
+					x.wLost++
+					if sc != nil {
+						sc.withLost++
+					}
+				case won:
+					x.oWon++
+					moneyAdd(x.sizeWithout, cur, o.amount)
+					if o.created != noDay {
+						x.daysWithout = append(x.daysWithout, float64(o.close-o.created))
+					}
+					if sc != nil {
+						sc.withoutWon++
+					}
+				default:
+					x.oLost++
+					if sc != nil {
+						sc.withoutLost++
+					}
+				}
+			}
+			openAtEnd := o.status == oppOpen || (o.close != noDay && o.close > s.asOf)
+			if openAtEnd && (o.created == noDay || o.created <= s.asOf) && inf <= s.asOf {
+				moneyAdd(r.pipeline, cur, o.amount)
+				bySeg(r.pipeBySeg, o.segment, cur, o.amount)
+			}
 		}
 	}
-	ps := c.ps
+	for k := range spans {
+		c.dealFigures(rs[k], &acc[k], spans[k].empty)
+	}
+}
+
+func (c *calc) dealFigures(r *result, x *dealAcc, empty bool) {
+	d, ps := c.d, c.ps
 	r.vals[vouch.MetricRevenueInfluenced] = moneyValue(vouch.MetricRevenueInfluenced, ps, r.revenue)
 	r.vals[vouch.MetricPipelineInfluenced] = moneyValue(vouch.MetricPipelineInfluenced, ps, r.pipeline)
-	deals := vouch.MetricValue{Metric: vouch.MetricDealsInfluenced}
-	if !c.empty {
-		deals = count(vouch.MetricDealsInfluenced, wWon)
-	}
-	r.vals[vouch.MetricDealsInfluenced] = deals
-	r.vals[vouch.MetricDealSizeWith] = averageMoney(vouch.MetricDealSizeWith, ps, sizeWith)
-	r.vals[vouch.MetricDealSizeWithout] = averageMoney(vouch.MetricDealSizeWithout, ps, sizeWithout)
-	r.vals[vouch.MetricDaysToCloseWith] = percentile(vouch.MetricDaysToCloseWith, daysWith, 0.5)
-	r.vals[vouch.MetricDaysToCloseWithout] = percentile(vouch.MetricDaysToCloseWithout, daysWithout, 0.5)
-
+	r.vals[vouch.MetricDealsInfluenced] = count(vouch.MetricDealsInfluenced, x.wWon)
+	r.vals[vouch.MetricDealSizeWith] = averageMoney(vouch.MetricDealSizeWith, ps, x.sizeWith)
+	r.vals[vouch.MetricDealSizeWithout] = averageMoney(vouch.MetricDealSizeWithout, ps, x.sizeWithout)
+	r.vals[vouch.MetricDaysToCloseWith] = percentile(vouch.MetricDaysToCloseWith, x.daysWith, 0.5)
+	r.vals[vouch.MetricDaysToCloseWithout] = percentile(vouch.MetricDaysToCloseWithout, x.daysWithout, 0.5)
+	wWon, wLost, oWon, oLost := x.wWon, x.wLost, x.oWon, x.oLost
 	w := vouch.WinRate{With: ratio(wWon, wLost), Without: ratio(oWon, oLost), ByStage: []vouch.StageWinRate{}}
 	if w.With.Rate != nil && w.Without.Rate != nil {
 		diff, lo, hi, _ := vouch.DifferenceCI95(wWon, wWon+wLost, oWon, oWon+oLost)
@@ -607,7 +791,7 @@ func (c *calc) deals(r *result) {
 	}
 	var lifts []float64
 	var n1, n2 []int
-	for st, sc := range stages {
+	for st, sc := range x.stages {
 		s := vouch.StageWinRate{Stage: d.stages[st], With: ratio(sc.withWon, sc.withLost), Without: ratio(sc.withoutWon, sc.withoutLost)}
 		if s.With.Rate != nil && s.Without.Rate != nil {
 			s.Lift = ptr(*s.With.Rate - *s.Without.Rate)
@@ -621,14 +805,16 @@ func (c *calc) deals(r *result) {
 		if na != nb {
 			return nb - na
 		}
-		if a.Stage < b.Stage {
-			return -1
-		}
-		if a.Stage > b.Stage {
-			return 1
-		}
-		return 0
+		return strings.Compare(a.Stage, b.Stage)
 	})
+	// Lifts in stage order, so the weighted sum adds in the same order every time.
+	lifts, n1, n2 = lifts[:0], n1[:0], n2[:0]
+	for _, s := range w.ByStage {
+		if s.Lift != nil {
+			lifts = append(lifts, *s.Lift)
+			n1, n2 = append(n1, s.With.Won+s.With.Lost), append(n2, s.Without.Won+s.Without.Lost)
+		}
+	}
 	if l, ok := vouch.WeightedLift(lifts, n1, n2); ok {
 		w.StageLift = ptr(l)
 	}
@@ -636,6 +822,7 @@ func (c *calc) deals(r *result) {
 	r.vals[vouch.MetricWinRateWith] = vouch.MetricValue{Metric: vouch.MetricWinRateWith, Value: w.With.Rate, N: wWon + wLost}
 	r.vals[vouch.MetricWinRateWithout] = vouch.MetricValue{Metric: vouch.MetricWinRateWithout, Value: w.Without.Rate, N: oWon + oLost}
 	r.vals[vouch.MetricWinRateLift] = vouch.MetricValue{Metric: vouch.MetricWinRateLift, Value: w.Lift, N: wWon + wLost + oWon + oLost}
+	_ = empty
 }
 
 func bySeg(m map[int32]map[string]*vouch.Money, seg int32, cur string, cents int64) {
@@ -645,61 +832,92 @@ func bySeg(m map[int32]map[string]*vouch.Money, seg int32, cur string, cents int
 	moneyAdd(m[seg], cur, cents)
 }
 
-func (c *calc) content(r *result) {
+func (c *calc) content(spans []span, rs []*result) {
 	d := c.d
-	uses, ratings, sum, created := 0, 0, 0, 0
-	if !c.empty {
-		for i := range d.uses {
-			u := &d.uses[i]
-			if u.live && c.in(u.day) && c.rowDealOK(u.opp) && c.own.has(u.user) {
-				uses++
-			}
+	n := len(spans)
+	uses, ratings, sum, created := make([]int, n), make([]int, n), make([]int, n), make([]int, n)
+	for i := range d.uses {
+		u := &d.uses[i]
+		if !u.live || !c.rowDealOK(u.opp) || !c.own.has(u.user) {
+			continue
 		}
-		for i := range d.ratings {
-			x := &d.ratings[i]
-			if x.rating != 0 && c.in(x.day) && c.rowDealOK(x.opp) && c.own.has(x.user) {
-				ratings++
-				sum += int(x.rating)
-			}
-		}
-		for i := range d.contents {
-			x := &d.contents[i]
-			if x.live && c.in(x.created) && c.own.has(x.owner) {
-				created++
+		for k := range spans {
+			if spans[k].in(u.day) {
+				uses[k]++
 			}
 		}
 	}
-	r.vals[vouch.MetricContentUses] = count(vouch.MetricContentUses, uses)
-	r.vals[vouch.MetricContentHelpfulness] = average(vouch.MetricContentHelpfulness, sum, ratings)
-	r.vals[vouch.MetricContentCreated] = count(vouch.MetricContentCreated, created)
-	if c.empty {
-		for _, id := range []vouch.MetricID{vouch.MetricContentUses, vouch.MetricContentCreated} {
-			r.vals[id] = vouch.MetricValue{Metric: id}
+	for i := range d.ratings {
+		x := &d.ratings[i]
+		if x.rating == 0 || !c.rowDealOK(x.opp) || !c.own.has(x.user) {
+			continue
 		}
+		for k := range spans {
+			if spans[k].in(x.day) {
+				ratings[k]++
+				sum[k] += int(x.rating)
+			}
+		}
+	}
+	for i := range d.contents {
+		x := &d.contents[i]
+		if !x.live || !c.own.has(x.owner) {
+			continue
+		}
+		for k := range spans {
+			if spans[k].in(x.created) {
+				created[k]++
+			}
+		}
+	}
+	for k := range spans {
+		r := rs[k]
+		r.vals[vouch.MetricContentUses] = count(vouch.MetricContentUses, uses[k])
+		r.vals[vouch.MetricContentHelpfulness] = average(vouch.MetricContentHelpfulness, sum[k], ratings[k])
+		r.vals[vouch.MetricContentCreated] = count(vouch.MetricContentCreated, created[k])
 	}
 }
 
-func (c *calc) feedback(r *result) {
+func (c *calc) feedback(spans []span, rs []*result) {
 	d := c.d
-	var sN, sSum, aN, aSum, rN, rSum int
+	n := len(spans)
+	sN, sSum, aN, aSum, rN, rSum := make([]int, n), make([]int, n), make([]int, n), make([]int, n), make([]int, n), make([]int, n)
 	for i := range d.fbs {
 		f := &d.fbs[i]
-		if f.rating == 0 || !c.in(f.day) || f.ask <= 0 || int(f.ask) >= len(d.asks) {
+		if f.rating == 0 || f.ask <= 0 || int(f.ask) >= len(d.asks) {
 			continue
 		}
 		a := &d.asks[f.ask]
-		if c.askRequest(a, false) != nil {
-			if f.seller {
-				sN, sSum = sN+1, sSum+int(f.rating)
-			} else {
-				aN, aSum = aN+1, aSum+int(f.rating)
+		var byRequester, byAssignee, looked bool
+		for k := range spans {
+			if !spans[k].in(f.day) {
+				continue
+			}
+			if !looked {
+				byRequester, byAssignee, looked = c.askRequest(a, false) != nil, f.seller && c.askRequest(a, true) != nil, true
+			}
+			if byRequester {
+				if f.seller {
+					sN[k], sSum[k] = sN[k]+1, sSum[k]+int(f.rating)
+				} else {
+					aN[k], aSum[k] = aN[k]+1, aSum[k]+int(f.rating)
+				}
+			}
+			if byAssignee {
+				rN[k], rSum[k] = rN[k]+1, rSum[k]+int(f.rating)
 			}
 		}
-		if f.seller && c.askRequest(a, true) != nil {
-			rN, rSum = rN+1, rSum+int(f.rating)
-		}
 	}
-	r.vals[vouch.MetricSellerSatisfaction] = average(vouch.MetricSellerSatisfaction, sSum, sN)
-	r.vals[vouch.MetricAdvocateExperience] = average(vouch.MetricAdvocateExperience, aSum, aN)
-	r.vals[vouch.MetricRequesterSatisfaction] = average(vouch.MetricRequesterSatisfaction, rSum, rN)
+	for k := range spans {
+		r := rs[k]
+		r.vals[vouch.MetricSellerSatisfaction] = average(vouch.MetricSellerSatisfaction, sSum[k], sN[k])
+		r.vals[vouch.MetricAdvocateExperience] = average(vouch.MetricAdvocateExperience, aSum[k], aN[k])
+		r.vals[vouch.MetricRequesterSatisfaction] = average(vouch.MetricRequesterSatisfaction, rSum[k], rN[k])
+	}
+}
+
+// stale reports whether a reference last verified on verified is stale at
+// the end of day asOf: not verified within the StaleAfterDays before it.
+func stale(verified, asOf int32) bool {
+	return verified == noDay || verified > asOf || verified < asOf-vouch.StaleAfterDays
 }

@@ -247,7 +247,7 @@ func slot[T any](s []T, id int64) []T {
 	if n <= cap(s) {
 		return s[:n]
 	}
-	out := make([]T, n, n)
+	out := make([]T, n)
 	copy(out, s)
 	return out
 }
@@ -551,7 +551,6 @@ func (m *Model) Apply(ctx context.Context, changes []vouch.Touched) error {
 			return nil
 		}
 		for _, id := range list {
-			id := id
 			add(func(d *data) { gone(d, id) })
 		}
 		return each(list)

@@ -209,6 +209,7 @@ type expected struct {
 	activeBySeg        map[int64]int
 	revBySeg           map[int64]money
 	stages             map[string][4]int
+	actsDone           int
 }
 
 func (o *oracle) compute(t *testing.T) *expected {
@@ -294,6 +295,7 @@ func (o *oracle) compute(t *testing.T) *expected {
 		total += n
 	}
 	rows.Close()
+	e.actsDone = total
 	if total > 0 {
 		sort.Sort(sort.Reverse(sort.IntSlice(perRef)))
 		top := (len(perRef) + 9) / 10
@@ -566,6 +568,22 @@ func TestEveryFigureMatchesPlainSQL(t *testing.T) {
 				}
 				if n := len(f.model.Rows(vouch.MetricRequestsReceived, q, 0)); !near(nz(n), want.vals[vouch.MetricRequestsReceived]) {
 					t.Errorf("%s: %d rows behind requests received, plain SQL counts %s", where, n, show(want.vals[vouch.MetricRequestsReceived]))
+				}
+				if (pname == "2026" || pname == "November 2026") && (fname == "everything" || fname == "Enterprise" || fname == "calls") {
+					if len(sc.Trend) != 12 {
+						t.Errorf("%s: trend of %d months, want 12", where, len(sc.Trend))
+					}
+					for _, m := range sc.Trend {
+						from, _ := vouch.ParseDate(m.Month + "-01")
+						mq := vouch.MetricQuery{Filter: filter, From: from, To: from.AddDays(40).AddDays(-from.AddDays(40).Time().Day())}
+						mw := newOracle(f, mq).compute(t)
+						if !near(nz(m.Requests), mw.vals[vouch.MetricRequestsReceived]) || !near(nz(m.Fulfilled), mw.vals[vouch.MetricRequestsFulfilled]) ||
+							m.Activities != mw.actsDone || !sameMoney(m.Revenue, mw.revenue, false) {
+							t.Errorf("%s: trend %s = %d received, %d fulfilled, %d activities, revenue %s; plain SQL says %s, %s, %d, %v", where, m.Month,
+								m.Requests, m.Fulfilled, m.Activities, showMoney(m.Revenue), show(mw.vals[vouch.MetricRequestsReceived]),
+								show(mw.vals[vouch.MetricRequestsFulfilled]), mw.actsDone, mw.revenue)
+						}
+					}
 				}
 				if pname == "empty, long ago" {
 					for id, tile := range sc.Tiles {

@@ -51,8 +51,10 @@ func (m *Model) Scorecard(q vouch.MetricQuery) *vouch.Scorecard {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	sc := &vouch.Scorecard{Query: q, Previous: q.Previous(), Tiles: map[vouch.MetricID]*vouch.Tile{}, Goals: []vouch.GoalProgress{}}
-	cur := m.calc(q).compute(gAll)
-	prev := m.calc(sc.Previous).compute(gAll)
+	c := m.calc(q)
+	c.trend = newTrend(q)
+	rs := c.computeAll(gAll, sc.Previous)
+	cur, prev := rs[0], rs[1]
 	for _, d := range vouch.Metrics {
 		if memberMetric(d.ID) {
 			continue
@@ -64,7 +66,7 @@ func (m *Model) Scorecard(q vouch.MetricQuery) *vouch.Scorecard {
 	sc.ActiveBySegment = m.segments(cur.activeBySeg, nil)
 	sc.RevenueBySegment = m.segments(nil, cur.revBySeg)
 	sc.PipelineBySegment = m.segments(nil, cur.pipeBySeg)
-	sc.Trend = m.trend(q)
+	sc.Trend = c.trend.out
 	return sc
 }
 
@@ -152,67 +154,40 @@ func trendMonths(q vouch.MetricQuery) []vouch.Date {
 	return out
 }
 
-// trend counts requests received and fulfilled, revenue influenced and
-// activities done per month, with q's filters, in one pass over each kind.
-func (m *Model) trend(q vouch.MetricQuery) []vouch.MonthFigure {
+// trendAcc collects the trend's months: requests received and fulfilled,
+// revenue influenced and activities done per month, with the query's
+// filters, in the scorecard's passes.
+type trendAcc struct {
+	bounds []int32 // first day of each month, and the day after the last
+	out    []vouch.MonthFigure
+}
+
+func newTrend(q vouch.MetricQuery) *trendAcc {
 	months := trendMonths(q)
-	out := make([]vouch.MonthFigure, len(months))
+	t := &trendAcc{out: make([]vouch.MonthFigure, len(months))}
 	if len(months) == 0 {
-		return out
+		return t
 	}
-	bounds := make([]int32, len(months)+1)
+	t.bounds = make([]int32, len(months)+1)
 	for i, mo := range months {
-		bounds[i] = dayNum(mo)
-		out[i].Month = mo.Time().Format("2006-01")
-		out[i].Revenue = map[string]*vouch.Money{}
+		t.bounds[i] = dayNum(mo)
+		t.out[i].Month = mo.Time().Format("2006-01")
+		t.out[i].Revenue = map[string]*vouch.Money{}
 	}
-	lastDay := dayNum(vouch.DateOf(months[len(months)-1].Time().AddDate(0, 1, -1)))
-	bounds[len(months)] = lastDay + 1
-	whole := q
-	whole.From, whole.To = months[0], dateOf(lastDay)
-	c := m.calc(whole)
-	month := func(day int32) int {
-		if day == noDay || day < bounds[0] || day >= bounds[len(bounds)-1] {
-			return -1
-		}
-		i, _ := slices.BinarySearch(bounds, day+1)
-		return i - 1
+	t.bounds[len(months)] = dayNum(vouch.DateOf(months[len(months)-1].Time().AddDate(0, 1, 0)))
+	return t
+}
+
+// month is the index of the month day falls in, -1 outside the trend.
+func (t *trendAcc) month(day int32) int {
+	if len(t.bounds) == 0 || day == noDay || day < t.bounds[0] || day >= t.bounds[len(t.bounds)-1] {
+		return -1
 	}
-	d := c.d
-	completed := indexOf(reqStates, vouch.RequestCompleted)
-	for i := range d.reqs {
-		r := &d.reqs[i]
-		if r.state == 0 || !c.rowDealOK(r.opp) || !c.typ.has(r.typ) || !c.own.has(r.requester) {
-			continue
-		}
-		if k := month(r.created); k >= 0 {
-			out[k].Requests++
-		}
-		if r.state == completed {
-			if k := month(r.closed); k >= 0 {
-				out[k].Fulfilled++
-			}
-		}
+	i, found := slices.BinarySearch(t.bounds, day)
+	if found {
+		return i
 	}
-	for i := range d.opps {
-		o := &d.opps[i]
-		if o.status != oppWon || !c.dealOK(int32(i)) || !c.own.has(o.owner) {
-			continue
-		}
-		if k := month(o.close); k >= 0 && c.firstInf(i) <= o.close {
-			moneyAdd(out[k].Revenue, d.currencies[o.cur], o.amount)
-		}
-	}
-	for i := range d.acts {
-		a := &d.acts[i]
-		if a.flags&actLive == 0 || a.flags&actDone == 0 || !c.typ.has(a.typ) || !c.refOK(a.ref) || !c.own.has(d.refs[a.ref].owner) {
-			continue
-		}
-		if k := month(a.day); k >= 0 {
-			out[k].Activities++
-		}
-	}
-	return out
+	return i - 1
 }
 
 // Rows lists the rows behind a metric over q (at most limit; 0 = all),
@@ -248,7 +223,7 @@ func (m *Model) Rows(id vouch.MetricID, q vouch.MetricQuery, limit int) []vouch.
 // byDateDesc orders rows newest first, then by id.
 func byDateDesc(rows []vouch.MetricRow) {
 	slices.SortStableFunc(rows, func(a, b vouch.MetricRow) int {
-		if a.Date != b.Date {
+		if !a.Date.Time().Equal(b.Date.Time()) {
 			if a.Date.After(b.Date) {
 				return -1
 			}
@@ -446,7 +421,7 @@ func (c *calc) referenceRows(id vouch.MetricID) []vouch.MetricRow {
 		pts := make([]int32, len(d.refs))
 		for i := range d.acts {
 			a := &d.acts[i]
-			if a.flags&actLive == 0 || a.flags&actDone == 0 || !c.in(a.day) || !c.typ.has(a.typ) || !c.refOK(a.ref) || !c.own.has(d.refs[a.ref].owner) {
+			if a.flags&actLive == 0 || a.flags&actDone == 0 || !c.in(a.day) || !c.typ.has(a.typ) || !c.refActOK(a.ref) {
 				continue
 			}
 			perRef[a.ref]++
@@ -479,7 +454,7 @@ func (c *calc) referenceRows(id vouch.MetricID) []vouch.MetricRow {
 	case vouch.MetricThankYousOutstanding:
 		for i := range d.acts {
 			a := &d.acts[i]
-			if a.flags&actLive == 0 || a.flags&actDone == 0 || a.flags&actThanks == 0 || !c.typ.has(a.typ) || !c.refOK(a.ref) || !c.own.has(d.refs[a.ref].owner) {
+			if a.flags&actLive == 0 || a.flags&actDone == 0 || a.flags&actThanks == 0 || !c.typ.has(a.typ) || !c.refActOK(a.ref) {
 				continue
 			}
 			if a.day <= c.asOf && (a.sent == noDay || a.sent > c.asOf) {
@@ -502,7 +477,7 @@ func (c *calc) referenceRows(id vouch.MetricID) []vouch.MetricRow {
 	}
 	for i := range d.refs {
 		f := &d.refs[i]
-		if !f.live || !c.refOK(int32(i)) || !c.own.has(f.owner) {
+		if !c.refActOK(int32(i)) {
 			continue
 		}
 		evs := d.events[i]
@@ -529,7 +504,7 @@ func (c *calc) referenceRows(id vouch.MetricID) []vouch.MetricRow {
 				}
 			}
 		case vouch.MetricReferencesStale:
-			if active && !(f.verified != noDay && f.verified <= c.asOf && f.verified >= c.asOf-vouch.StaleAfterDays) {
+			if active && stale(f.verified, c.asOf) {
 				row.Date, row.Note = dateOf(f.verified), "last verified "+dateOf(f.verified).String()
 				if f.verified == noDay {
 					row.Note = "never verified"

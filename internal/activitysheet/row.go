@@ -86,6 +86,10 @@ func (c *rowCtx) parse() *vouch.Activity {
 		id, reason := p.values.Find(vouch.TaxActivityType, s, false)
 		switch {
 		case reason != "":
+			if strings.HasPrefix(reason, "not a known ") {
+				// Not added by an import: a new type needs its workflow and points set.
+				reason = "not an activity type Vouch has; an admin adds types under Activity types"
+			}
 			c.fail("activity_type", s, reason)
 		case p.values.Retired(id) != nil:
 			c.fail("activity_type", s, vouch.RetiredValue(p.values.Retired(id)))

@@ -79,10 +79,9 @@ func (c *rowCtx) parse() *vouch.Activity {
 	}
 	c.checkText()
 	a.ReferenceID = c.reference()
-	switch s := c.cell("activity_type"); {
-	case s == "":
+	if s := c.cell("activity_type"); s == "" {
 		c.fail("activity_type", "", "is empty; every activity needs its type: call, site visit, case study …")
-	default:
+	} else {
 		id, reason := p.values.Find(vouch.TaxActivityType, s, false)
 		switch {
 		case reason != "":

@@ -44,7 +44,7 @@ func problems(rep *refsheet.Report) string {
 // fixture is two references and three deals: one open, one won, and one
 // whose name another deal shares.
 type fixture struct {
-	maya, tom         int64
+	maya, tom        int64
 	open, won, twin1 *vouch.Opportunity
 }
 

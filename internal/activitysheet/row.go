@@ -79,13 +79,16 @@ func (c *rowCtx) parse() *vouch.Activity {
 	}
 	c.checkText()
 	a.ReferenceID = c.reference()
-	switch s := c.cell("activity_type"); {
-	case s == "":
+	if s := c.cell("activity_type"); s == "" {
 		c.fail("activity_type", "", "is empty; every activity needs its type: call, site visit, case study …")
-	default:
+	} else {
 		id, reason := p.values.Find(vouch.TaxActivityType, s, false)
 		switch {
 		case reason != "":
+			if strings.HasPrefix(reason, "not a known ") {
+				// Not added by an import: a new type needs its workflow and points set.
+				reason = "not an activity type Vouch has; an admin adds types under Activity types"
+			}
 			c.fail("activity_type", s, reason)
 		case p.values.Retired(id) != nil:
 			c.fail("activity_type", s, vouch.RetiredValue(p.values.Retired(id)))

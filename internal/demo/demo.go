@@ -47,6 +47,7 @@ type Result struct {
 	RequestsAdded      int
 	FeedbackAdded      int
 	ContentAdded       int
+	ContentUsesAdded   int // content shared on deals
 }
 
 // Summary is a one-line report for the command line.
@@ -119,11 +120,12 @@ func Load(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if opts.ReferencesOnly {
 		return res, nil
 	}
-	if err := loadRequests(ctx, db, opts, &res); err != nil {
-		return res, fmt.Errorf("demo requests: %w", err)
-	}
+	// Content first: the replayed deals use it.
 	if err := loadContent(ctx, db, opts, &res); err != nil {
 		return res, fmt.Errorf("demo content: %w", err)
+	}
+	if err := loadRequests(ctx, db, opts, &res); err != nil {
+		return res, fmt.Errorf("demo requests: %w", err)
 	}
 	// The home page offers a demo's first things to try.
 	if err := db.SetSetting(ctx, store.SettingDemo, "loaded"); err != nil {

@@ -7,10 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/changefeed"
+	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
@@ -37,7 +39,21 @@ var activityRules = map[string]vouch.ActivityTypeRule{
 // requestTypes weighs which activity types sellers ask for: mostly calls.
 var requestTypes = []string{"Call", "Call", "Call", "Call", "Call", "Call", "Site visit", "Case study", "RFP", "Review", "Quote", "Analyst"}
 
+// stages are the demo CRM's open stages; a deal ends at one of the
+// program settings' default won or lost stages.
 var stages = []string{"Discovery", "Evaluation", "Proposal", "Negotiation"}
+
+// Win rates of the demo's deals, in percent: deals a reference or content
+// helped win more often than the others, by a margin programs report, not
+// by a miracle.
+const (
+	winRateWithReference = 60
+	winRateWithout       = 42
+)
+
+// recentDays is how far back the demo's densest deal history goes (15
+// months): a scorecard's periods have enough closed deals on either side.
+const recentDays = 456
 
 var sellerComments = []string{"Exactly the peer the CFO wanted to hear from.", "Helped us get past the security review.",
 	"Good call, though the prospect wanted a larger customer.", "The advocate's migration story closed the deal.",
@@ -70,8 +86,14 @@ type replay struct {
 	typeIDs map[string]int64
 	oppN    int
 	res     *Result
+	// closing are the deals whose close date is still ahead of the replayed
+	// clock, with how they end; closeDue moves them once it passes.
+	closing []closing
 	// dbClock is the database's clock during the replay, standing at clock.
 	dbClock *vouch.Clock
+	// content is the content service and the items sellers may share.
+	content *content.Service
+	items   []*vouch.ContentItem
 }
 
 func (r *replay) at(t time.Time) {
@@ -92,30 +114,117 @@ func (r *replay) pick(kind vouch.TaxonomyKind) int64 {
 	return vs[r.rng.IntN(len(vs))].ID
 }
 
-// opportunity adds a deal for seller; its outcome is known when it closed before now.
+// closing is a deal that ends won or lost on its close date.
+type closing struct {
+	opp    *vouch.Opportunity
+	owner  *vouch.User
+	status vouch.OpportunityStatus
+}
+
+// opportunity adds an open deal for seller, created at created. When its
+// close date is before now it is won (winRate percent of the time) or lost
+// on that day, as the replayed clock passes it (closeDue): a request made
+// for it meanwhile records the open stage it was in.
 func (r *replay) opportunity(seller *vouch.User, created time.Time, winRate int) (*vouch.Opportunity, error) {
 	r.oppN++
 	prospect := companyHeads[r.rng.IntN(len(companyHeads))] + companyTails[r.rng.IntN(len(companyTails))] + " " +
 		[]string{"Group", "Holdings", "Systems", "Partners", "Labs"}[r.rng.IntN(5)]
 	closeDate := r.day(created).AddDays(20 + r.rng.IntN(70))
-	status := vouch.OpportunityOpen
-	stage := stages[r.rng.IntN(len(stages))]
-	if closeDate.Before(r.day(r.now)) {
-		status, stage = vouch.OpportunityLost, "Closed lost"
-		if r.rng.IntN(100) < winRate {
-			status, stage = vouch.OpportunityWon, "Closed won"
-		}
+	currency := "USD"
+	if r.rng.IntN(100) < 15 {
+		currency = "EUR"
 	}
 	o := &vouch.Opportunity{Name: fmt.Sprintf("%s — new business", prospect), Prospect: prospect,
-		AmountCents: int64(10+r.rng.IntN(490)) * 100000, Currency: "USD", Stage: stage, CloseDate: closeDate, Status: status,
-		OwnerID: seller.ID, IndustryID: r.pick(vouch.TaxIndustry), RegionID: r.pick(vouch.TaxRegion),
+		AmountCents: int64(10+r.rng.IntN(490)) * 100000, Currency: currency, Stage: stages[r.rng.IntN(len(stages))],
+		CloseDate: closeDate, Status: vouch.OpportunityOpen, OwnerID: seller.ID, CreatedOn: r.day(created),
+		IndustryID: r.pick(vouch.TaxIndustry), RegionID: r.pick(vouch.TaxRegion), CountryID: r.pick(vouch.TaxCountry),
+		SegmentID: r.pick(vouch.TaxSegment), SizeID: r.pick(vouch.TaxCompanySize),
 		ProductID: r.pick(vouch.TaxProduct), CompetitorID: r.pick(vouch.TaxCompetitor), CRMID: fmt.Sprintf("OPP-%06d", r.oppN)}
 	r.at(created)
 	if err := r.svc.CreateOpportunity(r.as(seller), o); err != nil {
 		return nil, fmt.Errorf("demo opportunity: %w", err)
 	}
 	r.res.OpportunitiesAdded++
+	if closeDate.Before(r.day(r.now)) {
+		status := vouch.OpportunityLost
+		if r.rng.IntN(100) < winRate {
+			status = vouch.OpportunityWon
+		}
+		r.closing = append(r.closing, closing{opp: o, owner: seller, status: status})
+	}
 	return o, nil
+}
+
+// Shares of the deals without a request that a seller sent content to, in
+// percent, by how the deal ends: content goes out on deals that win more.
+const (
+	contentOnWon  = 30
+	contentOnLost = 15
+	contentOnOpen = 25
+)
+
+// plainDeal adds a deal no reference was requested for; a seller shares a
+// content item on some of them a day later, while the deal is open.
+func (r *replay) plainDeal(created time.Time) error {
+	seller := r.sellers[r.rng.IntN(len(r.sellers))]
+	o, err := r.opportunity(seller, created, winRateWithout)
+	if err != nil || len(r.items) == 0 {
+		return err
+	}
+	share := contentOnOpen
+	if n := len(r.closing); n > 0 && r.closing[n-1].opp == o {
+		share = contentOnLost
+		if r.closing[n-1].status == vouch.OpportunityWon {
+			share = contentOnWon
+		}
+	}
+	at := created.Add(24 * time.Hour)
+	if r.rng.IntN(100) >= share || !at.Before(r.now) || !r.day(at).Before(o.CloseDate) {
+		return nil
+	}
+	r.at(at)
+	it := r.items[r.rng.IntN(len(r.items))]
+	if _, _, err := r.content.Use(r.as(seller), it.ID, content.UseInput{Kind: vouch.UseCopyLink, OpportunityID: o.ID}); err != nil {
+		return fmt.Errorf("demo content use: %w", err)
+	}
+	r.res.ContentUsesAdded++
+	return nil
+}
+
+// closeDue records the outcome of every deal whose close date is before
+// day, on its close date, oldest first; the clock ends where it was.
+func (r *replay) closeDue(day vouch.Date) error {
+	slices.SortStableFunc(r.closing, func(a, b closing) int {
+		switch {
+		case a.opp.CloseDate.Before(b.opp.CloseDate):
+			return -1
+		case b.opp.CloseDate.Before(a.opp.CloseDate):
+			return 1
+		}
+		return 0
+	})
+	was, n := r.clock, 0
+	for _, c := range r.closing {
+		if !c.opp.CloseDate.Before(day) {
+			break
+		}
+		n++
+		stage := vouch.DefaultLostStages[0]
+		if c.status == vouch.OpportunityWon {
+			stage = vouch.DefaultWonStages[0]
+		}
+		r.at(c.opp.CloseDate.Time().Add(16 * time.Hour))
+		moved, err := r.svc.RecordDealOutcome(r.as(c.owner), c.opp.ID, c.status, stage, c.opp.CloseDate)
+		if err != nil {
+			return fmt.Errorf("demo deal outcome: %w", err)
+		}
+		*c.opp = *moved
+	}
+	r.closing = r.closing[n:]
+	if n > 0 && !was.IsZero() {
+		r.at(was)
+	}
+	return nil
 }
 
 // outcome is how far a replayed request gets.
@@ -136,7 +245,7 @@ const (
 func (r *replay) request(t0 time.Time, typeName string, out outcome) error {
 	seller := r.sellers[r.rng.IntN(len(r.sellers))]
 	member := r.team[r.rng.IntN(len(r.team))]
-	opp, err := r.opportunity(seller, t0.Add(-72*time.Hour), 60)
+	opp, err := r.opportunity(seller, t0.Add(-72*time.Hour), winRateWithReference)
 	if err != nil {
 		return err
 	}
@@ -369,6 +478,17 @@ func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) 
 		return err
 	}
 	r.svc.OnLink(func(purpose, token string) { r.tokens[purpose] = token })
+	// Content sellers share on deals: the items approved for prospects.
+	r.content = content.New(db, cat)
+	items, err := db.ContentItems(ctx, nil)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if it.State == vouch.ContentApprovedExternal {
+			r.items = append(r.items, it)
+		}
+	}
 	// The demo's own company, so its mails and answer pages name who asks;
 	// a company someone already set stays.
 	for _, u := range users {
@@ -400,6 +520,9 @@ func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) 
 	step := time.Duration(historyDays-21) * 24 * time.Hour / historyRequests
 	for i := 0; i < historyRequests; i++ {
 		t0 := start.Add(time.Duration(i)*step + time.Duration(r.rng.IntN(10))*time.Hour)
+		if err := r.closeDue(r.day(t0)); err != nil {
+			return err
+		}
 		out := stopFeedback
 		switch k := r.rng.IntN(100); {
 		case k < 6:
@@ -410,8 +533,15 @@ func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) 
 		if err := r.request(t0, requestTypes[r.rng.IntN(len(requestTypes))], out); err != nil {
 			return err
 		}
-		if _, err := r.opportunity(r.sellers[r.rng.IntN(len(r.sellers))], t0.Add(36*time.Hour), 40); err != nil {
+		if err := r.plainDeal(t0.Add(36 * time.Hour)); err != nil {
 			return err
+		}
+		if r.now.Sub(t0) < recentDays*24*time.Hour {
+			// The last 15 months have more deals: enough on either side
+			// of a scorecard's win rate.
+			if err := r.plainDeal(t0.Add(60 * time.Hour)); err != nil {
+				return err
+			}
 		}
 	}
 	// Mail of the replayed past would only confuse a new outbox.
@@ -437,9 +567,13 @@ func loadRequests(ctx context.Context, db *store.DB, opts Options, res *Result) 
 			// Scheduled calls happen in the coming days.
 			t0 = r.now.Add(-30 * time.Hour)
 		}
+		if err := r.closeDue(r.day(t0)); err != nil {
+			return err
+		}
 		if err := r.request(t0, c.kind, c.out); err != nil {
 			return err
 		}
 	}
-	return nil
+	r.at(r.now)
+	return r.closeDue(r.day(r.now))
 }

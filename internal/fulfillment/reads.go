@@ -147,3 +147,18 @@ func (s *Service) Activities(ctx context.Context, refID int64) ([]vouch.Activity
 func (s *Service) User(ctx context.Context, id int64) (*vouch.User, error) {
 	return s.db.User(ctx, id)
 }
+
+// RecordDealOutcome moves an opportunity to where the CRM says it ended:
+// won or lost at stage, closed on day. What requests, activities and content
+// uses recorded as its stage at request stays as it was.
+func (s *Service) RecordDealOutcome(ctx context.Context, id int64, status vouch.OpportunityStatus, stage string, day vouch.Date) (*vouch.Opportunity, error) {
+	o, err := s.db.Opportunity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	o.Status, o.Stage, o.CloseDate = status, stage, day
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	return o, s.db.UpdateOpportunity(ctx, o)
+}

@@ -47,6 +47,7 @@ var bodyLimits = []bodyLimit{
 	{method: http.MethodPost, prefix: "/api/v1/content-documents", upload: true, setting: true},
 	{method: http.MethodPost, prefix: "/references/import", upload: true, limit: web.MaxUploadBody},
 	{method: http.MethodPost, prefix: "/content/import", upload: true, limit: web.MaxUploadBody},
+	{method: http.MethodPost, prefix: "/activities/import", upload: true, limit: web.MaxUploadBody}, // reference history
 	{prefix: "/api/", limit: api.MaxBody},
 	{prefix: "/a/", limit: web.MaxPublicFormBody},
 	{prefix: "/f/", limit: web.MaxPublicFormBody},

@@ -46,8 +46,8 @@ type ContentUse struct {
 	ProofPageID   int64  `json:"proof_page_id,omitempty"`
 	// OppStage and OppAmountCents are the opportunity's stage and amount
 	// when the use was recorded (empty and 0 without an opportunity).
-	OppStage       string    `json:"opp_stage"`
-	OppAmountCents int64     `json:"opp_amount_cents"`
+	OppStage       string    `json:"stage_at_request,omitempty"`
+	OppAmountCents int64     `json:"amount_at_request_cents,omitempty"`
 	At             time.Time `json:"at"`
 }
 

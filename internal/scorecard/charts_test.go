@@ -71,8 +71,8 @@ func TestChartsDrawTitlesAxesAndEscapedNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	texts = wellFormed(t, bars)
-	for _, want := range []string{"Active references by segment", "<script>alert(", "& Co", "Not set", "References (count)"} {
+	texts = strings.ReplaceAll(wellFormed(t, bars), "|", "")
+	for _, want := range []string{"Active references by segment", `<script>alert("x")</script>`, "& Co", "Not set", "References (count)"} {
 		if !strings.Contains(texts, want) {
 			t.Errorf("segment chart lacks %q: %s", want, texts)
 		}

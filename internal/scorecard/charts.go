@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -220,7 +221,32 @@ func trendChart(sc *vouch.Scorecard, period string, format Format, w, h int) ([]
 	if err := graph.Render(renderer(format), &buf); err != nil {
 		return nil, fmt.Errorf("trend chart: %w", err)
 	}
-	return buf.Bytes(), nil
+	return finish(format, buf.Bytes()), nil
+}
+
+var styleAttr = regexp.MustCompile(`style="([^"]*)"`)
+
+// finish makes an SVG fit for a page whose Content-Security-Policy allows
+// no inline styles: go-chart writes each element's look as a style
+// attribute, which such a page ignores (every shape turns black), so the
+// declarations become SVG presentation attributes instead.
+func finish(format Format, b []byte) []byte {
+	if format != SVG {
+		return b
+	}
+	return styleAttr.ReplaceAllFunc(b, func(m []byte) []byte {
+		decls := strings.Split(string(styleAttr.FindSubmatch(m)[1]), ";")
+		var out []string
+		for _, d := range decls {
+			k, v, ok := strings.Cut(d, ":")
+			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+			if !ok || k == "" || strings.ContainsAny(k+v, `"<>`) {
+				continue
+			}
+			out = append(out, k+`="`+v+`"`)
+		}
+		return []byte(strings.Join(out, " "))
+	})
 }
 
 // chartTitle draws a chart's title at its top left. go-chart's own title would
@@ -309,5 +335,5 @@ func segmentChart(sc *vouch.Scorecard, which, period string, format Format, w, h
 	if err := bc.Render(renderer(format), &buf); err != nil {
 		return nil, fmt.Errorf("segment chart: %w", err)
 	}
-	return buf.Bytes(), nil
+	return finish(format, buf.Bytes()), nil
 }

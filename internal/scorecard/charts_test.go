@@ -80,6 +80,12 @@ func TestChartsDrawTitlesAxesAndEscapedNames(t *testing.T) {
 	if bytes.Contains(bars, []byte("<script")) {
 		t.Errorf("a taxonomy name reached the SVG unescaped")
 	}
+	// Pages allow no inline style: the look is in presentation attributes.
+	for _, svg := range [][]byte{svg, bars} {
+		if bytes.Contains(svg, []byte("style=")) || !bytes.Contains(svg, []byte(`fill="rgba(`)) {
+			t.Errorf("the SVG draws with style attributes")
+		}
+	}
 	rev, err := SegmentChart(sc, BarsRevenue, SVG, 720, 300)
 	if err != nil {
 		t.Fatal(err)

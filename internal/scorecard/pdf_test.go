@@ -101,11 +101,11 @@ func TestPDFIsOneLandscapePageWithTheTileValues(t *testing.T) {
 		"Reference program scorecard", "2026-Q3", "Industry: Healthcare · Region: EMEA",
 		"Requests received", "1,200", // the first count tile
 		"EUR 12,500.50, USD 480,000", // money per currency, never added
-		"75.0%", "+15.0 pts", // a rate and its change
-		"+20.0 pts",   // the lift
-		"12.5 days",   // days
-		"4.3 / 5",     // a rating
-		"Change: —",   // no previous figure
+		"75.0%", "+15.0 pts",         // a rate and its change
+		"+20.0 pts", // the lift
+		"12.5 days", // days
+		"4.3 / 5",   // a rating
+		"Change: —", // no previous figure
 		"Revenue influenced", "Win rate with references",
 	} {
 		if !strings.Contains(flat, want) {
@@ -207,4 +207,3 @@ func BenchmarkPNG(b *testing.B) {
 		}
 	}
 }
-

@@ -277,10 +277,17 @@ func PDF(sc *vouch.Scorecard, opts ExportOptions) ([]byte, error) {
 		chartH = chartW * pdfChartH / pdfChartW
 	}
 	if chartH > 20 {
-		charts := []func(*vouch.Scorecard, int, int) ([]byte, error){trendPNG, segmentsPNG}
+		bars := BarsRevenue
+		if mainCurrency(revenueMaps(sc.RevenueBySegment)...) == "" {
+			bars = BarsActive
+		}
+		charts := []func() ([]byte, error){
+			func() ([]byte, error) { return TrendChart(sc, PNG, pdfChartW, pdfChartH) },
+			func() ([]byte, error) { return SegmentChart(sc, bars, PNG, pdfChartW, pdfChartH) },
+		}
 		for i, draw := range charts {
 			x := pdfMargin + float64(i)*(chartW+pdfGap)
-			img, err := draw(sc, pdfChartW, pdfChartH)
+			img, err := draw()
 			if err != nil {
 				return nil, err
 			}
@@ -309,6 +316,14 @@ func PDF(sc *vouch.Scorecard, opts ExportOptions) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+func revenueMaps(rows []vouch.SegmentFigure) []map[string]*vouch.Money {
+	var out []map[string]*vouch.Money
+	for _, r := range rows {
+		out = append(out, r.Money)
+	}
+	return out
 }
 
 // pdfTile draws one tile: label, value, previous and change.

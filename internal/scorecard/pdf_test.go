@@ -146,7 +146,7 @@ func TestPDFOfAnEmptyPeriodShowsDashes(t *testing.T) {
 func TestPNGDecodesAtItsSize(t *testing.T) {
 	for name, sc := range map[string]*vouch.Scorecard{"filled": filledScorecard(), "empty": {Tiles: map[vouch.MetricID]*vouch.Tile{
 		vouch.MetricRequestsReceived: {}}}} {
-		b, err := PNG(sc, ExportOptions{})
+		b, err := PNGImage(sc, ExportOptions{})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -202,7 +202,7 @@ func BenchmarkPDF(b *testing.B) {
 func BenchmarkPNG(b *testing.B) {
 	sc := filledScorecard()
 	for i := 0; i < b.N; i++ {
-		if _, err := PNG(sc, ExportOptions{}); err != nil {
+		if _, err := PNGImage(sc, ExportOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}

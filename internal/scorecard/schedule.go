@@ -158,7 +158,7 @@ func (s *Sharing) scheduledMail(ctx context.Context, sch *vouch.ScorecardSchedul
 	if err != nil {
 		return vouch.Outgoing{}, err
 	}
-	pngData, err := PNG(sc, opts)
+	pngData, err := PNGImage(sc, opts)
 	if err != nil {
 		return vouch.Outgoing{}, err
 	}

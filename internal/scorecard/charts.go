@@ -1,0 +1,277 @@
+package scorecard
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	chart "github.com/wcharczuk/go-chart/v2"
+	"github.com/wcharczuk/go-chart/v2/drawing"
+
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+// Format is how a chart is drawn: SVG for pages, PNG for mail and PDF.
+type Format string
+
+// Chart formats.
+const (
+	SVG Format = "svg"
+	PNG Format = "png"
+)
+
+// The page's palette: one accent, a quiet second colour, grey text.
+var (
+	accent = drawing.ColorFromHex("2f5fb3")
+	second = drawing.ColorFromHex("7aa0d8")
+	money  = drawing.ColorFromHex("2e7d4f")
+	ink    = drawing.ColorFromHex("333333")
+)
+
+// Which segment breakdown a bar chart draws.
+const (
+	BarsActive   = BreakdownActiveBySegment
+	BarsRevenue  = BreakdownRevenueBySegment
+	BarsPipeline = BreakdownPipelineBySegment
+)
+
+// TrendChart draws the trend by month: requests received and fulfilled
+// (left axis, count) and revenue influenced (right axis, in the currency
+// with the most of it), titled with the period's days.
+func TrendChart(sc *vouch.Scorecard, format Format, w, h int) ([]byte, error) {
+	return trendChart(sc, customName(sc.Query.From, sc.Query.To), format, w, h)
+}
+
+// SegmentChart draws one breakdown by segment as bars (which: BarsActive,
+// BarsRevenue or BarsPipeline), titled with the period's days.
+func SegmentChart(sc *vouch.Scorecard, which string, format Format, w, h int) ([]byte, error) {
+	return segmentChart(sc, which, customName(sc.Query.From, sc.Query.To), format, w, h)
+}
+
+// TrendChart is the card's trend, titled with the period's name.
+func (c *Card) TrendChart(format Format, w, h int) ([]byte, error) {
+	return trendChart(c.Scorecard, c.Name, format, w, h)
+}
+
+// SegmentChart is one of the card's breakdowns, titled with the period's name.
+func (c *Card) SegmentChart(which string, format Format, w, h int) ([]byte, error) {
+	return segmentChart(c.Scorecard, which, c.Name, format, w, h)
+}
+
+// text is s as the renderer needs it: go-chart writes SVG text unescaped,
+// and taxonomy names are the program's own words, so they are escaped here.
+func text(format Format, s string) string {
+	if format == SVG {
+		return html.EscapeString(s)
+	}
+	return s
+}
+
+func renderer(format Format) chart.RendererProvider {
+	if format == PNG {
+		return chart.PNG
+	}
+	return chart.SVG
+}
+
+// niceMax is an axis top at least 1 and a little above max.
+func niceMax(max float64) float64 {
+	if max <= 0 || math.IsNaN(max) {
+		return 1
+	}
+	step := math.Pow(10, math.Floor(math.Log10(max)))
+	for _, f := range []float64{1, 2, 2.5, 5, 10} {
+		if f*step >= max {
+			return f * step
+		}
+	}
+	return 10 * step
+}
+
+// mainCurrency is the currency holding the most money across figures (ties by name).
+func mainCurrency(maps ...map[string]*vouch.Money) string {
+	sum := map[string]float64{}
+	for _, m := range maps {
+		for c, v := range m {
+			if v != nil {
+				sum[c] += v.Amount
+			}
+		}
+	}
+	best, bestAmt := "", -1.0
+	keys := make([]string, 0, len(sum))
+	for c := range sum {
+		keys = append(keys, c)
+	}
+	sort.Strings(keys)
+	for _, c := range keys {
+		if sum[c] > bestAmt {
+			best, bestAmt = c, sum[c]
+		}
+	}
+	return best
+}
+
+func amount(m map[string]*vouch.Money, cur string) float64 {
+	if v := m[cur]; v != nil {
+		return v.Amount
+	}
+	return 0
+}
+
+// moneyTick writes an axis figure short: 480k, 1.2M.
+func moneyTick(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1e6:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", v/1e6), ".0") + "M"
+	case a >= 1e3:
+		return strings.TrimSuffix(fmt.Sprintf("%.1f", v/1e3), ".0") + "k"
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func trendChart(sc *vouch.Scorecard, period string, format Format, w, h int) ([]byte, error) {
+	months := sc.Trend
+	if len(months) == 0 {
+		months = emptyTrend(sc.Query)
+	}
+	var revs []map[string]*vouch.Money
+	for _, m := range months {
+		revs = append(revs, m.Revenue)
+	}
+	cur := mainCurrency(revs...)
+	n := len(months)
+	xs := make([]float64, n)
+	received, fulfilled, revenue := make([]float64, n), make([]float64, n), make([]float64, n)
+	var ticks []chart.Tick
+	maxCount, maxMoney := 0.0, 0.0
+	every := 1 + (n-1)/12 // at most a dozen month labels
+	for i, m := range months {
+		xs[i] = float64(i)
+		received[i], fulfilled[i] = float64(m.Requests), float64(m.Fulfilled)
+		revenue[i] = amount(m.Revenue, cur)
+		maxCount = math.Max(maxCount, math.Max(received[i], fulfilled[i]))
+		maxMoney = math.Max(maxMoney, revenue[i])
+		label := ""
+		if i%every == 0 {
+			label = monthLabel(m.Month)
+		}
+		ticks = append(ticks, chart.Tick{Value: float64(i), Label: text(format, label)})
+	}
+	if n == 1 {
+		// A single month still needs a run of x for the axis.
+		ticks = append(ticks, chart.Tick{Value: 0.5, Label: ""})
+	}
+	revName := "Revenue influenced"
+	if cur != "" {
+		revName += " (" + cur + ")"
+	} else {
+		revName += " (none)"
+	}
+	countAxis := niceMax(maxCount)
+	moneyAxis := niceMax(maxMoney)
+	dot := func(c drawing.Color) chart.Style {
+		return chart.Style{StrokeColor: c, StrokeWidth: 2, DotColor: c, DotWidth: 3}
+	}
+	graph := chart.Chart{
+		Title:      text(format, "Requests and revenue influenced by month, "+period),
+		TitleStyle: chart.Style{FontSize: 11, FontColor: ink},
+		Width:      w, Height: h,
+		Background: chart.Style{Padding: chart.Box{Top: 40, Left: 10, Right: 10, Bottom: 10}},
+		XAxis: chart.XAxis{Name: text(format, "Month"), Ticks: ticks,
+			Range: &chart.ContinuousRange{Min: 0, Max: math.Max(float64(n-1), 0.5)}},
+		YAxis: chart.YAxis{Name: text(format, "Requests (count)"), AxisType: chart.YAxisSecondary,
+			Range:          &chart.ContinuousRange{Min: 0, Max: countAxis},
+			ValueFormatter: func(v any) string { return fmt.Sprintf("%.0f", v.(float64)) }},
+		YAxisSecondary: chart.YAxis{Name: text(format, revName), AxisType: chart.YAxisPrimary,
+			Range:          &chart.ContinuousRange{Min: 0, Max: moneyAxis},
+			ValueFormatter: func(v any) string { return moneyTick(v.(float64)) }},
+		Series: []chart.Series{
+			chart.ContinuousSeries{Name: text(format, "Requests received"), XValues: xs, YValues: received, Style: dot(accent)},
+			chart.ContinuousSeries{Name: text(format, "Requests fulfilled"), XValues: xs, YValues: fulfilled, Style: dot(second)},
+			chart.ContinuousSeries{Name: text(format, revName), XValues: xs, YValues: revenue, YAxis: chart.YAxisSecondary,
+				Style: chart.Style{StrokeColor: money, StrokeWidth: 2, StrokeDashArray: []float64{5, 3}, DotColor: money, DotWidth: 3}},
+		},
+	}
+	graph.Elements = []chart.Renderable{chart.LegendThin(&graph)}
+	var buf bytes.Buffer
+	if err := graph.Render(renderer(format), &buf); err != nil {
+		return nil, fmt.Errorf("trend chart: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// monthLabel writes "2026-11" as "Nov 26".
+func monthLabel(m string) string {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return m
+	}
+	return t.Format("Jan 06")
+}
+
+func segmentChart(sc *vouch.Scorecard, which, period string, format Format, w, h int) ([]byte, error) {
+	var rows []vouch.SegmentFigure
+	var title, axis string
+	var cur string
+	switch which {
+	case BarsRevenue, BarsPipeline:
+		rows = sc.RevenueBySegment
+		title = "Revenue influenced by segment"
+		if which == BarsPipeline {
+			rows, title = sc.PipelineBySegment, "Pipeline influenced by segment"
+		}
+		var ms []map[string]*vouch.Money
+		for _, r := range rows {
+			ms = append(ms, r.Money)
+		}
+		cur = mainCurrency(ms...)
+		axis = "Amount"
+		if cur != "" {
+			axis += " (" + cur + ")"
+		}
+	default:
+		rows, title, axis = sc.ActiveBySegment, "Active references by segment", "References (count)"
+	}
+	var bars []chart.Value
+	max := 0.0
+	for _, r := range rows {
+		v := float64(r.Count)
+		if which != BarsActive {
+			v = amount(r.Money, cur)
+		}
+		name := r.Name
+		if name == "" {
+			name = "Not set"
+		}
+		bars = append(bars, chart.Value{Label: text(format, name), Value: v, Style: chart.Style{FillColor: accent, StrokeColor: accent}})
+		max = math.Max(max, v)
+	}
+	if len(bars) == 0 {
+		bars = []chart.Value{{Label: text(format, "No data in this period"), Value: 0, Style: chart.Style{FillColor: accent, StrokeColor: accent}}}
+	}
+	format1 := func(v any) string { return fmt.Sprintf("%.0f", v.(float64)) }
+	if which != BarsActive {
+		format1 = func(v any) string { return moneyTick(v.(float64)) }
+	}
+	bc := chart.BarChart{
+		Title:      text(format, title+", "+period),
+		TitleStyle: chart.Style{FontSize: 11, FontColor: ink},
+		Width:      w, Height: h,
+		Background: chart.Style{Padding: chart.Box{Top: 40, Left: 10, Right: 10, Bottom: 10}},
+		BarWidth:   40,
+		XAxis:      chart.Style{FontSize: 8, FontColor: ink},
+		YAxis: chart.YAxis{Name: text(format, axis), Range: &chart.ContinuousRange{Min: 0, Max: niceMax(max)},
+			ValueFormatter: format1},
+		Bars: bars,
+	}
+	var buf bytes.Buffer
+	if err := bc.Render(renderer(format), &buf); err != nil {
+		return nil, fmt.Errorf("segment chart: %w", err)
+	}
+	return buf.Bytes(), nil
+}

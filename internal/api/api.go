@@ -26,6 +26,7 @@ import (
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
+	"github.com/vouchhq/vouch/internal/scorecard"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -48,6 +49,7 @@ type Handler struct {
 	libx  *contentindex.Index // content is searched here
 	jobs  *jobs.Runner        // background work (imports); the server's
 	mx    *analytics.Model    // the metrics engine: every figure
+	share *scorecard.Sharing  // scorecard links (WithSharing)
 	log   *slog.Logger
 }
 
@@ -169,6 +171,11 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.createProofPage)},
 		{"GET /api/v1/proof-pages/{id}", h.auth(vouch.PermUseContent, h.getProofPage)},
 		{"POST /api/v1/proof-pages/{id}/revoke", h.auth(vouch.PermUseContent, h.revokeProofPage)},
+
+		// Scorecard links (share part of issue 11).
+		{"GET /api/v1/scorecard/shares", h.auth(vouch.PermShareScorecard, h.listScorecardShares)},
+		{"POST /api/v1/scorecard/shares", h.auth(vouch.PermShareScorecard, h.createScorecardShare)},
+		{"DELETE /api/v1/scorecard/shares/{id}", h.auth(vouch.PermShareScorecard, h.revokeScorecardShare)},
 
 		{"GET /api/v1/content-requests", h.auth(vouch.PermUseContent, h.listContentRequests)},
 		{"POST /api/v1/content-requests", h.auth(vouch.PermUseContent, h.createContentRequest)},

@@ -83,6 +83,24 @@ func exportTileIDs(sc *vouch.Scorecard) []vouch.MetricID {
 	return ids
 }
 
+// ExportTile is one tile written for people, as the PDF prints it.
+type ExportTile struct {
+	ID                                          vouch.MetricID
+	Label, Definition, Value, Previous, Change string
+}
+
+// ExportTiles are the program's tiles of sc, in the scorecard's order,
+// written for people.
+func ExportTiles(sc *vouch.Scorecard) []ExportTile {
+	var out []ExportTile
+	for _, id := range exportTileIDs(sc) {
+		d, t := vouch.Metric(id), sc.Tiles[id]
+		out = append(out, ExportTile{ID: id, Label: d.Label, Definition: d.Definition, Value: exportValue(id, t.MetricValue),
+			Previous: exportValue(id, t.Previous), Change: exportChange(id, t)})
+	}
+	return out
+}
+
 // exportValue writes a metric's figure for people; "—" when there is none.
 func exportValue(id vouch.MetricID, v vouch.MetricValue) string {
 	d := vouch.Metric(id)

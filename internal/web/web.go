@@ -23,6 +23,7 @@ import (
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/references"
+	"github.com/vouchhq/vouch/internal/scorecard"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -56,6 +57,10 @@ type Options struct {
 	Library *contentindex.Index
 	// Metrics is the metrics engine every figure is read from.
 	Metrics *analytics.Model
+	// Scorecard builds scorecards (periods, filters, charts); Sharing makes
+	// read-only scorecard links and schedules the scorecard's mail.
+	Scorecard *scorecard.Service
+	Sharing   *scorecard.Sharing
 	// Jobs runs background work (imports); the server shares it with the
 	// API and the services. Nil: the handler starts a runner of its own.
 	Jobs *jobs.Runner

@@ -85,7 +85,7 @@ func exportTileIDs(sc *vouch.Scorecard) []vouch.MetricID {
 
 // ExportTile is one tile written for people, as the PDF prints it.
 type ExportTile struct {
-	ID                                          vouch.MetricID
+	ID                                         vouch.MetricID
 	Label, Definition, Value, Previous, Change string
 }
 

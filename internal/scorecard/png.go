@@ -129,4 +129,3 @@ func box(img draw.Image, r image.Rectangle, fill, line color.Color) {
 	draw.Draw(img, r, image.NewUniform(line), image.Point{}, draw.Src)
 	draw.Draw(img, r.Inset(1), image.NewUniform(fill), image.Point{}, draw.Src)
 }
-

@@ -48,16 +48,17 @@ func PNGImage(sc *vouch.Scorecard, opts ExportOptions) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	pt := &painter{f: f, faces: map[float64]font.Face{}}
 	img := image.NewRGBA(image.Rect(0, 0, PNGWidth, PNGHeight))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 	const margin = 24
-	drawText(img, f, 28, inkDark, margin, 50, opts.title(), PNGWidth-2*margin)
+	pt.text(img, 28, inkDark, margin, 50, opts.title(), PNGWidth-2*margin)
 	line := opts.period(sc.Query)
 	if !sc.Previous.From.IsZero() {
 		line += "   ·   compared with " + exportPeriod(sc.Previous)
 	}
-	drawText(img, f, 18, inkMuted, margin, 82, line, PNGWidth-2*margin)
-	drawText(img, f, 16, inkMuted, margin, 108, "Filters: "+opts.filters(), PNGWidth-2*margin)
+	pt.text(img, 18, inkMuted, margin, 82, line, PNGWidth-2*margin)
+	pt.text(img, 16, inkMuted, margin, 108, "Filters: "+opts.filters(), PNGWidth-2*margin)
 
 	const cols, gap, tileH = 4, 14, 104
 	tileW := (PNGWidth - 2*margin - gap*(cols-1)) / cols
@@ -71,14 +72,14 @@ func PNGImage(sc *vouch.Scorecard, opts ExportOptions) ([]byte, error) {
 		x := margin + (n%cols)*(tileW+gap)
 		y := top + (n/cols)*(tileH+gap)
 		box(img, image.Rect(x, y, x+tileW, y+tileH), tileFill, tileLine)
-		drawText(img, f, 15, inkMuted, x+12, y+24, vouch.Metric(id).Label, tileW-24)
+		pt.text(img, 15, inkMuted, x+12, y+24, vouch.Metric(id).Label, tileW-24)
 		value := exportValue(id, t.MetricValue)
 		size := 30.0
-		for size > 14 && measure(f, size, value) > tileW-24 {
+		for size > 14 && pt.measure(size, value) > tileW-24 {
 			size -= 2
 		}
-		drawText(img, f, size, inkDark, x+12, y+64, value, tileW-24)
-		drawText(img, f, 13, inkMuted, x+12, y+92, "Before: "+exportValue(id, t.Previous)+"   Change: "+exportChange(id, t), tileW-24)
+		pt.text(img, size, inkDark, x+12, y+64, value, tileW-24)
+		pt.text(img, 13, inkMuted, x+12, y+92, "Before: "+exportValue(id, t.Previous)+"   Change: "+exportChange(id, t), tileW-24)
 		n++
 	}
 	rows := (n + cols - 1) / cols
@@ -102,18 +103,30 @@ func PNGImage(sc *vouch.Scorecard, opts ExportOptions) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// face is the chart font at size pixels.
-func face(f *truetype.Font, size float64) font.Face {
-	return truetype.NewFace(f, &truetype.Options{Size: size, DPI: 72, Hinting: font.HintingFull})
+// painter writes text in the chart font, one face per size (a face caches
+// its glyphs, so it is made once per image, not per line).
+type painter struct {
+	f     *truetype.Font
+	faces map[float64]font.Face
 }
 
-func measure(f *truetype.Font, size float64, s string) int {
-	return font.MeasureString(face(f, size), s).Ceil()
+// face is the font at size pixels.
+func (p *painter) face(size float64) font.Face {
+	fc, ok := p.faces[size]
+	if !ok {
+		fc = truetype.NewFace(p.f, &truetype.Options{Size: size, DPI: 72, Hinting: font.HintingFull})
+		p.faces[size] = fc
+	}
+	return fc
 }
 
-// drawText writes s with its baseline at (x, y), cut with an ellipsis to width.
-func drawText(img draw.Image, f *truetype.Font, size float64, c color.Color, x, y int, s string, width int) {
-	fc := face(f, size)
+func (p *painter) measure(size float64, s string) int {
+	return font.MeasureString(p.face(size), s).Ceil()
+}
+
+// text writes s with its baseline at (x, y), cut with an ellipsis to width.
+func (p *painter) text(img draw.Image, size float64, c color.Color, x, y int, s string, width int) {
+	fc := p.face(size)
 	if font.MeasureString(fc, s).Ceil() > width {
 		r := []rune(s)
 		for len(r) > 1 && font.MeasureString(fc, string(r)+"…").Ceil() > width {

@@ -75,6 +75,18 @@ func TestScorecardCommand(t *testing.T) {
 		t.Errorf("sheets: %v", x.GetSheetList())
 	}
 
+	for _, format := range []string{"pdf", "png"} {
+		out := filepath.Join(t.TempDir(), "q3."+format)
+		mustVouch(t, opts{}, "scorecard", "--data-dir", dir, "--period", "2026-Q3", "--out", out)
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if magic := map[string]string{"pdf": "%PDF-", "png": "\x89PNG"}[format]; !strings.HasPrefix(string(b), magic) {
+			t.Errorf("--out q3.%s starts %q", format, b[:8])
+		}
+	}
+
 	wantFailure(t, runVouch(t, opts{}, "scorecard", "--data-dir", dir, "--period", "2026-Q3", "--industry", "Agriculture"), 1,
 		`industry: has no industry value named "Agriculture"`)
 	wantFailure(t, runVouch(t, opts{}, "scorecard", "--data-dir", dir, "--from", "2026-07-01"), 1, "to: is required with from")

@@ -69,6 +69,8 @@ type Server struct {
 	fulfil   *fulfillment.Service
 	content  *content.Service
 	jobs     *jobs.Runner // background work of web, API and services alike
+	cards    *scorecard.Service
+	sharing  *scorecard.Sharing // scorecard links and scheduled scorecard mail
 }
 
 // Content returns the server's content service.
@@ -133,10 +135,17 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	lib.SetFiles(fileStore, s.jobs)
 	lib.SetLogger(cfg.Logger)
 	s.content = lib
-	// The scorecard reads every figure from the metrics engine; goal
-	// progress is added with cards.SetGoals.
-	cards := scorecard.New(s.metrics, s.catalog, db.Clock.Today, nil)
-	cards.SetUsers(db)
+	// The scorecard, its links and its scheduled mail (issue 11). Goal
+	// progress is added with s.cards.SetGoals.
+	s.cards = scorecard.New(s.metrics, s.catalog, db.Today, nil)
+	s.cards.SetUsers(db)
+	s.sharing = scorecard.NewSharing(db, func(ctx context.Context, q vouch.MetricQuery) (*vouch.Scorecard, error) {
+		c, err := s.cards.Card(ctx, scorecard.Selection{Query: q})
+		if err != nil {
+			return nil, err
+		}
+		return c.Scorecard, nil
+	}, s.catalog.ValueName)
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		References:     refs,
@@ -147,7 +156,8 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		Content:        lib,
 		Library:        s.library,
 		Metrics:        s.metrics,
-		Scorecard:      cards,
+		Scorecard:      s.cards,
+		Sharing:        s.sharing,
 		Jobs:           s.jobs,
 		MailConfigured: cfg.SMTP.Enabled(),
 		SecureCookies:  https,
@@ -168,7 +178,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).WithScorecard(cards).Routes(mux)
+	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).WithScorecard(s.cards).WithSharing(s.sharing).Routes(mux)
 	w.Routes(mux)
 
 	// Every non-safe browser request from another origin is refused before it
@@ -276,6 +286,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		}
 	})
 	background.Go(func() { s.content.RunExpiryEvery(bg, ConsentInterval, s.fulfil.BaseURL, s.log) })
+	background.Go(func() { s.sharing.RunSchedulesEvery(bg, ScheduleInterval, s.fulfil.BaseURL, s.log) })
 	defer func() {
 		stopBackground()
 		background.Wait()
@@ -306,6 +317,10 @@ func (s *Server) Serve(ctx context.Context) error {
 // ReminderInterval is how often unanswered asks are looked at for a
 // reminder or expiry.
 const ReminderInterval = 5 * time.Minute
+
+// ScheduleInterval is how often scheduled scorecards are looked at: each
+// goes out within this long after its month or quarter closes.
+const ScheduleInterval = time.Hour
 
 // ConsentInterval is how often content whose consent ended is marked
 // expired and owners of content whose consent ends soon are reminded.

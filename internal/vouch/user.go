@@ -83,12 +83,16 @@ const (
 	PermManageContent    Permission = "manage_content" // write, approve and withdraw content
 )
 
+// PermShareScorecard: make and revoke read-only scorecard links for
+// executives, and schedule the scorecard's mail (program managers).
+const PermShareScorecard Permission = "share_scorecard"
+
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermManageUsers, PermManageTaxonomies, PermReadAudit, PermManageProgram,
 		PermRequestReference, PermReadReferences, PermReadScorecard, PermEditMails,
-		PermReadContent, PermUseContent, PermManageContent},
+		PermReadContent, PermUseContent, PermManageContent, PermShareScorecard},
 	RoleProgramManager: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard,
-		PermReadContent, PermUseContent, PermManageContent},
+		PermReadContent, PermUseContent, PermManageContent, PermShareScorecard},
 	RoleTeamMember: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard,
 		PermReadContent, PermUseContent, PermManageContent},
 	RoleSeller: {PermRequestReference, PermReadReferences, PermReadScorecard, PermReadContent, PermUseContent},

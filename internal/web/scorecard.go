@@ -457,7 +457,7 @@ func (h *Handler) scorecardLinks(u *vouch.User, query string) []exportLink {
 	if h.served[routeScorecardPNG] {
 		links = append(links, exportLink{Label: "PNG", Href: routeScorecardPNG + q})
 	}
-	if h.served[routeScorecardShares] && u.Can(vouch.PermManageProgram) {
+	if h.served[routeScorecardShares] && u.Can(vouch.PermShareScorecard) {
 		links = append(links, exportLink{Label: "Share", Href: routeScorecardShares + q, Primary: true})
 	}
 	return links

@@ -15,9 +15,15 @@ import (
 	"github.com/vouchhq/vouch/internal/scorecard"
 )
 
-// scorecardImages are the renderers of the scorecard's pdf and png formats;
-// the share part provides them (scorecard.PDF, scorecard.PNG).
-var scorecardImages = map[string]func(c *scorecard.Card) ([]byte, error){}
+// scorecardImages are the renderers of the scorecard's pdf and png formats.
+var scorecardImages = map[string]func(c *scorecard.Card, opts scorecard.ExportOptions) ([]byte, error){
+	"pdf": func(c *scorecard.Card, opts scorecard.ExportOptions) ([]byte, error) {
+		return scorecard.PDF(c.Scorecard, opts)
+	},
+	"png": func(c *scorecard.Card, opts scorecard.ExportOptions) ([]byte, error) {
+		return scorecard.PNGImage(c.Scorecard, opts)
+	},
+}
 
 // scorecardCommand writes the scorecard of a period: vouch scorecard
 // --from D --to D | --period NAME [--industry NAME …] --format pdf|png|csv|xlsx|json.
@@ -107,7 +113,12 @@ func (m *Main) scorecardCommand(ctx context.Context, args []string) error {
 		case "xlsx":
 			return scorecard.WriteXLSX(w, c, svc.Opportunities(sel))
 		case "pdf", "png":
-			b, err := render(c)
+			var filters []string
+			for _, f := range c.Filters {
+				filters = append(filters, f.Label+": "+strings.Join(f.Names, ", "))
+			}
+			ps := cat.ProgramSettings()
+			b, err := render(c, scorecard.ExportOptions{Period: c.Name, Filters: filters, Generated: db.Now(), Zone: ps.Zone()})
 			if err != nil {
 				return err
 			}

@@ -52,6 +52,7 @@ type Handler struct {
 	mx    *analytics.Model    // the metrics engine: every figure
 	goals *goals.Service      // program and team member goals
 	cards *scorecard.Service  // the scorecard, from mx (scorecard.go)
+	share *scorecard.Sharing  // scorecard links (WithSharing)
 	log   *slog.Logger
 }
 
@@ -180,6 +181,11 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/proof-pages", h.auth(vouch.PermUseContent, h.createProofPage)},
 		{"GET /api/v1/proof-pages/{id}", h.auth(vouch.PermUseContent, h.getProofPage)},
 		{"POST /api/v1/proof-pages/{id}/revoke", h.auth(vouch.PermUseContent, h.revokeProofPage)},
+
+		// Scorecard links (share part of issue 11).
+		{"GET /api/v1/scorecard/shares", h.auth(vouch.PermShareScorecard, h.listScorecardShares)},
+		{"POST /api/v1/scorecard/shares", h.auth(vouch.PermShareScorecard, h.createScorecardShare)},
+		{"DELETE /api/v1/scorecard/shares/{id}", h.auth(vouch.PermShareScorecard, h.revokeScorecardShare)},
 
 		{"GET /api/v1/content-requests", h.auth(vouch.PermUseContent, h.listContentRequests)},
 		{"POST /api/v1/content-requests", h.auth(vouch.PermUseContent, h.createContentRequest)},

@@ -7,6 +7,7 @@
 package notify
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -280,6 +281,24 @@ func (s *Sender) message(m vouch.OutboxMail) (*mail.Msg, error) {
 	msg.SetDateWithValue(m.CreatedAt)
 	msg.SetGenHeader("Auto-Submitted", "auto-generated")
 	msg.SetBodyString(mail.TypeTextPlain, m.Body)
+	if m.HTML != "" {
+		// multipart/alternative of the text and the HTML; images the HTML
+		// shows by cid: are embedded (multipart/related), the rest attached.
+		msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
+	}
+	for _, a := range m.Attachments {
+		opts := []mail.FileOption{mail.WithFileContentType(mail.ContentType(a.MediaType))}
+		if a.ContentID != "" {
+			opts = append(opts, mail.WithFileContentID("<"+a.ContentID+">"))
+			if err := msg.EmbedReader(a.Name, bytes.NewReader(a.Data), opts...); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), opts...); err != nil {
+			return nil, err
+		}
+	}
 	if m.ICS != "" {
 		if err := msg.AttachReader("invite.ics", strings.NewReader(m.ICS),
 			mail.WithFileContentType("text/calendar; method=REQUEST")); err != nil {

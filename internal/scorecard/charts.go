@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -92,6 +93,25 @@ func niceMax(max float64) float64 {
 	return 10 * step
 }
 
+// countMax is an axis top for counts: a multiple of 4, so its quarter
+// ticks are whole numbers.
+func countMax(max float64) float64 {
+	m := niceMax(max)
+	return math.Max(4, math.Ceil(m/4)*4)
+}
+
+// quarterTicks are ticks at 0, ¼, ½, ¾ and the whole of top.
+func quarterTicks(top float64, format Format, label func(float64) string) []chart.Tick {
+	ticks := make([]chart.Tick, 5)
+	for i := range ticks {
+		v := top * float64(i) / 4
+		ticks[i] = chart.Tick{Value: v, Label: text(format, label(v))}
+	}
+	return ticks
+}
+
+func countTick(v float64) string { return fmt.Sprintf("%.0f", v) }
+
 // mainCurrency is the currency holding the most money across figures (ties by name).
 func mainCurrency(maps ...map[string]*vouch.Money) string {
 	sum := map[string]float64{}
@@ -172,37 +192,73 @@ func trendChart(sc *vouch.Scorecard, period string, format Format, w, h int) ([]
 	} else {
 		revName += " (none)"
 	}
-	countAxis := niceMax(maxCount)
+	countAxis := countMax(maxCount)
 	moneyAxis := niceMax(maxMoney)
 	dot := func(c drawing.Color) chart.Style {
 		return chart.Style{StrokeColor: c, StrokeWidth: 2, DotColor: c, DotWidth: 3}
 	}
 	graph := chart.Chart{
-		Title:      text(format, "Requests and revenue influenced by month, "+period),
-		TitleStyle: chart.Style{FontSize: 11, FontColor: ink},
-		Width:      w, Height: h,
-		Background: chart.Style{Padding: chart.Box{Top: 40, Left: 10, Right: 10, Bottom: 10}},
+		Width: w, Height: h,
+		Background: chart.Style{Padding: chart.Box{Top: 58, Left: 30, Right: 10, Bottom: 10}},
 		XAxis: chart.XAxis{Name: text(format, "Month"), Ticks: ticks,
 			Range: &chart.ContinuousRange{Min: 0, Max: math.Max(float64(n-1), 0.5)}},
-		YAxis: chart.YAxis{Name: text(format, "Requests (count)"), AxisType: chart.YAxisSecondary,
+		// The left axis counts requests; the right one is money.
+		YAxisSecondary: chart.YAxis{Name: text(format, "Requests (count)"),
+			// Ticks of its own would not be placed on the secondary axis's range.
 			Range:          &chart.ContinuousRange{Min: 0, Max: countAxis},
-			ValueFormatter: func(v any) string { return fmt.Sprintf("%.0f", v.(float64)) }},
-		YAxisSecondary: chart.YAxis{Name: text(format, revName), AxisType: chart.YAxisPrimary,
-			Range:          &chart.ContinuousRange{Min: 0, Max: moneyAxis},
-			ValueFormatter: func(v any) string { return moneyTick(v.(float64)) }},
+			ValueFormatter: func(v any) string { return countTick(v.(float64)) }},
+		YAxis: chart.YAxis{Name: text(format, revName),
+			Range: &chart.ContinuousRange{Min: 0, Max: moneyAxis}, Ticks: quarterTicks(moneyAxis, format, moneyTick)},
 		Series: []chart.Series{
-			chart.ContinuousSeries{Name: text(format, "Requests received"), XValues: xs, YValues: received, Style: dot(accent)},
-			chart.ContinuousSeries{Name: text(format, "Requests fulfilled"), XValues: xs, YValues: fulfilled, Style: dot(second)},
-			chart.ContinuousSeries{Name: text(format, revName), XValues: xs, YValues: revenue, YAxis: chart.YAxisSecondary,
+			chart.ContinuousSeries{Name: text(format, "Requests received"), XValues: xs, YValues: received, Style: dot(accent), YAxis: chart.YAxisSecondary},
+			chart.ContinuousSeries{Name: text(format, "Requests fulfilled"), XValues: xs, YValues: fulfilled, Style: dot(second), YAxis: chart.YAxisSecondary},
+			chart.ContinuousSeries{Name: text(format, revName), XValues: xs, YValues: revenue,
 				Style: chart.Style{StrokeColor: money, StrokeWidth: 2, StrokeDashArray: []float64{5, 3}, DotColor: money, DotWidth: 3}},
 		},
 	}
-	graph.Elements = []chart.Renderable{chart.LegendThin(&graph)}
+	graph.Elements = []chart.Renderable{chart.LegendThin(&graph), chartTitle(text(format, "Requests and revenue influenced by month, "+period))}
 	var buf bytes.Buffer
 	if err := graph.Render(renderer(format), &buf); err != nil {
 		return nil, fmt.Errorf("trend chart: %w", err)
 	}
-	return buf.Bytes(), nil
+	return finish(format, buf.Bytes()), nil
+}
+
+var styleAttr = regexp.MustCompile(`style="([^"]*)"`)
+
+// finish makes an SVG fit for a page whose Content-Security-Policy allows
+// no inline styles: go-chart writes each element's look as a style
+// attribute, which such a page ignores (every shape turns black), so the
+// declarations become SVG presentation attributes instead.
+func finish(format Format, b []byte) []byte {
+	if format != SVG {
+		return b
+	}
+	return styleAttr.ReplaceAllFunc(b, func(m []byte) []byte {
+		decls := strings.Split(string(styleAttr.FindSubmatch(m)[1]), ";")
+		var out []string
+		for _, d := range decls {
+			k, v, ok := strings.Cut(d, ":")
+			k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+			if !ok || k == "" || strings.ContainsAny(k+v, `"<>`) {
+				continue
+			}
+			out = append(out, k+`="`+v+`"`)
+		}
+		return []byte(strings.Join(out, " "))
+	})
+}
+
+// chartTitle draws a chart's title at its top left. go-chart's own title would
+// inherit the rotation of the last axis name drawn.
+func chartTitle(s string) chart.Renderable {
+	return func(r chart.Renderer, _ chart.Box, defaults chart.Style) {
+		r.ClearTextRotation()
+		r.SetFont(defaults.GetFont())
+		r.SetFontColor(ink)
+		r.SetFontSize(12)
+		r.Text(s, 10, 18)
+	}
 }
 
 // monthLabel writes "2026-11" as "Nov 26".
@@ -254,24 +310,30 @@ func segmentChart(sc *vouch.Scorecard, which, period string, format Format, w, h
 	if len(bars) == 0 {
 		bars = []chart.Value{{Label: text(format, "No data in this period"), Value: 0, Style: chart.Style{FillColor: accent, StrokeColor: accent}}}
 	}
-	format1 := func(v any) string { return fmt.Sprintf("%.0f", v.(float64)) }
+	top, label := countMax(max), countTick
 	if which != BarsActive {
-		format1 = func(v any) string { return moneyTick(v.(float64)) }
+		top, label = niceMax(max), moneyTick
+	}
+	bw := (w - 120) / (2*len(bars) + 1)
+	if bw > 60 {
+		bw = 60
+	}
+	if bw < 8 {
+		bw = 8
 	}
 	bc := chart.BarChart{
-		Title:      text(format, title+", "+period),
-		TitleStyle: chart.Style{FontSize: 11, FontColor: ink},
-		Width:      w, Height: h,
-		Background: chart.Style{Padding: chart.Box{Top: 40, Left: 10, Right: 10, Bottom: 10}},
-		BarWidth:   40,
-		XAxis:      chart.Style{FontSize: 8, FontColor: ink},
-		YAxis: chart.YAxis{Name: text(format, axis), Range: &chart.ContinuousRange{Min: 0, Max: niceMax(max)},
-			ValueFormatter: format1},
+		Width: w, Height: h,
+		Background: chart.Style{Padding: chart.Box{Top: 36, Left: 10, Right: 10, Bottom: 34}},
+		BarWidth:   bw, BarSpacing: bw,
+		Elements: []chart.Renderable{chartTitle(text(format, title+", "+period))},
+		XAxis:    chart.Style{FontSize: 8, FontColor: ink},
+		YAxis: chart.YAxis{Name: text(format, axis), Range: &chart.ContinuousRange{Min: 0, Max: top},
+			Ticks: quarterTicks(top, format, label)},
 		Bars: bars,
 	}
 	var buf bytes.Buffer
 	if err := bc.Render(renderer(format), &buf); err != nil {
 		return nil, fmt.Errorf("segment chart: %w", err)
 	}
-	return buf.Bytes(), nil
+	return finish(format, buf.Bytes()), nil
 }

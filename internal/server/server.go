@@ -69,8 +69,10 @@ type Server struct {
 	web      *web.Handler
 	fulfil   *fulfillment.Service
 	content  *content.Service
-	goals    *goals.Service // program and team member goals (issue 11, goals)
+	goals    *goals.Service // program and team member goals
 	jobs     *jobs.Runner   // background work of web, API and services alike
+	cards    *scorecard.Service
+	sharing  *scorecard.Sharing // scorecard links and scheduled scorecard mail
 }
 
 // Content returns the server's content service.
@@ -141,8 +143,15 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.goals = goals.New(db, s.catalog, s.metrics)
 	// The scorecard reads every figure from the metrics engine, and the
 	// progress of the program goals from the goals service.
-	cards := scorecard.New(s.metrics, s.catalog, db.Clock.Today, s.goals)
-	cards.SetUsers(db)
+	s.cards = scorecard.New(s.metrics, s.catalog, db.Clock.Today, s.goals)
+	s.cards.SetUsers(db)
+	s.sharing = scorecard.NewSharing(db, func(ctx context.Context, q vouch.MetricQuery) (*vouch.Scorecard, error) {
+		c, err := s.cards.Card(ctx, scorecard.Selection{Query: q})
+		if err != nil {
+			return nil, err
+		}
+		return c.Scorecard, nil
+	}, s.catalog.ValueName)
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		References:     refs,
@@ -154,7 +163,8 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		Library:        s.library,
 		Metrics:        s.metrics,
 		Goals:          s.goals,
-		Scorecard:      cards,
+		Scorecard:      s.cards,
+		Sharing:        s.sharing,
 		Jobs:           s.jobs,
 		MailConfigured: cfg.SMTP.Enabled(),
 		SecureCookies:  https,
@@ -175,7 +185,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).WithGoals(s.goals).WithScorecard(cards).Routes(mux)
+	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).WithGoals(s.goals).WithScorecard(s.cards).WithSharing(s.sharing).Routes(mux)
 	w.Routes(mux)
 
 	// Every non-safe browser request from another origin is refused before it
@@ -283,6 +293,7 @@ func (s *Server) Serve(ctx context.Context) error {
 		}
 	})
 	background.Go(func() { s.content.RunExpiryEvery(bg, ConsentInterval, s.fulfil.BaseURL, s.log) })
+	background.Go(func() { s.sharing.RunSchedulesEvery(bg, ScheduleInterval, s.fulfil.BaseURL, s.log) })
 	defer func() {
 		stopBackground()
 		background.Wait()
@@ -313,6 +324,10 @@ func (s *Server) Serve(ctx context.Context) error {
 // ReminderInterval is how often unanswered asks are looked at for a
 // reminder or expiry.
 const ReminderInterval = 5 * time.Minute
+
+// ScheduleInterval is how often scheduled scorecards are looked at: each
+// goes out within this long after its month or quarter closes.
+const ScheduleInterval = time.Hour
 
 // ConsentInterval is how often content whose consent ended is marked
 // expired and owners of content whose consent ends soon are reminded.

@@ -25,10 +25,16 @@ func (tx *Tx) send(out vouch.Outgoing) error {
 		if m.RequestID != 0 {
 			rid = m.RequestID
 		}
-		_, err := tx.exec(`INSERT INTO outbox (message_id, to_addr, subject, body, ics, request_id, created_at, next_attempt_at, from_name, reply_to)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, newMessageID(), m.To, m.Subject, m.Body, m.ICS, rid, tx.now, tx.now, m.FromName, m.ReplyTo)
+		id, err := tx.insert(`INSERT INTO outbox (message_id, to_addr, subject, body, ics, request_id, created_at, next_attempt_at, from_name, reply_to, html)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, newMessageID(), m.To, m.Subject, m.Body, m.ICS, rid, tx.now, tx.now, m.FromName, m.ReplyTo, m.HTML)
 		if err != nil {
 			return err
+		}
+		for _, a := range m.Attachments {
+			if _, err := tx.exec(`INSERT INTO outbox_attachments (outbox_id, name, media_type, content_id, data) VALUES (?, ?, ?, ?, ?)`,
+				id, a.Name, a.MediaType, a.ContentID, a.Data); err != nil {
+				return err
+			}
 		}
 	}
 	for _, n := range out.Notifications {
@@ -62,13 +68,13 @@ var mailNever = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 const maxMailError = 1000
 
 const outboxColumns = `id, message_id, to_addr, subject, body, ics, COALESCE(request_id, 0), created_at,
-	attempts, last_error, sent_at, next_attempt_at, claimed_until, from_name, reply_to`
+	attempts, last_error, sent_at, next_attempt_at, claimed_until, from_name, reply_to, html`
 
 func scanOutboxMail(row interface{ Scan(...any) error }) (*vouch.OutboxMail, error) {
 	m := &vouch.OutboxMail{}
 	var sent, claimed sql.NullTime
 	if err := row.Scan(&m.ID, &m.MessageID, &m.To, &m.Subject, &m.Body, &m.ICS, &m.RequestID, &m.CreatedAt,
-		&m.Attempts, &m.LastError, &sent, &m.NextAttemptAt, &claimed, &m.FromName, &m.ReplyTo); err != nil {
+		&m.Attempts, &m.LastError, &sent, &m.NextAttemptAt, &claimed, &m.FromName, &m.ReplyTo, &m.HTML); err != nil {
 		return nil, err
 	}
 	m.CreatedAt, m.NextAttemptAt = m.CreatedAt.UTC(), m.NextAttemptAt.UTC()
@@ -135,17 +141,49 @@ func (db *DB) ClaimMail(ctx context.Context, now time.Time, limit int, lease tim
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
 		for rows.Next() {
 			m, err := scanOutboxMail(rows)
 			if err != nil {
+				rows.Close()
 				return err
 			}
 			out = append(out, *m)
 		}
-		return rows.Err()
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return addAttachments(tx.query, out)
 	})
 	return out, err
+}
+
+// addAttachments loads the attachments of mails, in the order they were queued.
+func addAttachments(query func(string, ...any) (*sql.Rows, error), mails []vouch.OutboxMail) error {
+	if len(mails) == 0 {
+		return nil
+	}
+	ids := make([]any, len(mails))
+	at := map[int64]int{}
+	for i, m := range mails {
+		ids[i], at[m.ID] = m.ID, i
+	}
+	rows, err := query(`SELECT outbox_id, name, media_type, content_id, data FROM outbox_attachments
+		WHERE outbox_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY id`, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var a vouch.MailAttachment
+		if err := rows.Scan(&id, &a.Name, &a.MediaType, &a.ContentID, &a.Data); err != nil {
+			return err
+		}
+		m := &mails[at[id]]
+		m.Attachments = append(m.Attachments, a)
+	}
+	return rows.Err()
 }
 
 // MarkMailSent records that the mail was handed to the SMTP server.
@@ -256,13 +294,17 @@ func (db *DB) ListOutbox(ctx context.Context, f vouch.OutboxFilter) ([]vouch.Out
 	return out, total, rows.Err()
 }
 
-// OutboxMail returns one mail of the outbox.
+// OutboxMail returns one mail of the outbox, with its attachments.
 func (db *DB) OutboxMail(ctx context.Context, id int64) (*vouch.OutboxMail, error) {
 	m, err := scanOutboxMail(db.queryRow(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Mail", id)
+	} else if err != nil {
+		return nil, err
 	}
-	return m, err
+	list := []vouch.OutboxMail{*m}
+	err = addAttachments(func(q string, args ...any) (*sql.Rows, error) { return db.query(ctx, q, args...) }, list)
+	return &list[0], err
 }
 
 func clipError(s string) string {

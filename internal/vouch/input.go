@@ -35,6 +35,7 @@ var longText = map[string]bool{
 	"story": true, "notes": true, "note": true, "context": true, "comment": true,
 	"body": true, "message": true, "reason": true, "status_reason": true, "state_reason": true,
 	"answer_note": true, "impact": true, "proposed_times": true, "description": true,
+	"recipients": true, // a scheduled scorecard's addresses, one per line
 }
 
 // textLabels names, in CheckText's sentences, fields whose name says little.

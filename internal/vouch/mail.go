@@ -15,6 +15,21 @@ type Mail struct {
 	FromName string `json:"from_name,omitempty"`
 	// ReplyTo is where a reply goes (the team member who sent it); empty: the sender.
 	ReplyTo string `json:"reply_to,omitempty"`
+	// HTML, when set, is sent beside Body as the mail's rich part; its
+	// images come from Attachments with a ContentID (cid:<ContentID>).
+	HTML string `json:"html,omitempty"`
+	// Attachments are files sent with the mail: inline images (ContentID
+	// set) and attached documents.
+	Attachments []MailAttachment `json:"attachments,omitempty"`
+}
+
+// MailAttachment is a file sent with a mail.
+type MailAttachment struct {
+	Name      string `json:"name"`
+	MediaType string `json:"media_type"`
+	// ContentID set: an image shown inline in the HTML part, as cid:<ContentID>.
+	ContentID string `json:"content_id,omitempty"`
+	Data      []byte `json:"-"`
 }
 
 // Outgoing is what a change tells people: mails and in-app notifications,
@@ -40,20 +55,23 @@ var MailStatuses = []string{MailPending, MailSent, MailFailed}
 
 // OutboxMail is a mail in the outbox: queued, sent, or failed.
 type OutboxMail struct {
-	ID        int64      `json:"id"`
-	MessageID string     `json:"message_id"` // the Message-ID header, without angle brackets
-	To        string     `json:"to"`
-	Subject   string     `json:"subject"`
-	Body      string     `json:"body"`
-	ICS       string     `json:"ics,omitempty"`
-	RequestID int64      `json:"request_id,omitempty"`
-	FromName  string     `json:"from_name,omitempty"` // see Mail
-	ReplyTo   string     `json:"reply_to,omitempty"`
-	Status    string     `json:"status"` // MailPending, MailSent or MailFailed
-	CreatedAt time.Time  `json:"created_at"`
-	Attempts  int        `json:"attempts"`   // tries so far, the successful one included
-	LastError string     `json:"last_error"` // why the last failed try failed
-	SentAt    *time.Time `json:"sent_at"`
+	ID        int64  `json:"id"`
+	MessageID string `json:"message_id"` // the Message-ID header, without angle brackets
+	To        string `json:"to"`
+	Subject   string `json:"subject"`
+	Body      string `json:"body"`
+	ICS       string `json:"ics,omitempty"`
+	RequestID int64  `json:"request_id,omitempty"`
+	FromName  string `json:"from_name,omitempty"` // see Mail
+	ReplyTo   string `json:"reply_to,omitempty"`
+	HTML      string `json:"-"` // see Mail
+	// Attachments are loaded with a claim (for sending) and by OutboxMail.
+	Attachments []MailAttachment `json:"-"`
+	Status      string           `json:"status"` // MailPending, MailSent or MailFailed
+	CreatedAt   time.Time        `json:"created_at"`
+	Attempts    int              `json:"attempts"`   // tries so far, the successful one included
+	LastError   string           `json:"last_error"` // why the last failed try failed
+	SentAt      *time.Time       `json:"sent_at"`
 	// NextAttemptAt is when a pending mail is tried next; zero once sent or failed.
 	NextAttemptAt time.Time `json:"next_attempt_at"`
 	// ClaimedUntil is set while a sender holds the mail.

@@ -85,12 +85,16 @@ const (
 	PermManageGoals      Permission = "manage_goals"   // set program and team member goals; see every member's
 )
 
+// PermShareScorecard: make and revoke read-only scorecard links for
+// executives, and schedule the scorecard's mail (program managers).
+const PermShareScorecard Permission = "share_scorecard"
+
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermManageUsers, PermManageTaxonomies, PermReadAudit, PermManageProgram,
 		PermRequestReference, PermReadReferences, PermReadScorecard, PermEditMails,
-		PermReadContent, PermUseContent, PermManageContent, PermReadGoals, PermManageGoals},
+		PermReadContent, PermUseContent, PermManageContent, PermReadGoals, PermManageGoals, PermShareScorecard},
 	RoleProgramManager: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard,
-		PermReadContent, PermUseContent, PermManageContent, PermReadGoals, PermManageGoals},
+		PermReadContent, PermUseContent, PermManageContent, PermReadGoals, PermManageGoals, PermShareScorecard},
 	RoleTeamMember: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard,
 		PermReadContent, PermUseContent, PermManageContent, PermReadGoals},
 	RoleSeller: {PermRequestReference, PermReadReferences, PermReadScorecard, PermReadContent, PermUseContent},

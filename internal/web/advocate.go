@@ -45,6 +45,9 @@ func parsePublicTemplates(funcs template.FuncMap) (map[string]*template.Template
 	if err := addProofTemplates(pages, funcs); err != nil {
 		return nil, err
 	}
+	if err := addSharedScorecardTemplates(pages, funcs); err != nil {
+		return nil, err
+	}
 	return pages, nil
 }
 

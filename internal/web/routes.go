@@ -60,6 +60,19 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /content/{id}/file", h.can(vouch.PermReadContent, h.contentFile))
 	mux.HandleFunc("POST /content/{id}/file", h.uploadContentFile)
 
+	// Scorecard sharing (share part of issue 11): PDF and PNG exports, the
+	// program managers' links and schedules, and the public shared page,
+	// which needs no session (the signed token opens that page only).
+	mux.Handle("GET /scorecard/export.pdf", h.can(vouch.PermReadScorecard, h.scorecardPDF))
+	mux.Handle("GET /scorecard/export.png", h.can(vouch.PermReadScorecard, h.scorecardPNG))
+	mux.Handle("GET /scorecard/shares", h.can(vouch.PermShareScorecard, h.scorecardShares))
+	mux.Handle("POST /scorecard/shares", h.can(vouch.PermShareScorecard, h.createScorecardShare))
+	mux.Handle("POST /scorecard/shares/{id}/revoke", h.can(vouch.PermShareScorecard, h.revokeScorecardShare))
+	mux.Handle("GET /scorecard/schedules", h.can(vouch.PermShareScorecard, h.scorecardSchedules))
+	mux.Handle("POST /scorecard/schedules", h.can(vouch.PermShareScorecard, h.createScorecardSchedule))
+	mux.Handle("POST /scorecard/schedules/{id}/delete", h.can(vouch.PermShareScorecard, h.deleteScorecardSchedule))
+	mux.HandleFunc("GET /shared/scorecard/{token}", h.sharedScorecard)
+
 	// References.
 	mux.Handle("GET /references", h.can(vouch.PermReadReferences, h.references))
 	mux.Handle("POST /references/bulk", h.can(vouch.PermManageProgram, h.bulkReferences))

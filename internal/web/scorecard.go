@@ -457,7 +457,7 @@ func (h *Handler) scorecardLinks(u *vouch.User, query string) []exportLink {
 	if h.served[routeScorecardPNG] {
 		links = append(links, exportLink{Label: "PNG", Href: routeScorecardPNG + q})
 	}
-	if h.served[routeScorecardShares] && u.Can(vouch.PermManageProgram) {
+	if h.served[routeScorecardShares] && u.Can(vouch.PermShareScorecard) {
 		links = append(links, exportLink{Label: "Share", Href: routeScorecardShares + q, Primary: true})
 	}
 	return links
@@ -545,6 +545,7 @@ func (h *Handler) selection(w http.ResponseWriter, r *http.Request) (scorecard.S
 
 // scorecardRowsData is what scorecard_rows.html shows.
 type scorecardRowsData struct {
+	Back  string // the scorecard of the same period and filters
 	Def   *vouch.MetricDef
 	Card  scorecard.Selection
 	Query string
@@ -592,7 +593,7 @@ func (h *Handler) scorecardRows(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rows := h.scorecards().Rows(id, sel, rowsLimit+1)
-	d := &scorecardRowsData{Def: def, Card: sel, Query: sel.Encode(), Money: def.Unit == vouch.UnitMoney, Limit: rowsLimit}
+	d := &scorecardRowsData{Back: "/scorecard?" + sel.Encode(), Def: def, Card: sel, Query: sel.Encode(), Money: def.Unit == vouch.UnitMoney, Limit: rowsLimit}
 	if len(rows) > rowsLimit {
 		rows, d.More = rows[:rowsLimit], true
 	}

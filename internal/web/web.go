@@ -66,7 +66,10 @@ type Options struct {
 	Goals *goals.Service
 	// Scorecard builds scorecards from Metrics (with goal progress); nil:
 	// the handler builds one over Metrics without goals.
+	// Scorecard builds scorecards (periods, filters, charts); Sharing makes
+	// read-only scorecard links and schedules the scorecard's mail.
 	Scorecard *scorecard.Service
+	Sharing   *scorecard.Sharing
 	// Jobs runs background work (imports); the server shares it with the
 	// API and the services. Nil: the handler starts a runner of its own.
 	Jobs *jobs.Runner

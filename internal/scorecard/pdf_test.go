@@ -39,8 +39,8 @@ func filledScorecard() *vouch.Scorecard {
 	}
 	// No data last period for one tile, and none this period for another.
 	sc.Tiles[vouch.MetricAdvocateExperience].Previous.Value = nil
-	sc.Tiles[vouch.MetricWinRateLift].MetricValue.Value = fptr(0.2)
-	sc.Tiles[vouch.MetricContentHelpfulness].MetricValue.Value = nil
+	sc.Tiles[vouch.MetricWinRateLift].Value = fptr(0.2)
+	sc.Tiles[vouch.MetricContentHelpfulness].Value = nil
 	for m := 0; m < 12; m++ {
 		month := time.Date(2025, time.Month(10+m), 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
 		sc.Trend = append(sc.Trend, vouch.MonthFigure{Month: month, Requests: 300 + m*11, Fulfilled: 250 + m*9, Activities: 400 + m*13,

@@ -104,7 +104,7 @@ func TestSharedScorecardIsReadOnlyAndReachesNothingElse(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			io.Copy(io.Discard, resp.Body)
+			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
 			if resp.Request.URL.Path != "/login" {
 				t.Errorf("the token opened %s: %d at %s", p, resp.StatusCode, resp.Request.URL.Path)

@@ -42,10 +42,7 @@ func parsePublicTemplates(funcs template.FuncMap) (map[string]*template.Template
 		}
 		pages[name] = t
 	}
-	if err := addProofTemplates(pages, funcs); err != nil {
-		return nil, err
-	}
-	if err := addSharedScorecardTemplates(pages, funcs); err != nil {
+	if err := addPublicTemplates(pages, funcs, "proof_public", "proof_gone", "scorecard_shared", "scorecard_shared_gone"); err != nil {
 		return nil, err
 	}
 	return pages, nil

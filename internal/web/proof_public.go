@@ -26,9 +26,11 @@ import (
 // look, without the footer that speaks of an email.
 const proofLayout = "proof_layout.html"
 
-// addProofTemplates parses the buyer's pages into pages, once at start-up.
-func addProofTemplates(pages map[string]*template.Template, funcs template.FuncMap) error {
-	for _, name := range []string{"proof_public", "proof_gone"} {
+// addPublicTemplates parses pages seen without an account (the buyer's
+// proof pages, the shared scorecard) into pages, in the public layout,
+// once at start-up.
+func addPublicTemplates(pages map[string]*template.Template, funcs template.FuncMap, names ...string) error {
+	for _, name := range names {
 		t, err := template.New(proofLayout).Funcs(funcs).ParseFS(templateFS, "templates/"+proofLayout, "templates/"+name+".html")
 		if err != nil {
 			return fmt.Errorf("template %s: %w", name, err)

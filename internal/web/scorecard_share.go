@@ -22,21 +22,6 @@ import (
 // to anything, its charts inline as data: images, never cached nor indexed.
 // The token opens that one page; it is no session and authorizes nothing else.
 
-// sharedLayout is the document the shared scorecard is rendered in.
-const sharedLayout = "proof_layout.html"
-
-// addSharedScorecardTemplates parses the shared scorecard's pages into pages.
-func addSharedScorecardTemplates(pages map[string]*template.Template, funcs template.FuncMap) error {
-	for _, name := range []string{"scorecard_shared", "scorecard_shared_gone"} {
-		t, err := template.New(sharedLayout).Funcs(funcs).ParseFS(templateFS, "templates/"+sharedLayout, "templates/"+name+".html")
-		if err != nil {
-			return fmt.Errorf("template %s: %w", name, err)
-		}
-		pages[name] = t
-	}
-	return nil
-}
-
 // exportCard builds the scorecard the request's parameters ask for (the
 // same parameters as /scorecard) and the words printed around it.
 func (h *Handler) exportCard(r *http.Request) (*vouch.Scorecard, scorecard.ExportOptions, error) {
@@ -133,7 +118,7 @@ func (h *Handler) renderShared(w http.ResponseWriter, status int, name string, p
 		http.Error(w, "Something went wrong on our side. Please try again in a few minutes.", http.StatusInternalServerError)
 		return
 	}
-	if err := t.ExecuteTemplate(&buf, sharedLayout, p); err != nil {
+	if err := t.ExecuteTemplate(&buf, proofLayout, p); err != nil {
 		h.log.Error("render", "template", name, "err", err)
 		http.Error(w, "Something went wrong on our side. Please try again in a few minutes.", http.StatusInternalServerError)
 		return

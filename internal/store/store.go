@@ -5,8 +5,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc64"
@@ -450,4 +452,22 @@ func nullTime(t sql.NullTime) *time.Time {
 // notFound is the error for a missing entity.
 func notFound(what string, id any) error {
 	return vouch.Errorf(vouch.ENOTFOUND, "%s %v not found.", what, id)
+}
+
+// MigrationsDigest is a hash of every migration of the engine: two
+// databases migrated by binaries with the same digest have the same schema.
+// Tests name their pre-migrated database images by it.
+func MigrationsDigest(e Engine) string {
+	dir := "migrations/sqlite"
+	if e == Postgres {
+		dir = "migrations/postgres"
+	}
+	h := sha256.New()
+	entries, _ := fs.ReadDir(migrations, dir) // embedded: cannot fail
+	for _, f := range entries {
+		data, _ := fs.ReadFile(migrations, dir+"/"+f.Name())
+		fmt.Fprintf(h, "%s %d\n", f.Name(), len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }

@@ -3,7 +3,6 @@ package activitysheet
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -111,9 +110,6 @@ type planner struct {
 	oppNames map[string][]*vouch.Opportunity // name key → the opportunities with it
 
 	seen     map[string]int // an activity's key → the row that first gave it
-	cells    map[string]int // a row's mapped cells → the index of the first row with them
-	rejected map[int][2]int // a rejected row's index → its problems in report.Errors
-	repeats  map[int][]int  // a row's index → the numbers of the rows repeating it
 	creates  []*vouch.Activity
 }
 
@@ -122,8 +118,7 @@ func newPlanner(sheet *refsheet.Sheet, m refsheet.Mapping, opts refsheet.Options
 		report: &refsheet.Report{Rows: len(sheet.Rows), Ignored: m.Unmapped(sheet.Headers)},
 		col:    map[string]int{}, values: refsheet.NewPicklists(snap.Values),
 		byEmail: map[string]int64{}, byCRM: map[string]int64{}, oppByCRM: map[string]*vouch.Opportunity{},
-		oppNames: map[string][]*vouch.Opportunity{}, seen: map[string]int{}, cells: map[string]int{},
-		rejected: map[int][2]int{}, repeats: map[int][]int{}}
+		oppNames: map[string][]*vouch.Opportunity{}, seen: map[string]int{}}
 	for i, c := range m {
 		if c != "" {
 			p.col[c] = i
@@ -151,52 +146,10 @@ func newPlanner(sheet *refsheet.Sheet, m refsheet.Mapping, opts refsheet.Options
 func nameKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
 func (p *planner) run() {
-	for i, row := range p.sheet.Rows {
-		if first, ok := p.repeatOf(i, row); ok {
-			p.planRepeat(first, row)
-			continue
-		}
-		p.planRow(i, row)
-	}
-	for _, i := range slices.Sorted(maps.Keys(p.repeats)) {
-		p.report.Repeats = append(p.report.Repeats, refsheet.Repeat{Row: p.sheet.Rows[i].Number, Rows: p.repeats[i]})
-	}
+	refsheet.Walk(p.sheet, p.mapped, p.report, p.planRow)
 }
 
-// repeatOf finds the earlier row whose every mapped cell is the same.
-func (p *planner) repeatOf(i int, row refsheet.Row) (int, bool) {
-	var b strings.Builder
-	for _, j := range p.mapped {
-		b.WriteString(row.Cells[j])
-		b.WriteByte(0)
-	}
-	for _, x := range row.Extra {
-		b.WriteByte(1)
-		b.WriteString(x)
-	}
-	k := b.String()
-	if first, ok := p.cells[k]; ok {
-		return first, true
-	}
-	p.cells[k] = i
-	return 0, false
-}
-
-// planRepeat plans a row that repeats the row at index first exactly.
-func (p *planner) planRepeat(first int, row refsheet.Row) {
-	if span, bad := p.rejected[first]; bad {
-		for _, e := range p.report.Errors[span[0]:span[1]] {
-			e.Row = row.Number
-			p.report.Errors = append(p.report.Errors, e)
-		}
-		p.report.Rejected++
-		return
-	}
-	p.report.Repeated++
-	p.repeats[first] = append(p.repeats[first], row.Number)
-}
-
-func (p *planner) planRow(i int, row refsheet.Row) {
+func (p *planner) planRow(_ int, row refsheet.Row) []refsheet.RowError {
 	c := &rowCtx{p: p, row: row}
 	a := c.parse()
 	if len(c.errs) == 0 {
@@ -214,15 +167,12 @@ func (p *planner) planRow(i int, row refsheet.Row) {
 			p.report.Created++
 		}
 	}
-	if len(c.errs) > 0 {
-		slices.SortStableFunc(c.errs, func(a, b rowError) int { return a.col - b.col })
-		p.report.Rejected++
-		from := len(p.report.Errors)
-		for _, e := range c.errs {
-			p.report.Errors = append(p.report.Errors, e.RowError)
-		}
-		p.rejected[i] = [2]int{from, len(p.report.Errors)}
+	slices.SortStableFunc(c.errs, func(a, b rowError) int { return a.col - b.col })
+	errs := make([]refsheet.RowError, len(c.errs))
+	for i, e := range c.errs {
+		errs[i] = e.RowError
 	}
+	return errs
 }
 
 // write saves the planned activities inside the import's batch, through

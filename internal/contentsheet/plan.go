@@ -3,7 +3,6 @@ package contentsheet
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 
@@ -115,10 +114,7 @@ type planner struct {
 	byTitle map[string][]*vouch.ContentItem // type id + title key
 
 	seen     map[string]int // an item's key (URL, else type and title) → the row that first gave it
-	cells    map[string]int // a row's mapped cells → the index of the first row with them
 	claimed  map[int64]int  // stored item → the row that matched it
-	rejected map[int][2]int // a rejected row's index → its problems in report.Errors
-	repeats  map[int][]int  // a row's index → the numbers of the rows repeating it
 	creates  []*vouch.ContentItem
 	updates  []update
 }
@@ -129,8 +125,8 @@ func newPlanner(ctx context.Context, sheet *refsheet.Sheet, m refsheet.Mapping, 
 		report: &refsheet.Report{Rows: len(sheet.Rows), Ignored: m.Unmapped(sheet.Headers)},
 		col:    map[string]int{}, values: refsheet.NewPicklists(snap.Values), users: map[string]int64{},
 		refs: map[string]int64{}, accounts: map[string]int64{}, byURL: map[string]*vouch.ContentItem{},
-		byTitle: map[string][]*vouch.ContentItem{}, seen: map[string]int{}, cells: map[string]int{},
-		claimed: map[int64]int{}, rejected: map[int][2]int{}, repeats: map[int][]int{}}
+		byTitle: map[string][]*vouch.ContentItem{}, seen: map[string]int{},
+		claimed: map[int64]int{}}
 	for i, c := range m {
 		if c != "" {
 			p.col[c] = i
@@ -181,16 +177,7 @@ func urlKey(u string) string {
 func titleKey(typeID int64, title string) string { return fmt.Sprint(typeID) + "\x00" + nameKey(title) }
 
 func (p *planner) run() {
-	for i, row := range p.sheet.Rows {
-		if first, ok := p.repeatOf(i, row); ok {
-			p.planRepeat(first, row)
-			continue
-		}
-		p.planRow(i, row)
-	}
-	for _, i := range slices.Sorted(maps.Keys(p.repeats)) {
-		p.report.Repeats = append(p.report.Repeats, refsheet.Repeat{Row: p.sheet.Rows[i].Number, Rows: p.repeats[i]})
-	}
+	refsheet.Walk(p.sheet, p.mapped, p.report, p.planRow)
 	values, accounts := p.usedIDs()
 	for _, v := range p.values.Added() {
 		if values[v.ID] {
@@ -229,54 +216,18 @@ func (p *planner) usedIDs() (values, accounts map[int64]bool) {
 	return values, accounts
 }
 
-// repeatOf finds the earlier row whose every mapped cell is the same.
-func (p *planner) repeatOf(i int, row refsheet.Row) (int, bool) {
-	var b strings.Builder
-	for _, j := range p.mapped {
-		b.WriteString(row.Cells[j])
-		b.WriteByte(0)
-	}
-	for _, x := range row.Extra {
-		b.WriteByte(1)
-		b.WriteString(x)
-	}
-	k := b.String()
-	if first, ok := p.cells[k]; ok {
-		return first, true
-	}
-	p.cells[k] = i
-	return 0, false
-}
-
-// planRepeat plans a row that repeats the row at index first exactly.
-func (p *planner) planRepeat(first int, row refsheet.Row) {
-	if span, bad := p.rejected[first]; bad {
-		for _, e := range p.report.Errors[span[0]:span[1]] {
-			e.Row = row.Number
-			p.report.Errors = append(p.report.Errors, e)
-		}
-		p.report.Rejected++
-		return
-	}
-	p.report.Repeated++
-	p.repeats[first] = append(p.repeats[first], row.Number)
-}
-
-func (p *planner) planRow(i int, row refsheet.Row) {
+func (p *planner) planRow(_ int, row refsheet.Row) []refsheet.RowError {
 	c := &rowCtx{p: p, row: row}
 	d := c.parse()
 	if len(c.errs) == 0 {
 		p.planItem(c, d)
 	}
-	if len(c.errs) > 0 {
-		slices.SortStableFunc(c.errs, func(a, b rowError) int { return a.col - b.col })
-		p.report.Rejected++
-		from := len(p.report.Errors)
-		for _, e := range c.errs {
-			p.report.Errors = append(p.report.Errors, e.RowError)
-		}
-		p.rejected[i] = [2]int{from, len(p.report.Errors)}
+	slices.SortStableFunc(c.errs, func(a, b rowError) int { return a.col - b.col })
+	errs := make([]refsheet.RowError, len(c.errs))
+	for i, e := range c.errs {
+		errs[i] = e.RowError
 	}
+	return errs
 }
 
 // match finds the stored item a row is about: by URL, else by title and

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"maps"
 	"slices"
 	"strings"
@@ -246,13 +245,7 @@ type planner struct {
 	creates []*vouch.Reference
 	updates []refUpdate
 
-	// Rows repeating an earlier row exactly: found by a hash of the mapped
-	// cells (mapped), then compared cell by cell.
-	mapped   []int          // the sheet indexes of the mapped columns
-	rowSeed  maphash.Seed   // this import's, so no file can aim at collisions
-	rowsSeen map[uint64]int // hash → the index in sheet.Rows of the first row with those cells
-	rejected map[int][2]int // a rejected row's index → its problems in report.Errors, [from, to)
-	repeats  map[int][]int  // a row's index → the numbers of the rows repeating it
+	mapped []int // the sheet indexes of the mapped columns
 }
 
 type activityColumn struct {
@@ -267,8 +260,7 @@ func newPlanner(sheet *Sheet, m Mapping, opts Options, snap *store.Snapshot, tod
 		accountsByCRM: map[string]*accountState{}, accountsByName: map[string][]*accountState{},
 		refsByCRM: map[string]*vouch.Reference{}, refsByEmail: map[string]*vouch.Reference{},
 		refsByName: map[int64]map[string][]*vouch.Reference{},
-		seenCRM:    map[string]int{}, seenEmail: map[string]int{}, seenName: map[string]int{}, claimed: map[int64]int{},
-		rowSeed: maphash.MakeSeed(), rowsSeen: make(map[uint64]int, len(sheet.Rows)), rejected: map[int][2]int{}, repeats: map[int][]int{}}
+		seenCRM:    map[string]int{}, seenEmail: map[string]int{}, seenName: map[string]int{}, claimed: map[int64]int{}}
 	for i, c := range m {
 		switch {
 		case c == "":
@@ -312,16 +304,7 @@ func newPlanner(sheet *Sheet, m Mapping, opts Options, snap *store.Snapshot, tod
 func nameKey(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
 func (p *planner) run() {
-	for i, row := range p.sheet.Rows {
-		if first, ok := p.repeatOf(i, row); ok {
-			p.planRepeat(first, row)
-			continue
-		}
-		p.planRow(i, row)
-	}
-	for _, i := range slices.Sorted(maps.Keys(p.repeats)) {
-		p.report.Repeats = append(p.report.Repeats, Repeat{Row: p.sheet.Rows[i].Number, Rows: p.repeats[i]})
-	}
+	Walk(p.sheet, p.mapped, p.report, p.planRow)
 	for _, v := range p.values.added {
 		if p.valueUsed(v.ID) {
 			p.report.ValuesCreated = append(p.report.ValuesCreated, fmt.Sprintf("%s '%s'", kindName(v.Kind), v.Name))
@@ -429,63 +412,15 @@ type rowData struct {
 	status                             vouch.Status
 }
 
-func (p *planner) planRow(i int, row Row) {
+func (p *planner) planRow(_ int, row Row) []RowError {
 	c := &rowCtx{p: p, row: row}
 	d := c.parse()
 	p.checkDuplicates(c, d)
 	if len(c.errs) == 0 {
 		p.planReference(c, d)
 	}
-	if len(c.errs) > 0 {
-		slices.SortStableFunc(c.errs, func(a, b RowError) int { return a.col - b.col })
-		p.report.Rejected++
-		from := len(p.report.Errors)
-		p.report.Errors = append(p.report.Errors, c.errs...)
-		p.rejected[i] = [2]int{from, len(p.report.Errors)}
-	}
-}
-
-// repeatOf finds the earlier row whose every mapped cell (and every cell
-// beyond the last header) is the same as row's, the row at index i.
-func (p *planner) repeatOf(i int, row Row) (int, bool) {
-	var h maphash.Hash
-	h.SetSeed(p.rowSeed)
-	for _, j := range p.mapped {
-		h.WriteString(row.Cells[j])
-		h.WriteByte(0)
-	}
-	for _, x := range row.Extra {
-		h.WriteByte(1)
-		h.WriteString(x)
-	}
-	k := h.Sum64()
-	first, ok := p.rowsSeen[k]
-	if !ok {
-		p.rowsSeen[k] = i
-		return 0, false
-	}
-	prev := p.sheet.Rows[first]
-	for _, j := range p.mapped {
-		if prev.Cells[j] != row.Cells[j] {
-			return 0, false // another row with the same hash: planned as itself
-		}
-	}
-	return first, slices.Equal(prev.Extra, row.Extra)
-}
-
-// planRepeat plans a row that repeats the row at index first exactly: it
-// is imported once, as that row, or has that row's problems.
-func (p *planner) planRepeat(first int, row Row) {
-	if span, bad := p.rejected[first]; bad {
-		for _, e := range p.report.Errors[span[0]:span[1]] {
-			e.Row = row.Number
-			p.report.Errors = append(p.report.Errors, e)
-		}
-		p.report.Rejected++
-		return
-	}
-	p.report.Repeated++
-	p.repeats[first] = append(p.repeats[first], row.Number)
+	slices.SortStableFunc(c.errs, func(a, b RowError) int { return a.col - b.col })
+	return c.errs
 }
 
 // checkText refuses the mapped cells Vouch could not store or show: invalid

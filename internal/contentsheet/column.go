@@ -1,9 +1,6 @@
 package contentsheet
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/vouchhq/vouch/internal/refsheet"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -69,76 +66,27 @@ var synonyms = map[string]string{
 	"consentexpires": "expires_on", "consentexpiry": "expires_on", "validuntil": "expires_on",
 }
 
-var columnByKey = func() map[string]string {
-	m := map[string]string{}
-	for _, c := range Columns {
-		m[refsheet.HeaderKey(c.Key)] = c.Key
-		m[refsheet.HeaderKey(c.Header)] = c.Key
-	}
-	return m
-}()
+// Required are the columns every row needs.
+var Required = []string{"title", "type"}
 
-// Layout is a content list, for refsheet.Read and mapping files.
-var Layout = refsheet.Layout{AutoMap: AutoMap, Check: Check, ParseColumn: ParseColumn, Requires: "title and type"}
+// columns is what the import knows of the sheet's columns.
+var columns = refsheet.NewColumnSet(refsheet.ColumnSet{
+	Sheet: "a content list", Record: "content item", Columns: Columns, Synonyms: synonyms, Required: Required})
+
+// Layout is the sheet's layout, for refsheet.Read and mapping files.
+var Layout = columns.Layout()
 
 // AutoMap maps headers to columns by name, ignoring case, spaces and
-// punctuation, and by common synonyms ("Link" → url, "Customer" → accounts).
-func AutoMap(headers []string) refsheet.Mapping {
-	m := make(refsheet.Mapping, len(headers))
-	for i, h := range headers {
-		k := refsheet.HeaderKey(h)
-		if c, ok := columnByKey[k]; ok {
-			m[i] = c
-		} else {
-			m[i] = synonyms[k]
-		}
-	}
-	return m
-}
+// punctuation, and by common synonyms.
+func AutoMap(headers []string) refsheet.Mapping { return columns.AutoMap(headers) }
 
-// ParseColumn reads a column as a mapping file names it: a key
-// ("published_on"), a header ("Publish Date"), or "" to ignore the header.
-func ParseColumn(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", nil
-	}
-	if c, ok := columnByKey[refsheet.HeaderKey(s)]; ok {
-		return c, nil
-	}
-	keys := make([]string, len(Columns))
-	for i, c := range Columns {
-		keys[i] = c.Key
-	}
-	return "", fmt.Errorf("%q is not a column of a content list; the columns are %s", s, strings.Join(keys, ", "))
-}
+// ParseColumn reads a column as a mapping file names it: a key, a header,
+// or "" to ignore the header.
+func ParseColumn(s string) (string, error) { return columns.ParseColumn(s) }
 
-// Check reports what makes a mapping unusable: no title or type column,
+// Check reports what makes a mapping unusable: a required column missing,
 // or two headers feeding one column.
-func Check(m refsheet.Mapping, headers []string) error {
-	cols, err := m.Columns(headers)
-	if err != nil {
-		return err
-	}
-	var missing []string
-	for _, k := range []string{"title", "type"} {
-		if _, ok := cols[k]; !ok {
-			missing = append(missing, k)
-		}
-	}
-	if len(missing) > 0 {
-		return vouch.Errorf(vouch.EINVALID, "No column for %s, which every content item needs. The headers found are %s; map one of them to %s.",
-			strings.Join(missing, " and "), refsheet.QuoteList(headers), strings.Join(missing, " and "))
-	}
-	return nil
-}
+func Check(m refsheet.Mapping, headers []string) error { return columns.Check(m, headers) }
 
 // FieldName is the field a column key fills, as the template heads it.
-func FieldName(key string) string {
-	for _, c := range Columns {
-		if c.Key == key {
-			return c.Header
-		}
-	}
-	return key
-}
+func FieldName(key string) string { return columns.FieldName(key) }

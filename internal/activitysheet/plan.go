@@ -3,7 +3,6 @@ package activitysheet
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -109,8 +108,8 @@ type planner struct {
 	oppByCRM map[string]*vouch.Opportunity
 	oppNames map[string][]*vouch.Opportunity // name key → the opportunities with it
 
-	seen     map[string]int // an activity's key → the row that first gave it
-	creates  []*vouch.Activity
+	seen    map[string]int // an activity's key → the row that first gave it
+	creates []*vouch.Activity
 }
 
 func newPlanner(sheet *refsheet.Sheet, m refsheet.Mapping, opts refsheet.Options, snap snapshot) *planner {
@@ -150,13 +149,13 @@ func (p *planner) run() {
 }
 
 func (p *planner) planRow(_ int, row refsheet.Row) []refsheet.RowError {
-	c := &rowCtx{p: p, row: row}
+	c := p.newRow(row)
 	a := c.parse()
-	if len(c.errs) == 0 {
+	if c.OK() {
 		key := store.ActivityKey(a.ReferenceID, a.TypeID, a.OccurredOn, a.OpportunityID)
 		switch first, dup := p.seen[key]; {
 		case dup:
-			c.failBecause("", "", fmt.Sprintf("is the same activity as row %d (reference, type, date and opportunity), with other cells", first),
+			c.FailBecause("", "", fmt.Sprintf("is the same activity as row %d (reference, type, date and opportunity), with other cells", first),
 				"is the same activity as an earlier row, with other cells")
 		case p.snap.logged[key]:
 			p.seen[key] = row.Number
@@ -167,12 +166,7 @@ func (p *planner) planRow(_ int, row refsheet.Row) []refsheet.RowError {
 			p.report.Created++
 		}
 	}
-	slices.SortStableFunc(c.errs, func(a, b rowError) int { return a.col - b.col })
-	errs := make([]refsheet.RowError, len(c.errs))
-	for i, e := range c.errs {
-		errs[i] = e.RowError
-	}
-	return errs
+	return c.Errors()
 }
 
 // write saves the planned activities inside the import's batch, through

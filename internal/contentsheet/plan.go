@@ -113,10 +113,10 @@ type planner struct {
 	byURL   map[string]*vouch.ContentItem
 	byTitle map[string][]*vouch.ContentItem // type id + title key
 
-	seen     map[string]int // an item's key (URL, else type and title) → the row that first gave it
-	claimed  map[int64]int  // stored item → the row that matched it
-	creates  []*vouch.ContentItem
-	updates  []update
+	seen    map[string]int // an item's key (URL, else type and title) → the row that first gave it
+	claimed map[int64]int  // stored item → the row that matched it
+	creates []*vouch.ContentItem
+	updates []update
 }
 
 func newPlanner(ctx context.Context, sheet *refsheet.Sheet, m refsheet.Mapping, opts refsheet.Options, snap snapshot, today vouch.Date) *planner {
@@ -217,17 +217,12 @@ func (p *planner) usedIDs() (values, accounts map[int64]bool) {
 }
 
 func (p *planner) planRow(_ int, row refsheet.Row) []refsheet.RowError {
-	c := &rowCtx{p: p, row: row}
+	c := p.newRow(row)
 	d := c.parse()
-	if len(c.errs) == 0 {
+	if c.OK() {
 		p.planItem(c, d)
 	}
-	slices.SortStableFunc(c.errs, func(a, b rowError) int { return a.col - b.col })
-	errs := make([]refsheet.RowError, len(c.errs))
-	for i, e := range c.errs {
-		errs[i] = e.RowError
-	}
-	return errs
+	return c.Errors()
 }
 
 // match finds the stored item a row is about: by URL, else by title and
@@ -259,14 +254,14 @@ func (p *planner) planItem(c *rowCtx, d *rowData) {
 		if in.URL != "" {
 			field = "url"
 		}
-		c.failBecause(field, c.cell(field), fmt.Sprintf("%s as row %d", what, first), what+" as an earlier row")
+		c.FailBecause(field, c.cell(field), fmt.Sprintf("%s as row %d", what, first), what+" as an earlier row")
 		return
 	}
-	p.seen[key] = c.row.Number
+	p.seen[key] = c.Row.Number
 	existing := p.match(&in)
 	if existing != nil {
 		if first, ok := p.claimed[existing.ID]; ok {
-			c.failBecause("", "", fmt.Sprintf("matches the same content item as row %d (%s, #%d)", first, existing.Title, existing.ID),
+			c.FailBecause("", "", fmt.Sprintf("matches the same content item as row %d (%s, #%d)", first, existing.Title, existing.ID),
 				"matches the same content item as an earlier row")
 			return
 		}
@@ -286,7 +281,7 @@ func (p *planner) planCreate(c *rowCtx, d *rowData) {
 	c.fieldErrors(it.Validate())
 	c.checkRetired(&vouch.ContentItem{}, &it)
 	c.fieldErrors(it.CheckNewState(p.today, p.snap.months))
-	if len(c.errs) > 0 {
+	if !c.OK() {
 		return
 	}
 	p.creates = append(p.creates, &it)
@@ -331,16 +326,16 @@ func (p *planner) planUpdate(c *rowCtx, d *rowData, existing *vouch.ContentItem)
 	c.fieldErrors(it.Validate())
 	c.checkRetired(existing, it)
 	state := p.stateChange(c, d, existing)
-	if len(c.errs) > 0 {
+	if !c.OK() {
 		return
 	}
-	p.claimed[existing.ID] = c.row.Number
+	p.claimed[existing.ID] = c.Row.Number
 	fields := contentChanged(existing, it)
 	if !fields && state == nil {
 		p.report.Unchanged++
 		return
 	}
-	p.updates = append(p.updates, update{row: c.row.Number, item: it, fields: fields, state: state})
+	p.updates = append(p.updates, update{row: c.Row.Number, item: it, fields: fields, state: state})
 	p.report.Updated++
 }
 
@@ -355,7 +350,7 @@ func (p *planner) stateChange(c *rowCtx, d *rowData, existing *vouch.ContentItem
 		if approval && (in.ApprovedBy != existing.ApprovedBy && has["approved_by"] ||
 			in.ApprovalMethod != existing.ApprovalMethod && has["approval_method"] ||
 			in.ExpiresOn != existing.ExpiresOn && has["expires_on"]) {
-			c.fail("state", "", "is empty, but the row changes the approval; give the approval state too")
+			c.Fail("state", "", "is empty, but the row changes the approval; give the approval state too")
 		}
 		return nil
 	}
@@ -380,7 +375,7 @@ func (p *planner) stateChange(c *rowCtx, d *rowData, existing *vouch.ContentItem
 	if err := vouch.CheckContentTransition(from, &ch, p.today, p.snap.months); err != nil {
 		if len(vouch.ErrorFields(err)) == 1 && vouch.ErrorFields(err)["state"] != "" {
 			msg := vouch.ErrorMessage(err)
-			c.fail("state", c.cell("state"), strings.ToLower(msg[:1])+strings.TrimSuffix(msg[1:], "."))
+			c.Fail("state", c.cell("state"), strings.ToLower(msg[:1])+strings.TrimSuffix(msg[1:], "."))
 			return nil
 		}
 		c.fieldErrors(err)

@@ -10,19 +10,14 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-// rowError is a problem with the sheet index of its column, to list a
-// row's problems left to right (-1: the whole row).
-type rowError struct {
-	refsheet.RowError
-	col int
+// rowCtx reads one row's cells and collects its problems.
+type rowCtx struct {
+	*refsheet.Cells
+	p *planner
 }
 
-// rowCtx collects one row's cells and problems.
-type rowCtx struct {
-	p       *planner
-	row     refsheet.Row
-	errs    []rowError
-	cleaned bool // row.Cells is a copy without control characters
+func (p *planner) newRow(row refsheet.Row) *rowCtx {
+	return &rowCtx{Cells: refsheet.NewCells(p.sheet, p.col, FieldName, row), p: p}
 }
 
 // rowData is a row's cells, parsed: the item as the row gives it, and
@@ -32,38 +27,13 @@ type rowData struct {
 	has  map[string]bool
 }
 
-// cell returns the value of a column ("" when the sheet lacks the column).
-func (c *rowCtx) cell(key string) string {
-	if i, ok := c.p.col[key]; ok {
-		return c.row.Cells[i]
-	}
-	return ""
-}
-
-func (c *rowCtx) fail(key, value, reason string) *refsheet.RowError {
-	return c.failBecause(key, value, reason, "")
-}
-
-// failBecause records a problem with a column's cell (key "": the whole
-// row); cause words it alike for every row, when reason names other rows.
-func (c *rowCtx) failBecause(key, value, reason, cause string) *refsheet.RowError {
-	e := rowError{RowError: refsheet.RowError{Row: c.row.Number, Value: value, Reason: reason, Cause: cause}, col: -1}
-	if key != "" {
-		e.Field = FieldName(key)
-		e.Column = e.Field
-		e.col = len(c.p.sheet.Headers)
-		if i, ok := c.p.col[key]; ok {
-			e.Column, e.Letter, e.col = c.p.sheet.Headers[i], refsheet.ColumnLetter(i), i
-		}
-	}
-	c.errs = append(c.errs, e)
-	return &c.errs[len(c.errs)-1].RowError
-}
+// cell returns the cell of a column as read ("" when the sheet lacks the column).
+func (c *rowCtx) cell(key string) string { return c.Cell(key) }
 
 // failValue records a value missing from a picklist (or an account Vouch
 // does not have): adding it, with Options.AddMissing, fixes the problem.
 func (c *rowCtx) failValue(key, value, reason, picklist string) {
-	e := c.fail(key, value, reason)
+	e := c.Fail(key, value, reason)
 	if !c.p.opts.AddMissing {
 		e.Picklist, e.Missing, e.Cause = picklist, value, "not a known "+strings.ToLower(picklist)
 	}
@@ -80,7 +50,7 @@ func (c *rowCtx) fieldErrors(err error) {
 		if !ok {
 			key = f
 		}
-		c.fail(key, c.cell(key), fields[f])
+		c.Fail(key, c.cell(key), fields[f])
 	}
 }
 
@@ -88,33 +58,14 @@ func (c *rowCtx) fieldErrors(err error) {
 // it may stay where it is, but is not newly given, as in content.Service.
 func (c *rowCtx) checkRetired(had, it *vouch.ContentItem) {
 	if v := c.p.values.Retired(it.TypeID); v != nil && had.TypeID != it.TypeID {
-		c.fail("type", v.Name, vouch.RetiredValue(v))
+		c.Fail("type", v.Name, vouch.RetiredValue(v))
 	}
 	for _, t := range tagColumns {
 		for _, id := range it.TagIDs(t.kind) {
 			if v := c.p.values.Retired(id); v != nil && !slices.Contains(had.TagIDs(t.kind), id) {
-				c.fail(t.key, v.Name, vouch.RetiredValue(v))
+				c.Fail(t.key, v.Name, vouch.RetiredValue(v))
 			}
 		}
-	}
-}
-
-// checkText refuses the cells Vouch could not store or show (invalid UTF-8,
-// control characters; summary and body may hold line breaks), as the
-// reference import does, and reads the rest of the row without them.
-func (c *rowCtx) checkText() {
-	for key, i := range c.p.col {
-		long := key == "summary" || key == "body"
-		reason, cause, cleaned := refsheet.CellProblem(c.row.Cells[i], refsheet.ColumnLetter(i), FieldName(key), long)
-		if reason == "" {
-			continue
-		}
-		e := c.fail(key, vouch.Printable(c.row.Cells[i]), reason)
-		e.Cause = cause
-		if !c.cleaned {
-			c.row.Cells, c.cleaned = slices.Clone(c.row.Cells), true
-		}
-		c.row.Cells[i] = cleaned
 	}
 }
 
@@ -122,10 +73,8 @@ func (c *rowCtx) checkText() {
 func (c *rowCtx) parse() *rowData {
 	p := c.p
 	d := &rowData{has: map[string]bool{}}
-	if e := refsheet.ExtraCells(c.row); e.Reason != "" {
-		c.errs = append(c.errs, rowError{e, -1})
-	}
-	c.checkText()
+	// Summary and body may hold line breaks.
+	c.CheckRow(func(key string) bool { return key == "summary" || key == "body" })
 	for key := range p.col {
 		if c.cell(key) != "" {
 			d.has[key] = true
@@ -134,10 +83,10 @@ func (c *rowCtx) parse() *rowData {
 	it := &d.item
 	it.Title = strings.Join(strings.Fields(c.cell("title")), " ")
 	if it.Title == "" {
-		c.fail("title", "", "is empty; every content item needs a title")
+		c.Fail("title", "", "is empty; every content item needs a title")
 	}
 	if s := c.cell("type"); s == "" {
-		c.fail("type", "", "is empty; every content item needs a type: case study, video, quote …")
+		c.Fail("type", "", "is empty; every content item needs a type: case study, video, quote …")
 	} else if id, reason := p.values.Find(vouch.TaxContentType, s, p.opts.AddMissing); reason != "" {
 		c.failValue("type", s, reason, refsheet.KindName(vouch.TaxContentType))
 	} else {
@@ -156,7 +105,7 @@ func (c *rowCtx) parse() *rowData {
 		if s := c.cell(f.key); s != "" {
 			day, reason := refsheet.ParseDate(s, p.xlsx)
 			if reason != "" {
-				c.fail(f.key, s, reason)
+				c.Fail(f.key, s, reason)
 			}
 			*f.dst = day
 		}
@@ -165,24 +114,24 @@ func (c *rowCtx) parse() *rowData {
 		if id, ok := p.users[vouch.NormalizeEmail(s)]; ok {
 			it.OwnerID = id
 		} else {
-			c.fail("owner", s, "no Vouch user has this email")
+			c.Fail("owner", s, "no Vouch user has this email")
 		}
 	}
 	if s := c.cell("state"); s != "" {
 		st, reason := parseState(s)
 		if reason != "" {
-			c.fail("state", s, reason)
+			c.Fail("state", s, reason)
 		}
 		it.State = st
 	}
 	it.ApprovedBy = strings.Join(strings.Fields(c.cell("approved_by")), " ")
 	if len(it.ApprovedBy) > 200 {
-		c.fail("approved_by", it.ApprovedBy, "is longer than 200 characters")
+		c.Fail("approved_by", it.ApprovedBy, "is longer than 200 characters")
 	}
 	if s := c.cell("approval_method"); s != "" {
 		m, reason := parseMethod(s)
 		if reason != "" {
-			c.fail("approval_method", s, reason)
+			c.Fail("approval_method", s, reason)
 		}
 		it.ApprovalMethod = m
 	}
@@ -199,7 +148,7 @@ func (c *rowCtx) accounts() []int64 {
 		switch {
 		case ok:
 		case len(name) > 200:
-			c.fail("accounts", name, "is longer than 200 characters")
+			c.Fail("accounts", name, "is longer than 200 characters")
 			continue
 		case p.opts.AddMissing:
 			id = -int64(len(p.added) + 1)
@@ -222,12 +171,12 @@ func (c *rowCtx) references() []int64 {
 	for _, s := range refsheet.SplitList(c.cell("references")) {
 		email, reason := refsheet.ParseEmail(s)
 		if reason != "" {
-			c.fail("references", s, reason)
+			c.Fail("references", s, reason)
 			continue
 		}
 		id := c.p.refs[email]
 		if id == 0 {
-			c.fail("references", s, "no reference in Vouch has this email")
+			c.Fail("references", s, "no reference in Vouch has this email")
 			continue
 		}
 		if !slices.Contains(ids, id) {

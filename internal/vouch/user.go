@@ -76,7 +76,7 @@ const (
 	PermManageProgram    Permission = "manage_program"    // references, accounts, fulfilment
 	PermRequestReference Permission = "request_reference" // sellers and the program team
 	PermReadReferences   Permission = "read_references"
-	PermReadScorecard    Permission = "read_scorecard" // reserved: no page or endpoint checks it yet
+	PermReadScorecard    Permission = "read_scorecard" // the scorecard, its exports and the metrics behind it
 	PermEditMails        Permission = "edit_mails"     // the company, the program's sender and the mail templates
 	PermReadContent      Permission = "read_content"   // find and read the content library
 	PermUseContent       Permission = "use_content"    // use, rate and share content; ask for missing content

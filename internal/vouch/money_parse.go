@@ -161,14 +161,14 @@ func normalizeNumber(t string) (string, bool) {
 	seenDecimal := false
 	for i := 0; i < len(n); i++ {
 		c := n[i]
-		switch {
-		case c == decimal:
+		switch c {
+		case decimal:
 			if seenDecimal || i != strings.LastIndexByte(n, decimal) {
 				return "", false
 			}
 			seenDecimal = true
 			out.WriteByte('.')
-		case c == '.' || c == ',':
+		case '.', ',':
 			if seenDecimal {
 				return "", false // a group mark after the decimal mark
 			}

@@ -454,10 +454,10 @@ func notFound(what string, id any) error {
 	return vouch.Errorf(vouch.ENOTFOUND, "%s %v not found.", what, id)
 }
 
-// MigrationsDigest is a hash of every migration of the engine: two
-// databases migrated by binaries with the same digest have the same schema.
-// Tests name their pre-migrated database images by it.
-func MigrationsDigest(e Engine) string {
+// SchemaDigest is a hash of every migration of the engine and of the
+// picklists Migrate seeds: two databases migrated by binaries with the same
+// digest start alike. Tests name their pre-migrated database images by it.
+func SchemaDigest(e Engine) string {
 	dir := "migrations/sqlite"
 	if e == Postgres {
 		dir = "migrations/postgres"
@@ -468,6 +468,9 @@ func MigrationsDigest(e Engine) string {
 		data, _ := fs.ReadFile(migrations, dir+"/"+f.Name())
 		fmt.Fprintf(h, "%s %d\n", f.Name(), len(data))
 		h.Write(data)
+	}
+	for _, kind := range vouch.TaxonomyKinds {
+		fmt.Fprintf(h, "%s %q\n", kind, vouch.DefaultTaxonomies[kind])
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }

@@ -120,7 +120,7 @@ func OpenDB(t testing.TB, e store.Engine) *store.DB {
 
 // postgresCopy is the configuration of a new database on the test server,
 // created from a migrated image — a template database named by the
-// migrations' digest, made once by whichever test binary needs it first and
+// schema's digest, made once by whichever test binary needs it first and
 // kept for later runs — and dropped when the test ends. Copying a template
 // takes a twentieth of the time that migrating a new schema does.
 func postgresCopy(t testing.TB) store.Config {
@@ -173,7 +173,7 @@ func postgresImage(base string) (string, error) {
 
 func buildPostgresImage(base string) (string, error) {
 	ctx := context.Background()
-	name := "vouch_test_image_" + store.MigrationsDigest(store.Postgres)
+	name := "vouch_test_image_" + store.SchemaDigest(store.Postgres)
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		return "", err

@@ -1,6 +1,8 @@
 package analytics_test
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -174,6 +176,78 @@ func TestActivityTypeFilter(t *testing.T) {
 		q.Filter.ActivityTypeIDs = []int64{visit}
 		if v := f.model.Metric(vouch.MetricDealsInfluenced, q); v.N != 1 {
 			t.Errorf("site visits only: %d deals influenced, want 1", v.N)
+		}
+	})
+}
+
+// TestInfluenceCutoffsAndTheTenDealFloor: an open deal is pipeline
+// influenced for a period only when a completed activity on or before the
+// period's last day is tied to it (a booked one does not count); a win
+// rate needs 10 closed deals on its side, and the lift 10 on both.
+func TestInfluenceCutoffsAndTheTenDealFloor(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		call := f.value(t, vouch.TaxActivityType, "Call")
+		acct := f.account(t, &vouch.Account{Name: "Northwind"})
+		f.at(vouch.NewDate(2026, 1, 5), 0)
+		ref := f.reference(t, &vouch.Reference{AccountID: acct.ID, Name: "Maya Okafor", Status: vouch.StatusActive})
+		d := func(m, day int) vouch.Date { return vouch.NewDate(2026, time.Month(m), day) }
+		hooli := f.opportunity(t, &vouch.Opportunity{Name: "Hooli platform", AmountCents: 700000, Status: vouch.OpportunityOpen,
+			Stage: "Proposal", CloseDate: vouch.NewDate(2027, 2, 28), CreatedOn: d(10, 1)})
+		f.activity(t, ref.ID, call, d(12, 5), hooli.ID, "Proposal")
+		booked := f.opportunity(t, &vouch.Opportunity{Name: "Pied Piper", AmountCents: 300000, Status: vouch.OpportunityOpen,
+			Stage: "Discovery", CloseDate: vouch.NewDate(2027, 3, 31), CreatedOn: d(10, 1)})
+		planned := f.activity(t, ref.ID, call, d(11, 5), booked.ID, "Discovery")
+		f.exec(t, `UPDATE activities SET state = 'booked' WHERE id = ?`, planned)
+
+		// Q4: 10 closed deals with a call before their close (7 won), 9 without (4 won).
+		closed := func(name string, won bool, day vouch.Date) *vouch.Opportunity {
+			o := &vouch.Opportunity{Name: name, AmountCents: 100000, Status: vouch.OpportunityLost, Stage: "Closed Lost",
+				CloseDate: day, CreatedOn: d(9, 1)}
+			if won {
+				o.Status, o.Stage = vouch.OpportunityWon, "Closed Won"
+			}
+			return f.opportunity(t, o)
+		}
+		for i := 0; i < 10; i++ {
+			o := closed(fmt.Sprintf("With %d", i), i < 7, d(11, 10+i))
+			f.activity(t, ref.ID, call, d(11, 1), o.ID, "Negotiation")
+		}
+		for i := 0; i < 9; i++ {
+			closed(fmt.Sprintf("Without %d", i), i < 4, d(11, 10+i))
+		}
+		f.at(vouch.NewDate(2027, 3, 1), 0)
+		f.subscribe(t)
+
+		november := vouch.MetricQuery{From: d(11, 1), To: d(11, 30)}
+		december := vouch.MetricQuery{From: d(12, 1), To: d(12, 31)}
+		if got := showMoney(f.model.Scorecard(november).PipelineInfluenced); got != "{}" {
+			t.Errorf("November: pipeline influenced %s, want none (Hooli's call is in December, Pied Piper's is only booked)", got)
+		}
+		if got := showMoney(f.model.Scorecard(december).PipelineInfluenced); got != "{USD 7000.00 (1)}" {
+			t.Errorf("December: pipeline influenced %s, want Hooli's USD 7000.00", got)
+		}
+
+		q4 := vouch.MetricQuery{From: d(10, 1), To: d(12, 31)}
+		sc := f.model.Scorecard(q4)
+		w := sc.WinRate
+		if w.With.Won != 7 || w.With.Lost != 3 || w.With.Rate == nil || *w.With.Rate != 0.7 {
+			t.Errorf("with references: %+v (rate %s), want 7 won, 3 lost, 70%%", w.With, show(w.With.Rate))
+		}
+		if w.Without.Won != 4 || w.Without.Lost != 5 || w.Without.Rate != nil || w.Lift != nil || w.CI95 != nil {
+			t.Errorf("9 closed deals without references: %+v, lift %s, ci %v; want the counts and not enough data", w.Without, show(w.Lift), w.CI95)
+		}
+		if v := sc.Tiles[vouch.MetricWinRateWithout].Value; v != nil {
+			t.Errorf("the win rate without tile shows %s with 9 closed deals", show(v))
+		}
+
+		// The tenth closed deal without references is written: the lift appears.
+		closed("Without 9", false, d(12, 1))
+		w = f.model.Scorecard(q4).WinRate
+		if w.Without.Rate == nil || *w.Without.Rate != 0.4 || w.Lift == nil || math.Abs(*w.Lift-0.3) > 1e-9 || w.CI95 == nil ||
+			w.CI95[0] > 0.3 || w.CI95[1] < 0.3 {
+			t.Errorf("10 closed deals on each side: without %s, lift %s, ci %v; want 40%%, +30 pts inside its interval",
+				show(w.Without.Rate), show(w.Lift), w.CI95)
 		}
 	})
 }

@@ -190,3 +190,73 @@ func TestScorecardExportsAndSchedules(t *testing.T) {
 		mustContain(t, "stopped", body, "Nothing scheduled")
 	})
 }
+
+// TestSharedScorecardIgnoresTampering: a fixed-period link shows its own
+// period and filters whatever the query string says; a link whose nonce or
+// signature was changed is not valid; the token opens no proof page, no
+// API call and no other scorecard.
+func TestSharedScorecardIgnoresTampering(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		testutil.CreateUser(t, s.DB, "pat@example.com", vouch.RoleProgramManager)
+		testutil.AddScorecardDeals(t, s.DB)
+		pm := testutil.Login(t, s, "pat@example.com")
+		path := makeShare(t, pm, url.Values{"period": {"fixed"}, "from": {"2026-07-01"}, "to": {"2026-09-30"},
+			"industry": {"Healthcare"}, "expires_in_days": {"30"}})
+		token := strings.TrimPrefix(path, "/shared/scorecard/")
+
+		resp, page := buyerGet(t, s, path)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("shared page: %d", resp.StatusCode)
+		}
+		mustContain(t, "shared page", page, "USD 360,000", "Industry: Healthcare")
+		for _, q := range []string{"?period=2025-Q1", "?from=2025-01-01&to=2025-03-31", "?industry=Financial+Services",
+			"?segment=Mid-Market&kind=year&anchor=2025-01-01", "?from=2026-07-01&to=2026-09-30&owner=1"} {
+			resp, tampered := buyerGet(t, s, path+q)
+			if resp.StatusCode != http.StatusOK || !strings.Contains(tampered, "USD 360,000") || !strings.Contains(tampered, "Industry: Healthcare") ||
+				strings.Contains(tampered, "2025") || strings.Contains(tampered, "Financial Services") || strings.Contains(tampered, "Segment:") {
+				t.Errorf("%s: %d, the shared page follows the query string", q, resp.StatusCode)
+			}
+		}
+
+		// One character changed in the nonce or in the signature: not valid.
+		body, sig, _ := strings.Cut(token, ".")
+		flip := func(s string, i int) string {
+			c := byte('A')
+			if s[i] == 'A' {
+				c = 'B'
+			}
+			return s[:i] + string(c) + s[i+1:]
+		}
+		for name, bad := range map[string]string{
+			"nonce":          flip(body, len(body)-1) + "." + sig,
+			"signature":      body + "." + flip(sig, 0),
+			"purpose":        flip(body, 0) + "." + sig,
+			"no signature":   body,
+			"signature only": "." + sig,
+		} {
+			if resp, gone := buyerGet(t, s, "/shared/scorecard/"+bad); resp.StatusCode != http.StatusNotFound || !strings.Contains(gone, "not valid") {
+				t.Errorf("%s changed: %d", name, resp.StatusCode)
+			}
+		}
+		// Not a proof page, not a proof's file.
+		for _, p := range []string{"/p/" + token, "/p/" + token + "/files/1"} {
+			if resp, _ := buyerGet(t, s, p); resp.StatusCode == http.StatusOK {
+				t.Errorf("the scorecard token opened %s", p)
+			}
+		}
+		// Not the API, as a bearer token or a query parameter.
+		for _, p := range []string{"/api/v1/scorecard?period=2026-Q3", "/api/v1/references", "/api/v1/scorecard?period=2026-Q3&token=" + token} {
+			req, _ := http.NewRequest(http.MethodGet, s.URL+p, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("the token on %s: %d, want 401", p, resp.StatusCode)
+			}
+		}
+	})
+}

@@ -133,6 +133,10 @@ func TestHomeByRole(t *testing.T) {
 		if err := s.DB.CreateOpportunity(ctx, opp); err != nil {
 			t.Fatal(err)
 		}
+		story := requestContentItem(t, s, "Clinic group cuts waiting lists", "Case study", vouch.ContentApprovedExternal,
+			map[vouch.TaxonomyKind][]int64{vouch.TaxIndustry: {p.acme.IndustryID}})
+		requestContentItem(t, s, "Draft clinic story", "Case study", vouch.ContentDraft,
+			map[vouch.TaxonomyKind][]int64{vouch.TaxIndustry: {p.acme.IndustryID}})
 		viewer, seller := testutil.Login(t, s, "vic@example.com"), testutil.Login(t, s, "sam@example.com")
 
 		resp, _ := viewer.Get("/")
@@ -142,7 +146,11 @@ func TestHomeByRole(t *testing.T) {
 		expect(t, "seller's home", resp, http.StatusOK, "/")
 		mustContain(t, "seller's home", body, "References and content for your open deals", "Northwind Clinics expansion",
 			fmt.Sprintf(`href="/references/%d">Maya Okafor</a>`, p.refs["Maya Okafor"].ID), "industry: Healthcare",
-			fmt.Sprintf(`href="/requests/new?opportunity_id=%d&amp;prefill=1"`, opp.ID))
+			fmt.Sprintf(`href="/requests/new?opportunity_id=%d&amp;prefill=1"`, opp.ID),
+			"Content that fits:", fmt.Sprintf(`<a href="/content/%d">Clinic group cuts waiting lists</a>`, story.ID), "My open requests")
+		if strings.Contains(body, "Draft clinic story") {
+			t.Error("the seller's home offers a draft for their deal")
+		}
 
 		pm := testutil.Login(t, s, p.pmEmail)
 		_, body = pm.Get("/")

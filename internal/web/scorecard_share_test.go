@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"html"
 	"image/png"
 	"io"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ledongthuc/pdf"
 
 	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -257,6 +260,82 @@ func TestSharedScorecardIgnoresTampering(t *testing.T) {
 			if resp.StatusCode != http.StatusUnauthorized {
 				t.Errorf("the token on %s: %d, want 401", p, resp.StatusCode)
 			}
+		}
+	})
+}
+
+// pdfWords is the text of every page of a PDF, spaces collapsed, and the
+// number of pages.
+func pdfWords(t *testing.T, b []byte) (string, int) {
+	t.Helper()
+	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("the PDF does not read back: %v", err)
+	}
+	var sb strings.Builder
+	for i := 1; i <= r.NumPage(); i++ {
+		p := r.Page(i)
+		if p.V.IsNull() {
+			continue
+		}
+		rows, err := p.GetTextByRow()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			for _, w := range row.Content {
+				sb.WriteString(w.S)
+			}
+			sb.WriteString("\n")
+		}
+	}
+	return strings.Join(strings.Fields(sb.String()), " "), r.NumPage()
+}
+
+// TestScorecardPDFHoldsTheTileValues: the PDF of a quarter of known deals,
+// downloaded as a viewer, is one page whose text holds every tile's value
+// and change as the shared page of the same period and filters writes
+// them; the PDF of an empty quarter writes "—", never 0% or NaN.
+func TestScorecardPDFHoldsTheTileValues(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		testutil.CreateUser(t, s.DB, "pat@example.com", vouch.RoleProgramManager)
+		testutil.CreateUser(t, s.DB, "vic@example.com", vouch.RoleViewer)
+		testutil.AddScorecardDeals(t, s.DB)
+		pm, vic := testutil.Login(t, s, "pat@example.com"), testutil.Login(t, s, "vic@example.com")
+
+		path := makeShare(t, pm, url.Values{"period": {"fixed"}, "from": {"2026-07-01"}, "to": {"2026-09-30"},
+			"industry": {"Healthcare"}, "expires_in_days": {"30"}})
+		_, shared := buyerGet(t, s, path)
+		tileRe := regexp.MustCompile(`(?s)<h3>([^<]+)</h3>\s*<p class="big-number">([^<]+)</p>\s*<p class="muted small">Before: ([^<]+) · Change: ([^<]+)</p>`)
+		tiles := tileRe.FindAllStringSubmatch(shared, -1)
+		if len(tiles) < 25 {
+			t.Fatalf("%d tiles on the shared page", len(tiles))
+		}
+
+		resp, body := vic.Get("/scorecard/export.pdf?from=2026-07-01&to=2026-09-30&industry=Healthcare")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("PDF: %d", resp.StatusCode)
+		}
+		text, pages := pdfWords(t, []byte(body))
+		if pages != 1 {
+			t.Errorf("the PDF has %d pages, want one", pages)
+		}
+		for _, want := range []string{"Industry: Healthcare", "EUR 20,000, USD 360,000", "75.0%", "50.0%", "+25.0 pts"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the PDF's text lacks %q:\n%s", want, text)
+			}
+		}
+		for _, m := range tiles {
+			label, value, change := html.UnescapeString(m[1]), html.UnescapeString(m[2]), html.UnescapeString(m[4])
+			if !strings.Contains(text, value) || !strings.Contains(text, change) {
+				t.Errorf("tile %s: the shared page shows %q (change %q); the PDF's text lacks it", label, value, change)
+			}
+		}
+
+		_, body = vic.Get("/scorecard/export.pdf?period=2025-Q1")
+		empty, _ := pdfWords(t, []byte(body))
+		if strings.Contains(empty, "NaN") || strings.Contains(empty, "0.0%") || strings.Count(empty, "—") < len(tiles) {
+			t.Errorf("the PDF of an empty quarter: %s", empty)
 		}
 	})
 }

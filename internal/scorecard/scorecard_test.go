@@ -298,6 +298,31 @@ func TestExportsParseBackToTheSameNumbers(t *testing.T) {
 			}
 			checkFigures(t, name, rows, &doc)
 		}
+		// An empty quarter: no figure anywhere, each shown as —.
+		empty := card(t, s, "period=2025-Q1")
+		var emptyCSV bytes.Buffer
+		if err := scorecard.WriteCSV(&emptyCSV, empty, s.Opportunities(empty.Selection)); err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(bytes.NewReader(emptyCSV.Bytes()))
+		r.FieldsPerRecord = -1
+		emptyRows, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dashes := 0
+		for _, row := range emptyRows {
+			if len(row) == len(scorecard.FiguresHeader) && row[0] != "metric" {
+				if row[2] != "" || row[3] != "" || row[8] != "—" {
+					t.Errorf("empty quarter, CSV %s: value %q previous %q shown %q", row[0], row[2], row[3], row[8])
+				}
+				dashes++
+			}
+		}
+		if dashes < len(empty.Scorecard.Tiles) {
+			t.Errorf("the empty quarter's CSV has %d figures for %d tiles", dashes, len(empty.Scorecard.Tiles))
+		}
+
 		// The opportunities: the CSV's second table and the XLSX's second sheet.
 		start := -1
 		for i, r := range records {
@@ -340,11 +365,15 @@ func checkFigures(t *testing.T, name string, rows [][]string, doc *scorecard.Doc
 		t.Fatalf("%s: no figures table", name)
 	}
 	for _, r := range rows[header+1:] {
-		if len(r) == 0 || r[0] == "" {
+		if len(r) == 0 || r[0] == "" || r[0] == "Influenced opportunities" {
 			break
 		}
-		for len(r) < 8 {
+		for len(r) < 9 {
 			r = append(r, "")
+		}
+		// shown is "—" exactly where value is empty, and never NaN.
+		if (r[2] == "") != (r[8] == "—") || strings.Contains(r[8], "NaN") || r[8] == "" {
+			t.Errorf("%s %s: value %q shown as %q", name, r[0], r[2], r[8])
 		}
 		tile, ok := doc.Tiles[vouch.MetricID(r[0])]
 		if !ok {

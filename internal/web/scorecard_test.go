@@ -5,8 +5,10 @@ import (
 	"encoding/csv"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -178,6 +180,46 @@ func TestScorecardExportsAsTheProgramTeamSeesThem(t *testing.T) {
 		}
 		if resp, _ := b.Get("/scorecard/export.csv?from=2026-09-01"); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("export without to: %d", resp.StatusCode)
+		}
+	})
+}
+
+// TestScorecardFlagsLowAskAcceptance: when fewer than half the asks
+// answered in the period were accepted, the tile says so (over-asked
+// customers or poor matching); at half or more it does not.
+func TestScorecardFlagsLowAskAcceptance(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		p := newRQProgram(t, s)
+		refs := []*vouch.Reference{p.maya, p.ola, p.reference(t, &vouch.Account{ID: p.maya.AccountID}, "Ana Lima")}
+		answer := func(action string) {
+			t.Helper()
+			r := p.request(t, s.DB, p.sam, "Deal for "+action+" "+strconv.Itoa(len(refs)), s.DB.Today().AddDays(14), p.pam.ID, vouch.Criteria{})
+			ref := refs[0]
+			refs = append(refs[1:], ref)
+			hash := "answer-" + strconv.FormatInt(r.ID, 10)
+			a := &vouch.Ask{RequestID: r.ID, ReferenceID: ref.ID, State: vouch.AskPending, Score: 40}
+			if err := s.DB.CreateAsk(ctx, a, vouch.NewLink{Purpose: vouch.LinkAnswer, NonceHash: hash, ExpiresAt: time.Now().Add(72 * time.Hour)},
+				vouch.Outgoing{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.DB.AnswerAsk(ctx, hash, vouch.Answer{Action: action}, vouch.Outgoing{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		answer(vouch.AnswerAccept)
+		answer(vouch.AnswerDecline)
+		answer(vouch.AnswerDecline)
+		pam := testutil.Login(t, s, "pam@example.com")
+		month := "/scorecard?period=" + s.DB.Today().Time().Format("2006-01")
+		_, body := pam.Get(month)
+		if tile := tileText(t, body, vouch.MetricAskAcceptance); !strings.HasPrefix(tile, "Ask acceptance rate 33.3%") || !strings.Contains(tile, "Flagged") ||
+			!strings.Contains(tile, scorecard.AskAcceptanceWarning) {
+			t.Errorf("1 of 3 asks accepted: %q", tile)
+		}
+		answer(vouch.AnswerAccept)
+		_, body = pam.Get(month)
+		if tile := tileText(t, body, vouch.MetricAskAcceptance); !strings.HasPrefix(tile, "Ask acceptance rate 50") || strings.Contains(tile, "Flagged") {
+			t.Errorf("2 of 4 asks accepted: %q", tile)
 		}
 	})
 }

@@ -251,3 +251,45 @@ func TestInfluenceCutoffsAndTheTenDealFloor(t *testing.T) {
 		}
 	})
 }
+
+// TestDaysAreTheProgramsDays: with the program in Berlin, a request made
+// at 23:30 UTC on 30 November was made on 1 December, and a case study
+// used then came after a deal that closed on 30 November: it does not
+// make the deal influenced.
+func TestDaysAreTheProgramsDays(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ps := f.cat.ProgramSettings()
+		ps.TimeZone = "Europe/Berlin"
+		if err := db.SetProgramSettings(ctx, ps); err != nil {
+			t.Fatal(err)
+		}
+		sally := f.user(t, "Sally Seller", vouch.RoleSeller)
+		nov30 := vouch.NewDate(2026, 11, 30)
+		won := f.opportunity(t, &vouch.Opportunity{Name: "Initech", AmountCents: 100000, Status: vouch.OpportunityWon, Stage: "Closed Won",
+			CloseDate: nov30, CreatedOn: nov30.AddDays(-60)})
+		f.now = time.Date(2026, 11, 30, 23, 30, 0, 0, time.UTC) // 00:30 on 1 December in Berlin
+		f.request(t, &vouch.Request{RequesterID: sally.ID, OpportunityID: won.ID, ActivityTypeID: f.value(t, vouch.TaxActivityType, "Call"),
+			DueDate: nov30.AddDays(14)})
+		item := &vouch.ContentItem{TypeID: f.value(t, vouch.TaxContentType, "Case study"), Title: "Brewery story", State: vouch.ContentDraft}
+		if err := db.CreateContent(ctx, item); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RecordContentUse(ctx, &vouch.ContentUse{ContentID: item.ID, Kind: vouch.UseCopyLink, OpportunityID: won.ID}); err != nil {
+			t.Fatal(err)
+		}
+		f.now = time.Date(2026, 12, 15, 12, 0, 0, 0, time.UTC)
+		f.subscribe(t)
+		november := vouch.MetricQuery{From: vouch.NewDate(2026, 11, 1), To: nov30}
+		december := vouch.MetricQuery{From: vouch.NewDate(2026, 12, 1), To: vouch.NewDate(2026, 12, 31)}
+		if n, d := f.model.Metric(vouch.MetricRequestsReceived, november).N, f.model.Metric(vouch.MetricRequestsReceived, december).N; n != 0 || d != 1 {
+			t.Errorf("requests received: %d in November, %d in December; want the request on 1 December", n, d)
+		}
+		if n := f.model.Metric(vouch.MetricContentUses, december).N; n != 1 {
+			t.Errorf("content uses in December: %d, want 1", n)
+		}
+		if got := revenue(t, f, november); got != "{}" {
+			t.Errorf("a use on 1 December made a deal closed on 30 November influenced: %s", got)
+		}
+	})
+}

@@ -293,3 +293,35 @@ func TestDaysAreTheProgramsDays(t *testing.T) {
 		}
 	})
 }
+
+// TestInfluenceOnTheLastDay: an activity on a won deal's close date counts
+// (on or before), and one on the period's last day counts an open deal
+// as pipeline influenced for that period.
+func TestInfluenceOnTheLastDay(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		call := f.value(t, vouch.TaxActivityType, "Call")
+		acct := f.account(t, &vouch.Account{Name: "Northwind"})
+		f.at(vouch.NewDate(2026, 1, 5), 0)
+		ref := f.reference(t, &vouch.Reference{AccountID: acct.ID, Name: "Maya Okafor", Status: vouch.StatusActive})
+		nov := func(d int) vouch.Date { return vouch.NewDate(2026, 11, d) }
+		won := f.opportunity(t, &vouch.Opportunity{Name: "Initech", AmountCents: 400000, Status: vouch.OpportunityWon, Stage: "Closed Won",
+			CloseDate: nov(20), CreatedOn: nov(1)})
+		open := f.opportunity(t, &vouch.Opportunity{Name: "Hooli", AmountCents: 900000, Status: vouch.OpportunityOpen, Stage: "Proposal",
+			CloseDate: vouch.NewDate(2027, 2, 1), CreatedOn: nov(1)})
+		f.activity(t, ref.ID, call, nov(20), won.ID, "Negotiation")
+		f.activity(t, ref.ID, call, nov(30), open.ID, "Proposal")
+		f.at(vouch.NewDate(2026, 12, 15), 0)
+		f.subscribe(t)
+		sc := f.model.Scorecard(vouch.MetricQuery{From: nov(1), To: nov(30)})
+		if got := showMoney(sc.RevenueInfluenced); got != "{USD 4000.00 (1)}" {
+			t.Errorf("a call on the close date: revenue influenced %s, want USD 4000.00", got)
+		}
+		if got := showMoney(sc.PipelineInfluenced); got != "{USD 9000.00 (1)}" {
+			t.Errorf("a call on the period's last day: pipeline influenced %s, want USD 9000.00", got)
+		}
+		if got := showMoney(f.model.Scorecard(vouch.MetricQuery{From: nov(1), To: nov(29)}).PipelineInfluenced); got != "{}" {
+			t.Errorf("to 29 November: pipeline influenced %s, want none (the call was on the 30th)", got)
+		}
+	})
+}

@@ -210,6 +210,7 @@ type expected struct {
 	revBySeg, pipeBySeg map[int64]money
 	stages              map[string][4]int
 	actsDone            int
+	busyRefs            int // references with a done activity in the period
 }
 
 func (o *oracle) compute(t *testing.T) *expected {
@@ -296,6 +297,7 @@ func (o *oracle) compute(t *testing.T) *expected {
 	}
 	rows.Close()
 	e.actsDone = total
+	e.busyRefs = len(perRef)
 	if total > 0 {
 		sort.Sort(sort.Reverse(sort.IntSlice(perRef)))
 		top := (len(perRef) + 9) / 10
@@ -679,6 +681,35 @@ func TestEveryFigureMatchesPlainSQL(t *testing.T) {
 					t.Errorf("%s: money tiles of the previous period %s / %s, plain SQL says %v / %v", where,
 						showMoney(sc.Tiles[vouch.MetricRevenueInfluenced].Previous.Money), showMoney(sc.Tiles[vouch.MetricPipelineInfluenced].Previous.Money),
 						prev.revenue, prev.pipeline)
+				}
+				// Every figure's rows are the rows it was computed from.
+				// Concentration and points list the references that did the
+				// activities, busiest first.
+				for _, d := range vouch.Metrics {
+					v := f.model.Metric(d.ID, q)
+					rows := f.model.Rows(d.ID, q, 0)
+					switch d.ID {
+					case vouch.MetricConcentration, vouch.MetricPointsAwarded:
+						if len(rows) != want.busyRefs {
+							t.Errorf("%s: %d rows behind %s, plain SQL counts %d references with activities", where, len(rows), d.ID, want.busyRefs)
+						}
+						prev, sum := math.MaxInt, 0
+						for _, r := range rows {
+							var n int
+							fmt.Sscanf(r.Note, "%d", &n)
+							if n > prev {
+								t.Errorf("%s: the rows behind %s are not busiest first: %q after %d", where, d.ID, r.Note, prev)
+							}
+							prev, sum = n, sum+n
+						}
+						if sum != v.N {
+							t.Errorf("%s: the rows behind %s add up to %d, the figure counts %d", where, d.ID, sum, v.N)
+						}
+					default:
+						if len(rows) != v.N {
+							t.Errorf("%s: %d rows behind %s, computed from %d", where, len(rows), d.ID, v.N)
+						}
+					}
 				}
 				// The rows behind a figure are as many as it counts.
 				if n := len(f.model.Rows(vouch.MetricDealsInfluenced, q, 0)); !near(nz(n), want.vals[vouch.MetricDealsInfluenced]) {

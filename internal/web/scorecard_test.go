@@ -223,3 +223,39 @@ func TestScorecardFlagsLowAskAcceptance(t *testing.T) {
 		}
 	})
 }
+
+// TestScorecardWithARateTable: once the settings hold exchange rates, the
+// money tiles add the currencies up in the report currency — on the page
+// beside each currency's own amount, and in the PDF the same way.
+func TestScorecardWithARateTable(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		testutil.CreateUser(t, s.DB, "vic@example.com", vouch.RoleViewer)
+		testutil.AddScorecardDeals(t, s.DB)
+		vic := testutil.Login(t, s, "vic@example.com")
+		_, body := vic.Get("/scorecard?period=2026-Q3&industry=Healthcare")
+		if tile := tileText(t, body, vouch.MetricRevenueInfluenced); strings.Contains(tile, "in all") {
+			t.Errorf("without rates the currencies are added up: %q", tile)
+		}
+		ps, err := s.DB.ProgramSettings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps.ReportCurrency, ps.CurrencyRates = "USD", map[string]float64{"EUR": 1.1}
+		if err := s.DB.SetProgramSettings(ctx, ps); err != nil {
+			t.Fatal(err)
+		}
+		_, body = vic.Get("/scorecard?period=2026-Q3&industry=Healthcare")
+		tile := tileText(t, body, vouch.MetricRevenueInfluenced)
+		if !strings.Contains(tile, "USD 382,000 in all, at the rates in settings · 9 deals") || !strings.Contains(tile, "USD 360,000 · 8 deals") ||
+			!strings.Contains(tile, "EUR 20,000 · 1 deal") {
+			t.Errorf("EUR at 1.1 USD: the revenue tile reads %q", tile)
+		}
+		resp, pdfBody := vic.Get("/scorecard/export.pdf?period=2026-Q3&industry=Healthcare")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("PDF: %d", resp.StatusCode)
+		}
+		if text, _ := pdfWords(t, []byte(pdfBody)); !strings.Contains(text, "USD 382,000") {
+			t.Errorf("the PDF does not hold the converted total: %s", text)
+		}
+	})
+}

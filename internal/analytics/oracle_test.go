@@ -696,7 +696,9 @@ func TestEveryFigureMatchesPlainSQL(t *testing.T) {
 						prev, sum := math.MaxInt, 0
 						for _, r := range rows {
 							var n int
-							fmt.Sscanf(r.Note, "%d", &n)
+							if _, err := fmt.Sscanf(r.Note, "%d", &n); err != nil {
+								t.Fatalf("%s: a row behind %s notes %q, not a number first", where, d.ID, r.Note)
+							}
 							if n > prev {
 								t.Errorf("%s: the rows behind %s are not busiest first: %q after %d", where, d.ID, r.Note, prev)
 							}

@@ -1,6 +1,8 @@
 package analytics_test
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -174,6 +176,152 @@ func TestActivityTypeFilter(t *testing.T) {
 		q.Filter.ActivityTypeIDs = []int64{visit}
 		if v := f.model.Metric(vouch.MetricDealsInfluenced, q); v.N != 1 {
 			t.Errorf("site visits only: %d deals influenced, want 1", v.N)
+		}
+	})
+}
+
+// TestInfluenceCutoffsAndTheTenDealFloor: an open deal is pipeline
+// influenced for a period only when a completed activity on or before the
+// period's last day is tied to it (a booked one does not count); a win
+// rate needs 10 closed deals on its side, and the lift 10 on both.
+func TestInfluenceCutoffsAndTheTenDealFloor(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		call := f.value(t, vouch.TaxActivityType, "Call")
+		acct := f.account(t, &vouch.Account{Name: "Northwind"})
+		f.at(vouch.NewDate(2026, 1, 5), 0)
+		ref := f.reference(t, &vouch.Reference{AccountID: acct.ID, Name: "Maya Okafor", Status: vouch.StatusActive})
+		d := func(m, day int) vouch.Date { return vouch.NewDate(2026, time.Month(m), day) }
+		hooli := f.opportunity(t, &vouch.Opportunity{Name: "Hooli platform", AmountCents: 700000, Status: vouch.OpportunityOpen,
+			Stage: "Proposal", CloseDate: vouch.NewDate(2027, 2, 28), CreatedOn: d(10, 1)})
+		f.activity(t, ref.ID, call, d(12, 5), hooli.ID, "Proposal")
+		booked := f.opportunity(t, &vouch.Opportunity{Name: "Pied Piper", AmountCents: 300000, Status: vouch.OpportunityOpen,
+			Stage: "Discovery", CloseDate: vouch.NewDate(2027, 3, 31), CreatedOn: d(10, 1)})
+		planned := f.activity(t, ref.ID, call, d(11, 5), booked.ID, "Discovery")
+		f.exec(t, `UPDATE activities SET state = 'booked' WHERE id = ?`, planned)
+
+		// Q4: 10 closed deals with a call before their close (7 won), 9 without (4 won).
+		closed := func(name string, won bool, day vouch.Date) *vouch.Opportunity {
+			o := &vouch.Opportunity{Name: name, AmountCents: 100000, Status: vouch.OpportunityLost, Stage: "Closed Lost",
+				CloseDate: day, CreatedOn: d(9, 1)}
+			if won {
+				o.Status, o.Stage = vouch.OpportunityWon, "Closed Won"
+			}
+			return f.opportunity(t, o)
+		}
+		for i := 0; i < 10; i++ {
+			o := closed(fmt.Sprintf("With %d", i), i < 7, d(11, 10+i))
+			f.activity(t, ref.ID, call, d(11, 1), o.ID, "Negotiation")
+		}
+		for i := 0; i < 9; i++ {
+			closed(fmt.Sprintf("Without %d", i), i < 4, d(11, 10+i))
+		}
+		f.at(vouch.NewDate(2027, 3, 1), 0)
+		f.subscribe(t)
+
+		november := vouch.MetricQuery{From: d(11, 1), To: d(11, 30)}
+		december := vouch.MetricQuery{From: d(12, 1), To: d(12, 31)}
+		if got := showMoney(f.model.Scorecard(november).PipelineInfluenced); got != "{}" {
+			t.Errorf("November: pipeline influenced %s, want none (Hooli's call is in December, Pied Piper's is only booked)", got)
+		}
+		if got := showMoney(f.model.Scorecard(december).PipelineInfluenced); got != "{USD 7000.00 (1)}" {
+			t.Errorf("December: pipeline influenced %s, want Hooli's USD 7000.00", got)
+		}
+
+		q4 := vouch.MetricQuery{From: d(10, 1), To: d(12, 31)}
+		sc := f.model.Scorecard(q4)
+		w := sc.WinRate
+		if w.With.Won != 7 || w.With.Lost != 3 || w.With.Rate == nil || *w.With.Rate != 0.7 {
+			t.Errorf("with references: %+v (rate %s), want 7 won, 3 lost, 70%%", w.With, show(w.With.Rate))
+		}
+		if w.Without.Won != 4 || w.Without.Lost != 5 || w.Without.Rate != nil || w.Lift != nil || w.CI95 != nil {
+			t.Errorf("9 closed deals without references: %+v, lift %s, ci %v; want the counts and not enough data", w.Without, show(w.Lift), w.CI95)
+		}
+		if v := sc.Tiles[vouch.MetricWinRateWithout].Value; v != nil {
+			t.Errorf("the win rate without tile shows %s with 9 closed deals", show(v))
+		}
+
+		// The tenth closed deal without references is written: the lift appears.
+		closed("Without 9", false, d(12, 1))
+		w = f.model.Scorecard(q4).WinRate
+		if w.Without.Rate == nil || *w.Without.Rate != 0.4 || w.Lift == nil || math.Abs(*w.Lift-0.3) > 1e-9 || w.CI95 == nil ||
+			w.CI95[0] > 0.3 || w.CI95[1] < 0.3 {
+			t.Errorf("10 closed deals on each side: without %s, lift %s, ci %v; want 40%%, +30 pts inside its interval",
+				show(w.Without.Rate), show(w.Lift), w.CI95)
+		}
+	})
+}
+
+// TestDaysAreTheProgramsDays: with the program in Berlin, a request made
+// at 23:30 UTC on 30 November was made on 1 December, and a case study
+// used then came after a deal that closed on 30 November: it does not
+// make the deal influenced.
+func TestDaysAreTheProgramsDays(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ps := f.cat.ProgramSettings()
+		ps.TimeZone = "Europe/Berlin"
+		if err := db.SetProgramSettings(ctx, ps); err != nil {
+			t.Fatal(err)
+		}
+		sally := f.user(t, "Sally Seller", vouch.RoleSeller)
+		nov30 := vouch.NewDate(2026, 11, 30)
+		won := f.opportunity(t, &vouch.Opportunity{Name: "Initech", AmountCents: 100000, Status: vouch.OpportunityWon, Stage: "Closed Won",
+			CloseDate: nov30, CreatedOn: nov30.AddDays(-60)})
+		f.now = time.Date(2026, 11, 30, 23, 30, 0, 0, time.UTC) // 00:30 on 1 December in Berlin
+		f.request(t, &vouch.Request{RequesterID: sally.ID, OpportunityID: won.ID, ActivityTypeID: f.value(t, vouch.TaxActivityType, "Call"),
+			DueDate: nov30.AddDays(14)})
+		item := &vouch.ContentItem{TypeID: f.value(t, vouch.TaxContentType, "Case study"), Title: "Brewery story", State: vouch.ContentDraft}
+		if err := db.CreateContent(ctx, item); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RecordContentUse(ctx, &vouch.ContentUse{ContentID: item.ID, Kind: vouch.UseCopyLink, OpportunityID: won.ID}); err != nil {
+			t.Fatal(err)
+		}
+		f.now = time.Date(2026, 12, 15, 12, 0, 0, 0, time.UTC)
+		f.subscribe(t)
+		november := vouch.MetricQuery{From: vouch.NewDate(2026, 11, 1), To: nov30}
+		december := vouch.MetricQuery{From: vouch.NewDate(2026, 12, 1), To: vouch.NewDate(2026, 12, 31)}
+		if n, d := f.model.Metric(vouch.MetricRequestsReceived, november).N, f.model.Metric(vouch.MetricRequestsReceived, december).N; n != 0 || d != 1 {
+			t.Errorf("requests received: %d in November, %d in December; want the request on 1 December", n, d)
+		}
+		if n := f.model.Metric(vouch.MetricContentUses, december).N; n != 1 {
+			t.Errorf("content uses in December: %d, want 1", n)
+		}
+		if got := revenue(t, f, november); got != "{}" {
+			t.Errorf("a use on 1 December made a deal closed on 30 November influenced: %s", got)
+		}
+	})
+}
+
+// TestInfluenceOnTheLastDay: an activity on a won deal's close date counts
+// (on or before), and one on the period's last day counts an open deal
+// as pipeline influenced for that period.
+func TestInfluenceOnTheLastDay(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		call := f.value(t, vouch.TaxActivityType, "Call")
+		acct := f.account(t, &vouch.Account{Name: "Northwind"})
+		f.at(vouch.NewDate(2026, 1, 5), 0)
+		ref := f.reference(t, &vouch.Reference{AccountID: acct.ID, Name: "Maya Okafor", Status: vouch.StatusActive})
+		nov := func(d int) vouch.Date { return vouch.NewDate(2026, 11, d) }
+		won := f.opportunity(t, &vouch.Opportunity{Name: "Initech", AmountCents: 400000, Status: vouch.OpportunityWon, Stage: "Closed Won",
+			CloseDate: nov(20), CreatedOn: nov(1)})
+		open := f.opportunity(t, &vouch.Opportunity{Name: "Hooli", AmountCents: 900000, Status: vouch.OpportunityOpen, Stage: "Proposal",
+			CloseDate: vouch.NewDate(2027, 2, 1), CreatedOn: nov(1)})
+		f.activity(t, ref.ID, call, nov(20), won.ID, "Negotiation")
+		f.activity(t, ref.ID, call, nov(30), open.ID, "Proposal")
+		f.at(vouch.NewDate(2026, 12, 15), 0)
+		f.subscribe(t)
+		sc := f.model.Scorecard(vouch.MetricQuery{From: nov(1), To: nov(30)})
+		if got := showMoney(sc.RevenueInfluenced); got != "{USD 4000.00 (1)}" {
+			t.Errorf("a call on the close date: revenue influenced %s, want USD 4000.00", got)
+		}
+		if got := showMoney(sc.PipelineInfluenced); got != "{USD 9000.00 (1)}" {
+			t.Errorf("a call on the period's last day: pipeline influenced %s, want USD 9000.00", got)
+		}
+		if got := showMoney(f.model.Scorecard(vouch.MetricQuery{From: nov(1), To: nov(29)}).PipelineInfluenced); got != "{}" {
+			t.Errorf("to 29 November: pipeline influenced %s, want none (the call was on the 30th)", got)
 		}
 	})
 }

@@ -202,14 +202,15 @@ func (o *oracle) money(t *testing.T, q string) money {
 
 // expected is the oracle's scorecard.
 type expected struct {
-	vals               map[vouch.MetricID]*float64
-	revenue, pipeline  money
-	sizeWith, sizeWout money
-	win                [4]int // with won, with lost, without won, without lost
-	activeBySeg        map[int64]int
-	revBySeg           map[int64]money
-	stages             map[string][4]int
-	actsDone           int
+	vals                map[vouch.MetricID]*float64
+	revenue, pipeline   money
+	sizeWith, sizeWout  money
+	win                 [4]int // with won, with lost, without won, without lost
+	activeBySeg         map[int64]int
+	revBySeg, pipeBySeg map[int64]money
+	stages              map[string][4]int
+	actsDone            int
+	busyRefs            int // references with a done activity in the period
 }
 
 func (o *oracle) compute(t *testing.T) *expected {
@@ -296,6 +297,7 @@ func (o *oracle) compute(t *testing.T) *expected {
 	}
 	rows.Close()
 	e.actsDone = total
+	e.busyRefs = len(perRef)
 	if total > 0 {
 		sort.Sort(sort.Reverse(sort.IntSlice(perRef)))
 		top := (len(perRef) + 9) / 10
@@ -345,6 +347,25 @@ func (o *oracle) compute(t *testing.T) *expected {
 			e.revBySeg[seg] = money{}
 		}
 		e.revBySeg[seg][cur] = [2]float64{sum / 100, n}
+	}
+	rows.Close()
+	e.pipeBySeg = map[int64]money{}
+	rows, err = o.f.raw.Query("SELECT COALESCE(d.segment_id, 0), d.currency, SUM(d.amount), COUNT(*)" + deals + openAtEnd + " AND " +
+		o.influenced("d", A) + " GROUP BY COALESCE(d.segment_id, 0), d.currency")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var seg int64
+		var cur string
+		var sum, n float64
+		if err := rows.Scan(&seg, &cur, &sum, &n); err != nil {
+			t.Fatal(err)
+		}
+		if e.pipeBySeg[seg] == nil {
+			e.pipeBySeg[seg] = money{}
+		}
+		e.pipeBySeg[seg][cur] = [2]float64{sum / 100, n}
 	}
 	rows.Close()
 	e.stages = o.stages(t, deals+closedIn)
@@ -415,6 +436,8 @@ func (o *oracle) stages(t *testing.T, closedDeals string) map[string][4]int {
 	return out
 }
 
+func ptrTo(v float64) *float64 { return &v }
+
 func near(a, b *float64) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
@@ -458,6 +481,45 @@ func showMoney(m map[string]*vouch.Money) string {
 	return "{" + strings.Join(s, ", ") + "}"
 }
 
+// wilson is the Wilson score interval of k successes in n at 95%, written
+// out again from its textbook form.
+func wilson(k, n int) (lo, hi float64) {
+	const z = 1.959963984540054
+	p, nn := float64(k)/float64(n), float64(n)
+	centre := (2*nn*p + z*z) / (2 * (nn + z*z))
+	half := z * math.Sqrt(z*z+4*nn*p*(1-p)) / (2 * (nn + z*z))
+	return math.Max(0, centre-half), math.Min(1, centre+half)
+}
+
+// newcombe is the lift's 95% interval by docs/metrics.md: Newcombe's
+// hybrid score method over the two Wilson intervals.
+func newcombe(wWon, wLost, oWon, oLost int) [2]float64 {
+	p1, p2 := float64(wWon)/float64(wWon+wLost), float64(oWon)/float64(oWon+oLost)
+	l1, u1 := wilson(wWon, wWon+wLost)
+	l2, u2 := wilson(oWon, oWon+oLost)
+	return [2]float64{p1 - p2 - math.Sqrt((p1-l1)*(p1-l1)+(u2-p2)*(u2-p2)), p1 - p2 + math.Sqrt((u1-p1)*(u1-p1)+(p2-l2)*(p2-l2))}
+}
+
+// stageLift is the weighted lift over the stages with enough closed deals
+// on both sides, stage s weighing n1·n2 ÷ (n1 + n2); nil when none has.
+func stageLift(stages map[string][4]int) *float64 {
+	var sum, weight float64
+	for _, c := range stages {
+		with, without := ratioRate(c[0], c[1]), ratioRate(c[2], c[3])
+		if with == nil || without == nil {
+			continue
+		}
+		n1, n2 := float64(c[0]+c[1]), float64(c[2]+c[3])
+		sum += n1 * n2 / (n1 + n2) * (*with - *without)
+		weight += n1 * n2 / (n1 + n2)
+	}
+	if weight == 0 {
+		return nil
+	}
+	v := sum / weight
+	return &v
+}
+
 func ratioRate(won, lost int) *float64 {
 	if won+lost < vouch.MinClosedDeals {
 		return nil
@@ -493,6 +555,7 @@ func TestEveryFigureMatchesPlainSQL(t *testing.T) {
 		}
 		compared := 0
 		nonEmpty := map[vouch.MetricID]bool{}
+		seen := map[string]bool{} // the figures beside the tiles that were more than — somewhere
 		for fname, filter := range filters {
 			for pname, p := range periods {
 				q := vouch.MetricQuery{Filter: filter, From: p[0], To: p[1]}
@@ -537,8 +600,36 @@ func TestEveryFigureMatchesPlainSQL(t *testing.T) {
 					if w.Lift == nil || math.Abs(*w.Lift-(*withRate-*withoutRate)) > 1e-9 || w.CI95 == nil || w.CI95[0] > *w.Lift || w.CI95[1] < *w.Lift {
 						t.Errorf("%s: lift %s ci %v, want %.4f inside its interval", where, show(w.Lift), w.CI95, *withRate-*withoutRate)
 					}
+					if ci := newcombe(want.win[0], want.win[1], want.win[2], want.win[3]); w.CI95 != nil &&
+						(math.Abs(w.CI95[0]-ci[0]) > 1e-9 || math.Abs(w.CI95[1]-ci[1]) > 1e-9) {
+						t.Errorf("%s: lift interval %v, Newcombe's method gives %v", where, *w.CI95, ci)
+					}
 				} else if w.Lift != nil || w.CI95 != nil {
 					t.Errorf("%s: a lift %s with too few closed deals (%v)", where, show(w.Lift), want.win)
+				}
+				var wantLift *float64
+				if withRate != nil && withoutRate != nil {
+					wantLift = ptrTo(*withRate - *withoutRate)
+				}
+				if !near(sc.Tiles[vouch.MetricWinRateWithout].Value, withoutRate) || !near(sc.Tiles[vouch.MetricWinRateLift].Value, wantLift) {
+					t.Errorf("%s: win rate tiles without %s, lift %s; plain SQL says %s, %s", where, show(sc.Tiles[vouch.MetricWinRateWithout].Value),
+						show(sc.Tiles[vouch.MetricWinRateLift].Value), show(withoutRate), show(wantLift))
+				}
+				seen["lift"] = seen["lift"] || w.CI95 != nil
+				seen["stage lift"] = seen["stage lift"] || w.StageLift != nil
+				seen["pipeline by segment"] = seen["pipeline by segment"] || len(want.pipeBySeg) > 0
+				if !near(w.StageLift, stageLift(want.stages)) {
+					t.Errorf("%s: lift within the same stage %s, plain SQL says %s", where, show(w.StageLift), show(stageLift(want.stages)))
+				}
+				for _, s := range w.ByStage {
+					c := want.stages[s.Stage]
+					var lift *float64
+					if a, b := ratioRate(c[0], c[1]), ratioRate(c[2], c[3]); a != nil && b != nil {
+						lift = ptrTo(*a - *b)
+					}
+					if !near(s.Lift, lift) || !near(s.With.Rate, ratioRate(c[0], c[1])) || !near(s.Without.Rate, ratioRate(c[2], c[3])) {
+						t.Errorf("%s: stage %s lift %s, plain SQL says %s", where, s.Stage, show(s.Lift), show(lift))
+					}
 				}
 				gotStages := map[string][4]int{}
 				for _, s := range w.ByStage {
@@ -561,6 +652,66 @@ func TestEveryFigureMatchesPlainSQL(t *testing.T) {
 				}
 				if len(sc.RevenueBySegment) != len(want.revBySeg) {
 					t.Errorf("%s: revenue in %d segments, plain SQL says %d", where, len(sc.RevenueBySegment), len(want.revBySeg))
+				}
+				for _, s := range sc.PipelineBySegment {
+					if !sameMoney(s.Money, want.pipeBySeg[s.ValueID], false) {
+						t.Errorf("%s: pipeline in segment %s %s, plain SQL says %v", where, s.Name, showMoney(s.Money), want.pipeBySeg[s.ValueID])
+					}
+				}
+				if len(sc.PipelineBySegment) != len(want.pipeBySeg) {
+					t.Errorf("%s: pipeline in %d segments, plain SQL says %d", where, len(sc.PipelineBySegment), len(want.pipeBySeg))
+				}
+				if !sameMoney(sc.Tiles[vouch.MetricRevenueInfluenced].Money, want.revenue, false) ||
+					!sameMoney(sc.Tiles[vouch.MetricPipelineInfluenced].Money, want.pipeline, false) {
+					t.Errorf("%s: money tiles %s / %s, plain SQL says %v / %v", where, showMoney(sc.Tiles[vouch.MetricRevenueInfluenced].Money),
+						showMoney(sc.Tiles[vouch.MetricPipelineInfluenced].Money), want.revenue, want.pipeline)
+				}
+				// Each tile's change arrow compares with the previous period,
+				// computed by plain SQL over that period.
+				prev := newOracle(f, q.Previous()).compute(t)
+				for id, tile := range sc.Tiles {
+					seen["previous"] = seen["previous"] || tile.Previous.Value != nil
+					if pw, ok := prev.vals[id]; ok && !near(tile.Previous.Value, pw) {
+						t.Errorf("%s: %s in the previous period %s = %s, plain SQL says %s", where, id, q.Previous().From,
+							show(tile.Previous.Value), show(pw))
+					}
+				}
+				if !sameMoney(sc.Tiles[vouch.MetricRevenueInfluenced].Previous.Money, prev.revenue, false) ||
+					!sameMoney(sc.Tiles[vouch.MetricPipelineInfluenced].Previous.Money, prev.pipeline, false) {
+					t.Errorf("%s: money tiles of the previous period %s / %s, plain SQL says %v / %v", where,
+						showMoney(sc.Tiles[vouch.MetricRevenueInfluenced].Previous.Money), showMoney(sc.Tiles[vouch.MetricPipelineInfluenced].Previous.Money),
+						prev.revenue, prev.pipeline)
+				}
+				// Every figure's rows are the rows it was computed from.
+				// Concentration and points list the references that did the
+				// activities, busiest first.
+				for _, d := range vouch.Metrics {
+					v := f.model.Metric(d.ID, q)
+					rows := f.model.Rows(d.ID, q, 0)
+					switch d.ID {
+					case vouch.MetricConcentration, vouch.MetricPointsAwarded:
+						if len(rows) != want.busyRefs {
+							t.Errorf("%s: %d rows behind %s, plain SQL counts %d references with activities", where, len(rows), d.ID, want.busyRefs)
+						}
+						prev, sum := math.MaxInt, 0
+						for _, r := range rows {
+							var n int
+							if _, err := fmt.Sscanf(r.Note, "%d", &n); err != nil {
+								t.Fatalf("%s: a row behind %s notes %q, not a number first", where, d.ID, r.Note)
+							}
+							if n > prev {
+								t.Errorf("%s: the rows behind %s are not busiest first: %q after %d", where, d.ID, r.Note, prev)
+							}
+							prev, sum = n, sum+n
+						}
+						if sum != v.N {
+							t.Errorf("%s: the rows behind %s add up to %d, the figure counts %d", where, d.ID, sum, v.N)
+						}
+					default:
+						if len(rows) != v.N {
+							t.Errorf("%s: %d rows behind %s, computed from %d", where, len(rows), d.ID, v.N)
+						}
+					}
 				}
 				// The rows behind a figure are as many as it counts.
 				if n := len(f.model.Rows(vouch.MetricDealsInfluenced, q, 0)); !near(nz(n), want.vals[vouch.MetricDealsInfluenced]) {
@@ -598,6 +749,11 @@ func TestEveryFigureMatchesPlainSQL(t *testing.T) {
 		for id := range newOracle(f, vouch.MetricQuery{From: vouch.NewDate(2026, 1, 1), To: vouch.NewDate(2026, 12, 31)}).compute(t).vals {
 			if !nonEmpty[id] {
 				t.Errorf("%s was never more than — in the generated data", id)
+			}
+		}
+		for _, what := range []string{"lift", "stage lift", "pipeline by segment", "previous"} {
+			if !seen[what] {
+				t.Errorf("the %s was never more than — in the generated data", what)
 			}
 		}
 		t.Logf("%d figures compared", compared)

@@ -434,8 +434,13 @@ func (c *calc) referenceRows(id vouch.MetricID) []vouch.MetricRow {
 				if id == vouch.MetricPointsAwarded {
 					note = plural(int(pts[i]), "point")
 				}
+				// Busiest first: by activities for concentration, by points for points.
+				key := float64(n)
+				if id == vouch.MetricPointsAwarded {
+					key = float64(pts[i])
+				}
 				rows = append(rows, vouch.MetricRow{Kind: vouch.EntityReference, ID: int64(i), Label: d.refNames[i], Note: note,
-					Amount: float64(n)})
+					Amount: key})
 			}
 		}
 		slices.SortStableFunc(rows, func(a, b vouch.MetricRow) int {

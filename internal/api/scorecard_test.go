@@ -58,6 +58,11 @@ func TestScorecardAPI(t *testing.T) {
 				want: []string{`"revenue_influenced":{"EUR":{"won_amount":20000,"deals":1},"USD":{"won_amount":360000,"deals":8}}`,
 					`"with_references":{"won":9,"lost":3,"rate":0.75}`, `"without_references":{"won":6,"lost":6,"rate":0.5}`},
 				check: func(t *testing.T, r response) { r.decode(t, &sc) }},
+			{name: "one side under 10 closed deals", method: "GET", path: "/api/v1/scorecard?from=2026-07-01&to=2026-09-30&segment=Mid-Market", as: "viewer", status: 200,
+				want: []string{`"revenue_influenced":{"EUR":{"won_amount":20000,"deals":1}}`, `"with_references":{"won":1,"lost":0,"rate":null}`,
+					`"without_references":{"won":0,"lost":0,"rate":null}`, `"lift":null`, `"ci95":null`}},
+			{name: "the shape the issue names", method: "GET", path: "/api/v1/scorecard?from=2026-07-01&to=2026-09-30&industry=Healthcare", as: "viewer", status: 200,
+				check: func(t *testing.T, r response) { checkScorecardShape(t, r) }},
 			{name: "a fiscal name", method: "GET", path: "/api/v1/scorecard?period=2026-Q3", as: "seller", status: 200, want: []string{`"name":"2026-Q3"`}},
 			{name: "an empty period", method: "GET", path: "/api/v1/scorecard?period=2025-Q1", as: "viewer", status: 200,
 				want: []string{`"lift":null`, `"ci95":null`, `"revenue_influenced":{}`}},
@@ -120,4 +125,34 @@ func TestScorecardAPI(t *testing.T) {
 			t.Errorf("compared only %d figures", compared)
 		}
 	})
+}
+
+// checkScorecardShape reads the JSON without a Go type: amounts are numbers
+// in units, deals are counts, rates are fractions, the interval is a pair.
+func checkScorecardShape(t *testing.T, r response) {
+	t.Helper()
+	var doc map[string]any
+	r.decode(t, &doc)
+	usd, ok := doc["revenue_influenced"].(map[string]any)["USD"].(map[string]any)
+	if !ok || usd["won_amount"] != 360000.0 || usd["deals"] != 8.0 {
+		t.Errorf("revenue_influenced.USD = %#v, want won_amount 360000 and deals 8 as numbers", usd)
+	}
+	wr, _ := doc["win_rate"].(map[string]any)
+	with, _ := wr["with_references"].(map[string]any)
+	if with["won"] != 9.0 || with["lost"] != 3.0 || with["rate"] != 0.75 {
+		t.Errorf("win_rate.with_references = %#v", with)
+	}
+	if without, _ := wr["without_references"].(map[string]any); without["won"] != 6.0 || without["lost"] != 6.0 || without["rate"] != 0.5 {
+		t.Errorf("win_rate.without_references = %#v", without)
+	}
+	lift, _ := wr["lift"].(float64)
+	ci, _ := wr["ci95"].([]any)
+	if lift != 0.25 || len(ci) != 2 {
+		t.Fatalf("win_rate lift %#v ci95 %#v", wr["lift"], wr["ci95"])
+	}
+	lo, okLo := ci[0].(float64)
+	hi, okHi := ci[1].(float64)
+	if !okLo || !okHi || lo >= lift || hi <= lift || lo < -1 || hi > 1 {
+		t.Errorf("ci95 %v does not hold the lift %v as fractions", ci, lift)
+	}
 }

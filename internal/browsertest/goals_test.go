@@ -16,9 +16,10 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-// TestGoalsPageOnDesktopAndPhone: the goals sheet with program goals under
-// two objectives and a team member's goals reads at 1280 px and at 375 px
-// without sideways scrolling, each pace written in words.
+// TestGoalsPageOnDesktopAndPhone: the goals sheet with a dozen goals —
+// program goals under five objectives and a team member's — reads at
+// 1280 px and at 375 px without sideways scrolling, each pace written in
+// words, and prints on one landscape page.
 func TestGoalsPageOnDesktopAndPhone(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *testutil.Server, c *testutil.Chrome) {
 		s.DB.Clock.Set(time.Date(2026, time.November, 15, 12, 0, 0, 0, time.UTC))
@@ -39,6 +40,15 @@ func TestGoalsPageOnDesktopAndPhone(t *testing.T) {
 				Target: num(0.85), Period: str("this_quarter")},
 			{Kind: str("member"), Name: str("Write 3 case studies"), Metric: str("content_created"), Target: num(3),
 				Period: str("this_month"), OwnerID: &tm.ID},
+			// A full slide: a dozen goals under five objectives and a member's.
+			{Name: str("5 new references in Nordics"), Objective: str("Open the Nordics"), Metric: str("references_added"), Target: num(5), Period: str("this_quarter")},
+			{Name: str("Fulfil 50 requests"), Objective: str("Open the Nordics"), Metric: str("requests_fulfilled"), Target: num(50), Period: str("this_quarter")},
+			{Name: str("20 influenced wins"), Objective: str("Prove the effect on revenue"), Metric: str("deals_influenced"), Target: num(20), Period: str("this_year")},
+			{Name: str("Sellers rate us 4.5"), Objective: str("Prove the effect on revenue"), Metric: str("seller_satisfaction"), Target: num(4.5), Period: str("this_quarter")},
+			{Name: str("100 content uses"), Objective: str("Content that sells"), Metric: str("content_uses"), Target: num(100), Period: str("this_quarter")},
+			{Name: str("60% of asks accepted"), Objective: str("Content that sells"), Metric: str("ask_acceptance_rate"), Target: num(0.6), Period: str("this_quarter")},
+			{Kind: str("member"), Name: str("Recruit 4 references"), Metric: str("references_recruited"), Target: num(4), Period: str("this_month"), OwnerID: &tm.ID},
+			{Kind: str("member"), Name: str("Fulfil 10 requests"), Metric: str("requests_fulfilled_by"), Target: num(10), Period: str("this_month"), OwnerID: &tm.ID},
 		} {
 			if _, err := svc.Create(ctx, in); err != nil {
 				t.Fatal(err)
@@ -54,12 +64,12 @@ func TestGoalsPageOnDesktopAndPhone(t *testing.T) {
 				t.Errorf("the goals page does not show %q:\n%s", want, body)
 			}
 		}
-		if n := testutil.Eval[int](c, `document.querySelectorAll(".goals-table .pill").length`); n != 4 {
-			t.Errorf("%d pace pills, want one per goal (4)", n)
+		if n := testutil.Eval[int](c, `document.querySelectorAll(".goals-table .pill").length`); n != 12 {
+			t.Errorf("%d pace pills, want one per goal (12)", n)
 		}
 		checkNoHorizontalScroll(t, c, "goals page at 1280 px")
 		c.Screenshot("goals-desktop")
-		// "One slide": printed, the sheet is one landscape page.
+		// "One slide": printed, the sheet of a dozen goals is one landscape page.
 		yes := true
 		printed, err := chromedp.Call(c.Context(), page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes})
 		if err != nil {

@@ -58,6 +58,6 @@ func checkNoHorizontalScroll(t *testing.T, c *testutil.Chrome, what string) {
 			.filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
 			.slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).replace(/ +/g, ".") : ""))`)
 		t.Errorf("%s scrolls sideways at %dpx: scrollWidth %d > innerWidth %d / clientWidth %d; too wide: %v",
-			what, testutil.PhoneWidth, sizes[0], sizes[1], sizes[2], wide)
+			what, sizes[1], sizes[0], sizes[1], sizes[2], wide)
 	}
 }

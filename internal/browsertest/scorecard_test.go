@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -41,12 +42,32 @@ func TestScorecardAtBothWidths(t *testing.T) {
 		if charts != 3 {
 			t.Errorf("%d of 3 charts drawn inside their boxes", charts)
 		}
-		c.Screenshot("scorecard-desktop")
+		checkNoHorizontalScroll(t, c, "scorecard at 1280 px")
+		if w := testutil.Eval[int](c, `window.innerWidth`); w != 1280 {
+			t.Errorf("the desktop window is %d px wide, want 1280", w)
+		}
+		keptScreenshot(t, c.Screenshot("scorecard-desktop"))
 
 		c.Phone()
 		c.Open(c.URL())
 		c.WaitText("#tile-revenue_influenced", "USD 360,000")
 		checkNoHorizontalScroll(t, c, "scorecard")
-		c.Screenshot("scorecard-phone")
+		if w := testutil.Eval[int](c, `window.innerWidth`); w != 375 {
+			t.Errorf("the phone window is %d px wide, want 375", w)
+		}
+		keptScreenshot(t, c.Screenshot("scorecard-phone"))
 	})
+}
+
+// keptScreenshot fails unless the screenshot at path was written, as a PNG,
+// where it outlives the test ($VOUCH_SCREENSHOTS).
+func keptScreenshot(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) < 8 || string(b[1:4]) != "PNG" {
+		t.Errorf("no screenshot kept at %s (%v)", path, err)
+	}
+	if dir := os.Getenv("VOUCH_SCREENSHOTS"); dir != "" && !strings.HasPrefix(path, dir) {
+		t.Errorf("the screenshot %s is not under VOUCH_SCREENSHOTS (%s)", path, dir)
+	}
 }

@@ -10,8 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/golang/freetype/truetype"
 	chart "github.com/wcharczuk/go-chart/v2"
 	"github.com/wcharczuk/go-chart/v2/drawing"
+	"golang.org/x/image/font"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -76,7 +78,67 @@ func renderer(format Format) chart.RendererProvider {
 	if format == PNG {
 		return chart.PNG
 	}
-	return chart.SVG
+	return newMeasuringSVG
+}
+
+// measuringSVG is go-chart's SVG renderer with its text measured by one
+// font face per font and size for the whole chart. go-chart's own makes a
+// new truetype face, with a fresh glyph cache of about a megabyte, for
+// every label it measures: some 75 MB of garbage for each scorecard page's
+// charts. The SVG written is the same.
+type measuringSVG struct {
+	chart.Renderer
+	font  *truetype.Font
+	size  float64
+	dpi   float64
+	theta *float64
+	faces map[faceKey]font.Face
+}
+
+type faceKey struct {
+	font      *truetype.Font
+	size, dpi float64
+}
+
+func newMeasuringSVG(width, height int) (chart.Renderer, error) {
+	r, err := chart.SVG(width, height)
+	if err != nil {
+		return nil, err
+	}
+	return &measuringSVG{Renderer: r, dpi: chart.DefaultDPI, faces: map[faceKey]font.Face{}}, nil
+}
+
+// The setters note what MeasureText needs and pass on to go-chart's renderer.
+func (m *measuringSVG) SetDPI(dpi float64)       { m.dpi = dpi; m.Renderer.SetDPI(dpi) }
+func (m *measuringSVG) SetFont(f *truetype.Font) { m.font = f; m.Renderer.SetFont(f) }
+func (m *measuringSVG) SetFontSize(size float64) { m.size = size; m.Renderer.SetFontSize(size) }
+
+// ResetStyle keeps the font and drops the size, as go-chart's does.
+func (m *measuringSVG) ResetStyle() { m.size = 0; m.Renderer.ResetStyle() }
+
+func (m *measuringSVG) SetTextRotation(radians float64) {
+	m.theta = &radians
+	m.Renderer.SetTextRotation(radians)
+}
+
+func (m *measuringSVG) ClearTextRotation() { m.theta = nil; m.Renderer.ClearTextRotation() }
+
+// MeasureText is go-chart's vector MeasureText over a face kept per font and size.
+func (m *measuringSVG) MeasureText(body string) chart.Box {
+	if m.font == nil {
+		return chart.Box{}
+	}
+	key := faceKey{font: m.font, size: m.size, dpi: m.dpi}
+	face, ok := m.faces[key]
+	if !ok {
+		face = truetype.NewFace(m.font, &truetype.Options{DPI: m.dpi, Size: m.size})
+		m.faces[key] = face
+	}
+	box := chart.Box{Right: (&font.Drawer{Face: face}).MeasureString(body).Ceil(), Bottom: int(drawing.PointsToPixels(m.dpi, m.size))}
+	if m.theta == nil {
+		return box
+	}
+	return box.Corners().Rotate(chart.RadiansToDegrees(*m.theta)).Box()
 }
 
 // niceMax is an axis top at least 1 and a little above max.

@@ -5,8 +5,11 @@ import (
 	"encoding/xml"
 	"image/png"
 	"io"
+	"math"
 	"strings"
 	"testing"
+
+	chart "github.com/wcharczuk/go-chart/v2"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -119,5 +122,55 @@ func TestChartsOfAnEmptyPeriod(t *testing.T) {
 	svg, _ := TrendChart(sc, SVG, 600, 260)
 	if texts := wellFormed(t, svg); !strings.Contains(texts, "Dec 25") || !strings.Contains(texts, "Nov 26") {
 		t.Errorf("a month's trend shows the twelve months ending with it: %s", texts)
+	}
+}
+
+// TestMeasuringSVGMeasuresAsGoChartDoes: the renderer the pages use
+// measures every label as go-chart's own SVG renderer would (so the charts
+// are laid out the same), at every size, rotated or not, after a style reset.
+func TestMeasuringSVGMeasuresAsGoChartDoes(t *testing.T) {
+	f, err := chart.GetDefaultFont()
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, _ := chart.SVG(900, 360)
+	ours, _ := newMeasuringSVG(900, 360)
+	for _, r := range []chart.Renderer{theirs, ours} {
+		r.SetDPI(96)
+		r.SetFont(f)
+	}
+	for _, size := range []float64{8, 9.5, 12, 18} {
+		for _, theta := range []*float64{nil, ptrTo(math.Pi / 4), ptrTo(-math.Pi / 2)} {
+			for _, text := range []string{"", "2026-07", "Requests received", "USD 1,250,000", "Größe · Ünits"} {
+				for _, r := range []chart.Renderer{theirs, ours} {
+					r.ResetStyle()
+					r.SetFontSize(size)
+					if theta != nil {
+						r.SetTextRotation(*theta)
+					} else {
+						r.ClearTextRotation()
+					}
+				}
+				if a, b := theirs.MeasureText(text), ours.MeasureText(text); a != b {
+					t.Errorf("%q at %v pt, rotated %v: go-chart measures %+v, ours %+v", text, size, theta, a, b)
+				}
+			}
+		}
+	}
+}
+
+func ptrTo(f float64) *float64 { return &f }
+
+// BenchmarkSVGCharts draws the page's two charts as SVG.
+func BenchmarkSVGCharts(b *testing.B) {
+	sc := filledScorecard()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := TrendChart(sc, SVG, 900, 360); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := SegmentChart(sc, BarsRevenue, SVG, 900, 360); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -31,8 +31,10 @@ func (s *Service) Opportunities(sel Selection) []Opportunity {
 	return out
 }
 
-// FiguresHeader is the header of the figures table.
-var FiguresHeader = []string{"metric", "label", "value", "previous", "unit", "currency", "deals", "previous_deals"}
+// FiguresHeader is the header of the figures table. value and previous
+// are numbers (empty where there is no figure, never 0); shown is the
+// value as the page and the PDF write it ("75.0%", "USD 480,000", "—").
+var FiguresHeader = []string{"metric", "label", "value", "previous", "unit", "currency", "deals", "previous_deals", "shown"}
 
 // OpportunitiesHeader is the header of the influenced opportunities table.
 var OpportunitiesHeader = []string{"counted_in", "opportunity_id", "opportunity", "date", "amount", "currency", "note"}
@@ -83,12 +85,12 @@ func figureRows(c *Card) [][]cell {
 		if def.Unit == vouch.UnitMoney {
 			curs := currencies(t.Money, t.Previous.Money)
 			if len(curs) == 0 {
-				rows = append(rows, []cell{str(string(def.ID)), str(def.Label), {}, {}, str(def.Unit), {}, {}, {}})
+				rows = append(rows, []cell{str(string(def.ID)), str(def.Label), {}, {}, str(def.Unit), {}, {}, {}, str("—")})
 			}
 			for _, cur := range curs {
-				row := []cell{str(string(def.ID)), str(def.Label), {}, {}, str(def.Unit), str(cur), {}, {}}
+				row := []cell{str(string(def.ID)), str(def.Label), {}, {}, str(def.Unit), str(cur), {}, {}, str("—")}
 				if m := t.Money[cur]; m != nil {
-					row[2], row[6] = num(m.Amount), intCell(m.Deals)
+					row[2], row[6], row[8] = num(m.Amount), intCell(m.Deals), str(vouch.FormatMoney(cur, m.Amount))
 				}
 				if m := t.Previous.Money[cur]; m != nil {
 					row[3], row[7] = num(m.Amount), intCell(m.Deals)
@@ -97,17 +99,22 @@ func figureRows(c *Card) [][]cell {
 			}
 			continue
 		}
-		rows = append(rows, []cell{str(string(def.ID)), str(def.Label), optional(t.Value), optional(t.Previous.Value), str(def.Unit), {}, {}, {}})
+		rows = append(rows, []cell{str(string(def.ID)), str(def.Label), optional(t.Value), optional(t.Previous.Value), str(def.Unit), {}, {}, {},
+			str(exportValue(def.ID, t.MetricValue))})
 	}
 	wr := c.Scorecard.WinRate
 	var low, high *float64
 	if wr.CI95 != nil {
 		low, high = &wr.CI95[0], &wr.CI95[1]
 	}
+	lift := func(v *float64) cell {
+		return str(exportValue(vouch.MetricWinRateLift, vouch.MetricValue{Metric: vouch.MetricWinRateLift, Value: v}))
+	}
 	rows = append(rows,
-		[]cell{str("win_rate_lift_ci95_low"), str("Win-rate lift, 95% confidence interval, low"), optional(low), {}, str(vouch.UnitFraction), {}, {}, {}},
-		[]cell{str("win_rate_lift_ci95_high"), str("Win-rate lift, 95% confidence interval, high"), optional(high), {}, str(vouch.UnitFraction), {}, {}, {}},
-		[]cell{str("win_rate_stage_lift"), str("Win-rate lift within the same stage at request"), optional(wr.StageLift), {}, str(vouch.UnitFraction), {}, {}, {}})
+		[]cell{str("win_rate_lift_ci95_low"), str("Win-rate lift, 95% confidence interval, low"), optional(low), {}, str(vouch.UnitFraction), {}, {}, {}, lift(low)},
+		[]cell{str("win_rate_lift_ci95_high"), str("Win-rate lift, 95% confidence interval, high"), optional(high), {}, str(vouch.UnitFraction), {}, {}, {}, lift(high)},
+		[]cell{str("win_rate_stage_lift"), str("Win-rate lift within the same stage at request"), optional(wr.StageLift), {}, str(vouch.UnitFraction), {}, {}, {},
+			lift(wr.StageLift)})
 	return rows
 }
 

@@ -159,3 +159,54 @@ var NotEnoughData = fmt.Sprintf("Not enough data (fewer than %d closed deals wit
 // AskAcceptanceWarning is the sentence shown when the ask acceptance rate
 // is below vouch.AskAcceptanceFloor.
 const AskAcceptanceWarning = "Below 50%: customers may be over-asked or matches poor"
+
+// MoneyChange is the one amount a money tile's change compares, the same
+// on the page, in the files and in mail: the total in the report currency
+// when a rate table converted it, else the amount of the currency with the
+// most money, against the same currency in the previous period. Nothing at
+// all before is a change from 0; only other currencies before is no
+// comparison (prev nil). now is nil when the period has no money.
+func MoneyChange(t *vouch.Tile) (currency string, now, prev *float64) {
+	if t == nil {
+		return "", nil, nil
+	}
+	zero := 0.0
+	if c := t.Converted; c != nil {
+		a := c.Amount
+		switch p := t.Previous.Converted; {
+		case p != nil && p.Currency == c.Currency:
+			b := p.Amount
+			prev = &b
+		case len(t.Previous.Money) == 0:
+			prev = &zero
+		}
+		return c.Currency, &a, prev
+	}
+	currency, now = LargestAmount(t.Money)
+	if now == nil {
+		return "", nil, nil
+	}
+	if m := t.Previous.Money[currency]; m != nil {
+		b := m.Amount
+		prev = &b
+	} else if len(t.Previous.Money) == 0 {
+		prev = &zero
+	}
+	return currency, now, prev
+}
+
+// LargestAmount is the currency with the most money in m and its amount
+// (the alphabetically first of equal ones); nil for no money.
+func LargestAmount(m map[string]*vouch.Money) (string, *float64) {
+	var best string
+	for c, v := range m {
+		if v != nil && (best == "" || v.Amount > m[best].Amount || (v.Amount == m[best].Amount && c < best)) {
+			best = c
+		}
+	}
+	if best == "" {
+		return "", nil
+	}
+	a := m[best].Amount
+	return best, &a
+}

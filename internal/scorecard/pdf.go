@@ -137,12 +137,11 @@ func exportChange(id vouch.MetricID, t *vouch.Tile) string {
 		return "—"
 	}
 	if d.Unit == vouch.UnitMoney {
-		cur, now, ok := exportSingle(t.MetricValue)
-		pcur, prev, pok := exportSingle(t.Previous)
-		if !ok || !pok || cur != pcur {
+		cur, now, prev := MoneyChange(t)
+		if now == nil || prev == nil {
 			return "—"
 		}
-		diff := now - prev
+		diff := *now - *prev
 		if diff >= 0 {
 			return "+" + vouch.FormatMoney(cur, diff)
 		}
@@ -201,22 +200,6 @@ func exportMoney(v vouch.MetricValue) string {
 		return "—"
 	}
 	return strings.Join(parts, ", ")
-}
-
-// single is a money figure's one amount: converted, or its only currency.
-func exportSingle(v vouch.MetricValue) (string, float64, bool) {
-	if v.Converted != nil {
-		return v.Converted.Currency, v.Converted.Amount, true
-	}
-	if len(v.Money) != 1 {
-		return "", 0, false
-	}
-	for cur, m := range v.Money {
-		if m != nil {
-			return cur, m.Amount, true
-		}
-	}
-	return "", 0, false
 }
 
 func exportCurrencies(m map[string]*vouch.Money) []string {

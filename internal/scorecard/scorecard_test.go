@@ -298,6 +298,31 @@ func TestExportsParseBackToTheSameNumbers(t *testing.T) {
 			}
 			checkFigures(t, name, rows, &doc)
 		}
+		// An empty quarter: no figure anywhere, each shown as —.
+		empty := card(t, s, "period=2025-Q1")
+		var emptyCSV bytes.Buffer
+		if err := scorecard.WriteCSV(&emptyCSV, empty, s.Opportunities(empty.Selection)); err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(bytes.NewReader(emptyCSV.Bytes()))
+		r.FieldsPerRecord = -1
+		emptyRows, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dashes := 0
+		for _, row := range emptyRows {
+			if len(row) == len(scorecard.FiguresHeader) && row[0] != "metric" {
+				if row[2] != "" || row[3] != "" || row[8] != "—" {
+					t.Errorf("empty quarter, CSV %s: value %q previous %q shown %q", row[0], row[2], row[3], row[8])
+				}
+				dashes++
+			}
+		}
+		if dashes < len(empty.Scorecard.Tiles) {
+			t.Errorf("the empty quarter's CSV has %d figures for %d tiles", dashes, len(empty.Scorecard.Tiles))
+		}
+
 		// The opportunities: the CSV's second table and the XLSX's second sheet.
 		start := -1
 		for i, r := range records {
@@ -340,11 +365,15 @@ func checkFigures(t *testing.T, name string, rows [][]string, doc *scorecard.Doc
 		t.Fatalf("%s: no figures table", name)
 	}
 	for _, r := range rows[header+1:] {
-		if len(r) == 0 || r[0] == "" {
+		if len(r) == 0 || r[0] == "" || r[0] == "Influenced opportunities" {
 			break
 		}
-		for len(r) < 8 {
+		for len(r) < 9 {
 			r = append(r, "")
+		}
+		// shown is "—" exactly where value is empty, and never NaN.
+		if (r[2] == "") != (r[8] == "—") || strings.Contains(r[8], "NaN") || r[8] == "" {
+			t.Errorf("%s %s: value %q shown as %q", name, r[0], r[2], r[8])
 		}
 		tile, ok := doc.Tiles[vouch.MetricID(r[0])]
 		if !ok {
@@ -378,5 +407,47 @@ func checkFigures(t *testing.T, name string, rows [][]string, doc *scorecard.Doc
 	}
 	if seen < len(doc.Tiles)-2 {
 		t.Errorf("%s: %d figures of %d tiles", name, seen, len(doc.Tiles))
+	}
+}
+
+// TestMoneyChange: the page, the files and mail compare the same amount
+// for a money tile's change.
+func TestMoneyChange(t *testing.T) {
+	usd := func(a float64) *vouch.Money { return &vouch.Money{Currency: "USD", Amount: a, Deals: 1} }
+	eur := func(a float64) *vouch.Money { return &vouch.Money{Currency: "EUR", Amount: a, Deals: 1} }
+	money := func(ms ...*vouch.Money) vouch.MetricValue {
+		v := vouch.MetricValue{Metric: vouch.MetricRevenueInfluenced, Money: map[string]*vouch.Money{}}
+		for _, m := range ms {
+			v.Money[m.Currency] = m
+		}
+		return v
+	}
+	converted := func(v vouch.MetricValue, a float64) vouch.MetricValue {
+		v.Converted = &vouch.Money{Currency: "USD", Amount: a, Deals: 2}
+		return v
+	}
+	show := func(v *float64) string {
+		if v == nil {
+			return "nil"
+		}
+		return strconv.FormatFloat(*v, 'f', -1, 64)
+	}
+	for _, c := range []struct {
+		name           string
+		now, prev      vouch.MetricValue
+		cur, want, was string
+	}{
+		{"one currency both times", money(usd(100)), money(usd(80)), "USD", "100", "80"},
+		{"nothing before is from 0", money(usd(100)), money(), "USD", "100", "0"},
+		{"the largest currency against the same one before", money(usd(100), eur(50)), money(eur(500), usd(80)), "USD", "100", "80"},
+		{"only another currency before: no comparison", money(usd(100)), money(eur(500)), "USD", "100", "nil"},
+		{"nothing now", money(), money(usd(80)), "", "nil", "nil"},
+		{"converted both times", converted(money(usd(100), eur(50)), 155), converted(money(eur(500)), 550), "USD", "155", "550"},
+		{"converted now, nothing before", converted(money(usd(100), eur(50)), 155), money(), "USD", "155", "0"},
+	} {
+		cur, now, prev := scorecard.MoneyChange(&vouch.Tile{MetricValue: c.now, Previous: c.prev})
+		if cur != c.cur || show(now) != c.want || show(prev) != c.was {
+			t.Errorf("%s: %s %s from %s, want %s %s from %s", c.name, cur, show(now), show(prev), c.cur, c.want, c.was)
+		}
 	}
 }

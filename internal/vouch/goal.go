@@ -185,10 +185,18 @@ func (d *MetricDef) Paced() bool {
 // GoalCurrent is the one number a goal compares with its target: the
 // value, or for money the amount converted to the report currency, or the
 // only currency's amount. Several currencies without a rate table give
-// nil: amounts in different currencies are never added.
+// nil: amounts in different currencies are never added. A count, an
+// amount or points with nothing in them are 0, not "no data": a goal
+// nobody has worked on yet is behind, and must show so. (Rates, ratings
+// and durations of nothing stay nil.)
 func GoalCurrent(v MetricValue) *float64 {
 	if v.Value != nil {
 		return v.Value
+	}
+	if def := Metric(v.Metric); def != nil && (def.Unit == UnitCount || def.Unit == UnitMoney || def.Unit == UnitPoints) &&
+		len(v.Money) == 0 && v.Converted == nil {
+		zero := 0.0
+		return &zero
 	}
 	if v.Converted != nil {
 		a := v.Converted.Amount

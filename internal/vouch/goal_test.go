@@ -141,4 +141,19 @@ func TestGoalCurrent(t *testing.T) {
 	if c := GoalCurrent(MetricValue{Money: map[string]*Money{"USD": {Amount: 5}, "EUR": {Amount: 3}}, Converted: &Money{Amount: 9}}); c == nil || *c != 9 {
 		t.Error("the converted total is not the goal's figure")
 	}
+	// Nothing done yet: a count or an amount is 0 (behind), a rate, a rating or a duration has no figure.
+	for id, want := range map[MetricID]*float64{MetricRequestsReceived: ptrFloat(0), MetricContentCreated: ptrFloat(0),
+		MetricRevenueInfluenced: ptrFloat(0), MetricPointsAwarded: ptrFloat(0), MetricFulfillmentRate: nil, MetricSellerSatisfaction: nil,
+		MetricActiveReferences: ptrFloat(0), MetricDaysToCloseWith: nil} {
+		got := GoalCurrent(MetricValue{Metric: id})
+		if (got == nil) != (want == nil) || got != nil && *got != *want {
+			t.Errorf("%s with nothing in the period: %v, want %v", id, got, want)
+		}
+	}
+	g := &Goal{Kind: GoalProgram, Metric: MetricRequestsReceived, Target: 40, From: NewDate(2026, 11, 1), To: NewDate(2026, 11, 30)}
+	if p := g.ProgressOf(GoalCurrent(MetricValue{Metric: MetricRequestsReceived}), NewDate(2026, 11, 15)); p.Pace != PaceBehind {
+		t.Errorf("no request by mid-month against 40: %s, want behind", p.Pace)
+	}
 }
+
+func ptrFloat(f float64) *float64 { return &f }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -132,21 +133,24 @@ func TestHomeByRole(t *testing.T) {
 		if err := s.DB.CreateOpportunity(ctx, opp); err != nil {
 			t.Fatal(err)
 		}
+		story := requestContentItem(t, s, "Clinic group cuts waiting lists", "Case study", vouch.ContentApprovedExternal,
+			map[vouch.TaxonomyKind][]int64{vouch.TaxIndustry: {p.acme.IndustryID}})
+		requestContentItem(t, s, "Draft clinic story", "Case study", vouch.ContentDraft,
+			map[vouch.TaxonomyKind][]int64{vouch.TaxIndustry: {p.acme.IndustryID}})
 		viewer, seller := testutil.Login(t, s, "vic@example.com"), testutil.Login(t, s, "sam@example.com")
 
 		resp, _ := viewer.Get("/")
-		if sc, _ := viewer.Get("/scorecard"); sc.StatusCode == http.StatusNotFound {
-			t.Log("no scorecard page in this build: the viewer stays on the home page")
-			expect(t, "viewer's home", resp, http.StatusOK, "/")
-		} else {
-			expect(t, "viewer's home", resp, sc.StatusCode, "/scorecard")
-		}
+		expect(t, "viewer's home", resp, http.StatusOK, "/scorecard")
 
 		resp, body := seller.Get("/")
 		expect(t, "seller's home", resp, http.StatusOK, "/")
 		mustContain(t, "seller's home", body, "References and content for your open deals", "Northwind Clinics expansion",
 			fmt.Sprintf(`href="/references/%d">Maya Okafor</a>`, p.refs["Maya Okafor"].ID), "industry: Healthcare",
-			fmt.Sprintf(`href="/requests/new?opportunity_id=%d&amp;prefill=1"`, opp.ID))
+			fmt.Sprintf(`href="/requests/new?opportunity_id=%d&amp;prefill=1"`, opp.ID),
+			"Content that fits:", fmt.Sprintf(`<a href="/content/%d">Clinic group cuts waiting lists</a>`, story.ID), "My open requests")
+		if strings.Contains(body, "Draft clinic story") {
+			t.Error("the seller's home offers a draft for their deal")
+		}
 
 		pm := testutil.Login(t, s, p.pmEmail)
 		_, body = pm.Get("/")
@@ -155,5 +159,78 @@ func TestHomeByRole(t *testing.T) {
 		if strings.Contains(body, "References and content for your open deals") {
 			t.Error("the program team's home lists deals as a seller's does")
 		}
+	})
+}
+
+// TestGoalsOnTheScorecardAndHome: the scorecard of a quarter lists the
+// program goals whose period overlaps it, each with its pace in words and
+// its forecast; a program manager's home shows their own goals under "Your
+// goals" and another owner's goal that is behind under "Goals at risk or
+// behind"; the executive lands on the scorecard.
+func TestGoalsOnTheScorecardAndHome(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		s.DB.Clock.Set(time.Date(2026, time.November, 15, 12, 0, 0, 0, time.UTC))
+		testutil.AddScorecardDeals(t, s.DB)
+		pam := testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
+		tina := testutil.CreateUser(t, s.DB, "tina@example.com", vouch.RoleTeamMember)
+		testutil.CreateUser(t, s.DB, "vic@example.com", vouch.RoleViewer)
+		pm := testutil.Login(t, s, "pam@example.com")
+		pm.Get("/goals/new")
+		for _, g := range []url.Values{
+			// 9 of 10 by 15 November: past the 8.7 linear pacing expects.
+			{"name": {"Ten influenced wins this year"}, "objective": {"Prove the program's effect on revenue"}, "metric": {"deals_influenced"},
+				"target": {"10"}, "period": {"this_year"}},
+			// 9 of 12 and the quarter is over.
+			{"name": {"Twelve influenced wins in Q3"}, "objective": {"Prove the program's effect on revenue"}, "metric": {"deals_influenced"},
+				"target": {"12"}, "period": {"custom"}, "from": {"2026-07-01"}, "to": {"2026-09-30"}},
+			// None of 40 by mid-November, owned by Tina.
+			{"name": {"Forty requests in November"}, "objective": {"Launch Product X"}, "metric": {"requests_received"},
+				"target": {"40"}, "period": {"this_month"}, "owner": {fmt.Sprint(tina.ID)}},
+		} {
+			g.Set("kind", "program")
+			if g.Get("owner") == "" {
+				g.Set("owner", fmt.Sprint(pam.ID)) // the form's default: who sets it
+			}
+			if resp, body := pm.PostForm("/goals/new", g); resp.StatusCode != http.StatusOK {
+				t.Fatalf("set %q: %d\n%s", g.Get("name"), resp.StatusCode, body)
+			}
+		}
+
+		_, card := pm.Get("/scorecard?period=2026-Q3")
+		goalsSection := regexp.MustCompile(`(?s)<section class="sc-section" id="sc-goals".*?</section>`).FindString(card)
+		text := strings.Join(strings.Fields(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(goalsSection, " ")), " ")
+		for _, want := range []string{"Ten influenced wins this year", "On track", "Twelve influenced wins in Q3", "Missed",
+			"Serves: Prove the program"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the scorecard's goal progress lacks %q: %s", want, text)
+			}
+		}
+		if strings.Contains(text, "Forty requests in November") {
+			t.Errorf("a November goal is on the Q3 scorecard: %s", text)
+		}
+		_, nov := pm.Get("/scorecard?period=2026-11")
+		if !strings.Contains(nov, "Forty requests in November") || !strings.Contains(nov, "Behind") {
+			t.Errorf("the November scorecard does not show the November goal behind")
+		}
+
+		_, home := pm.Get("/")
+		mine := regexp.MustCompile(`(?s)id="my-goals-heading".*?</section>`).FindString(home)
+		if !strings.Contains(mine, "Ten influenced wins this year") || strings.Contains(mine, "Forty requests") {
+			t.Errorf("the manager's own goals on their home: %s", mine)
+		}
+		attention := regexp.MustCompile(`(?s)id="attention-heading".*?</section>`).FindString(home)
+		if !strings.Contains(attention, "Goals at risk or behind") || !strings.Contains(attention, "Forty requests in November") ||
+			strings.Contains(attention, "Ten influenced wins") {
+			t.Errorf("goals at risk on the manager's home: %s", attention)
+		}
+		tm := testutil.Login(t, s, "tina@example.com")
+		if _, home := tm.Get("/"); !strings.Contains(home, "Your goals") || !strings.Contains(home, "Forty requests in November") {
+			t.Errorf("Tina's home does not show her goal")
+		}
+
+		viewer := testutil.Login(t, s, "vic@example.com")
+		resp, body := viewer.Get("/")
+		expect(t, "the executive's home", resp, http.StatusOK, "/scorecard")
+		mustContain(t, "the executive's home", body, "Ten influenced wins this year")
 	})
 }

@@ -133,21 +133,6 @@ func moneyLines(m map[string]*vouch.Money) []moneyLine {
 	return out
 }
 
-// mainAmount is the amount of the currency with the most money in m.
-func mainAmount(m map[string]*vouch.Money) (string, *float64) {
-	var best string
-	for c, v := range m {
-		if v != nil && (best == "" || v.Amount > m[best].Amount || (v.Amount == m[best].Amount && c < best)) {
-			best = c
-		}
-	}
-	if best == "" {
-		return "", nil
-	}
-	a := m[best].Amount
-	return best, &a
-}
-
 // scorecardView builds the view of a card; the share part calls it with
 // readOnly for its public link.
 func (h *Handler) scorecardView(r *http.Request, c *scorecard.Card, readOnly bool) (*ScorecardView, error) {
@@ -279,15 +264,11 @@ func (h *Handler) tile(v *ScorecardView, id vouch.MetricID, t *vouch.Tile) tileV
 		if len(tv.Lines) > 0 {
 			tv.Value = ""
 		}
-		cur, now := mainAmount(t.Money)
-		_, prev := mainAmount(t.Previous.Money)
-		if cur != "" && prev != nil && t.Previous.Money[cur] == nil {
-			prev = nil
+		if c := t.Converted; c != nil {
+			tv.Lines = append(tv.Lines, fmt.Sprintf("%s in all, at the rates in settings · %d %s", vouch.FormatMoney(c.Currency, c.Amount),
+				c.Deals, dealsWord(c.Deals)))
 		}
-		if now != nil && prev == nil && len(t.Previous.Money) == 0 {
-			zero := 0.0
-			prev = &zero // nothing influenced before is a change from nothing
-		}
+		cur, now, prev := scorecard.MoneyChange(t)
 		tv.Change = scorecard.ChangeOf(def, now, prev, cur)
 		return tv
 	}

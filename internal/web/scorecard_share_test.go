@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"html"
 	"image/png"
 	"io"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ledongthuc/pdf"
 
 	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -188,5 +191,151 @@ func TestScorecardExportsAndSchedules(t *testing.T) {
 		resp, body = pm.PostForm("/scorecard/schedules/"+strconv.FormatInt(list[0].ID, 10)+"/delete", url.Values{})
 		expect(t, "stop", resp, http.StatusOK, "/scorecard/schedules")
 		mustContain(t, "stopped", body, "Nothing scheduled")
+	})
+}
+
+// TestSharedScorecardIgnoresTampering: a fixed-period link shows its own
+// period and filters whatever the query string says; a link whose nonce or
+// signature was changed is not valid; the token opens no proof page, no
+// API call and no other scorecard.
+func TestSharedScorecardIgnoresTampering(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		testutil.CreateUser(t, s.DB, "pat@example.com", vouch.RoleProgramManager)
+		testutil.AddScorecardDeals(t, s.DB)
+		pm := testutil.Login(t, s, "pat@example.com")
+		path := makeShare(t, pm, url.Values{"period": {"fixed"}, "from": {"2026-07-01"}, "to": {"2026-09-30"},
+			"industry": {"Healthcare"}, "expires_in_days": {"30"}})
+		token := strings.TrimPrefix(path, "/shared/scorecard/")
+
+		resp, page := buyerGet(t, s, path)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("shared page: %d", resp.StatusCode)
+		}
+		mustContain(t, "shared page", page, "USD 360,000", "Industry: Healthcare")
+		for _, q := range []string{"?period=2025-Q1", "?from=2025-01-01&to=2025-03-31", "?industry=Financial+Services",
+			"?segment=Mid-Market&kind=year&anchor=2025-01-01", "?from=2026-07-01&to=2026-09-30&owner=1"} {
+			resp, tampered := buyerGet(t, s, path+q)
+			if resp.StatusCode != http.StatusOK || !strings.Contains(tampered, "USD 360,000") || !strings.Contains(tampered, "Industry: Healthcare") ||
+				strings.Contains(tampered, "2025") || strings.Contains(tampered, "Financial Services") || strings.Contains(tampered, "Segment:") {
+				t.Errorf("%s: %d, the shared page follows the query string", q, resp.StatusCode)
+			}
+		}
+
+		// One character changed in the nonce or in the signature: not valid.
+		body, sig, _ := strings.Cut(token, ".")
+		flip := func(s string, i int) string {
+			c := byte('A')
+			if s[i] == 'A' {
+				c = 'B'
+			}
+			return s[:i] + string(c) + s[i+1:]
+		}
+		for name, bad := range map[string]string{
+			"nonce":          flip(body, len(body)-1) + "." + sig,
+			"signature":      body + "." + flip(sig, 0),
+			"purpose":        flip(body, 0) + "." + sig,
+			"no signature":   body,
+			"signature only": "." + sig,
+		} {
+			if resp, gone := buyerGet(t, s, "/shared/scorecard/"+bad); resp.StatusCode != http.StatusNotFound || !strings.Contains(gone, "not valid") {
+				t.Errorf("%s changed: %d", name, resp.StatusCode)
+			}
+		}
+		// Not a proof page, not a proof's file.
+		for _, p := range []string{"/p/" + token, "/p/" + token + "/files/1"} {
+			if resp, _ := buyerGet(t, s, p); resp.StatusCode == http.StatusOK {
+				t.Errorf("the scorecard token opened %s", p)
+			}
+		}
+		// Not the API, as a bearer token or a query parameter.
+		for _, p := range []string{"/api/v1/scorecard?period=2026-Q3", "/api/v1/references", "/api/v1/scorecard?period=2026-Q3&token=" + token} {
+			req, _ := http.NewRequest(http.MethodGet, s.URL+p, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("the token on %s: %d, want 401", p, resp.StatusCode)
+			}
+		}
+	})
+}
+
+// pdfWords is the text of every page of a PDF, spaces collapsed, and the
+// number of pages.
+func pdfWords(t *testing.T, b []byte) (string, int) {
+	t.Helper()
+	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("the PDF does not read back: %v", err)
+	}
+	var sb strings.Builder
+	for i := 1; i <= r.NumPage(); i++ {
+		p := r.Page(i)
+		if p.V.IsNull() {
+			continue
+		}
+		rows, err := p.GetTextByRow()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			for _, w := range row.Content {
+				sb.WriteString(w.S)
+			}
+			sb.WriteString("\n")
+		}
+	}
+	return strings.Join(strings.Fields(sb.String()), " "), r.NumPage()
+}
+
+// TestScorecardPDFHoldsTheTileValues: the PDF of a quarter of known deals,
+// downloaded as a viewer, is one page whose text holds every tile's value
+// and change as the shared page of the same period and filters writes
+// them; the PDF of an empty quarter writes "—", never 0% or NaN.
+func TestScorecardPDFHoldsTheTileValues(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		testutil.CreateUser(t, s.DB, "pat@example.com", vouch.RoleProgramManager)
+		testutil.CreateUser(t, s.DB, "vic@example.com", vouch.RoleViewer)
+		testutil.AddScorecardDeals(t, s.DB)
+		pm, vic := testutil.Login(t, s, "pat@example.com"), testutil.Login(t, s, "vic@example.com")
+
+		path := makeShare(t, pm, url.Values{"period": {"fixed"}, "from": {"2026-07-01"}, "to": {"2026-09-30"},
+			"industry": {"Healthcare"}, "expires_in_days": {"30"}})
+		_, shared := buyerGet(t, s, path)
+		tileRe := regexp.MustCompile(`(?s)<h3>([^<]+)</h3>\s*<p class="big-number">([^<]+)</p>\s*<p class="muted small">Before: ([^<]+) · Change: ([^<]+)</p>`)
+		tiles := tileRe.FindAllStringSubmatch(shared, -1)
+		if len(tiles) < 25 {
+			t.Fatalf("%d tiles on the shared page", len(tiles))
+		}
+
+		resp, body := vic.Get("/scorecard/export.pdf?from=2026-07-01&to=2026-09-30&industry=Healthcare")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("PDF: %d", resp.StatusCode)
+		}
+		text, pages := pdfWords(t, []byte(body))
+		if pages != 1 {
+			t.Errorf("the PDF has %d pages, want one", pages)
+		}
+		for _, want := range []string{"Industry: Healthcare", "EUR 20,000, USD 360,000", "75.0%", "50.0%", "+25.0 pts"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the PDF's text lacks %q:\n%s", want, text)
+			}
+		}
+		for _, m := range tiles {
+			label, value, change := html.UnescapeString(m[1]), html.UnescapeString(m[2]), html.UnescapeString(m[4])
+			if !strings.Contains(text, value) || !strings.Contains(text, change) {
+				t.Errorf("tile %s: the shared page shows %q (change %q); the PDF's text lacks it", label, value, change)
+			}
+		}
+
+		_, body = vic.Get("/scorecard/export.pdf?period=2025-Q1")
+		empty, _ := pdfWords(t, []byte(body))
+		if strings.Contains(empty, "NaN") || strings.Contains(empty, "0.0%") || strings.Count(empty, "—") < len(tiles) {
+			t.Errorf("the PDF of an empty quarter: %s", empty)
+		}
 	})
 }

@@ -5,8 +5,10 @@ import (
 	"encoding/csv"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -178,6 +180,82 @@ func TestScorecardExportsAsTheProgramTeamSeesThem(t *testing.T) {
 		}
 		if resp, _ := b.Get("/scorecard/export.csv?from=2026-09-01"); resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("export without to: %d", resp.StatusCode)
+		}
+	})
+}
+
+// TestScorecardFlagsLowAskAcceptance: when fewer than half the asks
+// answered in the period were accepted, the tile says so (over-asked
+// customers or poor matching); at half or more it does not.
+func TestScorecardFlagsLowAskAcceptance(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		p := newRQProgram(t, s)
+		refs := []*vouch.Reference{p.maya, p.ola, p.reference(t, &vouch.Account{ID: p.maya.AccountID}, "Ana Lima")}
+		answer := func(action string) {
+			t.Helper()
+			r := p.request(t, s.DB, p.sam, "Deal for "+action+" "+strconv.Itoa(len(refs)), s.DB.Today().AddDays(14), p.pam.ID, vouch.Criteria{})
+			ref := refs[0]
+			refs = append(refs[1:], ref)
+			hash := "answer-" + strconv.FormatInt(r.ID, 10)
+			a := &vouch.Ask{RequestID: r.ID, ReferenceID: ref.ID, State: vouch.AskPending, Score: 40}
+			if err := s.DB.CreateAsk(ctx, a, vouch.NewLink{Purpose: vouch.LinkAnswer, NonceHash: hash, ExpiresAt: time.Now().Add(72 * time.Hour)},
+				vouch.Outgoing{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.DB.AnswerAsk(ctx, hash, vouch.Answer{Action: action}, vouch.Outgoing{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		answer(vouch.AnswerAccept)
+		answer(vouch.AnswerDecline)
+		answer(vouch.AnswerDecline)
+		pam := testutil.Login(t, s, "pam@example.com")
+		month := "/scorecard?period=" + s.DB.Today().Time().Format("2006-01")
+		_, body := pam.Get(month)
+		if tile := tileText(t, body, vouch.MetricAskAcceptance); !strings.HasPrefix(tile, "Ask acceptance rate 33.3%") || !strings.Contains(tile, "Flagged") ||
+			!strings.Contains(tile, scorecard.AskAcceptanceWarning) {
+			t.Errorf("1 of 3 asks accepted: %q", tile)
+		}
+		answer(vouch.AnswerAccept)
+		_, body = pam.Get(month)
+		if tile := tileText(t, body, vouch.MetricAskAcceptance); !strings.HasPrefix(tile, "Ask acceptance rate 50") || strings.Contains(tile, "Flagged") {
+			t.Errorf("2 of 4 asks accepted: %q", tile)
+		}
+	})
+}
+
+// TestScorecardWithARateTable: once the settings hold exchange rates, the
+// money tiles add the currencies up in the report currency — on the page
+// beside each currency's own amount, and in the PDF the same way.
+func TestScorecardWithARateTable(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		testutil.CreateUser(t, s.DB, "vic@example.com", vouch.RoleViewer)
+		testutil.AddScorecardDeals(t, s.DB)
+		vic := testutil.Login(t, s, "vic@example.com")
+		_, body := vic.Get("/scorecard?period=2026-Q3&industry=Healthcare")
+		if tile := tileText(t, body, vouch.MetricRevenueInfluenced); strings.Contains(tile, "in all") {
+			t.Errorf("without rates the currencies are added up: %q", tile)
+		}
+		ps, err := s.DB.ProgramSettings(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps.ReportCurrency, ps.CurrencyRates = "USD", map[string]float64{"EUR": 1.1}
+		if err := s.DB.SetProgramSettings(ctx, ps); err != nil {
+			t.Fatal(err)
+		}
+		_, body = vic.Get("/scorecard?period=2026-Q3&industry=Healthcare")
+		tile := tileText(t, body, vouch.MetricRevenueInfluenced)
+		if !strings.Contains(tile, "USD 382,000 in all, at the rates in settings · 9 deals") || !strings.Contains(tile, "USD 360,000 · 8 deals") ||
+			!strings.Contains(tile, "EUR 20,000 · 1 deal") {
+			t.Errorf("EUR at 1.1 USD: the revenue tile reads %q", tile)
+		}
+		resp, pdfBody := vic.Get("/scorecard/export.pdf?period=2026-Q3&industry=Healthcare")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("PDF: %d", resp.StatusCode)
+		}
+		if text, _ := pdfWords(t, []byte(pdfBody)); !strings.Contains(text, "USD 382,000") {
+			t.Errorf("the PDF does not hold the converted total: %s", text)
 		}
 	})
 }

@@ -48,7 +48,7 @@ var opportunitySynonyms = map[string]string{
 	"closedate": "close_date", "expectedclosedate": "close_date", "closeddate": "close_date", "dateclosed": "close_date",
 	"createddate": "created_on", "createdate": "created_on", "createdon": "created_on", "datecreated": "created_on",
 	"opportunitycreateddate": "created_on",
-	"owner": "owner_email", "opportunityowner": "owner_email", "dealowner": "owner_email", "owneremail": "owner_email",
+	"owner":                  "owner_email", "opportunityowner": "owner_email", "dealowner": "owner_email", "owneremail": "owner_email",
 	"opportunityowneremail": "owner_email", "dealowneremail": "owner_email", "ownername": "owner_email",
 	"ownerfullname": "owner_email", "salesrep": "owner_email", "accountexecutive": "owner_email", "ae": "owner_email",
 	"vertical": "industry", "sector": "industry", "accountindustry": "industry",

@@ -224,6 +224,7 @@ type ItemProblem struct {
 // each input's outcome and the counts.
 type BatchResult struct {
 	Outcomes                              []Outcome
+	IDs                                   []int64 // each input's opportunity, once written
 	Created, Updated, Unchanged, Repeated int
 	Problems                              []ItemProblem
 }
@@ -241,7 +242,7 @@ func (s *Service) UpsertBatch(ctx context.Context, items []Input, opts Options) 
 	if err != nil {
 		return nil, err
 	}
-	res := &BatchResult{Outcomes: make([]Outcome, len(items))}
+	res := &BatchResult{Outcomes: make([]Outcome, len(items)), IDs: make([]int64, len(items))}
 	err = s.db.Batch(ctx, func(b *store.Batch) error {
 		snap, err := b.AccountSnapshot()
 		if err != nil {
@@ -278,7 +279,13 @@ func (s *Service) UpsertBatch(ctx context.Context, items []Input, opts Options) 
 		if len(res.Problems) > 0 {
 			return errProblems
 		}
-		return p.Write(b, nil)
+		if err := p.Write(b, nil); err != nil {
+			return err
+		}
+		for i, in := range items {
+			res.IDs[i] = p.seen[in.Get(FieldCRMID)].o.ID
+		}
+		return nil
 	})
 	if errors.Is(err, errProblems) {
 		return res, nil

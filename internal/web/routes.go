@@ -126,6 +126,16 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /activities/import/{id}/apply", h.can(vouch.PermManageProgram, h.applyImport))
 	mux.Handle("GET /activities/import/{id}/status", h.can(vouch.PermManageProgram, h.importStatus))
 	mux.Handle("POST /activities/import/{id}/dismiss", h.can(vouch.PermManageProgram, h.dismissImport))
+	mux.Handle("GET /opportunities/import", h.can(vouch.PermManageProgram, h.importStart))
+	mux.Handle("POST /opportunities/import", h.readUpload(h.can(vouch.PermManageProgram, h.uploadImport)))
+	mux.Handle("GET /opportunities/import/template.csv", h.can(vouch.PermManageProgram, h.importTemplate))
+	mux.Handle("GET /opportunities/import/{id}/mapping", h.can(vouch.PermManageProgram, h.importMapping))
+	mux.Handle("POST /opportunities/import/{id}/check", h.can(vouch.PermManageProgram, h.checkImport))
+	mux.Handle("GET /opportunities/import/{id}/report", h.can(vouch.PermManageProgram, h.importReport))
+	mux.Handle("GET /opportunities/import/{id}/problems.csv", h.can(vouch.PermManageProgram, h.importProblems))
+	mux.Handle("POST /opportunities/import/{id}/apply", h.can(vouch.PermManageProgram, h.applyImport))
+	mux.Handle("GET /opportunities/import/{id}/status", h.can(vouch.PermManageProgram, h.importStatus))
+	mux.Handle("POST /opportunities/import/{id}/dismiss", h.can(vouch.PermManageProgram, h.dismissImport))
 
 	// Accounts.
 	mux.Handle("GET /accounts", h.can(vouch.PermReadReferences, h.accounts))

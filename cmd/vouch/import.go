@@ -39,6 +39,7 @@ var sheetImports = map[string]sheetImport{
 	"activities": {&activitysheet.Layout, activitysheet.Plan, activitysheet.Apply, "new activity", "reference-history.csv", false},
 	// CRM report exports (internal/crmsheet): deals, and customer accounts.
 	"opportunities": {&crmsheet.Opportunities, crmsheet.PlanOpportunities, crmsheet.ApplyOpportunities, "new opportunity", "opportunities.csv", true},
+	"accounts":      {&crmsheet.Accounts, crmsheet.PlanAccounts, crmsheet.ApplyAccounts, "new account", "accounts.csv", true},
 }
 
 // importCommand imports records from a spreadsheet: vouch import references|content FILE.

@@ -49,3 +49,20 @@ func TestImportOpportunities(t *testing.T) {
 		})
 	}
 }
+
+// TestImportAccounts runs `vouch import accounts`: the accounts go in, and
+// the same export again changes nothing.
+func TestImportAccounts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := []string{"--data-dir", filepath.Join(dir, "data")}
+	run := func(args ...string) result { return runVouch(t, opts{}, append(args, db...)...) }
+	export := writeTemp(t, dir, "accounts.csv", "Account ID,Account Name,Website,Health,Customer Since\n"+
+		"001A,Acme,acme.example,good,2021-03-15\n001B,Globex,globex.example,poor,\n")
+	if r := run("import", "accounts", export); r.code != 0 || r.stdout != "Imported 2 rows: 2 new accounts, 0 updated, 0 unchanged.\n" {
+		t.Errorf("import: %s", r)
+	}
+	if r := run("import", "accounts", export); r.code != 0 || r.stdout != "Imported 2 rows: 0 new accounts, 0 updated, 2 unchanged.\n" {
+		t.Errorf("the same file again: %s", r)
+	}
+}

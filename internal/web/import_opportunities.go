@@ -52,3 +52,45 @@ var opportunityColumnHelp = map[string]string{
 	"product":        "A product from the picklist.",
 	"competitor":     "A competitor from the picklist.",
 }
+
+// crmAccountImport is the import wizard for a CRM export of customer
+// accounts (internal/crmsheet), under /accounts/import.
+var crmAccountImport = &importTarget{
+	Base: "/accounts/import", Nav: "accounts", Noun: "accounts", One: "account",
+	Heading: "Import accounts from your CRM", ListURL: "/accounts", ListName: "the accounts",
+	Command: "vouch import accounts FILE", Requires: "account name", Dated: true, NoAccounts: true,
+	ColumnsNote: "Account name is required. Export a Salesforce account report or HubSpot companies as they are: the title above the headers and the report's footer are skipped. Health may be written good, fair, poor (or green, yellow, red); NPS from -100 to 100; dates 11/20/2026, 2026-11-20 or 20.11.2026.",
+	Rules: []string{
+		"Each row is matched to an account by its CRM account id, then its website, then its name; an account with none of them is created.",
+		"An account that the file leaves as Vouch has it is not written, so importing the same export again changes nothing.",
+	},
+	perm: vouch.PermManageProgram, kind: vouch.JobAccountImport, layout: &crmsheet.Accounts, columns: crmsheet.AccountColumns,
+	required: crmsheet.AccountRequired, help: crmAccountColumnHelp, template: "vouch-accounts-template.csv",
+	plan: crmsheet.PlanAccounts, apply: crmsheet.ApplyAccounts, label: func(key string) string {
+		if key == "" {
+			return "— ignore —"
+		}
+		return crmsheet.AccountField(key)
+	},
+	groups: []importGroup{
+		{"Account", []string{"crm_id", "name", "domain", "owner", "csm", "customer_since"}},
+		{"Health", []string{"health", "nps"}},
+		{"Segments", []string{"industry", "segment", "region", "country", "company_size"}},
+	},
+}
+
+var crmAccountColumnHelp = map[string]string{
+	"crm_id":         "The account's id in the CRM (Salesforce Account ID, HubSpot Record ID). Matched first.",
+	"name":           "The account's name; matched last, in any case.",
+	"domain":         "The account's website, e.g. acme.com; matched second.",
+	"owner":          "The account's owner: the email or the name of a Vouch user.",
+	"csm":            "The customer success manager's name.",
+	"health":         "Good, fair or poor (green, yellow, red).",
+	"nps":            "Net Promoter Score, -100 to 100.",
+	"customer_since": "The day it became a customer.",
+	"industry":       "An industry from the picklist.",
+	"segment":        "A segment from the picklist.",
+	"region":         "A region from the picklist.",
+	"country":        "A country from the picklist.",
+	"company_size":   "A size band from the picklist.",
+}

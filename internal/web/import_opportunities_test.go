@@ -78,3 +78,37 @@ func TestOpportunityImportWizard(t *testing.T) {
 		mustContain(t, "re-import", body, `<span class="count-n">2</span> unchanged`, "Vouch already has every row of the file exactly as it is")
 	})
 }
+
+// TestCRMAccountImportWizard imports a CRM account report through the
+// accounts import wizard: the account a row's website matches is updated,
+// a new one created.
+func TestCRMAccountImportWizard(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		p := newProgram(t, s, map[string]vouch.Status{"Maya Okafor": vouch.StatusActive})
+		acme := &vouch.Account{Name: "Acme Health", Domain: "acmehealth.example"}
+		if err := s.DB.CreateAccount(ctx, acme); err != nil {
+			t.Fatal(err)
+		}
+		pm := testutil.Login(t, s, p.pmEmail)
+		_, body := pm.Get("/references")
+		mustContain(t, "references list", body, `href="/accounts/import">Import accounts</a>`)
+		resp, body := pm.Get("/accounts/import")
+		expect(t, "accounts import page", resp, http.StatusOK, "/accounts/import")
+		mustContain(t, "accounts import page", body, "Import accounts from your CRM", "then its website, then its name")
+
+		file := "Account ID,Account Name,Website,Health,NPS\n001A,Acme Health Inc,https://acmehealth.example,green,50\n001B,Brand New Co,brandnew.example,,\n"
+		resp, body = uploadTo(t, pm, "/accounts/import", "accounts.csv", []byte(file), nil)
+		id := importID(t, resp, "mapping")
+		resp, body = pm.PostForm("/accounts/import/"+id+"/check", selectedColumns(t, body))
+		importID(t, resp, "report")
+		mustContain(t, "report", body, `<span class="count-n">1</span> new account`, `<span class="count-n">1</span> updated`)
+		resp, _ = pm.PostForm("/accounts/import/"+id+"/apply", url.Values{})
+		importID(t, resp, "status")
+		body = waitForImportAt(t, pm, "/accounts/import", id)
+		mustContain(t, "imported", body, "Done: 1 new account, 1 updated")
+		a, err := s.DB.Account(ctx, acme.ID)
+		if err != nil || a.CRMID != "001A" || a.Health != "good" || a.NPS == nil || *a.NPS != 50 || a.Name != "Acme Health Inc" {
+			t.Fatalf("Acme after the import: %+v %v", a, err)
+		}
+	})
+}

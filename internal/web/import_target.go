@@ -113,6 +113,9 @@ func targetOf(r *http.Request) *importTarget {
 	if strings.HasPrefix(r.URL.Path, opportunityImport.Base) {
 		return opportunityImport
 	}
+	if strings.HasPrefix(r.URL.Path, crmAccountImport.Base) {
+		return crmAccountImport
+	}
 	return referenceImport
 }
 

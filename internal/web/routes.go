@@ -136,6 +136,16 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /opportunities/import/{id}/apply", h.can(vouch.PermManageProgram, h.applyImport))
 	mux.Handle("GET /opportunities/import/{id}/status", h.can(vouch.PermManageProgram, h.importStatus))
 	mux.Handle("POST /opportunities/import/{id}/dismiss", h.can(vouch.PermManageProgram, h.dismissImport))
+	mux.Handle("GET /accounts/import", h.can(vouch.PermManageProgram, h.importStart))
+	mux.Handle("POST /accounts/import", h.readUpload(h.can(vouch.PermManageProgram, h.uploadImport)))
+	mux.Handle("GET /accounts/import/template.csv", h.can(vouch.PermManageProgram, h.importTemplate))
+	mux.Handle("GET /accounts/import/{id}/mapping", h.can(vouch.PermManageProgram, h.importMapping))
+	mux.Handle("POST /accounts/import/{id}/check", h.can(vouch.PermManageProgram, h.checkImport))
+	mux.Handle("GET /accounts/import/{id}/report", h.can(vouch.PermManageProgram, h.importReport))
+	mux.Handle("GET /accounts/import/{id}/problems.csv", h.can(vouch.PermManageProgram, h.importProblems))
+	mux.Handle("POST /accounts/import/{id}/apply", h.can(vouch.PermManageProgram, h.applyImport))
+	mux.Handle("GET /accounts/import/{id}/status", h.can(vouch.PermManageProgram, h.importStatus))
+	mux.Handle("POST /accounts/import/{id}/dismiss", h.can(vouch.PermManageProgram, h.dismissImport))
 
 	// Accounts.
 	mux.Handle("GET /accounts", h.can(vouch.PermReadReferences, h.accounts))

@@ -82,20 +82,6 @@ func (s *sheetCols) dateColumns(keys ...string) []refsheet.DateColumn {
 	return out
 }
 
-// rowKey is a row's mapped cells, to tell a row that repeats another exactly.
-func (s *sheetCols) rowKey(row refsheet.Row) string {
-	var b strings.Builder
-	for _, j := range s.mapped {
-		b.WriteString(row.Cells[j])
-		b.WriteByte(0)
-	}
-	for _, x := range row.Extra {
-		b.WriteByte(1)
-		b.WriteString(x)
-	}
-	return b.String()
-}
-
 // reporter fills a report row by row.
 type reporter struct {
 	report  *refsheet.Report

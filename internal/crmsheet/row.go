@@ -18,10 +18,9 @@ type rowError struct {
 
 // sheetCols is a sheet's mapped columns.
 type sheetCols struct {
-	sheet  *refsheet.Sheet
-	kind   *kind
-	col    map[string]int // column key → sheet index
-	mapped []int
+	sheet *refsheet.Sheet
+	kind  *kind
+	col   map[string]int // column key → sheet index
 }
 
 func newSheetCols(sheet *refsheet.Sheet, k *kind, m refsheet.Mapping) *sheetCols {
@@ -29,7 +28,6 @@ func newSheetCols(sheet *refsheet.Sheet, k *kind, m refsheet.Mapping) *sheetCols
 	for i, c := range m {
 		if c != "" {
 			s.col[c] = i
-			s.mapped = append(s.mapped, i)
 		}
 	}
 	return s

@@ -1,9 +1,13 @@
 package crmsheet_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/vouchhq/vouch/internal/crmsheet"
 	"github.com/vouchhq/vouch/internal/refsheet"
@@ -276,6 +280,48 @@ func TestImportOpportunitiesBroken(t *testing.T) {
 		_, err = crmsheet.ApplyOpportunities(ctx, db, readSheet(t, "deals.csv", "Deal Name,Amount\nA,1\n", &crmsheet.Opportunities), nil, refsheet.Options{}, nil)
 		if vouch.ErrorMessage(err) != "deals.csv: No column for Opportunity ID, which every opportunity needs. The headers found are 'Deal Name', 'Amount'; map one of them to Opportunity ID." {
 			t.Errorf("no id column: %v", err)
+		}
+	})
+}
+
+// TestImportOpportunitiesXLSX: a report exported to Excel, its title in
+// the first row, dates as date cells and amounts as numbers.
+func TestImportOpportunitiesXLSX(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := excelize.NewFile()
+		sh := f.GetSheetName(0)
+		rows := [][]any{
+			{"Opportunities by Stage"},
+			{},
+			{"Opportunity ID", "Opportunity Name", "Amount", "Amount Currency", "Stage", "Close Date"},
+			{"006X1", "Acme", 12500.5, "USD", "Closed Won", time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)},
+			{"006X2", "Globex", 900, "GBP", "Proposal", time.Date(2027, 1, 5, 0, 0, 0, 0, time.UTC)},
+			{},
+			{"Grand Totals (2 records)", nil, 13400.5},
+		}
+		for i, r := range rows {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := f.SetSheetRow(sh, cell, &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		s, err := refsheet.Read("report.xlsx", &buf, refsheet.ReadOptions{Layout: &crmsheet.Opportunities})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := crmsheet.ApplyOpportunities(ctx, db, s, nil, refsheet.Options{}, nil)
+		if err != nil || rep.Created != 2 || rep.Footer != 1 || !rep.Written {
+			t.Fatalf("%+v %v\n%s", rep, err, problems(rep))
+		}
+		if o := deal(t, db, "006X1"); o.AmountCents != 12_500_50 || o.CloseDate.String() != "2026-11-20" || o.Status != vouch.OpportunityWon {
+			t.Errorf("006X1: %+v", o)
+		}
+		if o := deal(t, db, "006X2"); o.Currency != "GBP" || o.CloseDate.String() != "2027-01-05" {
+			t.Errorf("006X2: %+v", o)
 		}
 	})
 }

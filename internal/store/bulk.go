@@ -195,22 +195,23 @@ func (b *Batch) CreateAccounts(accounts []*vouch.Account) error {
 		return err
 	}
 	tx := b.tx
-	rows := make([]any, 0, len(accounts)*18)
+	rows := make([]any, 0, len(accounts)*21)
 	var products []any
 	audits := make([]auditRow, 0, len(accounts))
 	for i, a := range accounts {
 		a.ID, a.Version, a.CreatedAt, a.UpdatedAt = ids[i], 1, tx.now, tx.now
 		rows = append(rows, a.ID, a.Name, strings.ToLower(a.Name), a.Domain, nullID(a.IndustryID), nullID(a.SegmentID),
 			nullID(a.RegionID), nullID(a.CountryID), nullID(a.SizeID), nullString(a.CRMID), nullID(a.OwnerID), a.CSM,
-			a.Health, nullInt(a.NPS), a.CustomerSince.String(), a.Notes, tx.now, tx.now)
+			a.Health, nullInt(a.NPS), a.CustomerSince.String(), a.Notes, arrValue(a), a.ARRCurrency, a.RenewalDate.String(),
+			tx.now, tx.now)
 		for _, p := range uniqueIDs(a.ProductIDs) {
 			products = append(products, a.ID, p)
 		}
 		audits = append(audits, auditRow{"create", "account", a.ID, accountChanges(&vouch.Account{}, a)})
 	}
 	err = b.insertMany(`INSERT INTO accounts (id, name, name_key, domain, industry_id, segment_id, region_id, country_id, size_id,
-		crm_id, owner_id, csm, health, nps, customer_since, notes, version, created_at, updated_at) VALUES `,
-		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)", 18, rows)
+		crm_id, owner_id, csm, health, nps, customer_since, notes, arr, arr_currency, renewal_date, version, created_at, updated_at) VALUES `,
+		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)", 21, rows)
 	if isUnique(err) {
 		return crmConflict("account")
 	} else if err != nil {

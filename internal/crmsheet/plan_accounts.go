@@ -60,7 +60,7 @@ func accountSheet(sheet *refsheet.Sheet, mapping refsheet.Mapping, opts refsheet
 }
 
 // accountDateColumns are the columns of days, read in the file's date order.
-var accountDateColumns = []string{"customer_since"}
+var accountDateColumns = []string{"renewal_date", "customer_since"}
 
 // accountPlan decides, row by row, what an import of accounts does. It
 // reads nothing but the snapshot, so Plan and Apply decide alike.
@@ -211,11 +211,34 @@ func (p *accountPlan) apply(cells map[string]string, a *vouch.Account, fail func
 			a.NPS = &n
 		}
 	}
-	if s := cells["customer_since"]; s != "" {
-		if d, reason := refsheet.ParseDateIn(s, p.xlsx, p.order); reason != "" {
-			fail("customer_since", reason)
-		} else {
-			a.CustomerSince = d
+	if s, cur := cells["arr"], cells["arr_currency"]; s != "" || cur != "" {
+		switch cents, currency, field, problem := vouch.ReadARR(s, cur); {
+		case problem != "":
+			fail(field, problem)
+		case s == "":
+			// A currency alone changes the currency of the ARR the account has.
+			if vouch.ValidCurrency(strings.ToUpper(cur)) {
+				a.ARRCurrency = strings.ToUpper(cur)
+			} else {
+				fail("arr_currency", "is not a currency code (ISO 4217) like USD, EUR or GBP")
+			}
+		default:
+			if currency == "" {
+				currency = a.ARRCurrency // a new figure in the currency it had
+			}
+			a.ARRCents, a.ARRCurrency = cents, currency
+		}
+	}
+	for _, d := range []struct {
+		key string
+		to  *vouch.Date
+	}{{"renewal_date", &a.RenewalDate}, {"customer_since", &a.CustomerSince}} {
+		if s := cells[d.key]; s != "" {
+			if day, reason := refsheet.ParseDateIn(s, p.xlsx, p.order); reason != "" {
+				fail(d.key, reason)
+			} else {
+				*d.to = day
+			}
 		}
 	}
 	for _, pl := range vouch.AccountPicklists {
@@ -328,6 +351,7 @@ func sameAccount(a, b *vouch.Account) bool {
 	}
 	return a.Name == b.Name && a.Domain == b.Domain && a.CRMID == b.CRMID && a.OwnerID == b.OwnerID && a.CSM == b.CSM &&
 		a.Health == b.Health && npsA == npsB && a.CustomerSince.String() == b.CustomerSince.String() &&
+		a.ARRCents == b.ARRCents && a.ARRCurrency == b.ARRCurrency && a.RenewalDate.String() == b.RenewalDate.String() &&
 		a.IndustryID == b.IndustryID && a.SegmentID == b.SegmentID && a.RegionID == b.RegionID &&
 		a.CountryID == b.CountryID && a.SizeID == b.SizeID
 }

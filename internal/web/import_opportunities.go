@@ -59,7 +59,7 @@ var crmAccountImport = &importTarget{
 	Base: "/accounts/import", Nav: "accounts", Noun: "accounts", One: "account",
 	Heading: "Import accounts from your CRM", ListURL: "/accounts", ListName: "the accounts",
 	Command: "vouch import accounts FILE", Requires: "account name", Dated: true, NoAccounts: true,
-	ColumnsNote: "Account name is required. Export a Salesforce account report or HubSpot companies as they are: the title above the headers and the report's footer are skipped. Health may be written good, fair, poor (or green, yellow, red); NPS from -100 to 100; dates 11/20/2026, 2026-11-20 or 20.11.2026.",
+	ColumnsNote: "Account name is required. Export a Salesforce account report or HubSpot companies as they are: the title above the headers and the report's footer are skipped. Health may be written good, fair, poor (or green, yellow, red); NPS from -100 to 100; ARR like USD 1,200,000 or 1.200.000 €; dates 11/20/2026, 2026-11-20 or 20.11.2026.",
 	Rules: []string{
 		"Each row is matched to an account by its CRM account id, then its website, then its name; an account with none of them is created.",
 		"An account that the file leaves as Vouch has it is not written, so importing the same export again changes nothing.",
@@ -74,7 +74,7 @@ var crmAccountImport = &importTarget{
 	},
 	groups: []importGroup{
 		{"Account", []string{"crm_id", "name", "domain", "owner", "csm", "customer_since"}},
-		{"Health", []string{"health", "nps"}},
+		{"Health and revenue", []string{"health", "nps", "arr", "arr_currency", "renewal_date"}},
 		{"Segments", []string{"industry", "segment", "region", "country", "company_size"}},
 	},
 }
@@ -88,6 +88,9 @@ var crmAccountColumnHelp = map[string]string{
 	"health":         "Good, fair or poor (green, yellow, red).",
 	"nps":            "Net Promoter Score, -100 to 100.",
 	"customer_since": "The day it became a customer.",
+	"arr":            "Annual recurring revenue: USD 1,200,000, 1.200.000 € or 1200000.",
+	"arr_currency":   "The ARR's currency, such as USD or EUR, when the ARR names none.",
+	"renewal_date":   "The day of the next renewal.",
 	"industry":       "An industry from the picklist.",
 	"segment":        "A segment from the picklist.",
 	"region":         "A region from the picklist.",

@@ -12,8 +12,10 @@ import (
 
 	"github.com/vouchhq/vouch/internal/activitysheet"
 	"github.com/vouchhq/vouch/internal/contentsheet"
+	"github.com/vouchhq/vouch/internal/crmsheet"
 	"github.com/vouchhq/vouch/internal/refsheet"
 	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/vouch"
 )
 
 // sheetImport is one kind of records a spreadsheet imports: references
@@ -25,13 +27,19 @@ type sheetImport struct {
 	apply   func(context.Context, *store.DB, *refsheet.Sheet, refsheet.Mapping, refsheet.Options, func(done, total int)) (*refsheet.Report, error)
 	record  string // what Report.Created counts, in the singular: "new reference"
 	example string // a file name for the usage message
+	// dated: the file's slashed dates are read in a chosen order
+	// (--date-order), as CRM exports need.
+	dated bool
 }
 
 var sheetImports = map[string]sheetImport{
-	"references": {&refsheet.References, refsheet.Plan, refsheet.Apply, "new reference", "people.csv"},
-	"content":    {&contentsheet.Layout, contentsheet.Plan, contentsheet.Apply, "new content item", "case-studies.csv"},
+	"references": {&refsheet.References, refsheet.Plan, refsheet.Apply, "new reference", "people.csv", false},
+	"content":    {&contentsheet.Layout, contentsheet.Plan, contentsheet.Apply, "new content item", "case-studies.csv", false},
 	// Reference history (internal/activitysheet): past activities, tied to deals.
-	"activities": {&activitysheet.Layout, activitysheet.Plan, activitysheet.Apply, "new activity", "reference-history.csv"},
+	"activities": {&activitysheet.Layout, activitysheet.Plan, activitysheet.Apply, "new activity", "reference-history.csv", false},
+	// CRM report exports (internal/crmsheet): deals, and customer accounts.
+	"opportunities": {&crmsheet.Opportunities, crmsheet.PlanOpportunities, crmsheet.ApplyOpportunities, "new opportunity", "opportunities.csv", true},
+	"accounts":      {&crmsheet.Accounts, crmsheet.PlanAccounts, crmsheet.ApplyAccounts, "new account", "accounts.csv", true},
 }
 
 // importCommand imports records from a spreadsheet: vouch import references|content FILE.
@@ -41,12 +49,12 @@ func (m *Main) importCommand(ctx context.Context, args []string) error {
 		target = sheetImports[args[0]]
 	}
 	if target.layout == nil {
-		fmt.Fprintln(m.Stderr, "Usage: vouch import references|content|activities FILE [--dry-run] [--mapping FILE] [--add-missing-values] [--valid-only] [--sheet NAME]")
-		fmt.Fprintln(m.Stderr, "Imports accounts and references, a content list, or past reference activities, from a CSV or XLSX file; see docs/import.md.")
+		fmt.Fprintln(m.Stderr, "Usage: vouch import references|content|activities|opportunities|accounts FILE [--dry-run] [--mapping FILE] [--add-missing-values] [--valid-only] [--sheet NAME] [--date-order mdy|dmy]")
+		fmt.Fprintln(m.Stderr, "Imports accounts and references, a content list, past reference activities, or a CRM export of deals or accounts, from a CSV or XLSX file; see docs/import.md.")
 		if len(args) == 0 {
 			return usageError{}
 		}
-		return usageError{fmt.Sprintf("unknown kind of records %q; references, content and activities can be imported", args[0])}
+		return usageError{fmt.Sprintf("unknown kind of records %q; references, content, activities, opportunities and accounts can be imported", args[0])}
 	}
 	fs := m.newFlagSet("import "+args[0], "FILE")
 	dryRun := fs.Bool("dry-run", false, "check the file and report what would change, writing nothing")
@@ -54,6 +62,10 @@ func (m *Main) importCommand(ctx context.Context, args []string) error {
 	addMissing := fs.Bool("add-missing-values", false, "add unknown picklist values (industries, products …; for content also featured accounts) instead of rejecting their rows")
 	validOnly := fs.Bool("valid-only", false, "import the valid rows and skip the bad ones (default: one bad row and nothing is written)")
 	sheetName := fs.String("sheet", "", "the XLSX worksheet to import (default: the first with "+target.layout.Requires+" columns)")
+	var dateOrder *string
+	if target.dated {
+		dateOrder = fs.String("date-order", "", "how the file writes slashed dates: mdy (11/20/2026) or dmy (20/11/2026); default: what the file's dates show")
+	}
 	dbf := fs.database()
 	files, err := parseInterleaved(fs, args[1:])
 	if err != nil {
@@ -98,6 +110,11 @@ func (m *Main) importCommand(ctx context.Context, args []string) error {
 	defer db.Close()
 	ctx = m.cliActor(ctx)
 	opts := refsheet.Options{AddMissing: *addMissing, ValidOnly: *validOnly}
+	if dateOrder != nil {
+		if opts.DateOrder, err = refsheet.ParseDateOrder(*dateOrder); err != nil {
+			return usageError{vouch.ErrorMessage(err)}
+		}
+	}
 	var rep *refsheet.Report
 	if *dryRun {
 		rep, err = target.plan(ctx, db, sheet, mapping, opts)
@@ -108,6 +125,9 @@ func (m *Main) importCommand(ctx context.Context, args []string) error {
 		return err
 	}
 
+	if rep.Footer > 0 {
+		fmt.Fprintf(m.Stderr, "Skipped the report's footer below the records (%s: totals, copyright, “Generated By” …).\n", plural(rep.Footer, "line"))
+	}
 	if len(rep.Ignored) > 0 {
 		fmt.Fprintf(m.Stderr, "Ignored columns (no Vouch column; map them with --mapping): %s.\n", quoted(rep.Ignored))
 	}

@@ -99,7 +99,7 @@ func TestImportExportUsage(t *testing.T) {
 		want string
 	}{
 		{[]string{"import", "references", "--data-dir", data}, 2, "vouch import: name one file to import"},
-		{[]string{"import", "opportunities", "x.csv"}, 2, `vouch import: unknown kind of records "opportunities"`},
+		{[]string{"import", "deals", "x.csv"}, 2, `vouch import: unknown kind of records "deals"; references, content, activities, opportunities and accounts can be imported`},
 		{[]string{"import", "references", filepath.Join(dir, "missing.csv"), "--data-dir", data}, 1,
 			"vouch import: cannot open " + filepath.Join(dir, "missing.csv") + ": no such file or directory."},
 		{[]string{"import", "references", writeTemp(t, dir, "noname.csv", "Company,Email\nAcme,a@acme.example\n"), "--data-dir", data}, 1,

@@ -114,7 +114,7 @@ type planner struct {
 
 func newPlanner(sheet *refsheet.Sheet, m refsheet.Mapping, opts refsheet.Options, snap snapshot) *planner {
 	p := &planner{sheet: sheet, opts: opts, snap: snap, xlsx: sheet.Format == "xlsx",
-		report: &refsheet.Report{Rows: len(sheet.Rows), Ignored: m.Unmapped(sheet.Headers)},
+		report: &refsheet.Report{Rows: len(sheet.Rows), Ignored: m.Unmapped(sheet.Headers), Footer: sheet.Footer},
 		col:    map[string]int{}, values: refsheet.NewPicklists(snap.Values),
 		byEmail: map[string]int64{}, byCRM: map[string]int64{}, oppByCRM: map[string]*vouch.Opportunity{},
 		oppNames: map[string][]*vouch.Opportunity{}, seen: map[string]int{}}

@@ -23,6 +23,7 @@ import (
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
+	"github.com/vouchhq/vouch/internal/deals"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/references"
@@ -45,6 +46,7 @@ type Handler struct {
 	ix    *refindex.Index    // references are searched here, not in SQL
 	accts *refindex.Accounts // and accounts
 	ful   *fulfillment.Service
+	deals *deals.Service      // writes opportunities
 	refs  *references.Service // saves references and accounts
 	lib   *content.Service    // saves content items
 	libx  *contentindex.Index // content is searched here
@@ -75,7 +77,7 @@ func New(db *store.DB, cat *catalog.Catalog, ix *refindex.Index, accts *refindex
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Handler{db: db, cat: cat, ix: ix, accts: accts, ful: ful, refs: refs, log: log}
+	return &Handler{db: db, cat: cat, ix: ix, accts: accts, ful: ful, deals: deals.New(db), refs: refs, log: log}
 }
 
 // route is one endpoint: the pattern http.ServeMux matches and its handler,
@@ -139,6 +141,7 @@ func (h *Handler) routes() []route {
 		{"GET /api/v1/opportunities/{id}", h.auth(vouch.PermRequestReference, h.getOpportunity)},
 		{"PATCH /api/v1/opportunities/{id}", h.auth(vouch.PermRequestReference, h.updateOpportunity)},
 		{"PUT /api/v1/opportunities/crm/{crm_id}", h.auth(vouch.PermManageProgram, h.upsertOpportunity)},
+		{"POST /api/v1/opportunities/batch", h.auth(vouch.PermManageProgram, h.upsertOpportunities)},
 
 		{"GET /api/v1/requests", h.auth(vouch.PermRequestReference, h.listRequests)},
 		{"POST /api/v1/requests", h.auth(vouch.PermRequestReference, h.createRequest)},

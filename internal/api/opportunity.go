@@ -28,6 +28,11 @@ type opportunityItem struct {
 	Region     *string                 `json:"region"`
 	Product    *string                 `json:"product"`
 	Competitor *string                 `json:"competitor"`
+	Segment    *string                 `json:"segment"`
+	Country    *string                 `json:"country"`
+	Size       *string                 `json:"company_size"`
+	AccountID  *int64                  `json:"account_id"` // the program's account the deal is with; null for a prospect
+	CreatedOn  vouch.Date              `json:"created_on"` // the day the CRM created it; null when unknown
 	CRMID      string                  `json:"crm_id"`
 	Version    int                     `json:"version"`
 	CreatedAt  time.Time               `json:"created_at"`
@@ -49,8 +54,13 @@ func (h *Handler) opportunityItems(ctx context.Context, opps []*vouch.Opportunit
 		items[i] = opportunityItem{ID: o.ID, Name: o.Name, Prospect: o.Prospect, Amount: o.Amount(), Currency: o.Currency,
 			Stage: o.Stage, CloseDate: o.CloseDate, Status: o.Status, Owner: personOf(users, o.OwnerID),
 			Industry: h.valueName(o.IndustryID), Region: h.valueName(o.RegionID), Product: h.valueName(o.ProductID),
-			Competitor: h.valueName(o.CompetitorID), CRMID: o.CRMID, Version: o.Version,
+			Competitor: h.valueName(o.CompetitorID), Segment: h.valueName(o.SegmentID), Country: h.valueName(o.CountryID),
+			Size: h.valueName(o.SizeID), CreatedOn: o.CreatedOn, CRMID: o.CRMID, Version: o.Version,
 			CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+		if o.AccountID != 0 {
+			id := o.AccountID
+			items[i].AccountID = &id
+		}
 	}
 	return items, nil
 }
@@ -159,6 +169,10 @@ type opportunityInput struct {
 	Region     optional[string]  `json:"region"`
 	Product    optional[string]  `json:"product"`
 	Competitor optional[string]  `json:"competitor"`
+	Segment    optional[string]  `json:"segment"`
+	Country    optional[string]  `json:"country"`
+	Size       optional[string]  `json:"company_size"`
+	CreatedOn  optional[string]  `json:"created_on"`
 	CRMID      optional[string]  `json:"crm_id"`
 }
 
@@ -183,10 +197,19 @@ func (h *Handler) applyOpportunity(ctx context.Context, in *opportunityInput, o 
 	}
 	if in.Status.Set {
 		o.Status = vouch.OpportunityStatus(strings.ToLower(strings.TrimSpace(in.Status.Value)))
+	} else if in.Stage.Set {
+		// No status given: the deals service reads it from the stage, by the
+		// program's won and lost stages.
+		o.Status = ""
 	}
 	if in.CloseDate.Set {
 		var dv vouch.Validation
 		o.CloseDate = dateField(&dv, "close_date", in.CloseDate.Value)
+		addPrefixed(v, prefix, dv.Err(), nil)
+	}
+	if in.CreatedOn.Set {
+		var dv vouch.Validation
+		o.CreatedOn = dateField(&dv, "created_on", in.CreatedOn.Value)
 		addPrefixed(v, prefix, dv.Err(), nil)
 	}
 	for _, s := range []struct {
@@ -195,7 +218,9 @@ func (h *Handler) applyOpportunity(ctx context.Context, in *opportunityInput, o 
 		in    *optional[string]
 		to    *int64
 	}{{"industry", vouch.TaxIndustry, &in.Industry, &o.IndustryID}, {"region", vouch.TaxRegion, &in.Region, &o.RegionID},
-		{"product", vouch.TaxProduct, &in.Product, &o.ProductID}, {"competitor", vouch.TaxCompetitor, &in.Competitor, &o.CompetitorID}} {
+		{"product", vouch.TaxProduct, &in.Product, &o.ProductID}, {"competitor", vouch.TaxCompetitor, &in.Competitor, &o.CompetitorID},
+		{"segment", vouch.TaxSegment, &in.Segment, &o.SegmentID}, {"country", vouch.TaxCountry, &in.Country, &o.CountryID},
+		{"company_size", vouch.TaxCompanySize, &in.Size, &o.SizeID}} {
 		if !s.in.Set {
 			continue
 		}
@@ -253,7 +278,7 @@ func (h *Handler) createOpportunity(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	if err := h.ful.CreateOpportunity(r.Context(), o); err != nil {
+	if err := h.deals.Create(r.Context(), o); err != nil {
 		h.fail(w, r, fieldsOf(err, opportunityFields))
 		return
 	}
@@ -312,7 +337,7 @@ func (h *Handler) updateOpportunity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o.Version = in.Version.Value
-	if err := h.db.UpdateOpportunity(r.Context(), o); err != nil {
+	if err := h.deals.Update(r.Context(), o); err != nil {
 		h.fail(w, r, fieldsOf(err, opportunityFields))
 		return
 	}
@@ -350,12 +375,7 @@ func (h *Handler) upsertOpportunity(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	created, err := h.db.UpsertOpportunity(r.Context(), o)
-	if vouch.ErrorCode(err) == vouch.ECONFLICT && vouch.ErrorFields(err)["crm_id"] != "" {
-		// Another sync created this CRM id between our look and our insert:
-		// once more, it is found and updated.
-		created, err = h.db.UpsertOpportunity(r.Context(), o)
-	}
+	created, err := h.deals.Upsert(r.Context(), o)
 	if err != nil {
 		h.fail(w, r, fieldsOf(err, opportunityFields))
 		return

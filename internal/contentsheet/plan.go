@@ -122,7 +122,7 @@ type planner struct {
 func newPlanner(ctx context.Context, sheet *refsheet.Sheet, m refsheet.Mapping, opts refsheet.Options, snap snapshot, today vouch.Date) *planner {
 	p := &planner{sheet: sheet, opts: opts, snap: snap, today: today, xlsx: sheet.Format == "xlsx",
 		owner:  vouch.ActorFrom(ctx).UserID,
-		report: &refsheet.Report{Rows: len(sheet.Rows), Ignored: m.Unmapped(sheet.Headers)},
+		report: &refsheet.Report{Rows: len(sheet.Rows), Ignored: m.Unmapped(sheet.Headers), Footer: sheet.Footer},
 		col:    map[string]int{}, values: refsheet.NewPicklists(snap.Values), users: map[string]int64{},
 		refs: map[string]int64{}, accounts: map[string]int64{}, byURL: map[string]*vouch.ContentItem{},
 		byTitle: map[string][]*vouch.ContentItem{}, seen: map[string]int{},

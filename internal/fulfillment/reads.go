@@ -126,10 +126,10 @@ func (s *Service) SetActivityTypeRule(ctx context.Context, r vouch.ActivityTypeR
 	return s.db.SetActivityTypeRule(ctx, r)
 }
 
-// CreateOpportunity adds a deal a seller works on; the store checks its
-// fields and that its values and owner exist.
+// CreateOpportunity adds a deal a seller works on, through the deals
+// service (internal/deals), which owns opportunity writes.
 func (s *Service) CreateOpportunity(ctx context.Context, o *vouch.Opportunity) error {
-	return s.db.CreateOpportunity(ctx, o)
+	return s.deals.Create(ctx, o)
 }
 
 // MarkThankYouSent records that the advocate was thanked, on day, for a done
@@ -157,8 +157,5 @@ func (s *Service) RecordDealOutcome(ctx context.Context, id int64, status vouch.
 		return nil, err
 	}
 	o.Status, o.Stage, o.CloseDate = status, stage, day
-	if err := o.Validate(); err != nil {
-		return nil, err
-	}
-	return o, s.db.UpdateOpportunity(ctx, o)
+	return o, s.deals.Update(ctx, o)
 }

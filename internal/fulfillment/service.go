@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/deals"
+
 	"github.com/vouchhq/vouch/internal/notify"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/signedlink"
@@ -49,6 +51,7 @@ func (s *Service) timing(ctx context.Context) (timing, error) {
 // Service is the request loop over a database and the reference index.
 type Service struct {
 	db      *store.DB
+	deals   *deals.Service // opportunities are written through it
 	ix      *refindex.Index
 	baseURL string
 	links   *signedlink.Signer
@@ -67,7 +70,7 @@ func New(ctx context.Context, db *store.DB, ix *refindex.Index, baseURL string, 
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, ix: ix, baseURL: strings.TrimSuffix(baseURL, "/"), links: links, log: log}, nil
+	return &Service{db: db, deals: deals.New(db), ix: ix, baseURL: strings.TrimSuffix(baseURL, "/"), links: links, log: log}, nil
 }
 
 func (s *Service) now() time.Time { return s.db.Now() }

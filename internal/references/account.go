@@ -2,6 +2,7 @@ package references
 
 import (
 	"context"
+	"strings"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -48,6 +49,10 @@ func (s *Service) applyAccount(ctx context.Context, in *vouch.AccountInput, a *v
 	if in.CustomerSince != nil {
 		a.CustomerSince = date(v, "customer_since", *in.CustomerSince)
 	}
+	if in.RenewalDate != nil {
+		a.RenewalDate = date(v, "renewal_date", *in.RenewalDate)
+	}
+	applyARR(in, a, v)
 	return merge(v, a.Validate())
 }
 
@@ -98,4 +103,27 @@ func (s *Service) UpdateAccount(ctx context.Context, id int64, in vouch.AccountI
 // DeleteAccount removes an account that has no references.
 func (s *Service) DeleteAccount(ctx context.Context, id int64) error {
 	return s.db.DeleteAccount(ctx, id)
+}
+
+// applyARR sets the account's ARR from the amount and currency in gives.
+func applyARR(in *vouch.AccountInput, a *vouch.Account, v *vouch.Validation) {
+	if in.ARR == nil {
+		if in.ARRCurrency != nil {
+			a.ARRCurrency = *in.ARRCurrency
+		}
+		return
+	}
+	given := ""
+	if in.ARRCurrency != nil {
+		given = *in.ARRCurrency
+	}
+	cents, currency, field, problem := vouch.ReadARR(*in.ARR, given)
+	if problem != "" {
+		v.Add(field, problem)
+		return
+	}
+	if currency == "" && strings.TrimSpace(*in.ARR) != "" {
+		currency = a.ARRCurrency // a new figure in the currency it had
+	}
+	a.ARRCents, a.ARRCurrency = cents, currency
 }

@@ -20,6 +20,10 @@ type Options struct {
 	// ValidOnly imports the valid rows and skips the others; without it one
 	// bad row means nothing is written.
 	ValidOnly bool
+	// DateOrder is how the file writes slashed dates, for the imports that
+	// let a person choose it (CRM deals and accounts, internal/crmsheet);
+	// "" lets the file's dates tell (FileDateOrder).
+	DateOrder DateOrder
 }
 
 // Report says what an import did, or, from Plan, would do. The content
@@ -38,6 +42,7 @@ type Report struct {
 	Ignored         []string   // headers that feed no column
 	Errors          []RowError // every problem, in row order
 	Repeats         []Repeat   // the rows Repeated counts, by the row they repeat
+	Footer          int        // lines of a report's footer below the records, skipped (Sheet.Footer)
 	Written         bool       // whether the import was carried out: false for a dry run, or when bad rows stopped it
 }
 
@@ -255,7 +260,7 @@ type activityColumn struct {
 
 func newPlanner(sheet *Sheet, m Mapping, opts Options, snap *store.Snapshot, today vouch.Date) *planner {
 	p := &planner{sheet: sheet, opts: opts, today: today, xlsx: sheet.Format == "xlsx",
-		report: &Report{Rows: len(sheet.Rows), Ignored: m.Unmapped(sheet.Headers)},
+		report: &Report{Rows: len(sheet.Rows), Ignored: m.Unmapped(sheet.Headers), Footer: sheet.Footer},
 		col:    map[string]int{}, splits: map[string][]string{}, values: newPicklists(snap.Values), users: map[string]int64{},
 		accountsByCRM: map[string]*accountState{}, accountsByName: map[string][]*accountState{},
 		refsByCRM: map[string]*vouch.Reference{}, refsByEmail: map[string]*vouch.Reference{},

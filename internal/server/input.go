@@ -47,7 +47,9 @@ var bodyLimits = []bodyLimit{
 	{method: http.MethodPost, prefix: "/api/v1/content-documents", upload: true, setting: true},
 	{method: http.MethodPost, prefix: "/references/import", upload: true, limit: web.MaxUploadBody},
 	{method: http.MethodPost, prefix: "/content/import", upload: true, limit: web.MaxUploadBody},
-	{method: http.MethodPost, prefix: "/activities/import", upload: true, limit: web.MaxUploadBody}, // reference history
+	{method: http.MethodPost, prefix: "/activities/import", upload: true, limit: web.MaxUploadBody},    // reference history
+	{method: http.MethodPost, prefix: "/opportunities/import", upload: true, limit: web.MaxUploadBody}, // CRM deals
+	{method: http.MethodPost, prefix: "/accounts/import", upload: true, limit: web.MaxUploadBody},      // CRM accounts
 	{prefix: "/api/", limit: api.MaxBody},
 	{prefix: "/a/", limit: web.MaxPublicFormBody},
 	{prefix: "/f/", limit: web.MaxPublicFormBody},

@@ -13,16 +13,19 @@ import (
 
 const accountColumns = `id, name, domain, COALESCE(industry_id, 0), COALESCE(segment_id, 0), COALESCE(region_id, 0),
 	COALESCE(country_id, 0), COALESCE(size_id, 0), COALESCE(crm_id, ''), COALESCE(owner_id, 0), csm, health, nps,
-	customer_since, notes, version, created_at, updated_at`
+	customer_since, notes, arr, arr_currency, renewal_date, version, created_at, updated_at`
 
 func scanAccount(row interface{ Scan(...any) error }) (*vouch.Account, error) {
 	a := &vouch.Account{}
-	var nps sql.NullInt64
-	var since string
+	var nps, arr sql.NullInt64
+	var since, renewal string
 	if err := row.Scan(&a.ID, &a.Name, &a.Domain, &a.IndustryID, &a.SegmentID, &a.RegionID, &a.CountryID, &a.SizeID,
-		&a.CRMID, &a.OwnerID, &a.CSM, &a.Health, &nps, &since, &a.Notes, &a.Version, &a.CreatedAt, &a.UpdatedAt); err != nil {
+		&a.CRMID, &a.OwnerID, &a.CSM, &a.Health, &nps, &since, &a.Notes, &arr, &a.ARRCurrency, &renewal,
+		&a.Version, &a.CreatedAt, &a.UpdatedAt); err != nil {
 		return nil, err
 	}
+	a.ARRCents = arr.Int64
+	a.RenewalDate, _ = vouch.ParseDate(renewal)
 	if nps.Valid {
 		n := int(nps.Int64)
 		a.NPS = &n
@@ -138,11 +141,11 @@ func (tx *Tx) createAccount(a *vouch.Account) error {
 		return err
 	}
 	id, err := tx.insert(`INSERT INTO accounts (name, name_key, domain, industry_id, segment_id, region_id, country_id, size_id,
-		crm_id, owner_id, csm, health, nps, customer_since, notes, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+		crm_id, owner_id, csm, health, nps, customer_since, notes, arr, arr_currency, renewal_date, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
 		a.Name, strings.ToLower(a.Name), a.Domain, nullID(a.IndustryID), nullID(a.SegmentID), nullID(a.RegionID),
 		nullID(a.CountryID), nullID(a.SizeID), nullString(a.CRMID), nullID(a.OwnerID), a.CSM, a.Health, nullInt(a.NPS),
-		a.CustomerSince.String(), a.Notes, tx.now, tx.now)
+		a.CustomerSince.String(), a.Notes, arrValue(a), a.ARRCurrency, a.RenewalDate.String(), tx.now, tx.now)
 	if isUnique(err) {
 		return crmConflict("account")
 	} else if err != nil {
@@ -196,7 +199,17 @@ func accountChanges(before, after *vouch.Account) []vouch.Change {
 	c = vouch.Diff(c, "customer_since", before.CustomerSince.String(), after.CustomerSince.String())
 	c = vouch.Diff(c, "product_ids", sortedIDs(before.ProductIDs), sortedIDs(after.ProductIDs))
 	c = vouch.Diff(c, "notes", before.Notes, after.Notes)
+	c = vouch.Diff(c, "arr", before.ARR(), after.ARR())
+	c = vouch.Diff(c, "renewal_date", before.RenewalDate.String(), after.RenewalDate.String())
 	return c
+}
+
+// arrValue stores an unknown ARR as NULL, so "not known" and "zero" differ.
+func arrValue(a *vouch.Account) any {
+	if !a.HasARR() {
+		return nil
+	}
+	return a.ARRCents
 }
 
 func intOrNil(p *int) any {
@@ -335,10 +348,10 @@ func (tx *Tx) updateAccount(a *vouch.Account) error {
 	}
 	res, err := tx.exec(`UPDATE accounts SET name = ?, name_key = ?, domain = ?, industry_id = ?, segment_id = ?, region_id = ?,
 		country_id = ?, size_id = ?, crm_id = ?, owner_id = ?, csm = ?, health = ?, nps = ?, customer_since = ?, notes = ?,
-		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		arr = ?, arr_currency = ?, renewal_date = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 		a.Name, strings.ToLower(a.Name), a.Domain, nullID(a.IndustryID), nullID(a.SegmentID), nullID(a.RegionID),
 		nullID(a.CountryID), nullID(a.SizeID), nullString(a.CRMID), nullID(a.OwnerID), a.CSM, a.Health, nullInt(a.NPS),
-		a.CustomerSince.String(), a.Notes, tx.now, a.ID, before.Version)
+		a.CustomerSince.String(), a.Notes, arrValue(a), a.ARRCurrency, a.RenewalDate.String(), tx.now, a.ID, before.Version)
 	if isUnique(err) {
 		return crmConflict("account")
 	} else if err != nil {

@@ -24,6 +24,7 @@ type Snapshot struct {
 	References []*vouch.Reference // ordered by id, with multi-valued fields
 	Values     []*vouch.TaxonomyValue
 	Users      map[int64]string // user id → email
+	UserNames  map[int64]string // user id → name
 }
 
 // Snapshot reads every account, reference, taxonomy value and user in one
@@ -36,17 +37,35 @@ func (db *DB) Snapshot(ctx context.Context) (*Snapshot, error) {
 	defer func() { _ = tx.Rollback() }() // read only: ending it is all there is to do
 	return loadSnapshot(func(query string, args ...any) (*sql.Rows, error) {
 		return tx.QueryContext(ctx, db.q(query), args...)
-	})
+	}, true)
+}
+
+// AccountSnapshot is Snapshot without the references: what an import of
+// CRM deals or accounts compares with.
+func (db *DB) AccountSnapshot(ctx context.Context) (*Snapshot, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = tx.Rollback() }() // read only: ending it is all there is to do
+	return loadSnapshot(func(query string, args ...any) (*sql.Rows, error) {
+		return tx.QueryContext(ctx, db.q(query), args...)
+	}, false)
+}
+
+// AccountSnapshot is DB.AccountSnapshot inside the batch.
+func (b *Batch) AccountSnapshot() (*Snapshot, error) {
+	return loadSnapshot(b.tx.query, false)
 }
 
 // Snapshot reads the same as DB.Snapshot inside the batch, so what an import
 // decides is based on exactly what its transaction will change.
 func (b *Batch) Snapshot() (*Snapshot, error) {
-	return loadSnapshot(b.tx.query)
+	return loadSnapshot(b.tx.query, true)
 }
 
-func loadSnapshot(query func(string, ...any) (*sql.Rows, error)) (*Snapshot, error) {
-	s := &Snapshot{Users: map[int64]string{}}
+func loadSnapshot(query func(string, ...any) (*sql.Rows, error), withRefs bool) (*Snapshot, error) {
+	s := &Snapshot{Users: map[int64]string{}, UserNames: map[int64]string{}}
 	each := func(q string, fn func(rows *sql.Rows) error) error {
 		rows, err := query(q)
 		if err != nil {
@@ -88,7 +107,11 @@ func loadSnapshot(query func(string, ...any) (*sql.Rows, error)) (*Snapshot, err
 		return nil, err
 	}
 	refs := map[int64]*vouch.Reference{}
-	err = each(`SELECT `+refColumns+` FROM refs ORDER BY id`, func(rows *sql.Rows) error {
+	refQuery, valueQuery := `SELECT `+refColumns+` FROM refs ORDER BY id`, `SELECT ref_id, kind, value_id, consented_on FROM ref_values ORDER BY ref_id, kind, value_id`
+	if !withRefs {
+		refQuery, valueQuery = refQuery+` LIMIT 0`, valueQuery+` LIMIT 0`
+	}
+	err = each(refQuery, func(rows *sql.Rows) error {
 		r, err := scanReference(rows)
 		if err != nil {
 			return err
@@ -101,7 +124,7 @@ func loadSnapshot(query func(string, ...any) (*sql.Rows, error)) (*Snapshot, err
 		return nil, err
 	}
 	// The same order as Reference reads them, so lists compare equal.
-	err = each(`SELECT ref_id, kind, value_id, consented_on FROM ref_values ORDER BY ref_id, kind, value_id`, func(rows *sql.Rows) error {
+	err = each(valueQuery, func(rows *sql.Rows) error {
 		var rid, vid int64
 		var kind, consented string
 		if err := rows.Scan(&rid, &kind, &vid, &consented); err != nil {
@@ -126,13 +149,13 @@ func loadSnapshot(query func(string, ...any) (*sql.Rows, error)) (*Snapshot, err
 	if err != nil {
 		return nil, err
 	}
-	err = each(`SELECT id, email FROM users ORDER BY id`, func(rows *sql.Rows) error {
+	err = each(`SELECT id, email, name FROM users ORDER BY id`, func(rows *sql.Rows) error {
 		var id int64
-		var email string
-		if err := rows.Scan(&id, &email); err != nil {
+		var email, name string
+		if err := rows.Scan(&id, &email, &name); err != nil {
 			return err
 		}
-		s.Users[id] = email
+		s.Users[id], s.UserNames[id] = email, name
 		return nil
 	})
 	if err != nil {
@@ -172,22 +195,23 @@ func (b *Batch) CreateAccounts(accounts []*vouch.Account) error {
 		return err
 	}
 	tx := b.tx
-	rows := make([]any, 0, len(accounts)*18)
+	rows := make([]any, 0, len(accounts)*21)
 	var products []any
 	audits := make([]auditRow, 0, len(accounts))
 	for i, a := range accounts {
 		a.ID, a.Version, a.CreatedAt, a.UpdatedAt = ids[i], 1, tx.now, tx.now
 		rows = append(rows, a.ID, a.Name, strings.ToLower(a.Name), a.Domain, nullID(a.IndustryID), nullID(a.SegmentID),
 			nullID(a.RegionID), nullID(a.CountryID), nullID(a.SizeID), nullString(a.CRMID), nullID(a.OwnerID), a.CSM,
-			a.Health, nullInt(a.NPS), a.CustomerSince.String(), a.Notes, tx.now, tx.now)
+			a.Health, nullInt(a.NPS), a.CustomerSince.String(), a.Notes, arrValue(a), a.ARRCurrency, a.RenewalDate.String(),
+			tx.now, tx.now)
 		for _, p := range uniqueIDs(a.ProductIDs) {
 			products = append(products, a.ID, p)
 		}
 		audits = append(audits, auditRow{"create", "account", a.ID, accountChanges(&vouch.Account{}, a)})
 	}
 	err = b.insertMany(`INSERT INTO accounts (id, name, name_key, domain, industry_id, segment_id, region_id, country_id, size_id,
-		crm_id, owner_id, csm, health, nps, customer_since, notes, version, created_at, updated_at) VALUES `,
-		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)", 18, rows)
+		crm_id, owner_id, csm, health, nps, customer_since, notes, arr, arr_currency, renewal_date, version, created_at, updated_at) VALUES `,
+		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)", 21, rows)
 	if isUnique(err) {
 		return crmConflict("account")
 	} else if err != nil {

@@ -18,7 +18,8 @@ func TestBatchBulkCreatesMatchSingleCreates(t *testing.T) {
 		call := valueID(t, db, vouch.TaxActivityType, "Call")
 		account := func(name string) *vouch.Account {
 			return &vouch.Account{Name: name, Domain: "www." + strings.ToLower(name) + ".example", CRMID: "ACC-" + name,
-				IndustryID: valueID(t, db, vouch.TaxIndustry, "Retail"), ProductIDs: []int64{valueID(t, db, vouch.TaxProduct, "Security")}}
+				IndustryID: valueID(t, db, vouch.TaxIndustry, "Retail"), ProductIDs: []int64{valueID(t, db, vouch.TaxProduct, "Security")},
+				ARRCents: 120000000, ARRCurrency: "eur", RenewalDate: vouch.NewDate(2027, 3, 31)}
 		}
 		reference := func(accountID int64, name string) *vouch.Reference {
 			five := 5
@@ -55,7 +56,8 @@ func TestBatchBulkCreatesMatchSingleCreates(t *testing.T) {
 		// Read back, the records differ only where their input did.
 		a1, _ := db.Account(ctx, single.ID)
 		a2, _ := db.Account(ctx, bulk.ID)
-		if a2.Domain != "bulk.example" || a2.IndustryID != a1.IndustryID || len(a2.ProductIDs) != 1 || a2.Version != 1 {
+		if a2.Domain != "bulk.example" || a2.IndustryID != a1.IndustryID || len(a2.ProductIDs) != 1 || a2.Version != 1 ||
+			a2.ARR() != "EUR 1,200,000" || a2.ARR() != a1.ARR() || a2.RenewalDate.String() != "2027-03-31" || a2.RenewalDate != a1.RenewalDate {
 			t.Errorf("bulk account %+v, single %+v", a2, a1)
 		}
 		r1, _ := db.Reference(ctx, one.ID)

@@ -8,25 +8,30 @@ import (
 
 // Account is a customer company whose people act as references.
 type Account struct {
-	ID            int64     `json:"id"`
-	Name          string    `json:"name"`
-	Domain        string    `json:"domain"` // website host, e.g. "example.com"
-	IndustryID    int64     `json:"industry_id,omitempty"`
-	SegmentID     int64     `json:"segment_id,omitempty"`
-	RegionID      int64     `json:"region_id,omitempty"`
-	CountryID     int64     `json:"country_id,omitempty"`
-	SizeID        int64     `json:"company_size_id,omitempty"`
-	CRMID         string    `json:"crm_id"`
-	OwnerID       int64     `json:"owner_id,omitempty"`
-	CSM           string    `json:"csm"`    // customer success manager's name
-	Health        string    `json:"health"` // "", good, fair, poor
-	NPS           *int      `json:"nps"`    // -100…100
-	CustomerSince Date      `json:"customer_since"`
-	ProductIDs    []int64   `json:"product_ids"` // products owned
-	Notes         string    `json:"notes"`
-	Version       int       `json:"version"` // optimistic concurrency: bumped by every update
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	ID            int64   `json:"id"`
+	Name          string  `json:"name"`
+	Domain        string  `json:"domain"` // website host, e.g. "example.com"
+	IndustryID    int64   `json:"industry_id,omitempty"`
+	SegmentID     int64   `json:"segment_id,omitempty"`
+	RegionID      int64   `json:"region_id,omitempty"`
+	CountryID     int64   `json:"country_id,omitempty"`
+	SizeID        int64   `json:"company_size_id,omitempty"`
+	CRMID         string  `json:"crm_id"`
+	OwnerID       int64   `json:"owner_id,omitempty"`
+	CSM           string  `json:"csm"`    // customer success manager's name
+	Health        string  `json:"health"` // "", good, fair, poor
+	NPS           *int    `json:"nps"`    // -100…100
+	CustomerSince Date    `json:"customer_since"`
+	ProductIDs    []int64 `json:"product_ids"` // products owned
+	// ARRCents is the account's annual recurring revenue in hundredths of
+	// ARRCurrency. No currency is "ARR not known", and then ARRCents is 0.
+	ARRCents    int64     `json:"arr_cents"`
+	ARRCurrency string    `json:"arr_currency"` // ISO 4217, e.g. USD; "" no ARR
+	RenewalDate Date      `json:"renewal_date"` // the next renewal; zero unknown
+	Notes       string    `json:"notes"`
+	Version     int       `json:"version"` // optimistic concurrency: bumped by every update
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // AccountHealth values, best first.
@@ -41,6 +46,45 @@ func (a *Account) Normalize() {
 	a.CRMID = strings.TrimSpace(a.CRMID)
 	a.CSM = strings.TrimSpace(a.CSM)
 	a.Health = strings.ToLower(strings.TrimSpace(a.Health))
+	a.ARRCurrency = strings.ToUpper(strings.TrimSpace(a.ARRCurrency))
+}
+
+// HasARR reports whether the account's ARR is known.
+func (a *Account) HasARR() bool { return a.ARRCurrency != "" }
+
+// ARR is the account's ARR for people ("USD 1,200,000"), "" when not known.
+func (a *Account) ARR() string {
+	if !a.HasARR() {
+		return ""
+	}
+	return FormatCents(a.ARRCurrency, a.ARRCents)
+}
+
+// ReadARR reads an ARR as people type it and CRM exports write it: text is
+// an amount with or without its currency ("USD 1,200,000", "1.200.000 €",
+// "1200000"), given the currency named apart ("" none). Blank text is "no
+// ARR" (cents 0, currency ""), whatever the currency given. When neither
+// names a currency, currency is "" and the caller decides: keep the one the
+// account had, or let Validate ask for one. A problem comes with the field
+// it is about.
+func ReadARR(text, given string) (cents int64, currency, field, problem string) {
+	if strings.TrimSpace(text) == "" {
+		return 0, "", "", ""
+	}
+	cents, named, problem := ParseAmount(text)
+	if problem != "" {
+		return 0, "", "arr", problem
+	}
+	given = strings.ToUpper(strings.TrimSpace(given))
+	switch {
+	case named == "":
+		currency = given
+	case given != "" && given != named:
+		return 0, "", "arr", "is in " + named + " but the currency given is " + given
+	default:
+		currency = named
+	}
+	return cents, currency, "", ""
 }
 
 // Validate normalises and checks the account. The services and the import
@@ -64,6 +108,14 @@ func (a *Account) Validate() error {
 	}
 	if len(a.Notes) > 10000 {
 		v.Add("notes", "must be at most 10,000 characters")
+	}
+	if a.ARRCents < 0 {
+		v.Add("arr", "must not be negative")
+	}
+	if a.ARRCurrency != "" && !ValidCurrency(a.ARRCurrency) {
+		v.Add("arr_currency", "must be an ISO 4217 code such as USD or EUR")
+	} else if a.ARRCurrency == "" && a.ARRCents != 0 {
+		v.Add("arr_currency", "is required with an ARR: a code such as USD or EUR")
 	}
 	return v.Err()
 }
@@ -117,6 +169,15 @@ type AccountInput struct {
 	Notes         *string
 	NPS           **int
 	CustomerSince *string
+	RenewalDate   *string // "2006-01-02"; "" is no date
+
+	// ARR is the annual recurring revenue as typed, with or without its
+	// currency ("USD 1,200,000", "1.200.000 €"); "" is no ARR. ARRCurrency
+	// is the currency given apart: it must agree with one the text names,
+	// and alone it changes the currency of the ARR the account has. When
+	// neither names one, the account's currency is kept.
+	ARR         *string
+	ARRCurrency *string
 
 	// The single-valued picklists by name: industry, segment, region,
 	// country, company_size ("" is no value).

@@ -13,6 +13,10 @@ const (
 	JobExtract       JobKind = "extract"        // the text of a content item's file read for search; subject: the item's id
 	// JobActivityImport is past reference activity imported from the reference history import page.
 	JobActivityImport JobKind = "activity_import"
+	// JobOpportunityImport is a CRM export of deals imported from the deals import page.
+	JobOpportunityImport JobKind = "opportunity_import"
+	// JobAccountImport is a CRM export of customer accounts imported from the accounts import page.
+	JobAccountImport JobKind = "account_import"
 )
 
 // JobState is where a background job is in its life.
@@ -59,7 +63,7 @@ func (j *Job) Percent() int {
 // it ran: its work was one transaction, rolled back, so nothing of it stays.
 func (k JobKind) InterruptedMessage() string {
 	switch k {
-	case JobImport, JobContentImport, JobActivityImport:
+	case JobImport, JobContentImport, JobActivityImport, JobOpportunityImport, JobAccountImport:
 		return "Vouch restarted while this import was running; nothing was imported — start it again."
 	case JobExtract:
 		return "Vouch restarted while this file's text was being read; it is read again when Vouch starts."

@@ -84,7 +84,8 @@ type importUpload struct {
 	// Set by the mapping step (guarded by importer.mu).
 	Mapping    refsheet.Mapping // nil: AutoMap's
 	AddMissing bool
-	Checked    bool // the mapping step was submitted
+	Checked    bool               // the mapping step was submitted
+	DateOrder  refsheet.DateOrder // how the file writes slashed dates, for a dated import; "": the file's dates tell
 
 	path  string // the file on disk; "" once removed
 	timer *time.Timer
@@ -243,10 +244,17 @@ func (h *Handler) latestJob(r *http.Request, id string) (*vouch.Job, error) {
 	return j, err
 }
 
-func (im *importer) setChoices(up *importUpload, m refsheet.Mapping, addMissing bool) {
+func (im *importer) setChoices(up *importUpload, m refsheet.Mapping, addMissing bool, order refsheet.DateOrder) {
 	im.mu.Lock()
 	defer im.mu.Unlock()
-	up.Mapping, up.AddMissing, up.Checked = m, addMissing, true
+	up.Mapping, up.AddMissing, up.Checked, up.DateOrder = m, addMissing, true, order
+}
+
+// dateOrder is the date order chosen for an upload.
+func (im *importer) dateOrder(up *importUpload) refsheet.DateOrder {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	return up.DateOrder
 }
 
 // uploadedFile is the file of an import form, read by readUpload.
@@ -542,6 +550,7 @@ type importMappingPage struct {
 	Groups     []columnGroup
 	Preview    []previewRow
 	AddMissing bool
+	DateOrder  string // the date order chosen, for a dated import
 }
 
 // columnLetter is the spreadsheet's name of the i-th column: A … Z, AA ….
@@ -579,7 +588,11 @@ func (h *Handler) renderMapping(w http.ResponseWriter, r *http.Request, status i
 		h.serverError(w, r, err)
 		return
 	}
-	d := &importMappingPage{T: t, Upload: up, HeaderRow: sheet.HeaderRow, Rows: len(sheet.Rows), Groups: groups, AddMissing: addMissing}
+	d := &importMappingPage{T: t, Upload: up, HeaderRow: sheet.HeaderRow, Rows: len(sheet.Rows), Groups: groups, AddMissing: addMissing,
+		DateOrder: string(h.imports.dateOrder(up))}
+	if _, ok := r.PostForm["date_order"]; ok {
+		d.DateOrder = r.PostFormValue("date_order")
+	}
 	for _, row := range sheet.Rows[:min(importPreviewRows, len(sheet.Rows))] {
 		pr := previewRow{Number: row.Number}
 		for _, c := range row.Cells {
@@ -636,6 +649,14 @@ func (h *Handler) checkImport(w http.ResponseWriter, r *http.Request) {
 	}
 	addMissing := r.PostFormValue("add_missing") != ""
 	p := &page{Errors: map[string]string{}}
+	order := h.imports.dateOrder(up)
+	if _, ok := r.PostForm["date_order"]; ok && up.target.Dated {
+		o, err := refsheet.ParseDateOrder(r.PostFormValue("date_order"))
+		if err != nil {
+			p.Errors["date_order"] = "Choose a date order from the list."
+		}
+		order = o
+	}
 	if _, ok := r.PostForm["col_0"]; ok || len(sheet.Headers) == 0 {
 		m = make(refsheet.Mapping, len(sheet.Headers))
 		for i := range sheet.Headers {
@@ -673,7 +694,7 @@ func (h *Handler) checkImport(w http.ResponseWriter, r *http.Request) {
 		h.renderMapping(w, r, http.StatusBadRequest, p, up, sheet, m, addMissing)
 		return
 	}
-	h.imports.setChoices(up, m, addMissing)
+	h.imports.setChoices(up, m, addMissing, order)
 	http.Redirect(w, r, up.target.Base+"/"+up.ID+"/report", http.StatusSeeOther)
 }
 
@@ -715,7 +736,7 @@ func (h *Handler) importReport(w http.ResponseWriter, r *http.Request) {
 	if sheet == nil {
 		return
 	}
-	rep, choices, err := h.importChoices(r, up.target, sheet, m, addMissing)
+	rep, choices, err := h.importChoices(r, up, sheet, m, addMissing)
 	if err != nil {
 		if isFormError(err) {
 			h.renderMapping(w, r, http.StatusBadRequest, &page{Error: vouch.ErrorMessage(err)}, up, sheet, m, addMissing)
@@ -735,10 +756,12 @@ func (h *Handler) importReport(w http.ResponseWriter, r *http.Request) {
 }
 
 // importChoices checks the sheet (a dry run) and works out the ways to import it.
-func (h *Handler) importChoices(r *http.Request, t *importTarget, sheet *refsheet.Sheet, m refsheet.Mapping, addMissing bool) (*refsheet.Report, []refsheet.Choice, error) {
+func (h *Handler) importChoices(r *http.Request, up *importUpload, sheet *refsheet.Sheet, m refsheet.Mapping, addMissing bool) (*refsheet.Report, []refsheet.Choice, error) {
+	order := h.imports.dateOrder(up)
 	return refsheet.ChoicesOf(func(o refsheet.Options) (*refsheet.Report, error) {
-		return t.plan(r.Context(), h.db, sheet, m, o)
-	}, refsheet.Options{AddMissing: addMissing})
+		o.DateOrder = order
+		return up.target.plan(r.Context(), h.db, sheet, m, o)
+	}, refsheet.Options{AddMissing: addMissing, DateOrder: order})
 }
 
 // show fills the page from a report and the choices it leaves.
@@ -777,7 +800,7 @@ func (h *Handler) importProblems(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var err error
-		if rep, err = up.target.plan(r.Context(), h.db, sheet, m, refsheet.Options{AddMissing: addMissing}); err != nil {
+		if rep, err = up.target.plan(r.Context(), h.db, sheet, m, refsheet.Options{AddMissing: addMissing, DateOrder: h.imports.dateOrder(up)}); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -845,7 +868,7 @@ func (h *Handler) applyImport(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, up.target.Base+"/"+up.ID+"/mapping", http.StatusSeeOther)
 		return
 	}
-	path, m, opts := up.path, slices.Clone(up.Mapping), refsheet.Options{AddMissing: up.AddMissing || addMissing, ValidOnly: validOnly}
+	path, m, opts := up.path, slices.Clone(up.Mapping), refsheet.Options{AddMissing: up.AddMissing || addMissing, ValidOnly: validOnly, DateOrder: up.DateOrder}
 	// The job runs as the person who started it.
 	ctx := vouch.WithActor(r.Context(), vouch.UserActor(u))
 	_, err = h.jobs.Start(ctx, u.ID, up.target.kind, up.ID, up.Name, func(ctx context.Context, p *jobs.Progress) (any, error) {
@@ -934,7 +957,7 @@ func (h *Handler) importStatus(w http.ResponseWriter, r *http.Request) {
 			if sheet == nil {
 				return
 			}
-			if _, choices, err = h.importChoices(r, t, sheet, m, addMissing); err != nil {
+			if _, choices, err = h.importChoices(r, up, sheet, m, addMissing); err != nil {
 				h.fail(w, r, err)
 				return
 			}

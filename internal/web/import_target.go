@@ -32,6 +32,12 @@ type importTarget struct {
 	// added, and ColumnsNote says how its cells are written.
 	Plain       bool
 	ColumnsNote string
+	// Dated marks an import whose slashed dates are read in an order the
+	// person may choose (CRM exports): the mapping step asks for it.
+	Dated bool
+	// NoAccounts marks an import that never creates accounts (CRM deals):
+	// the report does not count them.
+	NoAccounts bool
 
 	perm            vouch.Permission
 	kind            vouch.JobKind
@@ -103,6 +109,12 @@ func targetOf(r *http.Request) *importTarget {
 	}
 	if strings.HasPrefix(r.URL.Path, activityImport.Base) {
 		return activityImport
+	}
+	if strings.HasPrefix(r.URL.Path, opportunityImport.Base) {
+		return opportunityImport
+	}
+	if strings.HasPrefix(r.URL.Path, crmAccountImport.Base) {
+		return crmAccountImport
 	}
 	return referenceImport
 }

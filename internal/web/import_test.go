@@ -64,7 +64,7 @@ func uploadTo(t *testing.T, b *testutil.Browser, path, name string, data []byte,
 	return resp, string(page)
 }
 
-var importPath = regexp.MustCompile(`^/(?:references|content|activities)/import/([0-9a-f]{32})/(mapping|report|status)$`)
+var importPath = regexp.MustCompile(`^/(?:references|content|activities|opportunities|accounts)/import/([0-9a-f]{32})/(mapping|report|status)$`)
 
 // importID reads the upload's id from the page a step ended on.
 func importID(t *testing.T, resp *http.Response, step string) string {

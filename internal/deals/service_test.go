@@ -1,0 +1,65 @@
+package deals_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/vouchhq/vouch/internal/deals"
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/testutil"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+var ctx = vouch.WithActor(context.Background(), vouch.Actor{Label: "test"})
+
+func input(fields map[deals.Field]string) deals.Input {
+	var in deals.Input
+	for f, v := range fields {
+		in.Set(f, v)
+	}
+	return in
+}
+
+// TestService: the rules every opportunity write follows, whichever caller.
+func TestService(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		svc := deals.New(db)
+		o := &vouch.Opportunity{Name: "Acme", Stage: "closed won"}
+		if err := svc.Create(ctx, o); err != nil || o.Status != vouch.OpportunityWon {
+			t.Errorf("the stage decides the status when none is given: %+v %v", o, err)
+		}
+		bad := &vouch.Opportunity{Name: "Globex", Currency: "XYZ"}
+		if err := svc.Create(ctx, bad); vouch.ErrorFields(err)["currency"] != "is not a currency code (ISO 4217) like USD, EUR or GBP" {
+			t.Errorf("a currency not in use: %v", err)
+		}
+
+		items := []deals.Input{
+			input(map[deals.Field]string{deals.FieldCRMID: "A", deals.FieldName: "Alpha", deals.FieldAmount: "€ 1.000,00", deals.FieldStage: "Closed Lost"}),
+			input(map[deals.Field]string{deals.FieldCRMID: "B", deals.FieldName: "Beta", deals.FieldCloseDate: "2026-11-20"}),
+		}
+		res, err := svc.UpsertBatch(ctx, items, deals.Options{})
+		if err != nil || res.Created != 2 || len(res.Problems) != 0 {
+			t.Fatalf("batch: %+v %v", res, err)
+		}
+		a, _ := db.OpportunityByCRMID(ctx, "A")
+		if a.AmountCents != 1000_00 || a.Currency != "EUR" || a.Status != vouch.OpportunityLost {
+			t.Errorf("A: %+v", a)
+		}
+		last, _ := db.LastChangeID(ctx)
+		res, err = svc.UpsertBatch(ctx, items, deals.Options{})
+		if err != nil || res.Unchanged != 2 {
+			t.Fatalf("again: %+v %v", res, err)
+		}
+		if now, _ := db.LastChangeID(ctx); now != last {
+			t.Errorf("the same batch again made %d change events", now-last)
+		}
+		// A field left out keeps what is stored; one given changes it.
+		res, err = svc.UpsertBatch(ctx, []deals.Input{input(map[deals.Field]string{deals.FieldCRMID: "B", deals.FieldStage: "Closed Won"})}, deals.Options{})
+		if b, _ := db.OpportunityByCRMID(ctx, "B"); err != nil || res.Updated != 1 || b.Name != "Beta" || b.CloseDate.String() != "2026-11-20" || b.Status != vouch.OpportunityWon {
+			t.Errorf("partial update: %+v %+v %v", res, b, err)
+		}
+		if _, err := svc.UpsertBatch(ctx, make([]deals.Input, deals.MaxBatch+1), deals.Options{}); vouch.ErrorCode(err) != vouch.EINVALID {
+			t.Errorf("too many: %v", err)
+		}
+	})
+}

@@ -53,13 +53,14 @@ var accountSynonyms = map[string]string{
 	"size": "company_size", "employees": "company_size", "numberofemployees": "company_size", "employeecount": "company_size",
 }
 
-var accounts = newKind("account", AccountColumns, accountSynonyms, "name")
+var accounts = refsheet.NewColumnSet(refsheet.ColumnSet{
+	Sheet: "a CRM account export", Record: "account", Columns: AccountColumns, Synonyms: accountSynonyms, Required: AccountRequired})
 
 // AccountRequired are the columns every account row needs.
 var AccountRequired = []string{"name"}
 
 // Accounts is the layout of a CRM export of accounts, for refsheet.Read and mapping files.
-var Accounts = accounts.layout()
+var Accounts = accounts.Layout()
 
 // AccountField is the field a column key fills, as the layout heads it.
-func AccountField(key string) string { return accounts.fieldName(key) }
+func AccountField(key string) string { return accounts.FieldName(key) }

@@ -60,13 +60,14 @@ var opportunitySynonyms = map[string]string{
 	"primarycompetitor": "competitor", "maincompetitor": "competitor", "competitors": "competitor",
 }
 
-var opportunities = newKind("opportunity", OpportunityColumns, opportunitySynonyms, "crm_id", "name")
+var opportunities = refsheet.NewColumnSet(refsheet.ColumnSet{
+	Sheet: "a CRM opportunity export", Record: "opportunity", Columns: OpportunityColumns, Synonyms: opportunitySynonyms, Required: OpportunityRequired})
 
 // OpportunityRequired are the columns every deal row needs.
 var OpportunityRequired = []string{"crm_id", "name"}
 
 // Opportunities is the layout of a CRM export of deals, for refsheet.Read and mapping files.
-var Opportunities = opportunities.layout()
+var Opportunities = opportunities.Layout()
 
 // OpportunityField is the field a column key fills, as the layout heads it.
-func OpportunityField(key string) string { return opportunities.fieldName(key) }
+func OpportunityField(key string) string { return opportunities.FieldName(key) }

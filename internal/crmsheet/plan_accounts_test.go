@@ -1,7 +1,6 @@
 package crmsheet_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/vouchhq/vouch/internal/crmsheet"
@@ -117,7 +116,7 @@ func TestImportAccountsBroken(t *testing.T) {
 				}
 			})
 		}
-		if !strings.Contains(crmsheet.Accounts.Requires, "Account Name") {
+		if crmsheet.Accounts.Requires != "account name" {
 			t.Errorf("requires: %s", crmsheet.Accounts.Requires)
 		}
 	})

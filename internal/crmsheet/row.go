@@ -19,11 +19,11 @@ type rowError struct {
 // sheetCols is a sheet's mapped columns.
 type sheetCols struct {
 	sheet *refsheet.Sheet
-	kind  *kind
+	kind  *refsheet.ColumnSet
 	col   map[string]int // column key → sheet index
 }
 
-func newSheetCols(sheet *refsheet.Sheet, k *kind, m refsheet.Mapping) *sheetCols {
+func newSheetCols(sheet *refsheet.Sheet, k *refsheet.ColumnSet, m refsheet.Mapping) *sheetCols {
 	s := &sheetCols{sheet: sheet, kind: k, col: map[string]int{}}
 	for i, c := range m {
 		if c != "" {
@@ -37,7 +37,7 @@ func newSheetCols(sheet *refsheet.Sheet, k *kind, m refsheet.Mapping) *sheetCols
 func (s *sheetCols) problem(row int, key, value, reason string) rowError {
 	e := rowError{RowError: refsheet.RowError{Row: row, Value: value, Reason: reason}, col: -1}
 	if key != "" {
-		e.Field = s.kind.fieldName(key)
+		e.Field = s.kind.FieldName(key)
 		e.Column = e.Field
 		e.col = len(s.sheet.Headers)
 		if i, ok := s.col[key]; ok {
@@ -57,7 +57,7 @@ func (s *sheetCols) cells(row refsheet.Row) (map[string]string, []rowError) {
 	out := make(map[string]string, len(s.col))
 	for key, i := range s.col {
 		cell := strings.TrimSpace(row.Cells[i])
-		reason, cause, cleaned := refsheet.CellProblem(cell, refsheet.ColumnLetter(i), s.kind.fieldName(key), false)
+		reason, cause, cleaned := refsheet.CellProblem(cell, refsheet.ColumnLetter(i), s.kind.FieldName(key), false)
 		if reason != "" {
 			e := s.problem(row.Number, key, vouch.Printable(cell), reason)
 			e.Cause = cause
@@ -74,7 +74,7 @@ func (s *sheetCols) dateColumns(keys ...string) []refsheet.DateColumn {
 	var out []refsheet.DateColumn
 	for _, k := range keys {
 		if i, ok := s.col[k]; ok {
-			out = append(out, refsheet.DateColumn{Index: i, Field: s.kind.fieldName(k)})
+			out = append(out, refsheet.DateColumn{Index: i, Field: s.kind.FieldName(k)})
 		}
 	}
 	return out
@@ -116,14 +116,14 @@ func (r *reporter) done() *refsheet.Report {
 	return r.report
 }
 
-func checkMapping(sheet *refsheet.Sheet, k *kind, m refsheet.Mapping) (refsheet.Mapping, error) {
+func checkMapping(sheet *refsheet.Sheet, k *refsheet.ColumnSet, m refsheet.Mapping) (refsheet.Mapping, error) {
 	if m == nil {
-		m = k.autoMap(sheet.Headers)
+		m = k.AutoMap(sheet.Headers)
 	}
 	if len(m) != len(sheet.Headers) {
 		return nil, fmt.Errorf("mapping has %d columns for %d headers", len(m), len(sheet.Headers))
 	}
-	if err := k.check(m, sheet.Headers); err != nil {
+	if err := k.Check(m, sheet.Headers); err != nil {
 		return nil, vouch.Errorf(vouch.EINVALID, "%s: %s", sheet.Name, vouch.ErrorMessage(err))
 	}
 	return m, nil

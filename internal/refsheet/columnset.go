@@ -42,7 +42,9 @@ func (cs *ColumnSet) Layout() Layout {
 }
 
 // AutoMap maps headers to columns by name, ignoring case, spaces and
-// punctuation, and by the synonyms.
+// punctuation, and by the synonyms. Where two headers would feed one
+// column (HubSpot's "Deal owner" beside "Deal owner email"), the first
+// keeps it, unless a later one is the column's own header or key.
 func (cs *ColumnSet) AutoMap(headers []string) Mapping {
 	m := make(Mapping, len(headers))
 	for i, h := range headers {
@@ -52,6 +54,21 @@ func (cs *ColumnSet) AutoMap(headers []string) Mapping {
 		} else {
 			m[i] = cs.Synonyms[k]
 		}
+	}
+	seen := map[string]int{}
+	for i, c := range m {
+		if c == "" {
+			continue
+		}
+		if j, ok := seen[c]; ok {
+			if _, own := cs.byKey[HeaderKey(headers[i])]; own {
+				m[j], seen[c] = "", i
+			} else {
+				m[i] = ""
+			}
+			continue
+		}
+		seen[c] = i
 	}
 	return m
 }

@@ -16,25 +16,29 @@ type Service struct{ db *store.DB }
 // New returns the service over db.
 func New(db *store.DB) *Service { return &Service{db: db} }
 
-// rules are what every write of one opportunity checks beyond
-// vouch.Opportunity.Validate: a currency in use, and a status that follows
-// the stage when none is given (Status "").
-func (s *Service) rules(ctx context.Context, o *vouch.Opportunity) error {
-	if o.Status == "" && o.Stage != "" {
-		settings, err := s.db.ProgramSettings(ctx)
-		if err != nil {
-			return err
-		}
-		o.Status = settings.StageStatus(o.Stage)
+// Prepare gives a deal without a status (Status "") the one its stage
+// means by the program's stage mapping (vouch.ProgramSettings.WonStages,
+// LostStages). Every write of a deal starts with it, the one a seller
+// creates with a request too.
+func (s *Service) Prepare(ctx context.Context, o *vouch.Opportunity) error {
+	if o.Status != "" || o.Stage == "" {
+		return nil
 	}
-	if err := o.Validate(); err != nil {
+	settings, err := s.db.ProgramSettings(ctx)
+	if err != nil {
 		return err
 	}
-	if !vouch.ValidCurrency(o.Currency) {
-		return &vouch.Error{Code: vouch.EINVALID, Message: "The opportunity has problems.",
-			Fields: map[string]string{"currency": "is not a currency code (ISO 4217) like USD, EUR or GBP"}}
-	}
+	o.Status = settings.StageStatus(o.Stage)
 	return nil
+}
+
+// rules are what every write of one opportunity checks: the status its
+// stage means when none is given, then vouch.Opportunity.Validate.
+func (s *Service) rules(ctx context.Context, o *vouch.Opportunity) error {
+	if err := s.Prepare(ctx, o); err != nil {
+		return err
+	}
+	return o.Validate()
 }
 
 // Create adds a deal (a seller's, or one a CRM sync sends).

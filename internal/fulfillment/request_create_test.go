@@ -74,3 +74,38 @@ func TestCreateRequestChecksEverythingAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// A deal a seller creates with a request gets the status its stage means,
+// by the program's stage mapping, as a deal the CRM import or the API
+// writes does: "Closed Won" is won, a stage added to the won stages too.
+func TestRequestsNewOpportunityFollowsTheStageMapping(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		l := newLoop(t, db)
+		ps, err := db.ProgramSettings(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps.WonStages = append(ps.WonStages, "Signed")
+		if err := db.SetProgramSettings(l.ctx(l.pm), ps); err != nil {
+			t.Fatal(err)
+		}
+		today := vouch.DateOf(l.now)
+		for stage, want := range map[string]vouch.OpportunityStatus{
+			"Closed Won": vouch.OpportunityWon, "Signed": vouch.OpportunityWon,
+			"Closed Lost": vouch.OpportunityLost, "Proposal": vouch.OpportunityOpen,
+		} {
+			opp := &vouch.Opportunity{Name: "Deal at " + stage, Stage: stage}
+			r := vouch.Request{ActivityTypeID: l.call, DueDate: today.AddDays(3)}
+			if err := l.s.CreateRequest(l.ctx(l.seller), l.seller, &r, opp); err != nil {
+				t.Fatal(err)
+			}
+			stored, err := db.Opportunity(context.Background(), r.OpportunityID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stored.Status != want {
+				t.Errorf("a new deal at stage %q is %s; want %s", stage, stored.Status, want)
+			}
+		}
+	})
+}

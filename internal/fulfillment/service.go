@@ -122,6 +122,11 @@ func (s *Service) team(ctx context.Context) ([]*vouch.User, error) {
 // problems of their own reading the input, so that all are told at once;
 // CreateRequest calls it otherwise. Only an error reading the data is returned.
 func (s *Service) CheckRequest(ctx context.Context, by *vouch.User, r *vouch.Request, opp *vouch.Opportunity, v *vouch.Validation) error {
+	if opp != nil {
+		if err := s.deals.Prepare(ctx, opp); err != nil {
+			return err
+		}
+	}
 	vouch.CheckNewRequest(v, r, opp, s.db.Today())
 	for _, x := range r.Values() {
 		if x.ID != 0 {

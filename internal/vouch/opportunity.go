@@ -70,8 +70,8 @@ func (o *Opportunity) Validate() error {
 	if o.AmountCents < 0 {
 		v.Add("amount", "must not be negative")
 	}
-	if len(o.Currency) != 3 || strings.Trim(o.Currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		v.Add("currency", "must be a three-letter code like USD or EUR")
+	if !ValidCurrency(o.Currency) {
+		v.Add("currency", "is not a currency code (ISO 4217) like USD, EUR or GBP")
 	}
 	switch o.Status {
 	case OpportunityOpen, OpportunityWon, OpportunityLost:

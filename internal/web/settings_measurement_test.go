@@ -58,6 +58,7 @@ func TestMeasurementSettingsChangeHowTheScorecardCounts(t *testing.T) {
 		mustContain(t, "refused", body, `id="lost_stages-error">Lost stages must not name a won stage (Signed).</p>`,
 			`id="report_currency-error">Report currency must be an ISO 4217 code such as USD or EUR.</p>`)
 		resp, body = pm.PostForm("/admin/settings/measurement", form("", "Closed Lost", "", ""))
+		expect(t, "no won stage", resp, http.StatusBadRequest, "/admin/settings/measurement")
 		mustContain(t, "no won stage", body, `id="won_stages-error">Won stages must name at least one stage, like Closed Won.</p>`)
 		if ps, _ := db.ProgramSettings(ctx); !reflect.DeepEqual(ps.WonStages, vouch.DefaultWonStages) || ps.FiscalYearStart != 1 {
 			t.Fatalf("a refused form saved %+v", ps)

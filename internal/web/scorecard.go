@@ -462,7 +462,7 @@ func (h *Handler) scorecardLinks(u *vouch.User, query string) []exportLink {
 	// Sharing and scheduled mail are the program managers': nobody else is
 	// offered a page that would answer 403.
 	if h.served[routeScorecardSchedules] && u.Can(vouch.PermShareScorecard) {
-		links = append(links, exportLink{Label: "Mail on a schedule", Href: routeScorecardSchedules})
+		links = append(links, exportLink{Label: "Scheduled mail", Href: routeScorecardSchedules})
 	}
 	if h.served[routeScorecardShares] && u.Can(vouch.PermShareScorecard) {
 		links = append(links, exportLink{Label: "Share", Href: routeScorecardShares + q, Primary: true})

@@ -506,9 +506,17 @@ func (m *Model) Load(ctx context.Context) error {
 	return nil
 }
 
-// oppStatus is a deal's status as stored (the CRM import sets it from the
-// stage under the program's won and lost stages).
-func oppStatus(_ vouch.ProgramSettings, o *store.AnalyticsOpportunity) vouch.OpportunityStatus {
+// oppStatus is a deal's status for the figures: a deal in one of the
+// settings' won or lost stages is won or lost, so a stage added to them
+// (the CRM's "Signed") counts the deals already saved in it; a deal in any
+// other stage, or none, has the status it was saved with (the CRM import
+// sets it from the stage, the API may set it apart).
+func oppStatus(ps vouch.ProgramSettings, o *store.AnalyticsOpportunity) vouch.OpportunityStatus {
+	if strings.TrimSpace(o.Stage) != "" {
+		if st := ps.StageStatus(o.Stage); st != vouch.OpportunityOpen {
+			return st
+		}
+	}
 	return vouch.OpportunityStatus(o.Status)
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,10 +33,14 @@ type accountItem struct {
 	CustomerSince vouch.Date `json:"customer_since"`
 	Products      []string   `json:"products"`
 	Notes         string     `json:"notes"`
-	Version       int        `json:"version"`
-	References    int        `json:"references"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
+	// ARR in units of ARRCurrency, cents as hundredths; null when not known.
+	ARR         *float64   `json:"arr"`
+	ARRCurrency string     `json:"arr_currency"`
+	RenewalDate vouch.Date `json:"renewal_date"`
+	Version     int        `json:"version"`
+	References  int        `json:"references"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
 }
 
 // accountItems turns accounts into items, counting their references.
@@ -64,7 +69,12 @@ func (h *Handler) accountItems(ctx context.Context, accounts []*vouch.Account) (
 			Segment: h.valueName(a.SegmentID), Region: h.valueName(a.RegionID), Country: h.valueName(a.CountryID),
 			CompanySize: h.valueName(a.SizeID), CRMID: a.CRMID, Owner: personOf(users, a.OwnerID), CSM: a.CSM,
 			Health: a.Health, NPS: a.NPS, CustomerSince: a.CustomerSince, Products: products, Notes: a.Notes,
+			RenewalDate: a.RenewalDate, ARRCurrency: a.ARRCurrency,
 			Version: a.Version, References: count, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+		if a.HasARR() {
+			arr := float64(a.ARRCents) / 100
+			items[i].ARR = &arr
+		}
 	}
 	return items, nil
 }
@@ -249,6 +259,11 @@ type accountInput struct {
 	CustomerSince optional[string]   `json:"customer_since"`
 	Products      optional[[]string] `json:"products"`
 	Notes         optional[string]   `json:"notes"`
+	// ARR is a number in units (1200000.5) or text with its currency
+	// ("USD 1,200,000"); null or "" is "not known".
+	ARR         optional[any]    `json:"arr"`
+	ARRCurrency optional[string] `json:"arr_currency"`
+	RenewalDate optional[string] `json:"renewal_date"`
 }
 
 // accountFields are the service's field names that differ from the body's.
@@ -259,7 +274,23 @@ func (in *accountInput) input() vouch.AccountInput {
 	out := vouch.AccountInput{Version: ptr(in.Version), Name: ptr(in.Name), Domain: ptr(in.Domain),
 		CRMID: ptr(in.CRMID), CSM: ptr(in.CSM), Health: ptr(in.Health), Notes: ptr(in.Notes), NPS: ptr(in.NPS),
 		CustomerSince: ptr(in.CustomerSince), Products: ptr(in.Products), OwnerEmail: ptr(in.OwnerEmail),
-		Values: map[string]string{}}
+		ARRCurrency: ptr(in.ARRCurrency), RenewalDate: ptr(in.RenewalDate),
+		Values: map[string]string{}, Unreadable: map[string]string{}}
+	if in.ARR.Set {
+		var text string
+		switch v := in.ARR.Value.(type) {
+		case nil:
+		case string:
+			text = v
+		case float64:
+			// Two decimals, so the amount cannot read as grouped thousands
+			// ("1234.567" would).
+			text = strconv.FormatFloat(v, 'f', 2, 64)
+		default:
+			out.Unreadable["arr"] = `must be a number or text like "USD 1,200,000"`
+		}
+		out.ARR = &text
+	}
 	for _, p := range []struct {
 		field string
 		in    optional[string]

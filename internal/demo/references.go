@@ -153,13 +153,23 @@ func (g *Generator) Account(n int) *vouch.Account {
 	nps := -20 + g.rng.IntN(100)
 	health := []string{"good", "good", "good", "fair", "poor"}[g.rng.IntN(5)]
 	domain := strings.ToLower(strings.Fields(name)[0]) + ".example"
-	return &vouch.Account{
+	a := &vouch.Account{
 		Name: name, Domain: domain, IndustryID: industry.ID, RegionID: region.ID, CountryID: country,
 		SegmentID: g.pick(vouch.TaxSegment).ID, SizeID: g.pick(vouch.TaxCompanySize).ID,
 		CRMID: fmt.Sprintf("ACC-%06d", n), OwnerID: g.owner(), Health: health, NPS: &nps,
 		CSM:           firstNames[g.rng.IntN(len(firstNames))] + " " + lastNames[g.rng.IntN(len(lastNames))],
 		CustomerSince: g.today.AddDays(-90 - g.rng.IntN(8*365)), ProductIDs: g.some(vouch.TaxProduct, 1, 3),
 	}
+	// ARR and renewal follow from what is drawn already, so the rest of the
+	// demo stays the same draw for draw: USD 50,000 to 2,040,000, renewed
+	// each year on the day the account became a customer (the 28th for a later day).
+	a.ARRCents, a.ARRCurrency = int64(50_000+(n*7919%200)*10_000)*100, "USD"
+	renewal := a.CustomerSince
+	for !renewal.After(g.today) {
+		renewal = vouch.NewDate(renewal.Time().Year()+1, renewal.Time().Month(), min(renewal.Time().Day(), 28))
+	}
+	a.RenewalDate = renewal
+	return a
 }
 
 // Reference returns a new reference at account a.

@@ -36,6 +36,8 @@ var longText = map[string]bool{
 	"body": true, "message": true, "reason": true, "status_reason": true, "state_reason": true,
 	"answer_note": true, "impact": true, "proposed_times": true, "description": true,
 	"recipients": true, // a scheduled scorecard's addresses, one per line
+	// The measurement settings' form: stage names and exchange rates, one per line.
+	"won_stages": true, "lost_stages": true, "currency_rates": true,
 }
 
 // textLabels names, in CheckText's sentences, fields whose name says little.

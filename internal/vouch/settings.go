@@ -152,12 +152,12 @@ func (s ProgramSettings) Validate() error {
 			}
 		}
 	}
-	if c := s.ReportCurrency; c != "" && (len(c) != 3 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "") {
-		v.Add("report_currency", "must be a three-letter code like USD or EUR")
+	if c := s.ReportCurrency; c != "" && !ValidCurrency(c) {
+		v.Add("report_currency", "must be an ISO 4217 code such as USD or EUR")
 	}
 	for c, r := range s.CurrencyRates {
-		if len(c) != 3 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-			v.Add("currency_rates", c+" is not a three-letter currency code like EUR")
+		if !ValidCurrency(c) {
+			v.Add("currency_rates", c+" is not an ISO 4217 code such as USD or EUR")
 		} else if !(r > 0) || r > 1e9 {
 			v.Add("currency_rates", "the rate of "+c+" must be a positive number")
 		}

@@ -15,7 +15,8 @@ var accountLabels = map[string]string{
 	"name": "Name", "domain": "Website", "industry": "Industry", "segment": "Segment", "region": "Region",
 	"country": "Country", "company_size": "Company size", "crm_id": "CRM id", "owner": "Owner",
 	"csm": "Customer success manager", "health": "Health", "nps": "NPS", "customer_since": "Customer since",
-	"products": "Products owned", "notes": "Notes",
+	"products": "Products owned", "notes": "Notes", "arr": "ARR", "arr_currency": "The ARR's currency",
+	"renewal_date": "Renewal date",
 }
 
 // acctForm is the account form as typed.
@@ -31,6 +32,8 @@ type acctForm struct {
 	Health        string
 	NPS           string
 	CustomerSince string
+	ARR           string // amount and currency as typed, "USD 1,200,000"
+	RenewalDate   string
 	Products      map[int64]bool
 	Notes         string
 }
@@ -65,6 +68,7 @@ var accountPickLists = []struct {
 func formOfAccount(a *vouch.Account) *acctForm {
 	f := &acctForm{ID: a.ID, Version: a.Version, Name: a.Name, Domain: a.Domain, CRMID: a.CRMID, OwnerID: a.OwnerID,
 		CSM: a.CSM, Health: a.Health, CustomerSince: a.CustomerSince.String(), Products: idSet(a.ProductIDs), Notes: a.Notes,
+		ARR: a.ARR(), RenewalDate: a.RenewalDate.String(),
 		Values: map[string]int64{"industry": a.IndustryID, "segment": a.SegmentID, "region": a.RegionID,
 			"country": a.CountryID, "company_size": a.SizeID}}
 	if a.NPS != nil {
@@ -78,11 +82,13 @@ func formOfAccount(a *vouch.Account) *acctForm {
 func (h *Handler) readAccountForm(v url.Values) (*acctForm, vouch.AccountInput) {
 	f := &acctForm{Name: v.Get("name"), Domain: v.Get("domain"), CRMID: v.Get("crm_id"), CSM: v.Get("csm"),
 		Health: v.Get("health"), NPS: strings.TrimSpace(v.Get("nps")), CustomerSince: v.Get("customer_since"),
-		Notes: v.Get("notes"), Values: map[string]int64{}, Products: map[int64]bool{}}
+		Notes: v.Get("notes"), ARR: strings.TrimSpace(v.Get("arr")), RenewalDate: v.Get("renewal_date"),
+		Values: map[string]int64{}, Products: map[int64]bool{}}
 	f.Version, _ = strconv.Atoi(v.Get("version"))
 	f.OwnerID, _ = strconv.ParseInt(v.Get("owner_id"), 10, 64)
 	in := vouch.AccountInput{Version: &f.Version, Name: &f.Name, Domain: &f.Domain, CRMID: &f.CRMID, CSM: &f.CSM,
 		Health: &f.Health, Notes: &f.Notes, CustomerSince: &f.CustomerSince, OwnerID: &f.OwnerID,
+		ARR: &f.ARR, RenewalDate: &f.RenewalDate,
 		Values: map[string]string{}, Unreadable: map[string]string{}}
 	for _, p := range accountPickLists {
 		f.Values[p.Field], _ = strconv.ParseInt(v.Get(p.Field), 10, 64)
@@ -208,6 +214,14 @@ func (h *Handler) refuseAccountForm(w http.ResponseWriter, r *http.Request, f *a
 	p := &page{Errors: map[string]string{}}
 	status := failForm(p, err, accountLabels)
 	delete(p.Errors, "version")
+	// The form has one ARR field, amount and currency together: a missing
+	// or unknown currency is said there.
+	if msg, ok := p.Errors["arr_currency"]; ok {
+		if _, both := p.Errors["arr"]; !both {
+			p.Errors["arr"] = msg
+		}
+		delete(p.Errors, "arr_currency")
+	}
 	if len(p.Errors) > 0 && vouch.ErrorCode(err) != vouch.ECONFLICT {
 		p.Error = "Please correct the highlighted field."
 		if len(p.Errors) > 1 {
@@ -262,6 +276,8 @@ func (h *Handler) accountConflict(w http.ResponseWriter, r *http.Request, f *acc
 	add("Health", theirs.Health, f.Health)
 	add("NPS", theirs.NPS, f.NPS)
 	add("Customer since", theirs.CustomerSince, f.CustomerSince)
+	add("ARR", theirs.ARR, f.ARR)
+	add("Renewal date", theirs.RenewalDate, f.RenewalDate)
 	add("Products owned", names(theirs.Products), names(f.Products))
 	add("Notes", theirs.Notes, f.Notes)
 	f.Version = saved.Version

@@ -50,6 +50,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /admin/activity-types", h.can(vouch.PermManageProgram, h.saveActivityType))
 	mux.Handle("GET /admin/settings", h.can(vouch.PermManageProgram, h.settings))
 	mux.Handle("POST /admin/settings", h.can(vouch.PermManageProgram, h.saveSettings))
+	mux.Handle("GET /admin/settings/measurement", h.can(vouch.PermManageProgram, h.measurementSettings))
+	mux.Handle("POST /admin/settings/measurement", h.can(vouch.PermManageProgram, h.saveMeasurementSettings))
 	mux.Handle("GET /admin/settings/mails", h.can(vouch.PermEditMails, h.mailSettings))
 	mux.Handle("POST /admin/settings/mails", h.can(vouch.PermEditMails, h.saveMailSender))
 	mux.Handle("GET /admin/settings/mails/{kind}", h.can(vouch.PermEditMails, h.mailTemplate))

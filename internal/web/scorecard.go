@@ -412,12 +412,14 @@ const (
 	routeScorecardPDF    = "/scorecard/export.pdf"
 	routeScorecardPNG    = "/scorecard/export.png"
 	routeScorecardShares = "/scorecard/shares"
+	// routeScorecardSchedules is the scheduled mail of the scorecard.
+	routeScorecardSchedules = "/scorecard/schedules"
 )
 
 // noteScorecardRoutes records which of the share part's routes mux serves.
 func (h *Handler) noteScorecardRoutes(mux *http.ServeMux) {
 	h.served = map[string]bool{}
-	for _, path := range []string{routeScorecardPDF, routeScorecardPNG, routeScorecardShares} {
+	for _, path := range []string{routeScorecardPDF, routeScorecardPNG, routeScorecardShares, routeScorecardSchedules} {
 		req, _ := http.NewRequest(http.MethodGet, path, nil)
 		if _, pattern := mux.Handler(req); pattern != "" && pattern != "/" {
 			h.served[path] = true
@@ -437,6 +439,11 @@ func (h *Handler) scorecardLinks(u *vouch.User, query string) []exportLink {
 	}
 	if h.served[routeScorecardPNG] {
 		links = append(links, exportLink{Label: "PNG", Href: routeScorecardPNG + q})
+	}
+	// Sharing and scheduled mail are the program managers': nobody else is
+	// offered a page that would answer 403.
+	if h.served[routeScorecardSchedules] && u.Can(vouch.PermShareScorecard) {
+		links = append(links, exportLink{Label: "Scheduled mail", Href: routeScorecardSchedules})
 	}
 	if h.served[routeScorecardShares] && u.Can(vouch.PermShareScorecard) {
 		links = append(links, exportLink{Label: "Share", Href: routeScorecardShares + q, Primary: true})

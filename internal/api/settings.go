@@ -77,7 +77,7 @@ func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 		// null or "" is the default; an unknown choice is refused by name.
 		ps.SellerContact = vouch.ContactSight(body.SellerContact.Value)
 	}
-	if err := h.db.SetProgramSettings(r.Context(), ps); err != nil {
+	if err := h.deals.SaveSettings(r.Context(), ps); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -89,7 +89,7 @@ func (h *Handler) saveMeasurementSettings(w http.ResponseWriter, r *http.Request
 	}
 	ps.CurrencyRates = rates
 	if len(p.Errors) == 0 {
-		err := h.db.SetProgramSettings(r.Context(), ps)
+		err := h.deals.SaveSettings(r.Context(), ps)
 		if err == nil {
 			redirect(w, r, "/admin/settings/measurement", "Measurement settings saved. The scorecard and goals count with them from now on.")
 			return

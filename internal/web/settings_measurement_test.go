@@ -82,8 +82,17 @@ func TestMeasurementSettingsChangeHowTheScorecardCounts(t *testing.T) {
 			t.Errorf("audit of the won stages: %+v %v", entries, err)
 		}
 
-		// The scorecard counts the Signed deal as won now.
+		// The scorecard counts the Signed deal as won now, and the deal is
+		// won wherever it is shown, its change audited.
 		_, body = pm.Get("/scorecard?period=2026-Q3&industry=Healthcare")
 		mustContain(t, "after", body, "(7 won, 6 lost)")
+		stored, err := db.Opportunity(ctx, signed.ID)
+		if err != nil || stored.Status != vouch.OpportunityWon {
+			t.Fatalf("the Signed deal is %v after the stage became a won one (%v)", stored.Status, err)
+		}
+		entries, _, err = db.ListAudit(ctx, vouch.AuditFilter{EntityType: "opportunity", EntityID: signed.ID})
+		if err != nil || len(entries) == 0 || entries[0].Changes[0].Field != "status" || entries[0].Changes[0].After != "won" {
+			t.Errorf("audit of the deal's new status: %+v %v", entries, err)
+		}
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vouchhq/vouch/internal/analytics"
+	"github.com/vouchhq/vouch/internal/deals"
 
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/content"
@@ -83,6 +84,7 @@ type Options struct {
 // Handler serves the HTML pages.
 type Handler struct {
 	db      *store.DB
+	deals   *deals.Service // writes opportunities, and the stage mapping that sets their status
 	opts    Options
 	log     *slog.Logger
 	pages   map[string]*template.Template
@@ -107,7 +109,7 @@ func New(db *store.DB, opts Options) (*Handler, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	h := &Handler{db: db, opts: opts, log: opts.Logger, pages: map[string]*template.Template{},
+	h := &Handler{db: db, deals: deals.New(db), opts: opts, log: opts.Logger, pages: map[string]*template.Template{},
 		limiter: &loginLimiter{db: db}, refs: opts.References, clock: db.Clock}
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {

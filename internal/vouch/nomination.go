@@ -285,3 +285,23 @@ func CheckReject(from NominationState, reason string) error {
 	}
 	return nil
 }
+
+// ReactivationPath is the moves that bring a reference in status from back
+// to active when a nomination of them is accepted: retired and nominated
+// references qualify again on the way. A do-not-contact reference is never
+// re-activated by a nomination: the customer asked not to be contacted,
+// and only the team, on the reference's own page, may lift that.
+func ReactivationPath(from Status) ([]Status, error) {
+	switch from {
+	case StatusActive:
+		return nil, nil
+	case StatusResting, StatusQualifying:
+		return []Status{StatusActive}, nil
+	case StatusNominated, StatusRetired:
+		return []Status{StatusQualifying, StatusActive}, nil
+	case StatusDoNotContact:
+		return nil, &Error{Code: EINVALID, Message: "This reference is marked do not contact: change its status on its page first if the customer agreed to be a reference again.",
+			Fields: map[string]string{"reference_id": "is do not contact"}}
+	}
+	return nil, Errorf(EINVALID, "A %s reference cannot be re-activated.", from)
+}

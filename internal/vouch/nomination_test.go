@@ -164,3 +164,26 @@ func TestNominationAge(t *testing.T) {
 		t.Error("an accepted nomination waits for nobody")
 	}
 }
+
+func TestReactivationPath(t *testing.T) {
+	today := Date{}
+	for _, from := range []Status{StatusActive, StatusResting, StatusQualifying, StatusNominated, StatusRetired} {
+		path, err := ReactivationPath(from)
+		if err != nil {
+			t.Fatalf("%s: %v", from, err)
+		}
+		at := from
+		for _, to := range path {
+			if err := CheckTransition(at, StatusChange{To: to}, today); err != nil {
+				t.Errorf("%s → %s: %v", at, to, err)
+			}
+			at = to
+		}
+		if at != StatusActive {
+			t.Errorf("%s ends %s", from, at)
+		}
+	}
+	if _, err := ReactivationPath(StatusDoNotContact); err == nil {
+		t.Error("a do-not-contact reference was re-activated")
+	}
+}

@@ -305,3 +305,29 @@ func ReactivationPath(from Status) ([]Status, error) {
 	}
 	return nil, Errorf(EINVALID, "A %s reference cannot be re-activated.", from)
 }
+
+// SeenDuplicates is what of the likely duplicates ds user u may be shown:
+// the program team sees them all; who reads references sees the accounts
+// and the references a seller may see (active and resting) — others as
+// their kind only; an open nomination of someone else is shown to anyone
+// but the team as its kind only, without its name or id, so nobody is
+// linked to a page they cannot open.
+func SeenDuplicates(u *User, ds []Duplicate) []Duplicate {
+	if u.Can(PermManageProgram) {
+		return ds
+	}
+	out := []Duplicate{}
+	for _, d := range ds {
+		switch {
+		case d.Kind == DuplicateAccount && u.Can(PermReadReferences):
+			out = append(out, d)
+		case d.Kind == DuplicateReference && u.Can(PermReadReferences) && (d.Status == string(StatusActive) || d.Status == string(StatusResting)):
+			out = append(out, d)
+		case d.Kind == DuplicateReference:
+			out = append(out, Duplicate{Kind: d.Kind, Label: "A reference already known to the program team", Reasons: d.Reasons, Score: d.Score})
+		case d.Kind == DuplicateNomination:
+			out = append(out, Duplicate{Kind: d.Kind, Label: "Someone already nominated this person", Reasons: d.Reasons, Score: d.Score})
+		}
+	}
+	return out
+}

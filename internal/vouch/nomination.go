@@ -107,7 +107,7 @@ func (n *Nomination) Normalize() {
 	n.Title = strings.TrimSpace(n.Title)
 	n.CRMID = strings.TrimSpace(n.CRMID)
 	n.Reason = strings.TrimSpace(n.Reason)
-	var acts []string
+	acts := []string{}
 	for _, a := range n.Activities {
 		if a = strings.TrimSpace(a); a != "" {
 			acts = append(acts, a)

@@ -26,7 +26,7 @@ func TestNominationsAPI(t *testing.T) {
 			ID int64 `json:"id"`
 		}
 		f.run(t, []scenario{{name: "a reference", method: "POST", path: "/api/v1/references", as: "program_manager",
-			body: `{"account": "Acme", "create_account": true, "name": "Robert Smith", "email": "robert.smith@acme.com", "status": "active"}`,
+			body:   `{"account": "Acme", "create_account": true, "name": "Robert Smith", "email": "robert.smith@acme.com", "status": "active"}`,
 			status: 201, check: func(t *testing.T, r response) { r.decode(t, &saved) }}})
 		robert := saved.ID
 		var n nominationAPIItem
@@ -51,7 +51,7 @@ func TestNominationsAPI(t *testing.T) {
 				}},
 			{name: "a seller nominates and sees the reference", method: "POST", path: "/api/v1/nominations", as: "seller",
 				body: `{"account_name": "Acme", "name": "Bob Smith", "email": "bob.smith@acme.com", "reason": "Great call"}`, status: 201,
-				want: []string{`"kind":"reference"`, fmt.Sprintf(`"id":%d`, robert), "nickname: Bob is Robert"},
+				want:  []string{`"kind":"reference"`, fmt.Sprintf(`"id":%d`, robert), "nickname: Bob is Robert"},
 				check: func(t *testing.T, r response) { r.decode(t, &n) }},
 			{name: "duplicates while typing", method: "GET", path: "/api/v1/nominations/duplicates?account_name=acme&name=Robret+Smith", as: "seller",
 				status: 200, want: []string{"one letter apart"}},
@@ -77,7 +77,7 @@ func TestNominationsAPI(t *testing.T) {
 			{name: "half a checklist", method: "POST", path: one + "/qualify", as: "team_member",
 				body: `{"version": 1, "checklist": ["live_6_months"]}`, status: 400, fields: []string{"checklist"}},
 			{name: "qualify", method: "POST", path: one + "/qualify", as: "team_member",
-				body: `{"version": 1, "checklist": ["live_6_months", "satisfaction_8", "sponsor_agreed", "no_escalation"]}`,
+				body:   `{"version": 1, "checklist": ["live_6_months", "satisfaction_8", "sponsor_agreed", "no_escalation"]}`,
 				status: 200, want: []string{`"state":"qualified"`, `"version":2`}},
 			{name: "a stale version", method: "POST", path: one + "/accept", as: "team_member",
 				body: `{"version": 1}`, status: 409},

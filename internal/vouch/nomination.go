@@ -324,10 +324,27 @@ func SeenDuplicates(u *User, ds []Duplicate) []Duplicate {
 		case d.Kind == DuplicateReference && u.Can(PermReadReferences) && (d.Status == string(StatusActive) || d.Status == string(StatusResting)):
 			out = append(out, d)
 		case d.Kind == DuplicateReference:
-			out = append(out, Duplicate{Kind: d.Kind, Label: "A reference already known to the program team", Reasons: d.Reasons, Score: d.Score})
+			out = append(out, Duplicate{Kind: d.Kind, Label: "A reference already known to the program team", Reasons: withoutNames(d.Reasons), Score: d.Score})
 		case d.Kind == DuplicateNomination:
-			out = append(out, Duplicate{Kind: d.Kind, Label: "Someone already nominated this person", Reasons: d.Reasons, Score: d.Score})
+			out = append(out, Duplicate{Kind: d.Kind, Label: "Someone already nominated this person", Reasons: withoutNames(d.Reasons), Score: d.Score})
 		}
+	}
+	return out
+}
+
+// withoutNames are reasons without the other record's name, which the
+// reasons of names give in parentheses ("nickname: Bob is Robert (Robert
+// Smith)"): the rest repeats only what the viewer typed.
+func withoutNames(reasons []string) []string {
+	out := make([]string, len(reasons))
+	for i, r := range reasons {
+		if j := strings.Index(r, " ("); j >= 0 && strings.HasSuffix(r, ")") {
+			r = r[:j]
+		}
+		if strings.HasPrefix(r, "nickname: ") {
+			r = "a nickname of the same name"
+		}
+		out[i] = r
 	}
 	return out
 }

@@ -190,13 +190,13 @@ func TestReactivationPath(t *testing.T) {
 
 func TestSeenDuplicatesLinkOnlyToWhatTheViewerOpens(t *testing.T) {
 	ds := []Duplicate{{Kind: DuplicateAccount, ID: 1, Label: "Acme"}, {Kind: DuplicateReference, ID: 2, Label: "Bob at Acme", Status: "active"},
-		{Kind: DuplicateReference, ID: 3, Label: "Ann at Acme", Status: "retired"}, {Kind: DuplicateNomination, ID: 4, Label: "Bob at Acme"}}
+		{Kind: DuplicateReference, ID: 3, Label: "Ann at Acme", Status: "retired", Reasons: []string{"nickname: Annie is Ann (Ann Lee)", "same account"}}, {Kind: DuplicateNomination, ID: 4, Label: "Bob at Acme"}}
 	team, seller, viewer := &User{Role: RoleTeamMember}, &User{Role: RoleSeller}, &User{Role: RoleViewer}
 	if got := SeenDuplicates(team, ds); len(got) != 4 || got[3].ID != 4 {
 		t.Errorf("team: %+v", got)
 	}
 	got := SeenDuplicates(seller, ds)
-	if len(got) != 4 || got[1].ID != 2 || got[2].ID != 0 || got[3].ID != 0 || strings.Contains(got[2].Label, "Ann") {
+	if len(got) != 4 || got[1].ID != 2 || got[2].ID != 0 || got[3].ID != 0 || strings.Contains(got[2].Label+strings.Join(got[2].Reasons, ""), "Ann") {
 		t.Errorf("seller: %+v", got)
 	}
 	for _, d := range SeenDuplicates(viewer, ds) {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/vouchhq/vouch/internal/store"
@@ -27,7 +28,30 @@ type Index struct {
 	mu        sync.RWMutex
 	companies map[int64]*company
 	people    map[personID]*person
-	byKey     map[string][]entryID // "e:" email, "c:" CRM id, "d:" domain, "s:" surname key, "a:" company key
+	// byKey: "e:" email, "c:" CRM id, "a:" company name key and "d:" website
+	// domain of an account; "s:", "n:" and "d:" a surname key with an
+	// account id, a company name or an email domain (personKeys).
+	// Keys are kept as 64-bit hashes, not strings: a collision only brings
+	// one more candidate, which the comparison then turns down.
+	byKey map[uint64][]postedID
+}
+
+// hashKey is the FNV-1a hash of a key.
+func hashKey(k string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(k); i++ {
+		h ^= uint64(k[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+func hashKeys(keys []string) []uint64 {
+	out := make([]uint64, len(keys))
+	for i, k := range keys {
+		out[i] = hashKey(k)
+	}
+	return out
 }
 
 // entryID names an entry: an account (kind DuplicateAccount) or a person.
@@ -36,23 +60,41 @@ type entryID struct {
 	id   int64
 }
 
+// postedID is an entry as a key's list holds it: its kind in one byte.
+type postedID struct {
+	kind byte // 'a' account, 'r' reference, 'n' nomination
+	id   int64
+}
+
+func (e entryID) posted() postedID { return postedID{e.kind[0], e.id} }
+
+func (p postedID) entry() entryID {
+	switch p.kind {
+	case 'a':
+		return entryID{vouch.DuplicateAccount, p.id}
+	case 'r':
+		return entryID{vouch.DuplicateReference, p.id}
+	}
+	return entryID{vouch.DuplicateNomination, p.id}
+}
+
 type personID = entryID
 
 type company struct {
 	c    vouch.DuplicateCompany
-	keys []string
+	keys []uint64
 }
 
 type person struct {
 	id     entryID
 	status string
 	p      vouch.DuplicatePerson
-	keys   []string
+	keys   []uint64
 }
 
 // NewIndex returns an empty index over db; Load fills it.
 func NewIndex(db *store.DB) *Index {
-	return &Index{db: db, companies: map[int64]*company{}, people: map[personID]*person{}, byKey: map[string][]entryID{}}
+	return &Index{db: db, companies: map[int64]*company{}, people: map[personID]*person{}, byKey: map[uint64][]postedID{}}
 }
 
 // Load reads every account, reference and waiting nomination afresh.
@@ -69,9 +111,17 @@ func (x *Index) Load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	x.Replace(accts, refs, noms)
+	return nil
+}
+
+// Replace sets the index's whole content: the accounts, the references and
+// the waiting nominations (Load reads them from the database; benchmarks
+// generate them).
+func (x *Index) Replace(accts []vouch.DuplicateCompany, refs, noms []store.DuplicatePeople) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.companies, x.people, x.byKey = map[int64]*company{}, map[personID]*person{}, make(map[string][]entryID, 8*len(refs))
+	x.companies, x.people, x.byKey = map[int64]*company{}, map[personID]*person{}, make(map[uint64][]postedID, 8*len(refs))
 	for _, a := range accts {
 		x.putCompany(a)
 	}
@@ -81,7 +131,6 @@ func (x *Index) Load(ctx context.Context) error {
 	for _, n := range noms {
 		x.putPerson(entryID{vouch.DuplicateNomination, n.ID}, n)
 	}
-	return nil
 }
 
 // Apply reads the changed accounts, references and nominations again; one
@@ -136,16 +185,18 @@ func nonNil(ids []int64) []int64 {
 	return ids
 }
 
-func (x *Index) add(keys []string, e entryID) {
+func (x *Index) add(keys []uint64, e entryID) {
+	p := e.posted()
 	for _, k := range keys {
-		x.byKey[k] = append(x.byKey[k], e)
+		x.byKey[k] = append(x.byKey[k], p)
 	}
 }
 
-func (x *Index) remove(keys []string, e entryID) {
+func (x *Index) remove(keys []uint64, e entryID) {
+	p := e.posted()
 	for _, k := range keys {
 		list := x.byKey[k]
-		if i := slices.Index(list, e); i >= 0 {
+		if i := slices.Index(list, p); i >= 0 {
 			list[i] = list[len(list)-1]
 			list = list[:len(list)-1]
 		}
@@ -158,7 +209,7 @@ func (x *Index) remove(keys []string, e entryID) {
 }
 
 func (x *Index) putCompany(a vouch.DuplicateCompany) {
-	c := &company{c: a, keys: companyKeys(a.Name, a.CRMID, vouch.WebDomain(a.Domain))}
+	c := &company{c: a, keys: hashKeys(companyKeys(a.Name, a.CRMID, vouch.WebDomain(a.Domain)))}
 	x.companies[a.ID] = c
 	x.add(c.keys, entryID{vouch.DuplicateAccount, a.ID})
 }
@@ -171,7 +222,7 @@ func (x *Index) dropCompany(id int64) {
 }
 
 func (x *Index) putPerson(id entryID, p store.DuplicatePeople) {
-	e := &person{id: id, status: p.Status, p: p.DuplicatePerson, keys: personKeys(p.Name, p.Email, p.CRMID)}
+	e := &person{id: id, status: p.Status, p: p.DuplicatePerson, keys: hashKeys(personKeys(p.DuplicatePerson))}
 	x.people[id] = e
 	x.add(e.keys, id)
 }
@@ -201,20 +252,65 @@ func companyKeys(name, crmID, domain string) []string {
 	return keys
 }
 
-// personKeys are the keys a person is found under: their surname up to one
-// typo, their email, their CRM id. A first name alone finds nobody.
-func personKeys(name, email, crmID string) []string {
+// personKeys are the keys a person is found under: their email, their CRM
+// id, and their surname up to one typo — within their account, or beside
+// their email's domain. A similar name counts only at the same account or
+// domain (vouch.ComparePerson), so a surname is never looked up across the
+// whole index: a common one would bring thousands of candidates.
+func personKeys(p vouch.DuplicatePerson) []string {
 	var keys []string
-	if t := vouch.NameTokens(name); len(t) > 1 {
-		for _, d := range vouch.DeletionKeys(t[len(t)-1]) {
-			keys = append(keys, "s:"+d)
+	if p.Email != "" {
+		keys = append(keys, "e:"+normID(p.Email))
+	}
+	if p.CRMID != "" {
+		keys = append(keys, "c:"+normID(p.CRMID))
+	}
+	t := vouch.NameTokens(p.Name)
+	if len(t) < 2 {
+		return keys // a first name alone finds nobody
+	}
+	domain := vouch.EmailDomain(p.Email)
+	company := vouch.CompanyKey(p.AccountName)
+	for _, d := range vouch.DeletionKeys(t[len(t)-1]) {
+		switch {
+		case p.AccountID != 0:
+			keys = append(keys, "s:"+d+"|"+strconv.FormatInt(p.AccountID, 10))
+		case company != "":
+			keys = append(keys, "n:"+d+"|"+company)
+		}
+		if domain != "" && !vouch.FreeMailDomain(domain) {
+			keys = append(keys, "d:"+d+"|"+domain)
 		}
 	}
-	if email != "" {
-		keys = append(keys, "e:"+normID(email))
+	return keys
+}
+
+// probeKeys are the keys under which the people probe may be are found,
+// given the accounts it may be at.
+func probeKeys(probe vouch.DuplicateProbe, accounts map[int64]bool) []string {
+	var keys []string
+	if probe.Email != "" {
+		keys = append(keys, "e:"+probe.Email)
 	}
-	if crmID != "" {
-		keys = append(keys, "c:"+normID(crmID))
+	if probe.CRMID != "" {
+		keys = append(keys, "c:"+normID(probe.CRMID))
+	}
+	t := vouch.NameTokens(probe.Name)
+	if len(t) < 2 {
+		return keys
+	}
+	domain := vouch.EmailDomain(probe.Email)
+	company := vouch.CompanyKey(probe.AccountName)
+	for _, d := range vouch.DeletionKeys(t[len(t)-1]) {
+		for id := range accounts {
+			keys = append(keys, "s:"+d+"|"+strconv.FormatInt(id, 10))
+		}
+		if company != "" {
+			keys = append(keys, "n:"+d+"|"+company)
+		}
+		if domain != "" && !vouch.FreeMailDomain(domain) {
+			keys = append(keys, "d:"+d+"|"+domain)
+		}
 	}
 	return keys
 }
@@ -239,7 +335,8 @@ func (x *Index) Find(probe vouch.DuplicateProbe, skip int64) []vouch.Duplicate {
 	}
 	seen := map[entryID]bool{}
 	for _, key := range companyKeys(probe.AccountName, probe.CRMID, domain) {
-		for _, e := range x.byKey[key] {
+		for _, pe := range x.byKey[hashKey(key)] {
+			e := pe.entry()
 			if e.kind != vouch.DuplicateAccount || seen[e] {
 				continue
 			}
@@ -257,8 +354,9 @@ func (x *Index) Find(probe vouch.DuplicateProbe, skip int64) []vouch.Duplicate {
 		}
 	}
 	probeCompany := vouch.CompanyKey(probe.AccountName)
-	for _, key := range personKeys(probe.Name, probe.Email, probe.CRMID) {
-		for _, e := range x.byKey[key] {
+	for _, key := range probeKeys(probe, atAccount) {
+		for _, pe := range x.byKey[hashKey(key)] {
+			e := pe.entry()
 			if e.kind == vouch.DuplicateAccount || seen[e] || (e.kind == vouch.DuplicateNomination && e.id == skip) {
 				continue
 			}

@@ -81,3 +81,66 @@ func TestNominationPagesWithoutJavaScript(t *testing.T) {
 		}
 	})
 }
+
+// TestVolunteerForm: off by default (404); on, a customer offers themself
+// without signing in and lands in the team's queue; a sixth offer from one
+// address within the hour is refused.
+func TestVolunteerForm(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		get := func(path string) int {
+			resp, err := http.Get(s.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		post := func(form url.Values) (int, string) {
+			req, _ := http.NewRequest(http.MethodPost, s.URL+"/volunteer", strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", s.URL)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var b strings.Builder
+			buf := make([]byte, 4096)
+			for {
+				n, err := resp.Body.Read(buf)
+				b.Write(buf[:n])
+				if err != nil {
+					break
+				}
+			}
+			return resp.StatusCode, b.String()
+		}
+		if code := get("/volunteer"); code != http.StatusNotFound {
+			t.Fatalf("volunteer form off: %d", code)
+		}
+		testutil.CreateUser(t, s.DB, "tess@example.com", vouch.RoleProgramManager)
+		team := testutil.Login(t, s, "tess@example.com")
+		team.Get("/nominations/settings")
+		resp, _ := team.PostForm("/nominations/settings", url.Values{"checklist": {""}, "volunteer": {"on"}})
+		expect(t, "settings", resp, http.StatusOK, "/nominations")
+		if code := get("/volunteer"); code != http.StatusOK {
+			t.Fatalf("volunteer form on: %d", code)
+		}
+		code, body := post(url.Values{"name": {"Dana Lee"}})
+		if code != http.StatusBadRequest || !strings.Contains(body, "Your company is required") {
+			t.Fatalf("incomplete offer: %d\n%s", code, body)
+		}
+		code, body = post(url.Values{"name": {"Dana Lee"}, "email": {"dana@hooli.com"}, "account_name": {"Hooli"}, "reason": {"It saved us weeks"}})
+		if code != http.StatusOK || !strings.Contains(body, "Your offer is with our customer reference team") {
+			t.Fatalf("offer: %d\n%s", code, body)
+		}
+		_, body = team.Get("/nominations")
+		mustContain(t, "queue", body, "Dana Lee", "(volunteered)")
+		for i := 0; i < 3; i++ {
+			post(url.Values{"name": {"Spam"}})
+		}
+		if code, _ := post(url.Values{"name": {"Spam"}}); code != http.StatusTooManyRequests {
+			t.Errorf("sixth offer from one address: %d", code)
+		}
+	})
+}

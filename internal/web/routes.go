@@ -235,6 +235,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /nominations/{id}/qualify", h.can(vouch.PermManageProgram, h.qualifyNomination))
 	mux.Handle("POST /nominations/{id}/accept", h.can(vouch.PermManageProgram, h.acceptNomination))
 	mux.Handle("POST /nominations/{id}/reject", h.can(vouch.PermManageProgram, h.rejectNomination))
+	// The public volunteer form (volunteer.go): no account; off unless the team turns it on.
+	mux.HandleFunc("GET /volunteer", h.volunteerPage)
+	mux.HandleFunc("POST /volunteer", h.volunteerSubmit)
 
 	mux.Handle("/", h.optionalUser(h.notFound))
 	// Last: the scorecard links to the share part's routes once they are served.

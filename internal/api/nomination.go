@@ -2,9 +2,11 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/nominations"
+	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -93,7 +95,8 @@ func (h *Handler) nominationDuplicates(w http.ResponseWriter, r *http.Request) {
 // listNominations serves GET /api/v1/nominations: the nominations the
 // caller may see (the team: all; anyone else: their own), oldest first;
 // ?state= narrows it (open, qualified, accepted, rejected; "waiting" is
-// open and qualified).
+// open and qualified); ?reference_id= lists the nominations a reference
+// was recruited from, with who nominated it.
 func (h *Handler) listNominations(w http.ResponseWriter, r *http.Request) {
 	var states []vouch.NominationState
 	switch s := strings.TrimSpace(r.URL.Query().Get("state")); s {
@@ -114,7 +117,18 @@ func (h *Handler) listNominations(w http.ResponseWriter, r *http.Request) {
 		}
 		states = []vouch.NominationState{st}
 	}
-	list, err := h.noms.List(r.Context(), userFrom(r.Context()), states)
+	f := store.NominationFilter{States: states}
+	if s := strings.TrimSpace(r.URL.Query().Get("reference_id")); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			var v vouch.Validation
+			v.Add("reference_id", "must be a reference's id")
+			writeError(w, paramError(v.Err()))
+			return
+		}
+		f.ReferenceID = id
+	}
+	list, err := h.noms.ListOf(r.Context(), userFrom(r.Context()), f)
 	if err != nil {
 		h.fail(w, r, err)
 		return

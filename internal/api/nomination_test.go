@@ -83,6 +83,8 @@ func TestNominationsAPI(t *testing.T) {
 				body: `{"version": 1}`, status: 409},
 			{name: "accept", method: "POST", path: one + "/accept", as: "team_member",
 				body: `{"version": 2}`, status: 200, want: []string{`"state":"accepted"`, `"reference_status":"active"`, `"reactivated":false`}},
+			{name: "the reference's nomination, with who nominated it", method: "GET", path: "/api/v1/nominations?state=accepted", as: "team_member",
+				status: 200, want: []string{`"total":1`, `"reference_id":`, `"nominator_id":`, `"decided_by":`}},
 			{name: "reject without a reason", method: "POST", path: fmt.Sprintf("/api/v1/nominations/%d/reject", n.ID-1), as: "program_manager",
 				body: `{"version": 1, "reason": " "}`, status: 400, fields: []string{"reason"}},
 			{name: "reject", method: "POST", path: fmt.Sprintf("/api/v1/nominations/%d/reject", n.ID-1), as: "program_manager",

@@ -226,7 +226,13 @@ func (s *Service) userName(ctx context.Context, id int64) string {
 // List lists the nominations in states (all when none) that user by may
 // see, oldest first: the team sees all, anyone else their own.
 func (s *Service) List(ctx context.Context, by *vouch.User, states []vouch.NominationState) ([]*vouch.Nomination, error) {
-	f := store.NominationFilter{States: states}
+	return s.ListOf(ctx, by, store.NominationFilter{States: states})
+}
+
+// ListOf lists the nominations f selects that user by may see, oldest
+// first (ReferenceID: the nominations a reference was recruited from).
+func (s *Service) ListOf(ctx context.Context, by *vouch.User, f store.NominationFilter) ([]*vouch.Nomination, error) {
+	f.NominatorID = 0
 	if !by.Can(vouch.PermManageProgram) {
 		f.NominatorID = by.ID
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -166,6 +167,10 @@ func (db *DB) QualifyNomination(ctx context.Context, id int64, version int, tick
 		before := *n
 		n.State, n.Checklist = vouch.NominationQualified, append([]string{}, ticked...)
 		if err := tx.saveNomination(n); err != nil {
+			return err
+		}
+		// The day it was first qualified counts; saving the checklist again does not move it.
+		if _, err := tx.exec(`UPDATE nominations SET qualified_at = COALESCE(qualified_at, ?) WHERE id = ?`, tx.now, id); err != nil {
 			return err
 		}
 		saved = n
@@ -338,4 +343,29 @@ func whereIDs(q, col string, ids []int64, args []any) (string, []any) {
 		args = append(args, id)
 	}
 	return q, args
+}
+
+// AnalyticsNomination is a nomination as the metrics engine reads it.
+type AnalyticsNomination struct {
+	ID, NominatorID, DecidedBy, ReferenceID int64
+	Name                                    string
+	State                                   vouch.NominationState
+	CreatedAt                               time.Time
+	QualifiedAt, DecidedAt                  *time.Time
+}
+
+// EachAnalyticsNomination streams the nominations with the given ids (nil: all).
+func (db *DB) EachAnalyticsNomination(ctx context.Context, ids []int64, fn func(*AnalyticsNomination) error) error {
+	return db.eachChunk(ctx, `SELECT id, COALESCE(nominator_id, 0), COALESCE(decided_by, 0), COALESCE(reference_id, 0), name, state,
+		created_at, qualified_at, decided_at FROM nominations`, "id", ids, func(rows *sql.Rows) error {
+		var n AnalyticsNomination
+		var state string
+		var qualified, decided sql.NullTime
+		if err := rows.Scan(&n.ID, &n.NominatorID, &n.DecidedBy, &n.ReferenceID, &n.Name, &state, &n.CreatedAt, &qualified, &decided); err != nil {
+			return err
+		}
+		n.State, n.CreatedAt = vouch.NominationState(state), n.CreatedAt.UTC()
+		n.QualifiedAt, n.DecidedAt = nullTime(qualified), nullTime(decided)
+		return fn(&n)
+	})
 }

@@ -21,6 +21,7 @@ CREATE TABLE nominations (
     reject_reason TEXT NOT NULL DEFAULT '',
     reference_id  BIGINT REFERENCES refs(id) ON DELETE SET NULL,
     decided_by    BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    qualified_at  TIMESTAMPTZ, -- when first qualified (the metric nominations_qualified)
     decided_at    TIMESTAMPTZ,
     version       INTEGER NOT NULL DEFAULT 1,
     created_at    TIMESTAMPTZ NOT NULL,

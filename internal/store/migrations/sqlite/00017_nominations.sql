@@ -21,6 +21,7 @@ CREATE TABLE nominations (
     reject_reason TEXT NOT NULL DEFAULT '',
     reference_id  INTEGER REFERENCES refs(id) ON DELETE SET NULL,
     decided_by    INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    qualified_at  TIMESTAMP, -- when first qualified (the metric nominations_qualified)
     decided_at    TIMESTAMP,
     version       INTEGER NOT NULL DEFAULT 1,
     created_at    TIMESTAMP NOT NULL,

@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -324,4 +326,35 @@ func (h *Handler) saveNominationSettings(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	redirect(w, r, "/nominations", "Nomination settings saved.")
+}
+
+// recruitedFrom is a nomination a reference was recruited from, as the
+// reference's page credits it.
+type recruitedFrom struct {
+	ID        int64
+	Nominator string // "" for a volunteer
+	Recruiter string
+	On        time.Time
+}
+
+// recruitedFrom lists the nominations reference id was recruited from.
+func (h *Handler) recruitedFrom(r *http.Request, id int64) ([]recruitedFrom, error) {
+	u := userFrom(r.Context())
+	ns, err := h.opts.Nominations.ListOf(r.Context(), u, store.NominationFilter{ReferenceID: id})
+	if err != nil {
+		return nil, err
+	}
+	var out []recruitedFrom
+	for _, n := range ns {
+		v, err := h.opts.Nominations.Get(r.Context(), u, n.ID)
+		if err != nil {
+			return nil, err
+		}
+		rf := recruitedFrom{ID: n.ID, Nominator: v.Nominator, Recruiter: v.DecidedBy}
+		if n.DecidedAt != nil {
+			rf.On = *n.DecidedAt
+		}
+		out = append(out, rf)
+	}
+	return out, nil
 }

@@ -70,7 +70,7 @@ func TestNominationPagesWithoutJavaScript(t *testing.T) {
 		mustContain(t, "qualified", body, "is qualified", `action="`+page+`/accept"`, "Re-activate Elizabeth Moreno")
 		resp, body = team.PostForm(page+"/accept", url.Values{"version": {"2"}, "reference_id": {"new"}})
 		expect(t, "accept", resp, http.StatusOK, "")
-		mustContain(t, "reference page", body, "Liz Moreno", "Accepted: Liz Moreno is an active reference")
+		mustContain(t, "reference page", body, "Liz Moreno", "Accepted: Liz Moreno is an active reference", "Recruited from a nomination", "Nominated</a> by Sam, accepted by Tess")
 
 		_, body = seller.Get("/notifications")
 		mustContain(t, "nominator told", body, "Your nomination of Liz Moreno at ACME was accepted")

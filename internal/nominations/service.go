@@ -299,6 +299,18 @@ func (s *Service) Accept(ctx context.Context, by *vouch.User, id int64, version 
 		res.Reference, res.Reactivated = ref, true
 		return res, nil
 	}
+	// A reference with the nominated email is this person: it is re-activated, not made twice.
+	if n.Email != "" {
+		known, err := s.db.ReferenceIDByEmail(ctx, n.Email)
+		if err != nil {
+			return nil, err
+		}
+		if known != 0 {
+			return nil, &vouch.Error{Code: vouch.EINVALID,
+				Message: fmt.Sprintf("Reference %d already has the email %s: accept by re-activating it instead.", known, n.Email),
+				Fields:  map[string]string{"reference_id": fmt.Sprintf("must be %d, the reference with this email", known)}}
+		}
+	}
 	in := vouch.ReferenceInput{Name: &n.Name, Status: ptr(string(vouch.StatusActive)), OwnerID: &by.ID}
 	if n.AccountID != 0 {
 		in.AccountID = &n.AccountID

@@ -192,6 +192,22 @@ func TestNominateQualifyAcceptTellsTheNominator(t *testing.T) {
 			t.Errorf("no mail to the nominator: %s", outboxTo(mails))
 		}
 
+		// A nomination with a known reference's email is not made a second reference.
+		n4, _, err := s.Submit(ctx, team, vouch.Nomination{AccountName: "Acme", Name: "R. Smith", Email: "robert.smith@acme.com", Reason: "again"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q4, err := s.Qualify(ctx, team, n4.ID, n4.Version, all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Accept(ctx, team, n4.ID, q4.Version, 0); !strings.Contains(vouch.ErrorFields(err)["reference_id"], "the reference with this email") {
+			t.Errorf("a second reference with the same email: %v", err)
+		}
+		if acc4, err := s.Accept(ctx, team, n4.ID, q4.Version, robert); err != nil || acc4.Reference.ID != robert || !acc4.Reactivated {
+			t.Errorf("re-activating an active reference: %+v %v", acc4, err)
+		}
+
 		// A retired reference comes back through qualifying.
 		n3, _, err := s.Submit(ctx, team, vouch.Nomination{AccountName: "Initech", Name: "Bill Ng", Reason: "Back on the project"})
 		if err != nil {

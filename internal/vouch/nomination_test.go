@@ -205,3 +205,17 @@ func TestSeenDuplicatesLinkOnlyToWhatTheViewerOpens(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryRoleNominatesOnlyTheTeamDecides holds docs/roles.md's
+// nominations rows to the roles.
+func TestEveryRoleNominatesOnlyTheTeamDecides(t *testing.T) {
+	for _, r := range Roles {
+		if !r.Can(PermNominate) {
+			t.Errorf("%s cannot nominate", r)
+		}
+		decides := r == RoleAdmin || r == RoleProgramManager || r == RoleTeamMember
+		if r.Can(PermManageProgram) != decides {
+			t.Errorf("%s decides on nominations: %v, want %v", r, r.Can(PermManageProgram), decides)
+		}
+	}
+}

@@ -113,7 +113,7 @@ func TestDuplicatesOfHandBuiltNearDuplicates(t *testing.T) {
 		} {
 			got := s.Duplicates(probe)
 			for _, d := range got {
-				if d.Kind != vouch.DuplicateAccount && !(probe.Name == "Bob Smith" && d.ID == robert) {
+				if d.Kind != vouch.DuplicateAccount && (probe.Name != "Bob Smith" || d.ID != robert) {
 					t.Errorf("%+v: %s is no duplicate (%v)", probe, d.Label, d.Reasons)
 				}
 			}

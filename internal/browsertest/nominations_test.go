@@ -65,6 +65,17 @@ func TestNominateQualifyAccept(t *testing.T) {
 		c.LoginAs(s, "sam@example.com")
 		c.Open(s.URL + "/notifications")
 		c.WaitText("main", "Your nomination of Bob Smith at Acme was accepted")
+		// The nominator's pages read on a phone.
+		c.Phone()
+		for _, page := range []string{"/nominations", nomination, "/nominations/new"} {
+			c.Open(s.URL + page)
+			checkNoHorizontalScroll(t, c, page+" on a phone")
+		}
+		c.Fill("#account_name", "Acme")
+		c.Fill("#name", "Rob Smith")
+		c.WaitText("#duplicates", "Robert Smith at Acme")
+		checkNoHorizontalScroll(t, c, "the duplicate warning on a phone")
+		c.Screenshot("nomination-form-phone")
 		if errs := c.ConsoleErrors(); len(errs) > 0 {
 			t.Errorf("console errors: %v", errs)
 		}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -141,6 +142,32 @@ func TestVolunteerForm(t *testing.T) {
 		}
 		if code, _ := post(url.Values{"name": {"Spam"}}); code != http.StatusTooManyRequests {
 			t.Errorf("sixth offer from one address: %d", code)
+		}
+	})
+}
+
+// TestNominationsWaitingOverAWeekAreFlagged: the queue flags a nomination
+// that has waited more than 7 days, and no other.
+func TestNominationsWaitingOverAWeekAreFlagged(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		testutil.CreateUser(t, s.DB, "tess@example.com", vouch.RoleTeamMember)
+		team := testutil.Login(t, s, "tess@example.com")
+		now := time.Now()
+		nominate := func(at time.Time, name string) {
+			s.DB.Clock.Set(at)
+			team.Get("/nominations/new")
+			resp, body := team.PostForm("/nominations/new", url.Values{"account_name": {"Hooli"}, "name": {name}, "reason": {"Great fit"}})
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("nominate %s: %d\n%s", name, resp.StatusCode, body)
+			}
+		}
+		nominate(now.Add(-10*24*time.Hour), "Old Waiting")
+		nominate(now.Add(-3*24*time.Hour), "New Waiting")
+		s.DB.Clock.Set(now)
+		_, body := team.Get("/nominations")
+		mustContain(t, "queue", body, "1 nomination has waited more than 7 days", "10 days", "3 days")
+		if n := strings.Count(body, "Waiting over a week"); n != 1 {
+			t.Errorf("%d flags, want 1 (the 10-day-old one)", n)
 		}
 	})
 }

@@ -20,7 +20,8 @@ const (
 	gDeals
 	gContent
 	gFeedback
-	gAll = gRequests | gAsks | gRefs | gDeals | gContent | gFeedback
+	gNominations
+	gAll = gRequests | gAsks | gRefs | gDeals | gContent | gFeedback | gNominations
 )
 
 // groupOf is the pass a metric is computed in.
@@ -43,6 +44,8 @@ func groupOf(id vouch.MetricID) group {
 		return gContent
 	case vouch.MetricSellerSatisfaction, vouch.MetricAdvocateExperience, vouch.MetricRequesterSatisfaction:
 		return gFeedback
+	case vouch.MetricNominationsSubmitted, vouch.MetricNominationsQualified, vouch.MetricNominationsAccepted:
+		return gNominations
 	}
 	return 0
 }
@@ -328,7 +331,8 @@ func (c *calc) computeAll(groups group, more ...vouch.MetricQuery) []*result {
 	passes := []struct {
 		g  group
 		fn func([]span, []*result)
-	}{{gRefs, c.references}, {gDeals, c.deals}, {gRequests, c.requests}, {gAsks, c.asks}, {gContent, c.content}, {gFeedback, c.feedback}}
+	}{{gRefs, c.references}, {gDeals, c.deals}, {gRequests, c.requests}, {gAsks, c.asks}, {gContent, c.content}, {gFeedback, c.feedback},
+		{gNominations, c.nominations}}
 	out := make([][]*result, len(passes))
 	var wg sync.WaitGroup
 	for i, p := range passes {

@@ -30,7 +30,8 @@ import (
 // Kinds are the entity kinds the model follows.
 var Kinds = []vouch.EntityKind{vouch.EntityOpportunity, vouch.EntityRequest, vouch.EntityAsk, vouch.EntityActivity,
 	vouch.EntityFeedback, vouch.EntityReference, vouch.EntityAccount, vouch.EntityContent, vouch.EntityContentUse,
-	vouch.EntityContentRating, vouch.EntitySetting}
+	vouch.EntityContentRating, vouch.EntitySetting,
+	vouch.EntityNomination}
 
 // Model holds the facts the metrics are computed from.
 type Model struct {
@@ -199,6 +200,9 @@ type data struct {
 	events   [][]statusEvent
 	contents []content
 	titles   []string
+
+	noms     []nomination // nominations.go
+	nomNames []string
 
 	stages     []string // interned stage names; 0 is ""
 	stageIdx   map[string]uint16
@@ -498,6 +502,9 @@ func (m *Model) Load(ctx context.Context) error {
 	if err := m.db.EachAnalyticsContent(ctx, nil, func(c *store.AnalyticsContent) error { d.putContent(c); return nil }); err != nil {
 		return fmt.Errorf("loading content items: %w", err)
 	}
+	if err := m.db.EachAnalyticsNomination(ctx, nil, func(n *store.AnalyticsNomination) error { d.putNomination(n); return nil }); err != nil {
+		return fmt.Errorf("loading nominations: %w", err)
+	}
 	d.derive()
 	m.mu.Lock()
 	m.d = d
@@ -705,6 +712,16 @@ func (m *Model) Apply(ctx context.Context, changes []vouch.Touched) error {
 				})
 			}
 		}
+	}
+	if err == nil {
+		// Nominations are never deleted: each is read again as it is now.
+		err = read(vouch.EntityNomination, func(l []int64) error {
+			return m.db.EachAnalyticsNomination(ctx, l, func(n *store.AnalyticsNomination) error {
+				n2 := *n
+				add(func(d *data) { d.putNomination(&n2) })
+				return nil
+			})
+		}, func(d *data, id int64) {})
 	}
 	if err == nil {
 		err = read(vouch.EntityFeedback, func(l []int64) error {

@@ -210,6 +210,8 @@ func (m *Model) Rows(id vouch.MetricID, q vouch.MetricQuery, limit int) []vouch.
 		rows = c.contentRows(id)
 	case gFeedback:
 		rows = c.feedbackRows(id)
+	case gNominations:
+		rows = c.nominationRows(id)
 	}
 	if limit > 0 && len(rows) > limit {
 		rows = rows[:limit]

@@ -26,6 +26,7 @@ import (
 	"github.com/vouchhq/vouch/internal/deals"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/goals"
+	"github.com/vouchhq/vouch/internal/nominations"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/scorecard"
@@ -56,6 +57,8 @@ type Handler struct {
 	cards *scorecard.Service  // the scorecard, from mx (scorecard.go)
 	share *scorecard.Sharing  // scorecard links (WithSharing)
 	log   *slog.Logger
+
+	noms *nominations.Service // nominations and their duplicates (WithNominations)
 }
 
 // WithMeasure adds what measuring the program needs: the metrics engine
@@ -108,6 +111,15 @@ func (h *Handler) routes() []route {
 		{"GET /api/v1/goals/{id}", h.auth(vouch.PermReadGoals, h.getGoal)},
 		{"PATCH /api/v1/goals/{id}", h.auth(vouch.PermManageGoals, h.updateGoal)},
 		{"DELETE /api/v1/goals/{id}", h.auth(vouch.PermManageGoals, h.archiveGoal)},
+
+		// Nominations (nomination.go): anyone nominates; the program team decides.
+		{"GET /api/v1/nominations", h.auth(vouch.PermNominate, h.listNominations)},
+		{"POST /api/v1/nominations", h.auth(vouch.PermNominate, h.createNomination)},
+		{"GET /api/v1/nominations/duplicates", h.auth(vouch.PermNominate, h.nominationDuplicates)},
+		{"GET /api/v1/nominations/{id}", h.auth(vouch.PermNominate, h.getNomination)},
+		{"POST /api/v1/nominations/{id}/qualify", h.auth(vouch.PermManageProgram, h.qualifyNomination)},
+		{"POST /api/v1/nominations/{id}/accept", h.auth(vouch.PermManageProgram, h.acceptNomination)},
+		{"POST /api/v1/nominations/{id}/reject", h.auth(vouch.PermManageProgram, h.rejectNomination)},
 
 		{"GET /api/v1/settings", h.auth("", h.getSettings)},
 		{"PATCH /api/v1/settings", h.auth(vouch.PermManageProgram, h.updateSettings)},

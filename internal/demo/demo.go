@@ -127,6 +127,9 @@ func Load(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if err := loadRequests(ctx, db, opts, &res); err != nil {
 		return res, fmt.Errorf("demo requests: %w", err)
 	}
+	if err := loadNominations(ctx, db); err != nil {
+		return res, fmt.Errorf("demo nominations: %w", err)
+	}
 	// The home page offers a demo's first things to try.
 	if err := db.SetSetting(ctx, store.SettingDemo, "loaded"); err != nil {
 		return res, err

@@ -326,6 +326,12 @@ func (s *Service) resolve(ctx context.Context, in *vouch.ReferenceInput, cur *vo
 // CreateReference adds a reference, and its account when in asks for a new
 // one. Every problem is reported at once as one vouch.Validation.
 func (s *Service) CreateReference(ctx context.Context, in vouch.ReferenceInput) (*Saved, error) {
+	return s.createReference(ctx, in, nil)
+}
+
+// createReference is CreateReference; then, when set, runs in the same
+// transaction once the reference is stored (accepting a nomination).
+func (s *Service) createReference(ctx context.Context, in vouch.ReferenceInput, then func(b *store.Batch, ref *vouch.Reference) error) (*Saved, error) {
 	var v vouch.Validation
 	if in.Version != nil {
 		v.Add("version", "is given by the server; leave it out when creating")
@@ -355,7 +361,13 @@ func (s *Service) CreateReference(ctx context.Context, in vouch.ReferenceInput) 
 			}
 			ref.AccountID = c.newAccount.ID
 		}
-		return b.CreateReference(ref)
+		if err := b.CreateReference(ref); err != nil {
+			return err
+		}
+		if then != nil {
+			return then(b, ref)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -29,6 +29,7 @@ import (
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/jobs"
+	"github.com/vouchhq/vouch/internal/nominations"
 	"github.com/vouchhq/vouch/internal/notify"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
@@ -73,6 +74,8 @@ type Server struct {
 	jobs     *jobs.Runner   // background work of web, API and services alike
 	cards    *scorecard.Service
 	sharing  *scorecard.Sharing // scorecard links and scheduled scorecard mail
+
+	nominations *nominations.Service // nominations, with their duplicate index on the feed
 }
 
 // Content returns the server's content service.
@@ -127,6 +130,15 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	refs := references.New(db, s.catalog)
+	// Nominations: the duplicate index follows accounts, references and
+	// nominations on the same feed as the other read models.
+	dupes := nominations.NewIndex(db)
+	if _, err := s.feed.Subscribe(ctx, "nomination duplicates", nominations.Kinds, dupes); err != nil {
+		s.feed.Close()
+		return nil, err
+	}
+	s.nominations = nominations.New(db, refs, dupes)
+	s.nominations.SetBaseURL(cfg.BaseURL)
 	// One runner for every background job: jobs an earlier run left running
 	// are marked failed before any page shows them.
 	if s.jobs, err = jobs.New(ctx, db, jobs.Options{Logger: cfg.Logger}); err != nil {
@@ -165,6 +177,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		Goals:          s.goals,
 		Scorecard:      s.cards,
 		Sharing:        s.sharing,
+		Nominations:    s.nominations,
 		Jobs:           s.jobs,
 		MailConfigured: cfg.SMTP.Enabled(),
 		SecureCookies:  https,
@@ -185,7 +198,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).WithGoals(s.goals).WithScorecard(s.cards).WithSharing(s.sharing).Routes(mux)
+	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).WithGoals(s.goals).WithScorecard(s.cards).WithSharing(s.sharing).WithNominations(s.nominations).Routes(mux)
 	w.Routes(mux)
 
 	// Every non-safe browser request from another origin is refused before it
@@ -228,6 +241,7 @@ func (s *Server) Listen() error {
 		// Links in mails need an absolute address; without --base-url it is
 		// the one just bound, which is right for a laptop and a demo.
 		s.fulfil.SetBaseURL("http://" + ln.Addr().String())
+		s.nominations.SetBaseURL("http://" + ln.Addr().String())
 	}
 	return nil
 }

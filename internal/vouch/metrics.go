@@ -56,6 +56,12 @@ const (
 	MetricContentCreated        MetricID = "content_created"        // content items the member owns, created
 	MetricRequestsFulfilledBy   MetricID = "requests_fulfilled_by"  // requests assigned to the member, completed
 	MetricRequesterSatisfaction MetricID = "requester_satisfaction" // seller rating of the member's requests
+
+	// Nominations (the filter's OwnerIDs name the nominator). Who recruited
+	// an accepted nomination owns its reference: references_recruited.
+	MetricNominationsSubmitted MetricID = "nominations_submitted"
+	MetricNominationsQualified MetricID = "nominations_qualified"
+	MetricNominationsAccepted  MetricID = "nominations_accepted"
 )
 
 // Units of metrics.
@@ -125,6 +131,9 @@ var Metrics = []MetricDef{
 	{MetricContentCreated, "Content items created", UnitCount, true, "Content items owned by the team member created in the period.", true},
 	{MetricRequestsFulfilledBy, "Requests fulfilled (by assignee)", UnitCount, true, "Requests assigned to the team member completed in the period.", true},
 	{MetricRequesterSatisfaction, "Requester satisfaction", UnitRating, true, "Average seller rating (1–5) of requests assigned to the team member, given in the period.", true},
+	{MetricNominationsSubmitted, "Nominations submitted", UnitCount, true, "Customer contacts nominated as references in the period, by users or volunteers.", true},
+	{MetricNominationsQualified, "Nominations qualified", UnitCount, true, "Nominations first qualified against the checklist in the period.", true},
+	{MetricNominationsAccepted, "Nominations accepted", UnitCount, true, "Nominations accepted in the period: a reference created or re-activated from each.", true},
 }
 
 // Metric returns the definition of id, or nil for an unknown metric.

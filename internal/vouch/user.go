@@ -89,16 +89,20 @@ const (
 // executives, and schedule the scorecard's mail (program managers).
 const PermShareScorecard Permission = "share_scorecard"
 
+// PermNominate: nominate a customer contact as a reference. Every internal
+// user may: whoever meets customers knows the good ones.
+const PermNominate Permission = "nominate"
+
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermManageUsers, PermManageTaxonomies, PermReadAudit, PermManageProgram,
 		PermRequestReference, PermReadReferences, PermReadScorecard, PermEditMails,
-		PermReadContent, PermUseContent, PermManageContent, PermReadGoals, PermManageGoals, PermShareScorecard},
+		PermReadContent, PermUseContent, PermManageContent, PermReadGoals, PermManageGoals, PermShareScorecard, PermNominate},
 	RoleProgramManager: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard,
-		PermReadContent, PermUseContent, PermManageContent, PermReadGoals, PermManageGoals, PermShareScorecard},
+		PermReadContent, PermUseContent, PermManageContent, PermReadGoals, PermManageGoals, PermShareScorecard, PermNominate},
 	RoleTeamMember: {PermManageProgram, PermRequestReference, PermReadReferences, PermReadScorecard,
-		PermReadContent, PermUseContent, PermManageContent, PermReadGoals},
-	RoleSeller: {PermRequestReference, PermReadReferences, PermReadScorecard, PermReadContent, PermUseContent},
-	RoleViewer: {PermReadScorecard, PermReadContent, PermReadGoals},
+		PermReadContent, PermUseContent, PermManageContent, PermReadGoals, PermNominate},
+	RoleSeller: {PermRequestReference, PermReadReferences, PermReadScorecard, PermReadContent, PermUseContent, PermNominate},
+	RoleViewer: {PermReadScorecard, PermReadContent, PermReadGoals, PermNominate},
 }
 
 // Can reports whether the role grants p.

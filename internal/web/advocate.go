@@ -45,6 +45,14 @@ func parsePublicTemplates(funcs template.FuncMap) (map[string]*template.Template
 	if err := addPublicTemplates(pages, funcs, "proof_public", "proof_gone", "scorecard_shared", "scorecard_shared_gone"); err != nil {
 		return nil, err
 	}
+	// The public volunteer form (volunteer.go), in the advocates' layout.
+	for _, name := range []string{"volunteer", "volunteer_done"} {
+		t, err := template.New(publicLayout).Funcs(funcs).ParseFS(templateFS, "templates/"+publicLayout, "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
 	return pages, nil
 }
 

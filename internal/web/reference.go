@@ -67,6 +67,10 @@ type referenceProfile struct {
 	Failed        string         // the form the errors belong to: "status" or "activity"
 	Content       []contentRow   // the consent ledger's content featuring the reference, as the viewer may see it
 
+	// Recruited: the nominations the reference was recruited from, with
+	// who nominated and who accepted them (the team's; nominations.go).
+	Recruited []recruitedFrom
+
 	today vouch.Date
 }
 
@@ -231,6 +235,12 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 	if d.Content, err = h.contentFeaturing(r, vouch.ContentFilter{ReferenceID: id}); err != nil {
 		h.serverError(w, r, err)
 		return
+	}
+	if d.CanManage && h.opts.Nominations != nil {
+		if d.Recruited, err = h.recruitedFrom(r, id); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
 	}
 	p.Title, p.Nav, p.Data = ref.Name, "references", d
 	h.render(w, r, status, "reference", p)

@@ -245,6 +245,22 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /scorecard/export.csv", h.can(vouch.PermReadScorecard, h.exportScorecard("csv")))
 	mux.Handle("GET /scorecard/export.xlsx", h.can(vouch.PermReadScorecard, h.exportScorecard("xlsx")))
 
+	// Nominations (nominations.go): anyone nominates and follows their own;
+	// the program team works the queue, decides and sets the checklist.
+	mux.Handle("GET /nominations", h.can(vouch.PermNominate, h.nominationsPage))
+	mux.Handle("GET /nominations/new", h.can(vouch.PermNominate, h.newNomination))
+	mux.Handle("POST /nominations/new", h.can(vouch.PermNominate, h.createNomination))
+	mux.Handle("GET /nominations/duplicates", h.can(vouch.PermNominate, h.nominationDuplicates))
+	mux.Handle("GET /nominations/settings", h.can(vouch.PermManageProgram, h.nominationSettings))
+	mux.Handle("POST /nominations/settings", h.can(vouch.PermManageProgram, h.saveNominationSettings))
+	mux.Handle("GET /nominations/{id}", h.can(vouch.PermNominate, h.nominationPage))
+	mux.Handle("POST /nominations/{id}/qualify", h.can(vouch.PermManageProgram, h.qualifyNomination))
+	mux.Handle("POST /nominations/{id}/accept", h.can(vouch.PermManageProgram, h.acceptNomination))
+	mux.Handle("POST /nominations/{id}/reject", h.can(vouch.PermManageProgram, h.rejectNomination))
+	// The public volunteer form (volunteer.go): no account; off unless the team turns it on.
+	mux.HandleFunc("GET /volunteer", h.volunteerPage)
+	mux.HandleFunc("POST /volunteer", h.volunteerSubmit)
+
 	mux.Handle("/", h.optionalUser(h.notFound))
 	// Last: the scorecard links to the share part's routes once they are served.
 	h.noteScorecardRoutes(mux)

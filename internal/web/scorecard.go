@@ -30,6 +30,9 @@ var scorecardSections = []struct {
 		vouch.MetricDaysToCloseWith, vouch.MetricDaysToCloseWithout}},
 	{"content", "Content, satisfaction and thanks", []vouch.MetricID{vouch.MetricContentUses, vouch.MetricContentHelpfulness,
 		vouch.MetricSellerSatisfaction, vouch.MetricAdvocateExperience, vouch.MetricPointsAwarded, vouch.MetricThankYousOutstanding}},
+	// Recruiting (nominations.go).
+	{"recruiting", "Recruiting", []vouch.MetricID{vouch.MetricNominationsSubmitted, vouch.MetricNominationsQualified,
+		vouch.MetricNominationsAccepted}},
 }
 
 // ScorecardView is what the "scorecard-body" template draws. ReadOnly

@@ -24,6 +24,7 @@ import (
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/jobs"
+	"github.com/vouchhq/vouch/internal/nominations"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/scorecard"
@@ -71,6 +72,8 @@ type Options struct {
 	// read-only scorecard links and schedules the scorecard's mail.
 	Scorecard *scorecard.Service
 	Sharing   *scorecard.Sharing
+	// Nominations records and decides nominations and finds their duplicates.
+	Nominations *nominations.Service
 	// Jobs runs background work (imports); the server shares it with the
 	// API and the services. Nil: the handler starts a runner of its own.
 	Jobs *jobs.Runner

@@ -361,6 +361,13 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 		_ = sqlTx.Rollback() // fn's error is the one to report; a failed rollback closes the connection, which aborts the transaction too
 		return mapError(err)
 	}
+	// A caller that gave up (a job stopped by a shutdown) commits nothing.
+	// Commit checks the transaction's own context, which is cancelled a
+	// moment after ctx: in between, a commit could still slip through.
+	if err := ctx.Err(); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return mapError(fmt.Errorf("commit: %w", err))
 	}

@@ -72,7 +72,7 @@ func TrendChart(as []*vouch.HealthAssessment, element vouch.HealthElement, w, h 
 		Background: chart.Style{Padding: chart.Box{Top: 58, Left: 10, Right: 20, Bottom: 10}},
 		XAxis: chart.XAxis{Name: "Assessment date", Ticks: ticks,
 			Range: &chart.ContinuousRange{Min: 0, Max: max(float64(n-1), 0.5)}},
-		YAxis: chart.YAxis{Name: "Stage (1–4)", Ticks: stageTicks, Range: &chart.ContinuousRange{Min: 1, Max: 4}},
+		YAxis:  chart.YAxis{Name: "Stage (1–4)", Ticks: stageTicks, Range: &chart.ContinuousRange{Min: 1, Max: 4}},
 		Series: series,
 	}
 	graph.Elements = []chart.Renderable{chart.LegendThin(&graph), chartTitle(html.EscapeString(title))}

@@ -24,7 +24,9 @@ import (
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/cadence"
 	"github.com/vouchhq/vouch/internal/goals"
+	"github.com/vouchhq/vouch/internal/health"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/scorecard"
@@ -53,6 +55,9 @@ type Handler struct {
 	goals *goals.Service      // program and team member goals
 	cards *scorecard.Service  // the scorecard, from mx (scorecard.go)
 	share *scorecard.Sharing  // scorecard links (WithSharing)
+	// The program cadence and program health (cadence.go, WithCadence).
+	cadence *cadence.Service
+	health  *health.Service
 	log   *slog.Logger
 }
 
@@ -106,6 +111,16 @@ func (h *Handler) routes() []route {
 		{"GET /api/v1/goals/{id}", h.auth(vouch.PermReadGoals, h.getGoal)},
 		{"PATCH /api/v1/goals/{id}", h.auth(vouch.PermManageGoals, h.updateGoal)},
 		{"DELETE /api/v1/goals/{id}", h.auth(vouch.PermManageGoals, h.archiveGoal)},
+
+		// The program cadence and program health (cadence.go, health.go).
+		{"GET /api/v1/cadence/tasks", h.auth(vouch.PermManageCadence, h.listCadenceTasks)},
+		{"POST /api/v1/cadence/tasks", h.auth(vouch.PermManageCadence, h.createCadenceTask)},
+		{"GET /api/v1/cadence/tasks/{id}", h.auth(vouch.PermManageCadence, h.getCadenceTask)},
+		{"PATCH /api/v1/cadence/tasks/{id}", h.auth(vouch.PermManageCadence, h.updateCadenceTask)},
+		{"GET /api/v1/cadence/week", h.auth(vouch.PermManageCadence, h.cadenceWeek)},
+		{"POST /api/v1/cadence/occurrences/{id}/close", h.auth(vouch.PermManageCadence, h.closeOccurrence)},
+		{"GET /api/v1/health", h.auth(vouch.PermReadHealth, h.getHealth)},
+		{"POST /api/v1/health/assessments", h.auth(vouch.PermManageHealth, h.createHealth)},
 
 		{"GET /api/v1/settings", h.auth("", h.getSettings)},
 		{"PATCH /api/v1/settings", h.auth(vouch.PermManageProgram, h.updateSettings)},

@@ -21,7 +21,9 @@ import (
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/fulfillment"
+	"github.com/vouchhq/vouch/internal/cadence"
 	"github.com/vouchhq/vouch/internal/goals"
+	"github.com/vouchhq/vouch/internal/health"
 	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
@@ -76,6 +78,10 @@ type Options struct {
 	// MailConfigured says an SMTP server is set: without one, mail waits in
 	// the outbox and the outbox page says it is not sent.
 	MailConfigured bool
+	// Cadence runs the program's recurring tasks; Health keeps the program
+	// health assessments. Nil: their pages are not served.
+	Cadence *cadence.Service
+	Health  *health.Service
 	Logger         *slog.Logger
 	Version        string
 }

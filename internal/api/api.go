@@ -20,11 +20,11 @@ import (
 	"github.com/vouchhq/vouch/internal/analytics"
 	"github.com/vouchhq/vouch/internal/jobs"
 
+	"github.com/vouchhq/vouch/internal/cadence"
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/fulfillment"
-	"github.com/vouchhq/vouch/internal/cadence"
 	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/health"
 	"github.com/vouchhq/vouch/internal/references"
@@ -55,10 +55,11 @@ type Handler struct {
 	goals *goals.Service      // program and team member goals
 	cards *scorecard.Service  // the scorecard, from mx (scorecard.go)
 	share *scorecard.Sharing  // scorecard links (WithSharing)
+	log   *slog.Logger
+
 	// The program cadence and program health (cadence.go, WithCadence).
 	cadence *cadence.Service
 	health  *health.Service
-	log   *slog.Logger
 }
 
 // WithMeasure adds what measuring the program needs: the metrics engine

@@ -17,11 +17,11 @@ import (
 
 	"github.com/vouchhq/vouch/internal/analytics"
 
+	"github.com/vouchhq/vouch/internal/cadence"
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/fulfillment"
-	"github.com/vouchhq/vouch/internal/cadence"
 	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/health"
 	"github.com/vouchhq/vouch/internal/jobs"
@@ -78,12 +78,13 @@ type Options struct {
 	// MailConfigured says an SMTP server is set: without one, mail waits in
 	// the outbox and the outbox page says it is not sent.
 	MailConfigured bool
+	Logger         *slog.Logger
+	Version        string
+
 	// Cadence runs the program's recurring tasks; Health keeps the program
 	// health assessments. Nil: their pages are not served.
 	Cadence *cadence.Service
 	Health  *health.Service
-	Logger         *slog.Logger
-	Version        string
 }
 
 // Handler serves the HTML pages.

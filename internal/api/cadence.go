@@ -139,7 +139,17 @@ func (h *Handler) cadenceWeek(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": week.First, "to": week.Last, "items": items})
+	type item struct {
+		Occurrence *vouch.CadenceOccurrence `json:"occurrence"`
+		Task       cadenceTaskJSON          `json:"task"`
+		Overdue    bool                     `json:"overdue"`
+		Link       string                   `json:"link,omitempty"`
+	}
+	out := make([]item, 0, len(items))
+	for _, it := range items {
+		out = append(out, item{Occurrence: it.Occurrence, Task: taskJSON(it.Task), Overdue: it.Overdue, Link: it.Link})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"from": week.First, "to": week.Last, "items": out})
 }
 
 // closeInput is what closing an occurrence takes.

@@ -240,8 +240,9 @@ type Item struct {
 }
 
 // Week is the occurrences due in the calendar week that holds day (any
-// status), and before it the ones still open from earlier weeks (daily
-// ones aside: yesterday's triage is today's), of assignee (0: everyone's).
+// status), and before them each task's latest one still open from earlier
+// weeks (daily ones aside: yesterday's triage is today's), of assignee (0:
+// everyone's).
 func (s *Service) Week(ctx context.Context, day vouch.Date, assignee int64) (vouch.Period, []Item, error) {
 	week := vouch.WeekOf(day)
 	if err := s.Ensure(ctx); err != nil {
@@ -263,9 +264,23 @@ func (s *Service) Week(ctx context.Context, day vouch.Date, assignee int64) (vou
 	if err != nil {
 		return week, nil, err
 	}
+	// Of the earlier open occurrences, only each task's latest stays on the
+	// list: last week's unreviewed nominations are this week's, not a pile.
+	latest := map[int64]*vouch.CadenceOccurrence{}
+	for _, o := range earlier {
+		if cur := latest[o.TaskID]; cur == nil || cur.DueOn.Before(o.DueOn) {
+			latest[o.TaskID] = o
+		}
+	}
+	var kept []*vouch.CadenceOccurrence
+	for _, o := range earlier {
+		if latest[o.TaskID] == o {
+			kept = append(kept, o)
+		}
+	}
 	today := s.db.Today()
 	out := []Item{}
-	for _, o := range append(earlier, this...) {
+	for _, o := range append(kept, this...) {
 		t := byID[o.TaskID]
 		if t == nil || (t.Archived && o.Status == vouch.OccurrenceOpen) {
 			continue

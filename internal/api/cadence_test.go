@@ -37,10 +37,10 @@ func TestCadenceAndHealthAPI(t *testing.T) {
 			{name: "the defaults", method: "GET", path: "/api/v1/cadence/tasks", as: "team_member", status: 200,
 				want: []string{"Triage requests due within 72 hours", "Re-verify references not verified in 12 months", `"total":6`}},
 			{name: "every problem named", method: "POST", path: "/api/v1/cadence/tasks", as: "program_manager",
-				body: `{"title": "", "recurrence": "quarterly", "month": 4, "day": 0, "assignee_email": "seller@example.com"}`,
+				body:   `{"title": "", "recurrence": "quarterly", "month": 4, "day": 0, "assignee_email": "seller@example.com"}`,
 				status: 400, fields: []string{"title", "month", "day", "assignee"}},
 			{name: "a monthly task on the 31st", method: "POST", path: "/api/v1/cadence/tasks", as: "program_manager",
-				body: fmt.Sprintf(`{"title": "Report to the CMO", "recurrence": "monthly", "day": 31, "assignee_id": %d}`, tm),
+				body:   fmt.Sprintf(`{"title": "Report to the CMO", "recurrence": "monthly", "day": 31, "assignee_id": %d}`, tm),
 				status: 201, check: func(t *testing.T, r response) { r.decode(t, &task) }},
 		})
 		if task.ID == 0 || task.Schedule != "Monthly on the 31st (or the month's last day)" {
@@ -69,10 +69,10 @@ func TestCadenceAndHealthAPI(t *testing.T) {
 			{name: "an executive may not assess", method: "POST", path: "/api/v1/health/assessments", as: "viewer",
 				body: `{"ratings": [{"element": "vision", "stage": "focused"}]}`, status: 403},
 			{name: "an unknown element and stage", method: "POST", path: "/api/v1/health/assessments", as: "team_member", offSpec: true,
-				body: `{"ratings": [{"element": "luck", "stage": "focused"}, {"element": "vision", "stage": "great"}]}`,
+				body:   `{"ratings": [{"element": "luck", "stage": "focused"}, {"element": "vision", "stage": "great"}]}`,
 				status: 400, fields: []string{"ratings.luck", "ratings.vision"}},
 			{name: "an assessment", method: "POST", path: "/api/v1/health/assessments", as: "team_member",
-				body: `{"note": "Q4 review", "ratings": [{"element": "vision", "stage": "focused"}, {"element": "operations", "stage": "2", "note": "Spreadsheets"}]}`,
+				body:   `{"note": "Q4 review", "ratings": [{"element": "vision", "stage": "focused"}, {"element": "operations", "stage": "2", "note": "Spreadsheets"}]}`,
 				status: 201, want: []string{`"assessed_on":"2027-01-29"`, `"stage":3`, `"Spreadsheets"`}},
 			{name: "an executive reads it", method: "GET", path: "/api/v1/health", as: "viewer", status: 200,
 				check: func(t *testing.T, r response) {

@@ -186,18 +186,21 @@ func scanOccurrence(row interface{ Scan(...any) error }) (*vouch.CadenceOccurren
 }
 
 // EnsureOccurrences stores the occurrences given that are not stored yet
-// (one per task and period), without auditing: they are the schedule
-// coming due, not anyone's change.
+// (one per task and period), assigned to their task's assignee, without
+// auditing: they are the schedule coming due, not anyone's change.
 func (db *DB) EnsureOccurrences(ctx context.Context, os []vouch.CadenceOccurrence) error {
 	if len(os) == 0 {
 		return nil
 	}
 	return db.update(ctx, func(tx *Tx) error {
 		for _, o := range os {
+			// The assignee is the task's as it stands in this transaction, not
+			// as the caller read it: a reassignment just committed wins.
 			if _, err := tx.exec(`INSERT INTO cadence_occurrences (task_id, period_first, period_last, due_on, assignee_id, status, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (task_id, period_first) DO NOTHING`,
-				o.TaskID, o.PeriodFirst.String(), o.PeriodLast.String(), o.DueOn.String(), nullID(o.AssigneeID),
-				string(vouch.OccurrenceOpen), tx.now); err != nil {
+				SELECT id, ?, ?, ?, assignee_id, ?, ? FROM cadence_tasks WHERE id = ? AND archived = ?
+				ON CONFLICT (task_id, period_first) DO NOTHING`,
+				o.PeriodFirst.String(), o.PeriodLast.String(), o.DueOn.String(), string(vouch.OccurrenceOpen), tx.now,
+				o.TaskID, false); err != nil {
 				return err
 			}
 		}

@@ -60,7 +60,12 @@ func (h *Handler) cadencePage(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	q := r.URL.Query()
 	day := h.clock.Today()
-	if d, err := vouch.ParseDate(q.Get("week")); err == nil {
+	if s := q.Get("week"); s != "" {
+		d, err := vouch.ParseDate(s)
+		if err != nil || d.IsZero() {
+			h.errorPage(w, r, http.StatusNotFound, "“"+s+"” is not a day; the week is given by a date like 2027-03-01.")
+			return
+		}
 		day = d
 	}
 	who := q.Get("who")

@@ -53,7 +53,7 @@ func TestCadenceWeekOnPhone(t *testing.T) {
 		checkNoHorizontalScroll(t, c, "cadence week")
 		c.Screenshot("cadence-phone")
 
-		item := fmt.Sprintf(`li.cadence-item:has(a[href="/requests?tab=due"])`)
+		item := `li.cadence-item:has(a[href="/requests?tab=due"])`
 		c.Fill(item+` input[name="note"]`, "Two requests reassigned to Omar")
 		c.Submit(item + ` button[value="done"]`)
 		c.WaitText(".flash", "marked done")

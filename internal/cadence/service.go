@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/vouchhq/vouch/internal/store"
@@ -31,6 +32,10 @@ type Settings interface {
 type Service struct {
 	db  *store.DB
 	cat Settings
+	// ensured is the day Ensure last made the occurrences ahead on this
+	// instance, so pages that read the week write nothing more that day; a
+	// change of task here clears it, and the hourly pass runs regardless.
+	ensured atomic.Pointer[vouch.Date]
 }
 
 // New returns the service over db, reading the fiscal year from cat.
@@ -84,6 +89,7 @@ func (s *Service) Seed(ctx context.Context) error {
 		}
 	}
 	_, err := s.db.SeedCadence(ctx, tasks)
+	s.ensured.Store(nil)
 	return err
 }
 
@@ -174,6 +180,7 @@ func (s *Service) Create(ctx context.Context, in Input) (*vouch.CadenceTask, err
 	if err := s.db.CreateCadenceTask(ctx, t); err != nil {
 		return nil, err
 	}
+	s.ensured.Store(nil)
 	return s.db.CadenceTask(ctx, t.ID)
 }
 
@@ -202,6 +209,7 @@ func (s *Service) Update(ctx context.Context, id int64, in Input) (*vouch.Cadenc
 	if err := s.db.UpdateCadenceTask(ctx, &t); err != nil {
 		return nil, err
 	}
+	s.ensured.Store(nil)
 	return s.db.CadenceTask(ctx, id)
 }
 
@@ -216,8 +224,21 @@ func (s *Service) Tasks(ctx context.Context, archived bool) ([]*vouch.CadenceTas
 }
 
 // Ensure makes the occurrences of every running task due from today to
-// the end of next week.
+// the end of next week, once a day on this instance (see ensure).
 func (s *Service) Ensure(ctx context.Context) error {
+	today := s.db.Today()
+	if d := s.ensured.Load(); d != nil && *d == today {
+		return nil
+	}
+	if err := s.ensure(ctx); err != nil {
+		return err
+	}
+	s.ensured.Store(&today)
+	return nil
+}
+
+// ensure makes the occurrences ahead, whatever was made before.
+func (s *Service) ensure(ctx context.Context) error {
 	tasks, err := s.db.CadenceTasks(ctx, false)
 	if err != nil {
 		return err
@@ -342,7 +363,8 @@ const RemindAfterDays = 3
 // ignore). It returns how many were reminded. Safe on every instance.
 func (s *Service) RunReminders(ctx context.Context, baseURL string) (int, error) {
 	ctx = vouch.WithActor(ctx, vouch.Actor{Label: "system"})
-	if err := s.Ensure(ctx); err != nil {
+	// Tasks another instance added or changed are caught up here.
+	if err := s.ensure(ctx); err != nil {
 		return 0, err
 	}
 	today := s.db.Today()

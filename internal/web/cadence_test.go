@@ -107,7 +107,7 @@ func TestHealthPagesByRole(t *testing.T) {
 		resp, body = exec.Get("/health?element=metrics")
 		expect(t, "executive", resp, http.StatusOK, "/health")
 		mustContain(t, "executive", body, "<svg", "average and Metrics")
-		if strings.Contains(body, `href="/health/new"`) || strings.Contains(body, `href="/requests`) {
+		if strings.Contains(body, `href="/health/new"`) || strings.Contains(body, `href="/requests`) || strings.Contains(body, `href="/cadence"`) {
 			t.Error("the executive is offered what they may not open")
 		}
 		if resp, _ := exec.Get("/health/new"); resp.StatusCode != http.StatusForbidden {

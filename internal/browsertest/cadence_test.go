@@ -39,7 +39,12 @@ func TestCadenceWeekOnPhone(t *testing.T) {
 		}
 		c.LoginAs(s, "pam@example.com")
 		c.Phone()
-		c.Open(s.URL + "/cadence")
+		// The home page's block leads to the week.
+		c.Open(s.URL + "/")
+		if got := c.Text(".home-cadence"); !strings.Contains(got, "Triage requests due within 72 hours") {
+			t.Errorf("home: %q", got)
+		}
+		c.Submit(`.home-cadence a[href="/cadence"]`)
 		week := c.Text("#week-heading")
 		if week != "This week" {
 			t.Errorf("heading %q", week)

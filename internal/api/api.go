@@ -20,12 +20,14 @@ import (
 	"github.com/vouchhq/vouch/internal/analytics"
 	"github.com/vouchhq/vouch/internal/jobs"
 
+	"github.com/vouchhq/vouch/internal/cadence"
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/deals"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/goals"
+	"github.com/vouchhq/vouch/internal/health"
 	"github.com/vouchhq/vouch/internal/nominations"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
@@ -59,6 +61,9 @@ type Handler struct {
 	log   *slog.Logger
 
 	noms *nominations.Service // nominations and their duplicates (WithNominations)
+	// The program cadence and program health (cadence.go, WithCadence).
+	cadence *cadence.Service
+	health  *health.Service
 }
 
 // WithMeasure adds what measuring the program needs: the metrics engine
@@ -120,6 +125,15 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/nominations/{id}/qualify", h.auth(vouch.PermManageProgram, h.qualifyNomination)},
 		{"POST /api/v1/nominations/{id}/accept", h.auth(vouch.PermManageProgram, h.acceptNomination)},
 		{"POST /api/v1/nominations/{id}/reject", h.auth(vouch.PermManageProgram, h.rejectNomination)},
+		// The program cadence and program health (cadence.go, health.go).
+		{"GET /api/v1/cadence/tasks", h.auth(vouch.PermManageCadence, h.listCadenceTasks)},
+		{"POST /api/v1/cadence/tasks", h.auth(vouch.PermManageCadence, h.createCadenceTask)},
+		{"GET /api/v1/cadence/tasks/{id}", h.auth(vouch.PermManageCadence, h.getCadenceTask)},
+		{"PATCH /api/v1/cadence/tasks/{id}", h.auth(vouch.PermManageCadence, h.updateCadenceTask)},
+		{"GET /api/v1/cadence/week", h.auth(vouch.PermManageCadence, h.cadenceWeek)},
+		{"POST /api/v1/cadence/occurrences/{id}/close", h.auth(vouch.PermManageCadence, h.closeOccurrence)},
+		{"GET /api/v1/health", h.auth(vouch.PermReadHealth, h.getHealth)},
+		{"POST /api/v1/health/assessments", h.auth(vouch.PermManageHealth, h.createHealth)},
 
 		{"GET /api/v1/settings", h.auth("", h.getSettings)},
 		{"PATCH /api/v1/settings", h.auth(vouch.PermManageProgram, h.updateSettings)},

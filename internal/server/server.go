@@ -21,6 +21,7 @@ import (
 
 	"github.com/vouchhq/vouch/internal/analytics"
 	"github.com/vouchhq/vouch/internal/api"
+	"github.com/vouchhq/vouch/internal/cadence"
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/changefeed"
 	"github.com/vouchhq/vouch/internal/content"
@@ -28,6 +29,7 @@ import (
 	"github.com/vouchhq/vouch/internal/files"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/goals"
+	"github.com/vouchhq/vouch/internal/health"
 	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/nominations"
 	"github.com/vouchhq/vouch/internal/notify"
@@ -76,6 +78,8 @@ type Server struct {
 	sharing  *scorecard.Sharing // scorecard links and scheduled scorecard mail
 
 	nominations *nominations.Service // nominations, with their duplicate index on the feed
+	cadence     *cadence.Service     // the program's recurring tasks
+	health      *health.Service      // program health assessments
 }
 
 // Content returns the server's content service.
@@ -164,6 +168,13 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		}
 		return c.Scorecard, nil
 	}, s.catalog.ValueName)
+	// The cadence starts with its default tasks for a new program; the
+	// health signals read the metrics engine and the cadence.
+	s.cadence = cadence.New(db, s.catalog)
+	if err := s.cadence.Seed(ctx); err != nil {
+		return nil, fmt.Errorf("seeding the program cadence: %w", err)
+	}
+	s.health = health.New(db, s.catalog, s.metrics, s.cadence)
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		References:     refs,
@@ -180,6 +191,8 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		Nominations:    s.nominations,
 		Jobs:           s.jobs,
 		MailConfigured: cfg.SMTP.Enabled(),
+		Cadence:        s.cadence,
+		Health:         s.health,
 		SecureCookies:  https,
 		Logger:         cfg.Logger,
 		Version:        cfg.Version,
@@ -198,7 +211,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).WithGoals(s.goals).WithScorecard(s.cards).WithSharing(s.sharing).WithNominations(s.nominations).Routes(mux)
+	api.New(db, s.catalog, s.index, s.accounts, s.fulfil, refs, cfg.Logger).WithContent(lib, s.library).WithMeasure(s.metrics, s.jobs).WithGoals(s.goals).WithScorecard(s.cards).WithSharing(s.sharing).WithNominations(s.nominations).WithCadence(s.cadence, s.health).Routes(mux)
 	w.Routes(mux)
 
 	// Every non-safe browser request from another origin is refused before it
@@ -308,6 +321,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	})
 	background.Go(func() { s.content.RunExpiryEvery(bg, ConsentInterval, s.fulfil.BaseURL, s.log) })
 	background.Go(func() { s.sharing.RunSchedulesEvery(bg, ScheduleInterval, s.fulfil.BaseURL, s.log) })
+	background.Go(func() { s.cadence.RunRemindersEvery(bg, ConsentInterval, s.fulfil.BaseURL, s.log) })
 	defer func() {
 		stopBackground()
 		background.Wait()

@@ -56,3 +56,10 @@ type ChangeNotice struct {
 	AuditID int64
 	Touched Touched
 }
+
+// The kinds of entity of the program cadence and program health.
+const (
+	EntityCadenceTask       EntityKind = "cadence_task"
+	EntityCadenceOccurrence EntityKind = "cadence_occurrence"
+	EntityHealthAssessment  EntityKind = "health_assessment"
+)

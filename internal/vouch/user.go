@@ -221,3 +221,18 @@ type Session struct {
 func (r Role) Permissions() []Permission {
 	return append([]Permission(nil), rolePermissions[r]...)
 }
+
+// The program cadence and program health (issue 12): the program team runs
+// the cadence and assesses the program's health; executives read the health.
+const (
+	PermManageCadence Permission = "manage_cadence" // the recurring program tasks: assign, mark done or skipped
+	PermReadHealth    Permission = "read_health"    // the program health assessments, their trend and signals
+	PermManageHealth  Permission = "manage_health"  // record a program health assessment
+)
+
+func init() {
+	for _, r := range []Role{RoleAdmin, RoleProgramManager, RoleTeamMember} {
+		rolePermissions[r] = append(rolePermissions[r], PermManageCadence, PermReadHealth, PermManageHealth)
+	}
+	rolePermissions[RoleViewer] = append(rolePermissions[RoleViewer], PermReadHealth)
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/vouchhq/vouch/internal/cadence"
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/refindex"
@@ -262,6 +263,22 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 			}
 			data["GoalsAtRisk"] = h.goalRows(u, others, users)
 		}
+	}
+	// The program team's cadence this week (cadence.go): what is still open.
+	if h.opts.Cadence != nil && u.Can(vouch.PermManageCadence) {
+		_, items, err := h.opts.Cadence.Week(r.Context(), h.clock.Today(), u.ID)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		var open []cadence.Item
+		for _, it := range items {
+			if it.Occurrence.Status == vouch.OccurrenceOpen {
+				open = append(open, it)
+			}
+		}
+		data["Cadence"] = h.cadenceRows(u, open, nil)
+		data["CadenceShown"] = true
 	}
 	if u.Can(vouch.PermReadAudit) {
 		recent, _, err := h.db.ListAudit(r.Context(), vouch.AuditFilter{Limit: 8})

@@ -236,6 +236,19 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /goals/{id}", h.can(vouch.PermReadGoals, h.goalPage))
 	mux.Handle("POST /goals/{id}", h.can(vouch.PermManageGoals, h.updateGoal))
 	mux.Handle("POST /goals/{id}/archive", h.can(vouch.PermManageGoals, h.archiveGoal))
+	// The program cadence (cadence.go) and program health (health.go), issue 12.
+	if h.opts.Cadence != nil {
+		mux.Handle("GET /cadence", h.can(vouch.PermManageCadence, h.cadencePage))
+		mux.Handle("POST /cadence/tasks", h.can(vouch.PermManageCadence, h.createCadenceTask))
+		mux.Handle("GET /cadence/tasks/{id}", h.can(vouch.PermManageCadence, h.cadenceTaskPage))
+		mux.Handle("POST /cadence/tasks/{id}", h.can(vouch.PermManageCadence, h.updateCadenceTask))
+		mux.Handle("POST /cadence/occurrences/{id}", h.can(vouch.PermManageCadence, h.closeOccurrence))
+	}
+	if h.opts.Health != nil {
+		mux.Handle("GET /health", h.can(vouch.PermReadHealth, h.healthPage))
+		mux.Handle("GET /health/new", h.can(vouch.PermManageHealth, h.newHealth))
+		mux.Handle("POST /health", h.can(vouch.PermManageHealth, h.createHealth))
+	}
 	// The scorecard (scorecard.go): the page, the rows behind a figure (the
 	// handler checks who may list which rows), the metrics' definitions and
 	// the CSV and XLSX exports. The PDF, PNG and share routes are the share part's.

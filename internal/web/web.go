@@ -18,11 +18,13 @@ import (
 	"github.com/vouchhq/vouch/internal/analytics"
 	"github.com/vouchhq/vouch/internal/deals"
 
+	"github.com/vouchhq/vouch/internal/cadence"
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/goals"
+	"github.com/vouchhq/vouch/internal/health"
 	"github.com/vouchhq/vouch/internal/jobs"
 	"github.com/vouchhq/vouch/internal/nominations"
 	"github.com/vouchhq/vouch/internal/references"
@@ -82,6 +84,11 @@ type Options struct {
 	MailConfigured bool
 	Logger         *slog.Logger
 	Version        string
+
+	// Cadence runs the program's recurring tasks; Health keeps the program
+	// health assessments. Nil: their pages are not served.
+	Cadence *cadence.Service
+	Health  *health.Service
 }
 
 // Handler serves the HTML pages.

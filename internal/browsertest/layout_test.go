@@ -33,7 +33,7 @@ func TestPhoneLayout(t *testing.T) {
 		if !c.Visible(`nav[aria-label="Main"] a[href="/references"]`) {
 			t.Errorf("the Menu toggle did not reveal the nav links")
 		}
-		c.Click(".nav-menu > summary")
+		c.Click(`[data-menu="admin"] > summary`)
 		if !c.Visible(users) {
 			t.Errorf("Admin in the menu did not reveal the admin pages")
 		}

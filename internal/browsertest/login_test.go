@@ -48,7 +48,7 @@ func TestSignInAndOut(t *testing.T) {
 			}
 		}
 		// The admin pages are one click away, under Admin.
-		c.Click(`nav[aria-label="Main"] .nav-menu > summary`)
+		c.Click(`nav[aria-label="Main"] [data-menu="admin"] > summary`)
 		if !c.Visible(`nav[aria-label="Main"] a[href="/admin/users"]`) {
 			t.Errorf("the Admin menu does not show Users")
 		}

@@ -37,6 +37,12 @@ func TestAccountFormSetsAndShowsARRAndRenewal(t *testing.T) {
 		mustContain(t, "account page", body, "<dt>ARR</dt><dd><span class=\"num\">EUR 1,200,000.50</span></dd>",
 			"<dt>Renewal</dt><dd>31 Mar 2027</dd>")
 
+		// The list shows them too (its read model follows the write: the
+		// server answers after the change is applied).
+		_, body = pam.Get("/accounts")
+		mustContain(t, "account list", body, `<td data-label="ARR" class="num">EUR 1,200,000.50</td>`,
+			`<td data-label="Renewal">31 Mar 2027</td>`)
+
 		// The edit form shows the figure as the page writes it, and saving it unchanged changes nothing.
 		path := fmt.Sprintf("/accounts/%d", id)
 		_, body = pam.Get(path + "/edit")

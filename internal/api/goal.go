@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/vouchhq/vouch/internal/goals"
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -59,7 +58,7 @@ func (h *Handler) goalJSON(g *vouch.Goal) goalJSON {
 func (h *Handler) listGoals(w http.ResponseWriter, r *http.Request) {
 	var v vouch.Validation
 	q := r.URL.Query()
-	f := store.GoalFilter{Kind: vouch.GoalKind(strings.TrimSpace(q.Get("kind")))}
+	f := vouch.GoalFilter{Kind: vouch.GoalKind(strings.TrimSpace(q.Get("kind")))}
 	if f.Kind != "" && f.Kind != vouch.GoalProgram && f.Kind != vouch.GoalMember {
 		v.Add("kind", "must be program or member")
 	}

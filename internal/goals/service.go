@@ -324,7 +324,7 @@ func (s *Service) Goal(ctx context.Context, id int64) (*vouch.Goal, error) {
 }
 
 // Goals lists the goals f selects.
-func (s *Service) Goals(ctx context.Context, f store.GoalFilter) ([]*vouch.Goal, error) {
+func (s *Service) Goals(ctx context.Context, f vouch.GoalFilter) ([]*vouch.Goal, error) {
 	return s.db.Goals(ctx, f)
 }
 
@@ -341,7 +341,7 @@ func (s *Service) ProgressOf(g *vouch.Goal) vouch.GoalProgress {
 // Progress is the progress of the program goals whose period overlaps q's
 // days, by objective: what the scorecard shows.
 func (s *Service) Progress(ctx context.Context, q vouch.MetricQuery) ([]vouch.GoalProgress, error) {
-	gs, err := s.db.Goals(ctx, store.GoalFilter{Kind: vouch.GoalProgram})
+	gs, err := s.db.Goals(ctx, vouch.GoalFilter{Kind: vouch.GoalProgram})
 	if err != nil {
 		return nil, err
 	}
@@ -358,7 +358,7 @@ func (s *Service) Progress(ctx context.Context, q vouch.MetricQuery) ([]vouch.Go
 // period has not ended more than a month ago: what the owner's home page
 // shows.
 func (s *Service) OwnedBy(ctx context.Context, ownerID int64) ([]*vouch.Goal, error) {
-	gs, err := s.db.Goals(ctx, store.GoalFilter{OwnerID: ownerID})
+	gs, err := s.db.Goals(ctx, vouch.GoalFilter{OwnerID: ownerID})
 	if err != nil {
 		return nil, err
 	}
@@ -389,7 +389,7 @@ func (s *Service) ProgressFor(ctx context.Context, ownerID int64) ([]vouch.GoalP
 // that are at risk or behind, with their progress: what the program team's
 // home page shows. Member goals are included when withMembers is set.
 func (s *Service) NeedAttention(ctx context.Context, withMembers bool) ([]*vouch.Goal, error) {
-	gs, err := s.db.Goals(ctx, store.GoalFilter{})
+	gs, err := s.db.Goals(ctx, vouch.GoalFilter{})
 	if err != nil {
 		return nil, err
 	}

@@ -134,7 +134,7 @@ func TestGoalsCreateUpdateArchive(t *testing.T) {
 		if mine, _ := s.ProgressFor(ctx, member.ID); len(mine) != 0 {
 			t.Errorf("an archived goal is still on the member's home: %+v", mine)
 		}
-		all, _ := s.Goals(ctx, store.GoalFilter{Archived: true})
+		all, _ := s.Goals(ctx, vouch.GoalFilter{Archived: true})
 		if len(all) != 2 {
 			t.Errorf("%d goals with the archived, want 2", len(all))
 		}

@@ -52,15 +52,8 @@ func (tx *Tx) goal(id int64) (*vouch.Goal, error) {
 	return g, err
 }
 
-// GoalFilter selects goals; zero fields select all that are not archived.
-type GoalFilter struct {
-	Kind     vouch.GoalKind
-	OwnerID  int64
-	Archived bool // list the archived goals too
-}
-
 // Goals lists the goals f selects, by objective, then period, then name.
-func (db *DB) Goals(ctx context.Context, f GoalFilter) ([]*vouch.Goal, error) {
+func (db *DB) Goals(ctx context.Context, f vouch.GoalFilter) ([]*vouch.Goal, error) {
 	where, args := " WHERE 1 = 1", []any{}
 	if f.Kind != "" {
 		where, args = where+" AND kind = ?", append(args, string(f.Kind))

@@ -327,3 +327,10 @@ func GoalPeriodChoices(today Date, startMonth int) []GoalPeriodChoice {
 	}
 	return out
 }
+
+// GoalFilter selects goals; zero values match everything but archived goals.
+type GoalFilter struct {
+	Kind     GoalKind
+	OwnerID  int64
+	Archived bool // list the archived goals too
+}

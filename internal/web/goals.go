@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/goals"
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -145,7 +144,7 @@ func (h *Handler) goalUsers(r *http.Request) (map[int64]*vouch.User, []*vouch.Us
 // team member's, on one printable page.
 func (h *Handler) goalsPage(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
-	all, err := h.opts.Goals.Goals(r.Context(), store.GoalFilter{})
+	all, err := h.opts.Goals.Goals(r.Context(), vouch.GoalFilter{})
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -320,7 +319,7 @@ func (h *Handler) renderGoalForm(w http.ResponseWriter, r *http.Request, status 
 		dims = append(dims, dim{Name: d.Name, Label: capitalize(strings.ReplaceAll(d.Name, "_", " ")), Values: vals})
 	}
 	objectives := []string{}
-	if all, err := h.opts.Goals.Goals(r.Context(), store.GoalFilter{Kind: vouch.GoalProgram, Archived: true}); err == nil {
+	if all, err := h.opts.Goals.Goals(r.Context(), vouch.GoalFilter{Kind: vouch.GoalProgram, Archived: true}); err == nil {
 		for _, x := range all {
 			if x.Objective != "" && !slices.Contains(objectives, x.Objective) {
 				objectives = append(objectives, x.Objective)

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -65,7 +64,7 @@ func TestGoalsPagesByRole(t *testing.T) {
 		_, body = pm.Get("/goals")
 		mustContain(t, "goals page", body, "Team member goals", "Tina writes 3 case studies", "Omar recruits 4 references", "November 2026")
 
-		omars, err := s.DB.Goals(ctx, store.GoalFilter{OwnerID: omar.ID})
+		omars, err := s.DB.Goals(ctx, vouch.GoalFilter{OwnerID: omar.ID})
 		if err != nil || len(omars) != 1 {
 			t.Fatalf("omar's goals: %v %v", omars, err)
 		}
@@ -97,7 +96,7 @@ func TestGoalsPagesByRole(t *testing.T) {
 		}
 
 		// Edit with the version read, then archive.
-		progs, _ := s.DB.Goals(ctx, store.GoalFilter{Kind: vouch.GoalProgram})
+		progs, _ := s.DB.Goals(ctx, vouch.GoalFilter{Kind: vouch.GoalProgram})
 		g := progs[0]
 		path := fmt.Sprintf("/goals/%d", g.ID)
 		resp, body = pm.Get(path)

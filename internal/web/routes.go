@@ -249,6 +249,11 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 		mux.Handle("GET /health/new", h.can(vouch.PermManageHealth, h.newHealth))
 		mux.Handle("POST /health", h.can(vouch.PermManageHealth, h.createHealth))
 	}
+	// Coverage (coverage.go), issue 12: supply of references beside demand.
+	if h.opts.Index != nil && h.opts.Metrics != nil {
+		mux.Handle("GET /coverage", h.can(vouch.PermReadCoverage, h.coveragePage))
+		mux.Handle("POST /coverage/settings", h.can(vouch.PermManageProgram, h.saveCoverageSettings))
+	}
 	// The scorecard (scorecard.go): the page, the rows behind a figure (the
 	// handler checks who may list which rows), the metrics' definitions and
 	// the CSV and XLSX exports. The PDF, PNG and share routes are the share part's.

@@ -50,19 +50,7 @@ type CoverageProgram struct {
 func AddCoverageProgram(t testing.TB, db *store.DB, requester int64) *CoverageProgram {
 	t.Helper()
 	ctx := vouch.WithActor(context.Background(), vouch.Actor{Label: "test"})
-	val := func(kind vouch.TaxonomyKind, name string) int64 {
-		vals, err := db.ListTaxonomy(ctx, kind)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range vals {
-			if v.Name == name {
-				return v.ID
-			}
-		}
-		t.Fatalf("no %s %q", kind, name)
-		return 0
-	}
+	val := func(kind vouch.TaxonomyKind, name string) int64 { return ValueID(t, db, kind, name) }
 	p := &CoverageProgram{Today: time.Date(2027, time.January, 15, 12, 0, 0, 0, time.UTC),
 		Healthcare: val(vouch.TaxIndustry, "Healthcare"), Financial: val(vouch.TaxIndustry, "Financial Services"),
 		Call: val(vouch.TaxActivityType, "Call"), CaseStudy: val(vouch.TaxActivityType, "Case study")}
@@ -132,4 +120,20 @@ func AddCoverageProgram(t testing.TB, db *store.DB, requester int64) *CoveragePr
 	request(p.OpenHealthcare[0], p.Call)
 	db.Clock.Set(p.Today)
 	return p
+}
+
+// ValueID is the id of the picklist value of kind named name.
+func ValueID(t testing.TB, db *store.DB, kind vouch.TaxonomyKind, name string) int64 {
+	t.Helper()
+	vals, err := db.ListTaxonomy(context.Background(), kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vals {
+		if v.Name == name {
+			return v.ID
+		}
+	}
+	t.Fatalf("no %s %q", kind, name)
+	return 0
 }

@@ -62,7 +62,8 @@ func (h *Handler) coveragePage(w http.ResponseWriter, r *http.Request) {
 	}
 	h.render(w, r, http.StatusOK, "coverage", &page{Title: "Coverage", Nav: "references", Data: map[string]any{
 		"Matrix": m, "Cells": cells, "Dimensions": coverage.Dimensions, "Labels": coverageLabels, "MaxGap": maxGap,
-		"Label": coverageLabels[q.Dimension], "CanSettings": u.Can(vouch.PermManageProgram), "Query": r.URL.RawQuery,
+		"Label": coverageLabels[q.Dimension], "CanSettings": u.Can(vouch.PermManageProgram),
+		"CanCampaign": u.Can(vouch.PermManageCampaigns) && h.opts.Campaigns != nil && h.opts.Accounts != nil, "Query": r.URL.RawQuery,
 	}})
 }
 

@@ -41,6 +41,7 @@ func TestCampaignPagesByRole(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Request.URL.Path, "/campaigns/") {
 			t.Fatalf("start: %d %s", resp.StatusCode, resp.Request.URL)
 		}
+		mustContain(t, "started", body, "Campaign started", "Recruit for Healthcare × Call", "St Olave Hospitals")
 		campaign := resp.Request.URL.Path
 		resp, body = pm.PostForm(campaign+"/contacts", url.Values{"account_id": {strconv.FormatInt(p.CandidateAccount.ID, 10)}, "name": {""}, "email": {"not-mail"}})
 		expect(t, "a contact without a name", resp, http.StatusOK, campaign)

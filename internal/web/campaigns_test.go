@@ -69,4 +69,3 @@ func TestCampaignPagesByRole(t *testing.T) {
 		}
 	})
 }
-

@@ -133,6 +133,7 @@ func (h *Handler) routes() []route {
 		{"GET /api/v1/cadence/week", h.auth(vouch.PermManageCadence, h.cadenceWeek)},
 		{"POST /api/v1/cadence/occurrences/{id}/close", h.auth(vouch.PermManageCadence, h.closeOccurrence)},
 		{"GET /api/v1/health", h.auth(vouch.PermReadHealth, h.getHealth)},
+		{"GET /api/v1/coverage", h.auth(vouch.PermReadCoverage, h.getCoverage)},
 		{"POST /api/v1/health/assessments", h.auth(vouch.PermManageHealth, h.createHealth)},
 
 		{"GET /api/v1/settings", h.auth("", h.getSettings)},

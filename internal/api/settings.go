@@ -34,6 +34,8 @@ func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 		LostStages      optional[[]string]           `json:"lost_stages"`
 		ReportCurrency  optional[string]             `json:"report_currency"`
 		CurrencyRates   optional[map[string]float64] `json:"currency_rates"`
+		CoverageShare   optional[int]                `json:"coverage_share_pct"`
+		CoverageRefs    optional[int]                `json:"coverage_refs_per_opportunity"`
 	}
 	if err := decode(r, &body); err != nil {
 		writeError(w, err)
@@ -50,7 +52,8 @@ func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 	}{{body.CapacityDefault, &ps.CapacityDefault}, {body.ReminderDays, &ps.ReminderDays},
 		{body.MaxReminders, &ps.MaxReminders}, {body.AskExpiryDays, &ps.AskExpiryDays},
 		{body.ConsentMonths, &ps.ConsentMonths}, {body.MaxUploadMB, &ps.MaxUploadMB},
-		{body.FiscalYearStart, &ps.FiscalYearStart}} {
+		{body.FiscalYearStart, &ps.FiscalYearStart},
+		{body.CoverageShare, &ps.CoverageSharePct}, {body.CoverageRefs, &ps.CoverageRefsPerOpp}} {
 		if f.in.Set {
 			*f.out = f.in.Value
 		}

@@ -48,7 +48,8 @@ func TestSettings(t *testing.T) {
 		if want := (vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 21,
 			TimeZone: "America/New_York", SellerContact: vouch.ContactNever,
 			ConsentMonths: vouch.DefaultConsentMonths, MaxUploadMB: vouch.DefaultMaxUploadMB, FiscalYearStart: 1,
-			WonStages: vouch.DefaultWonStages, LostStages: vouch.DefaultLostStages}); !reflect.DeepEqual(ps, want) {
+			WonStages: vouch.DefaultWonStages, LostStages: vouch.DefaultLostStages,
+			CoverageSharePct: vouch.DefaultCoverageSharePct, CoverageRefsPerOpp: vouch.DefaultCoverageRefsPerOpp}); !reflect.DeepEqual(ps, want) {
 			t.Errorf("stored %+v, want %+v", ps, want)
 		}
 		if zone := f.srv.DB.Clock.Zone().String(); zone != "America/New_York" {

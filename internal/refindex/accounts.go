@@ -305,3 +305,14 @@ func (x *Accounts) eachMatch(needle string, fn func(e *accountEntry)) {
 		pos = int(x.starts[i]) + anchor // each account counts once
 	}
 }
+
+// Each calls fn with every account, by id ascending, under the read lock:
+// fn must not call back into x. Accounts are never changed in place, so
+// fn may keep them.
+func (x *Accounts) Each(fn func(a *vouch.Account)) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for _, e := range x.list {
+		fn(e.acct)
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/vouchhq/vouch/internal/analytics"
 	"github.com/vouchhq/vouch/internal/api"
 	"github.com/vouchhq/vouch/internal/cadence"
+	"github.com/vouchhq/vouch/internal/campaigns"
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/changefeed"
 	"github.com/vouchhq/vouch/internal/content"
@@ -193,6 +194,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		MailConfigured: cfg.SMTP.Enabled(),
 		Cadence:        s.cadence,
 		Health:         s.health,
+		Campaigns:      campaigns.New(db, s.catalog, s.nominations),
 		SecureCookies:  https,
 		Logger:         cfg.Logger,
 		Version:        cfg.Version,

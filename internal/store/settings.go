@@ -28,6 +28,8 @@ const (
 	SettingLostStages      = "lost_stages"     // one stage name per line
 	SettingReportCurrency  = "report_currency" // '' = amounts never converted
 	SettingCurrencyRates   = "currency_rates"  // "EUR 1.08" per line: one EUR in the report currency
+	SettingCoverageShare   = "coverage_share_pct"
+	SettingCoverageRefs    = "coverage_refs_per_opportunity"
 )
 
 // Setting returns the value of key, or def when unset.
@@ -216,7 +218,8 @@ func programSettingFields(ps *vouch.ProgramSettings) []settingField {
 	return []settingField{{SettingCapacityDefault, &ps.CapacityDefault}, {SettingReminderDays, &ps.ReminderDays},
 		{SettingMaxReminders, &ps.MaxReminders}, {SettingAskExpiryDays, &ps.AskExpiryDays},
 		{SettingConsentMonths, &ps.ConsentMonths}, {SettingMaxUploadMB, &ps.MaxUploadMB},
-		{SettingFiscalYearStart, &ps.FiscalYearStart}}
+		{SettingFiscalYearStart, &ps.FiscalYearStart},
+		{SettingCoverageShare, &ps.CoverageSharePct}, {SettingCoverageRefs, &ps.CoverageRefsPerOpp}}
 }
 
 // textSetting is a program setting kept as text.

@@ -36,7 +36,21 @@ type ProgramSettings struct {
 	// currency. With no rates, amounts are only ever shown per currency.
 	ReportCurrency string             `json:"report_currency"`
 	CurrencyRates  map[string]float64 `json:"currency_rates"`
+
+	// CoverageSharePct is the share, in percent, of open opportunities
+	// that will need a reference; CoverageRefsPerOpp how many references
+	// such an opportunity needs. Coverage estimates demand from the open
+	// pipeline with them (docs/metrics.md, "Coverage").
+	CoverageSharePct   int `json:"coverage_share_pct"`
+	CoverageRefsPerOpp int `json:"coverage_refs_per_opportunity"`
 }
+
+// Defaults of the coverage estimate: about a third of deals ask for a
+// reference, and one reference each.
+const (
+	DefaultCoverageSharePct   = 30
+	DefaultCoverageRefsPerOpp = 1
+)
 
 // Default stage names of a won and a lost deal (Salesforce's and HubSpot's).
 var (
@@ -106,7 +120,8 @@ func DefaultProgramSettings() ProgramSettings {
 	return ProgramSettings{CapacityDefault: DefaultCapacity, ReminderDays: 3, MaxReminders: 2, AskExpiryDays: 14,
 		TimeZone: DefaultTimeZone, SellerContact: DefaultContactSight,
 		ConsentMonths: DefaultConsentMonths, MaxUploadMB: DefaultMaxUploadMB,
-		FiscalYearStart: 1, WonStages: DefaultWonStages, LostStages: DefaultLostStages}
+		FiscalYearStart: 1, WonStages: DefaultWonStages, LostStages: DefaultLostStages,
+		CoverageSharePct: DefaultCoverageSharePct, CoverageRefsPerOpp: DefaultCoverageRefsPerOpp}
 }
 
 // Validate checks the settings make sense together. An empty TimeZone is
@@ -138,6 +153,12 @@ func (s ProgramSettings) Validate() error {
 	}
 	if s.FiscalYearStart < 1 || s.FiscalYearStart > 12 {
 		v.Add("fiscal_year_start_month", "must be a month from 1 (January) to 12 (December)")
+	}
+	if s.CoverageSharePct < 0 || s.CoverageSharePct > 100 {
+		v.Add("coverage_share_pct", "must be between 0 and 100 percent")
+	}
+	if s.CoverageRefsPerOpp < 0 || s.CoverageRefsPerOpp > 20 {
+		v.Add("coverage_refs_per_opportunity", "must be between 0 and 20 references")
 	}
 	if len(s.WonStages) == 0 {
 		v.Add("won_stages", "must name at least one stage, like Closed Won")

@@ -236,3 +236,18 @@ func init() {
 	}
 	rolePermissions[RoleViewer] = append(rolePermissions[RoleViewer], PermReadHealth)
 }
+
+// Coverage and recruiting campaigns (issue 12): the program team and
+// executives read where the database falls short; the program team runs
+// the campaigns that fill the gaps.
+const (
+	PermReadCoverage    Permission = "read_coverage"    // the coverage matrix: supply beside demand, the gaps
+	PermManageCampaigns Permission = "manage_campaigns" // recruiting campaigns, their candidates and outreach
+)
+
+func init() {
+	for _, r := range []Role{RoleAdmin, RoleProgramManager, RoleTeamMember} {
+		rolePermissions[r] = append(rolePermissions[r], PermReadCoverage, PermManageCampaigns)
+	}
+	rolePermissions[RoleViewer] = append(rolePermissions[RoleViewer], PermReadCoverage)
+}

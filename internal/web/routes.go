@@ -249,6 +249,18 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 		mux.Handle("GET /health/new", h.can(vouch.PermManageHealth, h.newHealth))
 		mux.Handle("POST /health", h.can(vouch.PermManageHealth, h.createHealth))
 	}
+	// Coverage (coverage.go), issue 12: supply of references beside demand.
+	if h.opts.Index != nil && h.opts.Metrics != nil {
+		mux.Handle("GET /coverage", h.can(vouch.PermReadCoverage, h.coveragePage))
+		mux.Handle("POST /coverage/settings", h.can(vouch.PermManageProgram, h.saveCoverageSettings))
+	}
+	if h.opts.Campaigns != nil && h.opts.Index != nil && h.opts.Accounts != nil {
+		mux.Handle("GET /campaigns", h.can(vouch.PermManageCampaigns, h.campaignsPage))
+		mux.Handle("POST /campaigns", h.can(vouch.PermManageCampaigns, h.startCampaign))
+		mux.Handle("GET /campaigns/{id}", h.can(vouch.PermManageCampaigns, h.campaignPage))
+		mux.Handle("POST /campaigns/{id}/contacts", h.can(vouch.PermManageCampaigns, h.addCampaignContact))
+		mux.Handle("POST /campaign-contacts/{id}", h.can(vouch.PermManageCampaigns, h.moveCampaignContact))
+	}
 	// The scorecard (scorecard.go): the page, the rows behind a figure (the
 	// handler checks who may list which rows), the metrics' definitions and
 	// the CSV and XLSX exports. The PDF, PNG and share routes are the share part's.

@@ -44,6 +44,8 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		}
 		ps.FiscalYearStart, ps.WonStages, ps.LostStages = current.FiscalYearStart, current.WonStages, current.LostStages
 		ps.ReportCurrency, ps.CurrencyRates = current.ReportCurrency, current.CurrencyRates
+		// And the coverage estimate's, set on the coverage page.
+		ps.CoverageSharePct, ps.CoverageRefsPerOpp = current.CoverageSharePct, current.CoverageRefsPerOpp
 	}
 	if _, sent := r.PostForm["time_zone"]; sent {
 		ps.TimeZone = strings.TrimSpace(r.PostFormValue("time_zone")) // empty is the default, UTC

@@ -19,6 +19,7 @@ import (
 	"github.com/vouchhq/vouch/internal/deals"
 
 	"github.com/vouchhq/vouch/internal/cadence"
+	"github.com/vouchhq/vouch/internal/campaigns"
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
@@ -89,6 +90,9 @@ type Options struct {
 	// health assessments. Nil: their pages are not served.
 	Cadence *cadence.Service
 	Health  *health.Service
+
+	// Campaigns runs recruiting campaigns. Nil: their pages are not served.
+	Campaigns *campaigns.Service
 }
 
 // Handler serves the HTML pages.

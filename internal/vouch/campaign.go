@@ -1,0 +1,129 @@
+package vouch
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// EntityCampaign and EntityCampaignContact are the audit log's kinds of
+// recruiting campaigns and their outreach.
+const (
+	EntityCampaign        EntityKind = "campaign"
+	EntityCampaignContact EntityKind = "campaign_contact"
+)
+
+// Campaign recruits references for a gap in coverage: a value of a
+// coverage dimension and an activity type.
+type Campaign struct {
+	ID             int64     `json:"id"`
+	Name           string    `json:"name"`
+	Dimension      string    `json:"dimension"` // industry, region, product, segment or size
+	ValueID        int64     `json:"value_id"`
+	ActivityTypeID int64     `json:"activity_type_id"`
+	CreatedBy      int64     `json:"created_by,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// CampaignDimensions are the dimensions a campaign can aim at.
+var CampaignDimensions = []string{"industry", "region", "product", "segment", "size"}
+
+// Validate checks what a campaign needs.
+func (c *Campaign) Validate() error {
+	var v Validation
+	c.Name = strings.Join(strings.Fields(c.Name), " ")
+	if c.Name == "" || len(c.Name) > 200 {
+		v.Add("name", "must be 1–200 characters")
+	}
+	if !slices.Contains(CampaignDimensions, c.Dimension) {
+		v.Add("dimension", "must be one of "+strings.Join(CampaignDimensions, ", "))
+	}
+	if c.ValueID <= 0 {
+		v.Add("value_id", "must name a value of the dimension")
+	}
+	if c.ActivityTypeID <= 0 {
+		v.Add("activity_type_id", "must name an activity type")
+	}
+	return v.Err()
+}
+
+// OutreachState is where the outreach to one candidate contact stands.
+type OutreachState string
+
+// Outreach states, in order.
+const (
+	OutreachToContact  OutreachState = "to_contact"
+	OutreachContacted  OutreachState = "contacted"
+	OutreachInterested OutreachState = "interested"
+	OutreachNominated  OutreachState = "nominated"
+	OutreachDeclined   OutreachState = "declined"
+)
+
+// OutreachStates lists the states in order.
+var OutreachStates = []OutreachState{OutreachToContact, OutreachContacted, OutreachInterested, OutreachNominated, OutreachDeclined}
+
+// Label is the state as pages show it.
+func (s OutreachState) Label() string {
+	switch s {
+	case OutreachToContact:
+		return "To contact"
+	case OutreachContacted:
+		return "Contacted"
+	case OutreachInterested:
+		return "Interested"
+	case OutreachNominated:
+		return "Nominated"
+	case OutreachDeclined:
+		return "Declined"
+	}
+	return string(s)
+}
+
+// Next lists the states outreach may move to from s: forward one step, or
+// declined; nominated and declined are final.
+func (s OutreachState) Next() []OutreachState {
+	switch s {
+	case OutreachToContact:
+		return []OutreachState{OutreachContacted, OutreachDeclined}
+	case OutreachContacted:
+		return []OutreachState{OutreachInterested, OutreachDeclined}
+	case OutreachInterested:
+		return []OutreachState{OutreachNominated, OutreachDeclined}
+	}
+	return nil
+}
+
+// CanMove reports whether outreach may move from s to to.
+func (s OutreachState) CanMove(to OutreachState) bool { return slices.Contains(s.Next(), to) }
+
+// CampaignContact is one contact at a candidate account and where the
+// outreach to them stands. Notes keep the replies, newest last.
+type CampaignContact struct {
+	ID           int64         `json:"id"`
+	CampaignID   int64         `json:"campaign_id"`
+	AccountID    int64         `json:"account_id"`
+	Name         string        `json:"name"`
+	Email        string        `json:"email"`
+	State        OutreachState `json:"state"`
+	Notes        string        `json:"notes"`
+	NominationID int64         `json:"nomination_id,omitempty"` // the nomination made when nominated
+	Version      int           `json:"version"`
+	UpdatedAt    time.Time     `json:"updated_at"`
+}
+
+// Validate checks a new contact.
+func (c *CampaignContact) Validate() error {
+	var v Validation
+	c.Name = strings.Join(strings.Fields(c.Name), " ")
+	c.Email = NormalizeEmail(c.Email)
+	if c.Name == "" || len(c.Name) > 200 {
+		v.Add("name", "must be 1–200 characters")
+	}
+	if c.Email != "" && !validEmail(c.Email) {
+		v.Add("email", "must be an email address like name@example.com")
+	}
+	if c.AccountID <= 0 {
+		v.Add("account_id", "must name the candidate account")
+	}
+	return v.Err()
+}

@@ -47,7 +47,7 @@ func (h *Handler) campaignsPage(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "campaigns", &page{Title: "Recruiting campaigns", Nav: "references", Data: map[string]any{"Campaigns": list}})
+	h.render(w, r, http.StatusOK, "campaigns", &page{Title: "Recruiting campaigns", Nav: "campaigns", Data: map[string]any{"Campaigns": list}})
 }
 
 // campaignPage serves GET /campaigns/{id}: the outreach so far with its
@@ -88,7 +88,7 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cat := h.opts.Index.Catalog()
-	h.render(w, r, http.StatusOK, "campaign", &page{Title: c.Name, Nav: "references", Data: map[string]any{
+	h.render(w, r, http.StatusOK, "campaign", &page{Title: c.Name, Nav: "campaigns", Data: map[string]any{
 		"Campaign": c, "Value": cat.ValueName(c.ValueID), "ActivityType": cat.ValueName(c.ActivityTypeID),
 		"Contacts": contacts, "Funnel": funnel, "Candidates": kept, "Held": held, "AccountNames": names,
 		"States": vouch.OutreachStates, "CanNominations": userFrom(r.Context()).Can(vouch.PermNominate),

@@ -60,7 +60,7 @@ func (h *Handler) coveragePage(w http.ResponseWriter, r *http.Request) {
 			cells[i].Heat = "heat-" + strconv.Itoa(1+min(int(g/maxGap*3), 2))
 		}
 	}
-	h.render(w, r, http.StatusOK, "coverage", &page{Title: "Coverage", Nav: "references", Data: map[string]any{
+	h.render(w, r, http.StatusOK, "coverage", &page{Title: "Coverage", Nav: "coverage", Data: map[string]any{
 		"Matrix": m, "Cells": cells, "Dimensions": coverage.Dimensions, "Labels": coverageLabels, "MaxGap": maxGap,
 		"Label": coverageLabels[q.Dimension], "CanSettings": u.Can(vouch.PermManageProgram),
 		"CanCampaign": u.Can(vouch.PermManageCampaigns) && h.opts.Campaigns != nil && h.opts.Accounts != nil, "Query": r.URL.RawQuery,

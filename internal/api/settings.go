@@ -34,6 +34,10 @@ func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 		LostStages      optional[[]string]           `json:"lost_stages"`
 		ReportCurrency  optional[string]             `json:"report_currency"`
 		CurrencyRates   optional[map[string]float64] `json:"currency_rates"`
+		LedgerPeriod    optional[int]                `json:"ledger_period_days"`
+		LedgerRefCap    optional[int]                `json:"ledger_reference_cap"`
+		LedgerAcctCap   optional[int]                `json:"ledger_account_cap"`
+		LedgerCooldown  optional[int]                `json:"ledger_cooldown_days"`
 	}
 	if err := decode(r, &body); err != nil {
 		writeError(w, err)
@@ -50,7 +54,9 @@ func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 	}{{body.CapacityDefault, &ps.CapacityDefault}, {body.ReminderDays, &ps.ReminderDays},
 		{body.MaxReminders, &ps.MaxReminders}, {body.AskExpiryDays, &ps.AskExpiryDays},
 		{body.ConsentMonths, &ps.ConsentMonths}, {body.MaxUploadMB, &ps.MaxUploadMB},
-		{body.FiscalYearStart, &ps.FiscalYearStart}} {
+		{body.FiscalYearStart, &ps.FiscalYearStart},
+		{body.LedgerPeriod, &ps.LedgerPeriodDays}, {body.LedgerRefCap, &ps.LedgerReferenceCap},
+		{body.LedgerAcctCap, &ps.LedgerAccountCap}, {body.LedgerCooldown, &ps.LedgerCooldownDays}} {
 		if f.in.Set {
 			*f.out = f.in.Value
 		}

@@ -45,7 +45,7 @@ func TestAskLedger(t *testing.T) {
 			{name: "a seller may not log another team's ask", method: "POST", path: "/api/v1/ledger", as: "seller",
 				body: logBody(maya, "pr", "Press quote"), status: 403},
 			{name: "a logged ask names its problems", method: "POST", path: "/api/v1/ledger", as: "program_manager",
-				body: fmt.Sprintf(`{"reference_id": %d, "team": "pr", "asked_on": %q, "what": " "}`, maya, today.AddDays(1)),
+				body:   fmt.Sprintf(`{"reference_id": %d, "team": "pr", "asked_on": %q, "what": " "}`, maya, today.AddDays(1)),
 				status: 400, fields: []string{"asked_on", "what"}},
 			{name: "PR asked Maya for a press quote", method: "POST", path: "/api/v1/ledger", as: "program_manager",
 				body: logBody(maya, "pr", "Press quote"), status: 201, want: []string{`"team":"pr"`, `"what":"Press quote"`}},

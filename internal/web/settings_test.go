@@ -58,7 +58,8 @@ func TestProgramSettings(t *testing.T) {
 		// library) leaves them as they are.
 		want := vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 4, MaxReminders: 1, AskExpiryDays: 21, TimeZone: "UTC",
 			SellerContact: vouch.ContactOnceAccepted, ConsentMonths: vouch.DefaultConsentMonths, MaxUploadMB: vouch.DefaultMaxUploadMB,
-			FiscalYearStart: 1, WonStages: vouch.DefaultWonStages, LostStages: vouch.DefaultLostStages}
+			FiscalYearStart: 1, WonStages: vouch.DefaultWonStages, LostStages: vouch.DefaultLostStages,
+			LedgerPeriodDays: vouch.DefaultLedgerPeriodDays}
 		if ps, _ := db.ProgramSettings(ctx); !reflect.DeepEqual(ps, want) {
 			t.Errorf("saved %+v, want %+v", ps, want)
 		}

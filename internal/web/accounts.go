@@ -201,7 +201,7 @@ func accountFacetViews(counts map[string][]refindex.FacetValue, unknown map[stri
 
 // accountView is what account_view.html shows.
 type accountView struct {
-	Ledger ledgerView // the ask ledger of the account's references the viewer may see, and its flag
+	Ledger    ledgerView // the ask ledger of the account's references the viewer may see, and its flag
 	Account   *vouch.Account
 	Facts     map[string]string // taxonomy names by field
 	Products  []string

@@ -29,7 +29,7 @@ func TestAskLedgerPages(t *testing.T) {
 		call := valueID(t, db, vouch.TaxActivityType, "Call")
 		newRef := func(name string) *vouch.Reference {
 			ref := &vouch.Reference{AccountID: acct.ID, Name: name, Status: vouch.StatusActive,
-				Email: strings.ToLower(strings.Fields(name)[0]) + "@acme.example",
+				Email:      strings.ToLower(strings.Fields(name)[0]) + "@acme.example",
 				Activities: []vouch.AgreedActivity{{TypeID: call, ConsentedOn: db.Today().AddDays(-10)}}}
 			if err := db.CreateReference(ctx, ref); err != nil {
 				t.Fatal(err)

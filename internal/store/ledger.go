@@ -323,3 +323,70 @@ func (db *DB) AccountFlag(ctx context.Context, accountID int64) (vouch.AccountFl
 	}
 	return f, err
 }
+
+// HeldBackReferences says, for every reference the fatigue rules hold back
+// today, why: what matching leaves out. A few aggregate queries find the
+// references that may be held back (flagged accounts, recent activities,
+// counts at a cap); each of those is then judged exactly by the rules.
+func (db *DB) HeldBackReferences(ctx context.Context) (map[int64]string, error) {
+	ps, err := db.ProgramSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rules, today := ps.FatigueRules(), db.Today()
+	period := rules.PeriodDays
+	if period <= 0 {
+		period = vouch.DefaultLedgerPeriodDays
+	}
+	candidates := map[int64]bool{}
+	add := func(query string, args ...any) error {
+		ids, err := db.ids(ctx, query, args...)
+		for _, id := range ids {
+			candidates[id] = true
+		}
+		return err
+	}
+	if err := add(`SELECT r.id FROM refs r JOIN accounts a ON a.id = r.account_id WHERE a.flag_reason <> '' AND a.flag_until >= ?`,
+		today.String()); err != nil {
+		return nil, err
+	}
+	if rules.CooldownDays > 0 {
+		if err := add(`SELECT DISTINCT ref_id FROM activities WHERE state = ? AND occurred_on <= ? AND occurred_on > ?`,
+			vouch.ActivityDone, today.String(), today.AddDays(-rules.CooldownDays).String()); err != nil {
+			return nil, err
+		}
+	}
+	from := today.AddDays(-period + 1)
+	// Asks counted from a day early in UTC: a superset, judged exactly below.
+	asksSince := `SELECT a.ref_id AS ref_id FROM asks a WHERE a.state <> ? AND a.created_at >= ?
+		UNION ALL SELECT t.ref_id AS ref_id FROM team_asks t WHERE t.asked_on >= ?`
+	sinceArgs := []any{string(vouch.AskRejected), from.AddDays(-1).Time(), from.String()}
+	if rules.ReferenceCap > 0 {
+		if err := add(`SELECT x.ref_id FROM (`+asksSince+`) x GROUP BY x.ref_id HAVING COUNT(*) >= ?`,
+			append(sinceArgs, rules.ReferenceCap)...); err != nil {
+			return nil, err
+		}
+	}
+	if rules.AccountCap > 0 {
+		if err := add(`SELECT r.id FROM refs r WHERE r.account_id IN (SELECT rr.account_id FROM (`+asksSince+`) x
+			JOIN refs rr ON rr.id = x.ref_id GROUP BY rr.account_id HAVING COUNT(*) >= ?)`,
+			append(sinceArgs, rules.AccountCap)...); err != nil {
+			return nil, err
+		}
+	}
+	out := map[int64]string{}
+	for id := range candidates {
+		ref, err := db.Reference(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		f, err := fatigueFacts(db.rows(ctx), db.Clock.DayOf, ref, today, rules.PeriodDays)
+		if err != nil {
+			return nil, err
+		}
+		if why := rules.HoldBack(f, today); why != "" {
+			out[id] = why
+		}
+	}
+	return out, nil
+}

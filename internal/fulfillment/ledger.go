@@ -2,7 +2,9 @@ package fulfillment
 
 import (
 	"context"
+	"sort"
 
+	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -72,4 +74,42 @@ func (s *Service) SetAccountFlag(ctx context.Context, u *vouch.User, accountID i
 // and nominations call it before proposing anyone.
 func (s *Service) HeldBack(ctx context.Context, refs []*vouch.Reference) (map[int64]string, error) {
 	return s.db.HeldBack(ctx, refs)
+}
+
+// HeldBackMatch is a reference that would be a candidate for a request but
+// for the ask ledger's fatigue rules, and why it is held back.
+type HeldBackMatch struct {
+	ReferenceID int64
+	Name        string
+	Account     string
+	Reason      string
+}
+
+// HeldBackFor lists the references the fatigue rules keep out of a
+// request's matches — the ones that pass its hard rules otherwise — with
+// the reason, by name: what the request page tells the program team.
+func (s *Service) HeldBackFor(ctx context.Context, req *vouch.Request) ([]HeldBackMatch, error) {
+	held, err := s.db.HeldBackReferences(ctx)
+	if err != nil || len(held) == 0 {
+		return nil, err
+	}
+	asked, err := s.db.AskedForOpportunity(ctx, req.OpportunityID)
+	if err != nil {
+		return nil, err
+	}
+	q := refindex.MatchQuery{ActivityTypeID: req.ActivityTypeID, Criteria: req.Criteria, DueDate: req.DueDate,
+		Today: s.db.Today(), Exclude: asked}
+	out := []HeldBackMatch{}
+	for id, why := range held {
+		if asked[id] {
+			continue
+		}
+		m, failures, ok := s.ix.Judge(q, id)
+		if !ok || len(failures) > 0 {
+			continue
+		}
+		out = append(out, HeldBackMatch{ReferenceID: id, Name: m.Reference.Name, Account: m.Account.Name, Reason: why})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
 }

@@ -81,6 +81,12 @@ func TestAskLedgerPages(t *testing.T) {
 		if asks, _ := db.Asks(ctx, req.ID); len(asks) != 0 {
 			t.Errorf("the fourth ask was made: %+v", asks)
 		}
+		_, body = pm.Get(fmt.Sprintf("/requests/%d", req.ID))
+		mustContain(t, "the request page", body, "Held back by the ask ledger", "Maya Okafor</a> <span class=\"muted\">(Acme Corp)</span>: "+capped)
+		_, body = sb.Get(fmt.Sprintf("/requests/%d", req.ID))
+		if strings.Contains(body, "Held back by the ask ledger") {
+			t.Error("the seller's request page lists the references held back")
+		}
 		resp, body = logAsk(maya, "review_campaign", "Review")
 		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, capped) {
 			t.Errorf("a fourth logged ask: %d, want 409 saying %q", resp.StatusCode, capped)

@@ -114,6 +114,13 @@ func TestAskLedgerPages(t *testing.T) {
 		if f, _ := db.AccountFlag(ctx, acct.ID); f.Reason != "renewal" || f.Until != until {
 			t.Errorf("stored flag %+v", f)
 		}
+		nom := &vouch.Nomination{AccountID: acct.ID, AccountName: acct.Name, Name: "Lena Park", Email: "lena@acme.example",
+			Reason: "Loves the product", Source: vouch.NominationByUser, NominatorID: seller.ID, State: vouch.NominationOpen}
+		if err := db.CreateNomination(ctx, nom, vouch.Outgoing{}); err != nil {
+			t.Fatal(err)
+		}
+		_, body = pm.Get(fmt.Sprintf("/nominations/%d", nom.ID))
+		mustContain(t, "the nomination page of a flagged account", body, "Acme Corp is flagged: renewal until")
 		_, body = pm.PostForm(fmt.Sprintf("/accounts/%d/flag", acct.ID), url.Values{"reason": {"renewal"}, "clear": {"1"}})
 		mustContain(t, "the account page after clearing", body, "Flag cleared")
 		_, body = pm.PostForm(fmt.Sprintf("/accounts/%d/flag", acct.ID), url.Values{"reason": {"renewal"}})

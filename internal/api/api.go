@@ -158,6 +158,12 @@ func (h *Handler) routes() []route {
 		{"PATCH /api/v1/accounts/{id}", h.auth(vouch.PermManageProgram, h.updateAccount)},
 		{"DELETE /api/v1/accounts/{id}", h.auth(vouch.PermManageProgram, h.deleteAccount)},
 
+		// The ask ledger across teams (ledger.go): every ask per reference and account; the program team logs other teams' asks and flags accounts.
+		{"GET /api/v1/references/{id}/ledger", h.auth(vouch.PermReadReferences, h.referenceLedger)},
+		{"GET /api/v1/accounts/{id}/ledger", h.auth(vouch.PermReadReferences, h.accountLedger)},
+		{"PUT /api/v1/accounts/{id}/flag", h.auth(vouch.PermManageProgram, h.setAccountFlag)},
+		{"POST /api/v1/ledger", h.auth(vouch.PermManageProgram, h.logTeamAsk)},
+
 		{"GET /api/v1/content/{id}/uses", h.auth(vouch.PermReadContent, h.listContentUses)},
 		{"POST /api/v1/content/{id}/uses", h.auth(vouch.PermUseContent, h.recordContentUse)},
 		{"GET /api/v1/content/{id}/ratings", h.auth(vouch.PermReadContent, h.listContentRatings)},

@@ -36,6 +36,10 @@ func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 		CurrencyRates   optional[map[string]float64] `json:"currency_rates"`
 		CoverageShare   optional[int]                `json:"coverage_share_pct"`
 		CoverageRefs    optional[int]                `json:"coverage_refs_per_opportunity"`
+		LedgerPeriod    optional[int]                `json:"ledger_period_days"`
+		LedgerRefCap    optional[int]                `json:"ledger_reference_cap"`
+		LedgerAcctCap   optional[int]                `json:"ledger_account_cap"`
+		LedgerCooldown  optional[int]                `json:"ledger_cooldown_days"`
 	}
 	if err := decode(r, &body); err != nil {
 		writeError(w, err)
@@ -53,7 +57,9 @@ func (h *Handler) updateSettings(w http.ResponseWriter, r *http.Request) {
 		{body.MaxReminders, &ps.MaxReminders}, {body.AskExpiryDays, &ps.AskExpiryDays},
 		{body.ConsentMonths, &ps.ConsentMonths}, {body.MaxUploadMB, &ps.MaxUploadMB},
 		{body.FiscalYearStart, &ps.FiscalYearStart},
-		{body.CoverageShare, &ps.CoverageSharePct}, {body.CoverageRefs, &ps.CoverageRefsPerOpp}} {
+		{body.CoverageShare, &ps.CoverageSharePct}, {body.CoverageRefs, &ps.CoverageRefsPerOpp},
+		{body.LedgerPeriod, &ps.LedgerPeriodDays}, {body.LedgerRefCap, &ps.LedgerReferenceCap},
+		{body.LedgerAcctCap, &ps.LedgerAccountCap}, {body.LedgerCooldown, &ps.LedgerCooldownDays}} {
 		if f.in.Set {
 			*f.out = f.in.Value
 		}

@@ -40,6 +40,11 @@ func TestSettings(t *testing.T) {
 				body: `{"seller_contact":"always"}`, status: 200, want: []string{`"seller_contact":"always"`, `"time_zone":"America/New_York"`}},
 			{name: "sellers never see them", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
 				body: `{"seller_contact":"never"}`, status: 200, want: []string{`"seller_contact":"never"`}},
+			{name: "fatigue rules outside their bounds are refused by field", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
+				body: `{"ledger_account_cap":-1,"ledger_period_days":0}`, status: 400, fields: []string{"ledger_account_cap", "ledger_period_days"}},
+			{name: "the ask ledger caps an account at three asks per 90 days", method: "PATCH", path: "/api/v1/settings", as: "program_manager",
+				body: `{"ledger_account_cap":3,"ledger_cooldown_days":30}`, status: 200,
+				want: []string{`"ledger_account_cap":3`, `"ledger_cooldown_days":30`, `"ledger_period_days":90`, `"ledger_reference_cap":0`}},
 		})
 		ps, err := f.srv.DB.ProgramSettings(context.Background())
 		if err != nil {
@@ -49,7 +54,8 @@ func TestSettings(t *testing.T) {
 			TimeZone: "America/New_York", SellerContact: vouch.ContactNever,
 			ConsentMonths: vouch.DefaultConsentMonths, MaxUploadMB: vouch.DefaultMaxUploadMB, FiscalYearStart: 1,
 			WonStages: vouch.DefaultWonStages, LostStages: vouch.DefaultLostStages,
-			CoverageSharePct: vouch.DefaultCoverageSharePct, CoverageRefsPerOpp: vouch.DefaultCoverageRefsPerOpp}); !reflect.DeepEqual(ps, want) {
+			CoverageSharePct: vouch.DefaultCoverageSharePct, CoverageRefsPerOpp: vouch.DefaultCoverageRefsPerOpp,
+			LedgerPeriodDays: vouch.DefaultLedgerPeriodDays, LedgerAccountCap: 3, LedgerCooldownDays: 30}); !reflect.DeepEqual(ps, want) {
 			t.Errorf("stored %+v, want %+v", ps, want)
 		}
 		if zone := f.srv.DB.Clock.Zone().String(); zone != "America/New_York" {

@@ -155,10 +155,3 @@ type Held struct {
 	Reason    string
 }
 
-// HoldBack is the seam where the one ask ledger's fatigue rules (caps per
-// account and period, cool-downs, flagged accounts) will hold candidates
-// back before a campaign asks them. Until the ledger exists no rule holds
-// anyone back: every candidate is kept.
-func HoldBack(cands []Candidate) (kept []Candidate, held []Held) {
-	return cands, nil
-}

@@ -241,6 +241,11 @@ func (db *DB) CreateAsk(ctx context.Context, a *vouch.Ask, link vouch.NewLink, o
 		if n > 0 {
 			return vouch.ErrAskedBefore(ref.Name)
 		}
+		// Counted under the account's lock: of two asks racing for the
+		// last slot under a cap, the second sees the first and is refused.
+		if err := tx.checkFatigue(ref); err != nil {
+			return err
+		}
 		if a.Reasons == nil {
 			a.Reasons = []vouch.Reason{}
 		}

@@ -24,6 +24,10 @@ const (
 	SettingConsentMonths   = "content_consent_months"
 	SettingMaxUploadMB     = "content_max_upload_mb"
 	SettingFiscalYearStart = "fiscal_year_start_month"
+	SettingLedgerPeriod    = "ledger_period_days"
+	SettingLedgerRefCap    = "ledger_reference_cap"
+	SettingLedgerAcctCap   = "ledger_account_cap"
+	SettingLedgerCooldown  = "ledger_cooldown_days"
 	SettingWonStages       = "won_stages"      // one stage name per line
 	SettingLostStages      = "lost_stages"     // one stage name per line
 	SettingReportCurrency  = "report_currency" // '' = amounts never converted
@@ -219,7 +223,9 @@ func programSettingFields(ps *vouch.ProgramSettings) []settingField {
 		{SettingMaxReminders, &ps.MaxReminders}, {SettingAskExpiryDays, &ps.AskExpiryDays},
 		{SettingConsentMonths, &ps.ConsentMonths}, {SettingMaxUploadMB, &ps.MaxUploadMB},
 		{SettingFiscalYearStart, &ps.FiscalYearStart},
-		{SettingCoverageShare, &ps.CoverageSharePct}, {SettingCoverageRefs, &ps.CoverageRefsPerOpp}}
+		{SettingCoverageShare, &ps.CoverageSharePct}, {SettingCoverageRefs, &ps.CoverageRefsPerOpp},
+		{SettingLedgerPeriod, &ps.LedgerPeriodDays}, {SettingLedgerRefCap, &ps.LedgerReferenceCap},
+		{SettingLedgerAcctCap, &ps.LedgerAccountCap}, {SettingLedgerCooldown, &ps.LedgerCooldownDays}}
 }
 
 // textSetting is a program setting kept as text.

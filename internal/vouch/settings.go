@@ -43,6 +43,13 @@ type ProgramSettings struct {
 	// pipeline with them (docs/metrics.md, "Coverage").
 	CoverageSharePct   int `json:"coverage_share_pct"`
 	CoverageRefsPerOpp int `json:"coverage_refs_per_opportunity"`
+	// The fatigue rules of the ask ledger (FatigueRules): asks per
+	// reference and per account over the rolling period, and days of
+	// cool-down after an activity. 0 is no cap, no cool-down.
+	LedgerPeriodDays   int `json:"ledger_period_days"`
+	LedgerReferenceCap int `json:"ledger_reference_cap"`
+	LedgerAccountCap   int `json:"ledger_account_cap"`
+	LedgerCooldownDays int `json:"ledger_cooldown_days"`
 }
 
 // Defaults of the coverage estimate: about a third of deals ask for a
@@ -51,6 +58,10 @@ const (
 	DefaultCoverageSharePct   = 30
 	DefaultCoverageRefsPerOpp = 1
 )
+
+// DefaultLedgerPeriodDays is the window the ask ledger's caps count over
+// until the team sets another.
+const DefaultLedgerPeriodDays = 90
 
 // Default stage names of a won and a lost deal (Salesforce's and HubSpot's).
 var (
@@ -121,7 +132,8 @@ func DefaultProgramSettings() ProgramSettings {
 		TimeZone: DefaultTimeZone, SellerContact: DefaultContactSight,
 		ConsentMonths: DefaultConsentMonths, MaxUploadMB: DefaultMaxUploadMB,
 		FiscalYearStart: 1, WonStages: DefaultWonStages, LostStages: DefaultLostStages,
-		CoverageSharePct: DefaultCoverageSharePct, CoverageRefsPerOpp: DefaultCoverageRefsPerOpp}
+		CoverageSharePct: DefaultCoverageSharePct, CoverageRefsPerOpp: DefaultCoverageRefsPerOpp,
+		LedgerPeriodDays: DefaultLedgerPeriodDays}
 }
 
 // Validate checks the settings make sense together. An empty TimeZone is
@@ -150,6 +162,18 @@ func (s ProgramSettings) Validate() error {
 	}
 	if s.MaxUploadMB < 1 || s.MaxUploadMB > 1024 {
 		v.Add("content_max_upload_mb", "must be between 1 and 1,024 MB")
+	}
+	if s.LedgerPeriodDays < 1 || s.LedgerPeriodDays > 365 {
+		v.Add("ledger_period_days", "must be between 1 and 365 days")
+	}
+	if s.LedgerReferenceCap < 0 || s.LedgerReferenceCap > 100 {
+		v.Add("ledger_reference_cap", "must be between 0 (no cap) and 100 asks")
+	}
+	if s.LedgerAccountCap < 0 || s.LedgerAccountCap > 1000 {
+		v.Add("ledger_account_cap", "must be between 0 (no cap) and 1,000 asks")
+	}
+	if s.LedgerCooldownDays < 0 || s.LedgerCooldownDays > 365 {
+		v.Add("ledger_cooldown_days", "must be between 0 (none) and 365 days")
 	}
 	if s.FiscalYearStart < 1 || s.FiscalYearStart > 12 {
 		v.Add("fiscal_year_start_month", "must be a month from 1 (January) to 12 (December)")

@@ -201,6 +201,7 @@ func accountFacetViews(counts map[string][]refindex.FacetValue, unknown map[stri
 
 // accountView is what account_view.html shows.
 type accountView struct {
+	Ledger    ledgerView // the ask ledger of the account's references the viewer may see, and its flag
 	Account   *vouch.Account
 	Facts     map[string]string // taxonomy names by field
 	Products  []string
@@ -239,6 +240,10 @@ func (h *Handler) accountPage(w http.ResponseWriter, r *http.Request) {
 		d.Refs = append(d.Refs, referenceRow{Hit: hit})
 	}
 	if d.Content, err = h.contentFeaturing(r, vouch.ContentFilter{AccountID: id}); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if d.Ledger, err = h.accountLedger(r.Context(), a); err != nil {
 		h.serverError(w, r, err)
 		return
 	}

@@ -16,11 +16,12 @@ import (
 // Some need the handler: the static files' URLs, the bell's count.
 func funcMap(h *Handler) template.FuncMap {
 	return template.FuncMap{
-		"date":     formatDate,
-		"datetime": h.dateTime,
-		"relative": h.relativeTime,
-		"roles":    func() []vouch.Role { return vouch.Roles },
-		"kinds":    func() []vouch.TaxonomyKind { return vouch.TaxonomyKinds },
+		"date":      formatDate,
+		"teamLabel": vouch.TeamLabel,
+		"datetime":  h.dateTime,
+		"relative":  h.relativeTime,
+		"roles":     func() []vouch.Role { return vouch.Roles },
+		"kinds":     func() []vouch.TaxonomyKind { return vouch.TaxonomyKinds },
 		"can": func(u *vouch.User, p string) bool {
 			return u.Can(vouch.Permission(p))
 		},

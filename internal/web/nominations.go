@@ -197,11 +197,24 @@ func (h *Handler) renderNomination(w http.ResponseWriter, r *http.Request, statu
 	for _, k := range v.Nomination.Checklist {
 		ticked[k] = true
 	}
+	// The ask ledger: a flagged account (an open escalation or renewal) is
+	// said on the nomination the team qualifies.
+	flagged := ""
+	if v.CanDecide && v.Nomination.AccountID != 0 {
+		if flag, err := h.db.AccountFlag(r.Context(), v.Nomination.AccountID); err == nil && flag.Reason != "" && !h.clock.Today().After(flag.Until) {
+			if a, err := h.db.Account(r.Context(), v.Nomination.AccountID); err == nil {
+				flagged = fmt.Sprintf("%s is flagged: %s until %s. Its references are not asked until then.", a.Name, flag.Reason, formatDate(flag.Until))
+			}
+		} else if err != nil && vouch.ErrorCode(err) != vouch.ENOTFOUND {
+			h.serverError(w, r, err)
+			return
+		}
+	}
 	now := h.clock.Now()
 	p.Title, p.Nav = "Nomination: "+v.Nomination.Name, "nominations"
 	p.Data = map[string]any{"V": v, "N": v.Nomination, "Duplicates": dups, "Reactivate": reactivate, "Ticked": ticked,
 		"Age": v.Nomination.AgeDays(now), "Stale": v.Nomination.Stale(now),
-		"Qualified": v.Nomination.State == vouch.NominationQualified}
+		"Qualified": v.Nomination.State == vouch.NominationQualified, "Flagged": flagged}
 	h.render(w, r, status, "nomination", p)
 }
 

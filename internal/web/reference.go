@@ -70,6 +70,10 @@ type referenceProfile struct {
 	// Recruited: the nominations the reference was recruited from, with
 	// who nominated and who accepted them (the team's; nominations.go).
 	Recruited []recruitedFrom
+	// The ask ledger (ledger.go): every ask of the reference by any team,
+	// and why the fatigue rules hold it back today ("" they do not).
+	Ledger   ledgerView
+	HeldBack string
 
 	today vouch.Date
 }
@@ -241,6 +245,10 @@ func (h *Handler) renderReference(w http.ResponseWriter, r *http.Request, status
 			h.serverError(w, r, err)
 			return
 		}
+	}
+	if err := h.referenceLedger(ctx, d, ref); err != nil {
+		h.serverError(w, r, err)
+		return
 	}
 	p.Title, p.Nav, p.Data = ref.Name, "references", d
 	h.render(w, r, status, "reference", p)

@@ -134,6 +134,7 @@ type requestPageData struct {
 	Eligible      int
 	MatchPages    pager
 	Ineligible    ineligibleView
+	HeldBack      []fulfillment.HeldBackMatch // held back by the ask ledger's fatigue rules: the program team sees why
 	CanPick       bool
 	CanManage     bool
 	IsRequester   bool
@@ -316,6 +317,11 @@ func (h *Handler) requestPageData(ctx context.Context, u *vouch.User, v *fulfill
 		}
 		// The references that fail a rule name do-not-contact and retired
 		// customers: for the program team only, and listed on demand.
+		if d.CanManage {
+			if d.HeldBack, err = h.opts.Fulfillment.HeldBackFor(ctx, req); err != nil {
+				return nil, err
+			}
+		}
 		if d.CanManage {
 			d.Ineligible.Count = res.Ineligible
 			on := url.Values{"failing": {"1"}}

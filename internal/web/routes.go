@@ -157,6 +157,9 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /accounts/{id}/edit", h.can(vouch.PermManageProgram, h.editAccount))
 	mux.Handle("POST /accounts/{id}/edit", h.can(vouch.PermManageProgram, h.updateAccount))
 	mux.Handle("POST /accounts/{id}/delete", h.can(vouch.PermManageProgram, h.deleteAccount))
+	// The ask ledger across teams (ledger.go): the program team logs other teams' asks and flags accounts.
+	mux.Handle("POST /references/{id}/ledger", h.can(vouch.PermManageProgram, h.logTeamAsk))
+	mux.Handle("POST /accounts/{id}/flag", h.can(vouch.PermManageProgram, h.setAccountFlag))
 
 	// Content approval and consent (content_approvals.go, content_expiring.go).
 	// Their forms post to the page itself with the item's id in the body: a

@@ -11,7 +11,9 @@ import (
 var settingLabels = map[string]string{"capacity_default": "Activities per 90 days", "reminder_days": "Remind after",
 	"max_reminders": "Reminders", "ask_expiry_days": "Asks expire after", "time_zone": "Time zone",
 	"seller_contact":         "Sellers see a reference's email and phone",
-	"content_consent_months": "Customer approval lasts", "content_max_upload_mb": "Largest upload"}
+	"content_consent_months": "Customer approval lasts", "content_max_upload_mb": "Largest upload",
+	"ledger_period_days": "Ask ledger period", "ledger_reference_cap": "Asks per reference",
+	"ledger_account_cap": "Asks per account", "ledger_cooldown_days": "Cool-down after an activity"}
 
 // settingsView is the settings page's data: the settings and the time
 // zones suggested for the program.
@@ -90,6 +92,32 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 			p.Errors[f.name] = settingLabels[f.name] + " must be a whole number."
 		}
 		*f.value = n
+	}
+	// The ask ledger's fatigue rules: a form without them leaves them as they are.
+	{
+		current, err := h.db.ProgramSettings(r.Context())
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		for _, f := range []struct {
+			name  string
+			value *int
+			now   int
+		}{{"ledger_period_days", &ps.LedgerPeriodDays, current.LedgerPeriodDays},
+			{"ledger_reference_cap", &ps.LedgerReferenceCap, current.LedgerReferenceCap},
+			{"ledger_account_cap", &ps.LedgerAccountCap, current.LedgerAccountCap},
+			{"ledger_cooldown_days", &ps.LedgerCooldownDays, current.LedgerCooldownDays}} {
+			*f.value = f.now
+			if _, sent := r.PostForm[f.name]; !sent {
+				continue
+			}
+			n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue(f.name)))
+			if err != nil {
+				p.Errors[f.name] = settingLabels[f.name] + " must be a whole number."
+			}
+			*f.value = n
+		}
 	}
 	if len(p.Errors) == 0 {
 		err := h.db.SetProgramSettings(r.Context(), ps)

@@ -59,7 +59,8 @@ func TestProgramSettings(t *testing.T) {
 		want := vouch.ProgramSettings{CapacityDefault: 5, ReminderDays: 4, MaxReminders: 1, AskExpiryDays: 21, TimeZone: "UTC",
 			SellerContact: vouch.ContactOnceAccepted, ConsentMonths: vouch.DefaultConsentMonths, MaxUploadMB: vouch.DefaultMaxUploadMB,
 			FiscalYearStart: 1, WonStages: vouch.DefaultWonStages, LostStages: vouch.DefaultLostStages,
-			CoverageSharePct: vouch.DefaultCoverageSharePct, CoverageRefsPerOpp: vouch.DefaultCoverageRefsPerOpp}
+			CoverageSharePct: vouch.DefaultCoverageSharePct, CoverageRefsPerOpp: vouch.DefaultCoverageRefsPerOpp,
+			LedgerPeriodDays: vouch.DefaultLedgerPeriodDays}
 		if ps, _ := db.ProgramSettings(ctx); !reflect.DeepEqual(ps, want) {
 			t.Errorf("saved %+v, want %+v", ps, want)
 		}

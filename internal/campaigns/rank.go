@@ -154,4 +154,3 @@ type Held struct {
 	Candidate Candidate
 	Reason    string
 }
-

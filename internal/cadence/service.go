@@ -171,7 +171,7 @@ func (s *Service) Create(ctx context.Context, in Input) (*vouch.CadenceTask, err
 	if err := s.apply(ctx, in, t, &v); err != nil {
 		return nil, err
 	}
-	if err := merge(&v, t.Validate()); err != nil {
+	if err := v.Merge(t.Validate()); err != nil {
 		return nil, err
 	}
 	if err := v.Err(); err != nil {
@@ -199,7 +199,7 @@ func (s *Service) Update(ctx context.Context, id int64, in Input) (*vouch.Cadenc
 	if err := s.apply(ctx, in, &t, &v); err != nil {
 		return nil, err
 	}
-	if err := merge(&v, t.Validate()); err != nil {
+	if err := v.Merge(t.Validate()); err != nil {
 		return nil, err
 	}
 	if err := v.Err(); err != nil {
@@ -440,18 +440,4 @@ func (s *Service) RunRemindersEvery(ctx context.Context, interval time.Duration,
 		case <-tick.C:
 		}
 	}
-}
-
-// merge adds the fields of a validation error to v; other errors are returned.
-func merge(v *vouch.Validation, err error) error {
-	if err == nil {
-		return nil
-	}
-	if vouch.ErrorCode(err) != vouch.EINVALID || len(vouch.ErrorFields(err)) == 0 {
-		return err
-	}
-	for f, reason := range vouch.ErrorFields(err) {
-		v.Add(f, reason)
-	}
-	return nil
 }

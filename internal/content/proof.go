@@ -59,7 +59,7 @@ func (s *Service) CreateProofPage(ctx context.Context, by *vouch.User, in ProofP
 	p := &vouch.ProofPage{Title: in.Title, Prospect: in.Prospect, Message: in.Message, OpportunityID: in.OpportunityID,
 		ContentIDs: in.ContentIDs}
 	var v vouch.Validation
-	if err := merge(&v, vouch.CheckProofPage(p, in.ExpiresInDays, s.db.Now())); err != nil {
+	if err := v.Merge(vouch.CheckProofPage(p, in.ExpiresInDays, s.db.Now())); err != nil {
 		return nil, "", err
 	}
 	if len(p.ContentIDs) > 0 {

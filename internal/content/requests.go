@@ -53,7 +53,7 @@ func (s *Service) CreateContentRequest(ctx context.Context, by *vouch.User, in C
 		}
 		r.SetTagIDs(kind, ids)
 	}
-	if err := merge(&v, r.Validate()); err != nil {
+	if err := v.Merge(r.Validate()); err != nil {
 		return nil, err
 	}
 	if r.OpportunityID != 0 {

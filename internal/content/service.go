@@ -262,20 +262,6 @@ func (s *Service) owner(ctx context.Context, v *vouch.Validation, id *int64, ema
 	return 0, false, nil
 }
 
-// merge adds the fields of a validation error to v; other errors are returned.
-func merge(v *vouch.Validation, err error) error {
-	if err == nil {
-		return nil
-	}
-	if vouch.ErrorCode(err) != vouch.EINVALID || len(vouch.ErrorFields(err)) == 0 {
-		return err
-	}
-	for f, reason := range vouch.ErrorFields(err) {
-		v.Add(f, reason)
-	}
-	return nil
-}
-
 // Create adds an item, a draft owned by the person creating it unless the
 // input names another owner. Every problem is reported at once.
 func (s *Service) Create(ctx context.Context, in vouch.ContentInput) (*vouch.ContentItem, error) {
@@ -292,11 +278,11 @@ func (s *Service) Create(ctx context.Context, in vouch.ContentInput) (*vouch.Con
 	}
 	item := &vouch.ContentItem{State: vouch.ContentDraft, OwnerID: vouch.ActorFrom(ctx).UserID}
 	c.apply(item)
-	if err := merge(&v, item.Validate()); err != nil {
+	if err := v.Merge(item.Validate()); err != nil {
 		return nil, err
 	}
 	// The rule the content import applies to the state an item starts in: a draft has no approval facts.
-	if err := merge(&v, item.CheckNewState(s.db.Today(), vouch.DefaultConsentMonths)); err != nil {
+	if err := v.Merge(item.CheckNewState(s.db.Today(), vouch.DefaultConsentMonths)); err != nil {
 		return nil, err
 	}
 	if err := v.Err(); err != nil {
@@ -325,7 +311,7 @@ func (s *Service) Update(ctx context.Context, id int64, in vouch.ContentInput) (
 	}
 	item := *cur
 	c.apply(&item)
-	if err := merge(&v, item.Validate()); err != nil {
+	if err := v.Merge(item.Validate()); err != nil {
 		return nil, err
 	}
 	if err := v.Err(); err != nil {

@@ -108,7 +108,7 @@ func (s *Service) Rate(ctx context.Context, id int64, r vouch.ContentRating) (*v
 		return nil, err
 	}
 	var v vouch.Validation
-	if err := merge(&v, vouch.CheckRating(&r)); err != nil {
+	if err := v.Merge(vouch.CheckRating(&r)); err != nil {
 		return nil, err
 	}
 	if err := s.checkOpportunity(ctx, u, r.OpportunityID, &v); err != nil {

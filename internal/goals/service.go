@@ -263,7 +263,7 @@ func (s *Service) Create(ctx context.Context, in Input) (*vouch.Goal, error) {
 	if err := s.resolve(ctx, &in, g, &v); err != nil {
 		return nil, err
 	}
-	if err := merge(&v, g.Validate()); err != nil {
+	if err := v.Merge(g.Validate()); err != nil {
 		return nil, err
 	}
 	if err := v.Err(); err != nil {
@@ -291,7 +291,7 @@ func (s *Service) Update(ctx context.Context, id int64, in Input) (*vouch.Goal, 
 	if err := s.resolve(ctx, &in, &g, &v); err != nil {
 		return nil, err
 	}
-	if err := merge(&v, g.Validate()); err != nil {
+	if err := v.Merge(g.Validate()); err != nil {
 		return nil, err
 	}
 	if err := v.Err(); err != nil {
@@ -404,18 +404,4 @@ func (s *Service) NeedAttention(ctx context.Context, withMembers bool) ([]*vouch
 		}
 	}
 	return out, nil
-}
-
-// merge adds the fields of a validation error to v; other errors are returned.
-func merge(v *vouch.Validation, err error) error {
-	if err == nil {
-		return nil
-	}
-	if vouch.ErrorCode(err) != vouch.EINVALID || len(vouch.ErrorFields(err)) == 0 {
-		return err
-	}
-	for f, reason := range vouch.ErrorFields(err) {
-		v.Add(f, reason)
-	}
-	return nil
 }

@@ -53,7 +53,7 @@ func (s *Service) applyAccount(ctx context.Context, in *vouch.AccountInput, a *v
 		a.RenewalDate = date(v, "renewal_date", *in.RenewalDate)
 	}
 	applyARR(in, a, v)
-	return merge(v, a.Validate())
+	return v.Merge(a.Validate())
 }
 
 // CreateAccount adds an account. Every problem is reported at once.

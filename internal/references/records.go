@@ -39,7 +39,7 @@ func (s *Service) CreateProgram(ctx context.Context, p Program) error {
 		for _, id := range a.ProductIDs {
 			s.checkCurrent(&v, "products", id)
 		}
-		if err := merge(&v, a.Validate()); err != nil {
+		if err := v.Merge(a.Validate()); err != nil {
 			return err
 		}
 		if err := v.Err(); err != nil {
@@ -68,7 +68,7 @@ func (s *Service) CreateProgram(ctx context.Context, p Program) error {
 			v.Add("last_verified", reason)
 		}
 		r.AccountID = -1 // set once the account is stored
-		if err := merge(&v, r.Validate()); err != nil {
+		if err := v.Merge(r.Validate()); err != nil {
 			return err
 		}
 		if err := v.Err(); err != nil {

@@ -119,20 +119,6 @@ func date(v *vouch.Validation, field, s string) vouch.Date {
 	return d
 }
 
-// merge adds the fields of a validation error to v; other errors are returned.
-func merge(v *vouch.Validation, err error) error {
-	if err == nil {
-		return nil
-	}
-	if vouch.ErrorCode(err) != vouch.EINVALID || len(vouch.ErrorFields(err)) == 0 {
-		return err
-	}
-	for f, reason := range vouch.ErrorFields(err) {
-		v.Add(f, reason)
-	}
-	return nil
-}
-
 func deref(p *string) string {
 	if p == nil {
 		return ""
@@ -348,7 +334,7 @@ func (s *Service) createReference(ctx context.Context, in vouch.ReferenceInput, 
 		}
 		ref.Status = c.status.To
 	}
-	if err := merge(&v, ref.Validate()); err != nil {
+	if err := v.Merge(ref.Validate()); err != nil {
 		return nil, err
 	}
 	if err := v.Err(); err != nil {
@@ -394,7 +380,7 @@ func (s *Service) UpdateReference(ctx context.Context, id int64, in vouch.Refere
 	}
 	preview := *cur
 	c.apply(&preview)
-	if err := merge(&v, preview.Validate()); err != nil {
+	if err := v.Merge(preview.Validate()); err != nil {
 		return nil, err
 	}
 	if err := v.Err(); err != nil {

@@ -98,6 +98,21 @@ func (v *Validation) Add(field, reason string) {
 	}
 }
 
+// Merge adds the fields of a validation error to v, so one answer names
+// every problem; any other error is returned as it is.
+func (v *Validation) Merge(err error) error {
+	if err == nil {
+		return nil
+	}
+	if ErrorCode(err) != EINVALID || len(ErrorFields(err)) == 0 {
+		return err
+	}
+	for f, reason := range ErrorFields(err) {
+		v.Add(f, reason)
+	}
+	return nil
+}
+
 // Err returns nil when no problem was recorded.
 func (v *Validation) Err() error {
 	if len(v.fields) == 0 {

@@ -209,6 +209,7 @@ func TestSeenDuplicatesLinkOnlyToWhatTheViewerOpens(t *testing.T) {
 // TestEveryRoleNominatesOnlyTheTeamDecides holds docs/roles.md's
 // nominations rows to the roles.
 func TestEveryRoleNominatesOnlyTheTeamDecides(t *testing.T) {
+	checkRolesDoc(t, map[string]Permission{quoted(PermNominate): PermNominate})
 	for _, r := range Roles {
 		if !r.Can(PermNominate) {
 			t.Errorf("%s cannot nominate", r)

@@ -121,27 +121,32 @@ func (s *Service) Move(ctx context.Context, by *vouch.User, id int64, version in
 		c.Notes += "\n"
 	}
 	c.Notes += line
-	if to == vouch.OutreachNominated {
-		camp, err := s.db.Campaign(ctx, c.CampaignID)
-		if err != nil {
+	if to != vouch.OutreachNominated {
+		c.State = to
+		if err := s.db.MoveCampaignContact(ctx, c); err != nil {
 			return nil, err
 		}
-		reason := fmt.Sprintf("Recruiting campaign “%s”.", camp.Name)
-		if note != "" {
-			reason += " " + note
-		}
-		n := vouch.Nomination{AccountID: c.AccountID, Name: c.Name, Email: c.Email, Reason: reason}
-		if t := s.cat.Value(camp.ActivityTypeID); t != nil {
-			n.Activities = []string{t.Name}
-		}
-		made, _, err := s.noms.Submit(ctx, by, n)
-		if err != nil {
-			return nil, err
-		}
-		c.NominationID = made.ID
+		return c, nil
 	}
-	c.State = to
-	if err := s.db.MoveCampaignContact(ctx, c); err != nil {
+	camp, err := s.db.Campaign(ctx, c.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	reason := fmt.Sprintf("Recruiting campaign “%s”.", camp.Name)
+	if note != "" {
+		reason += " " + note
+	}
+	n := vouch.Nomination{AccountID: c.AccountID, Name: c.Name, Email: c.Email, Reason: reason, CampaignID: camp.ID}
+	if t := s.cat.Value(camp.ActivityTypeID); t != nil {
+		n.Activities = []string{t.Name}
+	}
+	// The nomination and the contact's move are one transaction: a move
+	// that fails (someone moved the contact meanwhile) leaves no nomination.
+	if _, _, err := s.noms.SubmitThen(ctx, by, n, func(b *store.Batch, made *vouch.Nomination) error {
+		c.NominationID, c.State = made.ID, to
+		return b.MoveCampaignContact(c)
+	}); err != nil {
+		c.NominationID, c.State = 0, "" // nothing was saved
 		return nil, err
 	}
 	return c, nil
@@ -187,4 +192,100 @@ func invalid(field, reason string) error {
 	var v vouch.Validation
 	v.Add(field, reason)
 	return v.Err()
+}
+
+// SetOutreach saves the campaign's outreach mail template; both empty, the
+// default text comes back.
+func (s *Service) SetOutreach(ctx context.Context, by *vouch.User, id int64, subject, body string) (*vouch.Campaign, error) {
+	if err := forbidden(by); err != nil {
+		return nil, err
+	}
+	subject, body = strings.TrimSpace(subject), strings.TrimSpace(body)
+	if subject != "" || body != "" {
+		if err := vouch.ValidateOutreach(subject, body); err != nil {
+			return nil, err
+		}
+	}
+	return s.db.SetCampaignOutreach(ctx, id, subject, body)
+}
+
+// Draft is the outreach mail to one contact, rendered from the campaign's
+// template, to be read and edited before it is sent.
+type Draft struct {
+	Contact  *vouch.CampaignContact
+	Campaign *vouch.Campaign
+	Account  string
+	To       string
+	Subject  string
+	Body     string
+	// HeldBack is why the ask ledger's rules refuse the ask today; "" it may go.
+	HeldBack string
+}
+
+// Outreach renders the outreach mail to contact id, sent by user by. A
+// contact without an email, or one already reached, has none to send.
+func (s *Service) Outreach(ctx context.Context, by *vouch.User, id int64) (*Draft, error) {
+	if err := forbidden(by); err != nil {
+		return nil, err
+	}
+	c, err := s.db.CampaignContact(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Email == "" {
+		return nil, invalid("email", "is needed to send outreach: record the outreach by moving the contact instead")
+	}
+	if c.State != vouch.OutreachToContact {
+		return nil, invalid("state", "must be To contact: "+c.Name+" was reached already")
+	}
+	camp, err := s.db.Campaign(ctx, c.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.db.Account(ctx, c.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	subject, body := camp.OutreachTemplate()
+	d := &Draft{Contact: c, Campaign: camp, Account: a.Name, To: c.Email,
+		Subject: vouch.RenderOutreach(subject, c.Name, a.Name, by.Name), Body: vouch.RenderOutreach(body, c.Name, a.Name, by.Name)}
+	_, held, err := s.HoldBack(ctx, []Candidate{{Account: a}})
+	if err != nil {
+		return nil, err
+	}
+	if len(held) > 0 {
+		d.HeldBack = held[0].Reason
+	}
+	return d, nil
+}
+
+// SendOutreach sends the outreach mail (subject and body as edited) to
+// contact id, read at version, through the outbox, and moves the contact
+// to contacted: the ask lands in the account's ledger. The ask ledger's
+// fatigue rules refuse it, saying why, when they hold the account back.
+// Replies go to the sender, who records them on the contact.
+func (s *Service) SendOutreach(ctx context.Context, by *vouch.User, id int64, version int, subject, body string) (*vouch.CampaignContact, error) {
+	d, err := s.Outreach(ctx, by, id)
+	if err != nil {
+		return nil, err
+	}
+	c := d.Contact
+	if c.Version != version {
+		return nil, vouch.StaleVersion("campaign contact")
+	}
+	subject, body = strings.TrimSpace(subject), strings.TrimSpace(body)
+	if err := vouch.ValidateOutreach(subject, body); err != nil {
+		return nil, err
+	}
+	line := s.db.Today().String() + " " + vouch.OutreachContacted.Label() + ": outreach mail “" + subject + "” sent by " + by.Name
+	if c.Notes != "" {
+		c.Notes += "\n"
+	}
+	c.Notes += line
+	c.State = vouch.OutreachContacted
+	mail := vouch.Mail{To: c.Email, Subject: subject, Body: body + "\n", FromName: by.Name, ReplyTo: by.Email}
+	if err := s.db.SendOutreach(ctx, c, by.ID, mail); err != nil {
+		return nil, err
+	}
+	return c, nil
 }

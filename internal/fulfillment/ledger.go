@@ -22,7 +22,9 @@ func (s *Service) ReferenceLedger(ctx context.Context, u *vouch.User, refID int6
 }
 
 // AccountLedger is every ask of the account's references, newest first,
-// leaving out the references the user may not see.
+// leaving out the references the user may not see. A recruiting
+// campaign's outreach to a contact at the account is shown to those who
+// run campaigns.
 func (s *Service) AccountLedger(ctx context.Context, u *vouch.User, accountID int64) ([]vouch.LedgerEntry, error) {
 	entries, err := s.db.AccountLedger(ctx, accountID)
 	if err != nil {
@@ -34,6 +36,12 @@ func (s *Service) AccountLedger(ctx context.Context, u *vouch.User, accountID in
 	}
 	out := []vouch.LedgerEntry{}
 	for _, e := range entries {
+		if e.Source == vouch.LedgerFromCampaign {
+			if u.Can(vouch.PermManageCampaigns) {
+				out = append(out, e)
+			}
+			continue
+		}
 		hit, ok := s.ix.Get(e.ReferenceID)
 		if !ok {
 			continue

@@ -62,7 +62,10 @@ type View struct {
 	Checklist  []vouch.CheckItem
 	Nominator  string // the nominator's name; "" for a volunteer
 	DecidedBy  string
-	CanDecide  bool // the viewer may qualify, accept and reject
+	// Campaign is the name of the recruiting campaign that made the
+	// nomination; "" for any other.
+	Campaign  string
+	CanDecide bool // the viewer may qualify, accept and reject
 }
 
 var (
@@ -137,7 +140,18 @@ func (s *Service) Submit(ctx context.Context, by *vouch.User, n vouch.Nomination
 		return nil, nil, vouch.Errorf(vouch.EFORBIDDEN, "Your role cannot nominate references.")
 	}
 	n.Source, n.NominatorID = vouch.NominationByUser, by.ID
-	return s.submit(ctx, n)
+	return s.submit(ctx, n, nil)
+}
+
+// SubmitThen is Submit with then run in the nomination's transaction, as
+// Accept runs in the reference service's: a recruiting campaign moves its
+// contact to nominated there, so either both are saved or neither.
+func (s *Service) SubmitThen(ctx context.Context, by *vouch.User, n vouch.Nomination, then func(b *store.Batch, n *vouch.Nomination) error) (*vouch.Nomination, []vouch.Duplicate, error) {
+	if !by.Can(vouch.PermNominate) {
+		return nil, nil, vouch.Errorf(vouch.EFORBIDDEN, "Your role cannot nominate references.")
+	}
+	n.Source, n.NominatorID = vouch.NominationByUser, by.ID
+	return s.submit(ctx, n, then)
 }
 
 // Volunteer records a customer offering themself through the public form,
@@ -151,11 +165,11 @@ func (s *Service) Volunteer(ctx context.Context, n vouch.Nomination) (*vouch.Nom
 		return nil, vouch.Errorf(vouch.ENOTFOUND, "Not found.")
 	}
 	n.AccountID, n.NominatorID, n.Source = 0, 0, vouch.NominationByVolunteer
-	out, _, err := s.submit(ctx, n)
+	out, _, err := s.submit(ctx, n, nil)
 	return out, err
 }
 
-func (s *Service) submit(ctx context.Context, n vouch.Nomination) (*vouch.Nomination, []vouch.Duplicate, error) {
+func (s *Service) submit(ctx context.Context, n vouch.Nomination, then func(b *store.Batch, n *vouch.Nomination) error) (*vouch.Nomination, []vouch.Duplicate, error) {
 	n.Normalize()
 	var v vouch.Validation
 	if err := n.Validate(); err != nil {
@@ -182,7 +196,16 @@ func (s *Service) submit(ctx context.Context, n vouch.Nomination) (*vouch.Nomina
 	if err := v.Err(); err != nil {
 		return nil, nil, err
 	}
-	if err := s.db.CreateNomination(ctx, &n, vouch.Outgoing{}); err != nil {
+	if then == nil {
+		if err := s.db.CreateNomination(ctx, &n, vouch.Outgoing{}); err != nil {
+			return nil, nil, err
+		}
+	} else if err := s.db.Batch(ctx, func(b *store.Batch) error {
+		if err := b.CreateNomination(&n, vouch.Outgoing{}); err != nil {
+			return err
+		}
+		return then(b, &n)
+	}); err != nil {
 		return nil, nil, err
 	}
 	return &n, s.ix.Find(probeOf(&n), n.ID), nil
@@ -209,6 +232,15 @@ func (s *Service) Get(ctx context.Context, by *vouch.User, id int64) (*View, err
 	}
 	v.Nominator = s.userName(ctx, n.NominatorID)
 	v.DecidedBy = s.userName(ctx, n.DecidedBy)
+	if n.CampaignID != 0 {
+		c, err := s.db.Campaign(ctx, n.CampaignID)
+		if err != nil && vouch.ErrorCode(err) != vouch.ENOTFOUND {
+			return nil, err
+		}
+		if c != nil {
+			v.Campaign = c.Name
+		}
+	}
 	return v, nil
 }
 

@@ -90,6 +90,13 @@ func ledger(q rowsFunc, dayOf func(time.Time) vouch.Date, by string, id int64, f
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if by == "r.account_id" {
+		asks, err := campaignAsks(q, id, from)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, asks...)
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].AskedOn != out[j].AskedOn {
 			return out[i].AskedOn.After(out[j].AskedOn)
@@ -115,6 +122,44 @@ func (db *DB) AccountLedger(ctx context.Context, accountID int64) ([]vouch.Ledge
 	return ledger(db.rows(ctx), db.Clock.DayOf, "r.account_id", accountID, vouch.Date{})
 }
 
+// campaignAsks reads the account's contacts a recruiting campaign reached
+// on or after from (zero: all): each outreach is an ask of the account.
+// The contact is no reference yet, so these are in the account's ledger
+// only.
+func campaignAsks(q rowsFunc, accountID int64, from vouch.Date) ([]vouch.LedgerEntry, error) {
+	args := []any{accountID}
+	since := ""
+	if !from.IsZero() {
+		since, args = ` AND c.contacted_on >= ?`, append(args, from.String())
+	}
+	rows, err := q(`SELECT c.id, c.name, c.account_id, ac.name, c.contacted_on, COALESCE(c.contacted_by, 0), COALESCE(u.name, ''),
+		c.campaign_id, cp.name, c.state, c.updated_at
+		FROM campaign_contacts c JOIN accounts ac ON ac.id = c.account_id JOIN campaigns cp ON cp.id = c.campaign_id
+		LEFT JOIN users u ON u.id = c.contacted_by
+		WHERE c.account_id = ? AND c.contacted_on <> ''`+since, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []vouch.LedgerEntry
+	for rows.Next() {
+		e := vouch.LedgerEntry{Source: vouch.LedgerFromCampaign, Team: vouch.TeamReferenceProgram}
+		var day, campaign, state string
+		if err := rows.Scan(&e.ID, &e.ReferenceName, &e.AccountID, &e.AccountName, &day, &e.AskedBy, &e.AskedByName,
+			&e.CampaignID, &campaign, &state, &e.CreatedAt); err != nil {
+			return nil, err
+		}
+		e.CreatedAt = e.CreatedAt.UTC()
+		if e.AskedOn, err = vouch.ParseDate(day); err != nil {
+			return nil, err
+		}
+		e.What = "Become a reference (campaign “" + campaign + "”)"
+		e.Outcome = vouch.OutreachState(state).Label()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
 func (db *DB) rows(ctx context.Context) rowsFunc {
 	return func(query string, args ...any) (*sql.Rows, error) { return db.query(ctx, query, args...) }
 }
@@ -124,42 +169,12 @@ func (tx *Tx) rows() rowsFunc { return tx.query }
 // fatigueFacts gathers what the fatigue rules look at for the reference
 // today. In a transaction that will add an ask, lockAccount first.
 func fatigueFacts(q rowsFunc, dayOf func(time.Time) vouch.Date, ref *vouch.Reference, today vouch.Date, period int) (vouch.FatigueFacts, error) {
-	f := vouch.FatigueFacts{ReferenceName: ref.Name}
-	if period <= 0 {
-		period = vouch.DefaultLedgerPeriodDays
-	}
-	rows, err := q(`SELECT name, flag_reason, flag_until FROM accounts WHERE id = ?`, ref.AccountID)
+	f, err := accountFacts(q, dayOf, ref.AccountID, ref.ID, today, period)
 	if err != nil {
 		return f, err
 	}
-	var until string
-	found := rows.Next()
-	if found {
-		err = rows.Scan(&f.AccountName, &f.FlagReason, &until)
-	}
-	rows.Close()
-	if err != nil {
-		return f, err
-	}
-	if !found {
-		return f, notFound("Account", ref.AccountID)
-	}
-	if until != "" {
-		if f.FlagUntil, err = vouch.ParseDate(until); err != nil {
-			return f, err
-		}
-	}
-	entries, err := ledger(q, dayOf, "r.account_id", ref.AccountID, today.AddDays(-period+1))
-	if err != nil {
-		return f, err
-	}
-	for _, e := range entries {
-		f.AccountAsks = append(f.AccountAsks, e.AskedOn)
-		if e.ReferenceID == ref.ID {
-			f.ReferenceAsks = append(f.ReferenceAsks, e.AskedOn)
-		}
-	}
-	rows, err = q(`SELECT a.occurred_on, tv.name FROM activities a JOIN taxonomy_values tv ON tv.id = a.type_id
+	f.ReferenceName = ref.Name
+	rows, err := q(`SELECT a.occurred_on, tv.name FROM activities a JOIN taxonomy_values tv ON tv.id = a.type_id
 		WHERE a.ref_id = ? AND a.state = ? AND a.occurred_on <= ? ORDER BY a.occurred_on DESC LIMIT 1`,
 		ref.ID, vouch.ActivityDone, today.String())
 	if err != nil {
@@ -176,6 +191,70 @@ func fatigueFacts(q rowsFunc, dayOf func(time.Time) vouch.Date, ref *vouch.Refer
 		}
 	}
 	return f, rows.Err()
+}
+
+// accountFacts gathers the account's share of the fatigue facts: its name,
+// flag and the asks of the period, by any team (refID's among them are the
+// reference's own asks).
+func accountFacts(q rowsFunc, dayOf func(time.Time) vouch.Date, accountID, refID int64, today vouch.Date, period int) (vouch.FatigueFacts, error) {
+	var f vouch.FatigueFacts
+	if period <= 0 {
+		period = vouch.DefaultLedgerPeriodDays
+	}
+	rows, err := q(`SELECT name, flag_reason, flag_until FROM accounts WHERE id = ?`, accountID)
+	if err != nil {
+		return f, err
+	}
+	var until string
+	found := rows.Next()
+	if found {
+		err = rows.Scan(&f.AccountName, &f.FlagReason, &until)
+	}
+	rows.Close()
+	if err != nil {
+		return f, err
+	}
+	if !found {
+		return f, notFound("Account", accountID)
+	}
+	if until != "" {
+		if f.FlagUntil, err = vouch.ParseDate(until); err != nil {
+			return f, err
+		}
+	}
+	entries, err := ledger(q, dayOf, "r.account_id", accountID, today.AddDays(-period+1))
+	if err != nil {
+		return f, err
+	}
+	for _, e := range entries {
+		f.AccountAsks = append(f.AccountAsks, e.AskedOn)
+		if refID != 0 && e.ReferenceID == refID {
+			f.ReferenceAsks = append(f.ReferenceAsks, e.AskedOn)
+		}
+	}
+	return f, nil
+}
+
+// checkAccountFatigue refuses an ask of a contact at the account (a
+// campaign's outreach: the contact is no reference yet) that the account's
+// rules — its flag and the account cap — hold back, saying why. It locks
+// the account, so call it before writing the ask.
+func (tx *Tx) checkAccountFatigue(accountID int64) error {
+	if err := tx.lockAccount(accountID); err != nil {
+		return err
+	}
+	rules, err := tx.fatigueRules()
+	if err != nil {
+		return err
+	}
+	f, err := accountFacts(tx.rows(), tx.db.Clock.DayOf, accountID, 0, tx.today(), rules.PeriodDays)
+	if err != nil {
+		return err
+	}
+	if why := rules.HoldBack(f, tx.today()); why != "" {
+		return vouch.ErrHeldBack(why)
+	}
+	return nil
 }
 
 // lockAccount makes concurrent asks of the account's references wait for
@@ -368,9 +447,12 @@ func (db *DB) HeldBackReferences(ctx context.Context) (map[int64]string, error) 
 		}
 	}
 	if rules.AccountCap > 0 {
-		if err := add(`SELECT r.id FROM refs r WHERE r.account_id IN (SELECT rr.account_id FROM (`+asksSince+`) x
-			JOIN refs rr ON rr.id = x.ref_id GROUP BY rr.account_id HAVING COUNT(*) >= ?)`,
-			append(sinceArgs, rules.AccountCap)...); err != nil {
+		// A campaign's outreach asks the account, not a reference: it counts to the account cap.
+		if err := add(`SELECT r.id FROM refs r WHERE r.account_id IN (SELECT y.account_id FROM (
+			SELECT rr.account_id AS account_id FROM (`+asksSince+`) x JOIN refs rr ON rr.id = x.ref_id
+			UNION ALL SELECT c.account_id AS account_id FROM campaign_contacts c WHERE c.contacted_on >= ?) y
+			GROUP BY y.account_id HAVING COUNT(*) >= ?)`,
+			append(sinceArgs, from.String(), rules.AccountCap)...); err != nil {
 			return nil, err
 		}
 	}

@@ -14,7 +14,7 @@ import (
 
 const nominationColumns = `id, COALESCE(account_id, 0), account_name, name, email, title, crm_id, activities, reason, source,
 	COALESCE(nominator_id, 0), state, checklist, reject_reason, COALESCE(reference_id, 0), COALESCE(decided_by, 0),
-	decided_at, version, created_at, updated_at`
+	decided_at, version, created_at, updated_at, COALESCE(campaign_id, 0)`
 
 func scanNomination(row interface{ Scan(...any) error }) (*vouch.Nomination, error) {
 	n := &vouch.Nomination{}
@@ -22,7 +22,7 @@ func scanNomination(row interface{ Scan(...any) error }) (*vouch.Nomination, err
 	var decided sql.NullTime
 	if err := row.Scan(&n.ID, &n.AccountID, &n.AccountName, &n.Name, &n.Email, &n.Title, &n.CRMID, &acts, &n.Reason, &n.Source,
 		&n.NominatorID, &state, &checks, &n.RejectReason, &n.ReferenceID, &n.DecidedBy,
-		&decided, &n.Version, &n.CreatedAt, &n.UpdatedAt); err != nil {
+		&decided, &n.Version, &n.CreatedAt, &n.UpdatedAt, &n.CampaignID); err != nil {
 		return nil, err
 	}
 	n.State = vouch.NominationState(state)
@@ -110,27 +110,39 @@ func jsonList(xs []string) string {
 // CreateNomination stores a nomination validated by the caller (the
 // nominations service), open, with out (the program team told).
 func (db *DB) CreateNomination(ctx context.Context, n *vouch.Nomination, out vouch.Outgoing) error {
-	return db.update(ctx, func(tx *Tx) error {
-		id, err := tx.insert(`INSERT INTO nominations (account_id, account_name, name, email, title, crm_id, activities, reason,
-			source, nominator_id, state, checklist, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', 1, ?, ?)`,
-			nullID(n.AccountID), n.AccountName, n.Name, n.Email, n.Title, n.CRMID, jsonList(n.Activities), n.Reason,
-			n.Source, nullID(n.NominatorID), string(vouch.NominationOpen), tx.now, tx.now)
-		if err != nil {
-			return err
-		}
-		n.ID, n.State, n.Version, n.CreatedAt, n.UpdatedAt = id, vouch.NominationOpen, 1, tx.now, tx.now
-		n.Checklist = []string{}
-		changes := []vouch.Change{{Field: "account_name", After: n.AccountName}, {Field: "name", After: n.Name},
-			{Field: "email", After: n.Email}, {Field: "source", After: n.Source}, {Field: "reason", After: n.Reason}}
-		if n.AccountID != 0 {
-			changes = append(changes, vouch.Change{Field: "account_id", After: n.AccountID})
-		}
-		if err := tx.audit("create", vouch.EntityNomination, id, changes); err != nil {
-			return err
-		}
-		return tx.send(out)
-	})
+	return db.update(ctx, func(tx *Tx) error { return tx.createNomination(n, out) })
+}
+
+// CreateNomination stores a nomination validated by the caller inside the
+// batch: a campaign nominates its contact and moves the outreach in one
+// transaction.
+func (b *Batch) CreateNomination(n *vouch.Nomination, out vouch.Outgoing) error {
+	return b.tx.createNomination(n, out)
+}
+
+func (tx *Tx) createNomination(n *vouch.Nomination, out vouch.Outgoing) error {
+	id, err := tx.insert(`INSERT INTO nominations (account_id, account_name, name, email, title, crm_id, activities, reason,
+		source, nominator_id, state, checklist, version, created_at, updated_at, campaign_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', 1, ?, ?, ?)`,
+		nullID(n.AccountID), n.AccountName, n.Name, n.Email, n.Title, n.CRMID, jsonList(n.Activities), n.Reason,
+		n.Source, nullID(n.NominatorID), string(vouch.NominationOpen), tx.now, tx.now, nullID(n.CampaignID))
+	if err != nil {
+		return err
+	}
+	n.ID, n.State, n.Version, n.CreatedAt, n.UpdatedAt = id, vouch.NominationOpen, 1, tx.now, tx.now
+	n.Checklist = []string{}
+	changes := []vouch.Change{{Field: "account_name", After: n.AccountName}, {Field: "name", After: n.Name},
+		{Field: "email", After: n.Email}, {Field: "source", After: n.Source}, {Field: "reason", After: n.Reason}}
+	if n.AccountID != 0 {
+		changes = append(changes, vouch.Change{Field: "account_id", After: n.AccountID})
+	}
+	if n.CampaignID != 0 {
+		changes = append(changes, vouch.Change{Field: "campaign_id", After: n.CampaignID})
+	}
+	if err := tx.audit("create", vouch.EntityNomination, id, changes); err != nil {
+		return err
+	}
+	return tx.send(out)
 }
 
 // nominationAt reads nomination id in tx and checks it is still at version

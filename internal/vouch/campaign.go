@@ -23,6 +23,11 @@ type Campaign struct {
 	ActivityTypeID int64     `json:"activity_type_id"`
 	CreatedBy      int64     `json:"created_by,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`
+	// OutreachSubject and OutreachBody are the outreach mail, with
+	// {{name}}, {{account}} and {{sender}} filled in per contact; empty,
+	// the default text.
+	OutreachSubject string `json:"outreach_subject"`
+	OutreachBody    string `json:"outreach_body"`
 }
 
 // CampaignDimensions are the dimensions a campaign can aim at.
@@ -107,8 +112,12 @@ type CampaignContact struct {
 	State        OutreachState `json:"state"`
 	Notes        string        `json:"notes"`
 	NominationID int64         `json:"nomination_id,omitempty"` // the nomination made when nominated
-	Version      int           `json:"version"`
-	UpdatedAt    time.Time     `json:"updated_at"`
+	// ContactedOn is the day the outreach mail went out (the ask in the
+	// account's ledger); zero not yet. ContactedBy sent it.
+	ContactedOn Date      `json:"contacted_on"`
+	ContactedBy int64     `json:"contacted_by,omitempty"`
+	Version     int       `json:"version"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // Validate checks a new contact.
@@ -124,6 +133,66 @@ func (c *CampaignContact) Validate() error {
 	}
 	if c.AccountID <= 0 {
 		v.Add("account_id", "must name the candidate account")
+	}
+	return v.Err()
+}
+
+// The outreach mail a campaign sends when it has none of its own. The
+// placeholders are filled in per contact by RenderOutreach.
+const (
+	DefaultOutreachSubject = "Would you tell others about your work with us, {{name}}?"
+	DefaultOutreachBody    = `Hello {{name}},
+
+Thank you for all you and the team at {{account}} do with us. Other companies
+like yours often ask to hear from a customer before they decide, and we would
+love to introduce them to you from time to time: a short call, a quote or a
+case study, always at a time that suits you and never more often than you
+agree to.
+
+Would you be open to it? Reply to this mail and I will tell you more.
+
+Best regards,
+{{sender}}`
+)
+
+// OutreachPlaceholders are the placeholders an outreach template may use.
+var OutreachPlaceholders = []string{"{{name}}", "{{account}}", "{{sender}}"}
+
+// OutreachTemplate is the campaign's outreach mail, or the default.
+func (c *Campaign) OutreachTemplate() (subject, body string) {
+	subject, body = c.OutreachSubject, c.OutreachBody
+	if strings.TrimSpace(subject) == "" {
+		subject = DefaultOutreachSubject
+	}
+	if strings.TrimSpace(body) == "" {
+		body = DefaultOutreachBody
+	}
+	return subject, body
+}
+
+// RenderOutreach fills in the placeholders of an outreach template for the
+// contact name at account, sent by sender.
+func RenderOutreach(tpl, name, account, sender string) string {
+	return strings.NewReplacer("{{name}}", name, "{{account}}", account, "{{sender}}", sender).Replace(tpl)
+}
+
+// ValidateOutreach checks an outreach mail (a template, or one rendered
+// and edited before sending): a one-line subject, a body, and no
+// placeholder left that RenderOutreach does not know.
+func ValidateOutreach(subject, body string) error {
+	var v Validation
+	if s := strings.TrimSpace(subject); s == "" || len(s) > 200 || strings.ContainsAny(s, "\r\n") {
+		v.Add("subject", "must be one line of 1–200 characters")
+	}
+	if b := strings.TrimSpace(body); b == "" || len(b) > 20000 {
+		v.Add("body", "must be 1–20,000 characters")
+	}
+	for field, text := range map[string]string{"subject": subject, "body": body} {
+		rest := RenderOutreach(text, "", "", "")
+		if i := strings.Index(rest, "{{"); i >= 0 && strings.Contains(rest[i:], "}}") {
+			end := strings.Index(rest[i:], "}}")
+			v.Add(field, "has the unknown placeholder "+rest[i:i+end+2]+"; use "+strings.Join(OutreachPlaceholders, ", "))
+		}
 	}
 	return v.Err()
 }

@@ -15,6 +15,9 @@ const (
 	TeamSales            = "sales"
 	TeamReviewCampaign   = "review_campaign"
 	TeamOther            = "other"
+	// TeamReferenceProgram is the program team's own recruiting outreach;
+	// it is logged by the campaign, never by hand.
+	TeamReferenceProgram = "reference_program"
 )
 
 // AskTeams are the teams an ask can be logged for, in the order forms offer them.
@@ -33,6 +36,8 @@ func TeamLabel(team string) string {
 		return "Sales"
 	case TeamReviewCampaign:
 		return "Review campaign"
+	case TeamReferenceProgram:
+		return "Reference program"
 	}
 	return "Other"
 }
@@ -41,12 +46,15 @@ func TeamLabel(team string) string {
 const (
 	LedgerFromRequest = "request" // an ask made for a seller's request
 	LedgerFromTeam    = "team"    // an ask another team made, logged by the program team
+	// LedgerFromCampaign is a recruiting campaign's outreach to a contact
+	// at an account: an ask of the account (the contact is no reference yet).
+	LedgerFromCampaign = "campaign"
 )
 
 // LedgerEntry is one ask of a customer in the ask ledger: a request's ask
 // or another team's logged ask.
 type LedgerEntry struct {
-	Source        string    `json:"source"`         // request or team
+	Source        string    `json:"source"`         // request, team or campaign
 	ID            int64     `json:"id"`             // the ask's or the logged ask's id
 	ReferenceID   int64     `json:"reference_id"`   //
 	ReferenceName string    `json:"reference_name"` //
@@ -59,6 +67,7 @@ type LedgerEntry struct {
 	What          string    `json:"what"`          // what was asked, e.g. "Press quote"
 	Outcome       string    `json:"outcome"`       // "" not known yet
 	RequestID     int64     `json:"request_id,omitempty"`
+	CampaignID    int64     `json:"campaign_id,omitempty"` // the campaign whose outreach it is
 	CreatedAt     time.Time `json:"created_at"`
 }
 

@@ -70,9 +70,12 @@ type Nomination struct {
 	ReferenceID  int64      `json:"reference_id,omitempty"` // the reference created or re-activated on accept
 	DecidedBy    int64      `json:"decided_by,omitempty"`   // who accepted or rejected it: the recruiter
 	DecidedAt    *time.Time `json:"decided_at"`
-	Version      int        `json:"version"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	// CampaignID is the recruiting campaign whose outreach made the
+	// nomination; 0 for any other.
+	CampaignID int64     `json:"campaign_id,omitempty"`
+	Version    int       `json:"version"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // NominationStaleDays is how long a nomination may wait for the team before

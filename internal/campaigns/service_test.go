@@ -1,0 +1,210 @@
+package campaigns_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/vouchhq/vouch/internal/campaigns"
+	"github.com/vouchhq/vouch/internal/nominations"
+	"github.com/vouchhq/vouch/internal/references"
+	"github.com/vouchhq/vouch/internal/store"
+	"github.com/vouchhq/vouch/internal/testutil"
+	"github.com/vouchhq/vouch/internal/vouch"
+)
+
+var ctx = vouch.WithActor(context.Background(), vouch.Actor{Label: "test"})
+
+// fixture is a campaign for the Healthcare × Call gap of
+// testutil.CoverageProgram, run by Pam, with one contact to reach.
+type fixture struct {
+	db      *store.DB
+	svc     *campaigns.Service
+	noms    *nominations.Service
+	pam     *vouch.User
+	p       *testutil.CoverageProgram
+	camp    *vouch.Campaign
+	contact *vouch.CampaignContact
+}
+
+func newFixture(t *testing.T, e store.Engine) *fixture {
+	t.Helper()
+	db := testutil.OpenDB(t, e)
+	feed, cat, _ := testutil.ReadModels(t, db)
+	ix := nominations.NewIndex(db)
+	if _, err := feed.Subscribe(ctx, "duplicates", nominations.Kinds, ix); err != nil {
+		t.Fatal(err)
+	}
+	noms := nominations.New(db, references.New(db, cat), ix)
+	f := &fixture{db: db, noms: noms, svc: campaigns.New(db, cat, noms)}
+	f.pam = testutil.CreateUser(t, db, "pam@example.com", vouch.RoleProgramManager)
+	f.p = testutil.AddCoverageProgram(t, db, f.pam.ID)
+	var err error
+	f.camp, err = f.svc.Start(ctx, f.pam, vouch.Campaign{Dimension: "industry", ValueID: f.p.Healthcare, ActivityTypeID: f.p.Call})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.contact, err = f.svc.AddContact(ctx, f.pam, vouch.CampaignContact{CampaignID: f.camp.ID, AccountID: f.p.CandidateAccount.ID,
+		Name: "Tomas Reyes", Email: "tomas@stolave.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// Moving a contact to nominated makes the nomination, naming the campaign,
+// in the transaction that moves the contact: when the move fails because
+// someone moved the contact meanwhile, no nomination is left behind.
+func TestNominateInOneTransaction(t *testing.T) {
+	for _, e := range testutil.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			f := newFixture(t, e)
+			c, err := f.svc.Move(ctx, f.pam, f.contact.ID, 1, vouch.OutreachContacted, "Called")
+			if err == nil {
+				c, err = f.svc.Move(ctx, f.pam, c.ID, c.Version, vouch.OutreachInterested, "Said yes")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A stale copy of the contact, as a second tab would hold.
+			stale := *c
+			if _, err := f.svc.Move(ctx, f.pam, c.ID, c.Version, vouch.OutreachDeclined, "Changed their mind"); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = f.noms.SubmitThen(ctx, f.pam, vouch.Nomination{AccountID: stale.AccountID, Name: stale.Name,
+				Email: stale.Email, Reason: "From the campaign", CampaignID: f.camp.ID},
+				func(b *store.Batch, n *vouch.Nomination) error {
+					stale.State, stale.NominationID = vouch.OutreachNominated, n.ID
+					return b.MoveCampaignContact(&stale)
+				})
+			if vouch.ErrorCode(err) != vouch.ECONFLICT {
+				t.Fatalf("nominating over a stale contact: %v, want a conflict", err)
+			}
+			if list, _ := f.db.Nominations(ctx, store.NominationFilter{}); len(list) != 0 {
+				t.Fatalf("a failed move left %d nominations", len(list))
+			}
+			// The contact stays declined, with no nomination.
+			if got, _ := f.db.CampaignContact(ctx, c.ID); got.State != vouch.OutreachDeclined || got.NominationID != 0 {
+				t.Errorf("contact after the failed nomination: %+v", got)
+			}
+
+			// A second contact goes all the way: one nomination, naming the campaign.
+			other, err := f.svc.AddContact(ctx, f.pam, vouch.CampaignContact{CampaignID: f.camp.ID, AccountID: f.p.CandidateAccount.ID,
+				Name: "Ana Lind", Email: "ana@stolave.example"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, to := range []vouch.OutreachState{vouch.OutreachContacted, vouch.OutreachInterested} {
+				if other, err = f.svc.Move(ctx, f.pam, other.ID, other.Version, to, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := f.svc.Move(ctx, f.pam, other.ID, other.Version-1, vouch.OutreachNominated, ""); vouch.ErrorCode(err) != vouch.ECONFLICT {
+				t.Errorf("nominating from an old version: %v", err)
+			}
+			done, err := f.svc.Move(ctx, f.pam, other.ID, other.Version, vouch.OutreachNominated, "Happy to")
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := f.db.Nomination(ctx, done.NominationID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n.CampaignID != f.camp.ID || n.Name != "Ana Lind" || !strings.Contains(n.Reason, f.camp.Name) {
+				t.Errorf("nomination %+v, want campaign %d", n, f.camp.ID)
+			}
+			if list, _ := f.db.Nominations(ctx, store.NominationFilter{}); len(list) != 1 {
+				t.Errorf("%d nominations, want 1", len(list))
+			}
+		})
+	}
+}
+
+// Outreach renders the campaign's template for the contact, goes out
+// through the outbox, moves the contact to contacted and lands in the
+// account's ledger; a flagged account is refused with the reason, and a
+// campaign's asks count to the account cap.
+func TestSendOutreach(t *testing.T) {
+	for _, e := range testutil.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			f := newFixture(t, e)
+			d, err := f.svc.Outreach(ctx, f.pam, f.contact.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.To != "tomas@stolave.example" || !strings.Contains(d.Subject, "Tomas Reyes") ||
+				!strings.Contains(d.Body, "St Olave Hospitals") || !strings.HasSuffix(d.Body, f.pam.Name) || strings.Contains(d.Body, "{{") {
+				t.Errorf("draft %+v", d)
+			}
+			if _, err := f.svc.SetOutreach(ctx, f.pam, f.camp.ID, "Hi {{first}}", "Body"); vouch.ErrorFields(err)["subject"] == "" {
+				t.Errorf("an unknown placeholder: %v", err)
+			}
+			if _, err := f.svc.SetOutreach(ctx, f.pam, f.camp.ID, "A word, {{name}}?", "Dear {{name}} at {{account}},\n\nWould you?\n\n{{sender}}"); err != nil {
+				t.Fatal(err)
+			}
+			if d, _ = f.svc.Outreach(ctx, f.pam, f.contact.ID); d.Subject != "A word, Tomas Reyes?" {
+				t.Errorf("subject from the template: %q", d.Subject)
+			}
+			if _, err := f.svc.SendOutreach(ctx, f.pam, f.contact.ID, 1, "", "x"); vouch.ErrorFields(err)["subject"] == "" {
+				t.Errorf("an empty subject: %v", err)
+			}
+
+			// The account is flagged: the ask is refused, saying why, and nothing is queued.
+			until := f.db.Today().AddDays(10)
+			if _, err := f.db.SetAccountFlag(ctx, f.p.CandidateAccount.ID, "escalation", until); err != nil {
+				t.Fatal(err)
+			}
+			if d, _ = f.svc.Outreach(ctx, f.pam, f.contact.ID); !strings.Contains(d.HeldBack, "St Olave Hospitals is flagged: escalation") {
+				t.Errorf("draft of a flagged account: held back %q", d.HeldBack)
+			}
+			_, err = f.svc.SendOutreach(ctx, f.pam, f.contact.ID, 1, d.Subject, d.Body)
+			if vouch.ErrorCode(err) != vouch.ECONFLICT || !strings.Contains(err.Error(), "flagged: escalation") {
+				t.Fatalf("outreach to a flagged account: %v", err)
+			}
+			if mails, _, _ := f.db.ListOutbox(ctx, vouch.OutboxFilter{}); len(mails) != 0 {
+				t.Fatalf("a refused ask queued %d mails", len(mails))
+			}
+			if _, err := f.db.SetAccountFlag(ctx, f.p.CandidateAccount.ID, "", vouch.Date{}); err != nil {
+				t.Fatal(err)
+			}
+
+			c, err := f.svc.SendOutreach(ctx, f.pam, f.contact.ID, 1, d.Subject, d.Body+"\n\nPS: edited")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.State != vouch.OutreachContacted || c.ContactedOn != f.db.Today() || !strings.Contains(c.Notes, "outreach mail") {
+				t.Errorf("contact after outreach: %+v", c)
+			}
+			mails, _, _ := f.db.ListOutbox(ctx, vouch.OutboxFilter{})
+			if len(mails) != 1 || mails[0].To != "tomas@stolave.example" || mails[0].Subject != "A word, Tomas Reyes?" ||
+				!strings.Contains(mails[0].Body, "PS: edited") || mails[0].ReplyTo != f.pam.Email || mails[0].FromName != f.pam.Name {
+				t.Fatalf("outbox %+v", mails)
+			}
+			if _, err := f.svc.SendOutreach(ctx, f.pam, f.contact.ID, c.Version, d.Subject, d.Body); vouch.ErrorFields(err)["state"] == "" {
+				t.Errorf("sending twice: %v", err)
+			}
+			entries, err := f.db.AccountLedger(ctx, f.p.CandidateAccount.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 1 || entries[0].Source != vouch.LedgerFromCampaign || entries[0].CampaignID != f.camp.ID ||
+				entries[0].AskedOn != f.db.Today() || entries[0].ReferenceName != "Tomas Reyes" || entries[0].AskedByName != f.pam.Name {
+				t.Fatalf("ledger %+v", entries)
+			}
+
+			// With a cap of one ask per account, the campaign's ask used it up: the next contact is held back.
+			if err := f.db.SetSetting(ctx, "ledger_account_cap", "1"); err != nil {
+				t.Fatal(err)
+			}
+			next, err := f.svc.AddContact(ctx, f.pam, vouch.CampaignContact{CampaignID: f.camp.ID, AccountID: f.p.CandidateAccount.ID,
+				Name: "Ana Lind", Email: "ana@stolave.example"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.svc.SendOutreach(ctx, f.pam, next.ID, next.Version, d.Subject, d.Body)
+			if vouch.ErrorCode(err) != vouch.ECONFLICT || !strings.Contains(err.Error(), "asked 1 time") && !strings.Contains(err.Error(), "cap 1") {
+				t.Errorf("a second ask under a cap of one: %v", err)
+			}
+		})
+	}
+}

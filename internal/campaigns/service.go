@@ -7,6 +7,7 @@ import (
 
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/nominations"
+	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -288,4 +289,90 @@ func (s *Service) SendOutreach(ctx context.Context, by *vouch.User, id int64, ve
 		return nil, err
 	}
 	return c, nil
+}
+
+// RecordReply adds the contact's reply (or any note) to the outreach to
+// contact id, read at version, without moving it on.
+func (s *Service) RecordReply(ctx context.Context, by *vouch.User, id int64, version int, reply string) (*vouch.CampaignContact, error) {
+	if err := forbidden(by); err != nil {
+		return nil, err
+	}
+	reply = strings.TrimSpace(reply)
+	if reply == "" || len(reply) > 5000 {
+		return nil, invalid("note", "must be 1–5,000 characters")
+	}
+	c, err := s.db.CampaignContact(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Version != version {
+		return nil, vouch.StaleVersion("campaign contact")
+	}
+	if c.Notes != "" {
+		c.Notes += "\n"
+	}
+	c.Notes += s.db.Today().String() + " Reply: " + reply
+	if err := s.db.MoveCampaignContact(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// View is a campaign as its page and the API show it: the outreach so far
+// with its funnel, and the ranked candidates with their reasons, those the
+// ask ledger holds back apart.
+type View struct {
+	Campaign     *vouch.Campaign
+	Value        string // the gap's value, e.g. "Healthcare"
+	ActivityType string
+	Contacts     []*vouch.CampaignContact
+	AccountNames map[int64]string
+	Funnel       Funnel
+	Candidates   []Candidate
+	Held         []Held
+}
+
+// candidateLimit is how many ranked candidates a campaign shows.
+const candidateLimit = 20
+
+// Get reads campaign id for user by, with its funnel and candidates ranked
+// from the read models accts and ix.
+func (s *Service) Get(ctx context.Context, by *vouch.User, accts *refindex.Accounts, ix *refindex.Index, id int64) (*View, error) {
+	if err := forbidden(by); err != nil {
+		return nil, err
+	}
+	c, err := s.db.Campaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	contacts, err := s.db.CampaignContacts(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &View{Campaign: c, Contacts: contacts, AccountNames: map[int64]string{}}
+	if v.Funnel, err = s.FunnelOf(ctx, contacts); err != nil {
+		return nil, err
+	}
+	ranked := Rank(accts, ix, Target{Dimension: c.Dimension, ValueID: c.ValueID, ActivityTypeID: c.ActivityTypeID},
+		s.db.Today(), candidateLimit)
+	if v.Candidates, v.Held, err = s.HoldBack(ctx, ranked); err != nil {
+		return nil, err
+	}
+	for _, ct := range contacts {
+		if _, ok := v.AccountNames[ct.AccountID]; !ok {
+			if a, err := s.db.Account(ctx, ct.AccountID); err == nil {
+				v.AccountNames[ct.AccountID] = a.Name
+			}
+		}
+	}
+	v.Value, v.ActivityType = s.cat.ValueName(c.ValueID), s.cat.ValueName(c.ActivityTypeID)
+	return v, nil
+}
+
+// List lists every campaign, newest first.
+func (s *Service) List(ctx context.Context, by *vouch.User) ([]*vouch.Campaign, error) {
+	if err := forbidden(by); err != nil {
+		return nil, err
+	}
+	return s.db.Campaigns(ctx)
 }

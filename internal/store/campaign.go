@@ -198,7 +198,10 @@ func (tx *Tx) moveCampaignContact(c *vouch.CampaignContact, contacted bool) erro
 		updated_at = ? WHERE id = ?`, string(c.State), c.Notes, nullID(c.NominationID), tx.now, c.ID); err != nil {
 		return err
 	}
-	changes := []vouch.Change{{Field: "state", Before: string(before.State), After: string(c.State)}}
+	var changes []vouch.Change
+	if before.State != c.State {
+		changes = append(changes, vouch.Change{Field: "state", Before: string(before.State), After: string(c.State)})
+	}
 	if before.Notes != c.Notes {
 		changes = append(changes, vouch.Change{Field: "notes", Before: before.Notes, After: c.Notes})
 	}

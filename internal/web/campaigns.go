@@ -42,7 +42,7 @@ func fieldsText(err error) string {
 
 // campaignsPage serves GET /campaigns: every campaign, newest first.
 func (h *Handler) campaignsPage(w http.ResponseWriter, r *http.Request) {
-	list, err := h.db.Campaigns(r.Context())
+	list, err := h.opts.Campaigns.List(r.Context(), userFrom(r.Context()))
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -51,14 +51,14 @@ func (h *Handler) campaignsPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // campaignPage serves GET /campaigns/{id}: the outreach so far with its
-// funnel, and the ranked candidates with their reasons.
+// funnel, the outreach mail, and the ranked candidates with their reasons.
 func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		h.notFound(w, r)
 		return
 	}
-	c, err := h.db.Campaign(r.Context(), id)
+	v, err := h.opts.Campaigns.Get(r.Context(), userFrom(r.Context()), h.opts.Accounts, h.opts.Index, id)
 	if vouch.ErrorCode(err) == vouch.ENOTFOUND {
 		h.notFound(w, r)
 		return
@@ -66,37 +66,129 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	contacts, err := h.db.CampaignContacts(r.Context(), id)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	funnel, err := h.opts.Campaigns.FunnelOf(r.Context(), contacts)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	ranked := campaigns.Rank(h.opts.Accounts, h.opts.Index, campaigns.Target{Dimension: c.Dimension, ValueID: c.ValueID,
-		ActivityTypeID: c.ActivityTypeID}, h.clock.Today(), 20)
-	kept, held, err := h.opts.Campaigns.HoldBack(r.Context(), ranked)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	names := map[int64]string{}
-	for _, ct := range contacts {
-		if _, ok := names[ct.AccountID]; !ok {
-			if a, err := h.db.Account(r.Context(), ct.AccountID); err == nil {
-				names[ct.AccountID] = a.Name
-			}
-		}
-	}
-	cat := h.opts.Index.Catalog()
-	h.render(w, r, http.StatusOK, "campaign", &page{Title: c.Name, Nav: "campaigns", Data: map[string]any{
-		"Campaign": c, "Value": cat.ValueName(c.ValueID), "ActivityType": cat.ValueName(c.ActivityTypeID),
-		"Contacts": contacts, "Funnel": funnel, "Candidates": kept, "Held": held, "AccountNames": names,
+	subject, body := v.Campaign.OutreachTemplate()
+	h.render(w, r, http.StatusOK, "campaign", &page{Title: v.Campaign.Name, Nav: "campaigns", Data: map[string]any{
+		"Campaign": v.Campaign, "Value": v.Value, "ActivityType": v.ActivityType,
+		"Contacts": v.Contacts, "Funnel": v.Funnel, "Candidates": v.Candidates, "Held": v.Held, "AccountNames": v.AccountNames,
 		"States": vouch.OutreachStates, "CanNominations": userFrom(r.Context()).Can(vouch.PermNominate),
+		"Subject": subject, "Body": body, "Placeholders": strings.Join(vouch.OutreachPlaceholders, ", "),
 	}})
+}
+
+// setCampaignOutreach serves POST /campaigns/{id}/outreach: the campaign's
+// outreach mail template.
+func (h *Handler) setCampaignOutreach(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	back := fmt.Sprintf("/campaigns/%d#outreach-mail", id)
+	_, err = h.opts.Campaigns.SetOutreach(r.Context(), userFrom(r.Context()), id, r.PostFormValue("subject"), r.PostFormValue("body"))
+	switch vouch.ErrorCode(err) {
+	case "":
+		redirect(w, r, back, "Outreach mail saved.")
+	case vouch.EINVALID:
+		redirectError(w, r, back, "The outreach mail was not saved: "+fieldsText(err))
+	case vouch.ENOTFOUND:
+		h.notFound(w, r)
+	default:
+		h.serverError(w, r, err)
+	}
+}
+
+// outreachPage serves GET /campaign-contacts/{id}/outreach: the outreach
+// mail to the contact, rendered from the campaign's template, to read and
+// edit before it is sent.
+func (h *Handler) outreachPage(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	d, err := h.opts.Campaigns.Outreach(r.Context(), userFrom(r.Context()), id)
+	h.renderOutreach(w, r, d, err, "")
+}
+
+func (h *Handler) renderOutreach(w http.ResponseWriter, r *http.Request, d *campaigns.Draft, err error, problem string) {
+	switch vouch.ErrorCode(err) {
+	case "":
+	case vouch.EINVALID:
+		if d == nil {
+			redirectError(w, r, "/campaigns", "No outreach to send: "+fieldsText(err))
+			return
+		}
+	case vouch.ENOTFOUND:
+		h.notFound(w, r)
+		return
+	default:
+		h.serverError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "campaign_outreach", &page{Title: "Outreach to " + d.Contact.Name, Nav: "campaigns", Error: problem,
+		Data: map[string]any{"D": d}})
+}
+
+// sendOutreach serves POST /campaign-contacts/{id}/outreach: the mail as
+// edited goes out through the outbox and the contact is contacted.
+func (h *Handler) sendOutreach(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	u := userFrom(r.Context())
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	subject, body := r.PostFormValue("subject"), r.PostFormValue("body")
+	ct, err := h.opts.Campaigns.SendOutreach(r.Context(), u, id, version, subject, body)
+	if err == nil {
+		redirect(w, r, fmt.Sprintf("/campaigns/%d#contact-%d", ct.CampaignID, ct.ID),
+			"Outreach to "+ct.Name+" is in the outbox; record their reply on the contact.")
+		return
+	}
+	d, derr := h.opts.Campaigns.Outreach(r.Context(), u, id)
+	if derr != nil {
+		h.renderOutreach(w, r, d, derr, "")
+		return
+	}
+	// The draft keeps what was typed.
+	d.Subject, d.Body = subject, body
+	switch vouch.ErrorCode(err) {
+	case vouch.EINVALID:
+		h.renderOutreach(w, r, d, nil, "Not sent: "+fieldsText(err))
+	case vouch.ECONFLICT:
+		h.renderOutreach(w, r, d, nil, "Not sent: "+vouch.ErrorMessage(err))
+	default:
+		h.renderOutreach(w, r, nil, err, "")
+	}
+}
+
+// recordReply serves POST /campaign-contacts/{id}/reply: the contact's
+// reply is kept in the outreach's notes.
+func (h *Handler) recordReply(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	ct, err := h.opts.Campaigns.RecordReply(r.Context(), userFrom(r.Context()), id, version, r.PostFormValue("note"))
+	back := "/campaigns/" + r.PostFormValue("campaign")
+	if _, perr := strconv.ParseInt(r.PostFormValue("campaign"), 10, 64); perr != nil {
+		back = "/campaigns"
+	}
+	switch vouch.ErrorCode(err) {
+	case "":
+		redirect(w, r, fmt.Sprintf("%s#contact-%d", back, ct.ID), "Reply recorded for "+ct.Name+".")
+	case vouch.EINVALID:
+		redirectError(w, r, back+"#outreach", "The reply was not recorded: "+fieldsText(err))
+	case vouch.ECONFLICT:
+		redirectError(w, r, back+"#outreach", "Someone changed this contact meanwhile: see where it stands now.")
+	case vouch.ENOTFOUND:
+		h.notFound(w, r)
+	default:
+		h.serverError(w, r, err)
+	}
 }
 
 // addCampaignContact serves POST /campaigns/{id}/contacts.

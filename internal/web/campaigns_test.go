@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -67,5 +68,80 @@ func TestCampaignPagesByRole(t *testing.T) {
 		if resp, _ := pm.Get("/campaigns/999999"); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("an unknown campaign answered %d", resp.StatusCode)
 		}
+	})
+}
+
+// Outreach from the campaign page: "Send outreach" shows the mail filled in
+// for the contact, sends it as edited through the outbox and the contact is
+// contacted, the ask in the account's ledger; a flagged account is refused
+// with the reason, keeping what was typed. The reply is recorded; the
+// nomination made later says which campaign it came from, linked only for
+// those who run campaigns.
+func TestCampaignOutreachPages(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		pam := testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
+		p := testutil.AddCoverageProgram(t, s.DB, pam.ID)
+		pm := testutil.Login(t, s, "pam@example.com")
+		resp, _ := pm.PostForm("/campaigns", url.Values{"dimension": {"industry"}, "value_id": {strconv.FormatInt(p.Healthcare, 10)},
+			"activity_type_id": {strconv.FormatInt(p.Call, 10)}})
+		campaign := resp.Request.URL.Path
+		campaignID := strings.TrimPrefix(campaign, "/campaigns/")
+		resp, body := pm.PostForm(campaign+"/outreach", url.Values{"subject": {"Hello {{first_name}}"}, "body": {"x"}})
+		expect(t, "a bad template", resp, http.StatusOK, campaign)
+		mustContain(t, "bad template", body, "The outreach mail was not saved", "unknown placeholder {{first_name}}")
+		resp, body = pm.PostForm(campaign+"/outreach", url.Values{"subject": {"A word, {{name}}?"},
+			"body": {"Dear {{name}},\n\nWould {{account}} speak for us?\n\n{{sender}}"}})
+		expect(t, "template", resp, http.StatusOK, campaign)
+		mustContain(t, "template", body, "Outreach mail saved", "A word, {{name}}?")
+		resp, body = pm.PostForm(campaign+"/contacts", url.Values{"account_id": {strconv.FormatInt(p.CandidateAccount.ID, 10)},
+			"name": {"Tomas Reyes"}, "email": {"tomas@stolave.example"}})
+		m := regexp.MustCompile(`href="(/campaign-contacts/(\d+)/outreach)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no Send outreach link:\n%s", body)
+		}
+		if _, err := s.DB.SetAccountFlag(ctx, p.CandidateAccount.ID, "renewal", s.DB.Today().AddDays(5)); err != nil {
+			t.Fatal(err)
+		}
+		resp, body = pm.Get(m[1])
+		expect(t, "draft", resp, http.StatusOK, m[1])
+		mustContain(t, "draft", body, "A word, Tomas Reyes?", "Would St Olave Hospitals speak for us?", "Held back by the ask ledger",
+			"St Olave Hospitals is flagged: renewal")
+		resp, body = pm.PostForm(m[1], url.Values{"version": {"1"}, "subject": {"A word, Tomas?"}, "body": {"Edited body"}})
+		expect(t, "refused", resp, http.StatusOK, m[1])
+		mustContain(t, "refused", body, "Not sent: St Olave Hospitals is flagged: renewal", "A word, Tomas?", "Edited body")
+		if _, err := s.DB.SetAccountFlag(ctx, p.CandidateAccount.ID, "", vouch.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		resp, body = pm.PostForm(m[1], url.Values{"version": {"1"}, "subject": {""}, "body": {"Edited body"}})
+		mustContain(t, "no subject", body, "Not sent", "subject must be")
+		resp, body = pm.PostForm(m[1], url.Values{"version": {"1"}, "subject": {"A word, Tomas?"}, "body": {"Edited body"}})
+		expect(t, "sent", resp, http.StatusOK, campaign)
+		mustContain(t, "sent", body, "Outreach to Tomas Reyes is in the outbox", "Contacted 1", "outreach mail “A word, Tomas?” sent by", "Record reply")
+		if strings.Contains(body, `href="`+m[1]+`"`) {
+			t.Error("Send outreach offered again after sending")
+		}
+		mails, _, _ := s.DB.ListOutbox(ctx, vouch.OutboxFilter{})
+		if len(mails) != 1 || mails[0].To != "tomas@stolave.example" || !strings.Contains(mails[0].Body, "Edited body") {
+			t.Fatalf("outbox %+v", mails)
+		}
+		_, body = pm.Get(fmt.Sprintf("/accounts/%d", p.CandidateAccount.ID))
+		mustContain(t, "account ledger", body, "Tomas Reyes <span class=\"muted small\">(contact)</span>", "Reference program",
+			"Become a reference (campaign")
+
+		resp, body = pm.PostForm("/campaign-contacts/"+m[2]+"/reply", url.Values{"version": {"2"}, "note": {"Keen, call next week"}, "campaign": {campaignID}})
+		expect(t, "reply", resp, http.StatusOK, campaign)
+		mustContain(t, "reply", body, "Reply recorded for Tomas Reyes", "Reply: Keen, call next week")
+		resp, body = pm.PostForm("/campaign-contacts/"+m[2]+"/reply", url.Values{"version": {"3"}, "note": {""}, "campaign": {campaignID}})
+		mustContain(t, "empty reply", body, "The reply was not recorded", "note must be")
+		for v, to := range []string{"interested", "nominated"} {
+			resp, body = pm.PostForm("/campaign-contacts/"+m[2], url.Values{"version": {strconv.Itoa(3 + v)}, "state": {to}, "campaign": {campaignID}})
+			expect(t, to, resp, http.StatusOK, campaign)
+		}
+		n := regexp.MustCompile(`nomination #(\d+) waits`).FindStringSubmatch(body)
+		if n == nil {
+			t.Fatalf("not nominated:\n%s", body)
+		}
+		_, body = pm.Get("/nominations/" + n[1])
+		mustContain(t, "nomination", body, `from campaign <a href="`+campaign+`">Recruit for Healthcare × Call</a>`)
 	})
 }

@@ -263,6 +263,10 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 		mux.Handle("GET /campaigns/{id}", h.can(vouch.PermManageCampaigns, h.campaignPage))
 		mux.Handle("POST /campaigns/{id}/contacts", h.can(vouch.PermManageCampaigns, h.addCampaignContact))
 		mux.Handle("POST /campaign-contacts/{id}", h.can(vouch.PermManageCampaigns, h.moveCampaignContact))
+		mux.Handle("POST /campaigns/{id}/outreach", h.can(vouch.PermManageCampaigns, h.setCampaignOutreach))
+		mux.Handle("GET /campaign-contacts/{id}/outreach", h.can(vouch.PermManageCampaigns, h.outreachPage))
+		mux.Handle("POST /campaign-contacts/{id}/outreach", h.can(vouch.PermManageCampaigns, h.sendOutreach))
+		mux.Handle("POST /campaign-contacts/{id}/reply", h.can(vouch.PermManageCampaigns, h.recordReply))
 	}
 	// The scorecard (scorecard.go): the page, the rows behind a figure (the
 	// handler checks who may list which rows), the metrics' definitions and

@@ -18,6 +18,11 @@ type Target struct {
 	Dimension      string
 	ValueID        int64
 	ActivityTypeID int64
+	// Goal: the campaign recruits for a goal, and Filter is its filter:
+	// accounts carrying one of each dimension's values it names (every
+	// customer when it names none).
+	Goal   bool
+	Filter vouch.MetricFilter
 }
 
 // Candidate is an account worth asking, with its score and why.
@@ -47,8 +52,12 @@ const (
 	pointsFormer     = 5 // had a reference before: knows the program
 )
 
-// inSegment reports whether a carries the target's value.
+// inSegment reports whether a carries the target's value, or passes a
+// goal's filter.
 func inSegment(a *vouch.Account, t Target) bool {
+	if t.Goal {
+		return inFilter(a, &t.Filter)
+	}
 	switch t.Dimension {
 	case "industry":
 		return a.IndustryID == t.ValueID
@@ -60,6 +69,26 @@ func inSegment(a *vouch.Account, t Target) bool {
 		return a.SizeID == t.ValueID
 	case "product":
 		return slices.Contains(a.ProductIDs, t.ValueID)
+	}
+	return false
+}
+
+// inFilter reports whether a carries one of the values of each dimension
+// of f that names any; the activity types and owners of a goal's filter
+// say what counts towards it, not who may be asked.
+func inFilter(a *vouch.Account, f *vouch.MetricFilter) bool {
+	one := func(ids []int64, id int64) bool { return len(ids) == 0 || slices.Contains(ids, id) }
+	if !one(f.IndustryIDs, a.IndustryID) || !one(f.RegionIDs, a.RegionID) || !one(f.CountryIDs, a.CountryID) ||
+		!one(f.SegmentIDs, a.SegmentID) || !one(f.SizeIDs, a.SizeID) {
+		return false
+	}
+	if len(f.ProductIDs) == 0 {
+		return true
+	}
+	for _, p := range a.ProductIDs {
+		if slices.Contains(f.ProductIDs, p) {
+			return true
+		}
 	}
 	return false
 }

@@ -3,6 +3,7 @@ package campaigns
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/catalog"
@@ -37,17 +38,42 @@ func forbidden(by *vouch.User) error {
 	return nil
 }
 
-// Start records a campaign for the gap c names; an empty name is made from
-// the gap ("Healthcare × Call").
+// Start records a campaign for the gap, goal or drive c names; an empty
+// name is made from the aim ("Recruit for Healthcare × Call", "Recruit for
+// goal “Grow Healthcare”", "10 × Review on G2 by 31 Mar 2027").
 func (s *Service) Start(ctx context.Context, by *vouch.User, c vouch.Campaign) (*vouch.Campaign, error) {
 	if err := forbidden(by); err != nil {
 		return nil, err
 	}
-	value, typ := s.cat.Value(c.ValueID), s.cat.Value(c.ActivityTypeID)
-	if strings.TrimSpace(c.Name) == "" && value != nil && typ != nil {
-		c.Name = "Recruit for " + value.Name + " × " + typ.Name
+	if c.Aim == "" {
+		c.Aim = vouch.AimGap
 	}
+	value, typ := s.cat.Value(c.ValueID), s.cat.Value(c.ActivityTypeID)
 	var v vouch.Validation
+	var goal *vouch.Goal
+	if c.Aim == vouch.AimGoal && c.GoalID > 0 {
+		g, err := s.db.Goal(ctx, c.GoalID)
+		switch {
+		case vouch.ErrorCode(err) == vouch.ENOTFOUND:
+			v.Add("goal_id", "is not a known goal")
+		case err != nil:
+			return nil, err
+		case g.Kind != vouch.GoalProgram || g.Archived:
+			v.Add("goal_id", "must be a program goal that is not archived")
+		default:
+			goal = g
+		}
+	}
+	if strings.TrimSpace(c.Name) == "" {
+		switch {
+		case c.Aim == vouch.AimGap && value != nil && typ != nil:
+			c.Name = "Recruit for " + value.Name + " × " + typ.Name
+		case c.Aim == vouch.AimGoal && goal != nil:
+			c.Name = "Recruit for goal “" + goal.Name + "”"
+		case c.Aim == vouch.AimDrive && strings.TrimSpace(c.DriveWhat) != "" && c.DriveTarget > 0 && !c.DueOn.IsZero():
+			c.Name = fmt.Sprintf("%d × %s by %s", c.DriveTarget, strings.TrimSpace(c.DriveWhat), c.DueOn.Time().Format("2 Jan 2006"))
+		}
+	}
 	if err := c.Validate(); err != nil {
 		for f, m := range vouch.ErrorFields(err) {
 			v.Add(f, m)
@@ -74,8 +100,12 @@ func (s *Service) AddContact(ctx context.Context, by *vouch.User, c vouch.Campai
 	if err := forbidden(by); err != nil {
 		return nil, err
 	}
-	if _, err := s.db.Campaign(ctx, c.CampaignID); err != nil {
+	camp, err := s.db.Campaign(ctx, c.CampaignID)
+	if err != nil {
 		return nil, err
+	}
+	if camp.Aim == vouch.AimDrive {
+		return nil, invalid("campaign_id", "is a drive: invite references as advocates instead")
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -318,25 +348,29 @@ func (s *Service) RecordReply(ctx context.Context, by *vouch.User, id int64, ver
 	return c, nil
 }
 
-// View is a campaign as its page and the API show it: the outreach so far
-// with its funnel, and the ranked candidates with their reasons, those the
-// ask ledger holds back apart.
+// View is a campaign as its page and the API show it: for a gap or a
+// goal, the outreach so far with its funnel and the ranked candidates with
+// their reasons, those the ask ledger holds back apart; for a drive, its
+// advocates and progress.
 type View struct {
 	Campaign     *vouch.Campaign
 	Value        string // the gap's value, e.g. "Healthcare"
 	ActivityType string
+	Goal         *vouch.Goal // a goal campaign's goal
 	Contacts     []*vouch.CampaignContact
 	AccountNames map[int64]string
 	Funnel       Funnel
 	Candidates   []Candidate
 	Held         []Held
+	Advocates    []*vouch.DriveAdvocate
+	Progress     vouch.DriveProgress
 }
 
 // candidateLimit is how many ranked candidates a campaign shows.
 const candidateLimit = 20
 
 // Get reads campaign id for user by, with its funnel and candidates ranked
-// from the read models accts and ix.
+// from the read models accts and ix, or a drive's advocates.
 func (s *Service) Get(ctx context.Context, by *vouch.User, accts *refindex.Accounts, ix *refindex.Index, id int64) (*View, error) {
 	if err := forbidden(by); err != nil {
 		return nil, err
@@ -345,27 +379,47 @@ func (s *Service) Get(ctx context.Context, by *vouch.User, accts *refindex.Accou
 	if err != nil {
 		return nil, err
 	}
-	contacts, err := s.db.CampaignContacts(ctx, id)
-	if err != nil {
+	v := &View{Campaign: c, AccountNames: map[int64]string{}, Contacts: []*vouch.CampaignContact{},
+		Candidates: []Candidate{}, Held: []Held{}, Advocates: []*vouch.DriveAdvocate{}}
+	v.Value, v.ActivityType = s.cat.ValueName(c.ValueID), s.cat.ValueName(c.ActivityTypeID)
+	if c.Aim == vouch.AimDrive {
+		if v.Advocates, err = s.db.DriveAdvocates(ctx, id); err != nil {
+			return nil, err
+		}
+		v.Progress = vouch.ProgressOf(c.DriveTarget, v.Advocates)
+		return v, nil
+	}
+	if v.Contacts, err = s.db.CampaignContacts(ctx, id); err != nil {
 		return nil, err
 	}
-	v := &View{Campaign: c, Contacts: contacts, AccountNames: map[int64]string{}}
-	if v.Funnel, err = s.FunnelOf(ctx, contacts); err != nil {
+	if v.Funnel, err = s.FunnelOf(ctx, v.Contacts); err != nil {
 		return nil, err
 	}
-	ranked := Rank(accts, ix, Target{Dimension: c.Dimension, ValueID: c.ValueID, ActivityTypeID: c.ActivityTypeID},
-		s.db.Today(), candidateLimit)
+	t := Target{Dimension: c.Dimension, ValueID: c.ValueID, ActivityTypeID: c.ActivityTypeID}
+	if c.Aim == vouch.AimGoal {
+		if c.GoalID != 0 {
+			g, err := s.db.Goal(ctx, c.GoalID)
+			if err != nil && vouch.ErrorCode(err) != vouch.ENOTFOUND {
+				return nil, err
+			}
+			v.Goal = g
+			if g != nil {
+				t.Filter = g.Filter
+			}
+		}
+		t.Dimension, t.Goal = "", true
+	}
+	ranked := Rank(accts, ix, t, s.db.Today(), candidateLimit)
 	if v.Candidates, v.Held, err = s.HoldBack(ctx, ranked); err != nil {
 		return nil, err
 	}
-	for _, ct := range contacts {
+	for _, ct := range v.Contacts {
 		if _, ok := v.AccountNames[ct.AccountID]; !ok {
 			if a, err := s.db.Account(ctx, ct.AccountID); err == nil {
 				v.AccountNames[ct.AccountID] = a.Name
 			}
 		}
 	}
-	v.Value, v.ActivityType = s.cat.ValueName(c.ValueID), s.cat.ValueName(c.ActivityTypeID)
 	return v, nil
 }
 
@@ -375,4 +429,105 @@ func (s *Service) List(ctx context.Context, by *vouch.User) ([]*vouch.Campaign, 
 		return nil, err
 	}
 	return s.db.Campaigns(ctx)
+}
+
+func forDrive(ctx context.Context, s *Service, id int64) (*vouch.Campaign, error) {
+	c, err := s.db.Campaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Aim != vouch.AimDrive {
+		return nil, invalid("campaign_id", "is not a drive: add contacts at candidate accounts instead")
+	}
+	return c, nil
+}
+
+// InviteAdvocate asks reference refID (an existing reference) for an item of
+// drive id: the ask lands in the reference's ledger, refused with the
+// reason when the fatigue rules hold the reference back.
+func (s *Service) InviteAdvocate(ctx context.Context, by *vouch.User, id, refID int64, note string) (*vouch.DriveAdvocate, error) {
+	if err := forbidden(by); err != nil {
+		return nil, err
+	}
+	if _, err := forDrive(ctx, s, id); err != nil {
+		return nil, err
+	}
+	note = strings.TrimSpace(note)
+	if len(note) > 5000 {
+		return nil, invalid("note", "must be at most 5,000 characters")
+	}
+	if refID <= 0 {
+		return nil, invalid("reference_id", "must name the reference to invite")
+	}
+	ref, err := s.db.Reference(ctx, refID)
+	if vouch.ErrorCode(err) == vouch.ENOTFOUND {
+		return nil, invalid("reference_id", "is not a known reference")
+	} else if err != nil {
+		return nil, err
+	}
+	if ref.Status != vouch.StatusActive {
+		return nil, invalid("reference_id", ref.Name+" is not an active reference")
+	}
+	a := &vouch.DriveAdvocate{CampaignID: id, ReferenceID: refID, InvitedBy: by.ID}
+	if note != "" {
+		a.Notes = s.db.Today().String() + " Invited: " + note
+	}
+	if err := s.db.InviteAdvocate(ctx, a); err != nil {
+		return nil, err
+	}
+	return s.db.DriveAdvocate(ctx, a.ID)
+}
+
+// ReferenceByEmailOrID finds the reference a form names by email or by id
+// ("#12" or "12"); 0 when none.
+func (s *Service) ReferenceByEmailOrID(ctx context.Context, text string) (int64, error) {
+	text = strings.TrimPrefix(strings.TrimSpace(text), "#")
+	if id, err := strconv.ParseInt(text, 10, 64); err == nil {
+		return id, nil
+	}
+	if !strings.Contains(text, "@") {
+		return 0, nil
+	}
+	return s.db.ReferenceIDByEmail(ctx, vouch.NormalizeEmail(text))
+}
+
+// MoveAdvocate moves advocate id of a drive, read at version, to state to
+// with the evidence (the review's address; required for done) and a note.
+func (s *Service) MoveAdvocate(ctx context.Context, by *vouch.User, id int64, version int, to vouch.AdvocateState, evidence, note string) (*vouch.DriveAdvocate, error) {
+	if err := forbidden(by); err != nil {
+		return nil, err
+	}
+	evidence, note = strings.TrimSpace(evidence), strings.TrimSpace(note)
+	if len(note) > 5000 {
+		return nil, invalid("note", "must be at most 5,000 characters")
+	}
+	a, err := s.db.DriveAdvocate(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.Version != version {
+		return nil, vouch.StaleVersion("drive advocate")
+	}
+	if err := vouch.CheckAdvocateMove(a.State, to, evidence); err != nil {
+		return nil, err
+	}
+	line := s.db.Today().String() + " " + to.Label()
+	if note != "" {
+		line += ": " + note
+	}
+	if a.Notes != "" {
+		a.Notes += "\n"
+	}
+	a.Notes += line
+	a.State = to
+	if evidence != "" {
+		a.Evidence = evidence
+	}
+	err = s.db.MoveAdvocate(ctx, a, func(before *vouch.DriveAdvocate) error {
+		return vouch.CheckAdvocateMove(before.State, to, a.Evidence)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
 }

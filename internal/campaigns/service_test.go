@@ -2,12 +2,14 @@ package campaigns_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/vouchhq/vouch/internal/campaigns"
 	"github.com/vouchhq/vouch/internal/nominations"
 	"github.com/vouchhq/vouch/internal/references"
+	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -204,6 +206,159 @@ func TestSendOutreach(t *testing.T) {
 			_, err = f.svc.SendOutreach(ctx, f.pam, next.ID, next.Version, d.Subject, d.Body)
 			if vouch.ErrorCode(err) != vouch.ECONFLICT || !strings.Contains(err.Error(), "asked 1 time") && !strings.Contains(err.Error(), "cap 1") {
 				t.Errorf("a second ask under a cap of one: %v", err)
+			}
+		})
+	}
+}
+
+// A campaign for a goal ranks the customers in the goal's filter with no
+// active reference; with no filter, every such customer.
+func TestGoalCampaignCandidates(t *testing.T) {
+	for _, e := range testutil.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			f := newFixture(t, e)
+			feed, _, ix := testutil.ReadModels(t, f.db)
+			accts := refindex.NewAccounts(f.db, ix)
+			if _, err := feed.Subscribe(ctx, "accounts", refindex.AccountKinds, accts); err != nil {
+				t.Fatal(err)
+			}
+			today := f.db.Today()
+			goal := &vouch.Goal{Kind: vouch.GoalProgram, Name: "Grow Financial Services", Metric: vouch.MetricReferencesAdded,
+				Filter: vouch.MetricFilter{IndustryIDs: []int64{f.p.Financial}}, Target: 5, From: today, To: today.AddDays(90)}
+			if err := f.db.CreateGoal(ctx, goal); err != nil {
+				t.Fatal(err)
+			}
+			harbour := &vouch.Account{Name: "Harbour Savings", IndustryID: f.p.Financial, Health: "good"}
+			if err := f.db.CreateAccount(ctx, harbour); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.Start(ctx, f.pam, vouch.Campaign{Aim: vouch.AimGoal}); vouch.ErrorFields(err)["goal_id"] == "" {
+				t.Errorf("a goal campaign without a goal: %v", err)
+			}
+			if _, err := f.svc.Start(ctx, f.pam, vouch.Campaign{Aim: vouch.AimGoal, GoalID: 99999}); vouch.ErrorFields(err)["goal_id"] != "is not a known goal" {
+				t.Errorf("an unknown goal: %v", err)
+			}
+			c, err := f.svc.Start(ctx, f.pam, vouch.Campaign{Aim: vouch.AimGoal, GoalID: goal.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Name != "Recruit for goal “Grow Financial Services”" {
+				t.Errorf("name %q", c.Name)
+			}
+			v, err := f.svc.Get(ctx, f.pam, accts, ix, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, cand := range v.Candidates {
+				names = append(names, cand.Account.Name)
+			}
+			// Quinn's account in Financial Services has an active reference: not a candidate.
+			if !slices.Equal(names, []string{"Harbour Savings"}) || v.Goal == nil || v.Goal.ID != goal.ID {
+				t.Errorf("candidates of the goal: %v (goal %+v)", names, v.Goal)
+			}
+			goal.Filter = vouch.MetricFilter{}
+			all := &vouch.Goal{Kind: vouch.GoalProgram, Name: "More references", Metric: vouch.MetricReferencesAdded, Target: 5,
+				From: today, To: today.AddDays(90)}
+			if err := f.db.CreateGoal(ctx, all); err != nil {
+				t.Fatal(err)
+			}
+			c2, err := f.svc.Start(ctx, f.pam, vouch.Campaign{Aim: vouch.AimGoal, GoalID: all.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err = f.svc.Get(ctx, f.pam, accts, ix, c2.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			names = names[:0]
+			for _, cand := range v.Candidates {
+				names = append(names, cand.Account.Name)
+			}
+			if !slices.Contains(names, "Harbour Savings") || !slices.Contains(names, "St Olave Hospitals") || slices.Contains(names, f.p.HealthcareAccount.Name) {
+				t.Errorf("candidates with no filter: %v", names)
+			}
+		})
+	}
+}
+
+// A drive invites existing references as advocates — an ask in each one's
+// ledger, refused when the rules hold it back — and counts those done
+// (with the review's address) against its target.
+func TestDrive(t *testing.T) {
+	for _, e := range testutil.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			f := newFixture(t, e)
+			if _, err := f.svc.Start(ctx, f.pam, vouch.Campaign{Aim: vouch.AimDrive, DriveTarget: 0}); err == nil ||
+				vouch.ErrorFields(err)["drive_what"] == "" || vouch.ErrorFields(err)["drive_target"] == "" || vouch.ErrorFields(err)["due_on"] == "" {
+				t.Errorf("an empty drive: %v", err)
+			}
+			due := f.db.Today().AddDays(75)
+			d, err := f.svc.Start(ctx, f.pam, vouch.Campaign{Aim: vouch.AimDrive, DriveWhat: "Review on G2", DriveTarget: 2, DueOn: due})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(d.Name, "2 × Review on G2 by ") {
+				t.Errorf("name %q", d.Name)
+			}
+			if _, err := f.svc.AddContact(ctx, f.pam, vouch.CampaignContact{CampaignID: d.ID, AccountID: f.p.CandidateAccount.ID, Name: "X"}); vouch.ErrorFields(err)["campaign_id"] == "" {
+				t.Errorf("a contact on a drive: %v", err)
+			}
+			if _, err := f.svc.InviteAdvocate(ctx, f.pam, d.ID, f.p.Pia.ID, ""); vouch.ErrorFields(err)["reference_id"] == "" {
+				t.Errorf("a retired reference invited: %v", err)
+			}
+			nia, err := f.svc.InviteAdvocate(ctx, f.pam, d.ID, f.p.Nia.ID, "Loves the product")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.InviteAdvocate(ctx, f.pam, d.ID, f.p.Nia.ID, ""); vouch.ErrorCode(err) != vouch.ECONFLICT {
+				t.Errorf("invited twice: %v", err)
+			}
+			entries, err := f.db.ReferenceLedger(ctx, f.p.Nia.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) == 0 || entries[0].Team != vouch.TeamReviewCampaign || entries[0].What != "Review on G2" ||
+				entries[0].CampaignID != d.ID || entries[0].Outcome != "Invited" {
+				t.Fatalf("Nia's ledger %+v", entries)
+			}
+			// Quinn's account is flagged: the invitation is refused, saying why.
+			if _, err := f.db.SetAccountFlag(ctx, f.p.Quinn.AccountID, "renewal", f.db.Today().AddDays(3)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.InviteAdvocate(ctx, f.pam, d.ID, f.p.Quinn.ID, ""); vouch.ErrorCode(err) != vouch.ECONFLICT ||
+				!strings.Contains(err.Error(), "is flagged: renewal") {
+				t.Errorf("inviting a held-back reference: %v", err)
+			}
+			if _, err := f.svc.MoveAdvocate(ctx, f.pam, nia.ID, nia.Version, vouch.AdvocateDone, "https://g2.example/r/1", ""); vouch.ErrorFields(err)["state"] == "" {
+				t.Errorf("invited straight to done: %v", err)
+			}
+			nia, err = f.svc.MoveAdvocate(ctx, f.pam, nia.ID, nia.Version, vouch.AdvocateAgreed, "", "Will write it this week")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.MoveAdvocate(ctx, f.pam, nia.ID, nia.Version, vouch.AdvocateDone, "", ""); vouch.ErrorFields(err)["evidence"] == "" {
+				t.Errorf("done without evidence: %v", err)
+			}
+			if _, err := f.svc.MoveAdvocate(ctx, f.pam, nia.ID, nia.Version, vouch.AdvocateDone, "javascript:alert(1)", ""); vouch.ErrorFields(err)["evidence"] == "" {
+				t.Errorf("done with a script for evidence: %v", err)
+			}
+			if _, err := f.svc.MoveAdvocate(ctx, f.pam, nia.ID, nia.Version-1, vouch.AdvocateDone, "https://g2.example/r/1", ""); vouch.ErrorCode(err) != vouch.ECONFLICT {
+				t.Errorf("moving an old version: %v", err)
+			}
+			nia, err = f.svc.MoveAdvocate(ctx, f.pam, nia.ID, nia.Version, vouch.AdvocateDone, "https://g2.example/r/1", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if nia.DoneOn != f.db.Today() || nia.Evidence != "https://g2.example/r/1" || !strings.Contains(nia.Notes, "Will write it this week") {
+				t.Errorf("done: %+v", nia)
+			}
+			v, err := f.svc.Get(ctx, f.pam, nil, nil, d.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Progress.Done != 1 || v.Progress.Target != 2 || v.Progress.Percent != 50 || len(v.Advocates) != 1 {
+				t.Errorf("progress %+v", v.Progress)
 			}
 		})
 	}

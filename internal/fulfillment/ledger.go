@@ -36,7 +36,7 @@ func (s *Service) AccountLedger(ctx context.Context, u *vouch.User, accountID in
 	}
 	out := []vouch.LedgerEntry{}
 	for _, e := range entries {
-		if e.Source == vouch.LedgerFromCampaign {
+		if e.Source == vouch.LedgerFromCampaign && e.ReferenceID == 0 {
 			if u.Can(vouch.PermManageCampaigns) {
 				out = append(out, e)
 			}

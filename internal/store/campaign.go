@@ -8,14 +8,22 @@ import (
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
-const campaignColumns = `id, name, dimension, value_id, activity_type_id, COALESCE(created_by, 0), created_at,
-	outreach_subject, outreach_body`
+const campaignColumns = `id, name, dimension, COALESCE(value_id, 0), COALESCE(activity_type_id, 0), COALESCE(created_by, 0),
+	created_at, outreach_subject, outreach_body, aim, COALESCE(goal_id, 0), drive_what, drive_target, due_on`
 
 func scanCampaign(row interface{ Scan(...any) error }) (*vouch.Campaign, error) {
 	c := &vouch.Campaign{}
+	var due string
 	if err := row.Scan(&c.ID, &c.Name, &c.Dimension, &c.ValueID, &c.ActivityTypeID, &c.CreatedBy, &c.CreatedAt,
-		&c.OutreachSubject, &c.OutreachBody); err != nil {
+		&c.OutreachSubject, &c.OutreachBody, &c.Aim, &c.GoalID, &c.DriveWhat, &c.DriveTarget, &due); err != nil {
 		return nil, err
+	}
+	if due != "" {
+		d, err := vouch.ParseDate(due)
+		if err != nil {
+			return nil, err
+		}
+		c.DueOn = d
 	}
 	c.CreatedAt = c.CreatedAt.UTC()
 	return c, nil
@@ -24,17 +32,34 @@ func scanCampaign(row interface{ Scan(...any) error }) (*vouch.Campaign, error) 
 // CreateCampaign stores a new campaign, validated by the caller.
 func (db *DB) CreateCampaign(ctx context.Context, c *vouch.Campaign) error {
 	return db.update(ctx, func(tx *Tx) error {
-		id, err := tx.insert(`INSERT INTO campaigns (name, dimension, value_id, activity_type_id, created_by, created_at,
-			outreach_subject, outreach_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.Name, c.Dimension, c.ValueID, c.ActivityTypeID,
-			nullID(c.CreatedBy), tx.now, c.OutreachSubject, c.OutreachBody)
+		id, err := tx.insert(`INSERT INTO campaigns (name, aim, dimension, value_id, activity_type_id, goal_id, drive_what,
+			drive_target, due_on, created_by, created_at, outreach_subject, outreach_body)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.Name, c.Aim, c.Dimension, nullID(c.ValueID), nullID(c.ActivityTypeID),
+			nullID(c.GoalID), c.DriveWhat, c.DriveTarget, c.DueOn.String(), nullID(c.CreatedBy), tx.now, c.OutreachSubject, c.OutreachBody)
 		if err != nil {
 			return err
 		}
 		c.ID, c.CreatedAt = id, tx.now
-		return tx.audit("create", vouch.EntityCampaign, id, []vouch.Change{{Field: "name", Before: "", After: c.Name},
-			{Field: "dimension", Before: "", After: c.Dimension}, {Field: "value_id", Before: 0, After: c.ValueID},
-			{Field: "activity_type_id", Before: 0, After: c.ActivityTypeID},
-			{Field: "outreach_subject", Before: "", After: c.OutreachSubject}, {Field: "outreach_body", Before: "", After: c.OutreachBody}})
+		changes := []vouch.Change{{Field: "name", Before: "", After: c.Name}, {Field: "aim", Before: "", After: c.Aim}}
+		switch c.Aim {
+		case vouch.AimGap:
+			changes = append(changes, vouch.Change{Field: "dimension", Before: "", After: c.Dimension},
+				vouch.Change{Field: "value_id", Before: 0, After: c.ValueID})
+		case vouch.AimGoal:
+			changes = append(changes, vouch.Change{Field: "goal_id", Before: 0, After: c.GoalID})
+		case vouch.AimDrive:
+			changes = append(changes, vouch.Change{Field: "drive_what", Before: "", After: c.DriveWhat},
+				vouch.Change{Field: "drive_target", Before: 0, After: c.DriveTarget},
+				vouch.Change{Field: "due_on", Before: "", After: c.DueOn.String()})
+		}
+		if c.ActivityTypeID != 0 {
+			changes = append(changes, vouch.Change{Field: "activity_type_id", Before: 0, After: c.ActivityTypeID})
+		}
+		if c.OutreachSubject != "" || c.OutreachBody != "" {
+			changes = append(changes, vouch.Change{Field: "outreach_subject", Before: "", After: c.OutreachSubject},
+				vouch.Change{Field: "outreach_body", Before: "", After: c.OutreachBody})
+		}
+		return tx.audit("create", vouch.EntityCampaign, id, changes)
 	})
 }
 
@@ -219,4 +244,133 @@ func (tx *Tx) moveCampaignContact(c *vouch.CampaignContact, contacted bool) erro
 	}
 	c.Version, c.UpdatedAt = before.Version+1, tx.now
 	return tx.audit("update", vouch.EntityCampaignContact, c.ID, changes)
+}
+
+const advocateColumns = `d.id, d.campaign_id, d.ref_id, r.name, ac.name, d.state, d.evidence, d.notes, d.invited_on,
+	COALESCE(d.invited_by, 0), d.done_on, d.version, d.updated_at`
+
+const advocateFrom = ` FROM drive_advocates d JOIN refs r ON r.id = d.ref_id JOIN accounts ac ON ac.id = r.account_id`
+
+func scanAdvocate(row interface{ Scan(...any) error }) (*vouch.DriveAdvocate, error) {
+	a := &vouch.DriveAdvocate{}
+	var st, invited, done string
+	if err := row.Scan(&a.ID, &a.CampaignID, &a.ReferenceID, &a.ReferenceName, &a.AccountName, &st, &a.Evidence, &a.Notes,
+		&invited, &a.InvitedBy, &done, &a.Version, &a.UpdatedAt); err != nil {
+		return nil, err
+	}
+	a.State, a.UpdatedAt = vouch.AdvocateState(st), a.UpdatedAt.UTC()
+	var err error
+	if a.InvitedOn, err = vouch.ParseDate(invited); err != nil {
+		return nil, err
+	}
+	if done != "" {
+		if a.DoneOn, err = vouch.ParseDate(done); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// InviteAdvocate asks reference a.ReferenceID for an item of drive
+// a.CampaignID: the invitation is an ask of the reference in its ledger,
+// refused with the reason when the fatigue rules hold the reference back
+// (checked after locking its account). A reference is invited to a drive
+// once.
+func (db *DB) InviteAdvocate(ctx context.Context, a *vouch.DriveAdvocate) error {
+	return db.update(ctx, func(tx *Tx) error {
+		ref, err := tx.reference(a.ReferenceID)
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.queryRow(`SELECT COUNT(*) FROM drive_advocates WHERE campaign_id = ? AND ref_id = ?`, a.CampaignID,
+			a.ReferenceID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &vouch.Error{Code: vouch.ECONFLICT, Message: ref.Name + " is invited to this drive already.",
+				Fields: map[string]string{"reference_id": "is invited already"}}
+		}
+		if err := tx.checkFatigue(ref); err != nil {
+			return err
+		}
+		a.State, a.InvitedOn = vouch.AdvocateInvited, tx.today()
+		id, err := tx.insert(`INSERT INTO drive_advocates (campaign_id, ref_id, state, evidence, notes, invited_on, invited_by,
+			version, updated_at) VALUES (?, ?, ?, '', ?, ?, ?, 1, ?)`, a.CampaignID, a.ReferenceID, string(a.State), a.Notes,
+			a.InvitedOn.String(), nullID(a.InvitedBy), tx.now)
+		if err != nil {
+			return err
+		}
+		a.ID, a.Version, a.UpdatedAt, a.ReferenceName = id, 1, tx.now, ref.Name
+		tx.touched = append(tx.touched, vouch.Touched{Kind: "reference", ID: a.ReferenceID})
+		return tx.audit("create", vouch.EntityDriveAdvocate, id, []vouch.Change{{Field: "campaign_id", After: a.CampaignID},
+			{Field: "reference_id", After: a.ReferenceID}, {Field: "state", After: string(a.State)},
+			{Field: "invited_on", After: a.InvitedOn.String()}})
+	})
+}
+
+// DriveAdvocate reads one advocate of a drive.
+func (db *DB) DriveAdvocate(ctx context.Context, id int64) (*vouch.DriveAdvocate, error) {
+	a, err := scanAdvocate(db.queryRow(ctx, `SELECT `+advocateColumns+advocateFrom+` WHERE d.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Drive advocate", id)
+	}
+	return a, err
+}
+
+// DriveAdvocates lists a drive's advocates in the order they were invited.
+func (db *DB) DriveAdvocates(ctx context.Context, campaignID int64) ([]*vouch.DriveAdvocate, error) {
+	rows, err := db.query(ctx, `SELECT `+advocateColumns+advocateFrom+` WHERE d.campaign_id = ? ORDER BY d.id`, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*vouch.DriveAdvocate{}
+	for rows.Next() {
+		a, err := scanAdvocate(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// MoveAdvocate saves advocate a's state, evidence and notes from the
+// version it carries; check (the service's rule) is applied to the
+// advocate as stored, inside the transaction. Done sets the day it was done.
+func (db *DB) MoveAdvocate(ctx context.Context, a *vouch.DriveAdvocate, check func(before *vouch.DriveAdvocate) error) error {
+	return db.update(ctx, func(tx *Tx) error {
+		before, err := scanAdvocate(tx.queryRow(`SELECT `+advocateColumns+advocateFrom+` WHERE d.id = ?`, a.ID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Drive advocate", a.ID)
+		} else if err != nil {
+			return err
+		}
+		if before.Version != a.Version {
+			return staleVersion("drive advocate", before.Version)
+		}
+		if err := check(before); err != nil {
+			return err
+		}
+		if a.State == vouch.AdvocateDone {
+			a.DoneOn = tx.today()
+		}
+		if _, err := tx.exec(`UPDATE drive_advocates SET state = ?, evidence = ?, notes = ?, done_on = ?, version = version + 1,
+			updated_at = ? WHERE id = ?`, string(a.State), a.Evidence, a.Notes, a.DoneOn.String(), tx.now, a.ID); err != nil {
+			return err
+		}
+		changes := []vouch.Change{{Field: "state", Before: string(before.State), After: string(a.State)}}
+		if before.Evidence != a.Evidence {
+			changes = append(changes, vouch.Change{Field: "evidence", Before: before.Evidence, After: a.Evidence})
+		}
+		if before.Notes != a.Notes {
+			changes = append(changes, vouch.Change{Field: "notes", Before: before.Notes, After: a.Notes})
+		}
+		a.Version, a.UpdatedAt = before.Version+1, tx.now
+		a.ReferenceID, a.CampaignID, a.InvitedOn = before.ReferenceID, before.CampaignID, before.InvitedOn
+		a.ReferenceName, a.AccountName, a.InvitedBy = before.ReferenceName, before.AccountName, before.InvitedBy
+		tx.touched = append(tx.touched, vouch.Touched{Kind: "reference", ID: a.ReferenceID})
+		return tx.audit("update", vouch.EntityDriveAdvocate, a.ID, changes)
+	})
 }

@@ -90,6 +90,39 @@ func ledger(q rowsFunc, dayOf func(time.Time) vouch.Date, by string, id int64, f
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	driveArgs := []any{id}
+	driveSince := ""
+	if !from.IsZero() {
+		driveSince, driveArgs = ` AND d.invited_on >= ?`, append(driveArgs, from.String())
+	}
+	rows, err = q(`SELECT d.id, d.ref_id, r.name, r.account_id, ac.name, d.invited_on, COALESCE(d.invited_by, 0), COALESCE(u.name, ''),
+		d.campaign_id, cp.drive_what, d.state, d.updated_at
+		FROM drive_advocates d JOIN refs r ON r.id = d.ref_id JOIN accounts ac ON ac.id = r.account_id
+		JOIN campaigns cp ON cp.id = d.campaign_id LEFT JOIN users u ON u.id = d.invited_by
+		WHERE `+by+` = ?`+driveSince, driveArgs...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		e := vouch.LedgerEntry{Source: vouch.LedgerFromCampaign, Team: vouch.TeamReviewCampaign}
+		var day, state string
+		if err := rows.Scan(&e.ID, &e.ReferenceID, &e.ReferenceName, &e.AccountID, &e.AccountName, &day, &e.AskedBy,
+			&e.AskedByName, &e.CampaignID, &e.What, &state, &e.CreatedAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		e.CreatedAt = e.CreatedAt.UTC()
+		if e.AskedOn, err = vouch.ParseDate(day); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		e.Outcome = vouch.AdvocateState(state).Label()
+		out = append(out, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	if by == "r.account_id" {
 		asks, err := campaignAsks(q, id, from)
 		if err != nil {
@@ -438,8 +471,9 @@ func (db *DB) HeldBackReferences(ctx context.Context) (map[int64]string, error) 
 	from := today.AddDays(-period + 1)
 	// Asks counted from a day early in UTC: a superset, judged exactly below.
 	asksSince := `SELECT a.ref_id AS ref_id FROM asks a WHERE a.state <> ? AND a.created_at >= ?
-		UNION ALL SELECT t.ref_id AS ref_id FROM team_asks t WHERE t.asked_on >= ?`
-	sinceArgs := []any{string(vouch.AskRejected), from.AddDays(-1).Time(), from.String()}
+		UNION ALL SELECT t.ref_id AS ref_id FROM team_asks t WHERE t.asked_on >= ?
+		UNION ALL SELECT d.ref_id AS ref_id FROM drive_advocates d WHERE d.invited_on >= ?`
+	sinceArgs := []any{string(vouch.AskRejected), from.AddDays(-1).Time(), from.String(), from.String()}
 	if rules.ReferenceCap > 0 {
 		if err := add(`SELECT x.ref_id FROM (`+asksSince+`) x GROUP BY x.ref_id HAVING COUNT(*) >= ?`,
 			append(sinceArgs, rules.ReferenceCap)...); err != nil {

@@ -11,16 +11,39 @@ import (
 const (
 	EntityCampaign        EntityKind = "campaign"
 	EntityCampaignContact EntityKind = "campaign_contact"
+	EntityDriveAdvocate   EntityKind = "drive_advocate"
 )
 
-// Campaign recruits references for a gap in coverage: a value of a
-// coverage dimension and an activity type.
+// What a campaign is aimed at.
+const (
+	// AimGap recruits references for a gap in coverage: a value of a
+	// coverage dimension and an activity type.
+	AimGap = "gap"
+	// AimGoal recruits for a program goal: candidates come from the goal's
+	// filter, or are every customer without an active reference.
+	AimGoal = "goal"
+	// AimDrive is a review-site or content drive ("10 reviews on G2 this
+	// quarter"): a target count of items by a due day, asked of existing
+	// references, tracked per advocate.
+	AimDrive = "drive"
+)
+
+// CampaignAims lists the aims.
+var CampaignAims = []string{AimGap, AimGoal, AimDrive}
+
+// Campaign recruits references for a gap in coverage or a goal, or runs a
+// review-site or content drive among existing references.
 type Campaign struct {
 	ID             int64     `json:"id"`
 	Name           string    `json:"name"`
-	Dimension      string    `json:"dimension"` // industry, region, product, segment or size
-	ValueID        int64     `json:"value_id"`
-	ActivityTypeID int64     `json:"activity_type_id"`
+	Aim            string    `json:"aim"`                 // gap, goal or drive
+	Dimension      string    `json:"dimension,omitempty"` // a gap's: industry, region, product, segment or size
+	ValueID        int64     `json:"value_id,omitempty"`
+	ActivityTypeID int64     `json:"activity_type_id,omitempty"` // a gap's; a goal's optionally (what nominees might do)
+	GoalID         int64     `json:"goal_id,omitempty"`          // a goal campaign's goal
+	DriveWhat      string    `json:"drive_what,omitempty"`       // a drive's item, e.g. "Review on G2"
+	DriveTarget    int       `json:"drive_target,omitempty"`     // a drive's target count of items done
+	DueOn          Date      `json:"due_on"`                     // a drive's due day
 	CreatedBy      int64     `json:"created_by,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`
 	// OutreachSubject and OutreachBody are the outreach mail, with
@@ -33,23 +56,59 @@ type Campaign struct {
 // CampaignDimensions are the dimensions a campaign can aim at.
 var CampaignDimensions = []string{"industry", "region", "product", "segment", "size"}
 
-// Validate checks what a campaign needs.
+// Validate checks what a campaign needs for its aim (empty: a gap).
 func (c *Campaign) Validate() error {
 	var v Validation
 	c.Name = strings.Join(strings.Fields(c.Name), " ")
+	c.DriveWhat = strings.Join(strings.Fields(c.DriveWhat), " ")
+	if c.Aim == "" {
+		c.Aim = AimGap
+	}
 	if c.Name == "" || len(c.Name) > 200 {
 		v.Add("name", "must be 1–200 characters")
 	}
-	if !slices.Contains(CampaignDimensions, c.Dimension) {
-		v.Add("dimension", "must be one of "+strings.Join(CampaignDimensions, ", "))
-	}
-	if c.ValueID <= 0 {
-		v.Add("value_id", "must name a value of the dimension")
-	}
-	if c.ActivityTypeID <= 0 {
-		v.Add("activity_type_id", "must name an activity type")
+	switch c.Aim {
+	case AimGap:
+		if !slices.Contains(CampaignDimensions, c.Dimension) {
+			v.Add("dimension", "must be one of "+strings.Join(CampaignDimensions, ", "))
+		}
+		if c.ValueID <= 0 {
+			v.Add("value_id", "must name a value of the dimension")
+		}
+		if c.ActivityTypeID <= 0 {
+			v.Add("activity_type_id", "must name an activity type")
+		}
+	case AimGoal:
+		if c.GoalID <= 0 {
+			v.Add("goal_id", "must name the program goal the campaign recruits for")
+		}
+		c.Dimension, c.ValueID = "", 0
+	case AimDrive:
+		if c.DriveWhat == "" || len(c.DriveWhat) > 200 {
+			v.Add("drive_what", "must say what each advocate is asked for, e.g. Review on G2 (1–200 characters)")
+		}
+		if c.DriveTarget < 1 || c.DriveTarget > 10000 {
+			v.Add("drive_target", "must be a whole number from 1 to 10,000")
+		}
+		if c.DueOn.IsZero() {
+			v.Add("due_on", "must be the day the drive is due, like 2027-03-31")
+		}
+		c.Dimension, c.ValueID, c.ActivityTypeID = "", 0, 0
+	default:
+		v.Add("aim", "must be one of "+strings.Join(CampaignAims, ", "))
 	}
 	return v.Err()
+}
+
+// AimLabel is the aim as pages name it.
+func (c *Campaign) AimLabel() string {
+	switch c.Aim {
+	case AimGoal:
+		return "Goal"
+	case AimDrive:
+		return "Drive"
+	}
+	return "Gap"
 }
 
 // OutreachState is where the outreach to one candidate contact stands.
@@ -195,4 +254,110 @@ func ValidateOutreach(subject, body string) error {
 		}
 	}
 	return v.Err()
+}
+
+// AdvocateState is where one advocate of a drive stands.
+type AdvocateState string
+
+// Advocate states, in order.
+const (
+	AdvocateInvited  AdvocateState = "invited"
+	AdvocateAgreed   AdvocateState = "agreed"
+	AdvocateDone     AdvocateState = "done"
+	AdvocateDeclined AdvocateState = "declined"
+)
+
+// AdvocateStates lists the states in order.
+var AdvocateStates = []AdvocateState{AdvocateInvited, AdvocateAgreed, AdvocateDone, AdvocateDeclined}
+
+// Label is the state as pages show it.
+func (s AdvocateState) Label() string {
+	switch s {
+	case AdvocateInvited:
+		return "Invited"
+	case AdvocateAgreed:
+		return "Agreed"
+	case AdvocateDone:
+		return "Done"
+	case AdvocateDeclined:
+		return "Declined"
+	}
+	return string(s)
+}
+
+// Next lists the states an advocate may move to from s: invited → agreed →
+// done, or declined before done; done and declined are final.
+func (s AdvocateState) Next() []AdvocateState {
+	switch s {
+	case AdvocateInvited:
+		return []AdvocateState{AdvocateAgreed, AdvocateDeclined}
+	case AdvocateAgreed:
+		return []AdvocateState{AdvocateDone, AdvocateDeclined}
+	}
+	return nil
+}
+
+// DriveAdvocate is one existing reference asked for an item of a drive.
+type DriveAdvocate struct {
+	ID            int64         `json:"id"`
+	CampaignID    int64         `json:"campaign_id"`
+	ReferenceID   int64         `json:"reference_id"`
+	ReferenceName string        `json:"reference_name"`
+	AccountName   string        `json:"account_name"`
+	State         AdvocateState `json:"state"`
+	// Evidence is where the item can be seen, e.g. the review's address;
+	// required once done.
+	Evidence  string    `json:"evidence"`
+	Notes     string    `json:"notes"`
+	InvitedOn Date      `json:"invited_on"` // the ask in the reference's ledger
+	InvitedBy int64     `json:"invited_by,omitempty"`
+	DoneOn    Date      `json:"done_on"`
+	Version   int       `json:"version"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// CheckAdvocateMove checks moving an advocate from one state to another
+// with the evidence given: done needs the address where the item is seen.
+func CheckAdvocateMove(from, to AdvocateState, evidence string) error {
+	var v Validation
+	if !slices.Contains(from.Next(), to) {
+		v.Add("state", "cannot move from "+from.Label()+" to "+to.Label())
+	}
+	if to == AdvocateDone && evidence == "" {
+		v.Add("evidence", "must be the address where the item can be seen, like https://www.g2.com/…")
+	}
+	if evidence != "" {
+		if why := CheckContentURL(evidence); why != "" {
+			v.Add("evidence", why)
+		}
+	}
+	return v.Err()
+}
+
+// DriveProgress is a drive's items done against its target.
+type DriveProgress struct {
+	Invited, Agreed, Done, Declined int
+	Target                          int
+	Percent                         int // done per target, at most 100
+}
+
+// ProgressOf counts a drive's advocates against its target.
+func ProgressOf(target int, advocates []*DriveAdvocate) DriveProgress {
+	p := DriveProgress{Target: target}
+	for _, a := range advocates {
+		switch a.State {
+		case AdvocateInvited:
+			p.Invited++
+		case AdvocateAgreed:
+			p.Agreed++
+		case AdvocateDone:
+			p.Done++
+		case AdvocateDeclined:
+			p.Declined++
+		}
+	}
+	if target > 0 {
+		p.Percent = min(100, p.Done*100/target)
+	}
+	return p
 }

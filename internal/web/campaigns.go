@@ -11,21 +11,35 @@ import (
 )
 
 // startCampaign serves POST /campaigns: a campaign for the gap cell the
-// coverage page's button names.
+// coverage page's button names, or for a goal or a drive from the
+// campaigns page.
 func (h *Handler) startCampaign(w http.ResponseWriter, r *http.Request) {
 	value, _ := strconv.ParseInt(r.PostFormValue("value_id"), 10, 64)
 	typ, _ := strconv.ParseInt(r.PostFormValue("activity_type_id"), 10, 64)
-	c, err := h.opts.Campaigns.Start(r.Context(), userFrom(r.Context()), vouch.Campaign{Name: r.PostFormValue("name"),
-		Dimension: r.PostFormValue("dimension"), ValueID: value, ActivityTypeID: typ})
+	goal, _ := strconv.ParseInt(r.PostFormValue("goal_id"), 10, 64)
+	target, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("drive_target")))
+	due, _ := vouch.ParseDate(strings.TrimSpace(r.PostFormValue("due_on")))
+	aim := r.PostFormValue("aim")
+	c, err := h.opts.Campaigns.Start(r.Context(), userFrom(r.Context()), vouch.Campaign{Name: r.PostFormValue("name"), Aim: aim,
+		Dimension: r.PostFormValue("dimension"), ValueID: value, ActivityTypeID: typ, GoalID: goal,
+		DriveWhat: r.PostFormValue("drive_what"), DriveTarget: target, DueOn: due})
 	if err != nil {
 		if vouch.ErrorCode(err) == vouch.EINVALID {
-			redirectError(w, r, "/coverage", "The campaign could not start: "+fieldsText(err))
+			back := "/coverage"
+			if aim == vouch.AimGoal || aim == vouch.AimDrive {
+				back = "/campaigns#start-" + aim
+			}
+			redirectError(w, r, back, "The campaign could not start: "+fieldsText(err))
 			return
 		}
 		h.serverError(w, r, err)
 		return
 	}
-	redirect(w, r, fmt.Sprintf("/campaigns/%d", c.ID), "Campaign started: add a contact at a candidate account to reach out.")
+	msg := "Campaign started: add a contact at a candidate account to reach out."
+	if c.Aim == vouch.AimDrive {
+		msg = "Drive started: invite references as advocates."
+	}
+	redirect(w, r, fmt.Sprintf("/campaigns/%d", c.ID), msg)
 }
 
 // fieldsText is a validation error's fields as one sentence.
@@ -47,7 +61,17 @@ func (h *Handler) campaignsPage(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "campaigns", &page{Title: "Recruiting campaigns", Nav: "campaigns", Data: map[string]any{"Campaigns": list}})
+	var goalList []*vouch.Goal
+	if h.opts.Goals != nil {
+		if goalList, err = h.opts.Goals.Goals(r.Context(), vouch.GoalFilter{Kind: vouch.GoalProgram}); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
+	cat := h.opts.Index.Catalog()
+	h.render(w, r, http.StatusOK, "campaigns", &page{Title: "Recruiting campaigns", Nav: "campaigns", Data: map[string]any{
+		"Campaigns": list, "Goals": goalList, "ActivityTypes": cat.Values(vouch.TaxActivityType, false),
+		"Quarter": h.clock.Today().AddDays(90).String()}})
 }
 
 // campaignPage serves GET /campaigns/{id}: the outreach so far with its
@@ -68,8 +92,9 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request) {
 	}
 	subject, body := v.Campaign.OutreachTemplate()
 	h.render(w, r, http.StatusOK, "campaign", &page{Title: v.Campaign.Name, Nav: "campaigns", Data: map[string]any{
-		"Campaign": v.Campaign, "Value": v.Value, "ActivityType": v.ActivityType,
-		"Contacts": v.Contacts, "Funnel": v.Funnel, "Candidates": v.Candidates, "Held": v.Held, "AccountNames": v.AccountNames,
+		"Campaign": v.Campaign, "Value": v.Value, "ActivityType": v.ActivityType, "Goal": v.Goal, "V": v,
+		"AdvocateStates": vouch.AdvocateStates,
+		"Contacts":       v.Contacts, "Funnel": v.Funnel, "Candidates": v.Candidates, "Held": v.Held, "AccountNames": v.AccountNames,
 		"States": vouch.OutreachStates, "CanNominations": userFrom(r.Context()).Can(vouch.PermNominate),
 		"Subject": subject, "Body": body, "Placeholders": strings.Join(vouch.OutreachPlaceholders, ", "),
 	}})
@@ -240,6 +265,64 @@ func (h *Handler) moveCampaignContact(w http.ResponseWriter, r *http.Request) {
 		redirectError(w, r, back+"#outreach", "Not moved: "+fieldsText(err))
 	case vouch.ECONFLICT:
 		redirectError(w, r, back+"#outreach", "Someone moved this contact meanwhile: see where it stands now.")
+	case vouch.ENOTFOUND:
+		h.notFound(w, r)
+	default:
+		h.serverError(w, r, err)
+	}
+}
+
+// inviteAdvocate serves POST /campaigns/{id}/advocates: a reference, named
+// by email or id, is asked for an item of the drive.
+func (h *Handler) inviteAdvocate(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	back := fmt.Sprintf("/campaigns/%d", id)
+	ref, err := h.opts.Campaigns.ReferenceByEmailOrID(r.Context(), r.PostFormValue("reference"))
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	a, err := h.opts.Campaigns.InviteAdvocate(r.Context(), userFrom(r.Context()), id, ref, r.PostFormValue("note"))
+	switch vouch.ErrorCode(err) {
+	case "":
+		redirect(w, r, fmt.Sprintf("%s#advocate-%d", back, a.ID), a.ReferenceName+" is invited.")
+	case vouch.EINVALID:
+		redirectError(w, r, back+"#advocates", "Not invited: "+fieldsText(err))
+	case vouch.ECONFLICT:
+		redirectError(w, r, back+"#advocates", "Not invited: "+vouch.ErrorMessage(err))
+	case vouch.ENOTFOUND:
+		h.notFound(w, r)
+	default:
+		h.serverError(w, r, err)
+	}
+}
+
+// moveAdvocate serves POST /drive-advocates/{id}: the advocate agreed, did
+// it (with the evidence) or declined.
+func (h *Handler) moveAdvocate(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	a, err := h.opts.Campaigns.MoveAdvocate(r.Context(), userFrom(r.Context()), id, version,
+		vouch.AdvocateState(r.PostFormValue("state")), r.PostFormValue("evidence"), r.PostFormValue("note"))
+	back := "/campaigns/" + r.PostFormValue("campaign")
+	if _, perr := strconv.ParseInt(r.PostFormValue("campaign"), 10, 64); perr != nil {
+		back = "/campaigns"
+	}
+	switch vouch.ErrorCode(err) {
+	case "":
+		redirect(w, r, fmt.Sprintf("%s#advocate-%d", back, a.ID), a.ReferenceName+": "+a.State.Label()+".")
+	case vouch.EINVALID:
+		redirectError(w, r, back+"#advocates", "Not moved: "+fieldsText(err))
+	case vouch.ECONFLICT:
+		redirectError(w, r, back+"#advocates", "Someone moved this advocate meanwhile: see where it stands now.")
 	case vouch.ENOTFOUND:
 		h.notFound(w, r)
 	default:

@@ -145,3 +145,58 @@ func TestCampaignOutreachPages(t *testing.T) {
 		mustContain(t, "nomination", body, `from campaign <a href="`+campaign+`">Recruit for Healthcare × Call</a>`)
 	})
 }
+
+// A drive from the campaigns page: bad input names the fields; advocates
+// are invited by email, move to done with the review's address, and the
+// page shows done against the target. A goal campaign lists the goal's
+// candidates.
+func TestDriveAndGoalCampaignPages(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		pam := testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
+		p := testutil.AddCoverageProgram(t, s.DB, pam.ID)
+		pm := testutil.Login(t, s, "pam@example.com")
+		_, body := pm.Get("/campaigns")
+		mustContain(t, "campaigns page", body, "Start a review-site or content drive", `name="drive_target"`, "No program goal yet")
+		resp, body := pm.PostForm("/campaigns", url.Values{"aim": {"drive"}, "drive_what": {""}, "drive_target": {"lots"}, "due_on": {"soon"}})
+		expect(t, "a bad drive", resp, http.StatusOK, "/campaigns")
+		mustContain(t, "bad drive", body, "The campaign could not start", "drive what must say", "drive target must be", "due on must be")
+		resp, body = pm.PostForm("/campaigns", url.Values{"aim": {"drive"}, "drive_what": {"Review on G2"}, "drive_target": {"4"},
+			"due_on": {s.DB.Today().AddDays(60).String()}})
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Request.URL.Path, "/campaigns/") {
+			t.Fatalf("drive: %d %s\n%s", resp.StatusCode, resp.Request.URL, body)
+		}
+		drive := resp.Request.URL.Path
+		mustContain(t, "drive", body, "Drive started", "4 × Review on G2 by", "0 of 4 done", "No advocate invited yet")
+		resp, body = pm.PostForm(drive+"/advocates", url.Values{"reference": {"nobody"}})
+		mustContain(t, "unknown advocate", body, "Not invited", "reference id must name the reference")
+		resp, body = pm.PostForm(drive+"/advocates", url.Values{"reference": {strconv.FormatInt(p.Nia.ID, 10)}})
+		expect(t, "invite", resp, http.StatusOK, drive)
+		mustContain(t, "invite", body, p.Nia.Name+" is invited.", "Invited 1")
+		m := regexp.MustCompile(`action="/drive-advocates/(\d+)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no advocate form:\n%s", body)
+		}
+		id := strings.TrimPrefix(drive, "/campaigns/")
+		resp, body = pm.PostForm("/drive-advocates/"+m[1], url.Values{"version": {"1"}, "state": {"agreed"}, "campaign": {id}})
+		expect(t, "agreed", resp, http.StatusOK, drive)
+		resp, body = pm.PostForm("/drive-advocates/"+m[1], url.Values{"version": {"2"}, "state": {"done"}, "campaign": {id}})
+		mustContain(t, "done without evidence", body, "Not moved", "evidence must be")
+		resp, body = pm.PostForm("/drive-advocates/"+m[1], url.Values{"version": {"2"}, "state": {"done"}, "campaign": {id},
+			"evidence": {"https://g2.example/reviews/42"}})
+		expect(t, "done", resp, http.StatusOK, drive)
+		mustContain(t, "done", body, "1 of 4 done", "(25%)", `href="https://g2.example/reviews/42"`)
+		_, body = pm.Get(fmt.Sprintf("/references/%d", p.Nia.ID))
+		mustContain(t, "Nia's ledger", body, "Review campaign", "Review on G2")
+
+		today := s.DB.Today()
+		goal := &vouch.Goal{Kind: vouch.GoalProgram, Name: "Grow Healthcare", Metric: vouch.MetricReferencesAdded,
+			Filter: vouch.MetricFilter{IndustryIDs: []int64{p.Healthcare}}, Target: 3, From: today, To: today.AddDays(90)}
+		if err := s.DB.CreateGoal(ctx, goal); err != nil {
+			t.Fatal(err)
+		}
+		resp, body = pm.PostForm("/campaigns", url.Values{"aim": {"goal"}, "goal_id": {strconv.FormatInt(goal.ID, 10)}})
+		expect(t, "goal campaign", resp, http.StatusOK, "")
+		mustContain(t, "goal campaign", body, "Recruit for goal “Grow Healthcare”", fmt.Sprintf(`href="/goals/%d"`, goal.ID),
+			"Customers in the goal's filter", "St Olave Hospitals")
+	})
+}

@@ -267,6 +267,8 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 		mux.Handle("GET /campaign-contacts/{id}/outreach", h.can(vouch.PermManageCampaigns, h.outreachPage))
 		mux.Handle("POST /campaign-contacts/{id}/outreach", h.can(vouch.PermManageCampaigns, h.sendOutreach))
 		mux.Handle("POST /campaign-contacts/{id}/reply", h.can(vouch.PermManageCampaigns, h.recordReply))
+		mux.Handle("POST /campaigns/{id}/advocates", h.can(vouch.PermManageCampaigns, h.inviteAdvocate))
+		mux.Handle("POST /drive-advocates/{id}", h.can(vouch.PermManageCampaigns, h.moveAdvocate))
 	}
 	// The scorecard (scorecard.go): the page, the rows behind a figure (the
 	// handler checks who may list which rows), the metrics' definitions and

@@ -44,7 +44,8 @@ func groupOf(id vouch.MetricID) group {
 		return gContent
 	case vouch.MetricSellerSatisfaction, vouch.MetricAdvocateExperience, vouch.MetricRequesterSatisfaction:
 		return gFeedback
-	case vouch.MetricNominationsSubmitted, vouch.MetricNominationsQualified, vouch.MetricNominationsAccepted:
+	case vouch.MetricNominationsSubmitted, vouch.MetricNominationsQualified, vouch.MetricNominationsAccepted,
+		vouch.MetricCampaignContactsReached, vouch.MetricCampaignNominations, vouch.MetricCampaignRecruits, vouch.MetricDriveItemsDone:
 		return gNominations
 	}
 	return 0

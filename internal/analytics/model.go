@@ -31,7 +31,7 @@ import (
 var Kinds = []vouch.EntityKind{vouch.EntityOpportunity, vouch.EntityRequest, vouch.EntityAsk, vouch.EntityActivity,
 	vouch.EntityFeedback, vouch.EntityReference, vouch.EntityAccount, vouch.EntityContent, vouch.EntityContentUse,
 	vouch.EntityContentRating, vouch.EntitySetting,
-	vouch.EntityNomination}
+	vouch.EntityNomination, vouch.EntityCampaignContact, vouch.EntityDriveAdvocate}
 
 // Model holds the facts the metrics are computed from.
 type Model struct {
@@ -201,8 +201,12 @@ type data struct {
 	contents []content
 	titles   []string
 
-	noms     []nomination // nominations.go
-	nomNames []string
+	noms       []nomination // nominations.go
+	nomNames   []string
+	reached    []dayBy // campaign contacts by id: the day reached; nominations.go
+	reachNames []string
+	drives     []dayBy // drive advocates by id: the day done
+	driveNames []string
 
 	stages     []string // interned stage names; 0 is ""
 	stageIdx   map[string]uint16
@@ -505,6 +509,12 @@ func (m *Model) Load(ctx context.Context) error {
 	if err := m.db.EachAnalyticsNomination(ctx, nil, func(n *store.AnalyticsNomination) error { d.putNomination(n); return nil }); err != nil {
 		return fmt.Errorf("loading nominations: %w", err)
 	}
+	if err := m.db.EachAnalyticsCampaignContact(ctx, nil, func(c *store.AnalyticsCampaignContact) error { d.putReached(c); return nil }); err != nil {
+		return fmt.Errorf("loading campaign contacts: %w", err)
+	}
+	if err := m.db.EachAnalyticsDriveAdvocate(ctx, nil, func(a *store.AnalyticsDriveAdvocate) error { d.putDriveItem(a); return nil }); err != nil {
+		return fmt.Errorf("loading drive advocates: %w", err)
+	}
 	d.derive()
 	m.mu.Lock()
 	m.d = d
@@ -722,6 +732,33 @@ func (m *Model) Apply(ctx context.Context, changes []vouch.Touched) error {
 				return nil
 			})
 		}, func(d *data, id int64) {})
+	}
+	if err == nil {
+		// A deleted campaign takes its contacts and advocates with it.
+		err = read(vouch.EntityCampaignContact, func(l []int64) error {
+			return m.db.EachAnalyticsCampaignContact(ctx, l, func(c *store.AnalyticsCampaignContact) error {
+				c2 := *c
+				add(func(d *data) { d.putReached(&c2) })
+				return nil
+			})
+		}, func(d *data, id int64) {
+			if int(id) < len(d.reached) {
+				d.reached[id] = dayBy{day: noDay}
+			}
+		})
+	}
+	if err == nil {
+		err = read(vouch.EntityDriveAdvocate, func(l []int64) error {
+			return m.db.EachAnalyticsDriveAdvocate(ctx, l, func(a *store.AnalyticsDriveAdvocate) error {
+				a2 := *a
+				add(func(d *data) { d.putDriveItem(&a2) })
+				return nil
+			})
+		}, func(d *data, id int64) {
+			if int(id) < len(d.drives) {
+				d.drives[id] = dayBy{day: noDay}
+			}
+		})
 	}
 	if err == nil {
 		err = read(vouch.EntityFeedback, func(l []int64) error {

@@ -152,6 +152,15 @@ func (s *Service) Move(ctx context.Context, by *vouch.User, id int64, version in
 		c.Notes += "\n"
 	}
 	c.Notes += line
+	if to == vouch.OutreachContacted {
+		// Reached outside Vouch (a call, a word at an event): still an ask
+		// of the account, in its ledger and under its rules.
+		c.State = to
+		if err := s.db.ReachCampaignContact(ctx, c, by.ID, vouch.Outgoing{}); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
 	if to != vouch.OutreachNominated {
 		c.State = to
 		if err := s.db.MoveCampaignContact(ctx, c); err != nil {
@@ -315,7 +324,7 @@ func (s *Service) SendOutreach(ctx context.Context, by *vouch.User, id int64, ve
 	c.Notes += line
 	c.State = vouch.OutreachContacted
 	mail := vouch.Mail{To: c.Email, Subject: subject, Body: body + "\n", FromName: by.Name, ReplyTo: by.Email}
-	if err := s.db.SendOutreach(ctx, c, by.ID, mail); err != nil {
+	if err := s.db.ReachCampaignContact(ctx, c, by.ID, vouch.Outgoing{Mails: []vouch.Mail{mail}}); err != nil {
 		return nil, err
 	}
 	return c, nil

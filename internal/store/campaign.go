@@ -191,12 +191,13 @@ func (b *Batch) MoveCampaignContact(c *vouch.CampaignContact) error {
 	return b.tx.moveCampaignContact(c, false)
 }
 
-// SendOutreach moves contact c to contacted, from the version it carries,
-// and queues mail, the outreach, in the outbox: the ask of the account
-// lands in its ledger, refused with the reason when the fatigue rules hold
-// the account back (checked after locking the account, so two asks racing
-// for the last slot under the cap never both go out).
-func (db *DB) SendOutreach(ctx context.Context, c *vouch.CampaignContact, by int64, mail vouch.Mail) error {
+// ReachCampaignContact moves contact c to contacted, from the version it
+// carries, with out (the outreach mail, when sent from Vouch) queued in the
+// outbox: the ask of the account lands in its ledger, refused with the
+// reason when the fatigue rules hold the account back (checked after
+// locking the account, so two asks racing for the last slot under the cap
+// never both go out).
+func (db *DB) ReachCampaignContact(ctx context.Context, c *vouch.CampaignContact, by int64, out vouch.Outgoing) error {
 	return db.update(ctx, func(tx *Tx) error {
 		if err := tx.checkAccountFatigue(c.AccountID); err != nil {
 			return err
@@ -205,7 +206,7 @@ func (db *DB) SendOutreach(ctx context.Context, c *vouch.CampaignContact, by int
 		if err := tx.moveCampaignContact(c, true); err != nil {
 			return err
 		}
-		return tx.send(vouch.Outgoing{Mails: []vouch.Mail{mail}})
+		return tx.send(out)
 	})
 }
 
@@ -372,5 +373,65 @@ func (db *DB) MoveAdvocate(ctx context.Context, a *vouch.DriveAdvocate, check fu
 		a.ReferenceName, a.AccountName, a.InvitedBy = before.ReferenceName, before.AccountName, before.InvitedBy
 		tx.touched = append(tx.touched, vouch.Touched{Kind: "reference", ID: a.ReferenceID})
 		return tx.audit("update", vouch.EntityDriveAdvocate, a.ID, changes)
+	})
+}
+
+// AnalyticsCampaignContact is a campaign contact as the metrics engine
+// reads it: reached on a day (zero: not yet), by whom.
+type AnalyticsCampaignContact struct {
+	ID          int64
+	Name        string
+	ContactedOn vouch.Date
+	ContactedBy int64
+}
+
+// EachAnalyticsCampaignContact calls fn for each campaign contact (ids
+// given: only those).
+func (db *DB) EachAnalyticsCampaignContact(ctx context.Context, ids []int64, fn func(*AnalyticsCampaignContact) error) error {
+	return db.eachChunk(ctx, `SELECT id, name, contacted_on, COALESCE(contacted_by, 0) FROM campaign_contacts`, "id", ids,
+		func(rows *sql.Rows) error {
+			var c AnalyticsCampaignContact
+			var day string
+			if err := rows.Scan(&c.ID, &c.Name, &day, &c.ContactedBy); err != nil {
+				return err
+			}
+			if day != "" {
+				d, err := vouch.ParseDate(day)
+				if err != nil {
+					return err
+				}
+				c.ContactedOn = d
+			}
+			return fn(&c)
+		})
+}
+
+// AnalyticsDriveAdvocate is a drive's advocate as the metrics engine reads
+// it: the day its item was done (zero: not done), who invited it.
+type AnalyticsDriveAdvocate struct {
+	ID        int64
+	Name      string // the reference's
+	DoneOn    vouch.Date
+	InvitedBy int64
+}
+
+// EachAnalyticsDriveAdvocate calls fn for each drive advocate (ids given:
+// only those).
+func (db *DB) EachAnalyticsDriveAdvocate(ctx context.Context, ids []int64, fn func(*AnalyticsDriveAdvocate) error) error {
+	return db.eachChunk(ctx, `SELECT d.id, r.name, d.done_on, COALESCE(d.invited_by, 0) FROM drive_advocates d
+		JOIN refs r ON r.id = d.ref_id`, "d.id", ids, func(rows *sql.Rows) error {
+		var a AnalyticsDriveAdvocate
+		var day string
+		if err := rows.Scan(&a.ID, &a.Name, &day, &a.InvitedBy); err != nil {
+			return err
+		}
+		if day != "" {
+			d, err := vouch.ParseDate(day)
+			if err != nil {
+				return err
+			}
+			a.DoneOn = d
+		}
+		return fn(&a)
 	})
 }

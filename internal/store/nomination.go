@@ -360,6 +360,7 @@ func whereIDs(q, col string, ids []int64, args []any) (string, []any) {
 // AnalyticsNomination is a nomination as the metrics engine reads it.
 type AnalyticsNomination struct {
 	ID, NominatorID, DecidedBy, ReferenceID int64
+	CampaignID                              int64 // the recruiting campaign that made it; 0 none
 	Name                                    string
 	State                                   vouch.NominationState
 	CreatedAt                               time.Time
@@ -369,11 +370,11 @@ type AnalyticsNomination struct {
 // EachAnalyticsNomination streams the nominations with the given ids (nil: all).
 func (db *DB) EachAnalyticsNomination(ctx context.Context, ids []int64, fn func(*AnalyticsNomination) error) error {
 	return db.eachChunk(ctx, `SELECT id, COALESCE(nominator_id, 0), COALESCE(decided_by, 0), COALESCE(reference_id, 0), name, state,
-		created_at, qualified_at, decided_at FROM nominations`, "id", ids, func(rows *sql.Rows) error {
+		created_at, qualified_at, decided_at, COALESCE(campaign_id, 0) FROM nominations`, "id", ids, func(rows *sql.Rows) error {
 		var n AnalyticsNomination
 		var state string
 		var qualified, decided sql.NullTime
-		if err := rows.Scan(&n.ID, &n.NominatorID, &n.DecidedBy, &n.ReferenceID, &n.Name, &state, &n.CreatedAt, &qualified, &decided); err != nil {
+		if err := rows.Scan(&n.ID, &n.NominatorID, &n.DecidedBy, &n.ReferenceID, &n.Name, &state, &n.CreatedAt, &qualified, &decided, &n.CampaignID); err != nil {
 			return err
 		}
 		n.State, n.CreatedAt = vouch.NominationState(state), n.CreatedAt.UTC()

@@ -62,6 +62,12 @@ const (
 	MetricNominationsSubmitted MetricID = "nominations_submitted"
 	MetricNominationsQualified MetricID = "nominations_qualified"
 	MetricNominationsAccepted  MetricID = "nominations_accepted"
+
+	// Recruiting campaigns and drives (issue 12).
+	MetricCampaignContactsReached MetricID = "campaign_contacts_reached"
+	MetricCampaignNominations     MetricID = "campaign_nominations"
+	MetricCampaignRecruits        MetricID = "campaign_recruits"
+	MetricDriveItemsDone          MetricID = "drive_items_done"
 )
 
 // Units of metrics.
@@ -134,6 +140,10 @@ var Metrics = []MetricDef{
 	{MetricNominationsSubmitted, "Nominations submitted", UnitCount, true, "Customer contacts nominated as references in the period, by users or volunteers.", true},
 	{MetricNominationsQualified, "Nominations qualified", UnitCount, true, "Nominations first qualified against the checklist in the period.", true},
 	{MetricNominationsAccepted, "Nominations accepted", UnitCount, true, "Nominations accepted in the period: a reference created or re-activated from each.", true},
+	{MetricCampaignContactsReached, "Campaign contacts reached", UnitCount, true, "Contacts at candidate accounts a recruiting campaign reached in the period (the outreach mail sent, or moved to contacted).", true},
+	{MetricCampaignNominations, "Campaign nominations", UnitCount, true, "Nominations made from a recruiting campaign's outreach in the period.", true},
+	{MetricCampaignRecruits, "Campaign recruits", UnitCount, true, "Nominations from a recruiting campaign accepted in the period: the references the campaigns recruited.", true},
+	{MetricDriveItemsDone, "Drive items done", UnitCount, true, "Items of review-site and content drives done in the period (a review posted, with its address).", true},
 }
 
 // Metric returns the definition of id, or nil for an unknown metric.

@@ -32,7 +32,7 @@ func idRange(a, b int32) []int32 {
 }
 
 // Generate fills a model directly, without a database, at the given scale:
-// opps deals, acts activities, refs references, and in proportion requests
+// opps deals (three per account, accounts 1 to opps/3), acts activities, refs references, and in proportion requests
 // (opps/2), asks, content uses (opps/2), ratings and feedback, dated over
 // the two years before end. It is for benchmarks: a program's size is
 // measured without writing a million rows first. The same seed gives the
@@ -69,6 +69,9 @@ func Generate(opps, acts, refs int, end vouch.Date) *Model {
 			o.status, o.stage = oppOpen, stages[rng.IntN(3)]
 			o.close += 120
 		}
+		// Three deals per account, accounts 1 to opps/3 (no draw: the
+		// rows drawn stay as they were before accounts were generated).
+		o.account = int32(1 + (i-1)%max(opps/3, 1))
 		d.opps[i] = o
 		d.oppNames[i] = fmt.Sprintf("Deal %d", i)
 	}

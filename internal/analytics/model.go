@@ -88,6 +88,7 @@ type opp struct {
 	close    int32 // close date, noDay unknown
 	firstInf int32 // derived: the first day of a done activity or content use on it, noDay none
 	owner    int32
+	account  int32
 	industry int32
 	region   int32
 	country  int32
@@ -293,7 +294,7 @@ func (d *data) putOpp(o *store.AnalyticsOpportunity, st vouch.OpportunityStatus)
 		status = oppLost
 	}
 	d.opps[o.ID] = opp{amount: o.AmountCents, created: dayNum(o.CreatedOn), close: dayNum(o.CloseDate), firstInf: noDay,
-		owner: id32(o.OwnerID), industry: id32(o.IndustryID), region: id32(o.RegionID), country: id32(o.CountryID),
+		owner: id32(o.OwnerID), account: id32(o.AccountID), industry: id32(o.IndustryID), region: id32(o.RegionID), country: id32(o.CountryID),
 		product: id32(o.ProductID), segment: id32(o.SegmentID), size: id32(o.SizeID), stage: d.stage(o.Stage),
 		cur: d.currency(o.Currency), status: status}
 	d.oppNames[o.ID] = o.Name

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/vouchhq/vouch/internal/analytics"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -50,7 +51,13 @@ const (
 	pointsPerProduct = 5   // up to maxProducts
 	maxProducts      = 3
 	pointsFormer     = 5 // had a reference before: knows the program
+	// pointsRecentWin: a deal won in the last RecentWinDays — the
+	// customer just chose us again and the buying story is fresh.
+	pointsRecentWin = 15
 )
+
+// RecentWinDays is how far back a won deal counts as a recent win.
+const RecentWinDays = 180
 
 // inSegment reports whether a carries the target's value, or passes a
 // goal's filter.
@@ -149,8 +156,10 @@ func score(a *vouch.Account, today vouch.Date) (int, []string) {
 
 // Rank lists the customers in the target's segment with no active
 // reference, best first (score, then name), at most limit (0: all). It
-// reads the account list and the reference index, both in memory.
-func Rank(accts *refindex.Accounts, ix *refindex.Index, t Target, today vouch.Date, limit int) []Candidate {
+// reads the account list and the reference index, both in memory, and
+// wins: each account's latest deal won in the last RecentWinDays
+// (analytics.Model.RecentWins; nil: none known).
+func Rank(accts *refindex.Accounts, ix *refindex.Index, wins map[int64]analytics.Win, t Target, today vouch.Date, limit int) []Candidate {
 	refs := ix.AccountReferences()
 	var out []Candidate
 	accts.Each(func(a *vouch.Account) {
@@ -163,6 +172,10 @@ func Rank(accts *refindex.Accounts, ix *refindex.Index, t Target, today vouch.Da
 		}
 		s, why := score(a, today)
 		cand := Candidate{Account: a, Score: s, Reasons: why, Former: c.Total > 0}
+		if w, ok := wins[a.ID]; ok {
+			cand.Score += pointsRecentWin
+			cand.Reasons = append(cand.Reasons, fmt.Sprintf("Won %s, %s, %s", w.Name, vouch.FormatCents(w.Currency, w.AmountCents), w.ClosedOn))
+		}
 		if cand.Former {
 			cand.Score += pointsFormer
 			cand.Reasons = append(cand.Reasons, "Had a reference before")

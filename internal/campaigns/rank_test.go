@@ -41,7 +41,7 @@ func TestRankCandidates(t *testing.T) {
 					testutil.ValueID(t, db, vouch.TaxProduct, "Security")}})
 			add(&vouch.Account{Name: "Harbour Savings", IndustryID: p.Financial, Health: "good", NPS: &promoter})
 
-			got := campaigns.Rank(accts, ix, campaigns.Target{Dimension: "industry", ValueID: p.Healthcare, ActivityTypeID: p.Call},
+			got := campaigns.Rank(accts, ix, nil, campaigns.Target{Dimension: "industry", ValueID: p.Healthcare, ActivityTypeID: p.Call},
 				db.Today(), 0)
 			var names []string
 			for _, c := range got {
@@ -75,7 +75,7 @@ func TestRankCandidates(t *testing.T) {
 			if err != nil || len(kept) != 2 || len(held) != 1 || held[0].Candidate.Account.ID != best.ID || held[0].Reason != want {
 				t.Errorf("with Northgate flagged: kept %d, held %+v (%v); want %q", len(kept), held, err, want)
 			}
-			if top := campaigns.Rank(accts, ix, campaigns.Target{Dimension: "industry", ValueID: p.Healthcare}, db.Today(), 1); len(top) != 1 || top[0].Account.ID != best.ID {
+			if top := campaigns.Rank(accts, ix, nil, campaigns.Target{Dimension: "industry", ValueID: p.Healthcare}, db.Today(), 1); len(top) != 1 || top[0].Account.ID != best.ID {
 				t.Errorf("the first one: %+v", top)
 			}
 		})

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vouchhq/vouch/internal/analytics"
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/nominations"
 	"github.com/vouchhq/vouch/internal/refindex"
@@ -20,7 +21,17 @@ type Service struct {
 	db   *store.DB
 	cat  *catalog.Catalog
 	noms *nominations.Service
+	wins Wins
 }
+
+// Wins answers each account's latest won deal in a span of days: the
+// metrics engine (analytics.Model).
+type Wins interface {
+	RecentWins(from, to vouch.Date) map[int64]analytics.Win
+}
+
+// SetWins makes the ranking count recent wins from w.
+func (s *Service) SetWins(w Wins) { s.wins = w }
 
 // New returns the service.
 func New(db *store.DB, cat *catalog.Catalog, noms *nominations.Service) *Service {
@@ -418,7 +429,12 @@ func (s *Service) Get(ctx context.Context, by *vouch.User, accts *refindex.Accou
 		}
 		t.Dimension, t.Goal = "", true
 	}
-	ranked := Rank(accts, ix, t, s.db.Today(), candidateLimit)
+	today := s.db.Today()
+	var wins map[int64]analytics.Win
+	if s.wins != nil {
+		wins = s.wins.RecentWins(today.AddDays(-RecentWinDays), today)
+	}
+	ranked := Rank(accts, ix, wins, t, today, candidateLimit)
 	if v.Candidates, v.Held, err = s.HoldBack(ctx, ranked); err != nil {
 		return nil, err
 	}

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vouchhq/vouch/internal/analytics"
 	"github.com/vouchhq/vouch/internal/campaigns"
+	"github.com/vouchhq/vouch/internal/changefeed"
 	"github.com/vouchhq/vouch/internal/nominations"
 	"github.com/vouchhq/vouch/internal/references"
 	"github.com/vouchhq/vouch/internal/refindex"
@@ -359,6 +361,73 @@ func TestDrive(t *testing.T) {
 			}
 			if v.Progress.Done != 1 || v.Progress.Target != 2 || v.Progress.Percent != 50 || len(v.Advocates) != 1 {
 				t.Errorf("progress %+v", v.Progress)
+			}
+		})
+	}
+}
+
+// A customer that won a deal in the last 180 days ranks higher, with the
+// win named among the reasons; a win older than that does not count.
+func TestRecentWinsRankHigher(t *testing.T) {
+	for _, e := range testutil.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			f := newFixture(t, e)
+			feed, cat, ix := testutil.ReadModels(t, f.db)
+			accts := refindex.NewAccounts(f.db, ix)
+			mx := analytics.New(f.db, cat, nil)
+			for name, m := range map[string]changefeed.ReadModel{"accounts": accts, "metrics": mx} {
+				kinds := refindex.AccountKinds
+				if name == "metrics" {
+					kinds = analytics.Kinds
+				}
+				if _, err := feed.Subscribe(ctx, name, kinds, m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f.svc.SetWins(mx)
+			// Bayside (good 30 + a year 5 = 35) ranks below St Olave (good 30 +
+			// 3 years 15 = 45) until its win (+15 = 50).
+			bayside := &vouch.Account{Name: "Bayside Health", IndustryID: f.p.Healthcare, Health: "good",
+				CustomerSince: vouch.NewDate(2025, 6, 1)}
+			if err := f.db.CreateAccount(ctx, bayside); err != nil {
+				t.Fatal(err)
+			}
+			win := func(acct int64, name string, cents int64, closed vouch.Date) {
+				o := &vouch.Opportunity{Name: name, Prospect: "x", AccountID: acct, AmountCents: cents, Currency: "USD",
+					Stage: "Closed Won", Status: vouch.OpportunityWon, CloseDate: closed, CreatedOn: closed.AddDays(-60),
+					CRMID: "WIN-" + name}
+				if err := f.db.CreateOpportunity(ctx, o); err != nil {
+					t.Fatal(err)
+				}
+			}
+			order := func() ([]string, map[string][]string) {
+				v, err := f.svc.Get(ctx, f.pam, accts, ix, f.camp.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var names []string
+				why := map[string][]string{}
+				for _, c := range v.Candidates {
+					names = append(names, c.Account.Name)
+					why[c.Account.Name] = c.Reasons
+				}
+				return names, why
+			}
+			if names, _ := order(); !slices.Equal(names, []string{"St Olave Hospitals", "Bayside Health"}) {
+				t.Fatalf("before the wins: %v", names)
+			}
+			today := f.db.Today() // 15 Jan 2027
+			win(bayside.ID, "Bayside old deal", 5_000_000, today.AddDays(-200))
+			if names, _ := order(); names[0] != "St Olave Hospitals" {
+				t.Errorf("a win 200 days ago counted: %v", names)
+			}
+			win(bayside.ID, "Bayside expansion", 12_000_000, vouch.NewDate(2026, 10, 2))
+			names, why := order()
+			if !slices.Equal(names, []string{"Bayside Health", "St Olave Hospitals"}) {
+				t.Errorf("after Bayside's win: %v", names)
+			}
+			if want := "Won Bayside expansion, USD 120,000, 2026-10-02"; !slices.Contains(why["Bayside Health"], want) {
+				t.Errorf("Bayside's reasons %v, want %q", why["Bayside Health"], want)
 			}
 		})
 	}

@@ -176,6 +176,10 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("seeding the program cadence: %w", err)
 	}
 	s.health = health.New(db, s.catalog, s.metrics, s.cadence)
+	// Campaigns nominate through the nominations service and rank
+	// candidates by the recent wins the metrics engine knows.
+	camps := campaigns.New(db, s.catalog, s.nominations)
+	camps.SetWins(s.metrics)
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		References:     refs,
@@ -194,7 +198,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		MailConfigured: cfg.SMTP.Enabled(),
 		Cadence:        s.cadence,
 		Health:         s.health,
-		Campaigns:      campaigns.New(db, s.catalog, s.nominations),
+		Campaigns:      camps,
 		SecureCookies:  https,
 		Logger:         cfg.Logger,
 		Version:        cfg.Version,

@@ -21,6 +21,7 @@ import (
 	"github.com/vouchhq/vouch/internal/jobs"
 
 	"github.com/vouchhq/vouch/internal/cadence"
+	"github.com/vouchhq/vouch/internal/campaigns"
 	"github.com/vouchhq/vouch/internal/catalog"
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
@@ -60,7 +61,8 @@ type Handler struct {
 	share *scorecard.Sharing  // scorecard links (WithSharing)
 	log   *slog.Logger
 
-	noms *nominations.Service // nominations and their duplicates (WithNominations)
+	noms  *nominations.Service // nominations and their duplicates (WithNominations)
+	camps *campaigns.Service   // recruiting campaigns and drives (WithCampaigns)
 	// The program cadence and program health (cadence.go, WithCadence).
 	cadence *cadence.Service
 	health  *health.Service
@@ -125,6 +127,16 @@ func (h *Handler) routes() []route {
 		{"POST /api/v1/nominations/{id}/qualify", h.auth(vouch.PermManageProgram, h.qualifyNomination)},
 		{"POST /api/v1/nominations/{id}/accept", h.auth(vouch.PermManageProgram, h.acceptNomination)},
 		{"POST /api/v1/nominations/{id}/reject", h.auth(vouch.PermManageProgram, h.rejectNomination)},
+		// Recruiting campaigns and drives (campaign.go): the program team's.
+		{"GET /api/v1/campaigns", h.auth(vouch.PermManageCampaigns, h.listCampaigns)},
+		{"POST /api/v1/campaigns", h.auth(vouch.PermManageCampaigns, h.createCampaign)},
+		{"GET /api/v1/campaigns/{id}", h.auth(vouch.PermManageCampaigns, h.getCampaign)},
+		{"POST /api/v1/campaigns/{id}/contacts", h.auth(vouch.PermManageCampaigns, h.addCampaignContact)},
+		{"POST /api/v1/campaigns/{id}/advocates", h.auth(vouch.PermManageCampaigns, h.inviteAdvocate)},
+		{"POST /api/v1/campaign-contacts/{id}/move", h.auth(vouch.PermManageCampaigns, h.moveCampaignContact)},
+		{"GET /api/v1/campaign-contacts/{id}/outreach", h.auth(vouch.PermManageCampaigns, h.outreachDraft)},
+		{"POST /api/v1/campaign-contacts/{id}/outreach", h.auth(vouch.PermManageCampaigns, h.sendOutreach)},
+		{"POST /api/v1/drive-advocates/{id}/move", h.auth(vouch.PermManageCampaigns, h.moveAdvocate)},
 		// The program cadence and program health (cadence.go, health.go).
 		{"GET /api/v1/cadence/tasks", h.auth(vouch.PermManageCadence, h.listCadenceTasks)},
 		{"POST /api/v1/cadence/tasks", h.auth(vouch.PermManageCadence, h.createCadenceTask)},

@@ -51,7 +51,7 @@ func BenchmarkRank100k(b *testing.B) {
 			targets = append(targets, campaigns.Target{Dimension: "product", ValueID: v.ID})
 		}
 	}
-	mx := analytics.Generate(300_000, 0, 0, today)
+	mx := analytics.Generate(300_000, 1, 1, today)
 	var ds []time.Duration
 	won := 0
 	b.ResetTimer()

@@ -336,9 +336,12 @@ func CheckAdvocateMove(from, to AdvocateState, evidence string) error {
 
 // DriveProgress is a drive's items done against its target.
 type DriveProgress struct {
-	Invited, Agreed, Done, Declined int
-	Target                          int
-	Percent                         int // done per target, at most 100
+	Invited  int `json:"invited"`
+	Agreed   int `json:"agreed"`
+	Done     int `json:"done"`
+	Declined int `json:"declined"`
+	Target   int `json:"target"`
+	Percent  int `json:"percent"` // done per target, at most 100
 }
 
 // ProgressOf counts a drive's advocates against its target.

@@ -38,6 +38,7 @@ var longText = map[string]bool{
 	"recipients": true, // a scheduled scorecard's addresses, one per line
 	// The measurement settings' form: stage names and exchange rates, one per line.
 	"won_stages": true, "lost_stages": true, "currency_rates": true,
+	"outreach_body": true, // a recruiting campaign's outreach mail template
 }
 
 // textLabels names, in CheckText's sentences, fields whose name says little.

@@ -276,3 +276,18 @@ func writeGenerated(db *store.DB, d *data) error {
 	}
 	return nil
 }
+
+// BenchmarkRecentWins300k counts each account's latest win of the last 180
+// days over 300,000 opportunities, without the cache: what the first
+// campaign page after a write pays.
+func BenchmarkRecentWins300k(b *testing.B) {
+	end := vouch.NewDate(2026, 12, 31)
+	m := Generate(300_000, 1, 1, end)
+	lo, hi := dayNum(end.AddDays(-180)), dayNum(end)
+	b.ResetTimer()
+	n := 0
+	for i := 0; i < b.N; i++ {
+		n = len(m.d.recentWins(lo, hi))
+	}
+	b.ReportMetric(float64(n), "accounts")
+}

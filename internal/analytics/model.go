@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vouchhq/vouch/internal/catalog"
@@ -201,6 +202,8 @@ type data struct {
 	events   [][]statusEvent
 	contents []content
 	titles   []string
+
+	wins atomic.Pointer[winCache] // wins.go: the last RecentWins, until the next write
 
 	noms       []nomination // nominations.go
 	nomNames   []string
@@ -407,6 +410,7 @@ func (d *data) putContent(c *store.AnalyticsContent) {
 // derive computes each deal's first influence day and stage at first
 // request from the rows tied to it: one pass over each.
 func (d *data) derive() {
+	d.wins.Store(nil) // the recent wins are counted again on the next ask
 	n := len(d.opps)
 	bestDay := make([]int32, n)
 	for i := range d.opps {

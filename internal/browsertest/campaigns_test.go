@@ -12,9 +12,10 @@ import (
 
 // TestCampaignFromGapToNomination: at 375 px a program manager opens the
 // coverage page, starts a recruiting campaign from the largest gap
-// (Healthcare × Call), adds a contact at the best candidate, records the
-// outreach with a reply and moves the contact to nominated — which makes a
-// real nomination, counted on the campaign.
+// (Healthcare × Call), adds a contact at the best candidate, sends the
+// outreach mail (edited) through the outbox, records the reply and moves
+// the contact to nominated — which makes a real nomination, counted on the
+// campaign, whose page names the campaign.
 func TestCampaignFromGapToNomination(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *testutil.Server, c *testutil.Chrome) {
 		pm := testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
@@ -45,19 +46,34 @@ func TestCampaignFromGapToNomination(t *testing.T) {
 		c.Fill(cand+` input[name="email"]`, "tomas.reyes@stolave.example")
 		c.Submit(cand + ` button`)
 		c.WaitText(".flash", "Tomas Reyes is to contact")
+		// The outreach mail, filled in for the contact, edited and sent through the outbox.
+		c.Submit(`tr[data-state="to_contact"] a[href$="/outreach"]`)
+		if got := c.Value(`input[name="subject"]`); !strings.Contains(got, "Tomas Reyes") {
+			t.Errorf("the draft's subject: %q", got)
+		}
+		checkNoHorizontalScroll(t, c, "outreach")
+		c.Fill(`textarea[name="body"]`, "Dear Tomas,\n\nWould St Olave speak for us?\n\nPam")
+		c.Submit(`main form button.primary`)
+		c.WaitText(".flash", "is in the outbox")
+		mails, _, err := s.DB.ListOutbox(context.Background(), vouch.OutboxFilter{})
+		if err != nil || len(mails) != 1 || mails[0].To != "tomas.reyes@stolave.example" || !strings.Contains(mails[0].Body, "Would St Olave speak for us?") {
+			t.Fatalf("outbox %+v (%v)", mails, err)
+		}
+		c.Fill(`tr[data-state="contacted"] form.contact-reply input[name="note"]`, "Wrote back after the QBR")
+		c.Submit(`tr[data-state="contacted"] form.contact-reply button`)
+		c.WaitText(".flash", "Reply recorded")
 		for _, step := range []struct{ state, note string }{
-			{"contacted", "Wrote after the QBR"},
 			{"interested", "Replied: happy to take a call in March"},
 			{"nominated", "Sponsor agreed"},
 		} {
 			row := `tr[data-state]:has(form.contact-move)`
 			c.Select(row+` select[name="state"]`, step.state)
-			c.Fill(row+` input[name="note"]`, step.note)
+			c.Fill(row+` form.contact-move input[name="note"]`, step.note)
 			c.Submit(row + ` form.contact-move button`)
 		}
 		c.WaitText(".flash", "is nominated")
 		row := c.Text(`tr[data-state="nominated"]`)
-		for _, want := range []string{"Nominated", "Replied: happy to take a call in March", "Sponsor agreed"} {
+		for _, want := range []string{"Nominated", "Reply: Wrote back after the QBR", "Replied: happy to take a call in March", "Sponsor agreed"} {
 			if !strings.Contains(row, want) {
 				t.Errorf("the contact after nominating: %q lacks %q", row, want)
 			}
@@ -74,8 +90,41 @@ func TestCampaignFromGapToNomination(t *testing.T) {
 			t.Fatalf("nominations %+v", noms)
 		}
 		c.Submit(`tr[data-state="nominated"] a[href^="/nominations/"]`)
-		if got := c.Text("main"); !strings.Contains(got, "Tomas Reyes") {
+		if got := c.Text("main"); !strings.Contains(got, "Tomas Reyes") || !strings.Contains(got, "from campaign Recruit for Healthcare × Call") {
 			t.Errorf("the nomination page: %q", got)
+		}
+	})
+}
+
+// TestDriveOnAPhone: at 375 px a program manager starts a review drive from
+// the campaigns page, invites a reference and moves it to done with the
+// review's address; the progress counts it.
+func TestDriveOnAPhone(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server, c *testutil.Chrome) {
+		pm := testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
+		p := testutil.AddCoverageProgram(t, s.DB, pm.ID)
+		c.LoginAs(s, "pam@example.com")
+		c.Phone()
+		c.Open(s.URL + "/campaigns")
+		checkNoHorizontalScroll(t, c, "campaigns")
+		c.Fill(`#drive_what`, "Review on G2")
+		c.Fill(`#drive_target`, "3")
+		c.Submit(`#start-drive button`)
+		c.WaitText(".flash", "Drive started")
+		c.Fill(`#advocate-ref`, p.Nia.Email)
+		c.Submit(`form.advocate-invite button`)
+		c.WaitText(".flash", "is invited")
+		checkNoHorizontalScroll(t, c, "drive")
+		row := `tr[data-state]:has(form.advocate-move)`
+		c.Select(row+` select[name="state"]`, "agreed")
+		c.Submit(row + ` form.advocate-move button`)
+		c.WaitText(".flash", "Agreed")
+		c.Select(row+` select[name="state"]`, "done")
+		c.Fill(row+` input[name="evidence"]`, "https://g2.example/reviews/42")
+		c.Submit(row + ` form.advocate-move button`)
+		c.WaitText(".flash", "Done")
+		if got := c.Text(".campaign-progress"); !strings.Contains(got, "1 of 3 done") {
+			t.Errorf("progress %q", got)
 		}
 	})
 }

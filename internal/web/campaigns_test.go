@@ -93,7 +93,7 @@ func TestCampaignOutreachPages(t *testing.T) {
 			"body": {"Dear {{name}},\n\nWould {{account}} speak for us?\n\n{{sender}}"}})
 		expect(t, "template", resp, http.StatusOK, campaign)
 		mustContain(t, "template", body, "Outreach mail saved", "A word, {{name}}?")
-		resp, body = pm.PostForm(campaign+"/contacts", url.Values{"account_id": {strconv.FormatInt(p.CandidateAccount.ID, 10)},
+		_, body = pm.PostForm(campaign+"/contacts", url.Values{"account_id": {strconv.FormatInt(p.CandidateAccount.ID, 10)},
 			"name": {"Tomas Reyes"}, "email": {"tomas@stolave.example"}})
 		m := regexp.MustCompile(`href="(/campaign-contacts/(\d+)/outreach)"`).FindStringSubmatch(body)
 		if m == nil {
@@ -112,7 +112,7 @@ func TestCampaignOutreachPages(t *testing.T) {
 		if _, err := s.DB.SetAccountFlag(ctx, p.CandidateAccount.ID, "", vouch.Date{}); err != nil {
 			t.Fatal(err)
 		}
-		resp, body = pm.PostForm(m[1], url.Values{"version": {"1"}, "subject": {""}, "body": {"Edited body"}})
+		_, body = pm.PostForm(m[1], url.Values{"version": {"1"}, "subject": {""}, "body": {"Edited body"}})
 		mustContain(t, "no subject", body, "Not sent", "subject must be")
 		resp, body = pm.PostForm(m[1], url.Values{"version": {"1"}, "subject": {"A word, Tomas?"}, "body": {"Edited body"}})
 		expect(t, "sent", resp, http.StatusOK, campaign)
@@ -131,7 +131,7 @@ func TestCampaignOutreachPages(t *testing.T) {
 		resp, body = pm.PostForm("/campaign-contacts/"+m[2]+"/reply", url.Values{"version": {"2"}, "note": {"Keen, call next week"}, "campaign": {campaignID}})
 		expect(t, "reply", resp, http.StatusOK, campaign)
 		mustContain(t, "reply", body, "Reply recorded for Tomas Reyes", "Reply: Keen, call next week")
-		resp, body = pm.PostForm("/campaign-contacts/"+m[2]+"/reply", url.Values{"version": {"3"}, "note": {""}, "campaign": {campaignID}})
+		_, body = pm.PostForm("/campaign-contacts/"+m[2]+"/reply", url.Values{"version": {"3"}, "note": {""}, "campaign": {campaignID}})
 		mustContain(t, "empty reply", body, "The reply was not recorded", "note must be")
 		for v, to := range []string{"interested", "nominated"} {
 			resp, body = pm.PostForm("/campaign-contacts/"+m[2], url.Values{"version": {strconv.Itoa(3 + v)}, "state": {to}, "campaign": {campaignID}})
@@ -167,7 +167,7 @@ func TestDriveAndGoalCampaignPages(t *testing.T) {
 		}
 		drive := resp.Request.URL.Path
 		mustContain(t, "drive", body, "Drive started", "4 × Review on G2 by", "0 of 4 done", "No advocate invited yet")
-		resp, body = pm.PostForm(drive+"/advocates", url.Values{"reference": {"nobody"}})
+		_, body = pm.PostForm(drive+"/advocates", url.Values{"reference": {"nobody"}})
 		mustContain(t, "unknown advocate", body, "Not invited", "reference id must name the reference")
 		resp, body = pm.PostForm(drive+"/advocates", url.Values{"reference": {strconv.FormatInt(p.Nia.ID, 10)}})
 		expect(t, "invite", resp, http.StatusOK, drive)
@@ -177,9 +177,9 @@ func TestDriveAndGoalCampaignPages(t *testing.T) {
 			t.Fatalf("no advocate form:\n%s", body)
 		}
 		id := strings.TrimPrefix(drive, "/campaigns/")
-		resp, body = pm.PostForm("/drive-advocates/"+m[1], url.Values{"version": {"1"}, "state": {"agreed"}, "campaign": {id}})
+		resp, _ = pm.PostForm("/drive-advocates/"+m[1], url.Values{"version": {"1"}, "state": {"agreed"}, "campaign": {id}})
 		expect(t, "agreed", resp, http.StatusOK, drive)
-		resp, body = pm.PostForm("/drive-advocates/"+m[1], url.Values{"version": {"2"}, "state": {"done"}, "campaign": {id}})
+		_, body = pm.PostForm("/drive-advocates/"+m[1], url.Values{"version": {"2"}, "state": {"done"}, "campaign": {id}})
 		mustContain(t, "done without evidence", body, "Not moved", "evidence must be")
 		resp, body = pm.PostForm("/drive-advocates/"+m[1], url.Values{"version": {"2"}, "state": {"done"}, "campaign": {id},
 			"evidence": {"https://g2.example/reviews/42"}})

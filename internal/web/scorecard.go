@@ -30,9 +30,10 @@ var scorecardSections = []struct {
 		vouch.MetricDaysToCloseWith, vouch.MetricDaysToCloseWithout}},
 	{"content", "Content, satisfaction and thanks", []vouch.MetricID{vouch.MetricContentUses, vouch.MetricContentHelpfulness,
 		vouch.MetricSellerSatisfaction, vouch.MetricAdvocateExperience, vouch.MetricPointsAwarded, vouch.MetricThankYousOutstanding}},
-	// Recruiting (nominations.go).
+	// Recruiting (nominations.go, campaigns.go).
 	{"recruiting", "Recruiting", []vouch.MetricID{vouch.MetricNominationsSubmitted, vouch.MetricNominationsQualified,
-		vouch.MetricNominationsAccepted}},
+		vouch.MetricNominationsAccepted, vouch.MetricCampaignContactsReached, vouch.MetricCampaignNominations,
+		vouch.MetricCampaignRecruits, vouch.MetricDriveItemsDone}},
 }
 
 // ScorecardView is what the "scorecard-body" template draws. ReadOnly

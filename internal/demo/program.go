@@ -538,10 +538,12 @@ func contactEmail(first, last string, a *vouch.Account) string {
 // cadenceWeeks is how far back the cadence's history goes.
 const cadenceWeeks = 6
 
-// cadenceSkips are the notes of the occurrences skipped, by task kind.
-var cadenceSkips = map[vouch.CadenceKind][]string{
-	vouch.CadenceTriage:      {"Team offsite: triaged first thing the next morning.", "Public holiday; nothing was due within 72 hours."},
-	vouch.CadenceNominations: {"No new nominations this week."},
+// cadenceSkips are the occurrences the team skipped, by task kind: which
+// of the task's occurrences in the history (0 the oldest), with the note.
+var cadenceSkips = map[vouch.CadenceKind]map[int]string{
+	vouch.CadenceTriage: {7: "Team offsite: triaged first thing the next morning.",
+		19: "Public holiday; nothing was due within 72 hours."},
+	vouch.CadenceNominations: {2: "No new nominations this week."},
 }
 
 // cadence assigns the default tasks to the program team and plays the
@@ -591,7 +593,7 @@ func (p *program) cadence(cad *cadence.Service) error {
 	if err != nil {
 		return err
 	}
-	skipped := map[vouch.CadenceKind]int{}
+	nth := map[int64]int{}
 	for _, o := range open {
 		u, kind := assignee[o.TaskID], kinds[o.TaskID]
 		if u == nil {
@@ -603,10 +605,10 @@ func (p *program) cadence(cad *cadence.Service) error {
 			}
 		}
 		to, note := vouch.OccurrenceDone, ""
-		if notes := cadenceSkips[kind]; skipped[kind] < len(notes) && p.rng.IntN(6) == 0 {
-			to, note = vouch.OccurrenceSkipped, notes[skipped[kind]]
-			skipped[kind]++
+		if why, ok := cadenceSkips[kind][nth[o.TaskID]]; ok {
+			to, note = vouch.OccurrenceSkipped, why
 		}
+		nth[o.TaskID]++
 		days := int(p.today.Time().Sub(o.DueOn.Time()).Hours() / 24)
 		p.at(p.when(days, 15+p.rng.IntN(3)))
 		if _, err := cad.Close(p.as(u), o.ID, to, note); err != nil {

@@ -2,6 +2,8 @@ package demo_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -299,4 +301,62 @@ func slicesContainsFunc(m map[int64]string, f func(string) bool) bool {
 		}
 	}
 	return false
+}
+
+// TestDemoProgramPages: the program manager opening the program's pages
+// of a fresh demo sees the story, not empty screens.
+func TestDemoProgramPages(t *testing.T) {
+	for _, e := range testutil.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			s := testutil.StartServer(t, e)
+			ctx := vouch.WithActor(context.Background(), vouch.Actor{Label: "demo"})
+			if _, err := demo.Load(ctx, s.DB, demo.Options{Seed: 1, References: 60, BaseURL: s.URL}); err != nil {
+				t.Fatal(err)
+			}
+			b := testutil.LoginWith(t, s, programManager(t, s.DB).Email, demo.Password)
+			page := func(path string, want ...string) string {
+				t.Helper()
+				resp, body := b.Get(path)
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("%s answers %d", path, resp.StatusCode)
+				}
+				for _, w := range want {
+					if !strings.Contains(body, w) {
+						t.Errorf("%s does not show %q", path, w)
+					}
+				}
+				return body
+			}
+			page("/nominations", "Waiting over a week", "waited more than 7 days", "Rejected", "Accepted")
+			body := page("/health", "Up from", "<svg")
+			if n := strings.Count(body, "Up from"); n < 5 {
+				t.Errorf("/health: %d elements went up since the last assessment, want most", n)
+			}
+			camps, err := s.DB.Campaigns(ctx)
+			if err != nil || len(camps) == 0 {
+				t.Fatalf("no campaign (%v)", err)
+			}
+			nominated := false
+			for _, c := range camps {
+				nominated = nominated || strings.Contains(page(fmt.Sprintf("/campaigns/%d", c.ID), "Contacted"), "Nomination #")
+			}
+			if !nominated {
+				t.Error("no campaign page shows a nominated contact")
+			}
+			page("/cadence", "Triage requests due within 72 hours")
+			tasks, err := s.DB.CadenceTasks(ctx, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			history := ""
+			for _, task := range tasks {
+				history += page(fmt.Sprintf("/cadence/tasks/%d", task.ID))
+			}
+			for _, w := range []string{`pill-ok">Done`, `pill-muted">Skipped`, "No new nominations this week."} {
+				if !strings.Contains(history, w) {
+					t.Errorf("no cadence task's history shows %q", w)
+				}
+			}
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -169,7 +170,7 @@ func (p *program) nominations() error {
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(refs, func(a, b store.DuplicatePeople) int { return int(a.ID - b.ID) })
+	slices.SortFunc(refs, func(a, b store.DuplicatePeople) int { return cmp.Compare(a.ID, b.ID) })
 	var known *store.DuplicatePeople
 	for i := len(refs) * 2 / 3; i < len(refs); i++ {
 		if refs[i].Email != "" && refs[i].Status == string(vouch.StatusActive) {
@@ -294,7 +295,7 @@ func (p *program) ledger(ful *fulfillment.Service) error {
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(refs, func(a, b store.DuplicatePeople) int { return int(a.ID - b.ID) })
+	slices.SortFunc(refs, func(a, b store.DuplicatePeople) int { return cmp.Compare(a.ID, b.ID) })
 	p.rng.Shuffle(len(refs), func(i, j int) { refs[i], refs[j] = refs[j], refs[i] })
 	lead := p.team[0]
 	byAccount := map[int64]bool{}

@@ -360,3 +360,91 @@ func TestDemoProgramPages(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoProgramIsDeterministic: the same seed on the same day tells the
+// same story: the same nominations, campaign contacts, logged asks,
+// cadence history and assessments.
+func TestDemoProgramIsDeterministic(t *testing.T) {
+	for _, e := range testutil.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			var stories [2]string
+			for i := range stories {
+				db := testutil.OpenDB(t, e)
+				ctx := vouch.WithActor(context.Background(), vouch.Actor{Label: "demo"})
+				if _, err := demo.Load(ctx, db, demo.Options{Seed: 3, References: 60, BaseURL: "http://vouch.test"}); err != nil {
+					t.Fatal(err)
+				}
+				stories[i] = programStory(t, db)
+			}
+			first, second := strings.Split(stories[0], "\n"), strings.Split(stories[1], "\n")
+			if len(first) != len(second) {
+				t.Errorf("two loads with seed 3 differ: %d lines, then %d", len(first), len(second))
+			}
+			for i := range min(len(first), len(second)) {
+				if first[i] != second[i] {
+					t.Errorf("two loads with seed 3 differ:\n%s\n%s", first[i], second[i])
+				}
+			}
+			if !strings.Contains(stories[0], "contact") || !strings.Contains(stories[0], "ask") {
+				t.Errorf("the story is missing parts:\n%s", stories[0])
+			}
+		})
+	}
+}
+
+// programStory writes down the program's story in db, without ids or times.
+func programStory(t *testing.T, db *store.DB) string {
+	t.Helper()
+	ctx := context.Background()
+	var b strings.Builder
+	noms, err := db.Nominations(ctx, store.NominationFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range noms {
+		fmt.Fprintf(&b, "nomination %s at %s: %s %s\n", n.Name, n.AccountName, n.State, n.RejectReason)
+	}
+	camps, err := db.Campaigns(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range camps {
+		contacts, err := db.CampaignContacts(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ct := range contacts {
+			fmt.Fprintf(&b, "%s contact %s <%s>: %s\n", c.Name, ct.Name, ct.Email, ct.State)
+		}
+	}
+	accts, _, err := db.ListAccounts(ctx, vouch.AccountFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accts {
+		entries, err := db.AccountLedger(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if e.Source == "team" {
+				fmt.Fprintf(&b, "ask of %s by %s on %s: %s\n", e.ReferenceName, e.Team, e.AskedOn, e.What)
+			}
+		}
+	}
+	occ, err := db.Occurrences(ctx, store.OccurrenceFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range occ {
+		fmt.Fprintf(&b, "occurrence due %s: %s %s\n", o.DueOn, o.Status, o.Note)
+	}
+	as, err := db.HealthAssessments(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range as {
+		fmt.Fprintf(&b, "assessment %s: %.2f\n", a.AssessedOn, a.Average())
+	}
+	return b.String()
+}

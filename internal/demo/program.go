@@ -287,9 +287,10 @@ var demoAsks = [][]demoAsk{
 
 // ledger logs the asks other teams made of five references and flags two
 // other accounts: an open escalation and a renewal, until days ahead. The
-// references chosen had no activity in the last 30 days and their accounts
-// few asks, so the asks stay clear of a cool-down and an account cap; an
-// ask the fatigue rules refuse anyway is left out, never the demo.
+// references chosen had no activity in the 30 days before each of their
+// asks and their accounts at most three asks in the 90 days before, so a
+// cool-down of up to 30 days or an account cap of 6 per 90 days refuses
+// none; an ask the fatigue rules refuse anyway is left out, never the demo.
 func (p *program) ledger(ful *fulfillment.Service) error {
 	refs, err := p.db.DuplicateReferences(p.ctx, nil)
 	if err != nil {

@@ -65,6 +65,16 @@ func TestCoverageAPI(t *testing.T) {
 				offSpec: true, status: 400, fields: []string{"dimension"}},
 			{name: "a bad window", method: "GET", path: "/api/v1/coverage?months=0", as: "team_member",
 				offSpec: true, status: 400, fields: []string{"months"}},
+			// The deals behind a cell's pipeline: the value's open opportunities.
+			{name: "the open deals of a value", method: "GET", path: "/api/v1/opportunities?industry=healthcare&status=open&limit=5",
+				as: "seller", status: 200, want: []string{`"total":10`, `"industry":"Healthcare"`}},
+			{name: "the won deals of a value", method: "GET", path: "/api/v1/opportunities?industry=Financial%20Services&status=won",
+				as: "seller", status: 200, want: []string{`"total":2`}},
+			{name: "an account's deals", method: "GET", path: fmt.Sprintf("/api/v1/opportunities?account=%d", p.HealthcareAccount.ID),
+				as: "team_member", status: 200, want: []string{`"total":0`}},
+			{name: "unknown filter values", method: "GET", path: "/api/v1/opportunities?industry=Helthcare&company_size=huge&account=x",
+				as: "seller", offSpec: true, status: 400, fields: []string{"industry", "company_size", "account"}, want: []string{`did you mean \"Healthcare\"`}},
+			{name: "executives do not list deals", method: "GET", path: "/api/v1/opportunities?industry=Healthcare", as: "viewer", status: 403},
 		})
 		f.get(t, "team_member", "/api/v1/coverage?dimension=industry", &m)
 		want := []struct {

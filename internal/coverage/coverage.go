@@ -188,3 +188,16 @@ func ParseQuery(dimension, months string, today vouch.Date) (Query, error) {
 	}
 	return q, v.Err()
 }
+
+// Reader answers matrices from the two read models with the program's
+// settings as they are at the moment of asking.
+type Reader struct {
+	Index   *refindex.Index
+	Metrics *analytics.Model
+	Catalog *catalog.Catalog
+}
+
+// Matrix computes the matrix q asks for (false: an unknown dimension).
+func (r Reader) Matrix(q Query) (Matrix, bool) {
+	return Compute(r.Index, r.Metrics, r.Catalog, r.Catalog.ProgramSettings(), q)
+}

@@ -261,7 +261,7 @@ func TestRequestCreate(t *testing.T) {
 				status: 400, fields: []string{"opportunity.name", "opportunity.industry", "due_date", "criteria.seniority"},
 				want: []string{`did you mean \"Retail\"?`, "must not be in the past"}},
 			{name: "an inline opportunity whose status contradicts its stage", method: "POST", path: "/api/v1/requests", as: "seller",
-				body: fmt.Sprintf(`{"opportunity": {"name": "Umbrella", "stage": "Closed Won", "status": "lost"}, "activity_type": "Call", "due_date": %q}`, due),
+				body:   fmt.Sprintf(`{"opportunity": {"name": "Umbrella", "stage": "Closed Won", "status": "lost"}, "activity_type": "Call", "due_date": %q}`, due),
 				status: 400, fields: []string{"opportunity.status"}, want: []string{"one of the program's won stages"}},
 			{name: "no opportunity", method: "POST", path: "/api/v1/requests", as: "seller",
 				body: fmt.Sprintf(`{"activity_type": "Call", "due_date": %q}`, due), status: 400, fields: []string{"opportunity_id"}},

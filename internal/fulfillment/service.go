@@ -903,4 +903,3 @@ func prefixed(prefix string, err error) error {
 	}
 	return out
 }
-

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/deals"
 	"github.com/vouchhq/vouch/internal/demo"
 	"github.com/vouchhq/vouch/internal/server"
 	"github.com/vouchhq/vouch/internal/store"
@@ -64,6 +65,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	// A listed won or lost stage decides a deal's status (internal/deals);
+	// deals saved before that rule, with a status the API set apart, are
+	// brought in line once, audited, so the figures count what is stored.
+	if err := deals.New(db).FollowStages(vouch.WithActor(ctx, vouch.Actor{Label: "start-up"})); err != nil {
+		log.Warn("deals: following the won and lost stages", "err", err)
+	}
 	if *withDemo {
 		if err := m.loadDemo(ctx, db, demo.Options{Seed: 1, BaseURL: demoBaseURL(*baseURL, *addr)}); err != nil {
 			return err

@@ -21,6 +21,9 @@ type CoverageDemand struct {
 	// had a request; ClosedDeals how many closed (0: nothing to learn from).
 	LearnedShare float64
 	ClosedDeals  int
+	// ContentRequests counts the open content requests tagged with each
+	// value of the dimension, by the content type they ask for (0: any).
+	ContentRequests map[int64]map[int64]int
 }
 
 // oppValue is an opportunity's value of a coverage dimension (0 none).
@@ -41,9 +44,10 @@ func oppValue(o *opp, dim string) int32 {
 }
 
 // Coverage counts demand by dimension dim for the matrix: requests created
-// in the months before today (months ≥ 1) and open opportunities. It
-// reports false for an unknown dimension. One pass over requests and one
-// over opportunities.
+// in the months before today (months ≥ 1), open opportunities and open
+// content requests. It
+// reports false for an unknown dimension. One pass over requests, one over
+// opportunities and one over content requests.
 func (m *Model) Coverage(dim string, months int, today vouch.Date) (CoverageDemand, bool) {
 	known := false
 	for _, d := range CoverageDimensions {
@@ -57,7 +61,22 @@ func (m *Model) Coverage(dim string, months int, today vouch.Date) (CoverageDema
 	d := m.d
 	t := dayNum(today)
 	from := dayNum(vouch.DateOf(today.Time().AddDate(0, -max(months, 1), 0)))
-	out := CoverageDemand{Requests: map[[2]int64]int{}, OpenOpps: map[int64]int{}, TypeShare: map[int64]float64{}}
+	out := CoverageDemand{Requests: map[[2]int64]int{}, OpenOpps: map[int64]int{}, TypeShare: map[int64]float64{},
+		ContentRequests: map[int64]map[int64]int{}}
+	for i := range d.creqs {
+		c := &d.creqs[i]
+		if !c.open {
+			continue
+		}
+		for _, v := range contentReqValues(c, dim) {
+			byType := out.ContentRequests[int64(v)]
+			if byType == nil {
+				byType = map[int64]int{}
+				out.ContentRequests[int64(v)] = byType
+			}
+			byType[int64(c.typ)]++
+		}
+	}
 	asked := make([]bool, len(d.opps))
 	total := 0
 	for i := range d.reqs {

@@ -11,16 +11,17 @@ import (
 
 // Taxonomy ids of the generated data: industries 1–8, regions 11–14,
 // countries 21–40, products 41–46, segments 51–53, sizes 61–65, activity
-// types 71–75; owners (users) 101–150.
+// types 71–75, content types 81–90; owners (users) 101–150.
 var (
-	genIndustries = idRange(1, 8)
-	genRegions    = idRange(11, 14)
-	genCountries  = idRange(21, 40)
-	genProducts   = idRange(41, 46)
-	genSegments   = idRange(51, 53)
-	genSizes      = idRange(61, 65)
-	genTypes      = idRange(71, 75)
-	genOwners     = idRange(101, 150)
+	genIndustries   = idRange(1, 8)
+	genRegions      = idRange(11, 14)
+	genCountries    = idRange(21, 40)
+	genProducts     = idRange(41, 46)
+	genSegments     = idRange(51, 53)
+	genSizes        = idRange(61, 65)
+	genTypes        = idRange(71, 75)
+	genContentTypes = idRange(81, 90)
+	genOwners       = idRange(101, 150)
 )
 
 func idRange(a, b int32) []int32 {
@@ -32,8 +33,9 @@ func idRange(a, b int32) []int32 {
 }
 
 // Generate fills a model directly, without a database, at the given scale:
-// opps deals (three per account, accounts 1 to opps/3), acts activities, refs references, and in proportion requests
-// (opps/2), asks, content uses (opps/2), ratings and feedback, dated over
+// opps deals (three per account, accounts 1 to opps/3), acts activities,
+// refs references, and in proportion requests (opps/2), asks, content uses
+// (opps/2), ratings, feedback and content requests (opps/15), dated over
 // the two years before end. It is for benchmarks: a program's size is
 // measured without writing a million rows first. The same seed gives the
 // same rows every time.
@@ -154,6 +156,21 @@ func Generate(opps, acts, refs int, end vouch.Date) *Model {
 	for i := 1; i <= 5000; i++ {
 		d.contents[i] = content{owner: genOwners[rng.IntN(len(genOwners))], created: dayIn(), live: true}
 		d.titles[i] = fmt.Sprintf("Story %d", i)
+	}
+	// Content requests: one per 15 deals, four in five still open, each
+	// tagged with an industry, a region, a product or two and a segment.
+	n := opps / 15
+	d.creqs = make([]contentReq, n+1)
+	for i := 1; i <= n; i++ {
+		c := contentReq{typ: genContentTypes[rng.IntN(len(genContentTypes))], open: rng.IntN(5) > 0}
+		c.industry = []int32{genIndustries[rng.IntN(len(genIndustries))]}
+		c.region = []int32{genRegions[rng.IntN(len(genRegions))]}
+		c.product = []int32{genProducts[rng.IntN(len(genProducts))]}
+		if rng.IntN(3) == 0 {
+			c.product = append(c.product, genProducts[rng.IntN(len(genProducts))])
+		}
+		c.segment = []int32{genSegments[rng.IntN(len(genSegments))]}
+		d.creqs[i] = c
 	}
 	d.derive()
 	ps := vouch.DefaultProgramSettings()

@@ -32,7 +32,7 @@ import (
 var Kinds = []vouch.EntityKind{vouch.EntityOpportunity, vouch.EntityRequest, vouch.EntityAsk, vouch.EntityActivity,
 	vouch.EntityFeedback, vouch.EntityReference, vouch.EntityAccount, vouch.EntityContent, vouch.EntityContentUse,
 	vouch.EntityContentRating, vouch.EntitySetting,
-	vouch.EntityNomination, vouch.EntityCampaignContact, vouch.EntityDriveAdvocate}
+	vouch.EntityNomination, vouch.EntityContentRequest, vouch.EntityCampaignContact, vouch.EntityDriveAdvocate}
 
 // Model holds the facts the metrics are computed from.
 type Model struct {
@@ -206,6 +206,7 @@ type data struct {
 	wins atomic.Pointer[winCache] // wins.go: the last RecentWins, until the next write
 
 	noms       []nomination // nominations.go
+	creqs      []contentReq // content_requests.go
 	nomNames   []string
 	reached    []dayBy // campaign contacts by id: the day reached; nominations.go
 	reachNames []string
@@ -283,14 +284,17 @@ func (d *data) dayPtr(t *time.Time) int32 {
 	return d.day(*t)
 }
 
-func (d *data) putOpp(o *store.AnalyticsOpportunity, st vouch.OpportunityStatus) {
+// putOpp holds a deal with the status it is stored with: the deals
+// service (internal/deals) is the one home of the rule that a listed won or
+// lost stage decides it.
+func (d *data) putOpp(o *store.AnalyticsOpportunity) {
 	if o.ID <= 0 || o.ID > maxID {
 		return
 	}
 	d.opps = slot(d.opps, o.ID)
 	d.oppNames = slot(d.oppNames, o.ID)
 	status := oppOpen
-	switch st {
+	switch vouch.OpportunityStatus(o.Status) {
 	case vouch.OpportunityWon:
 		status = oppWon
 	case vouch.OpportunityLost:
@@ -479,10 +483,9 @@ func (m *Model) zone() *time.Location {
 // Load reads the model afresh from the database.
 func (m *Model) Load(ctx context.Context) error {
 	started := time.Now()
-	ps := m.programSettings()
 	d := newData(m.zone())
 	if err := m.db.EachAnalyticsOpportunity(ctx, nil, func(o *store.AnalyticsOpportunity) error {
-		d.putOpp(o, oppStatus(ps, o))
+		d.putOpp(o)
 		return nil
 	}); err != nil {
 		return fmt.Errorf("loading opportunities: %w", err)
@@ -514,6 +517,9 @@ func (m *Model) Load(ctx context.Context) error {
 	if err := m.db.EachAnalyticsNomination(ctx, nil, func(n *store.AnalyticsNomination) error { d.putNomination(n); return nil }); err != nil {
 		return fmt.Errorf("loading nominations: %w", err)
 	}
+	if err := m.db.EachAnalyticsContentRequest(ctx, nil, func(r *store.AnalyticsContentRequest) error { d.putContentRequest(r); return nil }); err != nil {
+		return fmt.Errorf("loading content requests: %w", err)
+	}
 	if err := m.db.EachAnalyticsCampaignContact(ctx, nil, func(c *store.AnalyticsCampaignContact) error { d.putReached(c); return nil }); err != nil {
 		return fmt.Errorf("loading campaign contacts: %w", err)
 	}
@@ -526,20 +532,6 @@ func (m *Model) Load(ctx context.Context) error {
 	m.mu.Unlock()
 	m.log.Debug("metrics engine loaded", "opportunities", len(d.opps), "activities", len(d.acts), "took", time.Since(started))
 	return nil
-}
-
-// oppStatus is a deal's status for the figures: a deal in one of the
-// settings' won or lost stages is won or lost, so a stage added to them
-// (the CRM's "Signed") counts the deals already saved in it; a deal in any
-// other stage, or none, has the status it was saved with (the CRM import
-// sets it from the stage, the API may set it apart).
-func oppStatus(ps vouch.ProgramSettings, o *store.AnalyticsOpportunity) vouch.OpportunityStatus {
-	if strings.TrimSpace(o.Stage) != "" {
-		if st := ps.StageStatus(o.Stage); st != vouch.OpportunityOpen {
-			return st
-		}
-	}
-	return vouch.OpportunityStatus(o.Status)
 }
 
 // Apply brings the model up to date with changed entities: each is read
@@ -558,7 +550,7 @@ func (m *Model) Apply(ctx context.Context, changes []vouch.Touched) error {
 	for _, c := range changes {
 		k := c.Kind.Base()
 		if k == vouch.EntitySetting {
-			// Won and lost stages or the time zone may have changed.
+			// The time zone or the currencies' rates may have changed.
 			return m.Load(ctx)
 		}
 		t := vouch.Touched{Kind: k, ID: c.ID}
@@ -571,7 +563,6 @@ func (m *Model) Apply(ctx context.Context, changes []vouch.Touched) error {
 	if m.zone().String() != zone.String() {
 		return m.Load(ctx)
 	}
-	ps := m.programSettings()
 	// Read everything first, outside the lock; then write it in.
 	var writes []func(d *data)
 	add := func(f func(d *data)) { writes = append(writes, f) }
@@ -587,8 +578,8 @@ func (m *Model) Apply(ctx context.Context, changes []vouch.Touched) error {
 	}
 	err := read(vouch.EntityOpportunity, func(l []int64) error {
 		return m.db.EachAnalyticsOpportunity(ctx, l, func(o *store.AnalyticsOpportunity) error {
-			o2, st := *o, oppStatus(ps, o)
-			add(func(d *data) { d.putOpp(&o2, st) })
+			o2 := *o
+			add(func(d *data) { d.putOpp(&o2) })
 			return nil
 		})
 	}, func(d *data, id int64) {
@@ -734,6 +725,16 @@ func (m *Model) Apply(ctx context.Context, changes []vouch.Touched) error {
 			return m.db.EachAnalyticsNomination(ctx, l, func(n *store.AnalyticsNomination) error {
 				n2 := *n
 				add(func(d *data) { d.putNomination(&n2) })
+				return nil
+			})
+		}, func(d *data, id int64) {})
+	}
+	if err == nil {
+		// Content requests are never deleted: each is read again as it is now.
+		err = read(vouch.EntityContentRequest, func(l []int64) error {
+			return m.db.EachAnalyticsContentRequest(ctx, l, func(r *store.AnalyticsContentRequest) error {
+				r2 := *r
+				add(func(d *data) { d.putContentRequest(&r2) })
 				return nil
 			})
 		}, func(d *data, id int64) {})

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -73,21 +72,17 @@ func (h *Handler) opportunityItem(ctx context.Context, o *vouch.Opportunity) (op
 	return items[0], nil
 }
 
-// opportunityStatuses are the values of ?status= and "status".
-var opportunityStatuses = []vouch.OpportunityStatus{vouch.OpportunityOpen, vouch.OpportunityWon, vouch.OpportunityLost}
-
 // listOpportunities serves GET /api/v1/opportunities: newest first,
-// filtered by status, owner (an email, or "me") and words in the name or
-// prospect. The cursor is the offset of the next page.
+// filtered by status, owner (an email, or "me"), words in the name or
+// prospect, a value of industry, region, product, segment or company_size
+// (by name) and account (its id). The cursor is the offset of the next page.
 func (h *Handler) listOpportunities(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v vouch.Validation
-	f := vouch.OpportunityFilter{Text: q.Get("q")}
-	if s := strings.ToLower(strings.TrimSpace(q.Get("status"))); s != "" {
-		f.Status = vouch.OpportunityStatus(s)
-		if !slices.Contains(opportunityStatuses, f.Status) {
-			v.Add("status", "must be open, won or lost")
-		}
+	f, err := vouch.ParseOpportunityFilter(q.Get, func(k vouch.TaxonomyKind) []*vouch.TaxonomyValue { return h.cat.Values(k, true) })
+	if err := v.Merge(err); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	if owner := strings.TrimSpace(q.Get("owner")); owner != "" {
 		id, err := h.userParam(r.Context(), &v, "owner", owner)

@@ -142,8 +142,10 @@ func TestOpportunities(t *testing.T) {
 						t.Errorf("after the change: %+v", o)
 					}
 				})},
+			{name: "a status against a won stage is refused", method: "PATCH", path: path, as: "program_manager",
+				body: `{"version": 2, "status": "lost"}`, status: 400, fields: []string{"status"}, want: []string{"one of the program's won stages"}},
 			{name: "the same version again is a conflict", method: "PATCH", path: path, as: "program_manager",
-				body: `{"version": 1, "status": "lost"}`, status: 409, fields: []string{"version"}},
+				body: `{"version": 1, "amount": 1}`, status: 409, fields: []string{"version"}},
 			{name: "the first change stays", method: "GET", path: path, as: "seller", status: 200,
 				want: []string{`"status":"won"`, `"version":2`}},
 		})

@@ -1,7 +1,8 @@
 // Package coverage weighs the reference database against what sales needs:
 // a matrix of one dimension (industry, region, product, segment, size)
 // against activity types, with supply from the reference index and demand
-// from the metrics engine, both read models in memory, so a matrix of
+// from the metrics engine (requests, open opportunities, open content
+// requests), both read models in memory, so a matrix of
 // 100,000 references and 300,000 opportunities is answered in milliseconds
 // without touching the database. docs/metrics.md ("Coverage") states the
 // formulas.
@@ -43,8 +44,25 @@ type Cell struct {
 	Requests          int     `json:"requests"`           // requests in the window
 	OpenOpportunities int     `json:"open_opportunities"` // open opportunities with the value
 	Pipeline          float64 `json:"pipeline"`           // the open pipeline's estimated demand for the type
-	Demand            float64 `json:"demand"`             // requests + pipeline
-	Gap               float64 `json:"gap"`                // demand − supply; above 0 the database falls short
+	// ContentRequests are the open content requests tagged with the value
+	// that ask for the content type of the activity type's name
+	// (vouch.ContentTypeActivities); they count in the demand.
+	ContentRequests int `json:"content_requests"`
+	// ValueContentRequests are all open content requests tagged with the
+	// value, whatever they ask for: shown beside the cell.
+	ValueContentRequests int     `json:"value_content_requests"`
+	Demand               float64 `json:"demand"` // requests + pipeline + content requests
+	Gap                  float64 `json:"gap"`    // demand − supply; above 0 the database falls short
+}
+
+// Value is one value of the dimension with open content requests tagged
+// with it: how many, and how many of those count in a cell's demand (their
+// content type is an activity type's).
+type Value struct {
+	ValueID         int64  `json:"value_id"`
+	Value           string `json:"value"`
+	ContentRequests int    `json:"content_requests"`
+	InCells         int    `json:"content_requests_in_cells"`
 }
 
 // Matrix is the answer: cells with the largest gap first.
@@ -57,6 +75,8 @@ type Matrix struct {
 	ClosedDeals  int     `json:"closed_deals"`               // the deals the learned share is of
 	Cells        []Cell  `json:"cells"`
 	Gaps         int     `json:"gaps"` // cells where demand exceeds supply
+	// Values are the values with open content requests, the most first.
+	Values []Value `json:"values"`
 }
 
 // Compute builds the matrix. It reports false for an unknown dimension.
@@ -75,7 +95,7 @@ func Compute(ix *refindex.Index, mx *analytics.Model, cat *catalog.Catalog, ps v
 		return Matrix{}, false
 	}
 	m := Matrix{Dimension: q.Dimension, Months: months, SharePct: ps.CoverageSharePct, RefsPerOpp: ps.CoverageRefsPerOpp,
-		LearnedShare: round1(demand.LearnedShare * 100), ClosedDeals: demand.ClosedDeals, Cells: []Cell{}}
+		LearnedShare: round1(demand.LearnedShare * 100), ClosedDeals: demand.ClosedDeals, Cells: []Cell{}, Values: []Value{}}
 	cells := map[refindex.CoverageKey]*Cell{}
 	cell := func(k refindex.CoverageKey) *Cell {
 		c := cells[k]
@@ -99,9 +119,33 @@ func Compute(ix *refindex.Index, mx *analytics.Model, cat *catalog.Catalog, ps v
 			c.Pipeline = float64(n) * perOpp * share
 		}
 	}
+	var activityOf map[int64]int64
+	if cat != nil {
+		activityOf = vouch.ContentTypeActivities(cat.Values(vouch.TaxContentType, true), cat.Values(vouch.TaxActivityType, true))
+	}
+	perValue := map[int64]int{}
+	for v, byType := range demand.ContentRequests {
+		val := Value{ValueID: v}
+		for typ, n := range byType {
+			val.ContentRequests += n
+			if a, ok := activityOf[typ]; ok {
+				cell(refindex.CoverageKey{Value: v, ActivityType: a}).ContentRequests += n
+				val.InCells += n
+			}
+		}
+		if cat != nil {
+			val.Value = cat.ValueName(v)
+		}
+		perValue[v] = val.ContentRequests
+		m.Values = append(m.Values, val)
+	}
+	slices.SortFunc(m.Values, func(a, b Value) int {
+		return cmp.Or(cmp.Compare(b.ContentRequests, a.ContentRequests), cmp.Compare(a.Value, b.Value), cmp.Compare(a.ValueID, b.ValueID))
+	})
 	for _, c := range cells {
 		c.Pipeline = round1(c.Pipeline)
-		c.Demand = round1(float64(c.Requests) + c.Pipeline)
+		c.ValueContentRequests = perValue[c.ValueID]
+		c.Demand = round1(float64(c.Requests) + c.Pipeline + float64(c.ContentRequests))
 		c.Gap = round1(c.Demand - float64(c.Supply))
 		if cat != nil {
 			c.Value, c.ActivityType = cat.ValueName(c.ValueID), cat.ValueName(c.ActivityTypeID)
@@ -143,4 +187,17 @@ func ParseQuery(dimension, months string, today vouch.Date) (Query, error) {
 		q.Months = n
 	}
 	return q, v.Err()
+}
+
+// Reader answers matrices from the two read models with the program's
+// settings as they are at the moment of asking.
+type Reader struct {
+	Index   *refindex.Index
+	Metrics *analytics.Model
+	Catalog *catalog.Catalog
+}
+
+// Matrix computes the matrix q asks for (false: an unknown dimension).
+func (r Reader) Matrix(q Query) (Matrix, bool) {
+	return Compute(r.Index, r.Metrics, r.Catalog, r.Catalog.ProgramSettings(), q)
 }

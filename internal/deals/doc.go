@@ -13,8 +13,11 @@
 //     one the amount names, or the currency field, which must agree with it
 //     and be an ISO 4217 code in use.
 //   - The status follows the stage by the program's settings (WonStages,
-//     LostStages: "Closed Won", "Closed Lost" by default); any other stage
-//     is open. An explicit status given through the API wins.
+//     LostStages: "Closed Won", "Closed Lost" by default;
+//     vouch.ProgramSettings.DealStatus): a listed stage always decides it,
+//     and a status given that contradicts it is a problem at "status"; at
+//     any other stage the status given stands, open when none is. This is
+//     the one home of the rule: the metrics engine counts the status stored.
 //   - Picklist values (industry, region, country, segment, company size,
 //     product, competitor) are matched by name as every import does; the
 //     owner by the email of a Vouch user.

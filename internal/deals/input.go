@@ -170,7 +170,9 @@ func (c *checker) check(in Input, o *vouch.Opportunity) []Problem {
 		if len(o.Stage) > 100 {
 			fail(FieldStage, "is longer than 100 characters")
 		}
-		o.Status = c.settings.StageStatus(o.Stage)
+		// A new stage with no status: the stage's, open at any stage
+		// the program does not list.
+		o.Status = ""
 	}
 	if given(FieldStatus) && in.Get(FieldStatus) != "" {
 		st := vouch.OpportunityStatus(strings.ToLower(in.Get(FieldStatus)))
@@ -181,6 +183,13 @@ func (c *checker) check(in Input, o *vouch.Opportunity) []Problem {
 			fail(FieldStatus, "is not open, won or lost")
 		}
 	}
+	// A listed stage decides the status: one the input gives that
+	// contradicts it is a problem; one carried from the stored deal gives way.
+	st, problem := c.settings.DealStatus(o.Stage, o.Status)
+	if problem != "" && given(FieldStatus) {
+		fail(FieldStatus, problem)
+	}
+	o.Status = st
 	for _, d := range []struct {
 		f  Field
 		to *vouch.Date

@@ -16,24 +16,28 @@ type Service struct{ db *store.DB }
 // New returns the service over db.
 func New(db *store.DB) *Service { return &Service{db: db} }
 
-// Prepare gives a deal without a status (Status "") the one its stage
-// means by the program's stage mapping (vouch.ProgramSettings.WonStages,
-// LostStages). Every write of a deal starts with it, the one a seller
-// creates with a request too.
+// Prepare gives a deal the status its stage decides (vouch.ProgramSettings
+// .DealStatus): at one of the program's won or lost stages that status,
+// whatever the deal carried, except that a status contradicting the stage is
+// refused, naming the field "status"; at any other stage the status given,
+// open when none is. Every write of a deal starts with it, the one a seller
+// creates with a request too, so the status stored is the one the metrics
+// engine counts.
 func (s *Service) Prepare(ctx context.Context, o *vouch.Opportunity) error {
-	if o.Status != "" || o.Stage == "" {
-		return nil
-	}
 	settings, err := s.db.ProgramSettings(ctx)
 	if err != nil {
 		return err
 	}
-	o.Status = settings.StageStatus(o.Stage)
+	st, problem := settings.DealStatus(o.Stage, o.Status)
+	if problem != "" {
+		return &vouch.Error{Code: vouch.EINVALID, Message: "The status contradicts the stage.", Fields: map[string]string{"status": problem}}
+	}
+	o.Status = st
 	return nil
 }
 
 // rules are what every write of one opportunity checks: the status its
-// stage means when none is given, then vouch.Opportunity.Validate.
+// stage decides (Prepare), then vouch.Opportunity.Validate.
 func (s *Service) rules(ctx context.Context, o *vouch.Opportunity) error {
 	if err := s.Prepare(ctx, o); err != nil {
 		return err

@@ -63,3 +63,53 @@ func TestService(t *testing.T) {
 		}
 	})
 }
+
+// TestStageDecidesStatus: a listed won or lost stage always decides a
+// deal's status; a status that contradicts it is refused naming the field,
+// whether the deal comes whole (the API's create) or as fields (a batch).
+func TestStageDecidesStatus(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		svc := deals.New(db)
+		bad := &vouch.Opportunity{Name: "Acme", Stage: "Closed Won", Status: vouch.OpportunityLost}
+		want := "is lost, but the stage “Closed Won” is one of the program's won stages; leave the status out or change the stage"
+		if err := svc.Create(ctx, bad); vouch.ErrorCode(err) != vouch.EINVALID || vouch.ErrorFields(err)["status"] != want {
+			t.Errorf("won stage, lost status: %v", err)
+		}
+		o := &vouch.Opportunity{Name: "Globex", Stage: "Negotiation", Status: vouch.OpportunityWon}
+		if err := svc.Create(ctx, o); err != nil || o.Status != vouch.OpportunityWon {
+			t.Errorf("at a stage the program does not list, the status given stands: %+v %v", o, err)
+		}
+		o.Stage, o.Status = "closed lost", vouch.OpportunityOpen
+		if err := svc.Update(ctx, o); vouch.ErrorFields(err)["status"] == "" {
+			t.Errorf("lost stage, open status: %v", err)
+		}
+		o.Status = ""
+		if err := svc.Update(ctx, o); err != nil {
+			t.Fatalf("lost stage, no status: %v", err)
+		}
+		if got, _ := db.Opportunity(ctx, o.ID); got.Status != vouch.OpportunityLost {
+			t.Errorf("the lost stage decides: %+v", got)
+		}
+
+		res, err := svc.UpsertBatch(ctx, []deals.Input{
+			input(map[deals.Field]string{deals.FieldCRMID: "C", deals.FieldName: "Gamma", deals.FieldStage: "Closed Won", deals.FieldStatus: "open"}),
+		}, deals.Options{})
+		if err != nil || res.Created != 0 || len(res.Problems) != 1 || res.Problems[0].Field != deals.FieldStatus {
+			t.Fatalf("batch, won stage and open status: %+v %v", res, err)
+		}
+		res, err = svc.UpsertBatch(ctx, []deals.Input{
+			input(map[deals.Field]string{deals.FieldCRMID: "C", deals.FieldName: "Gamma", deals.FieldStage: "Closed Won"}),
+		}, deals.Options{})
+		if err != nil || res.Created != 1 {
+			t.Fatalf("batch, won stage: %+v %v", res, err)
+		}
+		// A status alone that contradicts the stored stage is refused too.
+		res, err = svc.UpsertBatch(ctx, []deals.Input{input(map[deals.Field]string{deals.FieldCRMID: "C", deals.FieldStatus: "lost"})}, deals.Options{})
+		if err != nil || len(res.Problems) != 1 || res.Problems[0].Field != deals.FieldStatus {
+			t.Errorf("batch, a status against the stored stage: %+v %v", res, err)
+		}
+		if c, _ := db.OpportunityByCRMID(ctx, "C"); c.Status != vouch.OpportunityWon {
+			t.Errorf("C: %+v", c)
+		}
+	})
+}

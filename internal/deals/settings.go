@@ -37,19 +37,23 @@ func (s *Service) FollowStages(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	opps, err := s.db.AllOpportunities(ctx)
-	if err != nil {
-		return err
-	}
 	var changed []*vouch.Opportunity
 	before := map[int64]*vouch.Opportunity{}
-	for _, o := range opps {
-		if o.Stage == "" {
-			continue
+	for _, st := range []struct {
+		stages []string
+		status vouch.OpportunityStatus
+	}{{ps.WonStages, vouch.OpportunityWon}, {ps.LostStages, vouch.OpportunityLost}} {
+		opps, err := s.db.OpportunitiesAtStages(ctx, st.stages, st.status)
+		if err != nil {
+			return err
 		}
-		if st := ps.StageStatus(o.Stage); st != vouch.OpportunityOpen && st != o.Status {
+		for _, o := range opps {
+			// The database's LOWER folds ASCII only: the rule's own reading decides.
+			if ps.StageStatus(o.Stage) != st.status || before[o.ID] != nil {
+				continue
+			}
 			c := clone(o)
-			c.Status = st
+			c.Status = st.status
 			changed = append(changed, c)
 			before[o.ID] = o
 		}

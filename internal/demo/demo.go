@@ -130,6 +130,9 @@ func Load(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if err := loadNominations(ctx, db); err != nil {
 		return res, fmt.Errorf("demo nominations: %w", err)
 	}
+	if err := loadProgram(ctx, db, opts); err != nil {
+		return res, fmt.Errorf("demo program: %w", err)
+	}
 	// The home page offers a demo's first things to try.
 	if err := db.SetSetting(ctx, store.SettingDemo, "loaded"); err != nil {
 		return res, err

@@ -1,8 +1,10 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/catalog"
@@ -41,6 +43,7 @@ func loadNominations(ctx context.Context, db *store.DB) error {
 	if len(sellers) == 0 || len(team) == 0 || len(refs) == 0 {
 		return nil
 	}
+	slices.SortFunc(refs, func(a, b store.DuplicatePeople) int { return cmp.Compare(a.ID, b.ID) }) // PostgreSQL's order varies
 	cat := catalog.New(db)
 	if err := cat.Load(ctx); err != nil {
 		return err

@@ -123,7 +123,9 @@ func (s *Service) team(ctx context.Context) ([]*vouch.User, error) {
 // CreateRequest calls it otherwise. Only an error reading the data is returned.
 func (s *Service) CheckRequest(ctx context.Context, by *vouch.User, r *vouch.Request, opp *vouch.Opportunity, v *vouch.Validation) error {
 	if opp != nil {
-		if err := s.deals.Prepare(ctx, opp); err != nil {
+		// A status that contradicts the deal's stage is a problem of the
+		// new opportunity's field, told with the others.
+		if err := v.Merge(prefixed("opportunity.", s.deals.Prepare(ctx, opp))); err != nil {
 			return err
 		}
 	}
@@ -884,6 +886,20 @@ func distinct(ids ...int64) []int64 {
 		if !slices.Contains(out, id) {
 			out = append(out, id)
 		}
+	}
+	return out
+}
+
+// prefixed renames the fields of a validation error with prefix; any other
+// error is returned as it is.
+func prefixed(prefix string, err error) error {
+	fields := vouch.ErrorFields(err)
+	if vouch.ErrorCode(err) != vouch.EINVALID || len(fields) == 0 {
+		return err
+	}
+	out := &vouch.Error{Code: vouch.EINVALID, Message: vouch.ErrorMessage(err), Fields: map[string]string{}}
+	for f, reason := range fields {
+		out.Fields[prefix+f] = reason
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vouchhq/vouch/internal/cadence"
+	"github.com/vouchhq/vouch/internal/coverage"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -27,12 +28,18 @@ type Settings interface {
 	ProgramSettings() vouch.ProgramSettings
 }
 
+// Coverage computes a coverage matrix as of now (coverage.Reader).
+type Coverage interface {
+	Matrix(q coverage.Query) (coverage.Matrix, bool)
+}
+
 // Service records assessments and reads the signals.
 type Service struct {
-	db      *store.DB
-	cat     Settings
-	mx      Metrics
-	cadence *cadence.Service
+	db       *store.DB
+	cat      Settings
+	mx       Metrics
+	cadence  *cadence.Service
+	coverage Coverage
 }
 
 // New returns the service over db, reading figures from mx and whether
@@ -40,6 +47,10 @@ type Service struct {
 func New(db *store.DB, cat Settings, mx Metrics, cad *cadence.Service) *Service {
 	return &Service{db: db, cat: cat, mx: mx, cadence: cad}
 }
+
+// SetCoverage lets the recruiting signal read the coverage matrix (nil: the
+// signal is not measured).
+func (s *Service) SetCoverage(c Coverage) { s.coverage = c }
 
 // Input is an assessment as a form or the API gives it.
 type Input struct {
@@ -177,6 +188,15 @@ func (s *Service) Signals(ctx context.Context) (map[vouch.HealthElement][]vouch.
 		out[vouch.ElementManagingUpward] = append(out[vouch.ElementManagingUpward], sig)
 	}
 
+	// Recruiting: the gaps the quarter's campaigns aimed at that are closed now.
+	if s.coverage != nil {
+		sig, err := s.gapsClosed(ctx, quarter, qName)
+		if err != nil {
+			return nil, err
+		}
+		out[vouch.ElementRecruiting] = append(out[vouch.ElementRecruiting], sig)
+	}
+
 	// Staff and organisation: the people on the program team.
 	users, err := s.db.ListUsers(ctx)
 	if err != nil {
@@ -197,6 +217,70 @@ func (s *Service) Signals(ctx context.Context) (map[vouch.HealthElement][]vouch.
 		}
 	}
 	return out, nil
+}
+
+// gapsClosed is the recruiting signal "coverage gaps closed this quarter":
+// of the gaps (a value of a dimension × an activity type) that recruiting
+// campaigns started this fiscal quarter aimed at, how many the coverage
+// matrix no longer shows as a gap today (demand no more than supply). Each
+// gap counts once however many campaigns aimed at it. Vouch keeps no
+// history of the matrix, so a gap closed and reopened within the quarter
+// counts as open; a gap closed without a campaign is not counted.
+func (s *Service) gapsClosed(ctx context.Context, quarter vouch.Period, qName string) (vouch.HealthSignal, error) {
+	sig := vouch.HealthSignal{Label: "Coverage gaps closed this quarter", Measured: true, Link: "/coverage"}
+	camps, err := s.db.Campaigns(ctx)
+	if err != nil {
+		return sig, err
+	}
+	type gap struct {
+		dim         string
+		value, kind int64
+	}
+	zone := s.db.Clock.Zone()
+	var aimed []gap
+	seen := map[gap]bool{}
+	for _, c := range camps {
+		g := gap{c.Dimension, c.ValueID, c.ActivityTypeID}
+		y, m, d := c.CreatedAt.In(zone).Date()
+		day := vouch.NewDate(y, m, d)
+		if c.ValueID <= 0 || c.ActivityTypeID <= 0 || day.Before(quarter.First) || seen[g] {
+			continue
+		}
+		seen[g] = true
+		aimed = append(aimed, g)
+	}
+	if len(aimed) == 0 {
+		sig.Value = "No recruiting campaign started from a gap " + qName
+		return sig, nil
+	}
+	today := s.db.Today()
+	matrices := map[string]map[[2]int64]float64{}
+	closed := 0
+	for _, g := range aimed {
+		gaps, ok := matrices[g.dim]
+		if !ok {
+			m, known := s.coverage.Matrix(coverage.Query{Dimension: g.dim, Today: today})
+			if known {
+				gaps = map[[2]int64]float64{}
+				for _, c := range m.Cells {
+					gaps[[2]int64{c.ValueID, c.ActivityTypeID}] = c.Gap
+				}
+			}
+			matrices[g.dim] = gaps
+		}
+		if gaps != nil && gaps[[2]int64{g.value, g.kind}] <= 0 {
+			closed++
+		}
+	}
+	sig.Value = fmt.Sprintf("%d closed of the %d %s that campaigns started %s aimed at", closed, len(aimed), plural(len(aimed), "gap", "gaps"), qName)
+	return sig, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // offset is how far the program's zone is ahead of UTC at t's wall time,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vouchhq/vouch/internal/analytics"
 	"github.com/vouchhq/vouch/internal/cadence"
+	"github.com/vouchhq/vouch/internal/coverage"
 	"github.com/vouchhq/vouch/internal/health"
 	"github.com/vouchhq/vouch/internal/store"
 	"github.com/vouchhq/vouch/internal/testutil"
@@ -101,6 +102,71 @@ func TestHealthAssessmentsOverTimeWithSignals(t *testing.T) {
 		}
 		if got := sig[vouch.ElementMetrics][0].Value; got != "Yes, in March 2027" {
 			t.Errorf("after the cadence task was done: %q", got)
+		}
+	})
+}
+
+// TestGapsClosedSignal: the recruiting signal counts, of the gaps that
+// campaigns started this fiscal quarter aimed at, those the coverage matrix
+// no longer shows — each gap once, last quarter's campaigns not at all.
+func TestGapsClosedSignal(t *testing.T) {
+	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		feed, cat, ix := testutil.ReadModels(t, db)
+		mx := analytics.New(db, cat, nil)
+		if _, err := feed.Subscribe(context.Background(), "metrics engine", analytics.Kinds, mx); err != nil {
+			t.Fatal(err)
+		}
+		pm := testutil.CreateUser(t, db, "pm@example.com", vouch.RoleProgramManager)
+		ctx := vouch.WithActor(context.Background(), vouch.Actor{UserID: pm.ID, Label: pm.Email})
+		p := testutil.AddCoverageProgram(t, db, pm.ID) // today 15 January 2027: 2027-Q1
+		s := health.New(db, cat, mx, nil)
+		signal := func() string {
+			t.Helper()
+			sig, err := s.Signals(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range sig[vouch.ElementRecruiting] {
+				if x.Label == "Coverage gaps closed this quarter" {
+					return x.Value
+				}
+			}
+			return ""
+		}
+		if got := signal(); got != "" {
+			t.Errorf("without the coverage matrix the signal is not shown: %q", got)
+		}
+		s.SetCoverage(coverage.Reader{Index: ix, Metrics: mx, Catalog: cat})
+		if got := signal(); got != "No recruiting campaign started from a gap this quarter (2027-Q1)" {
+			t.Errorf("no campaign: %q", got)
+		}
+		campaign := func(name string, value, typ int64) {
+			t.Helper()
+			if err := db.CreateCampaign(ctx, &vouch.Campaign{Name: name, Dimension: "industry", ValueID: value, ActivityTypeID: typ, CreatedBy: pm.ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		today := db.Clock.Now()
+		db.Clock.Set(time.Date(2026, time.December, 20, 12, 0, 0, 0, time.UTC))
+		campaign("Last quarter's case studies", p.Healthcare, p.CaseStudy)
+		db.Clock.Set(today)
+		campaign("Healthcare calls", p.Healthcare, p.Call)
+		campaign("Healthcare calls, again", p.Healthcare, p.Call)
+		campaign("Bank calls", p.Financial, p.Call) // supply 1, demand 1: no gap today
+		if got := signal(); got != "1 closed of the 2 gaps that campaigns started this quarter (2027-Q1) aimed at" {
+			t.Errorf("one of two closed: %q", got)
+		}
+		// Four more Healthcare references free for calls close the Healthcare
+		// gap (demand 2 requests + 2.3 of the pipeline).
+		for _, name := range []string{"rae", "sol", "tam", "uma"} {
+			r := &vouch.Reference{AccountID: p.HealthcareAccount.ID, Name: name, Title: "CIO", Status: vouch.StatusActive,
+				Email: name + "@example.org", LastVerified: vouch.NewDate(2026, 12, 1), Activities: []vouch.AgreedActivity{{TypeID: p.Call}}}
+			if err := db.CreateReference(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := signal(); got != "2 closed of the 2 gaps that campaigns started this quarter (2027-Q1) aimed at" {
+			t.Errorf("both closed: %q", got)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package refindex
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -304,6 +305,18 @@ func (x *Accounts) eachMatch(needle string, fn func(e *accountEntry)) {
 		i++
 		pos = int(x.starts[i]) + anchor // each account counts once
 	}
+}
+
+// Account returns the account with id, nil when there is none. Accounts are
+// never changed in place, so the caller may keep it.
+func (x *Accounts) Account(id int64) *vouch.Account {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	i, found := slices.BinarySearchFunc(x.list, id, func(e *accountEntry, id int64) int { return cmp.Compare(e.acct.ID, id) })
+	if !found {
+		return nil
+	}
+	return x.list[i].acct
 }
 
 // Each calls fn with every account, by id ascending, under the read lock:

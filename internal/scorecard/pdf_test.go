@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ledongthuc/pdf"
+	"github.com/vouchhq/vouch/internal/testutil/pdftext"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -54,33 +54,6 @@ func filledScorecard() *vouch.Scorecard {
 	return sc
 }
 
-// pdfText is the text of every page of a PDF, and the number of pages.
-func pdfText(t *testing.T, b []byte) (string, int) {
-	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatalf("the PDF does not read back: %v", err)
-	}
-	var sb strings.Builder
-	for i := 1; i <= r.NumPage(); i++ {
-		p := r.Page(i)
-		if p.V.IsNull() {
-			continue
-		}
-		rows, err := p.GetTextByRow()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, row := range rows {
-			for _, w := range row.Content {
-				sb.WriteString(w.S)
-			}
-			sb.WriteString("\n")
-		}
-	}
-	return sb.String(), r.NumPage()
-}
-
 func TestPDFIsOneLandscapePageWithTheTileValues(t *testing.T) {
 	sc := filledScorecard()
 	b, err := PDF(sc, ExportOptions{Period: "2026-Q3", Filters: []string{"Industry: Healthcare", "Region: EMEA"},
@@ -88,7 +61,7 @@ func TestPDFIsOneLandscapePageWithTheTileValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, pages := pdfText(t, b)
+	text, pages := pdftext.Text(t, b)
 	if pages != 1 {
 		t.Errorf("the PDF has %d pages, want one", pages)
 	}
@@ -130,7 +103,7 @@ func TestPDFOfAnEmptyPeriodShowsDashes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, _ := pdfText(t, b)
+	text, _ := pdftext.Text(t, b)
 	flat := strings.Join(strings.Fields(text), " ")
 	if !strings.Contains(flat, "November 2026") || !strings.Contains(flat, "All segments") {
 		t.Errorf("period or filters missing: %s", flat)

@@ -27,6 +27,7 @@ import (
 	"github.com/vouchhq/vouch/internal/changefeed"
 	"github.com/vouchhq/vouch/internal/content"
 	"github.com/vouchhq/vouch/internal/contentindex"
+	"github.com/vouchhq/vouch/internal/coverage"
 	"github.com/vouchhq/vouch/internal/files"
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/goals"
@@ -176,6 +177,7 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("seeding the program cadence: %w", err)
 	}
 	s.health = health.New(db, s.catalog, s.metrics, s.cadence)
+	s.health.SetCoverage(coverage.Reader{Index: s.index, Metrics: s.metrics, Catalog: s.catalog})
 	// Campaigns nominate through the nominations service and rank
 	// candidates by the recent wins the metrics engine knows.
 	camps := campaigns.New(db, s.catalog, s.nominations)

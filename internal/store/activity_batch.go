@@ -137,6 +137,34 @@ func allOpportunities(query func(string, ...any) (rowsT, error)) ([]*vouch.Oppor
 	return out, rows.Err()
 }
 
+// OpportunitiesAtStages returns the opportunities whose stage is one of
+// stages (ignoring case and surrounding spaces) and whose status is not
+// status, by id.
+func (db *DB) OpportunitiesAtStages(ctx context.Context, stages []string, status vouch.OpportunityStatus) ([]*vouch.Opportunity, error) {
+	if len(stages) == 0 {
+		return nil, nil
+	}
+	args := []any{string(status)}
+	for _, s := range stages {
+		args = append(args, strings.ToLower(strings.TrimSpace(s)))
+	}
+	rows, err := db.query(ctx, `SELECT `+opportunityColumns+` FROM opportunities WHERE status <> ? AND LOWER(TRIM(stage)) IN (`+
+		placeholders(len(stages))+`) ORDER BY id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*vouch.Opportunity
+	for rows.Next() {
+		o, err := scanOpportunity(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
 // OpportunityByCRMID reads the opportunity with the CRM's id.
 func (db *DB) OpportunityByCRMID(ctx context.Context, crmID string) (*vouch.Opportunity, error) {
 	o, err := scanOpportunity(db.queryRow(ctx, `SELECT `+opportunityColumns+` FROM opportunities WHERE crm_id = ?`, crmID))

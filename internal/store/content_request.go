@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -250,4 +252,53 @@ func (db *DB) MoveContentRequest(ctx context.Context, id int64, m vouch.ContentR
 		return nil, err
 	}
 	return db.ContentRequest(ctx, saved.ID)
+}
+
+// AnalyticsContentRequest is a content request as the metrics engine reads
+// it: its content type, state and tags.
+type AnalyticsContentRequest struct {
+	ID, TypeID int64
+	State      string
+	Tags       map[vouch.TaxonomyKind][]int64
+}
+
+// EachAnalyticsContentRequest streams the content requests with the given
+// ids (nil: all), each with its tags, by id.
+func (db *DB) EachAnalyticsContentRequest(ctx context.Context, ids []int64, fn func(*AnalyticsContentRequest) error) error {
+	var list []*AnalyticsContentRequest
+	byID := map[int64]*AnalyticsContentRequest{}
+	if err := db.eachChunk(ctx, `SELECT id, COALESCE(type_id, 0), state FROM content_requests`, "id", ids, func(rows *sql.Rows) error {
+		r := &AnalyticsContentRequest{Tags: map[vouch.TaxonomyKind][]int64{}}
+		if err := rows.Scan(&r.ID, &r.TypeID, &r.State); err != nil {
+			return err
+		}
+		list = append(list, r)
+		byID[r.ID] = r
+		return nil
+	}); err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	if err := db.eachChunk(ctx, `SELECT request_id, kind, value_id FROM content_request_values`, "request_id", ids, func(rows *sql.Rows) error {
+		var rid, vid int64
+		var kind string
+		if err := rows.Scan(&rid, &kind, &vid); err != nil {
+			return err
+		}
+		if r := byID[rid]; r != nil {
+			r.Tags[vouch.TaxonomyKind(kind)] = append(r.Tags[vouch.TaxonomyKind(kind)], vid)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	slices.SortFunc(list, func(a, b *AnalyticsContentRequest) int { return cmp.Compare(a.ID, b.ID) })
+	for _, r := range list {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -235,6 +235,16 @@ func (db *DB) ListOpportunities(ctx context.Context, f vouch.OpportunityFilter) 
 		where = append(where, "status = ?")
 		args = append(args, string(f.Status))
 	}
+	for _, c := range []struct {
+		col string
+		id  int64
+	}{{"industry_id", f.IndustryID}, {"region_id", f.RegionID}, {"product_id", f.ProductID}, {"segment_id", f.SegmentID},
+		{"size_id", f.SizeID}, {"account_id", f.AccountID}} {
+		if c.id != 0 {
+			where = append(where, c.col+" = ?")
+			args = append(args, c.id)
+		}
+	}
 	if t := strings.TrimSpace(f.Text); t != "" {
 		where = append(where, "(LOWER(name) LIKE ? OR LOWER(prospect) LIKE ?)")
 		like := containsPattern(strings.ToLower(t))

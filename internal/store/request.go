@@ -215,6 +215,15 @@ func (db *DB) ListRequests(ctx context.Context, f vouch.RequestFilter) ([]*vouch
 	if !f.DueBefore.IsZero() {
 		where, args = append(where, "due_date <= ?"), append(args, f.DueBefore.String())
 	}
+	if f.OpportunityIDs != nil {
+		if len(f.OpportunityIDs) == 0 {
+			return []*vouch.Request{}, 0, nil
+		}
+		where = append(where, "opportunity_id IN ("+placeholders(len(f.OpportunityIDs))+")")
+		for _, id := range f.OpportunityIDs {
+			args = append(args, id)
+		}
+	}
 	w := ""
 	if len(where) > 0 {
 		w = " WHERE " + strings.Join(where, " AND ")

@@ -137,3 +137,41 @@ func ValueID(t testing.TB, db *store.DB, kind vouch.TaxonomyKind, name string) i
 	t.Fatalf("no %s %q", kind, name)
 	return 0
 }
+
+// AddCoverageContentRequests adds CoverageProgram's open content requests,
+// as requester, so that the matrix by industry over 6 months (50 %, 2 each)
+// becomes
+//
+//	Healthcare × Call:           supply 1, demand 9.5,           gap 8.5
+//	Healthcare × Case study:     supply 1, demand 3.5 + 1 = 4.5, gap 3.5
+//	Financial Services × Video:  supply 0, demand 1,             gap 1
+//	Financial Services × Call:   supply 1, demand 1,             gap 0
+//
+// The requests: an open Healthcare "Case study" (the activity type of that
+// name: 1 in that cell); an open "Slide deck" for Healthcare and Financial
+// Services (no activity type of that name: beside the matrix only); an
+// in-progress Financial Services "Video"; a declined Healthcare "Case
+// study" (closed: not counted). Beside the matrix: Financial Services 2
+// open content requests (1 in cells), Healthcare 2 (1 in cells).
+func AddCoverageContentRequests(t testing.TB, db *store.DB, p *CoverageProgram, requester int64) {
+	t.Helper()
+	ctx := vouch.WithActor(context.Background(), vouch.Actor{Label: "test", UserID: requester})
+	add := func(typ string, state string, industries ...int64) {
+		r := &vouch.ContentRequest{Description: typ + " wanted", TypeID: ValueID(t, db, vouch.TaxContentType, typ), IndustryIDs: industries}
+		if err := db.CreateContentRequest(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if state == vouch.ContentRequestOpen {
+			return
+		}
+		note := "Not this quarter"
+		if _, err := db.MoveContentRequest(ctx, r.ID, vouch.ContentRequestMove{State: state, Note: &note, Version: r.Version},
+			func(*vouch.ContentRequest) (vouch.Outgoing, error) { return vouch.Outgoing{}, nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("Case study", vouch.ContentRequestOpen, p.Healthcare)
+	add("Slide deck", vouch.ContentRequestOpen, p.Healthcare, p.Financial)
+	add("Video", vouch.ContentRequestInProgress, p.Financial)
+	add("Case study", vouch.ContentRequestDeclined, p.Healthcare)
+}

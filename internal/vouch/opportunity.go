@@ -1,6 +1,7 @@
 package vouch
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -86,8 +87,11 @@ type OpportunityFilter struct {
 	OwnerID int64
 	Status  OpportunityStatus
 	Text    string // in the name or prospect, case-insensitive
-	Offset  int
-	Limit   int // 0 = 50
+	// The deal's values (taxonomy value ids) and account; 0 matches any.
+	IndustryID, RegionID, ProductID, SegmentID, SizeID int64
+	AccountID                                          int64
+	Offset                                             int
+	Limit                                              int // 0 = 50
 }
 
 // Amount is the deal's amount in units of its currency.
@@ -95,3 +99,60 @@ func (o *Opportunity) Amount() float64 { return float64(o.AmountCents) / 100 }
 
 // Closed reports whether the deal is won or lost.
 func (o *Opportunity) Closed() bool { return o.Status == OpportunityWon || o.Status == OpportunityLost }
+
+// OpportunityFilterKinds are the picklists the opportunities list filters
+// by, each with its parameter name: the coverage matrix's dimensions.
+var OpportunityFilterKinds = []struct {
+	Param string
+	Kind  TaxonomyKind
+}{{"industry", TaxIndustry}, {"region", TaxRegion}, {"product", TaxProduct}, {"segment", TaxSegment},
+	{"company_size", TaxCompanySize}}
+
+// ParseOpportunityFilter reads the opportunities list's filters as typed in
+// a URL (the page's and the API's alike): status (open, won, lost; "" any),
+// q (words in the name or prospect), a value by name of each of
+// OpportunityFilterKinds (retired values too: a deal keeps them), and
+// account (an account id). values gives a picklist's values. Every bad
+// parameter is a validation error naming it.
+func ParseOpportunityFilter(get func(string) string, values func(TaxonomyKind) []*TaxonomyValue) (OpportunityFilter, error) {
+	var v Validation
+	f := OpportunityFilter{Text: strings.TrimSpace(get("q"))}
+	if s := strings.ToLower(strings.TrimSpace(get("status"))); s != "" {
+		f.Status = OpportunityStatus(s)
+		if f.Status != OpportunityOpen && f.Status != OpportunityWon && f.Status != OpportunityLost {
+			v.Add("status", "must be open, won or lost")
+		}
+	}
+	for _, k := range OpportunityFilterKinds {
+		name := strings.TrimSpace(get(k.Param))
+		if name == "" {
+			continue
+		}
+		vals := values(k.Kind)
+		found := FindValue(vals, name)
+		if found == nil {
+			v.Add(k.Param, UnknownValue(name, vals))
+			continue
+		}
+		switch k.Kind {
+		case TaxIndustry:
+			f.IndustryID = found.ID
+		case TaxRegion:
+			f.RegionID = found.ID
+		case TaxProduct:
+			f.ProductID = found.ID
+		case TaxSegment:
+			f.SegmentID = found.ID
+		case TaxCompanySize:
+			f.SizeID = found.ID
+		}
+	}
+	if s := strings.TrimSpace(get("account")); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			v.Add("account", "must be an account's id, a whole number")
+		}
+		f.AccountID = id
+	}
+	return f, v.Err()
+}

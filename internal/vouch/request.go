@@ -272,8 +272,10 @@ type RequestFilter struct {
 	States      []RequestState
 	Open        bool // not completed, declined, cancelled or unfulfilled
 	DueBefore   Date // due on or before this day
-	Offset      int
-	Limit       int // 0 = 100
+	// OpportunityIDs, when given, keeps the requests on these deals.
+	OpportunityIDs []int64
+	Offset         int
+	Limit          int // 0 = 100
 }
 
 // RequestEvent is one entry of a request's timeline.

@@ -71,3 +71,11 @@ func TestLedgerPermissionsMatchTheRolesDoc(t *testing.T) {
 func TestScorecardPermissionMatchesTheRolesDoc(t *testing.T) {
 	checkRolesDoc(t, map[string]Permission{quoted(PermReadScorecard): PermReadScorecard})
 }
+
+// Who lists opportunities (the page and the API) is as docs/roles.md says.
+func TestOpportunitiesPermissionMatchesTheRolesDoc(t *testing.T) {
+	checkRolesDoc(t, map[string]Permission{"opportunities, " + quoted(PermRequestReference): PermRequestReference})
+	if RoleViewer.Can(PermRequestReference) {
+		t.Error("executives read coverage but not the deals behind it")
+	}
+}

@@ -1,6 +1,7 @@
 package vouch
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -83,6 +84,28 @@ func (s ProgramSettings) StageStatus(stage string) OpportunityStatus {
 		}
 	}
 	return OpportunityOpen
+}
+
+// DealStatus is the one rule of a deal's status: at one of the settings'
+// won or lost stages the stage decides it, so a status given that
+// contradicts the stage is a problem (the reason, for the field "status");
+// at any other stage the status given stands, open when none is given.
+func (s ProgramSettings) DealStatus(stage string, given OpportunityStatus) (OpportunityStatus, string) {
+	given = OpportunityStatus(strings.ToLower(strings.TrimSpace(string(given))))
+	listed := OpportunityOpen
+	if strings.TrimSpace(stage) != "" {
+		listed = s.StageStatus(stage)
+	}
+	switch {
+	case listed == OpportunityOpen && given == "":
+		return OpportunityOpen, ""
+	case listed == OpportunityOpen:
+		return given, ""
+	case given == "" || given == listed:
+		return listed, ""
+	}
+	return listed, fmt.Sprintf("is %s, but the stage “%s” is one of the program's %s stages; leave the status out or change the stage",
+		given, Printable(strings.TrimSpace(stage)), listed)
 }
 
 // Converts reports whether amounts in currency c can be added into the

@@ -89,7 +89,7 @@ func TestHealthPagesByRole(t *testing.T) {
 		resp, body := pm.Get("/health")
 		expect(t, "health", resp, http.StatusOK, "/health")
 		mustContain(t, "empty health", body, "No assessment yet.", "Horizontal integration (PR, AR, IR, RFP)", "Not measured yet",
-			"Scorecard published this month", "Median time to fulfil")
+			"Scorecard published this month", "Median time to fulfil", "Coverage gaps closed this quarter", "No recruiting campaign started from a gap this quarter")
 
 		resp, body = pm.PostForm("/health", url.Values{"assessed_on": {"2027-03-04"}, "stage_vision": {"focused"}})
 		if resp.StatusCode != http.StatusUnprocessableEntity {

@@ -24,7 +24,9 @@ type coverageCell struct {
 	coverage.Cell
 	ReferencesLink string
 	RequestsLink   string
-	Heat           string // the cell's shade: heat-0 (no gap) to heat-3 (the largest gaps)
+	// OpportunitiesLink lists the value's open deals the pipeline is of.
+	OpportunitiesLink string
+	Heat              string // the cell's shade: heat-0 (no gap) to heat-3 (the largest gaps)
 }
 
 // coveragePage serves GET /coverage?dimension=industry&months=6: the
@@ -50,6 +52,9 @@ func (h *Handler) coveragePage(w http.ResponseWriter, r *http.Request) {
 		if u.Can(vouch.PermManageProgram) && c.Requests > 0 {
 			cc.RequestsLink = "/scorecard/rows?" + url.Values{"metric": {string(vouch.MetricRequestsReceived)}, filter: {c.Value},
 				"activity_type": {c.ActivityType}, "from": {from.String()}, "to": {today.String()}}.Encode()
+		}
+		if u.Can(vouch.PermRequestReference) && c.OpenOpportunities > 0 && c.Value != "" {
+			cc.OpportunitiesLink = "/opportunities?" + url.Values{filter: {c.Value}, "status": {string(vouch.OpportunityOpen)}}.Encode()
 		}
 		maxGap = max(maxGap, c.Gap)
 		cells = append(cells, cc)

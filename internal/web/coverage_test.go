@@ -18,7 +18,7 @@ func TestCoveragePage(t *testing.T) {
 		pam := testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
 		testutil.CreateUser(t, s.DB, "sam@example.com", vouch.RoleSeller)
 		testutil.CreateUser(t, s.DB, "vic@example.com", vouch.RoleViewer)
-		testutil.AddCoverageProgram(t, s.DB, pam.ID)
+		p := testutil.AddCoverageProgram(t, s.DB, pam.ID)
 		if resp, _ := testutil.Login(t, s, "sam@example.com").Get("/coverage"); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("a seller: /coverage answered %d", resp.StatusCode)
 		}
@@ -42,6 +42,21 @@ func TestCoveragePage(t *testing.T) {
 		}
 		mustContain(t, "largest gap", body[hc:cs], "heat-3", "9.5", "8.5")
 		mustContain(t, "smaller gap", body[cs:fs], "heat-1", "3.5", "2.5")
+
+		// Open content requests: beside every cell, and in the demand of the
+		// cell whose activity type names their content type.
+		testutil.AddCoverageContentRequests(t, s.DB, p, pam.ID)
+		_, body = pm.Get("/coverage")
+		mustContain(t, "with content requests", body, "3 gaps", `id="content-heading">Open content requests by Industry`,
+			`<tr data-value="Financial Services"><th scope="row" data-label="Industry">Financial Services</th>`)
+		cs = strings.Index(body, `data-value="Healthcare" data-activity="Case study"`)
+		video := strings.Index(body, `data-value="Financial Services" data-activity="Video"`)
+		fs = strings.Index(body, `data-value="Financial Services" data-activity="Call"`)
+		if cs < 0 || video < cs || fs < video {
+			t.Fatalf("content requests not ranked in:\n%s", body)
+		}
+		mustContain(t, "case study with a content request", body[cs:video], `1 <span class="muted small">of 2 for Healthcare</span>`, "4.5", "3.5")
+		mustContain(t, "video wanted", body[video:fs], `1 <span class="muted small">of 2 for Financial Services</span>`)
 
 		resp, body = pm.PostForm("/coverage/settings", url.Values{"coverage_share_pct": {"150"}, "coverage_refs_per_opportunity": {"2"}})
 		expect(t, "a share over 100", resp, http.StatusOK, "/coverage")

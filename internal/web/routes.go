@@ -128,6 +128,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /activities/import/{id}/apply", h.can(vouch.PermManageProgram, h.applyImport))
 	mux.Handle("GET /activities/import/{id}/status", h.can(vouch.PermManageProgram, h.importStatus))
 	mux.Handle("POST /activities/import/{id}/dismiss", h.can(vouch.PermManageProgram, h.dismissImport))
+	mux.Handle("GET /opportunities", h.can(vouch.PermRequestReference, h.opportunities))
 	mux.Handle("GET /opportunities/import", h.can(vouch.PermManageProgram, h.importStart))
 	mux.Handle("POST /opportunities/import", h.readUpload(h.can(vouch.PermManageProgram, h.uploadImport)))
 	mux.Handle("GET /opportunities/import/template.csv", h.can(vouch.PermManageProgram, h.importTemplate))

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ledongthuc/pdf"
+	"github.com/vouchhq/vouch/internal/testutil/pdftext"
 
 	"github.com/vouchhq/vouch/internal/testutil"
 	"github.com/vouchhq/vouch/internal/vouch"
@@ -264,34 +264,6 @@ func TestSharedScorecardIgnoresTampering(t *testing.T) {
 	})
 }
 
-// pdfWords is the text of every page of a PDF, spaces collapsed, and the
-// number of pages.
-func pdfWords(t *testing.T, b []byte) (string, int) {
-	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatalf("the PDF does not read back: %v", err)
-	}
-	var sb strings.Builder
-	for i := 1; i <= r.NumPage(); i++ {
-		p := r.Page(i)
-		if p.V.IsNull() {
-			continue
-		}
-		rows, err := p.GetTextByRow()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, row := range rows {
-			for _, w := range row.Content {
-				sb.WriteString(w.S)
-			}
-			sb.WriteString("\n")
-		}
-	}
-	return strings.Join(strings.Fields(sb.String()), " "), r.NumPage()
-}
-
 // TestScorecardPDFHoldsTheTileValues: the PDF of a quarter of known deals,
 // downloaded as a viewer, is one page whose text holds every tile's value
 // and change as the shared page of the same period and filters writes
@@ -316,7 +288,7 @@ func TestScorecardPDFHoldsTheTileValues(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("PDF: %d", resp.StatusCode)
 		}
-		text, pages := pdfWords(t, []byte(body))
+		text, pages := pdftext.Words(t, []byte(body))
 		if pages != 1 {
 			t.Errorf("the PDF has %d pages, want one", pages)
 		}
@@ -333,7 +305,7 @@ func TestScorecardPDFHoldsTheTileValues(t *testing.T) {
 		}
 
 		_, body = vic.Get("/scorecard/export.pdf?period=2025-Q1")
-		empty, _ := pdfWords(t, []byte(body))
+		empty, _ := pdftext.Words(t, []byte(body))
 		if strings.Contains(empty, "NaN") || strings.Contains(empty, "0.0%") || strings.Count(empty, "—") < len(tiles) {
 			t.Errorf("the PDF of an empty quarter: %s", empty)
 		}

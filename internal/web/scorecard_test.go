@@ -14,6 +14,7 @@ import (
 
 	"github.com/vouchhq/vouch/internal/scorecard"
 	"github.com/vouchhq/vouch/internal/testutil"
+	"github.com/vouchhq/vouch/internal/testutil/pdftext"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
 
@@ -254,7 +255,7 @@ func TestScorecardWithARateTable(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("PDF: %d", resp.StatusCode)
 		}
-		if text, _ := pdfWords(t, []byte(pdfBody)); !strings.Contains(text, "USD 382,000") {
+		if text, _ := pdftext.Words(t, []byte(pdfBody)); !strings.Contains(text, "USD 382,000") {
 			t.Errorf("the PDF does not hold the converted total: %s", text)
 		}
 	})

@@ -293,3 +293,28 @@ func (h *Handler) moveAdvocate(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, a)
 }
+
+// setCampaignOutreach serves PUT /api/v1/campaigns/{id}/outreach:
+// {"subject": "…", "body": "…"} sets the outreach mail template; both
+// empty bring the default text back.
+func (h *Handler) setCampaignOutreach(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "campaign")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var in struct {
+		Subject string `json:"subject"`
+		Body    string `json:"body"`
+	}
+	if err := decode(r, &in); err != nil {
+		writeError(w, err)
+		return
+	}
+	c, err := h.camps.SetOutreach(r.Context(), userFrom(r.Context()), id, in.Subject, in.Body)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}

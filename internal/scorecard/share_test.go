@@ -91,7 +91,7 @@ func TestShareLinkOpensReadOnlyUntilExpiredOrRevoked(t *testing.T) {
 		}
 
 		// Altered, made up, or another purpose's token: not valid.
-		for _, bad := range []string{token + "x", "a" + token[1:], "p" + token[1:], token[:5] + "Q" + token[6:], "nonsense", ""} {
+		for _, bad := range []string{token + "x", altered(token, 0), altered(token, 5), altered(token, len(token)-1), "nonsense", ""} {
 			if _, err := s.OpenShare(context.Background(), bad); err != scorecard.ErrShareInvalid {
 				t.Errorf("token %q: %v", bad, err)
 			}
@@ -257,4 +257,14 @@ func TestScheduledScorecardGoesOutOnceWhenThePeriodCloses(t *testing.T) {
 			t.Errorf("attachments: png %v, pdf %v", png, pdf)
 		}
 	})
+}
+
+// altered is token with the character at i changed to another one, so the
+// change is a real one whatever the token holds.
+func altered(token string, i int) string {
+	c := byte('A')
+	if token[i] == c {
+		c = 'B'
+	}
+	return token[:i] + string(c) + token[i+1:]
 }

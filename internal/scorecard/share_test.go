@@ -91,7 +91,7 @@ func TestShareLinkOpensReadOnlyUntilExpiredOrRevoked(t *testing.T) {
 		}
 
 		// Altered, made up, or another purpose's token: not valid.
-		for _, bad := range []string{token + "x", altered(token, 0), altered(token, 5), altered(token, len(token)-1), "nonsense", ""} {
+		for _, bad := range []string{token + "x", "a" + token[1:], "p" + token[1:], altered(token, 5), altered(token, len(token)-1), "nonsense", ""} {
 			if _, err := s.OpenShare(context.Background(), bad); err != scorecard.ErrShareInvalid {
 				t.Errorf("token %q: %v", bad, err)
 			}

@@ -42,15 +42,15 @@ func TestSignInAndOut(t *testing.T) {
 		if p := path(t, c.URL()); p != "/" {
 			t.Errorf("after sign-in the browser is at %s, want /", p)
 		}
-		for _, link := range []string{"/", "/admin/settings"} {
-			if !c.Visible(fmt.Sprintf(`nav[aria-label="Main"] a[href=%q]`, link)) {
-				t.Errorf("the nav link to %s is not visible on the desktop dashboard", link)
-			}
+		if !c.Visible(`nav[aria-label="Main"] a[href="/"]`) {
+			t.Errorf("the nav link to / is not visible on the desktop dashboard")
 		}
-		// The admin pages are one click away, under Admin.
+		// The settings and admin pages are one click away, under Settings.
 		c.Click(`nav[aria-label="Main"] [data-menu="admin"] > summary`)
-		if !c.Visible(`nav[aria-label="Main"] a[href="/admin/users"]`) {
-			t.Errorf("the Admin menu does not show Users")
+		for _, link := range []string{"/admin/settings", "/admin/users"} {
+			if !c.Visible(fmt.Sprintf(`nav[aria-label="Main"] a[href=%q]`, link)) {
+				t.Errorf("the Settings menu does not show %s", link)
+			}
 		}
 		if !c.Visible(`.whoami button`) || c.Text(`.whoami button`) != "Sign out" {
 			t.Errorf("no visible Sign out button")

@@ -75,7 +75,7 @@ func TestReferencesListIsDenseAndSortable(t *testing.T) {
 		}
 		testutil.Eval[bool](c, `(document.body.click(), true)`)
 		if c.Visible(`nav a[href="/admin/users"]`) {
-			t.Errorf("a click elsewhere left the Admin menu open")
+			t.Errorf("a click elsewhere left the Settings menu open")
 		}
 
 		c.Open(s.URL + "/references")
@@ -293,11 +293,11 @@ func TestReferencesListOnAPhone(t *testing.T) {
 			t.Errorf("the address after hiding Capacity = %s", c.URL())
 		}
 
-		// The menu still holds every page, the admin ones under Admin.
+		// The menu still holds every page, the admin ones under Settings.
 		c.Click(".nav-toggle-label")
 		c.Click(`[data-menu="admin"] > summary`)
 		if !c.Visible(`nav a[href="/admin/users"]`) || !c.Visible(`nav a[href="/admin/taxonomies"]`) {
-			t.Errorf("the phone menu does not show the admin pages under Admin")
+			t.Errorf("the phone menu does not show the admin pages under Settings")
 		}
 		checkNoHorizontalScroll(t, c, "references list with the menu open")
 		noPageErrors(t, c)

@@ -96,7 +96,7 @@ func TestImportRules(t *testing.T) {
 		}
 		rep = apply(t, db, "Title,Type,Approval State,Approved By\nNew one,Quote,draft,Dana\nFlyer,Brochure,,\n", refsheet.Options{})
 		if problems(rep) != "row 2, column 'Approval State': 'draft' — is draft, which has no approval yet; give an approved state, or leave the approval out\n"+
-			"row 3, column 'Type': 'Brochure' — Brochure is retired; choose another value or restore it in Admin → Taxonomies" {
+			"row 3, column 'Type': 'Brochure' — Brochure is retired; choose another value or restore it in Settings → Taxonomies" {
 			t.Errorf("draft with an approver, retired type:\n%s", problems(rep))
 		}
 	})

@@ -23,7 +23,7 @@ import (
 
 // Timing of the loop, as long as the program settings keep their defaults
 // (vouch.DefaultProgramSettings); the program team can change the first
-// three under Admin → Settings.
+// three under Settings → Program settings.
 const (
 	AskTTL       = 14 * 24 * time.Hour // an unanswered ask expires
 	RemindAfter  = 3 * 24 * time.Hour  // a reminder when an ask has no answer

@@ -325,9 +325,9 @@ func TestImportSharesTheSaveRules(t *testing.T) {
 			"Orbit Insurance,Insurance,Bo Chen,bo@orbit.example,,,\n" // a new account does not get a retired value
 		rep = apply(t, db, readText(t, second), refsheet.Options{})
 		wantErrors(t, rep,
-			"row 3, column 'Products': 'Mobile' — Mobile is retired; choose another value or restore it in Admin → Taxonomies",
+			"row 3, column 'Products': 'Mobile' — Mobile is retired; choose another value or restore it in Settings → Taxonomies",
 			"row 4, column 'Last Verified': '"+tomorrow+"' — cannot be in the future",
-			"row 5, column 'Industry': 'Insurance' — Insurance is retired; choose another value or restore it in Admin → Taxonomies")
+			"row 5, column 'Industry': 'Insurance' — Insurance is retired; choose another value or restore it in Settings → Taxonomies")
 	})
 }
 

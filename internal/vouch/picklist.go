@@ -109,7 +109,7 @@ func UnknownValue(name string, vals []*TaxonomyValue) string {
 // RetiredValue is the reason a retired value cannot be newly given to a
 // reference or an account; one that already has it keeps it.
 func RetiredValue(v *TaxonomyValue) string {
-	return fmt.Sprintf("%s is retired; choose another value or restore it in Admin → Taxonomies", v.Name)
+	return fmt.Sprintf("%s is retired; choose another value or restore it in Settings → Taxonomies", v.Name)
 }
 
 // ChooseValue resolves one value given by name ("" is no value) among vals,

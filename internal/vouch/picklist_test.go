@@ -54,7 +54,7 @@ func TestChooseValue(t *testing.T) {
 		{"healthcare", nil, 1, ""},
 		{"1001-5000", nil, 4, ""},
 		{"", nil, 0, ""},
-		{"Legacy", nil, 0, "Legacy is retired; choose another value or restore it in Admin → Taxonomies"},
+		{"Legacy", nil, 0, "Legacy is retired; choose another value or restore it in Settings → Taxonomies"},
 		{"Legacy", []int64{3}, 3, ""}, // a value the record has stays
 		{"Retial", nil, 0, `did you mean "Retail"?`},
 		{"Legac", nil, 0, `it is one of Healthcare, Retail, 1,001–5,000`}, // retired values are never suggested

@@ -218,11 +218,8 @@ func (s *Service) matchQuery(ctx context.Context, r *vouch.Request) (refindex.Ma
 		return refindex.MatchQuery{}, err
 	}
 	// The ask ledger's fatigue rules hold some back: they are not proposed.
-	held, err := s.db.HeldBackReferences(ctx)
-	if err != nil {
-		return refindex.MatchQuery{}, err
-	}
-	for id := range held {
+	// The read model answers (the ask itself is checked in its transaction).
+	for id := range s.ix.Ledger().HeldBackAll() {
 		asked[id] = true
 	}
 	return refindex.MatchQuery{ActivityTypeID: r.ActivityTypeID, Criteria: r.Criteria, DueDate: r.DueDate,
@@ -274,12 +271,8 @@ func (s *Service) CheckAsk(ctx context.Context, by *vouch.User, requestID, refID
 	}
 	// Held back by the ask ledger's fatigue rules: refused, saying why,
 	// before any warning is offered to confirm.
-	if ref, err := s.db.Reference(ctx, refID); err == nil && q.Exclude[refID] {
-		held, err := s.db.HeldBack(ctx, []*vouch.Reference{ref})
-		if err != nil {
-			return nil, err
-		}
-		if why, ok := held[refID]; ok {
+	if q.Exclude[refID] {
+		if why, ok := s.ix.Ledger().HeldBackOf([]int64{refID})[refID]; ok {
 			return nil, vouch.ErrHeldBack(why)
 		}
 	}

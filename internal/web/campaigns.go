@@ -78,11 +78,7 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request) {
 	}
 	ranked := campaigns.Rank(h.opts.Accounts, h.opts.Index, campaigns.Target{Dimension: c.Dimension, ValueID: c.ValueID,
 		ActivityTypeID: c.ActivityTypeID}, h.clock.Today(), 20)
-	kept, held, err := h.opts.Campaigns.HoldBack(r.Context(), ranked)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
+	kept, held := campaigns.HoldBack(h.opts.Index.Ledger(), ranked)
 	names := map[int64]string{}
 	for _, ct := range contacts {
 		if _, ok := names[ct.AccountID]; !ok {

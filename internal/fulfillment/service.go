@@ -219,11 +219,8 @@ func (s *Service) matchQuery(ctx context.Context, r *vouch.Request) (refindex.Ma
 	}
 	// The ask ledger's fatigue rules hold some back: they are not proposed.
 	// The read model answers (the ask itself is checked in its transaction).
-	for id := range s.ix.Ledger().HeldBackAll() {
-		asked[id] = true
-	}
 	return refindex.MatchQuery{ActivityTypeID: r.ActivityTypeID, Criteria: r.Criteria, DueDate: r.DueDate,
-		Today: s.db.Today(), Exclude: asked}, nil
+		Today: s.db.Today(), Exclude: asked, HeldBack: s.ix.Ledger().HeldBackAll()}, nil
 }
 
 // Matches ranks every reference that passes a request's hard rules, best
@@ -271,10 +268,8 @@ func (s *Service) CheckAsk(ctx context.Context, by *vouch.User, requestID, refID
 	}
 	// Held back by the ask ledger's fatigue rules: refused, saying why,
 	// before any warning is offered to confirm.
-	if q.Exclude[refID] {
-		if why, ok := s.ix.Ledger().HeldBackOf([]int64{refID})[refID]; ok {
-			return nil, vouch.ErrHeldBack(why)
-		}
+	if why, ok := q.HeldBack[refID]; ok {
+		return nil, vouch.ErrHeldBack(why)
 	}
 	m, failures, ok := s.ix.Judge(q, refID)
 	if !ok {

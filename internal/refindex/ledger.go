@@ -229,6 +229,10 @@ func (l *Ledger) apply(ctx context.Context, changes []vouch.Touched) error {
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	before := l.held.Load()
+	if before != nil && (before.gen != l.gen || names) {
+		before = nil // stale already, or the rules or names may have changed
+	}
 	l.gen++
 	for _, id := range refIDs {
 		if r := fresh[id]; r != nil {
@@ -273,7 +277,41 @@ func (l *Ledger) apply(ctx context.Context, changes []vouch.Touched) error {
 		}
 		slices.Sort(a.asks)
 	}
+	if before != nil {
+		l.rejudge(before, refIDs, acctIDs)
+	}
 	return nil
+}
+
+// rejudge carries the held-back set over a change: only the changed
+// references and those of the changed accounts can be judged differently,
+// so matching after a write need not judge every reference again. The
+// caller holds the write lock; the old map stays as readers have it.
+func (l *Ledger) rejudge(c *heldCache, refIDs, acctIDs []int64) {
+	held := make(map[int64]string, len(c.held)+8)
+	for id, why := range c.held {
+		held[id] = why
+	}
+	from := dayNum(c.today) - int32(c.rules.PeriodDays) + 1
+	again := func(id int64) {
+		delete(held, id)
+		if r := l.refs[id]; r != nil {
+			if why := c.rules.HoldBack(l.facts(r, c.today, from), c.today); why != "" {
+				held[id] = why
+			}
+		}
+	}
+	for _, id := range refIDs {
+		again(id)
+	}
+	for _, id := range acctIDs {
+		if a := l.accts[id]; a != nil {
+			for _, rid := range a.refs {
+				again(rid)
+			}
+		}
+	}
+	l.held.Store(&heldCache{gen: l.gen, today: c.today, rules: c.rules, held: held})
 }
 
 // rules are the program's fatigue rules, from the catalog.

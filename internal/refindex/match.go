@@ -20,6 +20,9 @@ type MatchQuery struct {
 	DueDate        vouch.Date     // capacity must be free on some day from Today to DueDate
 	Today          vouch.Date     // zero = the index's today
 	Exclude        map[int64]bool // reference ids never to return (already asked for this opportunity / on this request)
+	// HeldBack are references the ask ledger's fatigue rules hold back
+	// (Ledger.HeldBackAll), never returned either; read, not copied.
+	HeldBack map[int64]string
 	Offset         int            // candidates to skip: the page starts after them
 	Limit          int            // the page's size: 0 = 20; -1 = every candidate
 }
@@ -472,10 +475,15 @@ func (ix *Index) newMatcher(q MatchQuery, today vouch.Date) *matcher {
 	if s := strings.ToLower(strings.TrimSpace(c.Seniority)); s != "" {
 		ask(critSeniority, bitsOf(cols.valueBits[dimSeniority], int32(SeniorityKey(s))), s)
 	}
-	if len(q.Exclude) > 0 {
+	if len(q.Exclude) > 0 || len(q.HeldBack) > 0 {
 		m.exclude = make([]uint64, (len(ix.slots)+63)/64)
 		for id, ex := range q.Exclude {
 			if slot, ok := ix.byID[id]; ok && ex {
+				m.exclude[slot>>6] |= 1 << (uint(slot) & 63)
+			}
+		}
+		for id := range q.HeldBack {
+			if slot, ok := ix.byID[id]; ok {
 				m.exclude[slot>>6] |= 1 << (uint(slot) & 63)
 			}
 		}

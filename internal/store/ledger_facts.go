@@ -196,3 +196,42 @@ func (db *DB) TeamAskReferences(ctx context.Context, ids []int64) ([]int64, erro
 	where, args := inIDs("id", ids, "")
 	return db.ids(ctx, `SELECT DISTINCT ref_id FROM team_asks`+where, args...)
 }
+
+// LogTeamAsks records many asks other teams already made in few
+// statements, each audited as LogTeamAsk does: the history of a team's
+// asks brought in at once. What already happened is not refused by the
+// fatigue rules (they judge new asks); the caller has validated each.
+func (b *Batch) LogTeamAsks(asks []*vouch.TeamAsk) error {
+	if len(asks) == 0 {
+		return nil
+	}
+	tx := b.tx
+	ids, err := tx.reserveIDs("team_asks", len(asks))
+	if err != nil {
+		return err
+	}
+	const width = 8
+	rows := make([]any, 0, len(asks)*width)
+	audits := make([]auditRow, 0, len(asks))
+	refs := map[int64]bool{}
+	for i, a := range asks {
+		a.Normalize()
+		a.ID = ids[i]
+		rows = append(rows, a.ID, a.ReferenceID, a.Team, a.AskedOn.String(), a.What, a.Outcome, nullID(a.LoggedBy), tx.now)
+		audits = append(audits, auditRow{"create", "team_ask", a.ID, []vouch.Change{{Field: "reference_id", After: a.ReferenceID},
+			{Field: "team", After: a.Team}, {Field: "asked_on", After: a.AskedOn.String()}, {Field: "what", After: a.What},
+			{Field: "outcome", After: a.Outcome}}})
+		refs[a.ReferenceID] = true
+	}
+	if err := b.insertMany(`INSERT INTO team_asks (id, ref_id, team, asked_on, what, outcome, logged_by, created_at) VALUES `,
+		"(?, ?, ?, ?, ?, ?, ?, ?)", width, rows); err != nil {
+		return err
+	}
+	if err := b.auditMany(audits); err != nil {
+		return err
+	}
+	for id := range refs {
+		tx.touched = append(tx.touched, vouch.Touched{Kind: "reference", ID: id})
+	}
+	return nil
+}

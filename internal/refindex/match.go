@@ -23,8 +23,8 @@ type MatchQuery struct {
 	// HeldBack are references the ask ledger's fatigue rules hold back
 	// (Ledger.HeldBackAll), never returned either; read, not copied.
 	HeldBack map[int64]string
-	Offset         int            // candidates to skip: the page starts after them
-	Limit          int            // the page's size: 0 = 20; -1 = every candidate
+	Offset   int // candidates to skip: the page starts after them
+	Limit    int // the page's size: 0 = 20; -1 = every candidate
 }
 
 // Match is one candidate reference with its fit score and why: the points of

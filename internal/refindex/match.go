@@ -20,11 +20,11 @@ type MatchQuery struct {
 	DueDate        vouch.Date     // capacity must be free on some day from Today to DueDate
 	Today          vouch.Date     // zero = the index's today
 	Exclude        map[int64]bool // reference ids never to return (already asked for this opportunity / on this request)
+	Offset         int            // candidates to skip: the page starts after them
+	Limit          int            // the page's size: 0 = 20; -1 = every candidate
 	// HeldBack are references the ask ledger's fatigue rules hold back
 	// (Ledger.HeldBackAll), never returned either; read, not copied.
 	HeldBack map[int64]string
-	Offset   int // candidates to skip: the page starts after them
-	Limit    int // the page's size: 0 = 20; -1 = every candidate
 }
 
 // Match is one candidate reference with its fit score and why: the points of

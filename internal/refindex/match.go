@@ -132,6 +132,8 @@ type matcher struct {
 	crit        [numCriteria][]uint64 // per asked criterion, the slots that meet it
 	names       [numCriteria]string   // the asked values, for people
 	exclude     []uint64              // slots never to return; nil = none
+	excluded    map[int64]bool        // the query's Exclude: what the asked failure names
+	heldBack    map[int64]string      // the query's HeldBack: the reasons failures name
 	days        *dayCache             // the day's values
 }
 
@@ -395,7 +397,12 @@ func (ix *Index) failures(m *matcher, slot int32) []vouch.RuleFailure {
 	w, bit := int(slot>>6), uint64(1)<<(uint(slot)&63)
 	e := ix.slots[slot]
 	if m.exclude != nil && m.exclude[w]&bit != 0 {
-		out = append(out, vouch.AskedForOpportunityFailure())
+		if m.excluded[e.ref.ID] {
+			out = append(out, vouch.AskedForOpportunityFailure())
+		}
+		if why, ok := m.heldBack[e.ref.ID]; ok {
+			out = append(out, vouch.HeldBackFailure(why))
+		}
 	}
 	if m.days.active[w]&bit == 0 {
 		out = append(out, vouch.StatusFailure(e.ref, m.day))
@@ -475,6 +482,7 @@ func (ix *Index) newMatcher(q MatchQuery, today vouch.Date) *matcher {
 	if s := strings.ToLower(strings.TrimSpace(c.Seniority)); s != "" {
 		ask(critSeniority, bitsOf(cols.valueBits[dimSeniority], int32(SeniorityKey(s))), s)
 	}
+	m.excluded, m.heldBack = q.Exclude, q.HeldBack
 	if len(q.Exclude) > 0 || len(q.HeldBack) > 0 {
 		m.exclude = make([]uint64, (len(ix.slots)+63)/64)
 		for id, ex := range q.Exclude {

@@ -84,15 +84,17 @@ func (l *Ledger) Load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	l.Replace(facts, accts)
-	l.mu.Lock()
-	l.zone = zone
-	l.mu.Unlock()
+	l.replace(facts, accts, zone)
 	return nil
 }
 
-// Replace swaps in the given facts (Load; benchmarks fill the ledger with it).
+// Replace swaps in the given facts, their request asks' days counted in
+// the clock's zone (Load; benchmarks fill the ledger with it).
 func (l *Ledger) Replace(facts store.LedgerFacts, accts []store.LedgerAccount) {
+	l.replace(facts, accts, l.clock.Zone().String())
+}
+
+func (l *Ledger) replace(facts store.LedgerFacts, accts []store.LedgerAccount, zone string) {
 	refs := make(map[int64]*ledgerRef, len(facts.References))
 	for _, r := range facts.References {
 		refs[r.ID] = &ledgerRef{account: r.AccountID, name: r.Name}
@@ -115,7 +117,7 @@ func (l *Ledger) Replace(facts store.LedgerFacts, accts []store.LedgerAccount) {
 		slices.Sort(a.asks)
 	}
 	l.mu.Lock()
-	l.refs, l.accts = refs, byAcct
+	l.refs, l.accts, l.zone = refs, byAcct, zone
 	l.gen++
 	l.mu.Unlock()
 }

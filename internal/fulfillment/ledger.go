@@ -103,16 +103,14 @@ func (s *Service) HeldBackFor(ctx context.Context, req *vouch.Request) ([]HeldBa
 	}
 	q := refindex.MatchQuery{ActivityTypeID: req.ActivityTypeID, Criteria: req.Criteria, DueDate: req.DueDate,
 		Today: s.db.Today(), Exclude: asked}
+	ids := make([]int64, 0, len(held))
+	for id := range held {
+		ids = append(ids, id)
+	}
 	out := []HeldBackMatch{}
-	for id, why := range held {
-		if asked[id] {
-			continue
-		}
-		m, failures, ok := s.ix.Judge(q, id)
-		if !ok || len(failures) > 0 {
-			continue
-		}
-		out = append(out, HeldBackMatch{ReferenceID: id, Name: m.Reference.Name, Account: m.Account.Name, Reason: why})
+	for _, m := range s.ix.Passing(q, ids) {
+		id := m.Reference.ID
+		out = append(out, HeldBackMatch{ReferenceID: id, Name: m.Reference.Name, Account: m.Account.Name, Reason: held[id]})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil

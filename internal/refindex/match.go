@@ -335,6 +335,29 @@ func (ix *Index) Ineligible(q MatchQuery) IneligibleResult {
 	return res
 }
 
+// Passing returns those of the references with the given ids that pass
+// every hard rule of q, with their matches, in the order of ids: Judge for
+// many at once, with one matcher (the request page's list of references
+// the ask ledger holds back, which may be thousands).
+func (ix *Index) Passing(q MatchQuery, ids []int64) []Match {
+	today := q.Today
+	if today.IsZero() {
+		today = ix.clock.Today()
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	m := ix.newMatcher(q, today)
+	var out []Match
+	for _, id := range ids {
+		slot, ok := ix.byID[id]
+		if !ok || ix.slots[slot] == nil || !ix.passes(m, slot) {
+			continue
+		}
+		out = append(out, ix.matchOf(m, cand{slot: slot, mask: m.meets(slot)}))
+	}
+	return out
+}
+
 // Judge holds one reference against a query, as when the team asks a
 // reference it found itself: its match (score, reasons, criteria met and
 // missed, fatigue) and the hard rules it fails (none: it may be asked).

@@ -424,7 +424,9 @@ func TestRequestMatches(t *testing.T) {
 						got[it.Reference] = strings.Join(texts, "; ")
 					}
 					if l.Total != 5 || !strings.HasPrefix(got["Diego Alvarez"], "do not contact") || !strings.HasPrefix(got["Tom Becker"], "retired") || !strings.Contains(got["Priya Raman"], "not agreed to a call") ||
-						!strings.HasPrefix(got["Jonas Lindqvist"], "at capacity until ") {
+						// Jonas did a call today: the ask ledger's cool-down holds him back too.
+						!strings.HasPrefix(got["Jonas Lindqvist"], "held back: Jonas Lindqvist: cool-down until ") ||
+						!strings.Contains(got["Jonas Lindqvist"], "; at capacity until ") {
 						t.Errorf("ineligible %d: %v", l.Total, got)
 					}
 				}},

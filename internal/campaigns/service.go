@@ -20,8 +20,9 @@ import (
 type Service struct {
 	db   *store.DB
 	cat  *catalog.Catalog
-	noms *nominations.Service
-	wins Wins
+	noms   *nominations.Service
+	wins   Wins
+	ledger *refindex.Ledger
 }
 
 // Wins answers each account's latest won deal in a span of days: the
@@ -32,6 +33,11 @@ type Wins interface {
 
 // SetWins makes the ranking count recent wins from w.
 func (s *Service) SetWins(w Wins) { s.wins = w }
+
+// SetLedger gives the outreach preview the ask ledger's read model, to say
+// before sending when the fatigue rules hold the account back. Sending
+// checks the rules in its own transaction either way.
+func (s *Service) SetLedger(l *refindex.Ledger) { s.ledger = l }
 
 // New returns the service.
 func New(db *store.DB, cat *catalog.Catalog, noms *nominations.Service) *Service {
@@ -300,12 +306,8 @@ func (s *Service) Outreach(ctx context.Context, by *vouch.User, id int64) (*Draf
 	subject, body := camp.OutreachTemplate()
 	d := &Draft{Contact: c, Campaign: camp, Account: a.Name, To: c.Email,
 		Subject: vouch.RenderOutreach(subject, c.Name, a.Name, by.Name), Body: vouch.RenderOutreach(body, c.Name, a.Name, by.Name)}
-	_, held, err := s.HoldBack(ctx, []Candidate{{Account: a}})
-	if err != nil {
-		return nil, err
-	}
-	if len(held) > 0 {
-		d.HeldBack = held[0].Reason
+	if s.ledger != nil {
+		d.HeldBack = s.ledger.AccountHeldBack(a.ID)
 	}
 	return d, nil
 }
@@ -435,9 +437,7 @@ func (s *Service) Get(ctx context.Context, by *vouch.User, accts *refindex.Accou
 		wins = s.wins.RecentWins(today.AddDays(-RecentWinDays), today)
 	}
 	ranked := Rank(accts, ix, wins, t, today, candidateLimit)
-	if v.Candidates, v.Held, err = s.HoldBack(ctx, ranked); err != nil {
-		return nil, err
-	}
+	v.Candidates, v.Held = HoldBack(ix.Ledger(), ranked)
 	for _, ct := range v.Contacts {
 		if _, ok := v.AccountNames[ct.AccountID]; !ok {
 			if a, err := s.db.Account(ctx, ct.AccountID); err == nil {

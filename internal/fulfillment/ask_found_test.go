@@ -27,7 +27,9 @@ func TestAskAReferenceTheTeamFound(t *testing.T) {
 		mobile := l.value(t, vouch.TaxProduct, "Mobile")
 		ivy := l.ref(t, "Ivy Insurer", func(r *vouch.Reference) { r.AccountID, r.ProductIDs = insurer.ID, []int64{mobile} })
 		hal := l.ref(t, "Hal Health", nil) // Healthcare, no Mobile
-		if err := db.LogActivity(l.ctx(l.pm), &vouch.Activity{ReferenceID: hal.ID, TypeID: l.call, OccurredOn: vouch.DateOf(l.now).AddDays(-5)}); err != nil {
+		// A call 20 days ago: past the ask ledger's 14-day cool-down, still a
+		// fatigue signal (an activity in the last 90 days).
+		if err := db.LogActivity(l.ctx(l.pm), &vouch.Activity{ReferenceID: hal.ID, TypeID: l.call, OccurredOn: vouch.DateOf(l.now).AddDays(-20)}); err != nil {
 			t.Fatal(err)
 		}
 		dora := l.ref(t, "Dora Donot", func(r *vouch.Reference) {

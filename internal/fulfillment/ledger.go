@@ -77,11 +77,15 @@ func (s *Service) SetAccountFlag(ctx context.Context, u *vouch.User, accountID i
 }
 
 // HeldBack says, for each of the references the fatigue rules hold back
-// today, why ("Acme Corp has been asked 3 times in 90 days (cap 3)");
-// references that may be asked are not in the map. Matching, campaigns
-// and nominations call it before proposing anyone.
-func (s *Service) HeldBack(ctx context.Context, refs []*vouch.Reference) (map[int64]string, error) {
-	return s.db.HeldBack(ctx, refs)
+// today, why ("Acme Corp has been asked 6 times in 90 days (cap 6)");
+// references that may be asked are not in the map. Pages call it before
+// offering an ask; the ledger's read model answers.
+func (s *Service) HeldBack(refs []*vouch.Reference) map[int64]string {
+	ids := make([]int64, len(refs))
+	for i, r := range refs {
+		ids[i] = r.ID
+	}
+	return s.ix.Ledger().HeldBackOf(ids)
 }
 
 // HeldBackMatch is a reference that would be a candidate for a request but
@@ -97,9 +101,9 @@ type HeldBackMatch struct {
 // request's matches — the ones that pass its hard rules otherwise — with
 // the reason, by name: what the request page tells the program team.
 func (s *Service) HeldBackFor(ctx context.Context, req *vouch.Request) ([]HeldBackMatch, error) {
-	held, err := s.db.HeldBackReferences(ctx)
-	if err != nil || len(held) == 0 {
-		return nil, err
+	held := s.ix.Ledger().HeldBackAll()
+	if len(held) == 0 {
+		return nil, nil
 	}
 	asked, err := s.db.AskedForOpportunity(ctx, req.OpportunityID)
 	if err != nil {
@@ -107,16 +111,14 @@ func (s *Service) HeldBackFor(ctx context.Context, req *vouch.Request) ([]HeldBa
 	}
 	q := refindex.MatchQuery{ActivityTypeID: req.ActivityTypeID, Criteria: req.Criteria, DueDate: req.DueDate,
 		Today: s.db.Today(), Exclude: asked}
+	ids := make([]int64, 0, len(held))
+	for id := range held {
+		ids = append(ids, id)
+	}
 	out := []HeldBackMatch{}
-	for id, why := range held {
-		if asked[id] {
-			continue
-		}
-		m, failures, ok := s.ix.Judge(q, id)
-		if !ok || len(failures) > 0 {
-			continue
-		}
-		out = append(out, HeldBackMatch{ReferenceID: id, Name: m.Reference.Name, Account: m.Account.Name, Reason: why})
+	for _, m := range s.ix.Passing(q, ids) {
+		id := m.Reference.ID
+		out = append(out, HeldBackMatch{ReferenceID: id, Name: m.Reference.Name, Account: m.Account.Name, Reason: held[id]})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil

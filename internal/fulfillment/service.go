@@ -220,15 +220,9 @@ func (s *Service) matchQuery(ctx context.Context, r *vouch.Request) (refindex.Ma
 		return refindex.MatchQuery{}, err
 	}
 	// The ask ledger's fatigue rules hold some back: they are not proposed.
-	held, err := s.db.HeldBackReferences(ctx)
-	if err != nil {
-		return refindex.MatchQuery{}, err
-	}
-	for id := range held {
-		asked[id] = true
-	}
+	// The read model answers (the ask itself is checked in its transaction).
 	return refindex.MatchQuery{ActivityTypeID: r.ActivityTypeID, Criteria: r.Criteria, DueDate: r.DueDate,
-		Today: s.db.Today(), Exclude: asked}, nil
+		Today: s.db.Today(), Exclude: asked, HeldBack: s.ix.Ledger().HeldBackAll()}, nil
 }
 
 // Matches ranks every reference that passes a request's hard rules, best
@@ -276,14 +270,8 @@ func (s *Service) CheckAsk(ctx context.Context, by *vouch.User, requestID, refID
 	}
 	// Held back by the ask ledger's fatigue rules: refused, saying why,
 	// before any warning is offered to confirm.
-	if ref, err := s.db.Reference(ctx, refID); err == nil && q.Exclude[refID] {
-		held, err := s.db.HeldBack(ctx, []*vouch.Reference{ref})
-		if err != nil {
-			return nil, err
-		}
-		if why, ok := held[refID]; ok {
-			return nil, vouch.ErrHeldBack(why)
-		}
+	if why, ok := q.HeldBack[refID]; ok {
+		return nil, vouch.ErrHeldBack(why)
 	}
 	m, failures, ok := s.ix.Judge(q, refID)
 	if !ok {

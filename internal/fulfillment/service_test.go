@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vouchhq/vouch/internal/changefeed"
+
 	"github.com/vouchhq/vouch/internal/fulfillment"
 	"github.com/vouchhq/vouch/internal/refindex"
 	"github.com/vouchhq/vouch/internal/store"
@@ -22,6 +24,7 @@ const base = "https://vouch.example.com"
 // index following it, the service, and a clock the test moves.
 type loop struct {
 	db     *store.DB
+	feed   *changefeed.Feed
 	s      *fulfillment.Service
 	now    time.Time
 	seller *vouch.User // requests
@@ -44,7 +47,8 @@ func newLoop(t *testing.T, db *store.DB) *loop {
 	if err := db.CreateAccount(l.ctx(l.pm), l.acct); err != nil {
 		t.Fatal(err)
 	}
-	_, _, ix := testutil.ReadModels(t, db)
+	feed, _, ix := testutil.ReadModels(t, db)
+	l.feed = feed
 	s, err := fulfillment.New(ctx, db, ix, base+"/", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

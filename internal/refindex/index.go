@@ -49,17 +49,18 @@ func head8(s string) uint64 {
 	return h
 }
 
-// Kinds are the entity kinds the index follows: its own, and the catalog's
-// (names and the default capacity it copies).
+// Kinds are the entity kinds the index follows: its own, the catalog's
+// (names and the default capacity it copies), and the asks its ledger counts.
 var Kinds = []vouch.EntityKind{vouch.EntityReference, vouch.EntityAccount, vouch.EntityActivity,
-	vouch.EntityTaxonomyValue, vouch.EntitySetting}
+	vouch.EntityTaxonomyValue, vouch.EntitySetting, vouch.EntityAsk, EntityTeamAsk}
 
 // Index answers reference searches from memory.
 type Index struct {
-	db    *store.DB
-	cat   *catalog.Catalog
-	log   *slog.Logger
-	clock *vouch.Clock // the database's: capacity, status and staleness are as of its today
+	db     *store.DB
+	ledger *Ledger // the ask ledger's fatigue facts
+	cat    *catalog.Catalog
+	log    *slog.Logger
+	clock  *vouch.Clock // the database's: capacity, status and staleness are as of its today
 
 	// reloading orders reloads, each a read from the database and then a
 	// put: unordered, a poll's read from before a local commit could be put
@@ -151,9 +152,14 @@ func New(db *store.DB, cat *catalog.Catalog, log *slog.Logger) *Index {
 		clock = db.Clock
 	}
 	ix := &Index{db: db, cat: cat, log: log, clock: clock}
+	ix.ledger = newLedger(db, cat, clock)
 	ix.reset()
 	return ix
 }
+
+// Ledger returns the ask ledger's read model, which the index loads and
+// keeps current with its references.
+func (ix *Index) Ledger() *Ledger { return ix.ledger }
 
 // Catalog returns the catalog the index takes names from.
 func (ix *Index) Catalog() *catalog.Catalog { return ix.cat }
@@ -174,7 +180,10 @@ func (ix *Index) reset() {
 // taxonomy values and default capacity from the catalog.
 func (ix *Index) Load(ctx context.Context) error {
 	ix.copyCatalog()
-	return ix.loadAll(ctx)
+	if err := ix.loadAll(ctx); err != nil {
+		return err
+	}
+	return ix.ledger.Load(ctx)
 }
 
 // copyCatalog takes the catalog's values and default capacity: searches
@@ -547,5 +556,8 @@ func (ix *Index) Apply(ctx context.Context, changes []vouch.Touched) error {
 	if taxonomy {
 		ix.copyCatalog()
 	}
-	return ix.reload(ctx, refs)
+	if err := ix.reload(ctx, refs); err != nil {
+		return err
+	}
+	return ix.ledger.apply(ctx, changes)
 }

@@ -22,6 +22,9 @@ type MatchQuery struct {
 	Exclude        map[int64]bool // reference ids never to return (already asked for this opportunity / on this request)
 	Offset         int            // candidates to skip: the page starts after them
 	Limit          int            // the page's size: 0 = 20; -1 = every candidate
+	// HeldBack are references the ask ledger's fatigue rules hold back
+	// (Ledger.HeldBackAll), never returned either; read, not copied.
+	HeldBack map[int64]string
 }
 
 // Match is one candidate reference with its fit score and why: the points of
@@ -129,6 +132,8 @@ type matcher struct {
 	crit        [numCriteria][]uint64 // per asked criterion, the slots that meet it
 	names       [numCriteria]string   // the asked values, for people
 	exclude     []uint64              // slots never to return; nil = none
+	excluded    map[int64]bool        // the query's Exclude: what the asked failure names
+	heldBack    map[int64]string      // the query's HeldBack: the reasons failures name
 	days        *dayCache             // the day's values
 }
 
@@ -330,6 +335,29 @@ func (ix *Index) Ineligible(q MatchQuery) IneligibleResult {
 	return res
 }
 
+// Passing returns those of the references with the given ids that pass
+// every hard rule of q, with their matches, in the order of ids: Judge for
+// many at once, with one matcher (the request page's list of references
+// the ask ledger holds back, which may be thousands).
+func (ix *Index) Passing(q MatchQuery, ids []int64) []Match {
+	today := q.Today
+	if today.IsZero() {
+		today = ix.clock.Today()
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	m := ix.newMatcher(q, today)
+	var out []Match
+	for _, id := range ids {
+		slot, ok := ix.byID[id]
+		if !ok || ix.slots[slot] == nil || !ix.passes(m, slot) {
+			continue
+		}
+		out = append(out, ix.matchOf(m, cand{slot: slot, mask: m.meets(slot)}))
+	}
+	return out
+}
+
 // Judge holds one reference against a query, as when the team asks a
 // reference it found itself: its match (score, reasons, criteria met and
 // missed, fatigue) and the hard rules it fails (none: it may be asked).
@@ -392,7 +420,12 @@ func (ix *Index) failures(m *matcher, slot int32) []vouch.RuleFailure {
 	w, bit := int(slot>>6), uint64(1)<<(uint(slot)&63)
 	e := ix.slots[slot]
 	if m.exclude != nil && m.exclude[w]&bit != 0 {
-		out = append(out, vouch.AskedForOpportunityFailure())
+		if m.excluded[e.ref.ID] {
+			out = append(out, vouch.AskedForOpportunityFailure())
+		}
+		if why, ok := m.heldBack[e.ref.ID]; ok {
+			out = append(out, vouch.HeldBackFailure(why))
+		}
 	}
 	if m.days.active[w]&bit == 0 {
 		out = append(out, vouch.StatusFailure(e.ref, m.day))
@@ -472,10 +505,16 @@ func (ix *Index) newMatcher(q MatchQuery, today vouch.Date) *matcher {
 	if s := strings.ToLower(strings.TrimSpace(c.Seniority)); s != "" {
 		ask(critSeniority, bitsOf(cols.valueBits[dimSeniority], int32(SeniorityKey(s))), s)
 	}
-	if len(q.Exclude) > 0 {
+	m.excluded, m.heldBack = q.Exclude, q.HeldBack
+	if len(q.Exclude) > 0 || len(q.HeldBack) > 0 {
 		m.exclude = make([]uint64, (len(ix.slots)+63)/64)
 		for id, ex := range q.Exclude {
 			if slot, ok := ix.byID[id]; ok && ex {
+				m.exclude[slot>>6] |= 1 << (uint(slot) & 63)
+			}
+		}
+		for id := range q.HeldBack {
+			if slot, ok := ix.byID[id]; ok {
 				m.exclude[slot>>6] |= 1 << (uint(slot) & 63)
 			}
 		}

@@ -179,9 +179,11 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	s.health = health.New(db, s.catalog, s.metrics, s.cadence)
 	s.health.SetCoverage(coverage.Reader{Index: s.index, Metrics: s.metrics, Catalog: s.catalog})
 	// Campaigns nominate through the nominations service and rank
-	// candidates by the recent wins the metrics engine knows.
+	// candidates by the recent wins the metrics engine knows; the outreach
+	// preview reads the ask ledger's model.
 	camps := campaigns.New(db, s.catalog, s.nominations)
 	camps.SetWins(s.metrics)
+	camps.SetLedger(s.index.Ledger())
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		References:     refs,

@@ -28,6 +28,17 @@ func TestConcurrentAcceptsBookCapacityOnce(t *testing.T) {
 func testConcurrentAccepts(t *testing.T, db *store.DB, capacity int) {
 	const n = 100
 	f := newRQFixture(t, db)
+	// A hundred asks of one account: past the ask ledger's default account
+	// cap (6 per 90 days). This test is about booking capacity, so the
+	// program here has no account cap; the cap's own race is TestLedgerRacingAsksNeverPassTheCap.
+	ps, err := db.ProgramSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps.LedgerAccountCap = 0
+	if err := db.SetProgramSettings(ctx, ps); err != nil {
+		t.Fatal(err)
+	}
 	ref := f.ref(t, "Popular Person", func(r *vouch.Reference) { r.CapacityOverride = &capacity })
 	asks := make([]*vouch.Ask, n)
 	links := make([]string, n)

@@ -332,8 +332,10 @@ func (tx *Tx) fatigueRules() (vouch.FatigueRules, error) {
 }
 
 // HeldBack says why the fatigue rules hold each of the references back
-// today; references that may be asked are not in the map. Matching,
-// campaigns and nominations call it before proposing anyone.
+// today, read from the tables; references that may be asked are not in
+// the map. Pages and matching read the ledger's read model
+// (refindex.Ledger) instead; this reading, the one an ask's transaction
+// makes, is what tests and the benchmark hold the model to.
 func (db *DB) HeldBack(ctx context.Context, refs []*vouch.Reference) (map[int64]string, error) {
 	out := map[int64]string{}
 	if len(refs) == 0 {
@@ -437,9 +439,11 @@ func (db *DB) AccountFlag(ctx context.Context, accountID int64) (vouch.AccountFl
 }
 
 // HeldBackReferences says, for every reference the fatigue rules hold back
-// today, why: what matching leaves out. A few aggregate queries find the
+// today, why, read from the tables. A few aggregate queries find the
 // references that may be held back (flagged accounts, recent activities,
 // counts at a cap); each of those is then judged exactly by the rules.
+// Matching reads the ledger's read model (refindex.Ledger) instead; this
+// is what tests and the benchmark hold the model to.
 func (db *DB) HeldBackReferences(ctx context.Context) (map[int64]string, error) {
 	ps, err := db.ProgramSettings(ctx)
 	if err != nil {

@@ -57,6 +57,7 @@ const (
 	RuleStatus              = "status"                // not active (a rest that ended counts as active)
 	RuleActivityType        = "activity_type"         // not agreed to the request's activity type
 	RuleCapacity            = "capacity"              // no free capacity from today to the due date
+	RuleHeldBack            = "held_back"             // held back by the ask ledger's fatigue rules
 )
 
 // RuleFailure is one hard rule a reference fails for a request, in words:
@@ -106,6 +107,12 @@ func CapacityFailure(max int, nextFree, today Date) RuleFailure {
 // for the request's opportunity: a prospect hears from each advocate once.
 func AskedForOpportunityFailure() RuleFailure {
 	return RuleFailure{Rule: RuleAskedForOpportunity, Text: "already asked for this opportunity"}
+}
+
+// HeldBackFailure is the failure of a reference the ask ledger's fatigue
+// rules hold back, with their sentence (FatigueRules.HoldBack).
+func HeldBackFailure(reason string) RuleFailure {
+	return RuleFailure{Rule: RuleHeldBack, Text: "held back: " + reason}
 }
 
 // ShortDate is a day for a sentence: "14 Mar", with the year when it is

@@ -46,7 +46,9 @@ type ProgramSettings struct {
 	CoverageRefsPerOpp int `json:"coverage_refs_per_opportunity"`
 	// The fatigue rules of the ask ledger (FatigueRules): asks per
 	// reference and per account over the rolling period, and days of
-	// cool-down after an activity. 0 is no cap, no cool-down.
+	// cool-down after an activity. 0 is no cap, no cool-down. On unless
+	// changed (decision 0010): an account cap and a cool-down, no
+	// reference cap (a reference's capacity already limits it).
 	LedgerPeriodDays   int `json:"ledger_period_days"`
 	LedgerReferenceCap int `json:"ledger_reference_cap"`
 	LedgerAccountCap   int `json:"ledger_account_cap"`
@@ -63,6 +65,17 @@ const (
 // DefaultLedgerPeriodDays is the window the ask ledger's caps count over
 // until the team sets another.
 const DefaultLedgerPeriodDays = 90
+
+// The fatigue rules a program has until its team changes them
+// (docs/decisions/0010-fatigue-rule-defaults.md): at most 6 asks of an
+// account's references, by every team together, per 90 days, and 14 days
+// of rest after a done activity. No cap per reference: its capacity
+// (DefaultCapacity activities per 90 days) already limits each reference.
+const (
+	DefaultLedgerAccountCap   = 6
+	DefaultLedgerCooldownDays = 14
+	DefaultLedgerReferenceCap = 0
+)
 
 // Default stage names of a won and a lost deal (Salesforce's and HubSpot's).
 var (
@@ -156,7 +169,8 @@ func DefaultProgramSettings() ProgramSettings {
 		ConsentMonths: DefaultConsentMonths, MaxUploadMB: DefaultMaxUploadMB,
 		FiscalYearStart: 1, WonStages: DefaultWonStages, LostStages: DefaultLostStages,
 		CoverageSharePct: DefaultCoverageSharePct, CoverageRefsPerOpp: DefaultCoverageRefsPerOpp,
-		LedgerPeriodDays: DefaultLedgerPeriodDays}
+		LedgerPeriodDays: DefaultLedgerPeriodDays, LedgerAccountCap: DefaultLedgerAccountCap,
+		LedgerCooldownDays: DefaultLedgerCooldownDays, LedgerReferenceCap: DefaultLedgerReferenceCap}
 }
 
 // Validate checks the settings make sense together. An empty TimeZone is

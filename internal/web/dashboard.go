@@ -133,8 +133,9 @@ func (h *Handler) opportunityFits(ctx context.Context, u *vouch.User) ([]opportu
 			if err != nil {
 				return nil, 0, err
 			}
+			// As a request's matches: nobody the ask ledger holds back.
 			res := h.opts.Index.Match(refindex.MatchQuery{Criteria: c, Today: h.clock.Today(), Exclude: asked,
-				Limit: opportunityRefsShown})
+				HeldBack: h.opts.Index.Ledger().HeldBackAll(), Limit: opportunityRefsShown})
 			f.References, f.Eligible = res.Items, res.Eligible
 			if h.opts.Library != nil {
 				if v := h.requestContent(h.opts.Library, c); v.Total > 0 {

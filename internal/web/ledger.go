@@ -45,11 +45,7 @@ func (h *Handler) referenceLedger(ctx context.Context, d *referenceProfile, ref 
 	if err != nil {
 		return err
 	}
-	held, err := h.opts.Fulfillment.HeldBack(ctx, []*vouch.Reference{ref})
-	if err != nil {
-		return err
-	}
-	d.HeldBack = held[ref.ID]
+	d.HeldBack = h.opts.Fulfillment.HeldBack([]*vouch.Reference{ref})[ref.ID]
 	d.Ledger = ledgerView{Entries: entries, Teams: ledgerTeams(), CanManage: d.CanManage, Today: h.clock.Today().String()}
 	return nil
 }

@@ -108,7 +108,8 @@ func TestRequestPageListsWhoFailsARule(t *testing.T) {
 func TestAskAReferenceFoundOnItsProfile(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *testutil.Server) {
 		p := newRQProgram(t, s)
-		if err := s.DB.LogActivity(ctx, &vouch.Activity{ReferenceID: p.ola.ID, TypeID: p.call, OccurredOn: s.DB.Today().AddDays(-10)}); err != nil {
+		// A call 20 days ago: past the ask ledger's 14-day cool-down, still a fatigue signal.
+		if err := s.DB.LogActivity(ctx, &vouch.Activity{ReferenceID: p.ola.ID, TypeID: p.call, OccurredOn: s.DB.Today().AddDays(-20)}); err != nil {
 			t.Fatal(err)
 		}
 		bank, _ := s.DB.Account(ctx, p.ola.AccountID)
@@ -129,7 +130,7 @@ func TestAskAReferenceFoundOnItsProfile(t *testing.T) {
 		mustContain(t, "search", body, fmt.Sprintf(`href="/references/%d/ask?request_id=%d">Ask for request #%d</a>`, p.ola.ID, req.ID, req.ID),
 			fmt.Sprintf(`<input type="hidden" name="for_request" value="%d">`, req.ID))
 
-		// Ola is a bank's CIO with a call 10 days ago: two warnings to confirm.
+		// Ola is a bank's CIO with a call 20 days ago: two warnings to confirm.
 		confirm := fmt.Sprintf("/references/%d/ask?request_id=%d", p.ola.ID, req.ID)
 		resp, body := pam.Get(confirm)
 		expect(t, "confirm", resp, http.StatusOK, "")

@@ -357,8 +357,9 @@ func TestRequestPageExplainsMatchesAndAsks(t *testing.T) {
 		req := p.request(t, s.DB, p.sam, "Globex expansion", s.DB.Today().AddDays(14), 0,
 			vouch.Criteria{IndustryID: p.healthcare, RegionID: p.northAmerica})
 
-		// With no criteria both are candidates; Ola's recent call counts against her.
-		if err := s.DB.LogActivity(ctx, &vouch.Activity{ReferenceID: p.ola.ID, TypeID: p.call, OccurredOn: s.DB.Today().AddDays(-10)}); err != nil {
+		// With no criteria both are candidates; Ola's recent call counts against
+		// her (20 days ago: past the ask ledger's 14-day cool-down).
+		if err := s.DB.LogActivity(ctx, &vouch.Activity{ReferenceID: p.ola.ID, TypeID: p.call, OccurredOn: s.DB.Today().AddDays(-20)}); err != nil {
 			t.Fatal(err)
 		}
 		open := p.request(t, s.DB, p.sue, "Initech pilot", s.DB.Today().AddDays(14), 0, vouch.Criteria{})

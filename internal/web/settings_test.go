@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -37,6 +39,12 @@ func TestProgramSettings(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `value="3"`) || !strings.Contains(body, `value="14"`) {
 			t.Fatalf("settings page %d shows no defaults: %s", resp.StatusCode, body)
 		}
+		// The ask ledger's fatigue rules are on by default (decision 0010).
+		for field, v := range map[string]int{"ledger_account_cap": 6, "ledger_cooldown_days": 14, "ledger_reference_cap": 0} {
+			if !regexp.MustCompile(`id="` + field + `"[^>]*value="` + strconv.Itoa(v) + `"`).MatchString(body) {
+				t.Errorf("the settings page does not show %s %d", field, v)
+			}
+		}
 
 		// A reminder later than the expiry is refused, and nothing is saved.
 		resp, body = pm.PostForm("/admin/settings", url.Values{"capacity_default": {"5"}, "reminder_days": {"20"},
@@ -60,7 +68,8 @@ func TestProgramSettings(t *testing.T) {
 			SellerContact: vouch.ContactOnceAccepted, ConsentMonths: vouch.DefaultConsentMonths, MaxUploadMB: vouch.DefaultMaxUploadMB,
 			FiscalYearStart: 1, WonStages: vouch.DefaultWonStages, LostStages: vouch.DefaultLostStages,
 			CoverageSharePct: vouch.DefaultCoverageSharePct, CoverageRefsPerOpp: vouch.DefaultCoverageRefsPerOpp,
-			LedgerPeriodDays: vouch.DefaultLedgerPeriodDays}
+			LedgerPeriodDays: vouch.DefaultLedgerPeriodDays, LedgerAccountCap: vouch.DefaultLedgerAccountCap,
+			LedgerCooldownDays: vouch.DefaultLedgerCooldownDays}
 		if ps, _ := db.ProgramSettings(ctx); !reflect.DeepEqual(ps, want) {
 			t.Errorf("saved %+v, want %+v", ps, want)
 		}

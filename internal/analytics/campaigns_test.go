@@ -21,7 +21,7 @@ import (
 func TestCampaignMetrics(t *testing.T) {
 	testutil.ForEachEngine(t, func(t *testing.T, db *store.DB) {
 		ctx := vouch.WithActor(context.Background(), vouch.Actor{Label: "test"})
-		feed, cat, _ := testutil.ReadModels(t, db)
+		feed, cat, rix := testutil.ReadModels(t, db)
 		mx := analytics.New(db, cat, nil)
 		if _, err := feed.Subscribe(ctx, "metrics", analytics.Kinds, mx); err != nil {
 			t.Fatal(err)
@@ -31,7 +31,7 @@ func TestCampaignMetrics(t *testing.T) {
 			t.Fatal(err)
 		}
 		noms := nominations.New(db, references.New(db, cat), ix)
-		svc := campaigns.New(db, cat, noms)
+		svc := campaigns.New(db, cat, noms, rix.Ledger())
 		pam := testutil.CreateUser(t, db, "pam@example.com", vouch.RoleProgramManager)
 		p := testutil.AddCoverageProgram(t, db, pam.ID) // today 15 January 2027
 		gap, err := svc.Start(ctx, pam, vouch.Campaign{Dimension: "industry", ValueID: p.Healthcare, ActivityTypeID: p.Call})

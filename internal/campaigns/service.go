@@ -34,14 +34,13 @@ type Wins interface {
 // SetWins makes the ranking count recent wins from w.
 func (s *Service) SetWins(w Wins) { s.wins = w }
 
-// SetLedger gives the outreach preview the ask ledger's read model, to say
-// before sending when the fatigue rules hold the account back. Sending
-// checks the rules in its own transaction either way.
-func (s *Service) SetLedger(l *refindex.Ledger) { s.ledger = l }
 
-// New returns the service.
-func New(db *store.DB, cat *catalog.Catalog, noms *nominations.Service) *Service {
-	return &Service{db: db, cat: cat, noms: noms}
+
+// New returns the service. The ask ledger's read model tells the outreach
+// preview when the fatigue rules hold an account back; sending checks the
+// rules again inside its own transaction.
+func New(db *store.DB, cat *catalog.Catalog, noms *nominations.Service, ledger *refindex.Ledger) *Service {
+	return &Service{db: db, cat: cat, noms: noms, ledger: ledger}
 }
 
 // dimensionKinds are the picklists of the coverage dimensions.
@@ -306,9 +305,7 @@ func (s *Service) Outreach(ctx context.Context, by *vouch.User, id int64) (*Draf
 	subject, body := camp.OutreachTemplate()
 	d := &Draft{Contact: c, Campaign: camp, Account: a.Name, To: c.Email,
 		Subject: vouch.RenderOutreach(subject, c.Name, a.Name, by.Name), Body: vouch.RenderOutreach(body, c.Name, a.Name, by.Name)}
-	if s.ledger != nil {
-		d.HeldBack = s.ledger.AccountHeldBack(a.ID)
-	}
+	d.HeldBack = s.ledger.AccountHeldBack(a.ID)
 	return d, nil
 }
 

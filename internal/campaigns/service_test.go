@@ -34,13 +34,13 @@ type fixture struct {
 func newFixture(t *testing.T, e store.Engine) *fixture {
 	t.Helper()
 	db := testutil.OpenDB(t, e)
-	feed, cat, _ := testutil.ReadModels(t, db)
+	feed, cat, rix := testutil.ReadModels(t, db)
 	ix := nominations.NewIndex(db)
 	if _, err := feed.Subscribe(ctx, "duplicates", nominations.Kinds, ix); err != nil {
 		t.Fatal(err)
 	}
 	noms := nominations.New(db, references.New(db, cat), ix)
-	f := &fixture{db: db, noms: noms, svc: campaigns.New(db, cat, noms)}
+	f := &fixture{db: db, noms: noms, svc: campaigns.New(db, cat, noms, rix.Ledger())}
 	f.pam = testutil.CreateUser(t, db, "pam@example.com", vouch.RoleProgramManager)
 	f.p = testutil.AddCoverageProgram(t, db, f.pam.ID)
 	var err error

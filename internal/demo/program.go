@@ -414,7 +414,7 @@ func (p *program) campaigns(ix *refindex.Index) error {
 			candidates[a.IndustryID] = append(candidates[a.IndustryID], a)
 		}
 	})
-	svc := campaigns.New(p.db, p.cat, p.noms)
+	svc := campaigns.New(p.db, p.cat, p.noms, ix.Ledger())
 	lead := p.team[1]
 	type move struct {
 		daysAgo int

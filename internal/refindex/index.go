@@ -74,6 +74,7 @@ type Index struct {
 	gen             uint64                           // bumped by every change, under the write lock
 	facetCache      [2]atomic.Pointer[facetCache]    // the team's view, and a seller's (Query.Requestable)
 	acctRefs        atomic.Pointer[accountRefsCache] // references per account, for the account list
+	heldSlots       atomic.Pointer[heldBackSlots]    // the slots of the last held-back set matched
 	dayMu           sync.Mutex
 	byID            map[int64]int32
 	dead            int

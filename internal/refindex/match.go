@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"fmt"
 	"math/bits"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -508,18 +509,43 @@ func (ix *Index) newMatcher(q MatchQuery, today vouch.Date) *matcher {
 	m.excluded, m.heldBack = q.Exclude, q.HeldBack
 	if len(q.Exclude) > 0 || len(q.HeldBack) > 0 {
 		m.exclude = make([]uint64, (len(ix.slots)+63)/64)
+		if len(q.HeldBack) > 0 {
+			copy(m.exclude, ix.heldBackBits(q.HeldBack))
+		}
 		for id, ex := range q.Exclude {
 			if slot, ok := ix.byID[id]; ok && ex {
 				m.exclude[slot>>6] |= 1 << (uint(slot) & 63)
 			}
 		}
-		for id := range q.HeldBack {
-			if slot, ok := ix.byID[id]; ok {
-				m.exclude[slot>>6] |= 1 << (uint(slot) & 63)
-			}
-		}
 	}
 	return m
+}
+
+// heldBackSlots is the bitset of the slots of a held-back set, kept for
+// the set (Ledger.HeldBackAll answers the same map until the ledger, the
+// rules or the day change) and the index's generation: marking tens of
+// thousands of held-back references one lookup at a time cost each match
+// several milliseconds, more than the match itself.
+type heldBackSlots struct {
+	held map[int64]string // the set, compared by identity; held here so its address is never reused
+	gen  uint64
+	bits []uint64
+}
+
+// heldBackBits returns the slots of held, from the cache when it holds
+// them; the caller holds the read lock, and must not modify the answer.
+func (ix *Index) heldBackBits(held map[int64]string) []uint64 {
+	if c := ix.heldSlots.Load(); c != nil && reflect.ValueOf(c.held).Pointer() == reflect.ValueOf(held).Pointer() && c.gen == ix.gen && len(c.bits) == (len(ix.slots)+63)/64 {
+		return c.bits
+	}
+	bits := make([]uint64, (len(ix.slots)+63)/64)
+	for id := range held {
+		if slot, ok := ix.byID[id]; ok {
+			bits[slot>>6] |= 1 << (uint(slot) & 63)
+		}
+	}
+	ix.heldSlots.Store(&heldBackSlots{held: held, gen: ix.gen, bits: bits})
+	return bits
 }
 
 // matchRange applies the hard rules to the slots of bitset words [from, to),

@@ -181,9 +181,8 @@ func New(db *store.DB, cfg Config) (*Server, error) {
 	// Campaigns nominate through the nominations service and rank
 	// candidates by the recent wins the metrics engine knows; the outreach
 	// preview reads the ask ledger's model.
-	camps := campaigns.New(db, s.catalog, s.nominations)
+	camps := campaigns.New(db, s.catalog, s.nominations, s.index.Ledger())
 	camps.SetWins(s.metrics)
-	camps.SetLedger(s.index.Ledger())
 	https := strings.HasPrefix(cfg.BaseURL, "https://")
 	w, err := web.New(db, web.Options{
 		References:     refs,

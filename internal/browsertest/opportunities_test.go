@@ -20,6 +20,11 @@ func TestOpportunitiesFromACoverageCell(t *testing.T) {
 		c.LoginAs(s, "pam@example.com")
 		c.Phone()
 		c.Open(s.URL + "/coverage")
+		// The heat-map scrolls inside its frame; the page does not.
+		if !c.Has(`table.coverage-grid td.coverage-cell.heat-3`) {
+			t.Error("no heat-map with a shaded gap on the coverage page")
+		}
+		checkNoHorizontalScroll(t, c, "coverage page with its heat-map")
 		cell := `tr.coverage-cell[data-value="Healthcare"][data-activity="Call"]`
 		c.Submit(cell + ` a[href^="/opportunities?"]`)
 		if got := c.Text("#opportunity-count"); got != "10 opportunities match" {

@@ -18,8 +18,8 @@ import (
 // outreach to each candidate contact and nominates those who agree,
 // through the nominations service as every nomination is made.
 type Service struct {
-	db   *store.DB
-	cat  *catalog.Catalog
+	db     *store.DB
+	cat    *catalog.Catalog
 	noms   *nominations.Service
 	wins   Wins
 	ledger *refindex.Ledger
@@ -33,8 +33,6 @@ type Wins interface {
 
 // SetWins makes the ranking count recent wins from w.
 func (s *Service) SetWins(w Wins) { s.wins = w }
-
-
 
 // New returns the service. The ask ledger's read model tells the outreach
 // preview when the fatigue rules hold an account back; sending checks the

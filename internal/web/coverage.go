@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,8 +31,59 @@ type coverageCell struct {
 	Heat              string // the cell's shade: heat-0 (no gap) to heat-3 (the largest gaps)
 }
 
+// coverageGrid is the matrix laid out as a heat-map: a row per value of
+// the dimension, the worst gap first, and a column per activity type.
+type coverageGrid struct {
+	Types []string
+	Rows  []coverageGridRow
+}
+
+// coverageGridRow is one value's cells, one per column of the grid; nil
+// where the value has neither supply nor demand for the type.
+type coverageGridRow struct {
+	Value string
+	Cells []*coverageCell
+	worst float64
+}
+
+// gridOf pivots the ranked cells into the heat-map.
+func gridOf(cells []coverageCell) coverageGrid {
+	var g coverageGrid
+	col := map[string]int{}
+	for _, c := range cells {
+		if _, ok := col[c.ActivityType]; !ok {
+			col[c.ActivityType] = 0
+			g.Types = append(g.Types, c.ActivityType)
+		}
+	}
+	slices.SortFunc(g.Types, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	for i, t := range g.Types {
+		col[t] = i
+	}
+	row := map[string]int{}
+	for i := range cells {
+		c := &cells[i]
+		r, ok := row[c.Value]
+		if !ok {
+			r = len(g.Rows)
+			row[c.Value] = r
+			g.Rows = append(g.Rows, coverageGridRow{Value: c.Value, Cells: make([]*coverageCell, len(g.Types)), worst: c.Gap})
+		}
+		g.Rows[r].Cells[col[c.ActivityType]] = c
+		g.Rows[r].worst = max(g.Rows[r].worst, c.Gap)
+	}
+	slices.SortStableFunc(g.Rows, func(a, b coverageGridRow) int {
+		if a.worst != b.worst {
+			return cmp.Compare(b.worst, a.worst)
+		}
+		return strings.Compare(strings.ToLower(a.Value), strings.ToLower(b.Value))
+	})
+	return g
+}
+
 // coveragePage serves GET /coverage?dimension=industry&months=6: the
-// matrix as a ranked heat-map, gaps first.
+// matrix as a heat-map of values against activity types, and its cells
+// ranked, gaps first.
 func (h *Handler) coveragePage(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	today := h.clock.Today()
@@ -66,7 +119,7 @@ func (h *Handler) coveragePage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.render(w, r, http.StatusOK, "coverage", &page{Title: "Coverage", Nav: "coverage", Data: map[string]any{
-		"Matrix": m, "Cells": cells, "Dimensions": coverage.Dimensions, "Labels": coverageLabels, "MaxGap": maxGap,
+		"Matrix": m, "Cells": cells, "Grid": gridOf(cells), "Dimensions": coverage.Dimensions, "Labels": coverageLabels, "MaxGap": maxGap,
 		"Label": coverageLabels[q.Dimension], "CanSettings": u.Can(vouch.PermManageProgram),
 		"CanCampaign": u.Can(vouch.PermManageCampaigns) && h.opts.Campaigns != nil && h.opts.Accounts != nil, "Query": r.URL.RawQuery,
 	}})

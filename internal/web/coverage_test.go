@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -42,6 +43,15 @@ func TestCoveragePage(t *testing.T) {
 		}
 		mustContain(t, "largest gap", body[hc:cs], "heat-3", "9.5", "8.5")
 		mustContain(t, "smaller gap", body[cs:fs], "heat-1", "3.5", "2.5")
+		// The heat-map: a row per industry, the worst gap first, a column per
+		// activity type; each cell opens its row of the ranked table.
+		grid := body[strings.Index(body, `id="grid-heading"`):strings.Index(body, `id="cells-heading"`)]
+		if h, f := strings.Index(grid, `<tr data-value="Healthcare">`), strings.Index(grid, `<tr data-value="Financial Services">`); h < 0 || f < h {
+			t.Errorf("the heat-map's rows are not worst gap first:\n%s", grid)
+		}
+		mustContain(t, "heat-map", grid, fmt.Sprintf(`<td class="num coverage-cell heat-3" data-activity="Call"><a href="#cell-%d-%d"`, p.Healthcare, p.Call),
+			"1&thinsp;/&thinsp;9.5</a>")
+		mustContain(t, "the cell's row", body, fmt.Sprintf(`<tr id="cell-%d-%d" data-value="Healthcare" data-activity="Call"`, p.Healthcare, p.Call))
 
 		// Open content requests: beside every cell, and in the demand of the
 		// cell whose activity type names their content type.

@@ -133,6 +133,11 @@ func Load(ctx context.Context, db *store.DB, opts Options) (Result, error) {
 	if err := loadProgram(ctx, db, opts); err != nil {
 		return res, fmt.Errorf("demo program: %w", err)
 	}
+	// Two years of replayed history told the team of every request; they
+	// have read all but the last week's.
+	if err := db.MarkNotificationsReadBefore(ctx, db.Now().AddDate(0, 0, -7)); err != nil {
+		return res, err
+	}
 	// The home page offers a demo's first things to try.
 	if err := db.SetSetting(ctx, store.SettingDemo, "loaded"); err != nil {
 		return res, err

@@ -194,7 +194,7 @@ func (s *Service) CreateRequest(ctx context.Context, by *vouch.User, r *vouch.Re
 		return err
 	}
 	var out vouch.Outgoing
-	body := fmt.Sprintf("%s requested a %s (due %s)", by.Name, strings.ToLower(s.typeName(r.ActivityTypeID)), r.DueDate.String())
+	body := fmt.Sprintf("%s requested %s (due %s)", by.Name, vouch.WithArticle(s.typeName(r.ActivityTypeID)), r.DueDate.String())
 	if h, ok := s.ix.Get(r.ProposedReferenceID); ok && r.ProposedReferenceID != 0 {
 		body += fmt.Sprintf(", proposing %s (%s)", h.Reference.Name, h.Account.Name)
 	}

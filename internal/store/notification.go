@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -68,6 +69,17 @@ func (db *DB) MarkNotificationsRead(ctx context.Context, userID int64, ids []int
 func (db *DB) MarkAllNotificationsRead(ctx context.Context, userID int64) error {
 	return db.update(ctx, func(tx *Tx) error {
 		_, err := tx.exec(`UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL`, tx.now, userID)
+		return err
+	})
+}
+
+// MarkNotificationsReadBefore marks every user's notifications made before
+// t read, as a team that has used Vouch for a while has read what it was
+// told weeks ago: the demo's replayed history leaves only recent news
+// unread. Not audited, as reading is not.
+func (db *DB) MarkNotificationsReadBefore(ctx context.Context, t time.Time) error {
+	return db.update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`UPDATE notifications SET read_at = ? WHERE read_at IS NULL AND created_at < ?`, tx.now, t.UTC())
 		return err
 	})
 }

@@ -164,12 +164,12 @@ func (r FatigueRules) HoldBack(f FatigueFacts, today Date) string {
 	if r.CooldownDays > 0 && !f.LastActivity.IsZero() {
 		until := f.LastActivity.AddDays(r.CooldownDays)
 		if today.Before(until) {
-			what := strings.ToLower(f.ActivityType)
-			if what == "" {
-				what = "activity"
+			what := "an activity"
+			if f.ActivityType != "" {
+				what = WithArticle(f.ActivityType)
 			}
-			return fmt.Sprintf("%s: cool-down until %s after %s %s on %s", f.ReferenceName, shortDay(until),
-				article(what), what, shortDay(f.LastActivity))
+			return fmt.Sprintf("%s: cool-down until %s after %s on %s", f.ReferenceName, shortDay(until),
+				what, shortDay(f.LastActivity))
 		}
 	}
 	period := r.PeriodDays
@@ -206,13 +206,6 @@ func times(n int) string {
 		return "time"
 	}
 	return "times"
-}
-
-func article(word string) string {
-	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
-		return "an"
-	}
-	return "a"
 }
 
 // shortDay is a day as a sentence says it: "14 Jan 2027".

@@ -90,7 +90,7 @@ func StatusFailure(r *Reference, today Date) RuleFailure {
 // ActivityFailure is the failure of a reference that has not agreed to the
 // request's activity type, named for people ("Call").
 func ActivityFailure(typeName string) RuleFailure {
-	return RuleFailure{Rule: RuleActivityType, Text: "not agreed to " + withArticle(typeName)}
+	return RuleFailure{Rule: RuleActivityType, Text: "not agreed to " + WithArticle(typeName)}
 }
 
 // CapacityFailure is the failure of a reference with no free capacity
@@ -124,9 +124,9 @@ func ShortDate(d, today Date) string {
 	return d.Time().Format("2 Jan 2006")
 }
 
-// withArticle is "a call", "an analyst", "an RFP"-style wording of an
-// activity type's name; acronyms keep their capitals.
-func withArticle(name string) string {
+// WithArticle is "a call", "an analyst", "an RFP"-style wording of an
+// activity type's name, for sentences; acronyms keep their capitals.
+func WithArticle(name string) string {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return "the activity"

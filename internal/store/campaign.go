@@ -9,14 +9,24 @@ import (
 )
 
 const campaignColumns = `id, name, dimension, COALESCE(value_id, 0), COALESCE(activity_type_id, 0), COALESCE(created_by, 0),
-	created_at, outreach_subject, outreach_body, aim, COALESCE(goal_id, 0), drive_what, drive_target, due_on`
+	created_at, outreach_subject, outreach_body, aim, COALESCE(goal_id, 0), drive_what, drive_target, due_on,
+	state, closed_on, COALESCE(closed_by, 0), outcome, version`
 
 func scanCampaign(row interface{ Scan(...any) error }) (*vouch.Campaign, error) {
 	c := &vouch.Campaign{}
-	var due string
+	var due, state, closed string
 	if err := row.Scan(&c.ID, &c.Name, &c.Dimension, &c.ValueID, &c.ActivityTypeID, &c.CreatedBy, &c.CreatedAt,
-		&c.OutreachSubject, &c.OutreachBody, &c.Aim, &c.GoalID, &c.DriveWhat, &c.DriveTarget, &due); err != nil {
+		&c.OutreachSubject, &c.OutreachBody, &c.Aim, &c.GoalID, &c.DriveWhat, &c.DriveTarget, &due,
+		&state, &closed, &c.ClosedBy, &c.Outcome, &c.Version); err != nil {
 		return nil, err
+	}
+	c.State = vouch.CampaignState(state)
+	if closed != "" {
+		d, err := vouch.ParseDate(closed)
+		if err != nil {
+			return nil, err
+		}
+		c.ClosedOn = d
 	}
 	if due != "" {
 		d, err := vouch.ParseDate(due)
@@ -39,7 +49,7 @@ func (db *DB) CreateCampaign(ctx context.Context, c *vouch.Campaign) error {
 		if err != nil {
 			return err
 		}
-		c.ID, c.CreatedAt = id, tx.now
+		c.ID, c.CreatedAt, c.State, c.Version = id, tx.now, vouch.CampaignOpen, 1
 		changes := []vouch.Change{{Field: "name", Before: "", After: c.Name}, {Field: "aim", Before: "", After: c.Aim}}
 		switch c.Aim {
 		case vouch.AimGap:
@@ -85,6 +95,63 @@ func (db *DB) SetCampaignOutreach(ctx context.Context, id int64, subject, body s
 	return saved, err
 }
 
+// ChangeCampaign renames, closes or reopens campaign id from version:
+// change (the service's rule) is applied to the campaign as stored, inside
+// the transaction, closed today by user by. A stale version is a conflict.
+func (db *DB) ChangeCampaign(ctx context.Context, id int64, version int, by int64,
+	change func(c *vouch.Campaign, today vouch.Date) (bool, error)) (*vouch.Campaign, error) {
+	var saved *vouch.Campaign
+	err := db.update(ctx, func(tx *Tx) error {
+		c, err := scanCampaign(tx.queryRow(`SELECT `+campaignColumns+` FROM campaigns WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Campaign", id)
+		} else if err != nil {
+			return err
+		}
+		if c.Version != version {
+			return staleVersion("campaign", c.Version)
+		}
+		before := *c
+		changed, err := change(c, tx.today())
+		if err != nil {
+			return err
+		}
+		saved = c
+		if !changed {
+			return nil
+		}
+		res, err := tx.exec(`UPDATE campaigns SET name = ?, state = ?, closed_on = ?, closed_by = ?, outcome = ?,
+			version = version + 1 WHERE id = ? AND version = ?`, c.Name, string(c.State), c.ClosedOn.String(), nullID(c.ClosedBy),
+			c.Outcome, id, version)
+		if err != nil {
+			return err
+		}
+		if err := savedAt(res, "campaign", version); err != nil {
+			return err
+		}
+		c.Version = version + 1
+		var changes []vouch.Change
+		if before.Name != c.Name {
+			changes = append(changes, vouch.Change{Field: "name", Before: before.Name, After: c.Name})
+		}
+		if before.State != c.State {
+			changes = append(changes, vouch.Change{Field: "state", Before: string(before.State), After: string(c.State)},
+				vouch.Change{Field: "closed_on", Before: before.ClosedOn.String(), After: c.ClosedOn.String()},
+				vouch.Change{Field: "closed_by", Before: before.ClosedBy, After: c.ClosedBy})
+		}
+		if before.Outcome != c.Outcome {
+			changes = append(changes, vouch.Change{Field: "outcome", Before: before.Outcome, After: c.Outcome})
+		}
+		return tx.audit("update", vouch.EntityCampaign, id, changes)
+	})
+	return saved, err
+}
+
+// CampaignsOfGoal lists the campaigns aimed at goal id, newest first.
+func (db *DB) CampaignsOfGoal(ctx context.Context, goalID int64) ([]*vouch.Campaign, error) {
+	return db.campaigns(ctx, ` WHERE goal_id = ?`, goalID)
+}
+
 // Campaign reads one campaign.
 func (db *DB) Campaign(ctx context.Context, id int64) (*vouch.Campaign, error) {
 	c, err := scanCampaign(db.queryRow(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = ?`, id))
@@ -96,7 +163,11 @@ func (db *DB) Campaign(ctx context.Context, id int64) (*vouch.Campaign, error) {
 
 // Campaigns lists every campaign, newest first.
 func (db *DB) Campaigns(ctx context.Context) ([]*vouch.Campaign, error) {
-	rows, err := db.query(ctx, `SELECT `+campaignColumns+` FROM campaigns ORDER BY id DESC`)
+	return db.campaigns(ctx, "")
+}
+
+func (db *DB) campaigns(ctx context.Context, where string, args ...any) ([]*vouch.Campaign, error) {
+	rows, err := db.query(ctx, `SELECT `+campaignColumns+` FROM campaigns`+where+` ORDER BY id DESC`, args...)
 	if err != nil {
 		return nil, err
 	}

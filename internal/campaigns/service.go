@@ -454,7 +454,8 @@ type View struct {
 const candidateLimit = 20
 
 // Get reads campaign id for user by, with its funnel and candidates ranked
-// from the read models accts and ix, or a drive's advocates.
+// from the read models accts and ix, or a drive's advocates. A closed
+// campaign has its funnel and advocates but no candidates.
 func (s *Service) Get(ctx context.Context, by *vouch.User, accts *refindex.Accounts, ix *refindex.Index, id int64) (*View, error) {
 	if err := forbidden(by); err != nil {
 		return nil, err
@@ -479,6 +480,17 @@ func (s *Service) Get(ctx context.Context, by *vouch.User, accts *refindex.Accou
 	if v.Funnel, err = s.FunnelOf(ctx, v.Contacts); err != nil {
 		return nil, err
 	}
+	for _, ct := range v.Contacts {
+		if _, ok := v.AccountNames[ct.AccountID]; !ok {
+			if a, err := s.db.Account(ctx, ct.AccountID); err == nil {
+				v.AccountNames[ct.AccountID] = a.Name
+			}
+		}
+	}
+	if c.Closed() {
+		// A closed campaign reaches no one: no candidates to rank.
+		return v, nil
+	}
 	t := Target{Dimension: c.Dimension, ValueID: c.ValueID, ActivityTypeID: c.ActivityTypeID}
 	if c.Aim == vouch.AimGoal {
 		if c.GoalID != 0 {
@@ -500,13 +512,6 @@ func (s *Service) Get(ctx context.Context, by *vouch.User, accts *refindex.Accou
 	}
 	ranked := Rank(accts, ix, wins, t, today, candidateLimit)
 	v.Candidates, v.Held = HoldBack(ix.Ledger(), ranked)
-	for _, ct := range v.Contacts {
-		if _, ok := v.AccountNames[ct.AccountID]; !ok {
-			if a, err := s.db.Account(ctx, ct.AccountID); err == nil {
-				v.AccountNames[ct.AccountID] = a.Name
-			}
-		}
-	}
 	return v, nil
 }
 

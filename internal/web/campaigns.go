@@ -109,7 +109,7 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "campaign", &page{Title: v.Campaign.Name, Nav: "campaigns", Data: map[string]any{
 		"Campaign": v.Campaign, "Value": v.Value, "ActivityType": v.ActivityType, "Goal": v.Goal, "V": v,
 		"AdvocateStates": vouch.AdvocateStates, "ClosedBy": closedBy,
-		"Contacts":       v.Contacts, "Funnel": v.Funnel, "Candidates": v.Candidates, "Held": v.Held, "AccountNames": v.AccountNames,
+		"Contacts": v.Contacts, "Funnel": v.Funnel, "Candidates": v.Candidates, "Held": v.Held, "AccountNames": v.AccountNames,
 		"States": vouch.OutreachStates, "CanNominations": userFrom(r.Context()).Can(vouch.PermNominate),
 		"Subject": subject, "Body": body, "Placeholders": strings.Join(vouch.OutreachPlaceholders, ", "),
 	}})

@@ -218,10 +218,10 @@ func TestCloseCampaignPages(t *testing.T) {
 		if err := s.DB.CreateGoal(ctx, goal); err != nil {
 			t.Fatal(err)
 		}
-		resp, body := pm.PostForm("/campaigns", url.Values{"aim": {"goal"}, "goal_id": {strconv.FormatInt(goal.ID, 10)}})
+		resp, _ := pm.PostForm("/campaigns", url.Values{"aim": {"goal"}, "goal_id": {strconv.FormatInt(goal.ID, 10)}})
 		expect(t, "goal campaign", resp, http.StatusOK, "")
 		campaign := resp.Request.URL.Path
-		resp, body = pm.PostForm(campaign+"/contacts", url.Values{"account_id": {strconv.FormatInt(p.CandidateAccount.ID, 10)}, "name": {"Tomas Reyes"}})
+		resp, body := pm.PostForm(campaign+"/contacts", url.Values{"account_id": {strconv.FormatInt(p.CandidateAccount.ID, 10)}, "name": {"Tomas Reyes"}})
 		expect(t, "a contact", resp, http.StatusOK, campaign)
 		m := regexp.MustCompile(`action="/campaign-contacts/(\d+)"`).FindStringSubmatch(body)
 		if m == nil {

@@ -489,6 +489,11 @@ func TestCloseAndReopen(t *testing.T) {
 			}
 			_, err = f.svc.Move(ctx, f.pam, ct.ID, ct.Version, vouch.OutreachInterested, "")
 			refused("a move", err)
+			// The store refuses it too, inside the transaction: a close
+			// committed while the move was on its way is seen.
+			late := *ct
+			late.State = vouch.OutreachInterested
+			refused("a move past the service's check", f.db.MoveCampaignContact(ctx, &late))
 			_, err = f.svc.AddContact(ctx, f.pam, vouch.CampaignContact{CampaignID: f.camp.ID, AccountID: f.p.CandidateAccount.ID, Name: "Ana"})
 			refused("a new contact", err)
 			_, err = f.svc.RecordReply(ctx, f.pam, ct.ID, ct.Version, "Yes")

@@ -78,10 +78,11 @@ func (db *DB) CreateCampaign(ctx context.Context, c *vouch.Campaign) error {
 func (db *DB) SetCampaignOutreach(ctx context.Context, id int64, subject, body string) (*vouch.Campaign, error) {
 	var saved *vouch.Campaign
 	err := db.update(ctx, func(tx *Tx) error {
+		if err := tx.openCampaign(id); err != nil {
+			return err
+		}
 		c, err := scanCampaign(tx.queryRow(`SELECT `+campaignColumns+` FROM campaigns WHERE id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("Campaign", id)
-		} else if err != nil {
+		if err != nil {
 			return err
 		}
 		if _, err := tx.exec(`UPDATE campaigns SET outreach_subject = ?, outreach_body = ? WHERE id = ?`, subject, body, id); err != nil {
@@ -147,6 +148,25 @@ func (db *DB) ChangeCampaign(ctx context.Context, id int64, version int, by int6
 	return saved, err
 }
 
+// openCampaign locks campaign id and refuses it when it is closed: a
+// close committed meanwhile is seen (the lock waits for it), so no
+// outreach or invitation lands on a campaign closed under it.
+func (tx *Tx) openCampaign(id int64) error {
+	if _, err := tx.exec(`UPDATE campaigns SET version = version WHERE id = ?`, id); err != nil {
+		return err
+	}
+	c, err := scanCampaign(tx.queryRow(`SELECT `+campaignColumns+` FROM campaigns WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("Campaign", id)
+	} else if err != nil {
+		return err
+	}
+	if c.Closed() {
+		return vouch.ErrCampaignClosed(c)
+	}
+	return nil
+}
+
 // CampaignsOfGoal lists the campaigns aimed at goal id, newest first.
 func (db *DB) CampaignsOfGoal(ctx context.Context, goalID int64) ([]*vouch.Campaign, error) {
 	return db.campaigns(ctx, ` WHERE goal_id = ?`, goalID)
@@ -208,6 +228,9 @@ func scanContact(row interface{ Scan(...any) error }) (*vouch.CampaignContact, e
 // the caller; the campaign and account must exist.
 func (db *DB) AddCampaignContact(ctx context.Context, c *vouch.CampaignContact) error {
 	return db.update(ctx, func(tx *Tx) error {
+		if err := tx.openCampaign(c.CampaignID); err != nil {
+			return err
+		}
 		c.State = vouch.OutreachToContact
 		id, err := tx.insert(`INSERT INTO campaign_contacts (campaign_id, account_id, name, email, state, notes, version, updated_at)
 			VALUES (?, ?, ?, ?, ?, '', 1, ?)`, c.CampaignID, c.AccountID, c.Name, c.Email, string(c.State), tx.now)
@@ -291,6 +314,9 @@ func (tx *Tx) moveCampaignContact(c *vouch.CampaignContact, contacted bool) erro
 	if before.Version != c.Version {
 		return staleVersion("campaign contact", before.Version)
 	}
+	if err := tx.openCampaign(before.CampaignID); err != nil {
+		return err
+	}
 	if _, err := tx.exec(`UPDATE campaign_contacts SET state = ?, notes = ?, nomination_id = ?, version = version + 1,
 		updated_at = ? WHERE id = ?`, string(c.State), c.Notes, nullID(c.NominationID), tx.now, c.ID); err != nil {
 		return err
@@ -350,6 +376,9 @@ func scanAdvocate(row interface{ Scan(...any) error }) (*vouch.DriveAdvocate, er
 // once.
 func (db *DB) InviteAdvocate(ctx context.Context, a *vouch.DriveAdvocate) error {
 	return db.update(ctx, func(tx *Tx) error {
+		if err := tx.openCampaign(a.CampaignID); err != nil {
+			return err
+		}
 		ref, err := tx.reference(a.ReferenceID)
 		if err != nil {
 			return err
@@ -421,6 +450,9 @@ func (db *DB) MoveAdvocate(ctx context.Context, a *vouch.DriveAdvocate, check fu
 		}
 		if before.Version != a.Version {
 			return staleVersion("drive advocate", before.Version)
+		}
+		if err := tx.openCampaign(before.CampaignID); err != nil {
+			return err
 		}
 		if err := check(before); err != nil {
 			return err

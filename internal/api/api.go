@@ -131,6 +131,7 @@ func (h *Handler) routes() []route {
 		{"GET /api/v1/campaigns", h.auth(vouch.PermManageCampaigns, h.listCampaigns)},
 		{"POST /api/v1/campaigns", h.auth(vouch.PermManageCampaigns, h.createCampaign)},
 		{"GET /api/v1/campaigns/{id}", h.auth(vouch.PermManageCampaigns, h.getCampaign)},
+		{"PATCH /api/v1/campaigns/{id}", h.auth(vouch.PermManageCampaigns, h.changeCampaign)},
 		{"PUT /api/v1/campaigns/{id}/outreach", h.auth(vouch.PermManageCampaigns, h.setCampaignOutreach)},
 		{"POST /api/v1/campaigns/{id}/contacts", h.auth(vouch.PermManageCampaigns, h.addCampaignContact)},
 		{"POST /api/v1/campaigns/{id}/advocates", h.auth(vouch.PermManageCampaigns, h.inviteAdvocate)},

@@ -318,3 +318,40 @@ func (h *Handler) setCampaignOutreach(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, c)
 }
+
+// campaignChange is the body of PATCH /api/v1/campaigns/{id}: fields left
+// out are unchanged; the version read is required.
+type campaignChange struct {
+	Version optional[int]    `json:"version"`
+	Name    optional[string] `json:"name"`
+	State   optional[string] `json:"state"`
+	Note    optional[string] `json:"note"`
+}
+
+// changeCampaign serves PATCH /api/v1/campaigns/{id}: {"version": 1,
+// "name": "…"} renames the campaign; {"version": 2, "state": "closed",
+// "note": "…"} closes it with its outcome, {"state": "open"} reopens it.
+// A stale version is a conflict (409).
+func (h *Handler) changeCampaign(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "campaign")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var in campaignChange
+	if err := decode(r, &in); err != nil {
+		writeError(w, err)
+		return
+	}
+	ch := vouch.CampaignChange{Name: ptr(in.Name), Note: ptr(in.Note)}
+	if in.State.Set {
+		st := vouch.CampaignState(in.State.Value)
+		ch.State = &st
+	}
+	c, err := h.camps.Change(r.Context(), userFrom(r.Context()), id, in.Version.Value, ch)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}

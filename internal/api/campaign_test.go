@@ -126,5 +126,32 @@ func TestCampaignsAPI(t *testing.T) {
 					}
 				}},
 		})
+		f.run(t, []scenario{
+			{name: "a seller may not close", method: "PATCH", path: path, as: "seller", body: `{"version": 1, "state": "closed"}`, status: 403},
+			{name: "no version", method: "PATCH", path: path, as: "program_manager", body: `{"name": "Healthcare calls"}`,
+				offSpec: true, status: 400, fields: []string{"version"}},
+			{name: "an empty name", method: "PATCH", path: path, as: "program_manager", body: `{"version": 1, "name": " "}`,
+				status: 400, fields: []string{"name"}},
+			{name: "an unknown state", method: "PATCH", path: path, as: "program_manager", body: `{"version": 1, "state": "done"}`,
+				offSpec: true, status: 400, fields: []string{"state"}},
+			{name: "renamed", method: "PATCH", path: path, as: "program_manager", body: `{"version": 1, "name": "Healthcare calls"}`,
+				status: 200, want: []string{`"name":"Healthcare calls"`, `"state":"open"`, `"version":2`}},
+			{name: "closing a stale version", method: "PATCH", path: path, as: "program_manager", body: `{"version": 1, "state": "closed"}`,
+				status: 409, fields: []string{"version"}},
+			{name: "closed", method: "PATCH", path: path, as: "program_manager",
+				body: `{"version": 2, "state": "closed", "note": "One nominated."}`, status: 200,
+				want: []string{`"state":"closed"`, `"outcome":"One nominated."`, `"closed_on":"` + f.srv.DB.Today().String() + `"`, `"version":3`}},
+			{name: "no contact on a closed campaign", method: "POST", path: path + "/contacts", as: "program_manager",
+				body: fmt.Sprintf(`{"account_id": %d, "name": "Ana Silva"}`, p.CandidateAccount.ID), status: 400, fields: []string{"campaign"}},
+			{name: "a closed campaign keeps its funnel", method: "GET", path: path, as: "program_manager", status: 200,
+				want: []string{`"state":"closed"`, `"nominated":1,"recruited":0`, `"candidates":[]`}},
+			{name: "reopened", method: "PATCH", path: path, as: "program_manager", body: `{"version": 3, "state": "open"}`,
+				status: 200, want: []string{`"state":"open"`, `"outcome":""`, `"closed_on":null`}},
+			{name: "a contact on the reopened campaign", method: "POST", path: path + "/contacts", as: "program_manager",
+				body: fmt.Sprintf(`{"account_id": %d, "name": "Ana Silva"}`, p.CandidateAccount.ID), status: 201},
+			{name: "the drive closed", method: "PATCH", path: dpath, as: "program_manager", body: `{"version": 1, "state": "closed"}`, status: 200},
+			{name: "no invitation to a closed drive", method: "POST", path: dpath + "/advocates", as: "program_manager",
+				body: fmt.Sprintf(`{"reference_id": %d}`, p.Quinn.ID), status: 400, fields: []string{"campaign"}},
+		})
 	})
 }

@@ -98,7 +98,8 @@ func TestCampaignFromGapToNomination(t *testing.T) {
 
 // TestDriveOnAPhone: at 375 px a program manager starts a review drive from
 // the campaigns page, invites a reference and moves it to done with the
-// review's address; the progress counts it.
+// review's address; the progress counts it. Closed, it keeps its progress
+// and is listed apart.
 func TestDriveOnAPhone(t *testing.T) {
 	eachEngine(t, func(t *testing.T, s *testutil.Server, c *testutil.Chrome) {
 		pm := testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
@@ -125,6 +126,22 @@ func TestDriveOnAPhone(t *testing.T) {
 		c.WaitText(".flash", "Done")
 		if got := c.Text(".campaign-progress"); !strings.Contains(got, "1 of 3 done") {
 			t.Errorf("progress %q", got)
+		}
+		// Closed with its outcome: the page says so, keeps the progress
+		// and offers no invitation; the campaigns page lists it apart.
+		c.Fill(`#campaign-outcome`, "One review in; the rest next quarter.")
+		c.Submit(`form.campaign-close button`)
+		c.WaitText(".flash", "Campaign closed")
+		if got := c.Text(".campaign-closed"); !strings.Contains(got, "One review in; the rest next quarter.") {
+			t.Errorf("the closed drive says %q", got)
+		}
+		if c.Has(`form.advocate-invite`) || c.Has(`form.advocate-move`) || !strings.Contains(c.Text(".campaign-progress"), "1 of 3 done") {
+			t.Error("a closed drive offers invitations or lost its progress")
+		}
+		checkNoHorizontalScroll(t, c, "closed drive")
+		c.Open(s.URL + "/campaigns")
+		if got := c.Text("#closed"); !strings.Contains(got, "3 × Review on G2") {
+			t.Errorf("the closed section: %q", got)
 		}
 	})
 }

@@ -118,6 +118,9 @@ func (s *Service) AddContact(ctx context.Context, by *vouch.User, c vouch.Campai
 	if err != nil {
 		return nil, err
 	}
+	if camp.Closed() {
+		return nil, vouch.ErrCampaignClosed(camp)
+	}
 	if camp.Aim == vouch.AimDrive {
 		return nil, invalid("campaign_id", "is a drive: invite references as advocates instead")
 	}
@@ -151,6 +154,10 @@ func (s *Service) Move(ctx context.Context, by *vouch.User, id int64, version in
 	if c.Version != version {
 		return nil, vouch.StaleVersion("campaign contact")
 	}
+	camp, err := s.open(ctx, c.CampaignID)
+	if err != nil {
+		return nil, err
+	}
 	if !c.State.CanMove(to) {
 		return nil, invalid("state", fmt.Sprintf("cannot move from %s to %s", c.State.Label(), to.Label()))
 	}
@@ -181,10 +188,6 @@ func (s *Service) Move(ctx context.Context, by *vouch.User, id int64, version in
 			return nil, err
 		}
 		return c, nil
-	}
-	camp, err := s.db.Campaign(ctx, c.CampaignID)
-	if err != nil {
-		return nil, err
 	}
 	reason := fmt.Sprintf("Recruiting campaign “%s”.", camp.Name)
 	if note != "" {
@@ -241,6 +244,64 @@ func (s *Service) FunnelOf(ctx context.Context, contacts []*vouch.CampaignContac
 	return f, nil
 }
 
+// open reads campaign id, refusing it when it is closed.
+func (s *Service) open(ctx context.Context, id int64) (*vouch.Campaign, error) {
+	c, err := s.db.Campaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Closed() {
+		return nil, vouch.ErrCampaignClosed(c)
+	}
+	return c, nil
+}
+
+// Change renames, closes or reopens campaign id, read at version: closing
+// records the day, who closed it and the outcome note. A closed campaign
+// keeps its history, funnel and metrics but takes no more outreach or
+// invitations until it is reopened. Every change is audited.
+func (s *Service) Change(ctx context.Context, by *vouch.User, id int64, version int, ch vouch.CampaignChange) (*vouch.Campaign, error) {
+	if err := forbidden(by); err != nil {
+		return nil, err
+	}
+	if version <= 0 {
+		return nil, invalid("version", "is required: the version of the campaign you read")
+	}
+	return s.db.ChangeCampaign(ctx, id, version, by.ID, func(c *vouch.Campaign, today vouch.Date) (bool, error) {
+		return ch.Apply(c, today, by.ID)
+	})
+}
+
+// GoalCampaign is a campaign aimed at a goal as the goal's page lists it:
+// its funnel in a few words.
+type GoalCampaign struct {
+	Campaign *vouch.Campaign
+	Funnel   Funnel
+}
+
+// OfGoal lists the campaigns aimed at goal id, newest first, with their
+// funnels, for anyone who may see the goal (the caller checked): the goal's
+// page names them to every reader, linking them only for the program team.
+func (s *Service) OfGoal(ctx context.Context, goalID int64) ([]GoalCampaign, error) {
+	list, err := s.db.CampaignsOfGoal(ctx, goalID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]GoalCampaign, 0, len(list))
+	for _, c := range list {
+		contacts, err := s.db.CampaignContacts(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		f, err := s.FunnelOf(ctx, contacts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, GoalCampaign{Campaign: c, Funnel: f})
+	}
+	return out, nil
+}
+
 // invalid is a validation error of one field.
 func invalid(field, reason string) error {
 	var v vouch.Validation
@@ -252,6 +313,9 @@ func invalid(field, reason string) error {
 // default text comes back.
 func (s *Service) SetOutreach(ctx context.Context, by *vouch.User, id int64, subject, body string) (*vouch.Campaign, error) {
 	if err := forbidden(by); err != nil {
+		return nil, err
+	}
+	if _, err := s.open(ctx, id); err != nil {
 		return nil, err
 	}
 	subject, body = strings.TrimSpace(subject), strings.TrimSpace(body)
@@ -292,7 +356,7 @@ func (s *Service) Outreach(ctx context.Context, by *vouch.User, id int64) (*Draf
 	if c.State != vouch.OutreachToContact {
 		return nil, invalid("state", "must be To contact: "+c.Name+" was reached already")
 	}
-	camp, err := s.db.Campaign(ctx, c.CampaignID)
+	camp, err := s.open(ctx, c.CampaignID)
 	if err != nil {
 		return nil, err
 	}
@@ -355,6 +419,9 @@ func (s *Service) RecordReply(ctx context.Context, by *vouch.User, id int64, ver
 	if c.Version != version {
 		return nil, vouch.StaleVersion("campaign contact")
 	}
+	if _, err := s.open(ctx, c.CampaignID); err != nil {
+		return nil, err
+	}
 	if c.Notes != "" {
 		c.Notes += "\n"
 	}
@@ -387,7 +454,8 @@ type View struct {
 const candidateLimit = 20
 
 // Get reads campaign id for user by, with its funnel and candidates ranked
-// from the read models accts and ix, or a drive's advocates.
+// from the read models accts and ix, or a drive's advocates. A closed
+// campaign has its funnel and advocates but no candidates.
 func (s *Service) Get(ctx context.Context, by *vouch.User, accts *refindex.Accounts, ix *refindex.Index, id int64) (*View, error) {
 	if err := forbidden(by); err != nil {
 		return nil, err
@@ -412,6 +480,17 @@ func (s *Service) Get(ctx context.Context, by *vouch.User, accts *refindex.Accou
 	if v.Funnel, err = s.FunnelOf(ctx, v.Contacts); err != nil {
 		return nil, err
 	}
+	for _, ct := range v.Contacts {
+		if _, ok := v.AccountNames[ct.AccountID]; !ok {
+			if a, err := s.db.Account(ctx, ct.AccountID); err == nil {
+				v.AccountNames[ct.AccountID] = a.Name
+			}
+		}
+	}
+	if c.Closed() {
+		// A closed campaign reaches no one: no candidates to rank.
+		return v, nil
+	}
 	t := Target{Dimension: c.Dimension, ValueID: c.ValueID, ActivityTypeID: c.ActivityTypeID}
 	if c.Aim == vouch.AimGoal {
 		if c.GoalID != 0 {
@@ -433,13 +512,6 @@ func (s *Service) Get(ctx context.Context, by *vouch.User, accts *refindex.Accou
 	}
 	ranked := Rank(accts, ix, wins, t, today, candidateLimit)
 	v.Candidates, v.Held = HoldBack(ix.Ledger(), ranked)
-	for _, ct := range v.Contacts {
-		if _, ok := v.AccountNames[ct.AccountID]; !ok {
-			if a, err := s.db.Account(ctx, ct.AccountID); err == nil {
-				v.AccountNames[ct.AccountID] = a.Name
-			}
-		}
-	}
 	return v, nil
 }
 
@@ -458,6 +530,9 @@ func forDrive(ctx context.Context, s *Service, id int64) (*vouch.Campaign, error
 	}
 	if c.Aim != vouch.AimDrive {
 		return nil, invalid("campaign_id", "is not a drive: add contacts at candidate accounts instead")
+	}
+	if c.Closed() {
+		return nil, vouch.ErrCampaignClosed(c)
 	}
 	return c, nil
 }
@@ -527,6 +602,9 @@ func (s *Service) MoveAdvocate(ctx context.Context, by *vouch.User, id int64, ve
 	}
 	if a.Version != version {
 		return nil, vouch.StaleVersion("drive advocate")
+	}
+	if _, err := s.open(ctx, a.CampaignID); err != nil {
+		return nil, err
 	}
 	if err := vouch.CheckAdvocateMove(a.State, to, evidence); err != nil {
 		return nil, err

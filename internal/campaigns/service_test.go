@@ -2,6 +2,7 @@ package campaigns_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -428,6 +429,123 @@ func TestRecentWinsRankHigher(t *testing.T) {
 			}
 			if want := "Won Bayside expansion, USD 120,000, 2026-10-02"; !slices.Contains(why["Bayside Health"], want) {
 				t.Errorf("Bayside's reasons %v, want %q", why["Bayside Health"], want)
+			}
+		})
+	}
+}
+
+// The program team renames and closes a campaign with its outcome: a
+// closed campaign refuses outreach, moves and invitations naming the
+// campaign, keeps its funnel, and takes them again once reopened; a stale
+// version is a conflict, and every change is in the audit log.
+func TestCloseAndReopen(t *testing.T) {
+	for _, e := range testutil.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			f := newFixture(t, e)
+			seller := testutil.CreateUser(t, f.db, "sam@example.com", vouch.RoleSeller)
+			name, closed, open := "  Healthcare calls,   spring ", vouch.CampaignClosed, vouch.CampaignOpen
+			if _, err := f.svc.Change(ctx, seller, f.camp.ID, 1, vouch.CampaignChange{Name: &name}); vouch.ErrorCode(err) != vouch.EFORBIDDEN {
+				t.Errorf("a seller renames: %v", err)
+			}
+			long := strings.Repeat("x", 201)
+			if _, err := f.svc.Change(ctx, f.pam, f.camp.ID, 1, vouch.CampaignChange{Name: &long}); vouch.ErrorFields(err)["name"] == "" {
+				t.Errorf("a 201-character name: %v", err)
+			}
+			bad := vouch.CampaignState("done")
+			if _, err := f.svc.Change(ctx, f.pam, f.camp.ID, 1, vouch.CampaignChange{State: &bad}); vouch.ErrorFields(err)["state"] == "" {
+				t.Errorf("state done: %v", err)
+			}
+			if _, err := f.svc.Change(ctx, f.pam, f.camp.ID, 0, vouch.CampaignChange{Name: &name}); vouch.ErrorFields(err)["version"] == "" {
+				t.Errorf("no version: %v", err)
+			}
+			c, err := f.svc.Change(ctx, f.pam, f.camp.ID, 1, vouch.CampaignChange{Name: &name})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Name != "Healthcare calls, spring" || c.Version != 2 || c.Closed() {
+				t.Errorf("renamed: %+v", c)
+			}
+			ct, err := f.svc.Move(ctx, f.pam, f.contact.ID, 1, vouch.OutreachContacted, "Called")
+			if err != nil {
+				t.Fatal(err)
+			}
+			note := "Two references recruited; the rest not now."
+			if _, err := f.svc.Change(ctx, f.pam, f.camp.ID, 1, vouch.CampaignChange{State: &closed, Note: &note}); vouch.ErrorCode(err) != vouch.ECONFLICT ||
+				vouch.ErrorFields(err)["version"] == "" {
+				t.Errorf("closing a stale version: %v", err)
+			}
+			c, err = f.svc.Change(ctx, f.pam, f.camp.ID, 2, vouch.CampaignChange{State: &closed, Note: &note})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !c.Closed() || c.ClosedOn != f.db.Today() || c.ClosedBy != f.pam.ID || c.Outcome != note || c.Version != 3 {
+				t.Errorf("closed: %+v", c)
+			}
+			refused := func(what string, err error) {
+				t.Helper()
+				if vouch.ErrorCode(err) != vouch.EINVALID || !strings.Contains(vouch.ErrorFields(err)["campaign"], "is closed") {
+					t.Errorf("%s on a closed campaign: %v", what, err)
+				}
+			}
+			_, err = f.svc.Move(ctx, f.pam, ct.ID, ct.Version, vouch.OutreachInterested, "")
+			refused("a move", err)
+			// The store refuses it too, inside the transaction: a close
+			// committed while the move was on its way is seen.
+			late := *ct
+			late.State = vouch.OutreachInterested
+			refused("a move past the service's check", f.db.MoveCampaignContact(ctx, &late))
+			_, err = f.svc.AddContact(ctx, f.pam, vouch.CampaignContact{CampaignID: f.camp.ID, AccountID: f.p.CandidateAccount.ID, Name: "Ana"})
+			refused("a new contact", err)
+			_, err = f.svc.RecordReply(ctx, f.pam, ct.ID, ct.Version, "Yes")
+			refused("a reply", err)
+			_, err = f.svc.SetOutreach(ctx, f.pam, f.camp.ID, "Hi", "Hello")
+			refused("the outreach mail", err)
+			v, err := f.svc.Get(ctx, f.pam, nil, nil, f.camp.ID)
+			if err != nil || len(v.Candidates) != 0 || (v.Funnel.Contacts != 1 || v.Funnel.ByState[vouch.OutreachContacted] != 1) {
+				t.Errorf("a closed campaign: %v %+v", err, v)
+			}
+			d, err := f.svc.Start(ctx, f.pam, vouch.Campaign{Aim: vouch.AimDrive, DriveWhat: "Review on G2", DriveTarget: 2,
+				DueOn: f.db.Today().AddDays(30)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.Change(ctx, f.pam, d.ID, 1, vouch.CampaignChange{State: &closed}); err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.svc.InviteAdvocate(ctx, f.pam, d.ID, f.p.Nia.ID, "")
+			refused("an invitation", err)
+			if _, err := f.svc.Change(ctx, f.pam, f.camp.ID, 3, vouch.CampaignChange{State: &open, Note: &note}); vouch.ErrorFields(err)["note"] == "" {
+				t.Errorf("an outcome on reopening: %v", err)
+			}
+			c, err = f.svc.Change(ctx, f.pam, f.camp.ID, 3, vouch.CampaignChange{State: &open})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Closed() || !c.ClosedOn.IsZero() || c.Outcome != "" {
+				t.Errorf("reopened: %+v", c)
+			}
+			if _, err := f.svc.Move(ctx, f.pam, ct.ID, ct.Version, vouch.OutreachInterested, "Said yes"); err != nil {
+				t.Errorf("a move on a reopened campaign: %v", err)
+			}
+			entries, _, err := f.db.ListAudit(ctx, vouch.AuditFilter{EntityType: string(vouch.EntityCampaign), EntityID: f.camp.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fields []string
+			for _, en := range entries {
+				for _, ch := range en.Changes {
+					fields = append(fields, ch.Field+"="+fmt.Sprint(ch.After))
+				}
+			}
+			all := strings.Join(fields, " ")
+			for _, want := range []string{"name=Healthcare calls, spring", "state=closed", "outcome=" + note, "state=open"} {
+				if !strings.Contains(all, want) {
+					t.Errorf("audit lacks %q: %s", want, all)
+				}
+			}
+			list, err := f.svc.List(ctx, f.pam)
+			if err != nil || len(list) != 2 || list[0].State != vouch.CampaignClosed || list[1].State != vouch.CampaignOpen {
+				t.Errorf("list: %v %v", list, err)
 			}
 		})
 	}

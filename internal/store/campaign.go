@@ -9,14 +9,24 @@ import (
 )
 
 const campaignColumns = `id, name, dimension, COALESCE(value_id, 0), COALESCE(activity_type_id, 0), COALESCE(created_by, 0),
-	created_at, outreach_subject, outreach_body, aim, COALESCE(goal_id, 0), drive_what, drive_target, due_on`
+	created_at, outreach_subject, outreach_body, aim, COALESCE(goal_id, 0), drive_what, drive_target, due_on,
+	state, closed_on, COALESCE(closed_by, 0), outcome, version`
 
 func scanCampaign(row interface{ Scan(...any) error }) (*vouch.Campaign, error) {
 	c := &vouch.Campaign{}
-	var due string
+	var due, state, closed string
 	if err := row.Scan(&c.ID, &c.Name, &c.Dimension, &c.ValueID, &c.ActivityTypeID, &c.CreatedBy, &c.CreatedAt,
-		&c.OutreachSubject, &c.OutreachBody, &c.Aim, &c.GoalID, &c.DriveWhat, &c.DriveTarget, &due); err != nil {
+		&c.OutreachSubject, &c.OutreachBody, &c.Aim, &c.GoalID, &c.DriveWhat, &c.DriveTarget, &due,
+		&state, &closed, &c.ClosedBy, &c.Outcome, &c.Version); err != nil {
 		return nil, err
+	}
+	c.State = vouch.CampaignState(state)
+	if closed != "" {
+		d, err := vouch.ParseDate(closed)
+		if err != nil {
+			return nil, err
+		}
+		c.ClosedOn = d
 	}
 	if due != "" {
 		d, err := vouch.ParseDate(due)
@@ -39,7 +49,7 @@ func (db *DB) CreateCampaign(ctx context.Context, c *vouch.Campaign) error {
 		if err != nil {
 			return err
 		}
-		c.ID, c.CreatedAt = id, tx.now
+		c.ID, c.CreatedAt, c.State, c.Version = id, tx.now, vouch.CampaignOpen, 1
 		changes := []vouch.Change{{Field: "name", Before: "", After: c.Name}, {Field: "aim", Before: "", After: c.Aim}}
 		switch c.Aim {
 		case vouch.AimGap:
@@ -68,10 +78,11 @@ func (db *DB) CreateCampaign(ctx context.Context, c *vouch.Campaign) error {
 func (db *DB) SetCampaignOutreach(ctx context.Context, id int64, subject, body string) (*vouch.Campaign, error) {
 	var saved *vouch.Campaign
 	err := db.update(ctx, func(tx *Tx) error {
+		if err := tx.openCampaign(id); err != nil {
+			return err
+		}
 		c, err := scanCampaign(tx.queryRow(`SELECT `+campaignColumns+` FROM campaigns WHERE id = ?`, id))
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("Campaign", id)
-		} else if err != nil {
+		if err != nil {
 			return err
 		}
 		if _, err := tx.exec(`UPDATE campaigns SET outreach_subject = ?, outreach_body = ? WHERE id = ?`, subject, body, id); err != nil {
@@ -85,6 +96,82 @@ func (db *DB) SetCampaignOutreach(ctx context.Context, id int64, subject, body s
 	return saved, err
 }
 
+// ChangeCampaign renames, closes or reopens campaign id from version:
+// change (the service's rule) is applied to the campaign as stored, inside
+// the transaction, closed today by user by. A stale version is a conflict.
+func (db *DB) ChangeCampaign(ctx context.Context, id int64, version int, by int64,
+	change func(c *vouch.Campaign, today vouch.Date) (bool, error)) (*vouch.Campaign, error) {
+	var saved *vouch.Campaign
+	err := db.update(ctx, func(tx *Tx) error {
+		c, err := scanCampaign(tx.queryRow(`SELECT `+campaignColumns+` FROM campaigns WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Campaign", id)
+		} else if err != nil {
+			return err
+		}
+		if c.Version != version {
+			return staleVersion("campaign", c.Version)
+		}
+		before := *c
+		changed, err := change(c, tx.today())
+		if err != nil {
+			return err
+		}
+		saved = c
+		if !changed {
+			return nil
+		}
+		res, err := tx.exec(`UPDATE campaigns SET name = ?, state = ?, closed_on = ?, closed_by = ?, outcome = ?,
+			version = version + 1 WHERE id = ? AND version = ?`, c.Name, string(c.State), c.ClosedOn.String(), nullID(c.ClosedBy),
+			c.Outcome, id, version)
+		if err != nil {
+			return err
+		}
+		if err := savedAt(res, "campaign", version); err != nil {
+			return err
+		}
+		c.Version = version + 1
+		var changes []vouch.Change
+		if before.Name != c.Name {
+			changes = append(changes, vouch.Change{Field: "name", Before: before.Name, After: c.Name})
+		}
+		if before.State != c.State {
+			changes = append(changes, vouch.Change{Field: "state", Before: string(before.State), After: string(c.State)},
+				vouch.Change{Field: "closed_on", Before: before.ClosedOn.String(), After: c.ClosedOn.String()},
+				vouch.Change{Field: "closed_by", Before: before.ClosedBy, After: c.ClosedBy})
+		}
+		if before.Outcome != c.Outcome {
+			changes = append(changes, vouch.Change{Field: "outcome", Before: before.Outcome, After: c.Outcome})
+		}
+		return tx.audit("update", vouch.EntityCampaign, id, changes)
+	})
+	return saved, err
+}
+
+// openCampaign locks campaign id and refuses it when it is closed: a
+// close committed meanwhile is seen (the lock waits for it), so no
+// outreach or invitation lands on a campaign closed under it.
+func (tx *Tx) openCampaign(id int64) error {
+	if _, err := tx.exec(`UPDATE campaigns SET version = version WHERE id = ?`, id); err != nil {
+		return err
+	}
+	c, err := scanCampaign(tx.queryRow(`SELECT `+campaignColumns+` FROM campaigns WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("Campaign", id)
+	} else if err != nil {
+		return err
+	}
+	if c.Closed() {
+		return vouch.ErrCampaignClosed(c)
+	}
+	return nil
+}
+
+// CampaignsOfGoal lists the campaigns aimed at goal id, newest first.
+func (db *DB) CampaignsOfGoal(ctx context.Context, goalID int64) ([]*vouch.Campaign, error) {
+	return db.campaigns(ctx, ` WHERE goal_id = ?`, goalID)
+}
+
 // Campaign reads one campaign.
 func (db *DB) Campaign(ctx context.Context, id int64) (*vouch.Campaign, error) {
 	c, err := scanCampaign(db.queryRow(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = ?`, id))
@@ -96,7 +183,11 @@ func (db *DB) Campaign(ctx context.Context, id int64) (*vouch.Campaign, error) {
 
 // Campaigns lists every campaign, newest first.
 func (db *DB) Campaigns(ctx context.Context) ([]*vouch.Campaign, error) {
-	rows, err := db.query(ctx, `SELECT `+campaignColumns+` FROM campaigns ORDER BY id DESC`)
+	return db.campaigns(ctx, "")
+}
+
+func (db *DB) campaigns(ctx context.Context, where string, args ...any) ([]*vouch.Campaign, error) {
+	rows, err := db.query(ctx, `SELECT `+campaignColumns+` FROM campaigns`+where+` ORDER BY id DESC`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +228,9 @@ func scanContact(row interface{ Scan(...any) error }) (*vouch.CampaignContact, e
 // the caller; the campaign and account must exist.
 func (db *DB) AddCampaignContact(ctx context.Context, c *vouch.CampaignContact) error {
 	return db.update(ctx, func(tx *Tx) error {
+		if err := tx.openCampaign(c.CampaignID); err != nil {
+			return err
+		}
 		c.State = vouch.OutreachToContact
 		id, err := tx.insert(`INSERT INTO campaign_contacts (campaign_id, account_id, name, email, state, notes, version, updated_at)
 			VALUES (?, ?, ?, ?, ?, '', 1, ?)`, c.CampaignID, c.AccountID, c.Name, c.Email, string(c.State), tx.now)
@@ -220,6 +314,9 @@ func (tx *Tx) moveCampaignContact(c *vouch.CampaignContact, contacted bool) erro
 	if before.Version != c.Version {
 		return staleVersion("campaign contact", before.Version)
 	}
+	if err := tx.openCampaign(before.CampaignID); err != nil {
+		return err
+	}
 	if _, err := tx.exec(`UPDATE campaign_contacts SET state = ?, notes = ?, nomination_id = ?, version = version + 1,
 		updated_at = ? WHERE id = ?`, string(c.State), c.Notes, nullID(c.NominationID), tx.now, c.ID); err != nil {
 		return err
@@ -279,6 +376,9 @@ func scanAdvocate(row interface{ Scan(...any) error }) (*vouch.DriveAdvocate, er
 // once.
 func (db *DB) InviteAdvocate(ctx context.Context, a *vouch.DriveAdvocate) error {
 	return db.update(ctx, func(tx *Tx) error {
+		if err := tx.openCampaign(a.CampaignID); err != nil {
+			return err
+		}
 		ref, err := tx.reference(a.ReferenceID)
 		if err != nil {
 			return err
@@ -350,6 +450,9 @@ func (db *DB) MoveAdvocate(ctx context.Context, a *vouch.DriveAdvocate, check fu
 		}
 		if before.Version != a.Version {
 			return staleVersion("drive advocate", before.Version)
+		}
+		if err := tx.openCampaign(before.CampaignID); err != nil {
+			return err
 		}
 		if err := check(before); err != nil {
 			return err

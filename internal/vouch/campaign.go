@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // EntityCampaign and EntityCampaignContact are the audit log's kinds of
@@ -51,6 +52,85 @@ type Campaign struct {
 	// the default text.
 	OutreachSubject string `json:"outreach_subject"`
 	OutreachBody    string `json:"outreach_body"`
+	// State is open until the program team closes the campaign, on
+	// ClosedOn, by ClosedBy, with an optional note of its Outcome.
+	State    CampaignState `json:"state"`
+	ClosedOn Date          `json:"closed_on"`
+	ClosedBy int64         `json:"closed_by,omitempty"`
+	Outcome  string        `json:"outcome"`
+	Version  int           `json:"version"` // optimistic concurrency: bumped by every rename, close and reopen
+}
+
+// CampaignState is whether a campaign still runs.
+type CampaignState string
+
+// Campaign states.
+const (
+	CampaignOpen   CampaignState = "open"
+	CampaignClosed CampaignState = "closed"
+)
+
+// Closed tells whether the campaign was closed: it takes no more outreach
+// or invitations, while its history, funnel and metrics still count.
+func (c *Campaign) Closed() bool { return c.State == CampaignClosed }
+
+// CampaignChange renames, closes or reopens a campaign: nil fields are
+// unchanged. Note is the outcome, kept when closing.
+type CampaignChange struct {
+	Name  *string
+	State *CampaignState
+	Note  *string
+}
+
+// Apply checks the change and applies it to c, closed on day today by user
+// by: closing records the day, who and the outcome note; reopening clears
+// them (the audit log keeps them). It answers whether anything changed.
+func (ch CampaignChange) Apply(c *Campaign, today Date, by int64) (bool, error) {
+	var v Validation
+	before := *c
+	if ch.Name != nil {
+		name := strings.Join(strings.Fields(*ch.Name), " ")
+		if name == "" || utf8.RuneCountInString(name) > 200 {
+			v.Add("name", "must be 1–200 characters")
+		}
+		c.Name = name
+	}
+	var note string
+	if ch.Note != nil {
+		note = strings.TrimSpace(*ch.Note)
+		if utf8.RuneCountInString(note) > 5000 {
+			v.Add("note", "must be at most 5,000 characters")
+		}
+	}
+	to := c.State
+	if ch.State != nil {
+		to = *ch.State
+		if to != CampaignOpen && to != CampaignClosed {
+			v.Add("state", "must be open or closed")
+		}
+	}
+	if ch.Note != nil && to != CampaignClosed {
+		v.Add("note", "is the outcome of a closed campaign: close it to record one")
+	}
+	if err := v.Err(); err != nil {
+		*c = before
+		return false, err
+	}
+	switch {
+	case to == CampaignClosed && c.State != CampaignClosed:
+		c.State, c.ClosedOn, c.ClosedBy, c.Outcome = CampaignClosed, today, by, note
+	case to == CampaignClosed && ch.Note != nil:
+		c.Outcome = note
+	case to == CampaignOpen && c.State == CampaignClosed:
+		c.State, c.ClosedOn, c.ClosedBy, c.Outcome = CampaignOpen, Date{}, 0, ""
+	}
+	return c.Name != before.Name || c.State != before.State || c.Outcome != before.Outcome, nil
+}
+
+// ErrCampaignClosed refuses what a closed campaign no longer takes.
+func ErrCampaignClosed(c *Campaign) error {
+	return &Error{Code: EINVALID, Message: "The campaign “" + c.Name + "” is closed: reopen it to go on.",
+		Fields: map[string]string{"campaign": "is closed since " + c.ClosedOn.String() + ": reopen it to go on"}}
 }
 
 // CampaignDimensions are the dimensions a campaign can aim at.

@@ -54,7 +54,8 @@ func fieldsText(err error) string {
 	return strings.Join(parts, "; ") + "."
 }
 
-// campaignsPage serves GET /campaigns: every campaign, newest first.
+// campaignsPage serves GET /campaigns: every campaign, newest first, the
+// closed ones apart.
 func (h *Handler) campaignsPage(w http.ResponseWriter, r *http.Request) {
 	list, err := h.opts.Campaigns.List(r.Context(), userFrom(r.Context()))
 	if err != nil {
@@ -68,9 +69,17 @@ func (h *Handler) campaignsPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	var open, closed []*vouch.Campaign
+	for _, c := range list {
+		if c.Closed() {
+			closed = append(closed, c)
+		} else {
+			open = append(open, c)
+		}
+	}
 	cat := h.opts.Index.Catalog()
 	h.render(w, r, http.StatusOK, "campaigns", &page{Title: "Recruiting campaigns", Nav: "campaigns", Data: map[string]any{
-		"Campaigns": list, "Goals": goalList, "ActivityTypes": cat.Values(vouch.TaxActivityType, false),
+		"Campaigns": open, "Closed": closed, "Goals": goalList, "ActivityTypes": cat.Values(vouch.TaxActivityType, false),
 		"Quarter": h.clock.Today().AddDays(90).String()}})
 }
 
@@ -91,13 +100,65 @@ func (h *Handler) campaignPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	subject, body := v.Campaign.OutreachTemplate()
+	closedBy := ""
+	if v.Campaign.ClosedBy != 0 {
+		if u, err := h.db.User(r.Context(), v.Campaign.ClosedBy); err == nil {
+			closedBy = u.Name
+		}
+	}
 	h.render(w, r, http.StatusOK, "campaign", &page{Title: v.Campaign.Name, Nav: "campaigns", Data: map[string]any{
 		"Campaign": v.Campaign, "Value": v.Value, "ActivityType": v.ActivityType, "Goal": v.Goal, "V": v,
-		"AdvocateStates": vouch.AdvocateStates,
-		"Contacts":       v.Contacts, "Funnel": v.Funnel, "Candidates": v.Candidates, "Held": v.Held, "AccountNames": v.AccountNames,
+		"AdvocateStates": vouch.AdvocateStates, "ClosedBy": closedBy,
+		"Contacts": v.Contacts, "Funnel": v.Funnel, "Candidates": v.Candidates, "Held": v.Held, "AccountNames": v.AccountNames,
 		"States": vouch.OutreachStates, "CanNominations": userFrom(r.Context()).Can(vouch.PermNominate),
 		"Subject": subject, "Body": body, "Placeholders": strings.Join(vouch.OutreachPlaceholders, ", "),
 	}})
+}
+
+// changeCampaign serves POST /campaigns/{id}/change: the rename form sends
+// a name, the close form state closed with the outcome note, the reopen
+// form state open; each the version the page was read at.
+func (h *Handler) changeCampaign(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	var ch vouch.CampaignChange
+	if _, ok := r.PostForm["name"]; ok {
+		name := r.PostForm.Get("name")
+		ch.Name = &name
+	}
+	if _, ok := r.PostForm["state"]; ok {
+		st := vouch.CampaignState(r.PostForm.Get("state"))
+		ch.State = &st
+		if _, ok := r.PostForm["note"]; ok && st == vouch.CampaignClosed {
+			note := r.PostForm.Get("note")
+			ch.Note = &note
+		}
+	}
+	version, _ := strconv.Atoi(r.PostForm.Get("version"))
+	back := fmt.Sprintf("/campaigns/%d", id)
+	c, err := h.opts.Campaigns.Change(r.Context(), userFrom(r.Context()), id, version, ch)
+	switch vouch.ErrorCode(err) {
+	case "":
+		msg := "Campaign renamed “" + c.Name + "”."
+		switch {
+		case ch.State != nil && c.Closed():
+			msg = "Campaign closed: it is listed under Closed, with its history and funnel."
+		case ch.State != nil:
+			msg = "Campaign reopened: reach out again."
+		}
+		redirect(w, r, back, msg)
+	case vouch.EINVALID:
+		redirectError(w, r, back+"#campaign-settings", "Not saved: "+fieldsText(err))
+	case vouch.ECONFLICT:
+		redirectError(w, r, back, "Someone changed this campaign meanwhile: see where it stands now, then try again.")
+	case vouch.ENOTFOUND:
+		h.notFound(w, r)
+	default:
+		h.serverError(w, r, err)
+	}
 }
 
 // setCampaignOutreach serves POST /campaigns/{id}/outreach: the campaign's

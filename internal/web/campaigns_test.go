@@ -200,3 +200,74 @@ func TestDriveAndGoalCampaignPages(t *testing.T) {
 			"Customers in the goal's filter", "St Olave Hospitals")
 	})
 }
+
+// The program team renames and closes a campaign from its page: /campaigns
+// lists it under Closed with its outcome, its page says closed and offers
+// no outreach, and a move posted anyway is refused naming the campaign;
+// reopened, the forms come back. The goal's page lists the campaigns aimed
+// at it with their funnels, linked only for who runs campaigns.
+func TestCloseCampaignPages(t *testing.T) {
+	eachEngine(t, func(t *testing.T, s *testutil.Server) {
+		pam := testutil.CreateUser(t, s.DB, "pam@example.com", vouch.RoleProgramManager)
+		testutil.CreateUser(t, s.DB, "vic@example.com", vouch.RoleViewer)
+		p := testutil.AddCoverageProgram(t, s.DB, pam.ID)
+		pm := testutil.Login(t, s, "pam@example.com")
+		today := s.DB.Today()
+		goal := &vouch.Goal{Kind: vouch.GoalProgram, Name: "Grow Healthcare", Metric: vouch.MetricReferencesAdded,
+			Filter: vouch.MetricFilter{IndustryIDs: []int64{p.Healthcare}}, Target: 3, From: today, To: today.AddDays(90)}
+		if err := s.DB.CreateGoal(ctx, goal); err != nil {
+			t.Fatal(err)
+		}
+		resp, _ := pm.PostForm("/campaigns", url.Values{"aim": {"goal"}, "goal_id": {strconv.FormatInt(goal.ID, 10)}})
+		expect(t, "goal campaign", resp, http.StatusOK, "")
+		campaign := resp.Request.URL.Path
+		resp, body := pm.PostForm(campaign+"/contacts", url.Values{"account_id": {strconv.FormatInt(p.CandidateAccount.ID, 10)}, "name": {"Tomas Reyes"}})
+		expect(t, "a contact", resp, http.StatusOK, campaign)
+		m := regexp.MustCompile(`action="/campaign-contacts/(\d+)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no move form:\n%s", body)
+		}
+		mustContain(t, "open campaign", body, "Rename or close", "Close the campaign", "Add to outreach")
+
+		_, body = pm.PostForm(campaign+"/change", url.Values{"version": {"1"}, "name": {""}})
+		mustContain(t, "an empty name", body, "Not saved", "name must be 1–200 characters")
+		resp, body = pm.PostForm(campaign+"/change", url.Values{"version": {"1"}, "name": {"Healthcare spring push"}})
+		expect(t, "renamed", resp, http.StatusOK, campaign)
+		mustContain(t, "renamed", body, "Campaign renamed “Healthcare spring push”", "<h1>Healthcare spring push</h1>")
+		_, body = pm.PostForm(campaign+"/change", url.Values{"version": {"1"}, "state": {"closed"}, "note": {"x"}})
+		mustContain(t, "a stale close", body, "Someone changed this campaign meanwhile")
+		resp, body = pm.PostForm(campaign+"/change", url.Values{"version": {"2"}, "state": {"closed"}, "note": {"Tomas said not now."}})
+		expect(t, "closed", resp, http.StatusOK, campaign)
+		mustContain(t, "closed", body, "Campaign closed", "Closed</span> on", "by "+pam.Name, "Tomas said not now.",
+			"Reopen the campaign", "1 contacts")
+		for _, gone := range []string{`action="/campaign-contacts/`, "Add to outreach", "Close the campaign", "Save outreach mail"} {
+			if strings.Contains(body, gone) {
+				t.Errorf("a closed campaign offers %q", gone)
+			}
+		}
+		resp, body = pm.PostForm("/campaign-contacts/"+m[1], url.Values{"version": {"1"}, "state": {"contacted"},
+			"campaign": {strings.TrimPrefix(campaign, "/campaigns/")}})
+		expect(t, "a move on a closed campaign", resp, http.StatusOK, campaign)
+		mustContain(t, "refused move", body, "Not moved", "campaign is closed since "+today.String())
+
+		_, body = pm.Get("/campaigns")
+		open, closed, _ := strings.Cut(body, `id="closed-heading"`)
+		if !strings.Contains(closed, "Healthcare spring push") || strings.Contains(open, "Healthcare spring push") ||
+			!strings.Contains(closed, "Tomas said not now.") || !strings.Contains(open, "No open campaign.") {
+			t.Errorf("campaigns page without the closed section:\n%s", body)
+		}
+
+		_, body = pm.Get(fmt.Sprintf("/goals/%d", goal.ID))
+		mustContain(t, "the goal's campaigns for Pam", body, "Recruiting campaigns for this goal",
+			`href="`+campaign+`">Healthcare spring push</a>`, "1 contacts, 0 nominated, 0 now references", "Closed</span>")
+		_, body = testutil.Login(t, s, "vic@example.com").Get(fmt.Sprintf("/goals/%d", goal.ID))
+		mustContain(t, "the goal's campaigns for an executive", body, "Healthcare spring push", "1 contacts, 0 nominated")
+		if strings.Contains(body, `href="`+campaign+`"`) {
+			t.Error("an executive is linked to a campaign they may not open")
+		}
+
+		resp, body = pm.PostForm(campaign+"/change", url.Values{"version": {"3"}, "state": {"open"}})
+		expect(t, "reopened", resp, http.StatusOK, campaign)
+		mustContain(t, "reopened", body, "Campaign reopened", "Close the campaign", `action="/campaign-contacts/`+m[1]+`"`)
+	})
+}

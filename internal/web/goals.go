@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vouchhq/vouch/internal/campaigns"
 	"github.com/vouchhq/vouch/internal/goals"
 	"github.com/vouchhq/vouch/internal/vouch"
 )
@@ -327,9 +328,18 @@ func (h *Handler) renderGoalForm(w http.ResponseWriter, r *http.Request, status 
 		}
 	}
 	var rows []goalRow
+	var camps []campaigns.GoalCampaign
 	if g != nil {
 		users, _, _ := h.goalUsers(r)
 		rows = h.goalRows(userFrom(r.Context()), []*vouch.Goal{g}, users)
+		if h.opts.Campaigns != nil {
+			// The campaigns aimed at the goal, named to every reader of
+			// the goal, linked for the program team only.
+			if camps, err = h.opts.Campaigns.OfGoal(r.Context(), g.ID); err != nil {
+				h.serverError(w, r, err)
+				return
+			}
+		}
 	}
 	p.Title, p.Nav = "New goal", "goals"
 	if f.ID != 0 {
@@ -337,7 +347,7 @@ func (h *Handler) renderGoalForm(w http.ResponseWriter, r *http.Request, status 
 	}
 	p.Data = map[string]any{"Form": f, "Team": team, "Metrics": metrics, "Dims": dims, "Objectives": objectives,
 		"Periods": vouch.GoalPeriodChoices(h.clock.Today(), h.opts.Catalog.ProgramSettings().FiscalYearStart),
-		"Rows":    rows, "New": f.ID == 0}
+		"Rows":    rows, "New": f.ID == 0, "Campaigns": camps}
 	h.render(w, r, status, "goal_form", p)
 }
 

@@ -262,6 +262,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 		mux.Handle("GET /campaigns", h.can(vouch.PermManageCampaigns, h.campaignsPage))
 		mux.Handle("POST /campaigns", h.can(vouch.PermManageCampaigns, h.startCampaign))
 		mux.Handle("GET /campaigns/{id}", h.can(vouch.PermManageCampaigns, h.campaignPage))
+		mux.Handle("POST /campaigns/{id}/change", h.can(vouch.PermManageCampaigns, h.changeCampaign))
 		mux.Handle("POST /campaigns/{id}/contacts", h.can(vouch.PermManageCampaigns, h.addCampaignContact))
 		mux.Handle("POST /campaign-contacts/{id}", h.can(vouch.PermManageCampaigns, h.moveCampaignContact))
 		mux.Handle("POST /campaigns/{id}/outreach", h.can(vouch.PermManageCampaigns, h.setCampaignOutreach))

@@ -222,20 +222,23 @@ type Funnel struct {
 // FunnelOf counts the campaign's contacts.
 func (s *Service) FunnelOf(ctx context.Context, contacts []*vouch.CampaignContact) (Funnel, error) {
 	f := Funnel{Contacts: len(contacts), ByState: map[vouch.OutreachState]int{}}
+	var noms []int64
 	for _, c := range contacts {
 		f.ByState[c.State]++
-		if c.NominationID == 0 {
-			continue
+		if c.NominationID != 0 {
+			f.Nominated++
+			noms = append(noms, c.NominationID)
 		}
-		f.Nominated++
-		n, err := s.db.Nomination(ctx, c.NominationID)
-		if vouch.ErrorCode(err) == vouch.ENOTFOUND {
-			continue
-		} else if err != nil {
+	}
+	// The nominations' states in one read, not one query per contact.
+	if len(noms) > 0 {
+		if err := s.db.EachAnalyticsNomination(ctx, noms, func(n *store.AnalyticsNomination) error {
+			if n.State == vouch.NominationAccepted {
+				f.Recruited++
+			}
+			return nil
+		}); err != nil {
 			return f, err
-		}
-		if n.State == vouch.NominationAccepted {
-			f.Recruited++
 		}
 	}
 	if f.Contacts > 0 {
@@ -480,11 +483,10 @@ func (s *Service) Get(ctx context.Context, by *vouch.User, accts *refindex.Accou
 	if v.Funnel, err = s.FunnelOf(ctx, v.Contacts); err != nil {
 		return nil, err
 	}
+	// Account names from the accounts' read model, not a query per contact.
 	for _, ct := range v.Contacts {
-		if _, ok := v.AccountNames[ct.AccountID]; !ok {
-			if a, err := s.db.Account(ctx, ct.AccountID); err == nil {
-				v.AccountNames[ct.AccountID] = a.Name
-			}
+		if a := accountOf(accts, ct.AccountID); a != nil {
+			v.AccountNames[ct.AccountID] = a.Name
 		}
 	}
 	if c.Closed() {
@@ -628,4 +630,13 @@ func (s *Service) MoveAdvocate(ctx context.Context, by *vouch.User, id int64, ve
 		return nil, err
 	}
 	return a, nil
+}
+
+// accountOf reads an account from the accounts' read model; nil (a test
+// that needs no names) knows none.
+func accountOf(accts *refindex.Accounts, id int64) *vouch.Account {
+	if accts == nil {
+		return nil
+	}
+	return accts.Account(id)
 }
